@@ -1,0 +1,116 @@
+# crm - command-line CRM over git.  See README.md.
+
+PREFIX    ?= /usr/local
+BINDIR    ?= $(PREFIX)/bin
+MANDIR    ?= $(PREFIX)/share/man
+LOCALEDIR ?= $(PREFIX)/share/locale
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
+ZSHCOMPDIR  ?= $(PREFIX)/share/zsh/site-functions
+FISHCOMPDIR ?= $(PREFIX)/share/fish/vendor_completions.d
+DESTDIR   ?=
+
+VERSION   := 0.1.0
+BUILD     ?= build
+CC        ?= cc
+PKGS      := yaml-0.1 libgit2 libpcre2-8 sqlite3 libcrypto
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS))
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS))
+OPT       ?= -O2 -g
+WARN      := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wno-unused-parameter -Wno-missing-field-initializers
+CFLAGS    ?= $(OPT)
+ALL_CFLAGS = -std=gnu11 -D_GNU_SOURCE $(WARN) $(CFLAGS) $(SAN_FLAGS) $(PKG_CFLAGS) \
+	     -Isrc -Isrc/lib -DCRM_VERSION='"$(VERSION)"' \
+	     -DCRM_LOCALEDIR='"$(LOCALEDIR)"' -MMD -MP
+ALL_LDFLAGS = $(LDFLAGS) $(SAN_FLAGS)
+
+ifeq ($(SANITIZE),1)
+SAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer \
+	     -fno-sanitize-recover=undefined
+endif
+
+LIB_SRC   := $(wildcard src/lib/*.c)
+CLI_SRC   := $(wildcard src/*.c)
+UNIT_SRC  := $(wildcard tests/unit/test_*.c)
+LIB_OBJ   := $(LIB_SRC:%.c=$(BUILD)/%.o)
+CLI_OBJ   := $(CLI_SRC:%.c=$(BUILD)/%.o)
+UNIT_OBJ  := $(UNIT_SRC:%.c=$(BUILD)/%.o)
+PO        := $(wildcard po/*.po)
+MO        := $(PO:po/%.po=$(BUILD)/locale/%/LC_MESSAGES/crm.mo)
+MAN       := $(wildcard man/*.[157])
+
+all: $(BUILD)/crm $(MO)
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(BUILD)/libcrm.a: $(LIB_OBJ)
+	rm -f $@
+	ar rcs $@ $^
+
+$(BUILD)/crm: $(CLI_OBJ) $(BUILD)/libcrm.a
+	$(CC) $(ALL_LDFLAGS) -o $@ $(CLI_OBJ) $(BUILD)/libcrm.a $(PKG_LIBS)
+
+$(BUILD)/unit-tests: $(UNIT_OBJ) $(BUILD)/libcrm.a
+	$(CC) $(ALL_LDFLAGS) -o $@ $(UNIT_OBJ) $(BUILD)/libcrm.a $(PKG_LIBS) \
+		$(shell pkg-config --libs criterion)
+
+$(BUILD)/locale/%/LC_MESSAGES/crm.mo: po/%.po
+	@mkdir -p $(dir $@)
+	msgfmt --check -o $@ $<
+
+# Runs the unit tests, then the end-to-end tests against the built binary.
+test: $(BUILD)/crm $(BUILD)/unit-tests $(MO)
+	$(BUILD)/unit-tests --jobs 2
+	CRM=$(CURDIR)/$(BUILD)/crm CRM_LOCALEDIR=$(CURDIR)/$(BUILD)/locale \
+		prove -j2 tests/e2e/
+
+# Everything under AddressSanitizer and UndefinedBehaviorSanitizer.
+check:
+	$(MAKE) BUILD=build-san SANITIZE=1 OPT='-O1 -g' test
+
+po/crm.pot: $(LIB_SRC) $(CLI_SRC)
+	xgettext --from-code=UTF-8 -k_ -kN_ -c/ --package-name=crm \
+		--package-version=$(VERSION) -o $@ $^
+
+update-po: po/crm.pot
+	for p in $(PO); do msgmerge -q -U --backup=none $$p po/crm.pot; done
+
+fuzz:
+	$(MAKE) BUILD=build-fuzz CC=clang OPT='-O1 -g' \
+		SAN_FLAGS='-fsanitize=fuzzer-no-link,address,undefined' \
+		build-fuzz/libcrm.a
+	clang -O1 -g -fsanitize=fuzzer,address,undefined -Isrc/lib \
+		$(PKG_CFLAGS) -o build-fuzz/fuzz-record \
+		tests/fuzz/fuzz_record.c build-fuzz/libcrm.a $(PKG_LIBS)
+	mkdir -p build-fuzz/corpus
+	build-fuzz/fuzz-record -max_total_time=$${FUZZ_SECONDS:-60} \
+		-max_len=4096 build-fuzz/corpus tests/fuzz/corpus
+
+bench: $(BUILD)/crm
+	CRM=$(CURDIR)/$(BUILD)/crm tests/bench/run $(BENCH_ARGS)
+
+install: all
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 \
+		$(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man7 \
+		$(DESTDIR)$(BASHCOMPDIR) $(DESTDIR)$(ZSHCOMPDIR) \
+		$(DESTDIR)$(FISHCOMPDIR)
+	install -m 755 $(BUILD)/crm $(DESTDIR)$(BINDIR)/crm
+	for m in $(MAN); do \
+		s=$${m##*.}; install -m 644 $$m $(DESTDIR)$(MANDIR)/man$$s/; \
+	done
+	install -m 644 completions/crm.bash $(DESTDIR)$(BASHCOMPDIR)/crm
+	install -m 644 completions/_crm $(DESTDIR)$(ZSHCOMPDIR)/_crm
+	install -m 644 completions/crm.fish $(DESTDIR)$(FISHCOMPDIR)/crm.fish
+	for mo in $(MO); do \
+		l=$${mo#$(BUILD)/locale/}; l=$${l%%/*}; \
+		install -d $(DESTDIR)$(LOCALEDIR)/$$l/LC_MESSAGES; \
+		install -m 644 $$mo $(DESTDIR)$(LOCALEDIR)/$$l/LC_MESSAGES/crm.mo; \
+	done
+
+clean:
+	rm -rf build build-san build-fuzz
+
+.PHONY: all test check fuzz bench install clean update-po
+
+-include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(UNIT_OBJ:.o=.d)

@@ -1,0 +1,502 @@
+/*
+ * crm.h - the crm library: records, their YAML form, the store and its git
+ * history.  Library code never prints, never exits and never reads the
+ * environment: every failure is a status code plus a one-line message on a
+ * struct crm_err, and the command-line layer decides what to show.
+ */
+#ifndef CRM_H
+#define CRM_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+#include "i18n.h"
+
+/* Status codes.  Values double as the process exit codes listed in crm(1). */
+enum crm_status {
+	CRM_OK = 0,
+	CRM_ERR = 1,       /* anything else: invalid data, I/O, git */
+	CRM_EUSAGE = 2,    /* bad arguments */
+	CRM_ENOTFOUND = 3, /* a reference matched nothing */
+	CRM_EAMBIGUOUS = 4,/* a reference matched several records */
+	CRM_ELOCKED = 5,   /* the store stayed locked past the timeout */
+	CRM_ENOSTORE = 6,  /* no store where one was looked for */
+};
+
+/* The error context: a status and a message without the "crm: error: " prefix. */
+struct crm_err {
+	int status;
+	char msg[1024];
+};
+
+/* Sets err (if not NULL) and returns status.  printf-style message. */
+int crm_seterr(struct crm_err *err, int status, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* Prepends "PREFIX: " to err->msg (e.g. a file name).  Returns err->status. */
+int crm_err_prefix(struct crm_err *err, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* ---- growable string (util.c) ---- */
+
+struct crm_buf {
+	char *s;    /* always NUL-terminated when len > 0 or after any add */
+	size_t len;
+	size_t cap;
+};
+
+void crm_buf_add(struct crm_buf *b, const char *s, size_t n);
+void crm_buf_adds(struct crm_buf *b, const char *s);
+void crm_buf_addf(struct crm_buf *b, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+void crm_buf_addc(struct crm_buf *b, char c);
+/* Returns the string (caller owns it) and resets b; never NULL. */
+char *crm_buf_detach(struct crm_buf *b);
+void crm_buf_free(struct crm_buf *b);
+
+/* Allocation that aborts on exhaustion, as git's xmalloc does. */
+void *crm_xmalloc(size_t n);
+void *crm_xcalloc(size_t n, size_t size);
+void *crm_xrealloc(void *p, size_t n);
+char *crm_xstrdup(const char *s);
+char *crm_xstrndup(const char *s, size_t n);
+
+/* True when s[0..n) is valid UTF-8 (no overlongs, no surrogates). */
+bool crm_utf8_valid(const char *s, size_t n);
+/* Terminal column width of a UTF-8 string (wide chars count 2). */
+size_t crm_utf8_width(const char *s);
+/* Levenshtein distance, for "did you mean" hints. */
+size_t crm_edit_distance(const char *a, const char *b);
+/* Of cands[0..n), the one closest to word if close enough, else NULL. */
+const char *crm_suggest(const char *word, const char *const *cands, size_t n);
+
+/* ---- YAML nodes (node.c) ---- */
+
+enum crm_node_kind { CRM_NODE_SCALAR, CRM_NODE_SEQ, CRM_NODE_MAP };
+
+/*
+ * A YAML node.  Scalars are UTF-8 strings.  A scalar is "typed" when it was
+ * written plain and a YAML reader would resolve it to something other than
+ * a string (a number, a boolean, null): typed scalars are written back
+ * plain, every other scalar is a string and is quoted whenever any YAML 1.1
+ * or 1.2 reader could take it for something else.  Maps keep key order.
+ */
+struct crm_node {
+	enum crm_node_kind kind;
+	int line;               /* 1-based source line; 0 when built in memory */
+	char *str;              /* SCALAR: owned text */
+	bool typed;             /* SCALAR: see above */
+	size_t len;             /* SEQ, MAP: number of items */
+	size_t cap;
+	char **keys;            /* MAP: owned keys */
+	struct crm_node **items;/* SEQ items, MAP values; owned */
+};
+
+struct crm_node *crm_node_new_scalar(const char *s);
+/* A typed scalar (number, boolean): written plain. */
+struct crm_node *crm_node_new_typed(const char *s);
+struct crm_node *crm_node_new_seq(void);
+struct crm_node *crm_node_new_map(void);
+void crm_node_free(struct crm_node *n);
+struct crm_node *crm_node_dup(const struct crm_node *n);
+/* Deep equality (kind, text, typed flag, key order). */
+bool crm_node_equal(const struct crm_node *a, const struct crm_node *b);
+
+/* Map lookup: the value for key, or NULL. */
+struct crm_node *crm_map_get(const struct crm_node *map, const char *key);
+/* The scalar text for key, or NULL when absent or not a scalar. */
+const char *crm_map_str(const struct crm_node *map, const char *key);
+/* Sets key to val (taking ownership of val), replacing in place or appending. */
+void crm_map_set(struct crm_node *map, const char *key, struct crm_node *val);
+/* Sets key to a string scalar copy of s. */
+void crm_map_set_str(struct crm_node *map, const char *key, const char *s);
+/* Removes key; returns true if it was there. */
+bool crm_map_del(struct crm_node *map, const char *key);
+/* Index of key in map, or -1. */
+long crm_map_index(const struct crm_node *map, const char *key);
+/* Appends val to seq, taking ownership. */
+void crm_seq_push(struct crm_node *seq, struct crm_node *val);
+
+/* ---- YAML text (yaml.c) ---- */
+
+#define CRM_YAML_MAX_SIZE (1024 * 1024) /* bytes in one record file */
+#define CRM_YAML_MAX_DEPTH 16           /* nesting of maps and sequences */
+
+/*
+ * Parses one YAML document whose root is a mapping.  Strict: refuses
+ * anchors, aliases, tags, several documents, duplicate or non-scalar keys,
+ * invalid UTF-8, nesting deeper than CRM_YAML_MAX_DEPTH and input larger
+ * than CRM_YAML_MAX_SIZE.  On error returns CRM_ERR with a message of the
+ * form "line N: what" and leaves *out NULL.  Caller owns *out.
+ */
+int crm_yaml_parse(const char *buf, size_t len, struct crm_node **out,
+		   struct crm_err *err);
+
+/*
+ * Writes root (a mapping) in the one canonical form: block style, two-space
+ * indentation, "- " items not indented under their key, UTF-8 unescaped,
+ * no line folding, strings quoted when crm_yaml_is_ambiguous() says so,
+ * multi-line strings as literal blocks.  Same tree, same bytes.  Caller owns
+ * *out (NUL-terminated, length in *outlen).
+ */
+int crm_yaml_emit(const struct crm_node *root, char **out, size_t *outlen,
+		  struct crm_err *err);
+
+/*
+ * True when a YAML 1.1 or 1.2 reader could resolve the plain scalar s to
+ * something other than a string: null, booleans (yes/no/on/off/y/n...),
+ * integers (including octal 0123, hex, sexagesimal), floats (1e3, .5,
+ * .inf), timestamps, "<<", "=", "~", "" - and, conservatively, anything
+ * starting with a digit, '+', '-' or '.'.
+ */
+bool crm_yaml_is_ambiguous(const char *s);
+
+/* ---- ids (id.c) ---- */
+
+#define CRM_ID_LEN 10
+#define CRM_ID_ALPHABET "0123456789abcdefghjkmnpqrstvwxyz"
+
+/* Fills id (CRM_ID_LEN + 1 bytes) with a fresh random id. */
+int crm_id_generate(char id[CRM_ID_LEN + 1], struct crm_err *err);
+/* True when s is a full, valid id. */
+bool crm_id_valid(const char *s);
+/*
+ * Normalises a possible id prefix typed by a user into out (size >=
+ * CRM_ID_LEN + 1): lowercases and maps Crockford's look-alikes (i, l -> 1,
+ * o -> 0).  Returns false when s cannot be an id prefix (empty, too long,
+ * other characters).
+ */
+bool crm_id_normalize_prefix(const char *s, char *out);
+
+/* ---- dates (date.c) ---- */
+
+/*
+ * A parsed date: either a whole day (has_time false; stored "2026-12-01")
+ * or a moment (stored "2026-12-01T15:30:00+03:00" with the local offset).
+ */
+struct crm_date {
+	time_t when;     /* start of day (local) for whole days */
+	bool has_time;
+};
+
+/*
+ * Parses what a user types: "2026-12-01", "2026-12-01 15:30",
+ * "2026-12-01T15:30[:SS][+03:00|Z]", "today", "tomorrow", "yesterday",
+ * "+3d", "-2w", "+2h", "+15m", weekday names ("monday", "mon": the next
+ * such day, never today), relative to now in the local time zone (TZ).
+ * Returns CRM_EUSAGE with a message naming the text when it cannot.
+ */
+int crm_date_parse(const char *s, time_t now, struct crm_date *out,
+		   struct crm_err *err);
+/* Writes the stored form of d into buf (>= 32 bytes). */
+void crm_date_format(const struct crm_date *d, char *buf, size_t size);
+/* Parses a stored form strictly (ISO 8601 date or date-time with offset). */
+int crm_date_parse_stored(const char *s, struct crm_date *out);
+/* The current time as a stored date-time. */
+void crm_date_now(time_t now, char *buf, size_t size);
+
+/* ---- configuration: crm.yaml (config.c) ---- */
+
+struct crm_user {
+	char *login;
+	char *name;
+	char *email;
+};
+
+struct crm_pipeline {
+	char *name;
+	char **stages;
+	size_t nstages;
+};
+
+struct crm_config {
+	struct crm_user *users;
+	size_t nusers;
+	struct crm_pipeline *pipelines;
+	size_t npipelines;
+	char *default_pipeline;
+	char *default_currency;
+	struct crm_node *root; /* the whole file, for keys crm does not know */
+};
+
+/* Parses crm.yaml text; messages are "line N: ...". */
+int crm_config_parse(const char *buf, size_t len, struct crm_config *cfg,
+		     struct crm_err *err);
+void crm_config_free(struct crm_config *cfg);
+/* The text of a new store's crm.yaml for one user. Caller owns it. */
+char *crm_config_initial(const char *login, const char *name,
+			 const char *email);
+const struct crm_user *crm_config_user(const struct crm_config *cfg,
+				       const char *login);
+/* The user whose e-mail is email, or NULL. */
+const struct crm_user *crm_config_user_by_email(const struct crm_config *cfg,
+						const char *email);
+/* The named pipeline, or the default one when name is NULL. */
+const struct crm_pipeline *crm_config_pipeline(const struct crm_config *cfg,
+					       const char *name);
+bool crm_pipeline_has_stage(const struct crm_pipeline *p, const char *stage);
+
+/* ---- records (record.c) ---- */
+
+enum crm_type { CRM_COMPANY, CRM_CONTACT, CRM_DEAL, CRM_TASK, CRM_NTYPES };
+
+#define CRM_TYPE_ALL ((1u << CRM_NTYPES) - 1)
+#define CRM_TYPE_BIT(t) (1u << (t))
+
+const char *crm_type_name(enum crm_type t);   /* "company" */
+const char *crm_type_dir(enum crm_type t);    /* "companies" */
+/* Accepts "company", "companies" (and so on); false when unknown. */
+bool crm_type_parse(const char *s, enum crm_type *t);
+
+struct crm_record {
+	enum crm_type type;
+	char id[CRM_ID_LEN + 1];
+	struct crm_node *map; /* the whole file; owned */
+};
+
+/* "contacts/7k/7k2m9xqa4d.yaml" into buf; returns false if it does not fit. */
+bool crm_record_path(enum crm_type t, const char *id, char *buf, size_t size);
+/* Splits a store path back into type and id; false when not a record path. */
+bool crm_record_path_parse(const char *path, enum crm_type *t, char *id);
+
+/* A new record with id, name and created/updated set to now. */
+struct crm_record *crm_record_new(enum crm_type t, const char *id,
+				  const char *name, time_t now);
+void crm_record_free(struct crm_record *r);
+struct crm_record *crm_record_dup(const struct crm_record *r);
+
+/*
+ * Parses and validates a record file's text.  expect_id (may be NULL) is
+ * the id the file name gives.  cfg (may be NULL) enables the owner, stage
+ * and pipeline checks.  Messages are "line N: field 'x': ...".
+ */
+int crm_record_parse(enum crm_type t, const char *expect_id, const char *buf,
+		     size_t len, const struct crm_config *cfg,
+		     struct crm_record **out, struct crm_err *err);
+/* Validates fields of an in-memory record (same checks as parsing). */
+int crm_record_validate(const struct crm_record *r,
+			const struct crm_config *cfg, struct crm_err *err);
+/* Reorders keys canonically: known fields first in their fixed order, then
+ * custom fields in their existing order, then history and timeline. */
+void crm_record_canonicalize(struct crm_record *r);
+/* Canonical YAML text of r.  Caller owns *out. */
+int crm_record_serialize(const struct crm_record *r, char **out,
+			 size_t *outlen, struct crm_err *err);
+
+const char *crm_record_name(const struct crm_record *r);
+
+/*
+ * Sets one field from a user's "key=value": validates known fields (dates
+ * parsed, amount numeric, stage in the pipeline, owner a known user,
+ * birthday a date), maps phone/email/tag to their lists; a stage change
+ * is recorded in stage_history as made by `by` at `now`.  op is '=' (set;
+ * empty value removes), '+' (append to a list), '-' (remove from a list).
+ * Reference fields (company, contact, for) must already hold a full id.
+ */
+int crm_record_set_field(struct crm_record *r, const char *key, char op,
+			 const char *value, const struct crm_config *cfg,
+			 const char *by, time_t now, struct crm_err *err);
+/* Appends {stage, at, by} to a deal's stage_history. */
+void crm_record_note_stage(struct crm_record *r, const char *stage,
+			   const char *by, time_t now);
+/* Known field names of a type (NULL-terminated). */
+const char *const *crm_record_fields(enum crm_type t);
+/* True when key holds a reference to another record's id. */
+bool crm_field_is_ref(const char *key);
+
+/* ---- the store (store.c) ---- */
+
+struct crm_store;
+
+/*
+ * Finds a store as git finds a repository.  dir_opt is -C DIR (or NULL),
+ * env_dir is $CRM_DIR (or NULL), cwd is the working directory, default_dir
+ * the default store.  Sets *root (caller owns).  CRM_ENOSTORE when none.
+ */
+int crm_store_discover(const char *dir_opt, const char *env_dir,
+		       const char *cwd, const char *default_dir, char **root,
+		       struct crm_err *err);
+/*
+ * Creates a store in dir (created if missing): a git repository, crm.yaml
+ * for the user, the record directories' merge attributes, one commit.
+ * Refuses (CRM_ERR) when dir already holds a store.
+ */
+int crm_store_init(const char *dir, const char *login, const char *name,
+		   const char *email, time_t now, struct crm_err *err);
+int crm_store_open(const char *root, struct crm_store **out,
+		   struct crm_err *err);
+void crm_store_close(struct crm_store *s);
+const char *crm_store_root(const struct crm_store *s);
+const struct crm_config *crm_store_config(const struct crm_store *s);
+
+/*
+ * Takes the writer lock (.git/crm/lock, an fcntl lock: a killed holder
+ * releases it).  Waits up to timeout_ms (negative: forever).  CRM_ELOCKED
+ * on timeout.
+ */
+int crm_store_lock(struct crm_store *s, long timeout_ms, struct crm_err *err);
+void crm_store_unlock(struct crm_store *s);
+
+/* How long the phases of the last commit took, for CRM_TRACE. */
+struct crm_timings {
+	double worktree_ms; /* writing the work-tree files */
+	double tree_ms;     /* blobs, trees and the commit object */
+	double ref_ms;      /* moving HEAD's branch */
+	double index_ms;    /* bringing .git/index up to date */
+	bool index_fallback;/* .git/index was rewritten by libgit2 */
+};
+const struct crm_timings *crm_store_timings(const struct crm_store *s);
+
+/* Sets who commits: a login of crm.yaml's users (CRM_ERR when unknown). */
+int crm_store_set_user(struct crm_store *s, const char *login,
+		       struct crm_err *err);
+const struct crm_user *crm_store_user(const struct crm_store *s);
+
+/* Reads the committed record type/id.  CRM_ENOTFOUND when absent. */
+int crm_store_read(struct crm_store *s, enum crm_type t, const char *id,
+		   struct crm_record **out, struct crm_err *err);
+/* Finds the type of a full id.  CRM_ENOTFOUND when no record has it. */
+int crm_store_find_id(struct crm_store *s, const char *id, enum crm_type *t,
+		      struct crm_err *err);
+
+/*
+ * Calls cb for each committed record of the types in mask.  A file that
+ * fails to parse is passed with rec NULL and its error in ferr, so one
+ * broken file never hides the others.  cb returning non-zero stops the
+ * walk and is returned.  The record passed belongs to the walk.
+ */
+typedef int (*crm_record_cb)(const struct crm_record *rec, const char *path,
+			     const struct crm_err *ferr, void *data);
+int crm_store_foreach(struct crm_store *s, unsigned mask, crm_record_cb cb,
+		      void *data, struct crm_err *err);
+
+/* A record a reference matched. */
+struct crm_match {
+	enum crm_type type;
+	char id[CRM_ID_LEN + 1];
+	char *name;
+};
+
+/*
+ * Resolves a user's reference (unique id prefix, or exact name) among the
+ * types in mask.  On success fills *type and id.  CRM_ENOTFOUND when
+ * nothing matches; CRM_EAMBIGUOUS when several do, with the candidates in
+ * *cands (caller frees with crm_matches_free) if cands is not NULL.
+ */
+int crm_store_resolve(struct crm_store *s, unsigned mask, const char *ref,
+		      enum crm_type *type, char id[CRM_ID_LEN + 1],
+		      struct crm_match **cands, size_t *ncands,
+		      struct crm_err *err);
+void crm_matches_free(struct crm_match *m, size_t n);
+
+/* A fresh id that no record uses. */
+int crm_store_new_id(struct crm_store *s, char id[CRM_ID_LEN + 1],
+		     struct crm_err *err);
+
+/* ---- writing: one commit per command (commit.c) ---- */
+
+struct crm_txn;
+
+struct crm_txn *crm_txn_new(struct crm_store *s);
+void crm_txn_free(struct crm_txn *t);
+/* Queues a record to be written (serialised now; r stays the caller's). */
+int crm_txn_put(struct crm_txn *t, const struct crm_record *r,
+		struct crm_err *err);
+/* Queues raw bytes for a path (already validated by the caller). */
+void crm_txn_put_raw(struct crm_txn *t, const char *path, const char *buf,
+		     size_t len);
+/* Queues a record file's removal. */
+void crm_txn_delete(struct crm_txn *t, enum crm_type type, const char *id);
+void crm_txn_delete_path(struct crm_txn *t, const char *path);
+/* Adds a "Key: value" trailer to the commit message. */
+void crm_txn_add_trailer(struct crm_txn *t, const char *key,
+			 const char *value);
+/* Number of queued changes. */
+size_t crm_txn_count(const struct crm_txn *t);
+
+/*
+ * Makes the one commit: writes the work-tree files atomically, builds the
+ * tree from HEAD's without a checkout, commits with HEAD as parent
+ * (retrying if HEAD moved), and brings .git/index up to date so that
+ * `git status` stays clean.  command is recorded as the commit's
+ * "Crm-Command:" trailer.  The caller holds the lock.
+ */
+int crm_txn_commit(struct crm_txn *t, const char *subject,
+		   const char *command, struct crm_err *err);
+
+/* ---- .git/index patching (gitindex.c) ---- */
+
+/* One path's new state for the index. */
+struct crm_index_change {
+	const char *path;       /* repository-relative, '/'-separated */
+	bool remove;            /* true: drop the entry */
+	unsigned char oid[20];  /* blob id (SHA-1) when !remove */
+	unsigned mode;          /* 0100644 */
+	const char *fullpath;   /* work-tree file, for its stat data */
+};
+
+/*
+ * Rewrites gitdir/index with the changes applied, under git's own
+ * index.lock protocol, without parsing it into memory structures: entries
+ * are spliced in place and the trailing checksum recomputed.  Drops the
+ * optional cache extensions (git recomputes them).  Returns CRM_ENOTFOUND
+ * when the index file does not exist and CRM_EUSAGE when its format is one
+ * this code does not handle (version 4, split index, unknown mandatory
+ * extension): the caller then falls back to libgit2.
+ */
+int crm_gitindex_apply(const char *gitdir, const struct crm_index_change *ch,
+		       size_t n, struct crm_err *err);
+
+/* ---- history (history.c) ---- */
+
+struct crm_log_entry {
+	char hash[41];
+	char *author;
+	char *email;
+	time_t when;
+	int offset;           /* minutes east of UTC */
+	char *subject;
+	char *command;        /* the Crm-Command trailer, or NULL */
+	char **changes;       /* readable per-field changes (log of one record) */
+	size_t nchanges;
+	char **paths;         /* paths changed by the commit */
+	size_t npaths;
+};
+
+/*
+ * History, newest first, at most max entries (0: all).  With path set,
+ * only commits that changed that file, each with its per-field changes.
+ */
+int crm_history(struct crm_store *s, const char *path, size_t max,
+		struct crm_log_entry **out, size_t *n, struct crm_err *err);
+void crm_log_entries_free(struct crm_log_entry *e, size_t n);
+
+/*
+ * Reverts the newest commit that crm made, as a new commit.  Refuses when
+ * a later commit changed the same files.  *subject gets the undone subject.
+ */
+int crm_undo(struct crm_store *s, char **subject, struct crm_err *err);
+
+/* A file of the work tree that differs from HEAD. */
+struct crm_wt_change {
+	char *path;
+	char status;            /* 'M' modified, 'A' new, 'D' deleted */
+	bool valid;             /* parses and validates */
+	char *error;            /* why not, when !valid */
+};
+
+/* Finds record files (and crm.yaml) edited outside crm, and validates them. */
+int crm_worktree_changes(struct crm_store *s, struct crm_wt_change **out,
+			 size_t *n, struct crm_err *err);
+void crm_wt_changes_free(struct crm_wt_change *c, size_t n);
+/*
+ * Commits every change crm_worktree_changes() finds, record files
+ * rewritten in canonical form, as one commit.  Refuses (CRM_ERR, nothing
+ * written) when any is invalid.  *n gets the number of files committed
+ * (0: nothing to commit).
+ */
+int crm_worktree_commit(struct crm_store *s, const char *subject, size_t *n,
+			struct crm_err *err);
+
+#endif
