@@ -1,0 +1,633 @@
+/*
+ * gitindex.c - bring .git/index up to date after a commit made without a
+ * checkout, by splicing the changed entries into the index file itself.
+ *
+ * libgit2 parses the whole index into memory and writes it back, which
+ * costs ~200 ms at 100k entries.  The index file is a sorted list of
+ * variable-length entries; a commit of a few records changes a few of
+ * them.  So the file is mapped, the unchanged runs of entries are written
+ * out of the mapping as they are (one writev), the changed entries are
+ * built from lstat() as git builds them, and the checksum is recomputed.
+ * The mapping is safe from truncation because git writes the index only
+ * by renaming index.lock over it, and we hold index.lock.  Only versions 2 and 3 are
+ * handled; anything else (version 4, split index, sparse index, conflict
+ * stages on a changed path) returns CRM_EUSAGE so that the caller falls
+ * back to libgit2.
+ *
+ * The format: Documentation/gitformat-index.txt in git.
+ */
+#ifndef _GNU_SOURCE
+#endif
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <limits.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/uio.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <openssl/evp.h>
+
+#include "crm.h"
+
+#define HDR_SIZE 12
+#define SHA_SIZE 20
+#define ENTRY_FIXED 62          /* stat data, oid and flags */
+#define FLAG_EXTENDED 0x4000
+#define FLAG_STAGE_MASK 0x3000
+#define FLAG_STAGE_SHIFT 12
+#define NAME_MASK 0x0fff
+#define LOCK_TRIES 50           /* times LOCK_WAIT_NS: about one second */
+#define LOCK_WAIT_NS 20000000L
+
+/* The old index file, mapped read-only. */
+struct index_file {
+	const unsigned char *data;
+	size_t len;
+	unsigned version;
+	uint32_t count;
+};
+
+/* One entry of the old file, as found by entry_parse(). */
+struct entry {
+	const char *name;
+	size_t namelen;
+	unsigned stage;
+	size_t size;            /* bytes from its start to the next entry */
+};
+
+/*
+ * The new file being built, as pieces: iov[0] is the header, then runs of
+ * the old mapping and new entries (built in fresh, which has room for all
+ * of them and never moves), then the trailer.
+ */
+struct out {
+	struct iovec *iov;
+	size_t niov;
+	size_t cap;
+	unsigned char hdr[HDR_SIZE];
+	unsigned char *fresh;
+	size_t freshlen;
+	unsigned char trailer[SHA_SIZE];
+	uint32_t count;
+};
+
+/* Reads a big-endian 32-bit value at p. */
+static uint32_t get_be32(const unsigned char *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
+	       (uint32_t)p[2] << 8 | (uint32_t)p[3];
+}
+
+/* Reads a big-endian 16-bit value at p. */
+static unsigned get_be16(const unsigned char *p)
+{
+	return (unsigned)p[0] << 8 | p[1];
+}
+
+/* Writes v big-endian at p. */
+static void put_be32(unsigned char *p, uint32_t v)
+{
+	p[0] = v >> 24;
+	p[1] = v >> 16;
+	p[2] = v >> 8;
+	p[3] = v;
+}
+
+/* Writes v big-endian at p. */
+static void put_be16(unsigned char *p, unsigned v)
+{
+	p[0] = v >> 8;
+	p[1] = v;
+}
+
+/*
+ * Orders two changes by path bytes (the index order); equal paths keep
+ * their order in the caller's array, so that the last one can win.
+ */
+static int change_cmp(const void *a, const void *b)
+{
+	const struct crm_index_change *x = *(const struct crm_index_change **)a;
+	const struct crm_index_change *y = *(const struct crm_index_change **)b;
+	int c = strcmp(x->path, y->path);
+
+	if (c != 0)
+		return c;
+	return (x > y) - (x < y);
+}
+
+/*
+ * True when path is one git could hold: not empty, relative, no empty
+ * component and no ".", ".." or ".git" component.
+ */
+static bool path_valid(const char *path)
+{
+	const char *p = path, *slash;
+	size_t n;
+
+	for (;;) {
+		slash = strchr(p, '/');
+		n = slash ? (size_t)(slash - p) : strlen(p);
+		if (n == 0 || (n == 1 && p[0] == '.') ||
+		    (n == 2 && p[0] == '.' && p[1] == '.') ||
+		    (n == 4 && strncasecmp(p, ".git", 4) == 0))
+			return false;
+		if (slash == NULL)
+			return true;
+		p = slash + 1;
+	}
+}
+
+/*
+ * Returns a new array of pointers to ch[0..n), sorted by path, with only
+ * the last change of each path kept; *m gets its length.  Caller frees.
+ * Fails (NULL) on an invalid path.
+ */
+static const struct crm_index_change **
+changes_sort(const struct crm_index_change *ch, size_t n, size_t *m,
+	     struct crm_err *err)
+{
+	const struct crm_index_change **v;
+	size_t i, k = 0;
+
+	v = crm_xcalloc(n ? n : 1, sizeof(*v));
+	for (i = 0; i < n; i++) {
+		if (ch[i].path == NULL || !path_valid(ch[i].path) ||
+		    (!ch[i].remove && ch[i].fullpath == NULL)) {
+			crm_seterr(err, CRM_ERR, _("invalid index path '%s'"),
+				   ch[i].path ? ch[i].path : "(null)");
+			free(v);
+			return NULL;
+		}
+		v[i] = &ch[i];
+	}
+	qsort(v, n, sizeof(*v), change_cmp);
+	for (i = 0; i < n; i++) {
+		if (i + 1 < n && strcmp(v[i]->path, v[i + 1]->path) == 0)
+			continue;
+		v[k++] = v[i];
+	}
+	*m = k;
+	return v;
+}
+
+/*
+ * Creates lockpath as git does (O_EXCL), retrying for about a second while
+ * another process holds it.  Returns the descriptor, or -1 with err set.
+ */
+static int lock_acquire(const char *lockpath, struct crm_err *err)
+{
+	struct timespec ts = { 0, LOCK_WAIT_NS };
+	int fd, tries;
+
+	for (tries = 0;; tries++) {
+		fd = open(lockpath, O_CREAT | O_EXCL | O_WRONLY | O_NOFOLLOW |
+			  O_CLOEXEC, 0666);
+		if (fd >= 0)
+			return fd;
+		if (errno != EEXIST || tries >= LOCK_TRIES)
+			break;
+		nanosleep(&ts, NULL);
+	}
+	crm_seterr(err, CRM_ERR,
+		   _("cannot lock '%s': %s; is another git process running?"),
+		   lockpath, strerror(errno));
+	return -1;
+}
+
+/*
+ * Maps the file at path into f->data (index_unmap() releases it).
+ * Returns CRM_ENOTFOUND when it does not exist.
+ */
+static int index_map(const char *path, struct index_file *f,
+		     struct crm_err *err)
+{
+	struct stat st;
+	void *p;
+	int fd, ret = CRM_ERR;
+
+	fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0) {
+		if (errno == ENOENT)
+			return crm_seterr(err, CRM_ENOTFOUND,
+					  _("'%s' does not exist"), path);
+		return crm_seterr(err, CRM_ERR, _("cannot open '%s': %s"),
+				  path, strerror(errno));
+	}
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		crm_seterr(err, CRM_ERR, _("cannot read '%s': not a file"),
+			   path);
+		goto out;
+	}
+	if (st.st_size < HDR_SIZE + SHA_SIZE) {
+		crm_seterr(err, CRM_ERR, _("'%s': not an index file"), path);
+		goto out;
+	}
+	p = mmap(NULL, (size_t)st.st_size, PROT_READ,
+		 MAP_PRIVATE | MAP_POPULATE, fd, 0);
+	if (p == MAP_FAILED) {
+		crm_seterr(err, CRM_ERR, _("cannot read '%s': %s"), path,
+			   strerror(errno));
+		goto out;
+	}
+	f->data = p;
+	f->len = (size_t)st.st_size;
+	ret = CRM_OK;
+out:
+	close(fd);
+	return ret;
+}
+
+/* Releases what index_map() mapped, if anything. */
+static void index_unmap(struct index_file *f)
+{
+	if (f->data != NULL)
+		munmap((void *)f->data, f->len);
+	f->data = NULL;
+}
+
+/* SHA-1 of p[0..n) into md.  Returns false when OpenSSL fails. */
+static bool sha1(const unsigned char *p, size_t n, unsigned char *md)
+{
+	unsigned len = 0;
+
+	return EVP_Digest(p, n, md, &len, EVP_sha1(), NULL) == 1 &&
+	       len == SHA_SIZE;
+}
+
+/*
+ * Checks the header and the trailing checksum of f and fills in its
+ * version and count.  An all-zero trailer (index.skipHash) is accepted.
+ * Returns CRM_EUSAGE for a version this code does not write.
+ */
+static int index_check(const char *path, struct index_file *f,
+		       struct crm_err *err)
+{
+	static const unsigned char zero[SHA_SIZE];
+	unsigned char md[SHA_SIZE];
+	const unsigned char *trailer;
+
+	if (memcmp(f->data, "DIRC", 4) != 0)
+		return crm_seterr(err, CRM_ERR,
+				  _("'%s': not an index file"), path);
+	f->version = get_be32(f->data + 4);
+	f->count = get_be32(f->data + 8);
+	if (f->version == 4)
+		return crm_seterr(err, CRM_EUSAGE,
+				  _("'%s': index version 4 is not supported"),
+				  path);
+	if (f->version != 2 && f->version != 3)
+		return crm_seterr(err, CRM_ERR,
+				  _("'%s': unknown index version %u"),
+				  path, f->version);
+	trailer = f->data + f->len - SHA_SIZE;
+	if (memcmp(trailer, zero, SHA_SIZE) == 0)
+		return CRM_OK;
+	if (!sha1(f->data, f->len - SHA_SIZE, md))
+		return crm_seterr(err, CRM_ERR, _("cannot compute SHA-1"));
+	if (memcmp(md, trailer, SHA_SIZE) != 0)
+		return crm_seterr(err, CRM_ERR, _("'%s': bad checksum"), path);
+	return CRM_OK;
+}
+
+/*
+ * Parses the entry at f->data[off], which must end before end.  Returns
+ * false when it is truncated or malformed.  An empty name is let through:
+ * it is valid in a split index, which the extensions reveal later.
+ */
+static bool entry_parse(const struct index_file *f, size_t off, size_t end,
+			struct entry *e)
+{
+	const unsigned char *p = f->data + off;
+	const char *nul;
+	size_t fixed = ENTRY_FIXED, avail;
+	unsigned flags;
+
+	if (end - off < ENTRY_FIXED + 2)
+		return false;
+	flags = get_be16(p + 60);
+	if (flags & FLAG_EXTENDED) {
+		if (f->version < 3)
+			return false;
+		fixed += 2;
+	}
+	avail = end - off - fixed;
+	e->name = (const char *)p + fixed;
+	e->stage = (flags & FLAG_STAGE_MASK) >> FLAG_STAGE_SHIFT;
+	e->namelen = flags & NAME_MASK;
+	if (e->namelen == NAME_MASK) {
+		nul = memchr(e->name, '\0', avail);
+		if (nul == NULL)
+			return false;
+		e->namelen = (size_t)(nul - e->name);
+	}
+	e->size = (fixed + e->namelen + 8) & ~(size_t)7;
+	if (e->size > end - off || e->name[e->namelen] != '\0')
+		return false;
+	return true;
+}
+
+/* Compares change c's path with entry e's name, in index order. */
+static int entry_cmp(const struct crm_index_change *c, const struct entry *e)
+{
+	size_t len = strlen(c->path);
+	size_t min = len < e->namelen ? len : e->namelen;
+	int r = memcmp(c->path, e->name, min);
+
+	if (r != 0)
+		return r;
+	return (len > e->namelen) - (len < e->namelen);
+}
+
+/* Appends the n bytes at p, which must outlive o, to the pieces of o. */
+static void out_add(struct out *o, const void *p, size_t n)
+{
+	if (n == 0)
+		return;
+	if (o->niov == o->cap) {
+		o->cap = o->cap ? 2 * o->cap : 16;
+		o->iov = crm_xrealloc(o->iov, o->cap * sizeof(*o->iov));
+	}
+	o->iov[o->niov].iov_base = (void *)p;
+	o->iov[o->niov].iov_len = n;
+	o->niov++;
+}
+
+/* Bytes the entry for path takes in a version 2 or 3 index. */
+static size_t entry_size(const char *path)
+{
+	return (ENTRY_FIXED + strlen(path) + 8) & ~(size_t)7;
+}
+
+/*
+ * Appends the stage-0 entry for change c to o, with the stat data of
+ * c->fullpath as git records it.
+ */
+static int entry_emit(struct out *o, const struct crm_index_change *c,
+		      struct crm_err *err)
+{
+	unsigned char *p = o->fresh + o->freshlen;
+	size_t len = strlen(c->path), size = entry_size(c->path);
+	struct stat st;
+
+	if (lstat(c->fullpath, &st) < 0)
+		return crm_seterr(err, CRM_ERR, _("cannot stat '%s': %s"),
+				  c->fullpath, strerror(errno));
+	memset(p, 0, size);
+	put_be32(p, (uint32_t)st.st_ctim.tv_sec);
+	put_be32(p + 4, (uint32_t)st.st_ctim.tv_nsec);
+	put_be32(p + 8, (uint32_t)st.st_mtim.tv_sec);
+	put_be32(p + 12, (uint32_t)st.st_mtim.tv_nsec);
+	put_be32(p + 16, (uint32_t)st.st_dev);
+	put_be32(p + 20, (uint32_t)st.st_ino);
+	put_be32(p + 24, c->mode);
+	put_be32(p + 28, (uint32_t)st.st_uid);
+	put_be32(p + 32, (uint32_t)st.st_gid);
+	put_be32(p + 36, (uint32_t)st.st_size);
+	memcpy(p + 40, c->oid, SHA_SIZE);
+	put_be16(p + 60, len < NAME_MASK ? (unsigned)len : NAME_MASK);
+	memcpy(p + ENTRY_FIXED, c->path, len);
+	o->freshlen += size;
+	o->count++;
+	out_add(o, p, size);
+	return CRM_OK;
+}
+
+/* Appends the old entries f->data[from..to) to o unchanged. */
+static void run_copy(struct out *o, const struct index_file *f, size_t from,
+		     size_t to, uint32_t entries)
+{
+	out_add(o, f->data + from, to - from);
+	o->count += entries;
+}
+
+/*
+ * Checks the extensions in f->data[off..end): optional ones (uppercase
+ * signature) are dropped, so only their framing matters; a mandatory one
+ * means a format this code must not rewrite (CRM_EUSAGE).
+ */
+static int extensions_check(const char *path, const struct index_file *f,
+			    size_t off, size_t end, struct crm_err *err)
+{
+	const unsigned char *p;
+	uint32_t size;
+
+	while (off < end) {
+		p = f->data + off;
+		if (end - off < 8)
+			return crm_seterr(err, CRM_ERR,
+					  _("'%s': truncated extension"), path);
+		size = get_be32(p + 4);
+		if (size > end - off - 8)
+			return crm_seterr(err, CRM_ERR,
+					  _("'%s': truncated extension"), path);
+		if (p[0] < 'A' || p[0] > 'Z')
+			return crm_seterr(err, CRM_EUSAGE,
+					  _("'%s': unsupported index extension '%.4s'"),
+					  path, (const char *)p);
+		off += 8 + (size_t)size;
+	}
+	return CRM_OK;
+}
+
+/*
+ * Builds in o the entries of f with the sorted changes v[0..m) spliced
+ * in, then checks the extensions that follow the entries.  o->fresh
+ * must have room for all the changes' entries.
+ */
+static int entries_splice(const char *path, const struct index_file *f,
+			  const struct crm_index_change **v, size_t m,
+			  struct out *o, struct crm_err *err)
+{
+	size_t off = HDR_SIZE, run = HDR_SIZE, end = f->len - SHA_SIZE;
+	size_t ci = 0;
+	uint32_t i, nrun = 0, bad = UINT32_MAX;
+	struct entry e;
+	int c, ret;
+
+	for (i = 0; i < f->count; i++) {
+		if (!entry_parse(f, off, end, &e))
+			return crm_seterr(err, CRM_ERR,
+					  _("'%s': corrupt entry %u"), path, i);
+		if (e.namelen == 0 && bad == UINT32_MAX)
+			bad = i;
+		for (; ci < m && (c = entry_cmp(v[ci], &e)) <= 0; ci++) {
+			if (c == 0 && e.stage != 0)
+				return crm_seterr(err, CRM_EUSAGE,
+						  _("'%s': '%s' has conflicts"),
+						  path, v[ci]->path);
+			run_copy(o, f, run, off, nrun);
+			run = c == 0 ? off + e.size : off;
+			nrun = 0;
+			if (!v[ci]->remove &&
+			    (ret = entry_emit(o, v[ci], err)) != CRM_OK)
+				return ret;
+		}
+		if (run <= off)
+			nrun++;
+		off += e.size;
+	}
+	run_copy(o, f, run, off, nrun);
+	for (; ci < m; ci++)
+		if (!v[ci]->remove &&
+		    (ret = entry_emit(o, v[ci], err)) != CRM_OK)
+			return ret;
+	ret = extensions_check(path, f, off, end, err);
+	if (ret == CRM_OK && bad != UINT32_MAX)
+		ret = crm_seterr(err, CRM_ERR, _("'%s': corrupt entry %u"),
+				 path, bad);
+	return ret;
+}
+
+/*
+ * Writes the pieces iov[0..n) to fd, consuming iov.  Returns false with
+ * errno set on failure.
+ */
+static bool writev_all(int fd, struct iovec *iov, size_t n)
+{
+	ssize_t r;
+
+	while (n > 0) {
+		r = writev(fd, iov, n < IOV_MAX ? (int)n : IOV_MAX);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0) {
+			if (r == 0)
+				errno = EIO;
+			return false;
+		}
+		for (; n > 0 && (size_t)r >= iov->iov_len; iov++, n--)
+			r -= (ssize_t)iov->iov_len;
+		if (n > 0) {
+			iov->iov_base = (char *)iov->iov_base + r;
+			iov->iov_len -= (size_t)r;
+		}
+	}
+	return true;
+}
+
+/* Appends the SHA-1 of all pieces of o as its trailer. */
+static bool out_checksum(struct out *o)
+{
+	EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+	unsigned len = 0;
+	bool ok;
+	size_t i;
+
+	ok = ctx != NULL && EVP_DigestInit_ex(ctx, EVP_sha1(), NULL) == 1;
+	for (i = 0; ok && i < o->niov; i++)
+		ok = EVP_DigestUpdate(ctx, o->iov[i].iov_base,
+				      o->iov[i].iov_len) == 1;
+	ok = ok && EVP_DigestFinal_ex(ctx, o->trailer, &len) == 1 &&
+	     len == SHA_SIZE;
+	EVP_MD_CTX_free(ctx);
+	if (ok)
+		out_add(o, o->trailer, SHA_SIZE);
+	return ok;
+}
+
+/*
+ * Finishes the new index in o (header, trailer) and writes it to the lock
+ * file fd, which this closes.
+ */
+static int out_write(struct out *o, unsigned version, int fd,
+		     const char *lockpath, struct crm_err *err)
+{
+	int saved;
+
+	memcpy(o->hdr, "DIRC", 4);
+	put_be32(o->hdr + 4, version);
+	put_be32(o->hdr + 8, o->count);
+	if (!out_checksum(o)) {
+		close(fd);
+		return crm_seterr(err, CRM_ERR, _("cannot compute SHA-1"));
+	}
+	if (!writev_all(fd, o->iov, o->niov)) {
+		saved = errno;
+		close(fd);
+		return crm_seterr(err, CRM_ERR, _("cannot write '%s': %s"),
+				  lockpath, strerror(saved));
+	}
+	if (close(fd) < 0)
+		return crm_seterr(err, CRM_ERR, _("cannot write '%s': %s"),
+				  lockpath, strerror(errno));
+	return CRM_OK;
+}
+
+/*
+ * Under the lock fd: reads the index at path, splices the changes in and
+ * writes the result to lockpath.  Closes fd.
+ */
+static int apply_locked(const char *path, const char *lockpath, int fd,
+			const struct crm_index_change **v, size_t m,
+			struct crm_err *err)
+{
+	struct index_file f = { 0 };
+	struct out o = { 0 };
+	size_t room = 0, i;
+	int ret;
+
+	ret = index_map(path, &f, err);
+	if (ret == CRM_OK)
+		ret = index_check(path, &f, err);
+	if (ret != CRM_OK) {
+		close(fd);
+		goto out;
+	}
+	for (i = 0; i < m; i++)
+		room += entry_size(v[i]->path);
+	o.fresh = crm_xmalloc(room ? room : 1);
+	out_add(&o, o.hdr, HDR_SIZE);
+	ret = entries_splice(path, &f, v, m, &o, err);
+	if (ret != CRM_OK) {
+		close(fd);
+		goto out;
+	}
+	ret = out_write(&o, f.version, fd, lockpath, err);
+out:
+	free(o.iov);
+	free(o.fresh);
+	index_unmap(&f);
+	return ret;
+}
+
+/*
+ * Applies ch[0..n) to gitdir/index under gitdir/index.lock; see crm.h.
+ * The lock is removed on failure, unless it was someone else's.
+ */
+int crm_gitindex_apply(const char *gitdir, const struct crm_index_change *ch,
+		       size_t n, struct crm_err *err)
+{
+	const struct crm_index_change **v;
+	char path[4096], lockpath[4096];
+	size_t m;
+	int fd, r1, r2, ret;
+
+	r1 = snprintf(path, sizeof(path), "%s/index", gitdir);
+	r2 = snprintf(lockpath, sizeof(lockpath), "%s/index.lock", gitdir);
+	if (r1 < 0 || r2 < 0 || (size_t)r2 >= sizeof(lockpath))
+		return crm_seterr(err, CRM_ERR, _("path too long: '%s'"),
+				  gitdir);
+	v = changes_sort(ch, n, &m, err);
+	if (v == NULL)
+		return CRM_ERR;
+	fd = lock_acquire(lockpath, err);
+	if (fd < 0) {
+		ret = CRM_ERR;
+		goto out;
+	}
+	ret = apply_locked(path, lockpath, fd, v, m, err);
+	if (ret == CRM_OK && rename(lockpath, path) < 0)
+		ret = crm_seterr(err, CRM_ERR, _("cannot rename '%s': %s"),
+				 lockpath, strerror(errno));
+	if (ret != CRM_OK)
+		unlink(lockpath);
+out:
+	free(v);
+	return ret;
+}
