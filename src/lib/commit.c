@@ -1,0 +1,450 @@
+/*
+ * commit.c - one commit per command.  Objects first (invisible until the
+ * branch moves), then the work-tree files (each replaced atomically), then
+ * the branch (a compare-and-swap on its old value), then .git/index, so
+ * that the work tree, the index and HEAD agree when it returns.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "store-internal.h"
+
+struct txn_change {
+	char *path;     /* repository-relative */
+	char *buf;      /* new content; NULL when removed */
+	size_t len;
+	git_oid blob;
+};
+
+struct crm_txn {
+	struct crm_store *s;
+	struct txn_change *ch;
+	size_t n, cap;
+	struct crm_buf trailers; /* "Key: value\n" lines */
+};
+
+struct crm_txn *crm_txn_new(struct crm_store *s)
+{
+	struct crm_txn *t = crm_xcalloc(1, sizeof(*t));
+
+	t->s = s;
+	return t;
+}
+
+void crm_txn_free(struct crm_txn *t)
+{
+	size_t i;
+
+	if (t == NULL)
+		return;
+	for (i = 0; i < t->n; i++) {
+		free(t->ch[i].path);
+		free(t->ch[i].buf);
+	}
+	free(t->ch);
+	crm_buf_free(&t->trailers);
+	free(t);
+}
+
+void crm_txn_add_trailer(struct crm_txn *t, const char *key,
+			 const char *value)
+{
+	crm_buf_addf(&t->trailers, "%s: %s\n", key, value);
+}
+
+size_t crm_txn_count(const struct crm_txn *t)
+{
+	return t->n;
+}
+
+/* The change for path, added if new. */
+static struct txn_change *change_for(struct crm_txn *t, const char *path)
+{
+	size_t i;
+
+	for (i = 0; i < t->n; i++) {
+		if (strcmp(t->ch[i].path, path) == 0) {
+			free(t->ch[i].buf);
+			t->ch[i].buf = NULL;
+			return &t->ch[i];
+		}
+	}
+	if (t->n == t->cap) {
+		t->cap = t->cap ? t->cap * 2 : 4;
+		t->ch = crm_xrealloc(t->ch, t->cap * sizeof(*t->ch));
+	}
+	memset(&t->ch[t->n], 0, sizeof(t->ch[t->n]));
+	t->ch[t->n].path = crm_xstrdup(path);
+	return &t->ch[t->n++];
+}
+
+void crm_txn_put_raw(struct crm_txn *t, const char *path, const char *buf,
+		     size_t len)
+{
+	struct txn_change *c = change_for(t, path);
+
+	c->buf = crm_xstrndup(buf, len);
+	c->len = len;
+}
+
+int crm_txn_put(struct crm_txn *t, const struct crm_record *r,
+		struct crm_err *err)
+{
+	struct crm_record *copy = crm_record_dup(r);
+	char path[64], *out;
+	size_t len;
+	int rc;
+
+	crm_record_canonicalize(copy);
+	rc = crm_record_serialize(copy, &out, &len, err);
+	crm_record_free(copy);
+	if (rc)
+		return rc;
+	crm_record_path(r->type, r->id, path, sizeof(path));
+	crm_txn_put_raw(t, path, out, len);
+	free(out);
+	return CRM_OK;
+}
+
+void crm_txn_delete_path(struct crm_txn *t, const char *path)
+{
+	change_for(t, path);
+}
+
+void crm_txn_delete(struct crm_txn *t, enum crm_type type, const char *id)
+{
+	char path[64];
+
+	crm_record_path(type, id, path, sizeof(path));
+	crm_txn_delete_path(t, path);
+}
+
+/* The author of crm's commits: the user's name and e-mail, falling back
+ * to the login and login@localhost. */
+static int signature(const struct crm_user *u, git_signature **sig)
+{
+	char email[256];
+
+	if (u == NULL)
+		return git_signature_now(sig, "crm", "crm@localhost");
+	snprintf(email, sizeof(email), "%s@localhost", u->login);
+	return git_signature_now(sig, u->name && u->name[0] ? u->name : u->login,
+				 u->email && u->email[0] ? u->email : email);
+}
+
+/* Writes the blobs and the commit object on top of parent (NULL: none). */
+static int make_commit(struct crm_txn *t, const git_oid *parent_oid,
+		       const char *message, git_oid *out, struct crm_err *err)
+{
+	git_repository *repo = t->s->repo;
+	git_tree_update *up = crm_xcalloc(t->n, sizeof(*up));
+	git_commit *parent = NULL;
+	git_tree *base = NULL, *tree = NULL;
+	git_treebuilder *tb = NULL;
+	git_signature *sig = NULL;
+	const struct crm_user *u = t->s->user;
+	git_oid tree_oid, empty;
+	size_t i;
+	int rc = CRM_ERR;
+
+	for (i = 0; i < t->n; i++) {
+		struct txn_change *c = &t->ch[i];
+
+		if (c->buf && git_blob_create_from_buffer(&c->blob, repo, c->buf,
+							  c->len) < 0)
+			goto git_fail;
+		up[i].action = c->buf ? GIT_TREE_UPDATE_UPSERT
+				      : GIT_TREE_UPDATE_REMOVE;
+		up[i].id = c->blob;
+		up[i].filemode = GIT_FILEMODE_BLOB;
+		up[i].path = c->path;
+	}
+	if (parent_oid) {
+		if (git_commit_lookup(&parent, repo, parent_oid) < 0 ||
+		    git_commit_tree(&base, parent) < 0)
+			goto git_fail;
+	} else if (git_treebuilder_new(&tb, repo, NULL) < 0 ||
+		   git_treebuilder_write(&empty, tb) < 0 ||
+		   git_tree_lookup(&base, repo, &empty) < 0) {
+		goto git_fail;
+	}
+	if (git_tree_create_updated(&tree_oid, repo, base, t->n, up) < 0 ||
+	    git_tree_lookup(&tree, repo, &tree_oid) < 0)
+		goto git_fail;
+	if (signature(u, &sig) < 0)
+		goto git_fail;
+	if (git_commit_create(out, repo, NULL, sig, sig, "UTF-8", message, tree,
+			      parent ? 1 : 0,
+			      (const git_commit **)&parent) < 0)
+		goto git_fail;
+	rc = CRM_OK;
+	goto out;
+git_fail:
+	rc = crm_git_error(err, _("cannot write the commit"));
+out:
+	git_signature_free(sig);
+	git_treebuilder_free(tb);
+	git_tree_free(tree);
+	git_tree_free(base);
+	git_commit_free(parent);
+	free(up);
+	return rc;
+}
+
+/* Creates the directories leading to the file at full path. */
+static int make_parent_dirs(char *full, size_t rootlen)
+{
+	char *p;
+
+	for (p = full + rootlen + 1; (p = strchr(p, '/')) != NULL; p++) {
+		*p = '\0';
+		if (mkdir(full, 0777) != 0 && errno != EEXIST) {
+			*p = '/';
+			return -1;
+		}
+		*p = '/';
+	}
+	return 0;
+}
+
+/* Replaces the file at full with buf atomically (temporary file, rename). */
+static int write_atomic(const char *full, const char *buf, size_t len)
+{
+	char tmp[PATH_MAX];
+	const char *slash = strrchr(full, '/');
+	size_t off = 0;
+	ssize_t n;
+	int fd;
+
+	if (snprintf(tmp, sizeof(tmp), "%.*s/.%s.crm-%ld",
+		     (int)(slash - full), full, slash + 1,
+		     (long)getpid()) >= (int)sizeof(tmp))
+		return -1;
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC,
+		  0666);
+	if (fd < 0)
+		return -1;
+	while (off < len) {
+		n = write(fd, buf + off, len - off);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			goto fail;
+		off += (size_t)n;
+	}
+	if (close(fd) != 0) {
+		fd = -1;
+		goto fail;
+	}
+	if (rename(tmp, full) != 0) {
+		fd = -1;
+		goto fail;
+	}
+	return 0;
+fail:
+	if (fd >= 0)
+		close(fd);
+	unlink(tmp);
+	return -1;
+}
+
+/* Brings the work tree to the transaction's content. */
+static int write_worktree(struct crm_txn *t, struct crm_err *err)
+{
+	char full[PATH_MAX], *slash;
+	size_t rootlen = strlen(t->s->root), i;
+
+	for (i = 0; i < t->n; i++) {
+		struct txn_change *c = &t->ch[i];
+
+		snprintf(full, sizeof(full), "%s/%s", t->s->root, c->path);
+		if (c->buf == NULL) {
+			if (unlink(full) != 0 && errno != ENOENT)
+				goto fail;
+			slash = strrchr(full, '/');
+			*slash = '\0';
+			rmdir(full); /* only succeeds once the shard is empty */
+			continue;
+		}
+		if (make_parent_dirs(full, rootlen) != 0 ||
+		    write_atomic(full, c->buf, c->len) != 0)
+			goto fail;
+	}
+	return CRM_OK;
+fail:
+	return crm_seterr(err, CRM_ERR, _("cannot write '%s': %s"), full,
+			  strerror(errno));
+}
+
+/* Puts the files the transaction touched back as they are in tree. */
+static void restore_worktree(struct crm_txn *t, git_tree *tree)
+{
+	char full[PATH_MAX], *buf;
+	size_t i, len;
+
+	for (i = 0; i < t->n; i++) {
+		snprintf(full, sizeof(full), "%s/%s", t->s->root, t->ch[i].path);
+		if (crm_tree_read(t->s->repo, tree, t->ch[i].path, &buf, &len,
+				  NULL) != CRM_OK) {
+			unlink(full);
+			continue;
+		}
+		write_atomic(full, buf, len);
+		free(buf);
+	}
+}
+
+/* The branch HEAD points to (owned by the caller), or NULL if detached. */
+static char *head_branch(git_repository *repo)
+{
+	git_reference *head;
+	char *name = NULL;
+
+	if (git_reference_lookup(&head, repo, "HEAD") < 0)
+		return NULL;
+	if (git_reference_type(head) == GIT_REFERENCE_SYMBOLIC)
+		name = crm_xstrdup(git_reference_symbolic_target(head));
+	git_reference_free(head);
+	return name;
+}
+
+/* Moves HEAD's branch from old (NULL: unborn) to new. GIT_EMODIFIED if it
+ * moved meanwhile. */
+static int move_head(git_repository *repo, const git_oid *old,
+		     const git_oid *new_oid, const char *subject)
+{
+	char *branch = head_branch(repo), msg[512];
+	git_reference *ref = NULL;
+	int rc;
+
+	snprintf(msg, sizeof(msg), "crm: %s", subject);
+	if (old)
+		rc = git_reference_create_matching(&ref, repo,
+						   branch ? branch : "HEAD",
+						   new_oid, 1, old, msg);
+	else
+		rc = git_reference_create(&ref, repo, branch ? branch : "HEAD",
+					  new_oid, 0, msg);
+	if (rc == GIT_EEXISTS)
+		rc = GIT_EMODIFIED;
+	git_reference_free(ref);
+	free(branch);
+	return rc;
+}
+
+/* Updates .git/index by patching it, or with libgit2 when it cannot. */
+static int update_index(struct crm_txn *t, struct crm_err *err)
+{
+	struct crm_index_change *ic = crm_xcalloc(t->n, sizeof(*ic));
+	char **full = crm_xcalloc(t->n, sizeof(char *));
+	git_index *idx = NULL;
+	size_t i;
+	int rc;
+
+	for (i = 0; i < t->n; i++) {
+		full[i] = crm_xmalloc(PATH_MAX);
+		snprintf(full[i], PATH_MAX, "%s/%s", t->s->root, t->ch[i].path);
+		ic[i].path = t->ch[i].path;
+		ic[i].remove = t->ch[i].buf == NULL;
+		memcpy(ic[i].oid, t->ch[i].blob.id, 20);
+		ic[i].mode = 0100644;
+		ic[i].fullpath = full[i];
+	}
+	rc = crm_gitindex_apply(t->s->gitdir, ic, t->n, err);
+	t->s->timings.index_fallback = rc == CRM_ENOTFOUND || rc == CRM_EUSAGE;
+	if (!t->s->timings.index_fallback)
+		goto out;
+	rc = CRM_OK;
+	if (git_repository_index(&idx, t->s->repo) < 0 ||
+	    git_index_read(idx, 1) < 0)
+		goto git_fail;
+	for (i = 0; i < t->n; i++)
+		if ((ic[i].remove ? git_index_remove_bypath(idx, ic[i].path)
+				  : git_index_add_bypath(idx, ic[i].path)) < 0)
+			goto git_fail;
+	if (git_index_write(idx) < 0)
+		goto git_fail;
+	goto out;
+git_fail:
+	rc = crm_git_error(err, _("cannot update '.git/index'"));
+out:
+	git_index_free(idx);
+	for (i = 0; i < t->n; i++)
+		free(full[i]);
+	free(full);
+	free(ic);
+	return rc;
+}
+
+/* The full commit message: subject, then the Crm-Command trailer and the
+ * transaction's own. */
+static char *commit_message(const struct crm_txn *t, const char *subject,
+			    const char *command)
+{
+	struct crm_buf b = {0};
+
+	crm_buf_addf(&b, "%s\n\nCrm-Command: %s\n", subject, command);
+	if (t->trailers.len)
+		crm_buf_add(&b, t->trailers.s, t->trailers.len);
+	return crm_buf_detach(&b);
+}
+
+int crm_txn_commit(struct crm_txn *t, const char *subject,
+		   const char *command, struct crm_err *err)
+{
+	struct crm_store *s = t->s;
+	struct crm_timings *tm = &s->timings;
+	char *message = commit_message(t, subject, command);
+	git_tree *head_tree;
+	git_oid commit_oid, parent;
+	bool written = false;
+	int rc, tries;
+	double t0;
+
+	memset(tm, 0, sizeof(*tm));
+	for (tries = 0; tries < 10; tries++) {
+		crm_store_forget_head(s);
+		if ((rc = crm_store_head_tree(s, &head_tree, err)))
+			goto out;
+		parent = s->head_oid;
+		t0 = crm_now_ms();
+		rc = make_commit(t, head_tree ? &parent : NULL, message,
+				 &commit_oid, err);
+		tm->tree_ms += crm_now_ms() - t0;
+		if (rc)
+			goto out;
+		if (!written) {
+			t0 = crm_now_ms();
+			if ((rc = write_worktree(t, err))) {
+				restore_worktree(t, head_tree);
+				goto out;
+			}
+			written = true;
+			tm->worktree_ms = crm_now_ms() - t0;
+		}
+		t0 = crm_now_ms();
+		rc = move_head(s->repo, head_tree ? &parent : NULL, &commit_oid,
+			       subject);
+		tm->ref_ms += crm_now_ms() - t0;
+		if (rc != GIT_EMODIFIED)
+			break;
+	}
+	if (rc < 0) {
+		rc = crm_git_error(err, _("cannot move HEAD"));
+		restore_worktree(t, head_tree);
+		goto out;
+	}
+	crm_store_forget_head(s);
+	t0 = crm_now_ms();
+	rc = update_index(t, err);
+	tm->index_ms = crm_now_ms() - t0;
+out:
+	free(message);
+	return rc;
+}

@@ -1,0 +1,232 @@
+/*
+ * config.c - crm.yaml: users, pipelines and their stages, defaults.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "crm.h"
+
+/* Copies the scalar at key of map, or NULL. Caller owns the result. */
+static char *dup_str(const struct crm_node *map, const char *key)
+{
+	const char *s = crm_map_str(map, key);
+
+	return s ? crm_xstrdup(s) : NULL;
+}
+
+/* Reads the users: list. */
+static int parse_users(const struct crm_node *seq, struct crm_config *cfg,
+		       struct crm_err *err)
+{
+	size_t i;
+
+	if (seq->kind != CRM_NODE_SEQ)
+		return crm_seterr(err, CRM_ERR, _("line %d: 'users' must be a list"),
+				  seq->line);
+	cfg->users = crm_xcalloc(seq->len, sizeof(*cfg->users));
+	for (i = 0; i < seq->len; i++) {
+		const struct crm_node *u = seq->items[i];
+		struct crm_user *dst = &cfg->users[cfg->nusers];
+
+		if (u->kind != CRM_NODE_MAP || !crm_map_str(u, "login"))
+			return crm_seterr(err, CRM_ERR,
+					  _("line %d: a user needs a 'login'"),
+					  u->line);
+		dst->login = dup_str(u, "login");
+		dst->name = dup_str(u, "name");
+		dst->email = dup_str(u, "email");
+		cfg->nusers++;
+		if (crm_config_user(cfg, dst->login) != dst)
+			return crm_seterr(err, CRM_ERR,
+					  _("line %d: duplicate user '%s'"),
+					  u->line, dst->login);
+	}
+	return CRM_OK;
+}
+
+/* Reads one pipelines: entry into p. */
+static int parse_pipeline(const struct crm_node *n, struct crm_pipeline *p,
+			  struct crm_err *err)
+{
+	const struct crm_node *stages;
+	size_t i;
+
+	if (n->kind != CRM_NODE_MAP || !crm_map_str(n, "name"))
+		return crm_seterr(err, CRM_ERR,
+				  _("line %d: a pipeline needs a 'name'"), n->line);
+	p->name = dup_str(n, "name");
+	stages = crm_map_get(n, "stages");
+	if (stages == NULL || stages->kind != CRM_NODE_SEQ || stages->len == 0)
+		return crm_seterr(err, CRM_ERR,
+				  _("line %d: pipeline '%s' needs a list of 'stages'"),
+				  n->line, p->name);
+	p->stages = crm_xcalloc(stages->len, sizeof(char *));
+	for (i = 0; i < stages->len; i++) {
+		if (stages->items[i]->kind != CRM_NODE_SCALAR)
+			return crm_seterr(err, CRM_ERR,
+					  _("line %d: a stage must be a name"),
+					  stages->items[i]->line);
+		p->stages[p->nstages++] = crm_xstrdup(stages->items[i]->str);
+	}
+	return CRM_OK;
+}
+
+/* Reads the pipelines: list. */
+static int parse_pipelines(const struct crm_node *seq, struct crm_config *cfg,
+			   struct crm_err *err)
+{
+	size_t i;
+	int rc;
+
+	if (seq->kind != CRM_NODE_SEQ)
+		return crm_seterr(err, CRM_ERR,
+				  _("line %d: 'pipelines' must be a list"), seq->line);
+	cfg->pipelines = crm_xcalloc(seq->len, sizeof(*cfg->pipelines));
+	for (i = 0; i < seq->len; i++) {
+		rc = parse_pipeline(seq->items[i], &cfg->pipelines[i], err);
+		cfg->npipelines++;
+		if (rc)
+			return rc;
+	}
+	return CRM_OK;
+}
+
+int crm_config_parse(const char *buf, size_t len, struct crm_config *cfg,
+		     struct crm_err *err)
+{
+	const struct crm_node *n, *defaults;
+	int rc;
+
+	memset(cfg, 0, sizeof(*cfg));
+	rc = crm_yaml_parse(buf, len, &cfg->root, err);
+	if (rc)
+		return rc;
+	if ((n = crm_map_get(cfg->root, "users")) != NULL &&
+	    (rc = parse_users(n, cfg, err)))
+		goto fail;
+	if ((n = crm_map_get(cfg->root, "pipelines")) != NULL &&
+	    (rc = parse_pipelines(n, cfg, err)))
+		goto fail;
+	defaults = crm_map_get(cfg->root, "defaults");
+	if (defaults && defaults->kind == CRM_NODE_MAP) {
+		cfg->default_pipeline = dup_str(defaults, "pipeline");
+		cfg->default_currency = dup_str(defaults, "currency");
+	}
+	if (cfg->default_pipeline &&
+	    crm_config_pipeline(cfg, cfg->default_pipeline) == NULL) {
+		rc = crm_seterr(err, CRM_ERR,
+				_("defaults: unknown pipeline '%s'"),
+				cfg->default_pipeline);
+		goto fail;
+	}
+	return CRM_OK;
+fail:
+	crm_config_free(cfg);
+	return rc;
+}
+
+void crm_config_free(struct crm_config *cfg)
+{
+	size_t i, j;
+
+	for (i = 0; i < cfg->nusers; i++) {
+		free(cfg->users[i].login);
+		free(cfg->users[i].name);
+		free(cfg->users[i].email);
+	}
+	free(cfg->users);
+	for (i = 0; i < cfg->npipelines; i++) {
+		for (j = 0; j < cfg->pipelines[i].nstages; j++)
+			free(cfg->pipelines[i].stages[j]);
+		free(cfg->pipelines[i].stages);
+		free(cfg->pipelines[i].name);
+	}
+	free(cfg->pipelines);
+	free(cfg->default_pipeline);
+	free(cfg->default_currency);
+	crm_node_free(cfg->root);
+	memset(cfg, 0, sizeof(*cfg));
+}
+
+char *crm_config_initial(const char *login, const char *name,
+			 const char *email)
+{
+	static const char *const stages[] = {
+		"lead", "qualified", "proposal", "negotiation", "won", "lost",
+	};
+	struct crm_node *root = crm_node_new_map(), *users = crm_node_new_seq();
+	struct crm_node *user = crm_node_new_map(), *pipes = crm_node_new_seq();
+	struct crm_node *pipe = crm_node_new_map(), *st = crm_node_new_seq();
+	struct crm_node *defaults = crm_node_new_map();
+	char *out = NULL;
+	size_t i, len;
+
+	crm_map_set(root, "version", crm_node_new_typed("1"));
+	crm_map_set_str(user, "login", login);
+	crm_map_set_str(user, "name", name ? name : login);
+	if (email)
+		crm_map_set_str(user, "email", email);
+	crm_seq_push(users, user);
+	crm_map_set(root, "users", users);
+	crm_map_set_str(pipe, "name", "sales");
+	for (i = 0; i < sizeof(stages) / sizeof(stages[0]); i++)
+		crm_seq_push(st, crm_node_new_scalar(stages[i]));
+	crm_map_set(pipe, "stages", st);
+	crm_seq_push(pipes, pipe);
+	crm_map_set(root, "pipelines", pipes);
+	crm_map_set_str(defaults, "pipeline", "sales");
+	crm_map_set_str(defaults, "currency", "RUB");
+	crm_map_set(root, "defaults", defaults);
+	if (crm_yaml_emit(root, &out, &len, NULL) != CRM_OK)
+		out = NULL;
+	crm_node_free(root);
+	return out;
+}
+
+const struct crm_user *crm_config_user(const struct crm_config *cfg,
+				       const char *login)
+{
+	size_t i;
+
+	for (i = 0; i < cfg->nusers; i++)
+		if (strcmp(cfg->users[i].login, login) == 0)
+			return &cfg->users[i];
+	return NULL;
+}
+
+const struct crm_user *crm_config_user_by_email(const struct crm_config *cfg,
+						const char *email)
+{
+	size_t i;
+
+	for (i = 0; i < cfg->nusers; i++)
+		if (cfg->users[i].email &&
+		    strcasecmp(cfg->users[i].email, email) == 0)
+			return &cfg->users[i];
+	return NULL;
+}
+
+const struct crm_pipeline *crm_config_pipeline(const struct crm_config *cfg,
+					       const char *name)
+{
+	size_t i;
+
+	if (name == NULL)
+		name = cfg->default_pipeline;
+	if (name == NULL)
+		return cfg->npipelines ? &cfg->pipelines[0] : NULL;
+	for (i = 0; i < cfg->npipelines; i++)
+		if (strcmp(cfg->pipelines[i].name, name) == 0)
+			return &cfg->pipelines[i];
+	return NULL;
+}
+
+bool crm_pipeline_has_stage(const struct crm_pipeline *p, const char *stage)
+{
+	size_t i;
+
+	for (i = 0; i < p->nstages; i++)
+		if (strcmp(p->stages[i], stage) == 0)
+			return true;
+	return false;
+}

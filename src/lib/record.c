@@ -1,0 +1,728 @@
+/*
+ * record.c - the record model: types, known fields and their order,
+ * validation, canonical form, and field changes from the command line.
+ */
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "crm.h"
+
+static const char *const type_names[CRM_NTYPES] = {
+	"company", "contact", "deal", "task",
+};
+static const char *const type_dirs[CRM_NTYPES] = {
+	"companies", "contacts", "deals", "tasks",
+};
+
+/* How a known field is checked. */
+enum field_kind {
+	F_ID,       /* the record's own id */
+	F_NAME,     /* non-empty string */
+	F_STR,      /* string */
+	F_REF,      /* id of another record */
+	F_OWNER,    /* login of a user */
+	F_PHONES,   /* list of strings */
+	F_EMAILS,   /* list of e-mail addresses */
+	F_TAGS,     /* list of words */
+	F_DAY,      /* whole date */
+	F_WHEN,     /* date or date-time */
+	F_STAMP,    /* date-time */
+	F_AMOUNT,   /* non-negative decimal number */
+	F_CURRENCY, /* three capital letters */
+	F_PIPELINE, /* a pipeline of crm.yaml */
+	F_STAGE,    /* a stage of the record's pipeline */
+	F_HISTORY,  /* list of {stage, at, by} */
+	F_TIMELINE, /* list of maps */
+};
+
+struct field {
+	const char *name;
+	enum field_kind kind;
+};
+
+/* Known fields of each type, in file order; "" marks where custom fields go. */
+static const struct field company_fields[] = {
+	{"id", F_ID}, {"name", F_NAME}, {"owner", F_OWNER},
+	{"phones", F_PHONES}, {"emails", F_EMAILS}, {"website", F_STR},
+	{"address", F_STR}, {"source", F_STR}, {"tags", F_TAGS},
+	{"created", F_STAMP}, {"updated", F_STAMP}, {"", F_STR},
+	{"timeline", F_TIMELINE}, {NULL, F_STR},
+};
+static const struct field contact_fields[] = {
+	{"id", F_ID}, {"name", F_NAME}, {"company", F_REF}, {"role", F_STR},
+	{"owner", F_OWNER}, {"phones", F_PHONES}, {"emails", F_EMAILS},
+	{"birthday", F_DAY}, {"source", F_STR}, {"tags", F_TAGS},
+	{"created", F_STAMP}, {"updated", F_STAMP}, {"", F_STR},
+	{"timeline", F_TIMELINE}, {NULL, F_STR},
+};
+static const struct field deal_fields[] = {
+	{"id", F_ID}, {"name", F_NAME}, {"company", F_REF},
+	{"contact", F_REF}, {"pipeline", F_PIPELINE}, {"stage", F_STAGE},
+	{"amount", F_AMOUNT}, {"currency", F_CURRENCY}, {"owner", F_OWNER},
+	{"source", F_STR}, {"tags", F_TAGS}, {"created", F_STAMP},
+	{"updated", F_STAMP}, {"", F_STR}, {"stage_history", F_HISTORY},
+	{"timeline", F_TIMELINE}, {NULL, F_STR},
+};
+static const struct field task_fields[] = {
+	{"id", F_ID}, {"name", F_NAME}, {"for", F_REF}, {"due", F_WHEN},
+	{"owner", F_OWNER}, {"tags", F_TAGS}, {"created", F_STAMP},
+	{"updated", F_STAMP}, {"", F_STR}, {"timeline", F_TIMELINE},
+	{NULL, F_STR},
+};
+
+static const struct field *const type_fields[CRM_NTYPES] = {
+	company_fields, contact_fields, deal_fields, task_fields,
+};
+
+/* Field names per type for crm_record_fields(), filled on first use. */
+static const char *field_names[CRM_NTYPES][24];
+
+const char *crm_type_name(enum crm_type t)
+{
+	return t < CRM_NTYPES ? type_names[t] : "?";
+}
+
+const char *crm_type_dir(enum crm_type t)
+{
+	return t < CRM_NTYPES ? type_dirs[t] : "?";
+}
+
+bool crm_type_parse(const char *s, enum crm_type *t)
+{
+	int i;
+
+	for (i = 0; i < CRM_NTYPES; i++) {
+		if (strcmp(s, type_names[i]) == 0 ||
+		    strcmp(s, type_dirs[i]) == 0) {
+			*t = (enum crm_type)i;
+			return true;
+		}
+	}
+	return false;
+}
+
+/* The known field called name for type t, or NULL (custom field). */
+static const struct field *find_field(enum crm_type t, const char *name)
+{
+	const struct field *f;
+
+	for (f = type_fields[t]; f->name; f++)
+		if (f->name[0] && strcmp(f->name, name) == 0)
+			return f;
+	return NULL;
+}
+
+const char *const *crm_record_fields(enum crm_type t)
+{
+	const struct field *f;
+	size_t n = 0;
+
+	if (field_names[t][0] == NULL)
+		for (f = type_fields[t]; f->name; f++)
+			if (f->name[0])
+				field_names[t][n++] = f->name;
+	return field_names[t];
+}
+
+bool crm_field_is_ref(const char *key)
+{
+	return strcmp(key, "company") == 0 || strcmp(key, "contact") == 0 ||
+	       strcmp(key, "for") == 0;
+}
+
+bool crm_record_path(enum crm_type t, const char *id, char *buf, size_t size)
+{
+	int n = snprintf(buf, size, "%s/%.2s/%s.yaml", crm_type_dir(t), id, id);
+
+	return n > 0 && (size_t)n < size;
+}
+
+bool crm_record_path_parse(const char *path, enum crm_type *t, char *id)
+{
+	const char *slash = strchr(path, '/');
+	char dir[16];
+	size_t dlen;
+
+	if (slash == NULL || (dlen = (size_t)(slash - path)) >= sizeof(dir))
+		return false;
+	memcpy(dir, path, dlen);
+	dir[dlen] = '\0';
+	if (!crm_type_parse(dir, t) || strcmp(dir, crm_type_dir(*t)) != 0)
+		return false;
+	path = slash + 1;
+	if (strlen(path) != 3 + CRM_ID_LEN + 5 || path[2] != '/' ||
+	    strcmp(path + 3 + CRM_ID_LEN, ".yaml") != 0 ||
+	    strncmp(path, path + 3, 2) != 0)
+		return false;
+	memcpy(id, path + 3, CRM_ID_LEN);
+	id[CRM_ID_LEN] = '\0';
+	return crm_id_valid(id);
+}
+
+struct crm_record *crm_record_new(enum crm_type t, const char *id,
+				  const char *name, time_t now)
+{
+	struct crm_record *r = crm_xcalloc(1, sizeof(*r));
+	char stamp[40];
+
+	r->type = t;
+	snprintf(r->id, sizeof(r->id), "%s", id);
+	r->map = crm_node_new_map();
+	crm_map_set_str(r->map, "id", id);
+	crm_map_set_str(r->map, "name", name);
+	crm_date_now(now, stamp, sizeof(stamp));
+	crm_map_set_str(r->map, "created", stamp);
+	crm_map_set_str(r->map, "updated", stamp);
+	return r;
+}
+
+void crm_record_free(struct crm_record *r)
+{
+	if (r == NULL)
+		return;
+	crm_node_free(r->map);
+	free(r);
+}
+
+struct crm_record *crm_record_dup(const struct crm_record *r)
+{
+	struct crm_record *d = crm_xcalloc(1, sizeof(*d));
+
+	d->type = r->type;
+	memcpy(d->id, r->id, sizeof(d->id));
+	d->map = crm_node_dup(r->map);
+	return d;
+}
+
+const char *crm_record_name(const struct crm_record *r)
+{
+	const char *s = crm_map_str(r->map, "name");
+
+	return s ? s : "";
+}
+
+/* Sets err to "line N: field 'key': MSG" and returns CRM_ERR. */
+static int field_error(struct crm_err *err, const struct crm_node *n,
+		       const char *key, const char *msg)
+{
+	return crm_seterr(err, CRM_ERR, _("line %d: field '%s': %s"),
+			  n ? n->line : 0, key, msg);
+}
+
+/* True when s is a non-negative decimal number ("1500", "1500.50"). */
+static bool is_amount(const char *s)
+{
+	size_t i = 0, digits = 0;
+
+	while (isdigit((unsigned char)s[i]))
+		i++, digits++;
+	if (digits == 0 || digits > 15)
+		return false;
+	if (s[i] == '.') {
+		i++;
+		if (!isdigit((unsigned char)s[i]))
+			return false;
+		while (isdigit((unsigned char)s[i]))
+			i++;
+	}
+	return s[i] == '\0';
+}
+
+/* Checks that a list field is a sequence of non-empty scalars. */
+static int check_list(const struct crm_node *n, const char *key,
+		      enum field_kind kind, struct crm_err *err)
+{
+	size_t i;
+	char msg[256];
+
+	if (n->kind != CRM_NODE_SEQ)
+		return field_error(err, n, key, _("must be a list"));
+	for (i = 0; i < n->len; i++) {
+		const struct crm_node *it = n->items[i];
+
+		if (it->kind != CRM_NODE_SCALAR || it->str[0] == '\0')
+			return field_error(err, it, key,
+					   _("items must be non-empty text"));
+		if (kind == F_EMAILS && strchr(it->str, '@') == NULL) {
+			snprintf(msg, sizeof(msg), _("invalid e-mail '%s'"),
+				 it->str);
+			return field_error(err, it, key, msg);
+		}
+		if (kind == F_TAGS && strpbrk(it->str, " \t,") != NULL) {
+			snprintf(msg, sizeof(msg),
+				 _("invalid tag '%s' (no spaces or commas)"),
+				 it->str);
+			return field_error(err, it, key, msg);
+		}
+	}
+	return CRM_OK;
+}
+
+/* Checks that owner is a user of cfg, with a hint when it is not. */
+static int check_owner(const struct crm_node *n, const char *key,
+		       const struct crm_config *cfg, struct crm_err *err)
+{
+	const char *cands[64], *hint;
+	char msg[512];
+	size_t i, nc = 0;
+
+	if (cfg == NULL || cfg->nusers == 0 || crm_config_user(cfg, n->str))
+		return CRM_OK;
+	for (i = 0; i < cfg->nusers && nc < 64; i++)
+		cands[nc++] = cfg->users[i].login;
+	hint = crm_suggest(n->str, cands, nc);
+	if (hint)
+		snprintf(msg, sizeof(msg),
+			 _("unknown user '%s' (did you mean '%s'?)"), n->str, hint);
+	else
+		snprintf(msg, sizeof(msg), _("unknown user '%s'"), n->str);
+	return field_error(err, n, key, msg);
+}
+
+/* Checks a deal's stage against its pipeline, with a hint. */
+static int check_stage(const struct crm_record *r, const struct crm_node *n,
+		       const struct crm_config *cfg, struct crm_err *err)
+{
+	const struct crm_pipeline *p;
+	const char *hint;
+	char msg[512];
+
+	if (cfg == NULL || cfg->npipelines == 0)
+		return CRM_OK;
+	p = crm_config_pipeline(cfg, crm_map_str(r->map, "pipeline"));
+	if (p == NULL || crm_pipeline_has_stage(p, n->str))
+		return CRM_OK;
+	hint = crm_suggest(n->str, (const char *const *)p->stages, p->nstages);
+	if (hint)
+		snprintf(msg, sizeof(msg),
+			 _("unknown stage '%s' (did you mean '%s'?)"), n->str, hint);
+	else
+		snprintf(msg, sizeof(msg), _("unknown stage '%s' in pipeline '%s'"),
+			 n->str, p->name);
+	return field_error(err, n, "stage", msg);
+}
+
+/* Checks a list of maps (stage_history, timeline). */
+static int check_map_list(const struct crm_node *n, const char *key,
+			  struct crm_err *err)
+{
+	size_t i;
+
+	if (n->kind != CRM_NODE_SEQ)
+		return field_error(err, n, key, _("must be a list"));
+	for (i = 0; i < n->len; i++)
+		if (n->items[i]->kind != CRM_NODE_MAP)
+			return field_error(err, n->items[i], key,
+					   _("items must be mappings"));
+	return CRM_OK;
+}
+
+/* Checks a date field's stored form. */
+static int check_date(const struct crm_node *n, const char *key,
+		      enum field_kind kind, struct crm_err *err)
+{
+	struct crm_date d;
+	char msg[256];
+
+	if (crm_date_parse_stored(n->str, &d) == CRM_OK &&
+	    (kind == F_WHEN || (kind == F_DAY) != d.has_time))
+		return CRM_OK;
+	snprintf(msg, sizeof(msg),
+		 kind == F_DAY ? _("invalid date '%s' (expected YYYY-MM-DD)")
+			       : _("invalid date '%s' (expected ISO 8601)"),
+		 n->str);
+	return field_error(err, n, key, msg);
+}
+
+/* Validates the value n of known field f of record r. */
+static int check_field(const struct crm_record *r, const struct field *f,
+		       const struct crm_node *n, const struct crm_config *cfg,
+		       struct crm_err *err)
+{
+	char msg[256];
+
+	if (f->kind == F_HISTORY || f->kind == F_TIMELINE)
+		return check_map_list(n, f->name, err);
+	if (f->kind == F_PHONES || f->kind == F_EMAILS || f->kind == F_TAGS)
+		return check_list(n, f->name, f->kind, err);
+	if (n->kind != CRM_NODE_SCALAR)
+		return field_error(err, n, f->name, _("must be a single value"));
+	switch (f->kind) {
+	case F_ID:
+		if (strcmp(n->str, r->id) != 0) {
+			snprintf(msg, sizeof(msg),
+				 _("'%s' does not match the file name"), n->str);
+			return field_error(err, n, f->name, msg);
+		}
+		return CRM_OK;
+	case F_NAME:
+		if (n->str[0] == '\0')
+			return field_error(err, n, f->name, _("must not be empty"));
+		return CRM_OK;
+	case F_REF:
+		if (!crm_id_valid(n->str)) {
+			snprintf(msg, sizeof(msg), _("'%s' is not a record id"),
+				 n->str);
+			return field_error(err, n, f->name, msg);
+		}
+		return CRM_OK;
+	case F_OWNER:
+		return check_owner(n, f->name, cfg, err);
+	case F_DAY:
+	case F_WHEN:
+	case F_STAMP:
+		return check_date(n, f->name, f->kind, err);
+	case F_AMOUNT:
+		if (!is_amount(n->str)) {
+			snprintf(msg, sizeof(msg), _("'%s' is not an amount"),
+				 n->str);
+			return field_error(err, n, f->name, msg);
+		}
+		return CRM_OK;
+	case F_CURRENCY:
+		if (strlen(n->str) != 3 || !isupper((unsigned char)n->str[0]) ||
+		    !isupper((unsigned char)n->str[1]) ||
+		    !isupper((unsigned char)n->str[2])) {
+			snprintf(msg, sizeof(msg),
+				 _("'%s' is not a currency code such as RUB"),
+				 n->str);
+			return field_error(err, n, f->name, msg);
+		}
+		return CRM_OK;
+	case F_PIPELINE:
+		if (cfg && cfg->npipelines && !crm_config_pipeline(cfg, n->str)) {
+			snprintf(msg, sizeof(msg), _("unknown pipeline '%s'"),
+				 n->str);
+			return field_error(err, n, f->name, msg);
+		}
+		return CRM_OK;
+	case F_STAGE:
+		return check_stage(r, n, cfg, err);
+	default:
+		return CRM_OK;
+	}
+}
+
+int crm_record_validate(const struct crm_record *r,
+			const struct crm_config *cfg, struct crm_err *err)
+{
+	const struct field *f;
+	size_t i;
+	int rc;
+
+	if (r->map == NULL || r->map->kind != CRM_NODE_MAP)
+		return crm_seterr(err, CRM_ERR, _("a record must be a mapping"));
+	if (crm_map_str(r->map, "name") == NULL)
+		return crm_seterr(err, CRM_ERR, _("field 'name' is missing"));
+	if (r->type == CRM_TASK && crm_map_str(r->map, "for") == NULL)
+		return crm_seterr(err, CRM_ERR, _("field 'for' is missing"));
+	for (i = 0; i < r->map->len; i++) {
+		f = find_field(r->type, r->map->keys[i]);
+		if (f && (rc = check_field(r, f, r->map->items[i], cfg, err)))
+			return rc;
+	}
+	return CRM_OK;
+}
+
+int crm_record_parse(enum crm_type t, const char *expect_id, const char *buf,
+		     size_t len, const struct crm_config *cfg,
+		     struct crm_record **out, struct crm_err *err)
+{
+	struct crm_record *r;
+	const char *id;
+	int rc;
+
+	*out = NULL;
+	r = crm_xcalloc(1, sizeof(*r));
+	r->type = t;
+	rc = crm_yaml_parse(buf, len, &r->map, err);
+	if (rc)
+		goto fail;
+	id = crm_map_str(r->map, "id");
+	if (expect_id == NULL && (id == NULL || !crm_id_valid(id))) {
+		rc = crm_seterr(err, CRM_ERR, _("field 'id' is missing or invalid"));
+		goto fail;
+	}
+	snprintf(r->id, sizeof(r->id), "%s", expect_id ? expect_id : id);
+	rc = crm_record_validate(r, cfg, err);
+	if (rc)
+		goto fail;
+	*out = r;
+	return CRM_OK;
+fail:
+	crm_record_free(r);
+	return rc;
+}
+
+/* Moves key (if present in src) to the end of dst. */
+static void move_key(struct crm_node *src, struct crm_node *dst, const char *key)
+{
+	long i = crm_map_index(src, key);
+
+	if (i < 0)
+		return;
+	crm_map_set(dst, key, src->items[i]);
+	src->items[i] = NULL;
+}
+
+/* Known string fields are strings, whatever they looked like. */
+static void untype_strings(struct crm_record *r)
+{
+	const struct field *f;
+	struct crm_node *n;
+	size_t i;
+
+	for (i = 0; i < r->map->len; i++) {
+		n = r->map->items[i];
+		f = find_field(r->type, r->map->keys[i]);
+		if (f == NULL || n == NULL || n->kind != CRM_NODE_SCALAR)
+			continue;
+		n->typed = f->kind == F_AMOUNT;
+	}
+}
+
+void crm_record_canonicalize(struct crm_record *r)
+{
+	struct crm_node *src = r->map, *dst = crm_node_new_map();
+	const struct field *f;
+	size_t i;
+	bool custom_done = false;
+
+	untype_strings(r);
+	for (f = type_fields[r->type]; f->name; f++) {
+		if (f->name[0]) {
+			move_key(src, dst, f->name);
+			continue;
+		}
+		for (i = 0; i < src->len; i++)
+			if (src->items[i] && find_field(r->type, src->keys[i]) == NULL)
+				move_key(src, dst, src->keys[i]);
+		custom_done = true;
+	}
+	(void)custom_done;
+	crm_node_free(src);
+	r->map = dst;
+}
+
+int crm_record_serialize(const struct crm_record *r, char **out,
+			 size_t *outlen, struct crm_err *err)
+{
+	return crm_yaml_emit(r->map, out, outlen, err);
+}
+
+/* The list node for key, created if missing. */
+static struct crm_node *list_for(struct crm_record *r, const char *key)
+{
+	struct crm_node *n = crm_map_get(r->map, key);
+
+	if (n == NULL || n->kind != CRM_NODE_SEQ) {
+		n = crm_node_new_seq();
+		crm_map_set(r->map, key, n);
+	}
+	return n;
+}
+
+/* Index of the scalar s in seq, or -1. */
+static long seq_find(const struct crm_node *seq, const char *s)
+{
+	size_t i;
+
+	for (i = 0; i < seq->len; i++)
+		if (seq->items[i]->kind == CRM_NODE_SCALAR &&
+		    strcmp(seq->items[i]->str, s) == 0)
+			return (long)i;
+	return -1;
+}
+
+/* Applies op to the list field key. */
+static int set_list(struct crm_record *r, const char *key, char op,
+		    const char *value, struct crm_err *err)
+{
+	struct crm_node *seq;
+	long i;
+
+	if (op == '=') {
+		crm_map_del(r->map, key);
+		if (value[0] == '\0')
+			return CRM_OK;
+		op = '+';
+	}
+	seq = list_for(r, key);
+	i = seq_find(seq, value);
+	if (op == '+' && i < 0)
+		crm_seq_push(seq, crm_node_new_scalar(value));
+	if (op == '-') {
+		if (i < 0)
+			return crm_seterr(err, CRM_EUSAGE,
+					  _("'%s' is not in '%s'"), value, key);
+		crm_node_free(seq->items[i]);
+		memmove(&seq->items[i], &seq->items[i + 1],
+			(seq->len - (size_t)i - 1) * sizeof(*seq->items));
+		seq->len--;
+	}
+	if (seq->len == 0)
+		crm_map_del(r->map, key);
+	return CRM_OK;
+}
+
+/* Maps the singular names users type to the list fields. */
+static const char *canonical_key(const char *key)
+{
+	if (strcmp(key, "phone") == 0)
+		return "phones";
+	if (strcmp(key, "email") == 0)
+		return "emails";
+	if (strcmp(key, "tag") == 0)
+		return "tags";
+	return key;
+}
+
+/* Turns a date typed by the user into its stored form for field kind. */
+static int user_date(const char *key, enum field_kind kind, const char *value,
+		     time_t now, char *buf, size_t size, struct crm_err *err)
+{
+	struct crm_date d;
+	int rc = crm_date_parse(value, now, &d, err);
+
+	if (rc)
+		return crm_err_prefix(err, _("field '%s'"), key);
+	if (kind == F_DAY && d.has_time)
+		return crm_seterr(err, CRM_EUSAGE,
+				  _("field '%s': '%s' must be a date without a time"),
+				  key, value);
+	crm_date_format(&d, buf, size);
+	return CRM_OK;
+}
+
+void crm_record_note_stage(struct crm_record *r, const char *stage,
+			   const char *by, time_t now)
+{
+	struct crm_node *hist = list_for(r, "stage_history");
+	struct crm_node *entry = crm_node_new_map();
+	char stamp[40];
+
+	crm_date_now(now, stamp, sizeof(stamp));
+	crm_map_set_str(entry, "stage", stage);
+	crm_map_set_str(entry, "at", stamp);
+	if (by)
+		crm_map_set_str(entry, "by", by);
+	crm_seq_push(hist, entry);
+}
+
+/* Puts saved (owned, may be NULL) back as key's value. */
+static void restore_field(struct crm_record *r, const char *key,
+			  struct crm_node *saved)
+{
+	if (saved)
+		crm_map_set(r->map, key, saved);
+	else
+		crm_map_del(r->map, key);
+}
+
+/* Validates key after a change; on failure restores saved and returns
+ * CRM_EUSAGE with a message without a line number. */
+static int check_changed(struct crm_record *r, const struct field *f,
+			 const char *key, struct crm_node *saved,
+			 const struct crm_config *cfg, struct crm_err *err)
+{
+	struct crm_node *n = crm_map_get(r->map, key);
+
+	if (f == NULL || n == NULL || check_field(r, f, n, cfg, err) == CRM_OK) {
+		crm_node_free(saved);
+		return CRM_OK;
+	}
+	restore_field(r, key, saved);
+	if (strncmp(err->msg, "line 0: ", 8) == 0)
+		memmove(err->msg, err->msg + 8, strlen(err->msg + 8) + 1);
+	return CRM_EUSAGE;
+}
+
+/* True when key of r is (or becomes, with op) a list. */
+static bool is_list_field(const struct crm_record *r, const struct field *f,
+			  const char *key, char op)
+{
+	const struct crm_node *n;
+
+	if (f)
+		return f->kind == F_PHONES || f->kind == F_EMAILS ||
+		       f->kind == F_TAGS;
+	n = crm_map_get(r->map, key);
+	return op != '=' || (n && n->kind == CRM_NODE_SEQ);
+}
+
+/* Checks the key and value a user gave. */
+static int check_user_input(const struct crm_record *r, const struct field *f,
+			    const char *key, char op, const char *value,
+			    struct crm_err *err)
+{
+	if (key[0] == '\0' || !crm_utf8_valid(key, strlen(key)) ||
+	    strpbrk(key, ": \t\n#\"'") != NULL)
+		return crm_seterr(err, CRM_EUSAGE, _("invalid field name '%s'"), key);
+	if (!crm_utf8_valid(value, strlen(value)))
+		return crm_seterr(err, CRM_EUSAGE,
+				  _("field '%s': invalid UTF-8 in the value"), key);
+	if (f && (f->kind == F_ID || f->kind == F_STAMP || f->kind == F_HISTORY ||
+		  f->kind == F_TIMELINE))
+		return crm_seterr(err, CRM_EUSAGE,
+				  _("field '%s' is maintained by crm"), key);
+	if (op != '=' && !is_list_field(r, f, key, op))
+		return crm_seterr(err, CRM_EUSAGE,
+				  _("field '%s' is not a list"), key);
+	if (op == '=' && value[0] == '\0' && f &&
+	    (f->kind == F_NAME || (r->type == CRM_TASK && strcmp(key, "for") == 0)))
+		return crm_seterr(err, CRM_EUSAGE,
+				  _("field '%s' cannot be removed"), key);
+	return CRM_OK;
+}
+
+int crm_record_set_field(struct crm_record *r, const char *key, char op,
+			 const char *value, const struct crm_config *cfg,
+			 const char *by, time_t now, struct crm_err *err)
+{
+	const struct field *f;
+	struct crm_node *old, *saved;
+	char stamp[40];
+	char *old_stage = NULL;
+	int rc;
+
+	key = canonical_key(key);
+	f = find_field(r->type, key);
+	if ((rc = check_user_input(r, f, key, op, value, err)))
+		return rc;
+	old = crm_map_get(r->map, key);
+	saved = old ? crm_node_dup(old) : NULL;
+	if (is_list_field(r, f, key, op)) {
+		rc = set_list(r, key, op, value, err);
+		if (rc) {
+			restore_field(r, key, saved);
+			return rc;
+		}
+		return check_changed(r, f, key, saved, cfg, err);
+	}
+	if (value[0] == '\0') {
+		crm_node_free(saved);
+		crm_map_del(r->map, key);
+		return CRM_OK;
+	}
+	if (f && (f->kind == F_DAY || f->kind == F_WHEN)) {
+		rc = user_date(key, f->kind, value, now, stamp, sizeof(stamp), err);
+		if (rc) {
+			crm_node_free(saved);
+			return rc;
+		}
+		value = stamp;
+	}
+	if (f && f->kind == F_STAGE && saved && saved->kind == CRM_NODE_SCALAR)
+		old_stage = crm_xstrdup(saved->str);
+	crm_map_set(r->map, key, f && f->kind == F_AMOUNT
+				 ? crm_node_new_typed(value)
+				 : crm_node_new_scalar(value));
+	rc = check_changed(r, f, key, saved, cfg, err);
+	if (rc == CRM_OK && f && f->kind == F_STAGE &&
+	    (old_stage == NULL || strcmp(old_stage, value) != 0))
+		crm_record_note_stage(r, value, by, now);
+	free(old_stage);
+	return rc;
+}

@@ -1,0 +1,42 @@
+/*
+ * store-internal.h - the store's private state, shared by the library files
+ * that implement it (store.c, commit.c, history.c).
+ */
+#ifndef CRM_STORE_INTERNAL_H
+#define CRM_STORE_INTERNAL_H
+
+#include <git2.h>
+
+#include "crm.h"
+
+struct crm_store {
+	char *root;               /* work tree, no trailing slash */
+	char *gitdir;             /* root/.git */
+	git_repository *repo;
+	struct crm_config cfg;
+	const struct crm_user *user;
+	int lockfd;               /* -1 when not locked */
+	git_tree *head_tree;      /* cached; NULL when unborn or not loaded */
+	git_oid head_oid;         /* commit the cached tree belongs to */
+	bool head_loaded;
+	struct crm_timings timings;
+};
+
+/* Sets err from libgit2's last error, with what was being done. */
+int crm_git_error(struct crm_err *err, const char *what);
+/* HEAD's tree (cached, owned by the store); *tree NULL for an unborn HEAD. */
+int crm_store_head_tree(struct crm_store *s, git_tree **tree,
+			struct crm_err *err);
+/* Forgets the cached HEAD (after a commit). */
+void crm_store_forget_head(struct crm_store *s);
+/* Reads blob text at path of tree; caller frees *buf. CRM_ENOTFOUND if none. */
+int crm_tree_read(git_repository *repo, git_tree *tree, const char *path,
+		  char **buf, size_t *len, struct crm_err *err);
+/* Parses a record file's text read from path, prefixing errors with it. */
+int crm_store_parse_path(struct crm_store *s, const char *path,
+			 const char *buf, size_t len, struct crm_record **out,
+			 struct crm_err *err);
+/* Milliseconds on a monotonic clock. */
+double crm_now_ms(void);
+
+#endif

@@ -1,0 +1,722 @@
+/*
+ * store.c - finding, creating and opening a store; the writer lock;
+ * reading committed records; resolving references.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "store-internal.h"
+
+int crm_git_error(struct crm_err *err, const char *what)
+{
+	const git_error *e = git_error_last();
+
+	return crm_seterr(err, CRM_ERR, "%s: %s", what,
+			  e && e->message ? e->message : _("unknown git error"));
+}
+
+double crm_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
+/* True when dir/name exists. */
+static bool has_file(const char *dir, const char *name)
+{
+	char path[PATH_MAX];
+	struct stat st;
+	int n = snprintf(path, sizeof(path), "%s/%s", dir, name);
+
+	return n > 0 && (size_t)n < sizeof(path) && stat(path, &st) == 0;
+}
+
+/* True when dir holds a store: crm.yaml beside a .git directory. */
+static bool is_store(const char *dir)
+{
+	return has_file(dir, "crm.yaml") && has_file(dir, ".git");
+}
+
+/* Looks for a store in dir and its parents; sets *root on success. */
+static bool search_up(const char *dir, char **root)
+{
+	char *p = realpath(dir, NULL), *slash;
+
+	if (p == NULL)
+		return false;
+	for (;;) {
+		if (is_store(p[0] ? p : "/")) {
+			*root = p;
+			return true;
+		}
+		slash = strrchr(p, '/');
+		if (slash == NULL || p[0] == '\0')
+			break;
+		*slash = '\0';
+	}
+	free(p);
+	return false;
+}
+
+int crm_store_discover(const char *dir_opt, const char *env_dir,
+		       const char *cwd, const char *default_dir, char **root,
+		       struct crm_err *err)
+{
+	*root = NULL;
+	if (dir_opt) {
+		if (search_up(dir_opt, root))
+			return CRM_OK;
+		return crm_seterr(err, CRM_ENOSTORE,
+				  _("not a crm store (or any parent): '%s'"),
+				  dir_opt);
+	}
+	if (env_dir && env_dir[0]) {
+		if (is_store(env_dir) && (*root = realpath(env_dir, NULL)))
+			return CRM_OK;
+		return crm_seterr(err, CRM_ENOSTORE,
+				  _("CRM_DIR: not a crm store: '%s'"), env_dir);
+	}
+	if (cwd && search_up(cwd, root))
+		return CRM_OK;
+	if (default_dir && is_store(default_dir) &&
+	    (*root = realpath(default_dir, NULL)))
+		return CRM_OK;
+	return crm_seterr(err, CRM_ENOSTORE,
+			  _("no crm store here or in '%s' (run 'crm init')"),
+			  default_dir ? default_dir : "?");
+}
+
+/* mkdir -p. */
+static int make_dirs(const char *dir, struct crm_err *err)
+{
+	char path[PATH_MAX], *p;
+	int n = snprintf(path, sizeof(path), "%s", dir);
+
+	if (n <= 0 || (size_t)n >= sizeof(path))
+		return crm_seterr(err, CRM_ERR, _("path too long: '%s'"), dir);
+	for (p = path + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(path, 0777) != 0 && errno != EEXIST)
+			goto fail;
+		*p = '/';
+	}
+	if (mkdir(path, 0777) != 0 && errno != EEXIST)
+		goto fail;
+	return CRM_OK;
+fail:
+	return crm_seterr(err, CRM_ERR, _("cannot create '%s': %s"), path,
+			  strerror(errno));
+}
+
+int crm_store_init(const char *dir, const char *login, const char *name,
+		   const char *email, time_t now, struct crm_err *err)
+{
+	git_repository_init_options opts = GIT_REPOSITORY_INIT_OPTIONS_INIT;
+	git_repository *repo = NULL;
+	struct crm_store *s = NULL;
+	struct crm_txn *txn;
+	char *conf = NULL, subject[256];
+	int rc;
+
+	if (is_store(dir) || has_file(dir, "crm.yaml"))
+		return crm_seterr(err, CRM_ERR, _("'%s' already holds a store"), dir);
+	if (has_file(dir, ".git"))
+		return crm_seterr(err, CRM_ERR,
+				  _("'%s' is already a git repository"), dir);
+	if ((rc = make_dirs(dir, err)))
+		return rc;
+	git_libgit2_init();
+	opts.flags = GIT_REPOSITORY_INIT_MKPATH;
+	opts.initial_head = "main";
+	if (git_repository_init_ext(&repo, dir, &opts) < 0) {
+		rc = crm_git_error(err, _("cannot create the repository"));
+		goto out;
+	}
+	git_repository_free(repo);
+	conf = crm_config_initial(login, name, email);
+	if (conf == NULL) {
+		rc = crm_seterr(err, CRM_ERR, _("invalid user '%s'"), login);
+		goto out;
+	}
+	if ((rc = crm_store_open(dir, &s, err)) != CRM_OK &&
+	    rc != CRM_ENOSTORE)
+		goto out;
+	(void)now;
+	if ((rc = crm_config_parse(conf, strlen(conf), &s->cfg, err)))
+		goto out;
+	s->user = &s->cfg.users[0];
+	txn = crm_txn_new(s);
+	crm_txn_put_raw(txn, "crm.yaml", conf, strlen(conf));
+	snprintf(subject, sizeof(subject), "init: store for %s", login);
+	rc = crm_txn_commit(txn, subject, "init", err);
+	crm_txn_free(txn);
+out:
+	free(conf);
+	crm_store_close(s);
+	git_libgit2_shutdown();
+	return rc;
+}
+
+/* Reads crm.yaml of the work tree into s->cfg. A missing file is an empty
+ * configuration (during init). */
+static int load_config(struct crm_store *s, struct crm_err *err)
+{
+	char path[PATH_MAX];
+	struct crm_buf b = {0};
+	char chunk[8192];
+	ssize_t n;
+	int fd, rc;
+
+	snprintf(path, sizeof(path), "%s/crm.yaml", s->root);
+	fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0 && errno == ENOENT)
+		return CRM_ENOSTORE;
+	if (fd < 0)
+		return crm_seterr(err, CRM_ERR, _("cannot read 'crm.yaml': %s"),
+				  strerror(errno));
+	while ((n = read(fd, chunk, sizeof(chunk))) > 0 &&
+	       b.len <= CRM_YAML_MAX_SIZE)
+		crm_buf_add(&b, chunk, (size_t)n);
+	close(fd);
+	rc = crm_config_parse(b.s ? b.s : "", b.len, &s->cfg, err);
+	crm_buf_free(&b);
+	if (rc)
+		return crm_err_prefix(err, _("cannot read '%s'"), "crm.yaml");
+	return CRM_OK;
+}
+
+int crm_store_open(const char *root, struct crm_store **out,
+		   struct crm_err *err)
+{
+	struct crm_store *s = crm_xcalloc(1, sizeof(*s));
+	char gitdir[PATH_MAX];
+	int rc;
+
+	git_libgit2_init();
+	s->lockfd = -1;
+	s->root = realpath(root, NULL);
+	if (s->root == NULL) {
+		rc = crm_seterr(err, CRM_ENOSTORE, _("cannot open store '%s': %s"),
+				root, strerror(errno));
+		goto fail;
+	}
+	snprintf(gitdir, sizeof(gitdir), "%s/.git", s->root);
+	s->gitdir = crm_xstrdup(gitdir);
+	if (git_repository_open_ext(&s->repo, s->root,
+				    GIT_REPOSITORY_OPEN_NO_SEARCH, NULL) < 0) {
+		rc = crm_git_error(err, _("cannot open the store's repository"));
+		goto fail;
+	}
+	rc = load_config(s, err);
+	if (rc == CRM_OK && s->cfg.nusers)
+		s->user = &s->cfg.users[0];
+	*out = s;
+	return rc;
+fail:
+	crm_store_close(s);
+	*out = NULL;
+	return rc;
+}
+
+void crm_store_close(struct crm_store *s)
+{
+	if (s == NULL)
+		return;
+	crm_store_unlock(s);
+	git_tree_free(s->head_tree);
+	git_repository_free(s->repo);
+	crm_config_free(&s->cfg);
+	free(s->root);
+	free(s->gitdir);
+	free(s);
+	git_libgit2_shutdown();
+}
+
+const char *crm_store_root(const struct crm_store *s)
+{
+	return s->root;
+}
+
+const struct crm_config *crm_store_config(const struct crm_store *s)
+{
+	return &s->cfg;
+}
+
+const struct crm_timings *crm_store_timings(const struct crm_store *s)
+{
+	return &s->timings;
+}
+
+int crm_store_set_user(struct crm_store *s, const char *login,
+		       struct crm_err *err)
+{
+	const struct crm_user *u = crm_config_user(&s->cfg, login);
+
+	if (u == NULL)
+		return crm_seterr(err, CRM_EUSAGE,
+				  _("unknown user '%s' (not in crm.yaml)"), login);
+	s->user = u;
+	return CRM_OK;
+}
+
+const struct crm_user *crm_store_user(const struct crm_store *s)
+{
+	return s->user;
+}
+
+/* Tries once to take the fcntl lock; returns the holder's pid if busy. */
+static int try_lock(int fd, pid_t *holder)
+{
+	struct flock fl = {.l_type = F_WRLCK, .l_whence = SEEK_SET};
+
+	if (fcntl(fd, F_SETLK, &fl) == 0)
+		return 0;
+	fl.l_type = F_WRLCK;
+	*holder = fcntl(fd, F_GETLK, &fl) == 0 ? fl.l_pid : 0;
+	return -1;
+}
+
+int crm_store_lock(struct crm_store *s, long timeout_ms, struct crm_err *err)
+{
+	char path[PATH_MAX];
+	double deadline = crm_now_ms() + (double)timeout_ms;
+	struct timespec nap = {0, 5 * 1000 * 1000};
+	pid_t holder = 0;
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/crm", s->gitdir);
+	if (mkdir(path, 0777) != 0 && errno != EEXIST)
+		return crm_seterr(err, CRM_ERR, _("cannot create '%s': %s"), path,
+				  strerror(errno));
+	snprintf(path, sizeof(path), "%s/crm/lock", s->gitdir);
+	fd = open(path, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0666);
+	if (fd < 0)
+		return crm_seterr(err, CRM_ERR, _("cannot open '%s': %s"), path,
+				  strerror(errno));
+	while (try_lock(fd, &holder) != 0) {
+		if (timeout_ms >= 0 && crm_now_ms() >= deadline) {
+			close(fd);
+			return crm_seterr(err, CRM_ELOCKED,
+					  _("the store is locked by process %ld "
+					    "(waited %ld s; see CRM_LOCK_TIMEOUT)"),
+					  (long)holder, timeout_ms / 1000);
+		}
+		nanosleep(&nap, NULL);
+	}
+	s->lockfd = fd;
+	/* Another writer may have committed while we waited. */
+	crm_store_forget_head(s);
+	return CRM_OK;
+}
+
+void crm_store_unlock(struct crm_store *s)
+{
+	if (s->lockfd >= 0)
+		close(s->lockfd);
+	s->lockfd = -1;
+}
+
+void crm_store_forget_head(struct crm_store *s)
+{
+	git_tree_free(s->head_tree);
+	s->head_tree = NULL;
+	s->head_loaded = false;
+}
+
+int crm_store_head_tree(struct crm_store *s, git_tree **tree,
+			struct crm_err *err)
+{
+	git_commit *c = NULL;
+	int rc;
+
+	if (s->head_loaded) {
+		*tree = s->head_tree;
+		return CRM_OK;
+	}
+	*tree = NULL;
+	rc = git_reference_name_to_id(&s->head_oid, s->repo, "HEAD");
+	if (rc == GIT_ENOTFOUND || rc == GIT_EUNBORNBRANCH) {
+		s->head_loaded = true;
+		return CRM_OK;
+	}
+	if (rc < 0 || git_commit_lookup(&c, s->repo, &s->head_oid) < 0 ||
+	    git_commit_tree(&s->head_tree, c) < 0) {
+		git_commit_free(c);
+		return crm_git_error(err, _("cannot read HEAD"));
+	}
+	git_commit_free(c);
+	s->head_loaded = true;
+	*tree = s->head_tree;
+	return CRM_OK;
+}
+
+int crm_tree_read(git_repository *repo, git_tree *tree, const char *path,
+		  char **buf, size_t *len, struct crm_err *err)
+{
+	git_tree_entry *e = NULL;
+	git_blob *blob = NULL;
+	int rc = CRM_OK;
+
+	*buf = NULL;
+	*len = 0;
+	if (tree == NULL || git_tree_entry_bypath(&e, tree, path) < 0)
+		return crm_seterr(err, CRM_ENOTFOUND, _("no such file '%s'"), path);
+	if (git_tree_entry_type(e) != GIT_OBJECT_BLOB ||
+	    git_blob_lookup(&blob, repo, git_tree_entry_id(e)) < 0) {
+		rc = crm_git_error(err, path);
+		goto out;
+	}
+	*len = (size_t)git_blob_rawsize(blob);
+	*buf = crm_xstrndup(git_blob_rawcontent(blob), *len);
+out:
+	git_blob_free(blob);
+	git_tree_entry_free(e);
+	return rc;
+}
+
+int crm_store_parse_path(struct crm_store *s, const char *path,
+			 const char *buf, size_t len, struct crm_record **out,
+			 struct crm_err *err)
+{
+	enum crm_type t;
+	char id[CRM_ID_LEN + 1];
+	int rc;
+
+	if (!crm_record_path_parse(path, &t, id))
+		return crm_seterr(err, CRM_ERR, _("'%s' is not a record file"),
+				  path);
+	rc = crm_record_parse(t, id, buf, len, &s->cfg, out, err);
+	if (rc)
+		return crm_err_prefix(err, _("cannot read '%s'"), path);
+	return CRM_OK;
+}
+
+int crm_store_read(struct crm_store *s, enum crm_type t, const char *id,
+		   struct crm_record **out, struct crm_err *err)
+{
+	git_tree *tree;
+	char path[64], *buf;
+	size_t len;
+	int rc;
+
+	*out = NULL;
+	if (!crm_record_path(t, id, path, sizeof(path)))
+		return crm_seterr(err, CRM_ENOTFOUND, _("invalid id '%s'"), id);
+	if ((rc = crm_store_head_tree(s, &tree, err)))
+		return rc;
+	rc = crm_tree_read(s->repo, tree, path, &buf, &len, err);
+	if (rc == CRM_ENOTFOUND)
+		return crm_seterr(err, CRM_ENOTFOUND, _("no %s '%s'"),
+				  crm_type_name(t), id);
+	if (rc)
+		return rc;
+	rc = crm_store_parse_path(s, path, buf, len, out, err);
+	free(buf);
+	return rc;
+}
+
+/* True when the committed tree has type t's file for id. */
+static bool tree_has(git_tree *tree, enum crm_type t, const char *id)
+{
+	git_tree_entry *e;
+	char path[64];
+
+	if (tree == NULL || !crm_record_path(t, id, path, sizeof(path)) ||
+	    git_tree_entry_bypath(&e, tree, path) < 0)
+		return false;
+	git_tree_entry_free(e);
+	return true;
+}
+
+int crm_store_find_id(struct crm_store *s, const char *id, enum crm_type *t,
+		      struct crm_err *err)
+{
+	git_tree *tree;
+	int i, rc;
+
+	if ((rc = crm_store_head_tree(s, &tree, err)))
+		return rc;
+	for (i = 0; i < CRM_NTYPES; i++) {
+		if (tree_has(tree, (enum crm_type)i, id)) {
+			*t = (enum crm_type)i;
+			return CRM_OK;
+		}
+	}
+	return crm_seterr(err, CRM_ENOTFOUND, _("no record '%s'"), id);
+}
+
+int crm_store_new_id(struct crm_store *s, char id[CRM_ID_LEN + 1],
+		     struct crm_err *err)
+{
+	enum crm_type t;
+	int tries, rc;
+
+	for (tries = 0; tries < 100; tries++) {
+		if ((rc = crm_id_generate(id, err)))
+			return rc;
+		rc = crm_store_find_id(s, id, &t, err);
+		if (rc == CRM_ENOTFOUND)
+			return CRM_OK;
+		if (rc != CRM_OK)
+			return rc;
+	}
+	return crm_seterr(err, CRM_ERR, _("cannot find a free id"));
+}
+
+/* Walks the blobs of one shard tree, parsing each record. */
+static int walk_shard(struct crm_store *s, enum crm_type t, const char *dir,
+		      git_tree *shard, crm_record_cb cb, void *data)
+{
+	size_t i, n = git_tree_entrycount(shard), len;
+	char path[128];
+	struct crm_record *rec;
+	struct crm_err ferr;
+	git_blob *blob;
+	int rc = 0;
+
+	for (i = 0; i < n && rc == 0; i++) {
+		const git_tree_entry *e = git_tree_entry_byindex(shard, i);
+
+		if (git_tree_entry_type(e) != GIT_OBJECT_BLOB)
+			continue;
+		snprintf(path, sizeof(path), "%s/%s/%s", crm_type_dir(t), dir,
+			 git_tree_entry_name(e));
+		rec = NULL;
+		memset(&ferr, 0, sizeof(ferr));
+		if (git_blob_lookup(&blob, s->repo, git_tree_entry_id(e)) < 0) {
+			crm_git_error(&ferr, path);
+		} else {
+			len = (size_t)git_blob_rawsize(blob);
+			crm_store_parse_path(s, path, git_blob_rawcontent(blob),
+					     len, &rec, &ferr);
+			git_blob_free(blob);
+		}
+		rc = cb(rec, path, rec ? NULL : &ferr, data);
+		crm_record_free(rec);
+	}
+	return rc;
+}
+
+/* Walks every shard of type t. */
+static int walk_type(struct crm_store *s, git_tree *root, enum crm_type t,
+		     crm_record_cb cb, void *data)
+{
+	const git_tree_entry *te = git_tree_entry_byname(root, crm_type_dir(t));
+	git_tree *top = NULL, *shard;
+	size_t i, n;
+	int rc = 0;
+
+	if (te == NULL || git_tree_entry_type(te) != GIT_OBJECT_TREE ||
+	    git_tree_lookup(&top, s->repo, git_tree_entry_id(te)) < 0)
+		return 0;
+	n = git_tree_entrycount(top);
+	for (i = 0; i < n && rc == 0; i++) {
+		const git_tree_entry *e = git_tree_entry_byindex(top, i);
+
+		if (git_tree_entry_type(e) != GIT_OBJECT_TREE ||
+		    git_tree_lookup(&shard, s->repo, git_tree_entry_id(e)) < 0)
+			continue;
+		rc = walk_shard(s, t, git_tree_entry_name(e), shard, cb, data);
+		git_tree_free(shard);
+	}
+	git_tree_free(top);
+	return rc;
+}
+
+int crm_store_foreach(struct crm_store *s, unsigned mask, crm_record_cb cb,
+		      void *data, struct crm_err *err)
+{
+	git_tree *root;
+	int i, rc;
+
+	if ((rc = crm_store_head_tree(s, &root, err)) || root == NULL)
+		return rc;
+	for (i = 0; i < CRM_NTYPES; i++) {
+		if (!(mask & CRM_TYPE_BIT(i)))
+			continue;
+		rc = walk_type(s, root, (enum crm_type)i, cb, data);
+		if (rc)
+			return rc;
+	}
+	return CRM_OK;
+}
+
+void crm_matches_free(struct crm_match *m, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		free(m[i].name);
+	free(m);
+}
+
+/* Matches collected while resolving a reference. */
+struct matches {
+	struct crm_match *m;
+	size_t n, cap;
+	const char *name; /* the exact name looked for */
+};
+
+/* Adds (t, id) unless already there. */
+static void add_match(struct matches *ms, enum crm_type t, const char *id,
+		      const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < ms->n; i++)
+		if (strcmp(ms->m[i].id, id) == 0)
+			return;
+	if (ms->n == ms->cap) {
+		ms->cap = ms->cap ? ms->cap * 2 : 8;
+		ms->m = crm_xrealloc(ms->m, ms->cap * sizeof(*ms->m));
+	}
+	ms->m[ms->n].type = t;
+	snprintf(ms->m[ms->n].id, sizeof(ms->m[ms->n].id), "%s", id);
+	ms->m[ms->n].name = name ? crm_xstrdup(name) : NULL;
+	ms->n++;
+}
+
+/* Adds the ids of type t in shard tree entries starting with prefix. */
+static void prefix_in_shard(struct crm_store *s, const git_tree_entry *se,
+			    enum crm_type t, const char *prefix,
+			    struct matches *ms)
+{
+	git_tree *shard;
+	size_t i, n, plen = strlen(prefix);
+	char id[CRM_ID_LEN + 1];
+
+	if (git_tree_entry_type(se) != GIT_OBJECT_TREE ||
+	    git_tree_lookup(&shard, s->repo, git_tree_entry_id(se)) < 0)
+		return;
+	n = git_tree_entrycount(shard);
+	for (i = 0; i < n; i++) {
+		const char *name = git_tree_entry_name(
+			git_tree_entry_byindex(shard, i));
+
+		if (strncmp(name, prefix, plen) != 0 ||
+		    strlen(name) != CRM_ID_LEN + 5)
+			continue;
+		memcpy(id, name, CRM_ID_LEN);
+		id[CRM_ID_LEN] = '\0';
+		if (crm_id_valid(id))
+			add_match(ms, t, id, NULL);
+	}
+	git_tree_free(shard);
+}
+
+/* Adds records of the mask's types whose id starts with prefix. */
+static void match_prefix(struct crm_store *s, git_tree *root, unsigned mask,
+			 const char *prefix, struct matches *ms)
+{
+	git_tree *top;
+	size_t i, n;
+	int t;
+
+	for (t = 0; t < CRM_NTYPES; t++) {
+		const git_tree_entry *te;
+
+		if (!(mask & CRM_TYPE_BIT(t)))
+			continue;
+		te = git_tree_entry_byname(root, crm_type_dir((enum crm_type)t));
+		if (te == NULL || git_tree_lookup(&top, s->repo,
+						  git_tree_entry_id(te)) < 0)
+			continue;
+		n = git_tree_entrycount(top);
+		for (i = 0; i < n; i++) {
+			const git_tree_entry *se = git_tree_entry_byindex(top, i);
+			const char *sn = git_tree_entry_name(se);
+
+			if (strncmp(sn, prefix, prefix[1] ? 2 : 1) == 0)
+				prefix_in_shard(s, se, (enum crm_type)t, prefix, ms);
+		}
+		git_tree_free(top);
+	}
+}
+
+/* Walk callback: collects records named exactly ms->name. */
+static int match_name_cb(const struct crm_record *rec, const char *path,
+			 const struct crm_err *ferr, void *data)
+{
+	struct matches *ms = data;
+
+	if (rec && strcmp(crm_record_name(rec), ms->name) == 0)
+		add_match(ms, rec->type, rec->id, crm_record_name(rec));
+	return 0;
+}
+
+/* Fills in the names of matches found by id prefix. */
+static void name_matches(struct crm_store *s, struct matches *ms)
+{
+	struct crm_record *r;
+	size_t i;
+
+	for (i = 0; i < ms->n; i++) {
+		if (ms->m[i].name)
+			continue;
+		if (crm_store_read(s, ms->m[i].type, ms->m[i].id, &r, NULL) == 0) {
+			ms->m[i].name = crm_xstrdup(crm_record_name(r));
+			crm_record_free(r);
+		} else {
+			ms->m[i].name = crm_xstrdup("?");
+		}
+	}
+}
+
+int crm_store_resolve(struct crm_store *s, unsigned mask, const char *ref,
+		      enum crm_type *type, char id[CRM_ID_LEN + 1],
+		      struct crm_match **cands, size_t *ncands,
+		      struct crm_err *err)
+{
+	struct matches ms = {0};
+	char prefix[CRM_ID_LEN + 1];
+	git_tree *root;
+	int rc;
+
+	if (cands)
+		*cands = NULL, *ncands = 0;
+	if (!crm_utf8_valid(ref, strlen(ref)))
+		return crm_seterr(err, CRM_EUSAGE,
+				  _("invalid UTF-8 in reference '%s'"), ref);
+	if ((rc = crm_store_head_tree(s, &root, err)))
+		return rc;
+	if (root && crm_id_normalize_prefix(ref, prefix))
+		match_prefix(s, root, mask, prefix, &ms);
+	/* A long unique id prefix needs no name scan. */
+	if (!(ms.n == 1 && strlen(prefix) >= 4 && crm_id_normalize_prefix(ref, prefix))) {
+		ms.name = ref;
+		rc = crm_store_foreach(s, mask, match_name_cb, &ms, err);
+		if (rc)
+			goto out;
+	}
+	if (ms.n == 0) {
+		rc = crm_seterr(err, CRM_ENOTFOUND, _("no record matches '%s'"), ref);
+		goto out;
+	}
+	if (ms.n > 1) {
+		rc = crm_seterr(err, CRM_EAMBIGUOUS,
+				_("'%s' is ambiguous: %zu records match"), ref, ms.n);
+		if (cands) {
+			name_matches(s, &ms);
+			*cands = ms.m, *ncands = ms.n;
+			ms.m = NULL, ms.n = 0;
+		}
+		goto out;
+	}
+	*type = ms.m[0].type;
+	memcpy(id, ms.m[0].id, CRM_ID_LEN + 1);
+	rc = CRM_OK;
+out:
+	crm_matches_free(ms.m, ms.n);
+	return rc;
+}
