@@ -1,0 +1,219 @@
+/*
+ * cmd-add.c - crm add: a new record from flags.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+#define T_CO CRM_TYPE_BIT(CRM_COMPANY)
+#define T_CN CRM_TYPE_BIT(CRM_CONTACT)
+#define T_DE CRM_TYPE_BIT(CRM_DEAL)
+#define T_TA CRM_TYPE_BIT(CRM_TASK)
+
+const struct opt_spec add_opts[] = {
+	{"name", 0, OPT_VALUE, N_("NAME"), N_("the name (or use NAME words)")},
+	{"phone", 0, OPT_LIST, N_("PHONE"), N_("a phone number (repeatable)")},
+	{"email", 0, OPT_LIST, N_("EMAIL"), N_("an e-mail address (repeatable)")},
+	{"company", 0, OPT_VALUE, N_("REF"), N_("the company (contact, deal)")},
+	{"contact", 0, OPT_VALUE, N_("REF"), N_("the contact (deal)")},
+	{"role", 0, OPT_VALUE, N_("ROLE"), N_("role at the company (contact)")},
+	{"owner", 0, OPT_VALUE, N_("LOGIN"), N_("responsible user")},
+	{"tag", 0, OPT_LIST, N_("TAG"), N_("a tag (repeatable)")},
+	{"source", 0, OPT_VALUE, N_("SOURCE"), N_("where it came from")},
+	{"birthday", 0, OPT_VALUE, N_("DATE"), N_("birthday (contact)")},
+	{"amount", 0, OPT_VALUE, N_("NUMBER"), N_("amount (deal)")},
+	{"currency", 0, OPT_VALUE, N_("CODE"), N_("currency (deal)")},
+	{"stage", 0, OPT_VALUE, N_("STAGE"), N_("stage (deal)")},
+	{"pipeline", 0, OPT_VALUE, N_("NAME"), N_("pipeline (deal)")},
+	{"due", 0, OPT_VALUE, N_("DATE"), N_("when it is due (task)")},
+	{"for", 0, OPT_VALUE, N_("REF"), N_("what the task is for (task)")},
+	{"set", 0, OPT_LIST, N_("KEY=VALUE"), N_("any field (repeatable)")},
+	{NULL, 0, OPT_FLAG, NULL, NULL},
+};
+
+/* Which types each option applies to, and the field it sets. */
+static const struct {
+	const char *opt;
+	const char *field;
+	unsigned types;
+	unsigned ref_mask; /* for references: the types a REF may name */
+} add_fields[] = {
+	{"phone", "phones", T_CO | T_CN, 0},
+	{"email", "emails", T_CO | T_CN, 0},
+	{"company", "company", T_CN | T_DE, T_CO},
+	{"contact", "contact", T_DE, T_CN},
+	{"role", "role", T_CN, 0},
+	{"owner", "owner", T_CO | T_CN | T_DE | T_TA, 0},
+	{"tag", "tags", T_CO | T_CN | T_DE | T_TA, 0},
+	{"source", "source", T_CO | T_CN | T_DE, 0},
+	{"birthday", "birthday", T_CN, 0},
+	{"pipeline", "pipeline", T_DE, 0},
+	{"amount", "amount", T_DE, 0},
+	{"currency", "currency", T_DE, 0},
+	{"stage", "stage", T_DE, 0},
+	{"due", "due", T_TA, 0},
+	{"for", "for", T_TA, T_CO | T_CN | T_DE},
+};
+
+/* The name from --name or the NAME words (joined by spaces). */
+static char *record_name(struct parsed *p)
+{
+	const char *opt = opt_get(p, add_opts, "name");
+	struct crm_buf b = {0};
+	size_t i;
+
+	if (opt)
+		return crm_xstrdup(opt);
+	for (i = 1; i < p->npos; i++) {
+		if (i > 1)
+			crm_buf_addc(&b, ' ');
+		crm_buf_adds(&b, p->pos[i]);
+	}
+	return crm_buf_detach(&b);
+}
+
+/* Sets one field from an option value, resolving references. */
+static int set_from_option(struct cli *cli, struct crm_record *r,
+			   const char *field, unsigned ref_mask, char op,
+			   const char *value)
+{
+	char id[CRM_ID_LEN + 1];
+	enum crm_type t;
+	int rc;
+
+	if (ref_mask) {
+		if ((rc = cli_resolve(cli, ref_mask, value, &t, id)))
+			return rc;
+		value = id;
+	}
+	rc = crm_record_set_field(r, field, op, value,
+				  crm_store_config(cli->store), cli_login(cli),
+				  cli->now, &cli->err);
+	if (rc)
+		return cli_error(cli, CRM_EUSAGE, "%s", cli->err.msg);
+	return CRM_OK;
+}
+
+/* Applies every option that was given; refuses those not for type t. */
+static int apply_options(struct cli *cli, struct parsed *p,
+			 struct crm_record *r)
+{
+	const struct opt_values *v;
+	size_t i, j;
+	int rc;
+
+	for (i = 0; i < sizeof(add_fields) / sizeof(add_fields[0]); i++) {
+		v = opt_all(p, add_opts, add_fields[i].opt);
+		if (v->count == 0)
+			continue;
+		if (!(add_fields[i].types & CRM_TYPE_BIT(r->type)))
+			return cli_usage_error(cli_find_command("add"),
+				_("option '--%s' does not apply to a %s"),
+				add_fields[i].opt, crm_type_name(r->type));
+		for (j = 0; j < v->count; j++) {
+			rc = set_from_option(cli, r, add_fields[i].field,
+					     add_fields[i].ref_mask,
+					     strcmp(add_fields[i].field,
+						    add_fields[i].opt) ? '+' : '=',
+					     v->vals[j]);
+			if (rc)
+				return rc;
+		}
+	}
+	return CRM_OK;
+}
+
+/* Applies --set KEY=VALUE options. */
+static int apply_set(struct cli *cli, struct parsed *p, struct crm_record *r)
+{
+	const struct opt_values *v = opt_all(p, add_opts, "set");
+	char *key, *eq;
+	size_t i;
+	int rc = CRM_OK;
+
+	for (i = 0; i < v->count && rc == CRM_OK; i++) {
+		eq = strchr(v->vals[i], '=');
+		if (eq == NULL || eq == v->vals[i])
+			return cli_usage_error(cli_find_command("add"),
+				_("--set needs KEY=VALUE, not '%s'"), v->vals[i]);
+		key = crm_xstrndup(v->vals[i], (size_t)(eq - v->vals[i]));
+		rc = set_from_option(cli, r, key,
+				     crm_field_is_ref(key) ? CRM_TYPE_ALL : 0,
+				     '=', eq + 1);
+		free(key);
+	}
+	return rc;
+}
+
+/* Fills the defaults: owner, and for deals pipeline, stage and currency. */
+static int apply_defaults(struct cli *cli, struct crm_record *r)
+{
+	const struct crm_config *cfg = crm_store_config(cli->store);
+	const struct crm_pipeline *pl;
+	int rc = CRM_OK;
+
+	if (!crm_map_get(r->map, "owner") && cli_login(cli)[0])
+		crm_map_set_str(r->map, "owner", cli_login(cli));
+	if (r->type != CRM_DEAL)
+		return CRM_OK;
+	pl = crm_config_pipeline(cfg, crm_map_str(r->map, "pipeline"));
+	if (!crm_map_get(r->map, "pipeline") && pl)
+		crm_map_set_str(r->map, "pipeline", pl->name);
+	if (!crm_map_get(r->map, "stage") && pl && pl->nstages)
+		rc = set_from_option(cli, r, "stage", 0, '=', pl->stages[0]);
+	if (!crm_map_get(r->map, "currency") && cfg->default_currency &&
+	    crm_map_get(r->map, "amount"))
+		crm_map_set_str(r->map, "currency", cfg->default_currency);
+	return rc;
+}
+
+int cmd_add(struct cli *cli, struct parsed *p)
+{
+	const struct cmd *self = cli_find_command("add");
+	struct crm_record *r = NULL;
+	char id[CRM_ID_LEN + 1], subject[512], *name = NULL;
+	enum crm_type t;
+	int rc;
+
+	if (p->npos == 0)
+		return cli_usage_error(self, _("which type: company, contact, "
+					       "deal or task?"));
+	if (!crm_type_parse(p->pos[0], &t))
+		return cli_usage_error(self, _("unknown type '%s' (use company, "
+					       "contact, deal or task)"), p->pos[0]);
+	name = record_name(p);
+	if (name[0] == '\0' || !crm_utf8_valid(name, strlen(name))) {
+		rc = cli_usage_error(self, name[0] ? _("the name is not valid UTF-8")
+						   : _("a name is needed"));
+		goto out;
+	}
+	if (t == CRM_TASK && opt_get(p, add_opts, "for") == NULL) {
+		rc = cli_usage_error(self, _("a task needs --for REF"));
+		goto out;
+	}
+	if ((rc = crm_store_new_id(cli->store, id, &cli->err))) {
+		rc = cli_fail(cli);
+		goto out;
+	}
+	r = crm_record_new(t, id, name, cli->now);
+	if ((rc = apply_options(cli, p, r)) || (rc = apply_set(cli, p, r)) ||
+	    (rc = apply_defaults(cli, r)))
+		goto out;
+	if ((rc = crm_record_validate(r, crm_store_config(cli->store),
+				      &cli->err))) {
+		rc = cli_fail(cli);
+		goto out;
+	}
+	snprintf(subject, sizeof(subject), "%s %s: add %s", crm_type_name(t),
+		 cli_short_id(id), name);
+	if ((rc = cli_commit_record(cli, r, subject, "add")))
+		goto out;
+	if (!cli->quiet)
+		printf("%s\n", id);
+out:
+	crm_record_free(r);
+	free(name);
+	return rc;
+}

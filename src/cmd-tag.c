@@ -1,0 +1,67 @@
+/*
+ * cmd-tag.c - crm tag: add and remove tags.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+
+const struct opt_spec tag_opts[] = {{NULL, 0, OPT_FLAG, NULL, NULL}};
+
+/* True when r has tag. */
+static bool has_tag(const struct crm_record *r, const char *tag)
+{
+	const struct crm_node *tags = crm_map_get(r->map, "tags");
+	size_t i;
+
+	for (i = 0; tags && tags->kind == CRM_NODE_SEQ && i < tags->len; i++)
+		if (tags->items[i]->str && strcmp(tags->items[i]->str, tag) == 0)
+			return true;
+	return false;
+}
+
+int cmd_tag(struct cli *cli, struct parsed *p)
+{
+	const struct cmd *self = cli_find_command("tag");
+	struct crm_record *r = NULL;
+	struct crm_buf subject = {0};
+	const char *arg, *tag;
+	bool changed = false;
+	char op;
+	size_t i;
+	int rc;
+
+	if (p->npos < 2)
+		return cli_usage_error(self, _("need a record and +TAG or -TAG"));
+	if ((rc = cli_load(cli, CRM_TYPE_ALL, p->pos[0], &r)))
+		return rc;
+	crm_buf_addf(&subject, "%s %s: tag", crm_type_name(r->type),
+		     cli_short_id(r->id));
+	for (i = 1; i < p->npos && rc == CRM_OK; i++) {
+		arg = p->pos[i];
+		op = arg[0] == '-' ? '-' : '+';
+		tag = arg[0] == '-' || arg[0] == '+' ? arg + 1 : arg;
+		if (tag[0] == '\0') {
+			rc = cli_usage_error(self, _("empty tag in '%s'"), arg);
+			break;
+		}
+		if ((op == '+') == has_tag(r, tag))
+			continue;
+		rc = crm_record_set_field(r, "tags", op, tag,
+					  crm_store_config(cli->store),
+					  cli_login(cli), cli->now, &cli->err);
+		if (rc)
+			rc = cli_error(cli, rc, "%s", cli->err.msg);
+		crm_buf_addf(&subject, " %c%s", op, tag);
+		changed = true;
+	}
+	if (rc == CRM_OK && !changed && !cli->quiet)
+		printf(_("nothing changed\n"));
+	if (rc == CRM_OK && changed) {
+		cli_touch(cli, r);
+		rc = cli_commit_record(cli, r, subject.s, "tag");
+	}
+	crm_buf_free(&subject);
+	crm_record_free(r);
+	return rc;
+}
