@@ -1,0 +1,98 @@
+#!/bin/sh
+# setup.sh - install what crm needs on Debian, build it, then run it or
+# its tests.
+#
+#   ./setup.sh run    build, create the default store with a sample if it
+#                     does not exist yet, and show today's work from it
+#   ./setup.sh test   build and run every test under the sanitizers
+#   ./setup.sh deps   only install the packages
+#
+# Packages are installed with apt-get when running as root (or with sudo
+# when it is available); otherwise the script says what to run.
+set -eu
+
+cd "$(dirname "$0")"
+
+# Build and run time dependencies.
+PKGS="build-essential pkg-config git libyaml-dev libgit2-dev libpcre2-dev
+libsqlite3-dev libssl-dev gettext locales"
+# Tests: Criterion, TAP runner (perl's prove), PyYAML as a second YAML
+# reader, man and groff to check the man pages, bash for completion.
+TEST_PKGS="libcriterion-dev perl python3 python3-yaml man-db groff-base
+bash-completion"
+
+missing_packages() {
+	for p in "$@"; do
+		dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null |
+			grep -q 'install ok installed' || echo "$p"
+	done
+}
+
+# Runs a command as root: directly, with sudo, or not at all.
+as_root() {
+	if [ "$(id -u)" = 0 ]; then
+		"$@"
+	elif command -v sudo >/dev/null 2>&1; then
+		sudo "$@"
+	else
+		return 1
+	fi
+}
+
+install_packages() {
+	# shellcheck disable=SC2086
+	need=$(missing_packages $PKGS $TEST_PKGS)
+	if [ -n "$need" ]; then
+		echo "setup: installing:" $need
+		if ! { as_root apt-get update -qq &&
+		       as_root env DEBIAN_FRONTEND=noninteractive \
+				apt-get install -y -qq $need >/dev/null; }; then
+			echo "setup: cannot install packages; run as root:" >&2
+			echo "  apt-get install -y" $need >&2
+			exit 1
+		fi
+	fi
+	ensure_locale
+}
+
+# Generates the Russian locale that the translation test runs under.
+ensure_locale() {
+	locale -a 2>/dev/null | grep -qix 'ru_RU.utf8' && return 0
+	as_root sh -c "grep -q '^ru_RU.UTF-8 UTF-8' /etc/locale.gen ||
+		echo 'ru_RU.UTF-8 UTF-8' >> /etc/locale.gen; locale-gen" \
+		>/dev/null 2>&1 || echo "setup: cannot generate ru_RU.UTF-8" >&2
+}
+
+build() {
+	make -j"$(nproc)" >/dev/null
+}
+
+case "${1:-}" in
+deps)
+	install_packages
+	;;
+run)
+	install_packages
+	build
+	CRM=./build/crm
+	if ! $CRM list company >/dev/null 2>&1; then
+		$CRM init --sample
+	fi
+	echo
+	echo "== Deals =="
+	$CRM list deal
+	echo
+	echo "== Tasks =="
+	$CRM list task --sort due
+	echo
+	echo "Try: $CRM show <id or name>, $CRM add contact \"Name\" --phone ..., $CRM help"
+	;;
+test)
+	install_packages
+	make check
+	;;
+*)
+	echo "usage: ./setup.sh run|test|deps" >&2
+	exit 2
+	;;
+esac
