@@ -213,17 +213,18 @@ static int make_parent_dirs(char *full, size_t rootlen)
 	return 0;
 }
 
-/* Replaces the file at full with buf atomically (temporary file, rename). */
-static int write_atomic(const char *full, const char *buf, size_t len)
+/* Replaces the file at full with buf atomically: written under tmpdir
+ * (.git/crm, on the same file system, never seen in the work tree), then
+ * renamed into place. */
+static int write_atomic(const char *tmpdir, const char *full, const char *buf,
+			size_t len)
 {
 	char tmp[PATH_MAX];
-	const char *slash = strrchr(full, '/');
 	size_t off = 0;
 	ssize_t n;
 	int fd;
 
-	if (snprintf(tmp, sizeof(tmp), "%.*s/.%s.crm-%ld",
-		     (int)(slash - full), full, slash + 1,
+	if (snprintf(tmp, sizeof(tmp), "%s/write-%ld.tmp", tmpdir,
 		     (long)getpid()) >= (int)sizeof(tmp))
 		return -1;
 	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC,
@@ -254,12 +255,21 @@ fail:
 	return -1;
 }
 
+/* .git/crm, created if needed, into buf. */
+static const char *tmp_dir(const struct crm_store *s, char *buf, size_t size)
+{
+	snprintf(buf, size, "%s/crm", s->gitdir);
+	mkdir(buf, 0777);
+	return buf;
+}
+
 /* Brings the work tree to the transaction's content. */
 static int write_worktree(struct crm_txn *t, struct crm_err *err)
 {
-	char full[PATH_MAX], *slash;
+	char full[PATH_MAX], tmp[PATH_MAX], *slash;
 	size_t rootlen = strlen(t->s->root), i;
 
+	tmp_dir(t->s, tmp, sizeof(tmp));
 	for (i = 0; i < t->n; i++) {
 		struct txn_change *c = &t->ch[i];
 
@@ -273,7 +283,7 @@ static int write_worktree(struct crm_txn *t, struct crm_err *err)
 			continue;
 		}
 		if (make_parent_dirs(full, rootlen) != 0 ||
-		    write_atomic(full, c->buf, c->len) != 0)
+		    write_atomic(tmp, full, c->buf, c->len) != 0)
 			goto fail;
 	}
 	return CRM_OK;
@@ -285,9 +295,10 @@ fail:
 /* Puts the files the transaction touched back as they are in tree. */
 static void restore_worktree(struct crm_txn *t, git_tree *tree)
 {
-	char full[PATH_MAX], *buf;
+	char full[PATH_MAX], tmp[PATH_MAX], *buf;
 	size_t i, len;
 
+	tmp_dir(t->s, tmp, sizeof(tmp));
 	for (i = 0; i < t->n; i++) {
 		snprintf(full, sizeof(full), "%s/%s", t->s->root, t->ch[i].path);
 		if (crm_tree_read(t->s->repo, tree, t->ch[i].path, &buf, &len,
@@ -295,7 +306,7 @@ static void restore_worktree(struct crm_txn *t, git_tree *tree)
 			unlink(full);
 			continue;
 		}
-		write_atomic(full, buf, len);
+		write_atomic(tmp, full, buf, len);
 		free(buf);
 	}
 }

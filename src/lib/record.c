@@ -488,7 +488,6 @@ void crm_record_canonicalize(struct crm_record *r)
 	struct crm_node *src = r->map, *dst = crm_node_new_map();
 	const struct field *f;
 	size_t i;
-	bool custom_done = false;
 
 	untype_strings(r);
 	for (f = type_fields[r->type]; f->name; f++) {
@@ -499,9 +498,7 @@ void crm_record_canonicalize(struct crm_record *r)
 		for (i = 0; i < src->len; i++)
 			if (src->items[i] && find_field(r->type, src->keys[i]) == NULL)
 				move_key(src, dst, src->keys[i]);
-		custom_done = true;
 	}
-	(void)custom_done;
 	crm_node_free(src);
 	r->map = dst;
 }
