@@ -70,7 +70,7 @@ check:
 	$(MAKE) BUILD=build-san SANITIZE=1 OPT='-O1 -g' test
 
 po/crm.pot: $(LIB_SRC) $(CLI_SRC)
-	xgettext --from-code=UTF-8 -k_ -kN_ -c/ --package-name=crm \
+	xgettext --from-code=UTF-8 -k_ -kN_ -kNC_:1c,2 -kngettext:1,2 -c/ --package-name=crm \
 		--package-version=$(VERSION) -o $@ $^
 
 update-po: po/crm.pot

@@ -29,7 +29,7 @@ int cmd_commit(struct cli *cli, struct parsed *p)
 		return cli_fail(cli);
 	if (!cli->quiet) {
 		if (n)
-			printf(_("committed %zu files\n"), n);
+			printf(ngettext("committed %zu file\n", "committed %zu files\n", n), n);
 		else
 			printf(_("nothing to commit\n"));
 	}

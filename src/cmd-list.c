@@ -23,26 +23,26 @@ struct column {
 };
 
 static const struct column company_cols[] = {
-	{N_("ID"), "id", false}, {N_("NAME"), "name", false},
-	{N_("OWNER"), "owner", false}, {N_("PHONE"), "phones", false},
-	{N_("TAGS"), "tags", false}, {NULL, NULL, false},
+	{NC_("column", "ID"), "id", false}, {NC_("column", "NAME"), "name", false},
+	{NC_("column", "OWNER"), "owner", false}, {NC_("column", "PHONE"), "phones", false},
+	{NC_("column", "TAGS"), "tags", false}, {NULL, NULL, false},
 };
 static const struct column contact_cols[] = {
-	{N_("ID"), "id", false}, {N_("NAME"), "name", false},
-	{N_("COMPANY"), "company", true}, {N_("ROLE"), "role", false},
-	{N_("PHONE"), "phones", false}, {N_("EMAIL"), "emails", false},
-	{N_("OWNER"), "owner", false}, {NULL, NULL, false},
+	{NC_("column", "ID"), "id", false}, {NC_("column", "NAME"), "name", false},
+	{NC_("column", "COMPANY"), "company", true}, {NC_("column", "ROLE"), "role", false},
+	{NC_("column", "PHONE"), "phones", false}, {NC_("column", "EMAIL"), "emails", false},
+	{NC_("column", "OWNER"), "owner", false}, {NULL, NULL, false},
 };
 static const struct column deal_cols[] = {
-	{N_("ID"), "id", false}, {N_("NAME"), "name", false},
-	{N_("STAGE"), "stage", false}, {N_("AMOUNT"), "amount", false},
-	{N_("CURRENCY"), "currency", false}, {N_("COMPANY"), "company", true},
-	{N_("OWNER"), "owner", false}, {NULL, NULL, false},
+	{NC_("column", "ID"), "id", false}, {NC_("column", "NAME"), "name", false},
+	{NC_("column", "STAGE"), "stage", false}, {NC_("column", "AMOUNT"), "amount", false},
+	{NC_("column", "CURRENCY"), "currency", false}, {NC_("column", "COMPANY"), "company", true},
+	{NC_("column", "OWNER"), "owner", false}, {NULL, NULL, false},
 };
 static const struct column task_cols[] = {
-	{N_("ID"), "id", false}, {N_("DUE"), "due", false},
-	{N_("NAME"), "name", false}, {N_("FOR"), "for", true},
-	{N_("OWNER"), "owner", false}, {NULL, NULL, false},
+	{NC_("column", "ID"), "id", false}, {NC_("column", "DUE"), "due", false},
+	{NC_("column", "NAME"), "name", false}, {NC_("column", "FOR"), "for", true},
+	{NC_("column", "OWNER"), "owner", false}, {NULL, NULL, false},
 };
 static const struct column *const type_cols[CRM_NTYPES] = {
 	company_cols, contact_cols, deal_cols, task_cols,

@@ -56,8 +56,10 @@ int cmd_rm(struct cli *cli, struct parsed *p)
 	refs = count_referrers(&all, r->id);
 	if (refs && !opt_flag(p, rm_opts, "force")) {
 		rc = cli_error(cli, CRM_ERR,
-			       _("%s '%s' is referred to by %zu records; "
-				 "use --force to remove it anyway"),
+			       ngettext("%s '%s' is referred to by %zu record; "
+					"use --force to remove it anyway",
+					"%s '%s' is referred to by %zu records; "
+					"use --force to remove it anyway", refs),
 			       crm_type_name(r->type), crm_record_name(r), refs);
 		report_referrers(&all, r->id);
 		goto out;

@@ -124,7 +124,10 @@ static void print_options(const struct opt_spec *spec, FILE *f)
 		else
 			snprintf(left, sizeof(left), "-%s%s%s", o->name,
 				 o->arg ? " " : "", o->arg ? _(o->arg) : "");
-		fprintf(f, "  %-24s %s\n", left, _(o->help));
+		fprintf(f, "  %s%*s %s\n", left,
+			(int)(24 - (crm_utf8_width(left) < 24 ? crm_utf8_width(left)
+							      : 24)), "",
+			_(o->help));
 	}
 }
 
@@ -148,7 +151,7 @@ static void print_main_help(FILE *f)
 	fprintf(f, _("commands:\n"));
 	for (c = crm_commands; c->name; c++)
 		if (!(c->flags & CMD_HIDDEN))
-			fprintf(f, "  %-8s %s\n", c->name, _(c->summary));
+			fprintf(f, "  %-10s %s\n", c->name, _(c->summary));
 	fprintf(f, _("\nglobal options:\n"));
 	print_options(global_opts, f);
 	fprintf(f, _("\nSee 'crm help COMMAND' or 'man crm' for more.\n"));

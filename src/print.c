@@ -164,14 +164,14 @@ static void aligned(const struct table *t, struct cli *cli, FILE *f)
 	size_t *w = crm_xcalloc(t->ncols, sizeof(size_t)), r, c;
 
 	for (c = 0; c < t->ncols; c++)
-		w[c] = crm_utf8_width(_(t->headers[c]));
+		w[c] = crm_utf8_width(crm_pgettext(t->headers[c]));
 	for (r = 0; r < t->nrows; r++)
 		for (c = 0; c < t->ncols; c++)
 			if (cell_width(t->cells[r * t->ncols + c]) > w[c])
 				w[c] = cell_width(t->cells[r * t->ncols + c]);
 	fputs(color_bold(cli), f);
 	for (c = 0; c < t->ncols; c++) {
-		padded(f, _(t->headers[c]), w[c], c + 1 == t->ncols);
+		padded(f, crm_pgettext(t->headers[c]), w[c], c + 1 == t->ncols);
 		if (c + 1 < t->ncols)
 			fputs("  ", f);
 	}
@@ -202,7 +202,7 @@ void table_print(const struct table *t, struct cli *cli, FILE *f)
 	case FMT_TSV:
 		hdr = crm_xcalloc(t->ncols, sizeof(char *));
 		for (c = 0; c < t->ncols; c++)
-			hdr[c] = t->headers[c];
+			hdr[c] = strchr(t->headers[c], '\004') + 1;
 		delimited_row(f, hdr, t->ncols, cli->format == FMT_CSV);
 		free(hdr);
 		for (r = 0; r < t->nrows; r++)

@@ -98,7 +98,8 @@ static char *describe_change(const char *key, const struct crm_node *a,
 			       b->items[0]->kind == CRM_NODE_MAP)) {
 		long diff = (long)(b ? b->len : 0) - (long)(a ? a->len : 0);
 
-		crm_buf_addf(&out, _("%s: %+ld entries"), key, diff);
+		crm_buf_addf(&out, ngettext("%s: %+ld entry", "%s: %+ld entries",
+					    (unsigned long)labs(diff)), key, diff);
 		return crm_buf_detach(&out);
 	}
 	va = show_value(a);

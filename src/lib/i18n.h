@@ -10,5 +10,11 @@
 
 #define _(s) gettext(s)
 #define N_(s) (s)
+/* Marks s, meant in context ctx (e.g. a table column), for translation;
+ * translate it with crm_pgettext(). */
+#define NC_(ctx, s) ctx "\004" s
+
+/* The translation of a string marked with NC_(), or its own text. */
+const char *crm_pgettext(const char *ctx_and_msg);
 
 #endif

@@ -415,9 +415,11 @@ int crm_record_validate(const struct crm_record *r,
 	if (r->map == NULL || r->map->kind != CRM_NODE_MAP)
 		return crm_seterr(err, CRM_ERR, _("a record must be a mapping"));
 	if (crm_map_str(r->map, "name") == NULL)
-		return crm_seterr(err, CRM_ERR, _("field 'name' is missing"));
+		return crm_seterr(err, CRM_ERR, _("line %d: field '%s' is missing"),
+				  r->map->line ? r->map->line : 1, "name");
 	if (r->type == CRM_TASK && crm_map_str(r->map, "for") == NULL)
-		return crm_seterr(err, CRM_ERR, _("field 'for' is missing"));
+		return crm_seterr(err, CRM_ERR, _("line %d: field '%s' is missing"),
+				  r->map->line ? r->map->line : 1, "for");
 	for (i = 0; i < r->map->len; i++) {
 		f = find_field(r->type, r->map->keys[i]);
 		if (f && (rc = check_field(r, f, r->map->items[i], cfg, err)))
@@ -540,18 +542,17 @@ static int set_list(struct crm_record *r, const char *key, char op,
 	struct crm_node *seq;
 	long i;
 
+	seq = list_for(r, key);
 	if (op == '=') {
-		crm_map_del(r->map, key);
-		if (value[0] == '\0')
-			return CRM_OK;
+		while (seq->len)
+			crm_node_free(seq->items[--seq->len]);
 		op = '+';
 	}
-	seq = list_for(r, key);
 	i = seq_find(seq, value);
-	if (op == '+' && i < 0)
+	if (op == '+' && i < 0 && value[0])
 		crm_seq_push(seq, crm_node_new_scalar(value));
 	if (op == '-') {
-		if (i < 0)
+		if (i == -1)
 			return crm_seterr(err, CRM_EUSAGE,
 					  _("'%s' is not in '%s'"), value, key);
 		crm_node_free(seq->items[i]);
@@ -633,6 +634,7 @@ static int check_changed(struct crm_record *r, const struct field *f,
 	restore_field(r, key, saved);
 	if (strncmp(err->msg, "line 0: ", 8) == 0)
 		memmove(err->msg, err->msg + 8, strlen(err->msg + 8) + 1);
+	err->status = CRM_EUSAGE;
 	return CRM_EUSAGE;
 }
 

@@ -705,7 +705,9 @@ int crm_store_resolve(struct crm_store *s, unsigned mask, const char *ref,
 	}
 	if (ms.n > 1) {
 		rc = crm_seterr(err, CRM_EAMBIGUOUS,
-				_("'%s' is ambiguous: %zu records match"), ref, ms.n);
+				ngettext("'%s' is ambiguous: %zu record matches",
+					 "'%s' is ambiguous: %zu records match", ms.n),
+				ref, ms.n);
 		if (cands) {
 			name_matches(s, &ms);
 			*cands = ms.m, *ncands = ms.n;

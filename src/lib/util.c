@@ -260,3 +260,12 @@ const char *crm_suggest(const char *word, const char *const *cands, size_t n)
 	}
 	return bestd <= limit ? best : NULL;
 }
+
+const char *crm_pgettext(const char *ctx_and_msg)
+{
+	const char *t = gettext(ctx_and_msg);
+
+	if (t != ctx_and_msg)
+		return t;
+	return strchr(ctx_and_msg, '\004') + 1;
+}

@@ -84,19 +84,19 @@ static int check_bytes(const char *buf, size_t len, struct crm_err *err)
 				  line_at(buf, len, CRM_YAML_MAX_SIZE),
 				  CRM_YAML_MAX_SIZE);
 	if (len == 0)
-		return crm_seterr(err, CRM_ERR, "line 1: %s", _("empty file"));
+		return crm_seterr(err, CRM_ERR, _("line %d: %s"), 1, _("empty file"));
 	if (len >= 2 && ((buf[0] == '\xff' && buf[1] == '\xfe') ||
 			 (buf[0] == '\xfe' && buf[1] == '\xff')))
-		return crm_seterr(err, CRM_ERR, "line 1: %s",
+		return crm_seterr(err, CRM_ERR, _("line %d: %s"), 1,
 				  _("UTF-16 is not supported; use UTF-8"));
 	nul = memchr(buf, '\0', len);
 	if (nul != NULL)
-		return crm_seterr(err, CRM_ERR, "line %d: %s",
+		return crm_seterr(err, CRM_ERR, _("line %d: %s"),
 				  line_at(buf, len, (size_t)(nul - buf)),
 				  _("NUL bytes are not allowed"));
 	bad = first_bad_utf8(buf, len);
 	if (bad < len)
-		return crm_seterr(err, CRM_ERR, "line %d: %s",
+		return crm_seterr(err, CRM_ERR, _("line %d: %s"),
 				  line_at(buf, len, bad), _("invalid UTF-8"));
 	return CRM_OK;
 }
@@ -128,7 +128,7 @@ static int parser_error(struct reader *r)
 		return crm_seterr(r->err, CRM_ERR, "line %d: %s (%s at line %d)",
 				  (int)p->problem_mark.line + 1, problem,
 				  p->context, (int)p->context_mark.line + 1);
-	return crm_seterr(r->err, CRM_ERR, "line %d: %s",
+	return crm_seterr(r->err, CRM_ERR, _("line %d: %s"),
 			  (int)p->problem_mark.line + 1, problem);
 }
 
@@ -136,7 +136,7 @@ static int parser_error(struct reader *r)
 static int event_error(struct reader *r, const yaml_event_t *ev,
 		       const char *msg)
 {
-	return crm_seterr(r->err, CRM_ERR, "line %d: %s",
+	return crm_seterr(r->err, CRM_ERR, _("line %d: %s"),
 			  (int)ev->start_mark.line + 1, msg);
 }
 
@@ -181,7 +181,7 @@ static int attach(struct reader *r, struct crm_node *n)
 
 	if (r->depth == 0) {
 		if (r->root != NULL || n->kind != CRM_NODE_MAP) {
-			crm_seterr(r->err, CRM_ERR, "line %d: %s", n->line,
+			crm_seterr(r->err, CRM_ERR, _("line %d: %s"), n->line,
 				   _("the top level must be a mapping"));
 			crm_node_free(n);
 			return CRM_ERR;
@@ -195,7 +195,7 @@ static int attach(struct reader *r, struct crm_node *n)
 		return CRM_OK;
 	}
 	if (f->key == NULL && n->kind != CRM_NODE_SCALAR) {
-		crm_seterr(r->err, CRM_ERR, "line %d: %s", n->line,
+		crm_seterr(r->err, CRM_ERR, _("line %d: %s"), n->line,
 			   _("keys must be plain strings, not lists or maps"));
 		crm_node_free(n);
 		return CRM_ERR;
@@ -296,7 +296,7 @@ static int on_event(struct reader *r, const yaml_event_t *ev)
 		return CRM_OK;
 	case YAML_STREAM_END_EVENT:
 		if (r->root == NULL)
-			return crm_seterr(r->err, CRM_ERR, "line 1: %s",
+			return crm_seterr(r->err, CRM_ERR, _("line %d: %s"), 1,
 					  _("empty document"));
 		return CRM_OK;
 	default:
