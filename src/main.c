@@ -243,6 +243,7 @@ static void trace_commit(struct cli *cli)
 	fprintf(stderr, "crm: trace: ref %.2f ms\n", t->ref_ms);
 	fprintf(stderr, "crm: trace: index %.2f ms%s\n", t->index_ms,
 		t->index_fallback ? " (libgit2)" : "");
+	fprintf(stderr, "crm: trace: pack %.2f ms\n", t->pack_ms);
 }
 
 int cli_commit(struct cli *cli, struct crm_txn *txn, const char *subject,

@@ -455,6 +455,11 @@ int crm_txn_commit(struct crm_txn *t, const char *subject,
 	t0 = crm_now_ms();
 	rc = update_index(t, err);
 	tm->index_ms = crm_now_ms() - t0;
+	if (rc == CRM_OK) {
+		t0 = crm_now_ms();
+		crm_store_autopack(s, 0, NULL); /* the commit stands either way */
+		tm->pack_ms = crm_now_ms() - t0;
+	}
 out:
 	free(message);
 	return rc;

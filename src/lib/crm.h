@@ -344,6 +344,7 @@ struct crm_timings {
 	double tree_ms;     /* blobs, trees and the commit object */
 	double ref_ms;      /* moving HEAD's branch */
 	double index_ms;    /* bringing .git/index up to date */
+	double pack_ms;     /* counting (and now and then packing) loose objects */
 	bool index_fallback;/* .git/index was rewritten by libgit2 */
 };
 const struct crm_timings *crm_store_timings(const struct crm_store *s);
@@ -424,6 +425,13 @@ size_t crm_txn_count(const struct crm_txn *t);
  */
 int crm_txn_commit(struct crm_txn *t, const char *subject,
 		   const char *command, struct crm_err *err);
+
+/*
+ * Packs the store's loose objects into one pack with deltas once there are
+ * at least limit of them (0: the default, 1000), as `git gc --auto`
+ * would; crm_txn_commit() calls it after each commit.
+ */
+int crm_store_autopack(struct crm_store *s, size_t limit, struct crm_err *err);
 
 /* ---- .git/index patching (gitindex.c) ---- */
 
