@@ -60,8 +60,12 @@ $(BUILD)/locale/%/LC_MESSAGES/crm.mo: po/%.po
 	msgfmt --check -o $@ $<
 
 # Runs the unit tests, then the end-to-end tests against the built binary.
+# Criterion reports a sanitizer's findings in a test without failing it,
+# so its output is searched for them too.
 test: $(BUILD)/crm $(BUILD)/unit-tests $(MO)
-	$(BUILD)/unit-tests --jobs 2
+	$(BUILD)/unit-tests --jobs 2 >$(BUILD)/unit-tests.log 2>&1; \
+		rc=$$?; cat $(BUILD)/unit-tests.log; test $$rc = 0 && \
+		! grep -E 'Sanitizer|runtime error' $(BUILD)/unit-tests.log
 	CRM=$(CURDIR)/$(BUILD)/crm CRM_LOCALEDIR=$(CURDIR)/$(BUILD)/locale \
 		prove -j2 tests/e2e/
 

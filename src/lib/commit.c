@@ -96,14 +96,11 @@ void crm_txn_put_raw(struct crm_txn *t, const char *path, const char *buf,
 int crm_txn_put(struct crm_txn *t, const struct crm_record *r,
 		struct crm_err *err)
 {
-	struct crm_record *copy = crm_record_dup(r);
 	char path[64], *out;
 	size_t len;
 	int rc;
 
-	crm_record_canonicalize(copy);
-	rc = crm_record_serialize(copy, &out, &len, err);
-	crm_record_free(copy);
+	rc = crm_record_serialize(r, &out, &len, err);
 	if (rc)
 		return rc;
 	crm_record_path(r->type, r->id, path, sizeof(path));

@@ -280,7 +280,8 @@ int crm_record_validate(const struct crm_record *r,
 /* Reorders keys canonically: known fields first in their fixed order, then
  * custom fields in their existing order, then history and timeline. */
 void crm_record_canonicalize(struct crm_record *r);
-/* Canonical YAML text of r.  Caller owns *out. */
+/* Canonical YAML text of r (keys in canonical order, r unchanged).
+ * Caller owns *out. */
 int crm_record_serialize(const struct crm_record *r, char **out,
 			 size_t *outlen, struct crm_err *err);
 

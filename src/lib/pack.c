@@ -36,7 +36,7 @@ static void scan_fanout(const char *objdir, const char *dir, struct loose *l)
 	while ((de = readdir(d)) != NULL) {
 		if (strlen(de->d_name) != GIT_OID_HEXSZ - 2)
 			continue;
-		snprintf(hex, sizeof(hex), "%s%s", dir, de->d_name);
+		snprintf(hex, sizeof(hex), "%.2s%.38s", dir, de->d_name);
 		if (l->n == l->cap) {
 			l->cap = l->cap ? l->cap * 2 : 256;
 			l->oid = crm_xrealloc(l->oid, l->cap * sizeof(*l->oid));

@@ -508,7 +508,13 @@ void crm_record_canonicalize(struct crm_record *r)
 int crm_record_serialize(const struct crm_record *r, char **out,
 			 size_t *outlen, struct crm_err *err)
 {
-	return crm_yaml_emit(r->map, out, outlen, err);
+	struct crm_record *copy = crm_record_dup(r);
+	int rc;
+
+	crm_record_canonicalize(copy);
+	rc = crm_yaml_emit(copy->map, out, outlen, err);
+	crm_record_free(copy);
+	return rc;
 }
 
 /* The list node for key, created if missing. */

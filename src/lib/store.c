@@ -692,8 +692,9 @@ int crm_store_resolve(struct crm_store *s, unsigned mask, const char *ref,
 		return rc;
 	if (root && crm_id_normalize_prefix(ref, prefix))
 		match_prefix(s, root, mask, prefix, &ms);
-	/* A long unique id prefix needs no name scan. */
-	if (!(ms.n == 1 && strlen(prefix) >= 4 && crm_id_normalize_prefix(ref, prefix))) {
+	/* A whole id needs no name scan; any shorter reference might also be
+	 * a name, and an ambiguous reference must never be guessed. */
+	if (!(ms.n == 1 && strlen(ref) == CRM_ID_LEN)) {
 		ms.name = ref;
 		rc = crm_store_foreach(s, mask, match_name_cb, &ms, err);
 		if (rc)

@@ -1,7 +1,6 @@
 /*
  * test_date.c - dates as users type them and as records store them.
  */
-#define _GNU_SOURCE
 #include <criterion/criterion.h>
 #include <stdio.h>
 #include <stdlib.h>

@@ -4,7 +4,6 @@
  * patched index is the one `git add` makes in an identical copy.
  */
 #ifndef _GNU_SOURCE
-#define _GNU_SOURCE
 #endif
 #include <errno.h>
 #include <fcntl.h>

@@ -2,7 +2,6 @@
  * test_yaml.c - the node model, the strict YAML reader and the canonical
  * writer, cross-checked against PyYAML (a YAML 1.1 reader).
  */
-#define _GNU_SOURCE
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
