@@ -83,6 +83,9 @@ static int set_from_option(struct cli *cli, struct crm_record *r,
 	enum crm_type t;
 	int rc;
 
+	if (value[0] == '\0')
+		return cli_usage_error(cli_find_command("add"),
+				       _("field '%s' needs a value"), field);
 	if (ref_mask) {
 		if ((rc = cli_resolve(cli, ref_mask, value, &t, id)))
 			return rc;
@@ -163,8 +166,7 @@ static int apply_defaults(struct cli *cli, struct crm_record *r)
 		crm_map_set_str(r->map, "pipeline", pl->name);
 	if (!crm_map_get(r->map, "stage") && pl && pl->nstages)
 		rc = set_from_option(cli, r, "stage", 0, '=', pl->stages[0]);
-	if (!crm_map_get(r->map, "currency") && cfg->default_currency &&
-	    crm_map_get(r->map, "amount"))
+	if (!crm_map_get(r->map, "currency") && cfg->default_currency)
 		crm_map_set_str(r->map, "currency", cfg->default_currency);
 	return rc;
 }

@@ -32,25 +32,6 @@ static int write_file(const char *path, const char *buf, size_t len)
 	return n == 0 ? 0 : -1;
 }
 
-/* Reads path into *buf (caller frees). */
-static int read_file(const char *path, char **buf, size_t *len)
-{
-	struct crm_buf b = {0};
-	char chunk[8192];
-	ssize_t n;
-	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-
-	if (fd < 0)
-		return -1;
-	while ((n = read(fd, chunk, sizeof(chunk))) > 0 &&
-	       b.len <= CRM_YAML_MAX_SIZE)
-		crm_buf_add(&b, chunk, (size_t)n);
-	close(fd);
-	*len = b.len;
-	*buf = crm_buf_detach(&b);
-	return n < 0 ? -1 : 0;
-}
-
 /* Runs the user's editor on path; 0 when it exits successfully. */
 static int run_editor(const char *path)
 {
@@ -131,7 +112,7 @@ static int edit_loop(struct cli *cli, const struct crm_record *orig,
 		}
 		free(got);
 		got = NULL;
-		if (read_file(path, &got, &len) != 0) {
+		if (crm_read_file(path, &got, &len) != 0) {
 			rc = cli_error(cli, CRM_ERR, _("cannot read '%s'"), path);
 			break;
 		}

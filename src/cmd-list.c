@@ -131,6 +131,28 @@ static void print_table(struct cli *cli, enum crm_type t,
 	table_free(&tab);
 }
 
+/* Checks that records can be sorted by field: a known field of type t or
+ * a custom field some of them have. */
+static int check_sort_field(enum crm_type t, const char *field,
+			    struct crm_record **r, size_t n)
+{
+	const char *const *known = crm_record_fields(t), *hint;
+	size_t i, nk = 0;
+
+	for (nk = 0; known[nk]; nk++)
+		if (strcmp(known[nk], field) == 0)
+			return CRM_OK;
+	for (i = 0; i < n; i++)
+		if (crm_map_get(r[i]->map, field))
+			return CRM_OK;
+	hint = crm_suggest(field, known, nk);
+	if (hint)
+		return cli_usage_error(cli_find_command("list"),
+			_("unknown field '%s' (did you mean '%s'?)"), field, hint);
+	return cli_usage_error(cli_find_command("list"),
+			       _("unknown field '%s'"), field);
+}
+
 /* Parses --limit. */
 static int parse_limit(const char *s, size_t *limit)
 {
@@ -176,6 +198,8 @@ int cmd_list(struct cli *cli, struct parsed *p)
 			sel[n++] = all.r[i];
 	sort_field = opt_get(p, list_opts, "sort") ? opt_get(p, list_opts, "sort")
 						    : "name";
+	if ((rc = check_sort_field(t, sort_field, sel, n)))
+		goto out;
 	qsort(sel, n, sizeof(*sel), by_field);
 	if (opt_flag(p, list_opts, "reverse"))
 		for (i = 0; i < n / 2; i++) {
@@ -190,7 +214,8 @@ int cmd_list(struct cli *cli, struct parsed *p)
 		print_json(t, sel, n);
 	else
 		print_table(cli, t, sel, n, &all);
+out:
 	free(sel);
 	record_set_free(&all);
-	return CRM_OK;
+	return rc;
 }

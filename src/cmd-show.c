@@ -16,7 +16,12 @@ static void field_line(struct cli *cli, const char *key, const char *value)
 	printf("  %s%s%s", color_dim(cli), key, color_reset(cli));
 	while (w++ < 14)
 		putchar(' ');
-	printf("%s\n", value);
+	for (; *value; value++) {
+		putchar(*value);
+		if (*value == '\n' && value[1])
+			printf("%16s", "");
+	}
+	putchar('\n');
 }
 
 /* Prints the record's plain fields; references by name. */

@@ -70,8 +70,7 @@ static void print_config(struct cli *cli, bool users)
 	cfg = crm_store_config(cli->store);
 	if (users)
 		for (i = 0; i < cfg->nusers; i++)
-			printf("%s\t%s\n", cfg->users[i].login,
-			       cfg->users[i].name ? cfg->users[i].name : "");
+			printf("%s\n", cfg->users[i].login);
 	else
 		for (i = 0; i < cfg->npipelines; i++)
 			for (j = 0; j < cfg->pipelines[i].nstages; j++)

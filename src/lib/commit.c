@@ -346,35 +346,39 @@ static int move_head(git_repository *repo, const git_oid *old,
 	return rc;
 }
 
-/* Updates .git/index by patching it, or with libgit2 when it cannot. */
-static int update_index(struct crm_txn *t, struct crm_err *err)
+/* Fills one index change per queued change.  Caller frees the array and
+ * the work-tree paths in *full. */
+static struct crm_index_change *index_changes(struct crm_txn *t, char ***full)
 {
 	struct crm_index_change *ic = crm_xcalloc(t->n, sizeof(*ic));
-	char **full = crm_xcalloc(t->n, sizeof(char *));
-	git_index *idx = NULL;
 	size_t i;
-	int rc;
 
+	*full = crm_xcalloc(t->n, sizeof(char *));
 	for (i = 0; i < t->n; i++) {
-		full[i] = crm_xmalloc(PATH_MAX);
-		snprintf(full[i], PATH_MAX, "%s/%s", t->s->root, t->ch[i].path);
+		(*full)[i] = crm_xmalloc(PATH_MAX);
+		snprintf((*full)[i], PATH_MAX, "%s/%s", t->s->root, t->ch[i].path);
 		ic[i].path = t->ch[i].path;
 		ic[i].remove = t->ch[i].buf == NULL;
 		memcpy(ic[i].oid, t->ch[i].blob.id, 20);
 		ic[i].mode = 0100644;
-		ic[i].fullpath = full[i];
+		ic[i].fullpath = (*full)[i];
 	}
-	rc = crm_gitindex_apply(t->s->gitdir, ic, t->n, err);
-	t->s->timings.index_fallback = rc == CRM_ENOTFOUND || rc == CRM_EUSAGE;
-	if (!t->s->timings.index_fallback)
-		goto out;
-	rc = CRM_OK;
+	return ic;
+}
+
+/* Updates .git/index with libgit2 (formats the patcher leaves alone). */
+static int update_index_libgit2(struct crm_txn *t, struct crm_err *err)
+{
+	git_index *idx = NULL;
+	size_t i;
+	int rc = CRM_OK;
+
 	if (git_repository_index(&idx, t->s->repo) < 0 ||
 	    git_index_read(idx, 1) < 0)
 		goto git_fail;
 	for (i = 0; i < t->n; i++)
-		if ((ic[i].remove ? git_index_remove_bypath(idx, ic[i].path)
-				  : git_index_add_bypath(idx, ic[i].path)) < 0)
+		if ((t->ch[i].buf ? git_index_add_bypath(idx, t->ch[i].path)
+				  : git_index_remove_bypath(idx, t->ch[i].path)) < 0)
 			goto git_fail;
 	if (git_index_write(idx) < 0)
 		goto git_fail;
@@ -383,11 +387,77 @@ git_fail:
 	rc = crm_git_error(err, _("cannot update '.git/index'"));
 out:
 	git_index_free(idx);
+	return rc;
+}
+
+/* Updates .git/index through the held lock lk (released in every case),
+ * or with libgit2 when the patcher cannot handle the file. */
+static int update_index(struct crm_txn *t, struct crm_index_lock *lk,
+			struct crm_err *err)
+{
+	char **full;
+	struct crm_index_change *ic = index_changes(t, &full);
+	size_t i;
+	int rc;
+
+	rc = crm_gitindex_commit(lk, ic, t->n, err);
+	t->s->timings.index_fallback = rc == CRM_ENOTFOUND || rc == CRM_EUSAGE;
+	if (t->s->timings.index_fallback)
+		rc = update_index_libgit2(t, err);
 	for (i = 0; i < t->n; i++)
 		free(full[i]);
 	free(full);
 	free(ic);
 	return rc;
+}
+
+/* .git/crm/journal: the paths of a commit in progress, and the index.lock
+ * it holds, so that the next writer can repair what a killed crm left. */
+static void journal_path(const struct crm_store *s, char *buf, size_t size)
+{
+	snprintf(buf, size, "%s/crm/journal", s->gitdir);
+}
+
+/* Writes the journal for t. */
+static int journal_write(struct crm_txn *t, struct crm_err *err)
+{
+	struct crm_buf b = {0};
+	char path[PATH_MAX], tmp[PATH_MAX];
+	size_t i;
+	int rc = CRM_OK;
+
+	for (i = 0; i < t->n; i++)
+		crm_buf_addf(&b, "path %s\n", t->ch[i].path);
+	journal_path(t->s, path, sizeof(path));
+	if (write_atomic(tmp_dir(t->s, tmp, sizeof(tmp)), path, b.s, b.len) != 0)
+		rc = crm_seterr(err, CRM_ERR, _("cannot write '%s': %s"), path,
+				strerror(errno));
+	crm_buf_free(&b);
+	return rc;
+}
+
+/* Records in the journal the inode of the index.lock we hold. */
+static void journal_note_lock(const struct crm_store *s, unsigned long inode)
+{
+	char path[PATH_MAX], line[64];
+	int fd, n;
+
+	journal_path(s, path, sizeof(path));
+	fd = open(path, O_WRONLY | O_APPEND | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return;
+	n = snprintf(line, sizeof(line), "index.lock %lu\n", inode);
+	if (write(fd, line, (size_t)n) != n)
+		n = -1;
+	close(fd);
+}
+
+static void journal_remove(const struct crm_store *s)
+{
+	char path[PATH_MAX];
+
+	journal_path(s, path, sizeof(path));
+	unlink(path);
 }
 
 /* The full commit message: subject, then the Crm-Command trailer and the
@@ -403,61 +473,173 @@ static char *commit_message(const struct crm_txn *t, const char *subject,
 	return crm_buf_detach(&b);
 }
 
+/* Builds the commit on the current HEAD into *oid; sets *head_tree. */
+static int build_commit(struct crm_txn *t, const char *message,
+			git_tree **head_tree, git_oid *parent, git_oid *oid,
+			struct crm_err *err)
+{
+	struct crm_store *s = t->s;
+	double t0 = crm_now_ms();
+	int rc;
+
+	crm_store_forget_head(s);
+	if ((rc = crm_store_head_tree(s, head_tree, err)))
+		return rc;
+	*parent = s->head_oid;
+	rc = make_commit(t, *head_tree ? parent : NULL, message, oid, err);
+	s->timings.tree_ms += crm_now_ms() - t0;
+	return rc;
+}
+
+/* Moves the branch to the commit, rebuilding it on a HEAD that moved
+ * meanwhile (plain git in the store). */
+static int advance_head(struct crm_txn *t, const char *message,
+			const char *subject, git_tree **head_tree,
+			git_oid *parent, git_oid *oid, struct crm_err *err)
+{
+	double t0;
+	int rc = CRM_OK, tries;
+
+	for (tries = 0; tries < 10; tries++) {
+		if (tries && (rc = build_commit(t, message, head_tree, parent,
+						oid, err)))
+			return rc;
+		t0 = crm_now_ms();
+		rc = move_head(t->s->repo, *head_tree ? parent : NULL, oid,
+			       subject);
+		t->s->timings.ref_ms += crm_now_ms() - t0;
+		if (rc != GIT_EMODIFIED)
+			break;
+	}
+	return rc < 0 ? crm_git_error(err, _("cannot move HEAD")) : CRM_OK;
+}
+
 int crm_txn_commit(struct crm_txn *t, const char *subject,
 		   const char *command, struct crm_err *err)
 {
 	struct crm_store *s = t->s;
 	struct crm_timings *tm = &s->timings;
 	char *message = commit_message(t, subject, command);
+	struct crm_index_lock lk = {.fd = -1};
 	git_tree *head_tree;
 	git_oid commit_oid, parent;
-	bool written = false;
-	int rc, tries;
+	int rc;
 	double t0;
 
 	memset(tm, 0, sizeof(*tm));
-	for (tries = 0; tries < 10; tries++) {
-		crm_store_forget_head(s);
-		if ((rc = crm_store_head_tree(s, &head_tree, err)))
-			goto out;
-		parent = s->head_oid;
-		t0 = crm_now_ms();
-		rc = make_commit(t, head_tree ? &parent : NULL, message,
-				 &commit_oid, err);
-		tm->tree_ms += crm_now_ms() - t0;
-		if (rc)
-			goto out;
-		if (!written) {
-			t0 = crm_now_ms();
-			if ((rc = write_worktree(t, err))) {
-				restore_worktree(t, head_tree);
-				goto out;
-			}
-			written = true;
-			tm->worktree_ms = crm_now_ms() - t0;
-		}
-		t0 = crm_now_ms();
-		rc = move_head(s->repo, head_tree ? &parent : NULL, &commit_oid,
-			       subject);
-		tm->ref_ms += crm_now_ms() - t0;
-		if (rc != GIT_EMODIFIED)
-			break;
-	}
-	if (rc < 0) {
-		rc = crm_git_error(err, _("cannot move HEAD"));
+	if ((rc = build_commit(t, message, &head_tree, &parent, &commit_oid, err)) ||
+	    (rc = journal_write(t, err)))
+		goto out;
+	t0 = crm_now_ms();
+	rc = write_worktree(t, err);
+	tm->worktree_ms = crm_now_ms() - t0;
+	if (rc == CRM_OK && (rc = crm_gitindex_lock(s->gitdir, &lk, err)) == CRM_OK)
+		journal_note_lock(s, lk.inode);
+	if (rc == CRM_OK)
+		rc = advance_head(t, message, subject, &head_tree, &parent,
+				  &commit_oid, err);
+	if (rc) {
+		crm_gitindex_unlock(&lk);
 		restore_worktree(t, head_tree);
+		journal_remove(s);
 		goto out;
 	}
 	crm_store_forget_head(s);
 	t0 = crm_now_ms();
-	rc = update_index(t, err);
+	rc = update_index(t, &lk, err);
 	tm->index_ms = crm_now_ms() - t0;
-	if (rc == CRM_OK) {
-		t0 = crm_now_ms();
-		crm_store_autopack(s, 0, NULL); /* the commit stands either way */
-		tm->pack_ms = crm_now_ms() - t0;
-	}
+	if (rc == CRM_OK)
+		journal_remove(s);
+	t0 = crm_now_ms();
+	crm_store_autopack(s, 0, NULL); /* the commit stands either way */
+	tm->pack_ms = crm_now_ms() - t0;
 out:
 	free(message);
+	return rc;
+}
+
+/* Removes gitdir/index.lock if it is the one a dead writer recorded. */
+static void remove_dead_index_lock(const struct crm_store *s, unsigned long ino)
+{
+	char path[PATH_MAX];
+	struct stat st;
+
+	snprintf(path, sizeof(path), "%s/index.lock", s->gitdir);
+	if (lstat(path, &st) == 0 && (unsigned long)st.st_ino == ino)
+		unlink(path);
+}
+
+/* Removes the branch's lock file left by a writer killed while moving it. */
+static void remove_dead_ref_lock(const struct crm_store *s)
+{
+	char *branch = head_branch(s->repo), path[PATH_MAX];
+
+	if (snprintf(path, sizeof(path), "%s/%s.lock", s->gitdir,
+		     branch ? branch : "HEAD") < (int)sizeof(path))
+		unlink(path);
+	free(branch);
+}
+
+/* Queues, for each journal path, the content HEAD has for it. */
+static int queue_head_versions(struct crm_txn *t, char *journal,
+			       unsigned long *lock_ino, struct crm_err *err)
+{
+	git_tree *tree;
+	char *line, *save = NULL, *buf;
+	size_t len;
+	int rc;
+
+	if ((rc = crm_store_head_tree(t->s, &tree, err)))
+		return rc;
+	for (line = strtok_r(journal, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save)) {
+		if (strncmp(line, "index.lock ", 11) == 0) {
+			*lock_ino = strtoul(line + 11, NULL, 10);
+			continue;
+		}
+		if (strncmp(line, "path ", 5) != 0)
+			continue;
+		if (crm_tree_read(t->s->repo, tree, line + 5, &buf, &len,
+				  NULL) == CRM_OK) {
+			crm_txn_put_raw(t, line + 5, buf, len);
+			free(buf);
+		} else {
+			crm_txn_delete_path(t, line + 5);
+		}
+	}
+	return CRM_OK;
+}
+
+int crm_txn_recover(struct crm_store *s, struct crm_err *err)
+{
+	char path[PATH_MAX], *journal = NULL;
+	struct crm_index_lock lk = {.fd = -1};
+	struct crm_txn *t;
+	unsigned long ino = 0;
+	size_t i, len;
+	int rc;
+
+	journal_path(s, path, sizeof(path));
+	if (crm_read_file(path, &journal, &len) != 0)
+		return CRM_OK;
+	t = crm_txn_new(s);
+	rc = queue_head_versions(t, journal, &ino, err);
+	if (ino)
+		remove_dead_index_lock(s, ino);
+	remove_dead_ref_lock(s);
+	for (i = 0; rc == CRM_OK && i < t->n; i++)
+		if (t->ch[i].buf && git_blob_create_from_buffer(&t->ch[i].blob,
+				s->repo, t->ch[i].buf, t->ch[i].len) < 0)
+			rc = crm_git_error(err, _("cannot repair the store"));
+	if (rc == CRM_OK)
+		rc = write_worktree(t, err);
+	if (rc == CRM_OK)
+		rc = crm_gitindex_lock(s->gitdir, &lk, err);
+	if (rc == CRM_OK)
+		rc = update_index(t, &lk, err);
+	if (rc == CRM_OK)
+		unlink(path);
+	crm_txn_free(t);
+	free(journal);
 	return rc;
 }

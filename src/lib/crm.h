@@ -66,7 +66,8 @@ char *crm_xstrndup(const char *s, size_t n);
 bool crm_utf8_valid(const char *s, size_t n);
 /* Terminal column width of a UTF-8 string (wide chars count 2). */
 size_t crm_utf8_width(const char *s);
-/* Levenshtein distance, for "did you mean" hints. */
+/* Edit distance counting a swap of neighbouring letters as one edit
+ * (optimal string alignment), for "did you mean" hints. */
 size_t crm_edit_distance(const char *a, const char *b);
 /* Of cands[0..n), the one closest to word if close enough, else NULL. */
 const char *crm_suggest(const char *word, const char *const *cands, size_t n);
@@ -434,6 +435,18 @@ int crm_txn_commit(struct crm_txn *t, const char *subject,
  */
 int crm_store_autopack(struct crm_store *s, size_t limit, struct crm_err *err);
 
+/*
+ * Repairs what a writer killed in the middle of crm_txn_commit() left:
+ * the files it was writing are brought back to HEAD's content in the work
+ * tree and the index, and its stale lock files are removed.  Called by
+ * crm_store_lock(), under the writer lock.
+ */
+int crm_txn_recover(struct crm_store *s, struct crm_err *err);
+
+/* Reads a whole file (at most CRM_YAML_MAX_SIZE + 8 KiB); 0 on success.
+ * Caller frees *buf (NUL-terminated). */
+int crm_read_file(const char *path, char **buf, size_t *len);
+
 /* ---- .git/index patching (gitindex.c) ---- */
 
 /* One path's new state for the index. */
@@ -456,6 +469,26 @@ struct crm_index_change {
  */
 int crm_gitindex_apply(const char *gitdir, const struct crm_index_change *ch,
 		       size_t n, struct crm_err *err);
+
+/* A held gitdir/index.lock, taken before a commit moves the branch so that
+ * the index can always follow it. */
+struct crm_index_lock {
+	int fd;                 /* -1 when not held */
+	unsigned long inode;    /* of the lock file, to recognise it later */
+	char path[4096];
+	char lockpath[4096];
+};
+
+/* Takes index.lock as git does (retrying for about a second). */
+int crm_gitindex_lock(const char *gitdir, struct crm_index_lock *lk,
+		      struct crm_err *err);
+/* Applies ch to the index under the held lock and renames it into place;
+ * releases the lock in every case.  Statuses as crm_gitindex_apply(). */
+int crm_gitindex_commit(struct crm_index_lock *lk,
+			const struct crm_index_change *ch, size_t n,
+			struct crm_err *err);
+/* Releases the lock without changing the index. */
+void crm_gitindex_unlock(struct crm_index_lock *lk);
 
 /* ---- history (history.c) ---- */
 

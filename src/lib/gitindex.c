@@ -596,38 +596,66 @@ out:
 	return ret;
 }
 
-/*
- * Applies ch[0..n) to gitdir/index under gitdir/index.lock; see crm.h.
- * The lock is removed on failure, unless it was someone else's.
- */
+int crm_gitindex_lock(const char *gitdir, struct crm_index_lock *lk,
+		      struct crm_err *err)
+{
+	struct stat st;
+	int r1, r2;
+
+	lk->fd = -1;
+	r1 = snprintf(lk->path, sizeof(lk->path), "%s/index", gitdir);
+	r2 = snprintf(lk->lockpath, sizeof(lk->lockpath), "%s/index.lock",
+		      gitdir);
+	if (r1 < 0 || r2 < 0 || (size_t)r2 >= sizeof(lk->lockpath))
+		return crm_seterr(err, CRM_ERR, _("path too long: '%s'"),
+				  gitdir);
+	lk->fd = lock_acquire(lk->lockpath, err);
+	if (lk->fd < 0)
+		return CRM_ERR;
+	lk->inode = fstat(lk->fd, &st) == 0 ? (unsigned long)st.st_ino : 0;
+	return CRM_OK;
+}
+
+void crm_gitindex_unlock(struct crm_index_lock *lk)
+{
+	if (lk->fd < 0)
+		return;
+	close(lk->fd);
+	unlink(lk->lockpath);
+	lk->fd = -1;
+}
+
+int crm_gitindex_commit(struct crm_index_lock *lk,
+			const struct crm_index_change *ch, size_t n,
+			struct crm_err *err)
+{
+	const struct crm_index_change **v;
+	size_t m;
+	int ret;
+
+	v = changes_sort(ch, n, &m, err);
+	if (v == NULL) {
+		crm_gitindex_unlock(lk);
+		return CRM_ERR;
+	}
+	ret = apply_locked(lk->path, lk->lockpath, lk->fd, v, m, err);
+	lk->fd = -1; /* apply_locked closed it */
+	if (ret == CRM_OK && rename(lk->lockpath, lk->path) < 0)
+		ret = crm_seterr(err, CRM_ERR, _("cannot rename '%s': %s"),
+				 lk->lockpath, strerror(errno));
+	if (ret != CRM_OK)
+		unlink(lk->lockpath);
+	free(v);
+	return ret;
+}
+
 int crm_gitindex_apply(const char *gitdir, const struct crm_index_change *ch,
 		       size_t n, struct crm_err *err)
 {
-	const struct crm_index_change **v;
-	char path[4096], lockpath[4096];
-	size_t m;
-	int fd, r1, r2, ret;
+	struct crm_index_lock lk;
+	int ret = crm_gitindex_lock(gitdir, &lk, err);
 
-	r1 = snprintf(path, sizeof(path), "%s/index", gitdir);
-	r2 = snprintf(lockpath, sizeof(lockpath), "%s/index.lock", gitdir);
-	if (r1 < 0 || r2 < 0 || (size_t)r2 >= sizeof(lockpath))
-		return crm_seterr(err, CRM_ERR, _("path too long: '%s'"),
-				  gitdir);
-	v = changes_sort(ch, n, &m, err);
-	if (v == NULL)
-		return CRM_ERR;
-	fd = lock_acquire(lockpath, err);
-	if (fd < 0) {
-		ret = CRM_ERR;
-		goto out;
-	}
-	ret = apply_locked(path, lockpath, fd, v, m, err);
-	if (ret == CRM_OK && rename(lockpath, path) < 0)
-		ret = crm_seterr(err, CRM_ERR, _("cannot rename '%s': %s"),
-				 lockpath, strerror(errno));
-	if (ret != CRM_OK)
-		unlink(lockpath);
-out:
-	free(v);
-	return ret;
+	if (ret)
+		return ret;
+	return crm_gitindex_commit(&lk, ch, n, err);
 }

@@ -400,22 +400,10 @@ out:
 static int read_worktree(struct crm_store *s, const char *path, char **buf,
 			 size_t *len)
 {
-	char full[PATH_MAX], chunk[8192];
-	struct crm_buf b = {0};
-	ssize_t n;
-	int fd;
+	char full[PATH_MAX];
 
 	snprintf(full, sizeof(full), "%s/%s", s->root, path);
-	fd = open(full, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-	if (fd < 0)
-		return -1;
-	while ((n = read(fd, chunk, sizeof(chunk))) > 0 &&
-	       b.len <= CRM_YAML_MAX_SIZE)
-		crm_buf_add(&b, chunk, (size_t)n);
-	close(fd);
-	*len = b.len;
-	*buf = crm_buf_detach(&b);
-	return n < 0 ? -1 : 0;
+	return crm_read_file(full, buf, len);
 }
 
 /* True for the paths crm status looks at. */
@@ -467,9 +455,9 @@ static void validate_change(struct crm_store *s, struct crm_wt_change *c,
 	}
 }
 
-/* Appends the change for path, with status from libgit2's flags. */
+/* Appends the change for path with status M, A or D. */
 static void add_wt_change(struct crm_wt_change **out, size_t *n,
-			  const char *path, unsigned flags)
+			  const char *path, char status)
 {
 	struct crm_wt_change *c;
 
@@ -477,44 +465,81 @@ static void add_wt_change(struct crm_wt_change **out, size_t *n,
 	c = &(*out)[(*n)++];
 	memset(c, 0, sizeof(*c));
 	c->path = crm_xstrdup(path);
-	if (flags & (GIT_STATUS_WT_DELETED | GIT_STATUS_INDEX_DELETED))
-		c->status = 'D';
-	else if (flags & (GIT_STATUS_WT_NEW | GIT_STATUS_INDEX_NEW))
-		c->status = 'A';
-	else
-		c->status = 'M';
+	c->status = status;
 }
 
+/* The M/A/D letter for a delta between HEAD and the work tree, or 0 when
+ * the file is the same in both. */
+static char delta_letter(const git_diff_delta *d)
+{
+	switch (d->status) {
+	case GIT_DELTA_ADDED:
+	case GIT_DELTA_UNTRACKED:
+		return 'A';
+	case GIT_DELTA_DELETED:
+		return 'D';
+	case GIT_DELTA_MODIFIED:
+	case GIT_DELTA_TYPECHANGE:
+		return git_oid_equal(&d->old_file.id, &d->new_file.id) &&
+		       !git_oid_is_zero(&d->new_file.id) ? 0 : 'M';
+	default:
+		return 0;
+	}
+}
+
+/* For a file that .git/index lacks: 0 when the work tree still has it as
+ * HEAD does (the index fell behind), 'M' when it has it changed, 'D' when
+ * it is gone. */
+static char deleted_letter(struct crm_store *s, const git_diff_delta *d)
+{
+	char full[PATH_MAX];
+	git_oid oid;
+
+	snprintf(full, sizeof(full), "%s/%s", s->root, d->old_file.path);
+	if (git_odb_hashfile(&oid, full, GIT_OBJECT_BLOB) < 0)
+		return 'D';
+	return git_oid_equal(&oid, &d->old_file.id) ? 0 : 'M';
+}
+
+/*
+ * Compares HEAD's tree with the work tree, .git/index serving as a cache
+ * of file hashes; an index that fell behind HEAD cannot make an unchanged
+ * file look deleted.
+ */
 int crm_worktree_changes(struct crm_store *s, struct crm_wt_change **out,
 			 size_t *n, struct crm_err *err)
 {
-	git_status_options opts = GIT_STATUS_OPTIONS_INIT;
-	git_status_list *list = NULL;
+	git_diff_options opts = GIT_DIFF_OPTIONS_INIT;
+	git_diff *diff = NULL;
+	git_tree *head;
 	struct crm_record *rec;
 	size_t i, count;
+	char letter;
+	int rc;
 
 	*out = NULL;
 	*n = 0;
-	opts.show = GIT_STATUS_SHOW_INDEX_AND_WORKDIR;
-	opts.flags = GIT_STATUS_OPT_INCLUDE_UNTRACKED |
-		     GIT_STATUS_OPT_RECURSE_UNTRACKED_DIRS |
-		     GIT_STATUS_OPT_EXCLUDE_SUBMODULES;
-	if (git_status_list_new(&list, s->repo, &opts) < 0)
+	if ((rc = crm_store_head_tree(s, &head, err)))
+		return rc;
+	opts.flags = GIT_DIFF_INCLUDE_UNTRACKED | GIT_DIFF_RECURSE_UNTRACKED_DIRS |
+		     GIT_DIFF_INCLUDE_TYPECHANGE;
+	if (git_diff_tree_to_workdir_with_index(&diff, s->repo, head, &opts) < 0)
 		return crm_git_error(err, _("cannot compare the work tree"));
-	count = git_status_list_entrycount(list);
+	count = git_diff_num_deltas(diff);
 	for (i = 0; i < count; i++) {
-		const git_status_entry *e = git_status_byindex(list, i);
-		const git_diff_delta *d = e->index_to_workdir ? e->index_to_workdir
-							      : e->head_to_index;
+		const git_diff_delta *d = git_diff_get_delta(diff, i);
+		const char *path = d->status == GIT_DELTA_DELETED
+				   ? d->old_file.path : d->new_file.path;
 
-		if (d == NULL || e->status == GIT_STATUS_CURRENT ||
-		    !is_store_path(d->new_file.path))
+		if ((letter = delta_letter(d)) == 0 || !is_store_path(path))
 			continue;
-		add_wt_change(out, n, d->new_file.path, e->status);
+		if (letter == 'D' && (letter = deleted_letter(s, d)) == 0)
+			continue;
+		add_wt_change(out, n, path, letter);
 		validate_change(s, &(*out)[*n - 1], &rec);
 		crm_record_free(rec);
 	}
-	git_status_list_free(list);
+	git_diff_free(diff);
 	return CRM_OK;
 }
 

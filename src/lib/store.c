@@ -172,25 +172,19 @@ out:
  * configuration (during init). */
 static int load_config(struct crm_store *s, struct crm_err *err)
 {
-	char path[PATH_MAX];
-	struct crm_buf b = {0};
-	char chunk[8192];
-	ssize_t n;
-	int fd, rc;
+	char path[PATH_MAX], *buf;
+	size_t len;
+	int rc;
 
 	snprintf(path, sizeof(path), "%s/crm.yaml", s->root);
-	fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-	if (fd < 0 && errno == ENOENT)
-		return CRM_ENOSTORE;
-	if (fd < 0)
+	if (crm_read_file(path, &buf, &len) != 0) {
+		if (errno == ENOENT)
+			return CRM_ENOSTORE;
 		return crm_seterr(err, CRM_ERR, _("cannot read 'crm.yaml': %s"),
 				  strerror(errno));
-	while ((n = read(fd, chunk, sizeof(chunk))) > 0 &&
-	       b.len <= CRM_YAML_MAX_SIZE)
-		crm_buf_add(&b, chunk, (size_t)n);
-	close(fd);
-	rc = crm_config_parse(b.s ? b.s : "", b.len, &s->cfg, err);
-	crm_buf_free(&b);
+	}
+	rc = crm_config_parse(buf, len, &s->cfg, err);
+	free(buf);
 	if (rc)
 		return crm_err_prefix(err, _("cannot read '%s'"), "crm.yaml");
 	return CRM_OK;
@@ -315,8 +309,12 @@ int crm_store_lock(struct crm_store *s, long timeout_ms, struct crm_err *err)
 		nanosleep(&nap, NULL);
 	}
 	s->lockfd = fd;
-	/* Another writer may have committed while we waited. */
+	/* Another writer may have committed while we waited, or died. */
 	crm_store_forget_head(s);
+	if (crm_txn_recover(s, err) != CRM_OK) {
+		crm_store_unlock(s);
+		return crm_err_prefix(err, _("cannot repair the store"));
+	}
 	return CRM_OK;
 }
 

@@ -1,10 +1,12 @@
 /*
  * util.c - errors, allocation, growable strings, UTF-8 helpers.
  */
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <wchar.h>
 
 #include "crm.h"
@@ -216,31 +218,38 @@ size_t crm_utf8_width(const char *s)
 	return w;
 }
 
+/* The smallest of three numbers. */
+static size_t min3(size_t a, size_t b, size_t c)
+{
+	size_t m = a < b ? a : b;
+
+	return m < c ? m : c;
+}
+
 size_t crm_edit_distance(const char *a, const char *b)
 {
-	size_t la = strlen(a), lb = strlen(b), i, j;
-	size_t *row = crm_xcalloc(lb + 1, sizeof(*row));
-	size_t diag, tmp, best;
+	size_t la = strlen(a), lb = strlen(b), i, j, w = lb + 1, d;
+	size_t *m = crm_xcalloc((la + 1) * w, sizeof(*m));
 
+	for (i = 0; i <= la; i++)
+		m[i * w] = i;
 	for (j = 0; j <= lb; j++)
-		row[j] = j;
+		m[j] = j;
 	for (i = 1; i <= la; i++) {
-		diag = row[0];
-		row[0] = i;
 		for (j = 1; j <= lb; j++) {
-			tmp = row[j];
-			best = diag + (a[i - 1] != b[j - 1]);
-			if (row[j] + 1 < best)
-				best = row[j] + 1;
-			if (row[j - 1] + 1 < best)
-				best = row[j - 1] + 1;
-			row[j] = best;
-			diag = tmp;
+			m[i * w + j] = min3(m[(i - 1) * w + j] + 1,
+					    m[i * w + j - 1] + 1,
+					    m[(i - 1) * w + j - 1] +
+						    (a[i - 1] != b[j - 1]));
+			if (i > 1 && j > 1 && a[i - 1] == b[j - 2] &&
+			    a[i - 2] == b[j - 1] &&
+			    m[(i - 2) * w + j - 2] + 1 < m[i * w + j])
+				m[i * w + j] = m[(i - 2) * w + j - 2] + 1;
 		}
 	}
-	best = row[lb];
-	free(row);
-	return best;
+	d = m[la * w + lb];
+	free(m);
+	return d;
 }
 
 const char *crm_suggest(const char *word, const char *const *cands, size_t n)
@@ -268,4 +277,28 @@ const char *crm_pgettext(const char *ctx_and_msg)
 	if (t != ctx_and_msg)
 		return t;
 	return strchr(ctx_and_msg, '\004') + 1;
+}
+
+int crm_read_file(const char *path, char **buf, size_t *len)
+{
+	struct crm_buf b = {0};
+	char chunk[8192];
+	ssize_t n;
+	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+
+	*buf = NULL;
+	*len = 0;
+	if (fd < 0)
+		return -1;
+	while ((n = read(fd, chunk, sizeof(chunk))) > 0 &&
+	       b.len <= CRM_YAML_MAX_SIZE)
+		crm_buf_add(&b, chunk, (size_t)n);
+	close(fd);
+	if (n < 0) {
+		crm_buf_free(&b);
+		return -1;
+	}
+	*len = b.len;
+	*buf = crm_buf_detach(&b);
+	return 0;
 }
