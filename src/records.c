@@ -43,7 +43,8 @@ int record_set_load(struct cli *cli, unsigned mask, struct record_set *set)
 	rc = crm_store_foreach(cli->store, mask, collect_cb, set, &cli->err);
 	if (rc)
 		return cli_fail(cli);
-	qsort(set->r, set->n, sizeof(*set->r), by_id);
+	if (set->n)
+		qsort(set->r, set->n, sizeof(*set->r), by_id);
 	return CRM_OK;
 }
 
@@ -53,7 +54,7 @@ const struct crm_record *record_set_find(const struct record_set *set,
 	struct crm_record key, *kp = &key;
 	struct crm_record **hit;
 
-	if (id == NULL || strlen(id) != CRM_ID_LEN)
+	if (id == NULL || strlen(id) != CRM_ID_LEN || set->n == 0)
 		return NULL;
 	memcpy(key.id, id, CRM_ID_LEN + 1);
 	hit = bsearch(&kp, set->r, set->n, sizeof(*set->r), by_id);
