@@ -96,6 +96,9 @@ int cli_fail(struct cli *cli);
 /* Prints the command's usage line and a hint; returns CRM_EUSAGE. */
 int cli_usage_error(const struct cmd *c, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+/* CRM_OK when exactly one argument (a REF) was given to command name,
+ * else reports a usage error and returns CRM_EUSAGE. */
+int cli_one_ref(const struct parsed *p, const char *name);
 /* Prints help for one command to f. */
 void cli_print_command_help(const struct cmd *c, FILE *f);
 

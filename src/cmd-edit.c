@@ -165,10 +165,8 @@ int cmd_edit(struct cli *cli, struct parsed *p)
 	size_t len;
 	int rc;
 
-	if (p->npos != 1)
-		return cli_usage_error(cli_find_command("edit"),
-				       p->npos ? _("too many arguments")
-					       : _("which record?"));
+	if ((rc = cli_one_ref(p, "edit")))
+		return rc;
 	if ((rc = cli_load(cli, CRM_TYPE_ALL, p->pos[0], &orig)))
 		return rc;
 	if ((rc = crm_record_serialize(orig, &text, &len, &cli->err))) {

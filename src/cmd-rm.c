@@ -45,10 +45,8 @@ int cmd_rm(struct cli *cli, struct parsed *p)
 	size_t refs;
 	int rc;
 
-	if (p->npos != 1)
-		return cli_usage_error(cli_find_command("rm"),
-				       p->npos ? _("too many arguments")
-					       : _("which record?"));
+	if ((rc = cli_one_ref(p, "rm")))
+		return rc;
 	if ((rc = cli_load(cli, CRM_TYPE_ALL, p->pos[0], &r)))
 		return rc;
 	if ((rc = record_set_load(cli, CRM_TYPE_ALL, &all)))

@@ -145,10 +145,8 @@ int cmd_show(struct cli *cli, struct parsed *p)
 	size_t len;
 	int rc;
 
-	if (p->npos != 1)
-		return cli_usage_error(cli_find_command("show"),
-				       p->npos ? _("too many arguments")
-					       : _("which record?"));
+	if ((rc = cli_one_ref(p, "show")))
+		return rc;
 	if ((rc = cli_load(cli, CRM_TYPE_ALL, p->pos[0], &r)))
 		return rc;
 	if (cli->format == FMT_JSON) {

@@ -108,6 +108,15 @@ int cli_usage_error(const struct cmd *c, const char *fmt, ...)
 	return CRM_EUSAGE;
 }
 
+int cli_one_ref(const struct parsed *p, const char *name)
+{
+	if (p->npos == 1)
+		return CRM_OK;
+	return cli_usage_error(cli_find_command(name),
+			       p->npos ? _("too many arguments")
+				       : _("which record?"));
+}
+
 /* Prints the option table spec to f. */
 static void print_options(const struct opt_spec *spec, FILE *f)
 {

@@ -10,7 +10,6 @@ tdir() {
 	esac
 }
 # file_of TYPE ID: the path of a record's file
-file_of() { echo "$(tdir "$1")/$(printf '%s' "$2" | cut -c1-2)/$2.yaml"; }
 # norm FILE ID: the file with the id, created/updated and history times
 # replaced by placeholders
 TS="'[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}[+-][0-9]{2}:[0-9]{2}'"

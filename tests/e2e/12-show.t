@@ -3,13 +3,6 @@
 # and yaml, reference resolution and its errors.
 . "$(dirname "$0")/lib.sh"
 
-file_of() {
-	local d
-	case $1 in
-	company) d=companies ;; contact) d=contacts ;; deal) d=deals ;; task) d=tasks ;;
-	esac
-	echo "$d/$(printf '%s' "$2" | cut -c1-2)/$2.yaml"
-}
 # jfield JSON KEY: a field of a JSON object
 jfield() {
 	printf '%s' "$1" | python3 -c 'import json,sys; v=json.load(sys.stdin).get(sys.argv[1]); sys.stdout.write(v if isinstance(v,str) else json.dumps(v, ensure_ascii=False))' "$2"

@@ -4,13 +4,6 @@
 # no commit when nothing changes.
 . "$(dirname "$0")/lib.sh"
 
-file_of() {
-	local d
-	case $1 in
-	company) d=companies ;; contact) d=contacts ;; deal) d=deals ;; task) d=tasks ;;
-	esac
-	echo "$d/$(printf '%s' "$2" | cut -c1-2)/$2.yaml"
-}
 # yv FILE KEY: python repr of a top-level key (None when absent)
 yv() {
 	python3 -c 'import yaml,sys; print(repr(yaml.safe_load(open(sys.argv[1], encoding="utf-8")).get(sys.argv[2])))' "$1" "$2"

@@ -3,14 +3,6 @@
 # and its errors.
 . "$(dirname "$0")/lib.sh"
 
-file_of() {
-	local d
-	case $1 in
-	company) d=companies ;; contact) d=contacts ;; deal) d=deals ;; task) d=tasks ;;
-	esac
-	echo "$d/$(printf '%s' "$2" | cut -c1-2)/$2.yaml"
-}
-
 new_store rm
 co=$("$CRM" add company "Acme Ltd")
 ct=$("$CRM" add contact "John Smith" --company "Acme Ltd")

@@ -2,14 +2,6 @@
 # crm log and crm undo.
 . "$(dirname "$0")/lib.sh"
 
-file_of() {
-	local d
-	case $1 in
-	company) d=companies ;; contact) d=contacts ;; deal) d=deals ;; task) d=tasks ;;
-	esac
-	echo "$d/$(printf '%s' "$2" | cut -c1-2)/$2.yaml"
-}
-
 new_store log
 # --- undo with nothing to undo ---
 n=$(commits)

@@ -82,6 +82,15 @@ store_clean() {
 	ok $? "$1: git fsck --strict passes"
 }
 
+# file_of TYPE ID: the path of a record's file in the store.
+file_of() {
+	local d
+	case $1 in
+	company) d=companies ;; contact) d=contacts ;; deal) d=deals ;; task) d=tasks ;;
+	esac
+	echo "$d/$(printf '%s' "$2" | cut -c1-2)/$2.yaml"
+}
+
 # commits: the number of commits in the current store.
 commits() {
 	git rev-list --count HEAD
