@@ -45,7 +45,7 @@ editor role 'sed -i "s/^role: buyer$/role: accountant/" "$1"'
 EDITOR="$ED/role" edit "$cid"
 is "$rc" 0 "valid edit exits 0"
 is "$(runs role)" 1 "the editor ran once"
-is "$(head -1 "$ED/role.seen.1")" "id: $cid" "the editor was shown the record's YAML"
+is "$(head -1 "$ED/role.seen.1" | tr -d "'")" "id: $cid" "the editor was shown the record's YAML"
 cmp -s "$ED/role.seen.1" <(git show "HEAD~1:$cfile")
 ok $? "the editor was shown the file as committed"
 is "$(commits)" "$((n + 1))" "valid edit: one commit"
