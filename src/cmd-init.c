@@ -51,6 +51,20 @@ static char *derive_login(const char *email)
 	return crm_buf_detach(&b);
 }
 
+/* True when login is lowercase letters, digits, '.', '_' and '-'. */
+static bool valid_login(const char *login)
+{
+	const char *p;
+
+	if (login[0] == '\0' || login[0] == '-')
+		return false;
+	for (p = login; *p; p++)
+		if (!(islower((unsigned char)*p) || isdigit((unsigned char)*p) ||
+		      strchr("._-", *p)))
+			return false;
+	return true;
+}
+
 /* The directory to create: DIR, -C DIR, $CRM_DIR or the default store. */
 static const char *target_dir(struct cli *cli, struct parsed *p, char *buf,
 			      size_t size)
@@ -101,6 +115,12 @@ int cmd_init(struct cli *cli, struct parsed *p)
 	login = opt_get(p, init_opts, "user")
 		? crm_xstrdup(opt_get(p, init_opts, "user"))
 		: derive_login(email);
+	if (!valid_login(login)) {
+		rc = cli_usage_error(cli_find_command("init"),
+			_("invalid login '%s' (use lowercase letters, digits, "
+			  "'.', '_' and '-')"), login);
+		goto out;
+	}
 	rc = crm_store_init(dir, login, name, email, cli->now, &cli->err);
 	if (rc)
 		rc = cli_fail(cli);
@@ -108,6 +128,7 @@ int cmd_init(struct cli *cli, struct parsed *p)
 		rc = add_sample(cli, dir);
 	if (rc == CRM_OK && !cli->quiet)
 		printf(_("Created a crm store in %s for %s\n"), dir, login);
+out:
 	free(email);
 	free(name);
 	free(login);

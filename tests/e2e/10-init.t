@@ -160,4 +160,11 @@ is "$rc" 6 "CRM_DIR without a store exits 6"
 run -C "$TEST_ROOT/nonexistent" list company
 is "$rc" 6 "-C to a missing directory exits 6"
 
+# --- an invalid login is refused before anything is created ---
+run init --user "Bad Name" "$TEST_ROOT/badlogin"
+is "$rc" 2 "init with a login holding a space exits 2"
+like "$err" "invalid login 'Bad Name'" "the message names the login"
+[ ! -e "$TEST_ROOT/badlogin" ]
+ok $? "nothing was created for an invalid login"
+
 done_testing
