@@ -4,7 +4,7 @@
 # binary itself through the hidden `crm __complete ...` interface, so the
 # option table in the C code is the single source of truth.
 #
-# commands: init add show list set tag rm edit log undo status commit help
+# commands: init add show list search set tag rm edit log undo status commit reindex help
 #
 # (The line above is checked by the test suite against `crm __complete
 # commands`; completion itself never reads it.)

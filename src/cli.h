@@ -99,6 +99,11 @@ int cli_usage_error(const struct cmd *c, const char *fmt, ...)
 /* CRM_OK when exactly one argument (a REF) was given to command name,
  * else reports a usage error and returns CRM_EUSAGE. */
 int cli_one_ref(const struct parsed *p, const char *name);
+/* Progress of a long index rebuild, on stderr (a terminal). */
+void cli_progress(size_t done, size_t total, void *data);
+/* Parses the value of --limit of command cmd into *limit (unchanged when
+ * s is NULL); reports a usage error. */
+int cli_parse_limit(const char *s, const char *cmd, size_t *limit);
 /* Prints help for one command to f. */
 void cli_print_command_help(const struct cmd *c, FILE *f);
 
@@ -172,12 +177,15 @@ int cmd_undo(struct cli *cli, struct parsed *p);
 int cmd_status(struct cli *cli, struct parsed *p);
 int cmd_commit(struct cli *cli, struct parsed *p);
 int cmd_help(struct cli *cli, struct parsed *p);
+int cmd_search(struct cli *cli, struct parsed *p);
+int cmd_reindex(struct cli *cli, struct parsed *p);
 int cmd_complete(struct cli *cli, struct parsed *p);
 
 /* Option tables, shared with help and completion. */
 extern const struct opt_spec init_opts[], add_opts[], show_opts[],
 	list_opts[], set_opts[], tag_opts[], rm_opts[], edit_opts[],
 	log_opts[], undo_opts[], status_opts[], commit_opts[], help_opts[],
+	search_opts[], reindex_opts[],
 	global_opts[], no_opts[];
 
 #endif

@@ -1,12 +1,11 @@
 /*
- * cmd-list.c - crm list: the records of one type as a table, JSON, CSV,
- * TSV or ids.
+ * cmd-list.c - crm list: the records of one type that match a query, as a
+ * table, JSON, CSV, TSV or ids, straight from the index.
  */
-#include <locale.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "records.h"
+#include "cli.h"
 
 const struct opt_spec list_opts[] = {
 	{"sort", 0, OPT_VALUE, N_("FIELD"), N_("sort by this field (default: name)")},
@@ -15,93 +14,112 @@ const struct opt_spec list_opts[] = {
 	{NULL, 0, OPT_FLAG, NULL, NULL},
 };
 
-/* A column: header and the field it shows ("" for the first phone...). */
+/* Which value of a row a column shows. */
+enum col_value {
+	V_ID, V_NAME, V_OWNER, V_PHONE, V_EMAIL, V_TAGS, V_COMPANY, V_ROLE,
+	V_STAGE, V_AMOUNT, V_CURRENCY, V_DUE, V_FOR,
+};
+
 struct column {
-	const char *header;
-	const char *field;
-	bool ref;  /* show the referenced record's name */
+	const char *header; /* NC_() */
+	enum col_value value;
 };
 
 static const struct column company_cols[] = {
-	{NC_("column", "ID"), "id", false}, {NC_("column", "NAME"), "name", false},
-	{NC_("column", "OWNER"), "owner", false}, {NC_("column", "PHONE"), "phones", false},
-	{NC_("column", "TAGS"), "tags", false}, {NULL, NULL, false},
+	{NC_("column", "ID"), V_ID}, {NC_("column", "NAME"), V_NAME},
+	{NC_("column", "OWNER"), V_OWNER}, {NC_("column", "PHONE"), V_PHONE},
+	{NC_("column", "TAGS"), V_TAGS}, {NULL, V_ID},
 };
 static const struct column contact_cols[] = {
-	{NC_("column", "ID"), "id", false}, {NC_("column", "NAME"), "name", false},
-	{NC_("column", "COMPANY"), "company", true}, {NC_("column", "ROLE"), "role", false},
-	{NC_("column", "PHONE"), "phones", false}, {NC_("column", "EMAIL"), "emails", false},
-	{NC_("column", "OWNER"), "owner", false}, {NULL, NULL, false},
+	{NC_("column", "ID"), V_ID}, {NC_("column", "NAME"), V_NAME},
+	{NC_("column", "COMPANY"), V_COMPANY}, {NC_("column", "ROLE"), V_ROLE},
+	{NC_("column", "PHONE"), V_PHONE}, {NC_("column", "EMAIL"), V_EMAIL},
+	{NC_("column", "OWNER"), V_OWNER}, {NULL, V_ID},
 };
 static const struct column deal_cols[] = {
-	{NC_("column", "ID"), "id", false}, {NC_("column", "NAME"), "name", false},
-	{NC_("column", "STAGE"), "stage", false}, {NC_("column", "AMOUNT"), "amount", false},
-	{NC_("column", "CURRENCY"), "currency", false}, {NC_("column", "COMPANY"), "company", true},
-	{NC_("column", "OWNER"), "owner", false}, {NULL, NULL, false},
+	{NC_("column", "ID"), V_ID}, {NC_("column", "NAME"), V_NAME},
+	{NC_("column", "STAGE"), V_STAGE}, {NC_("column", "AMOUNT"), V_AMOUNT},
+	{NC_("column", "CURRENCY"), V_CURRENCY},
+	{NC_("column", "COMPANY"), V_COMPANY}, {NC_("column", "OWNER"), V_OWNER},
+	{NULL, V_ID},
 };
 static const struct column task_cols[] = {
-	{NC_("column", "ID"), "id", false}, {NC_("column", "DUE"), "due", false},
-	{NC_("column", "NAME"), "name", false}, {NC_("column", "FOR"), "for", true},
-	{NC_("column", "OWNER"), "owner", false}, {NULL, NULL, false},
+	{NC_("column", "ID"), V_ID}, {NC_("column", "DUE"), V_DUE},
+	{NC_("column", "NAME"), V_NAME}, {NC_("column", "FOR"), V_FOR},
+	{NC_("column", "OWNER"), V_OWNER}, {NULL, V_ID},
 };
 static const struct column *const type_cols[CRM_NTYPES] = {
 	company_cols, contact_cols, deal_cols, task_cols,
 };
 
-/* The field records are sorted by (qsort has no context argument). */
-static const char *sort_field;
-
-/* Compares two records by sort_field: numbers as numbers, text by the
- * locale's collation, missing values last, then by id. */
-static int by_field(const void *a, const void *b)
+/* The first line of s (a '\n'-joined list) into buf, or "". */
+static const char *first_line(const char *s, char *buf, size_t size)
 {
-	const struct crm_record *x = *(struct crm_record *const *)a;
-	const struct crm_record *y = *(struct crm_record *const *)b;
-	const struct crm_node *nx = crm_map_get(x->map, sort_field);
-	const struct crm_node *ny = crm_map_get(y->map, sort_field);
-	char *sx, *sy;
-	int c;
+	size_t n;
 
-	if (!nx || !ny)
-		return nx ? -1 : ny ? 1 : strcmp(x->id, y->id);
-	if (strcmp(sort_field, "amount") == 0) {
-		double dx = atof(nx->str ? nx->str : "0");
-		double dy = atof(ny->str ? ny->str : "0");
-
-		if (dx != dy)
-			return dx < dy ? -1 : 1;
-		return strcmp(x->id, y->id);
-	}
-	sx = node_text(nx);
-	sy = node_text(ny);
-	c = strcoll(sx, sy);
-	free(sx);
-	free(sy);
-	return c ? c : strcmp(x->id, y->id);
+	if (s == NULL)
+		return "";
+	n = strcspn(s, "\n");
+	snprintf(buf, size, "%.*s", (int)(n < size ? n : size - 1), s);
+	return buf;
 }
 
-/* Prints the records as a JSON document with a format version. */
-static void print_json(enum crm_type t, struct crm_record **r, size_t n)
+/* A '\n'-joined list as "a, b" (for csv, tsv) into buf. */
+static const char *comma_list(const char *s, char *buf, size_t size)
 {
-	size_t i;
+	size_t i, o = 0;
 
-	printf("{\n  \"format_version\": 1,\n  \"type\": \"%s\",\n  \"records\": [",
-	       crm_type_name(t));
-	for (i = 0; i < n; i++) {
-		printf("%s\n    ", i ? "," : "");
-		json_node(stdout, r[i]->map, 4);
+	if (s == NULL)
+		return "";
+	for (i = 0; s[i] && o + 3 < size; i++) {
+		if (s[i] == '\n') {
+			buf[o++] = ',';
+			buf[o++] = ' ';
+		} else {
+			buf[o++] = s[i];
+		}
 	}
-	printf("%s]\n}\n", n ? "\n  " : "");
+	buf[o] = '\0';
+	return buf;
 }
 
-/* Prints the records through the table printer. */
+/* The text of value v of row r; buf holds it when it must be made. */
+static const char *cell(const struct cli *cli, const struct crm_row *r,
+			enum col_value v, char *buf, size_t size)
+{
+	bool table = cli->format == FMT_TABLE;
+
+	switch (v) {
+	case V_ID: return r->id;
+	case V_NAME: return r->name;
+	case V_OWNER: return r->owner;
+	case V_PHONE: return table ? first_line(r->phones, buf, size)
+				   : comma_list(r->phones, buf, size);
+	case V_EMAIL: return table ? first_line(r->emails, buf, size)
+				   : comma_list(r->emails, buf, size);
+	case V_TAGS: return comma_list(r->tags, buf, size);
+	case V_COMPANY: return r->company_name ? r->company_name : r->company;
+	case V_ROLE: return r->role;
+	case V_STAGE: return r->stage;
+	case V_AMOUNT:
+		if (!r->has_amount)
+			return "";
+		snprintf(buf, size, "%.15g", r->amount);
+		return buf;
+	case V_CURRENCY: return r->currency;
+	case V_DUE: return r->due;
+	case V_FOR: return r->for_name ? r->for_name : r->for_id;
+	}
+	return "";
+}
+
+/* Prints the rows through the table printer. */
 static void print_table(struct cli *cli, enum crm_type t,
-			struct crm_record **r, size_t n,
-			const struct record_set *all)
+			const struct crm_row *rows, size_t n)
 {
 	const struct column *cols = type_cols[t];
 	const char *headers[16], *cells[16];
-	char *owned[16];
+	char bufs[16][512];
 	struct table tab;
 	size_t nc = 0, i, c;
 
@@ -111,60 +129,59 @@ static void print_table(struct cli *cli, enum crm_type t,
 		headers[c] = cols[c].header;
 	table_init(&tab, nc, headers);
 	for (i = 0; i < n; i++) {
-		for (c = 0; c < nc; c++) {
-			const struct crm_node *v = crm_map_get(r[i]->map, cols[c].field);
-
-			owned[c] = node_text(v);
-			if (cols[c].ref && v && v->kind == CRM_NODE_SCALAR)
-				cells[c] = record_set_name(all, v->str);
-			else if (v && v->kind == CRM_NODE_SEQ && v->len &&
-				 cli->format == FMT_TABLE)
-				cells[c] = v->items[0]->str ? v->items[0]->str : "";
-			else
-				cells[c] = owned[c];
-		}
-		table_add(&tab, r[i]->id, cells);
 		for (c = 0; c < nc; c++)
-			free(owned[c]);
+			cells[c] = cell(cli, &rows[i], cols[c].value, bufs[c],
+					sizeof(bufs[c]));
+		table_add(&tab, rows[i].id, cells);
 	}
 	table_print(&tab, cli, stdout);
 	table_free(&tab);
 }
 
-/* Checks that records can be sorted by field: a known field of type t or
- * a custom field some of them have. */
-static int check_sort_field(enum crm_type t, const char *field,
-			    struct crm_record **r, size_t n)
+/* Prints the whole records (read from the store) as one JSON document. */
+static int print_json(struct cli *cli, enum crm_type t,
+		      const struct crm_row *rows, size_t n)
 {
-	const char *const *known = crm_record_fields(t), *hint;
-	size_t i, nk = 0;
+	struct crm_record *r;
+	size_t i;
 
-	for (nk = 0; known[nk]; nk++)
-		if (strcmp(known[nk], field) == 0)
-			return CRM_OK;
-	for (i = 0; i < n; i++)
-		if (crm_map_get(r[i]->map, field))
-			return CRM_OK;
-	hint = crm_suggest(field, known, nk);
-	if (hint)
-		return cli_usage_error(cli_find_command("list"),
-			_("unknown field '%s' (did you mean '%s'?)"), field, hint);
-	return cli_usage_error(cli_find_command("list"),
-			       _("unknown field '%s'"), field);
+	printf("{\n  \"format_version\": 1,\n  \"type\": \"%s\",\n  \"records\": [",
+	       crm_type_name(t));
+	for (i = 0; i < n; i++) {
+		if (crm_store_read(cli->store, rows[i].type, rows[i].id, &r,
+				   &cli->err))
+			return cli_fail(cli);
+		printf("%s\n    ", i ? "," : "");
+		json_node(stdout, r->map, 4);
+		crm_record_free(r);
+	}
+	printf("%s]\n}\n", n ? "\n  " : "");
+	return CRM_OK;
 }
 
-/* Parses --limit. */
-static int parse_limit(const char *s, size_t *limit)
+/* Warns about the files of type t that do not parse. */
+static void warn_broken(struct cli *cli, enum crm_type t)
+{
+	struct crm_broken *b = NULL;
+	size_t n = 0, i;
+
+	if (crm_find_broken(cli->store, CRM_TYPE_BIT(t), &b, &n, &cli->err))
+		return;
+	for (i = 0; i < n; i++)
+		fprintf(stderr, _("crm: warning: %s\n"), b[i].error);
+	crm_broken_free(b, n);
+}
+
+int cli_parse_limit(const char *s, const char *cmd, size_t *limit)
 {
 	char *end;
 	long v;
 
-	*limit = (size_t)-1;
 	if (s == NULL)
 		return CRM_OK;
 	v = strtol(s, &end, 10);
 	if (*s == '\0' || *end != '\0' || v < 0)
-		return cli_usage_error(cli_find_command("list"),
+		return cli_usage_error(cli_find_command(cmd),
 				       _("--limit needs a number, not '%s'"), s);
 	*limit = (size_t)v;
 	return CRM_OK;
@@ -173,49 +190,46 @@ static int parse_limit(const char *s, size_t *limit)
 int cmd_list(struct cli *cli, struct parsed *p)
 {
 	const struct cmd *self = cli_find_command("list");
-	struct record_set all;
-	struct crm_record **sel;
+	struct crm_find f = {0};
+	struct crm_query *q = NULL;
+	struct crm_row *rows = NULL;
+	size_t n = 0, total = 0;
 	enum crm_type t;
-	size_t n = 0, i, limit;
 	int rc;
 
-	if (p->npos != 1)
-		return cli_usage_error(self, p->npos ? _("too many arguments")
-						     : _("which type: company, "
-							 "contact, deal or task?"));
+	if (p->npos == 0)
+		return cli_usage_error(self, _("which type: company, contact, "
+					       "deal or task?"));
 	if (!crm_type_parse(p->pos[0], &t))
 		return cli_usage_error(self, _("unknown type '%s' (use company, "
 					       "contact, deal or task)"), p->pos[0]);
 	if (cli->format == FMT_YAML)
 		return cli_usage_error(self, _("--format yaml is for 'crm show'"));
-	if ((rc = parse_limit(opt_get(p, list_opts, "limit"), &limit)))
+	if ((rc = cli_parse_limit(opt_get(p, list_opts, "limit"), "list",
+				  &f.limit)))
 		return rc;
-	if ((rc = record_set_load(cli, CRM_TYPE_ALL, &all)))
-		return rc;
-	sel = crm_xcalloc(all.n, sizeof(*sel));
-	for (i = 0; i < all.n; i++)
-		if (all.r[i]->type == t)
-			sel[n++] = all.r[i];
-	sort_field = opt_get(p, list_opts, "sort") ? opt_get(p, list_opts, "sort")
-						    : "name";
-	if ((rc = check_sort_field(t, sort_field, sel, n)))
+	if (crm_query_parse((const char *const *)p->pos + 1, p->npos - 1,
+			    cli->now, &q, &cli->err))
+		return cli_fail(cli);
+	f.mask = opt_get(p, list_opts, "limit") && f.limit == 0
+		 ? 0 : CRM_TYPE_BIT(t); /* --limit 0: nothing */
+	f.query = q;
+	f.sort = opt_get(p, list_opts, "sort");
+	f.reverse = opt_flag(p, list_opts, "reverse");
+	rc = crm_find_rows(cli->store, &f, &rows, &n, &total, NULL, NULL,
+			   &cli->err);
+	if (rc) {
+		rc = rc == CRM_EUSAGE ? cli_usage_error(self, "%s", cli->err.msg)
+				      : cli_fail(cli);
 		goto out;
-	qsort(sel, n, sizeof(*sel), by_field);
-	if (opt_flag(p, list_opts, "reverse"))
-		for (i = 0; i < n / 2; i++) {
-			struct crm_record *tmp = sel[i];
-
-			sel[i] = sel[n - 1 - i];
-			sel[n - 1 - i] = tmp;
-		}
-	if (n > limit)
-		n = limit;
+	}
+	warn_broken(cli, t);
 	if (cli->format == FMT_JSON)
-		print_json(t, sel, n);
+		rc = print_json(cli, t, rows, n);
 	else
-		print_table(cli, t, sel, n, &all);
+		print_table(cli, t, rows, n);
 out:
-	free(sel);
-	record_set_free(&all);
+	crm_rows_free(rows, n);
+	crm_query_free(q);
 	return rc;
 }

@@ -3,7 +3,7 @@
  */
 #include <stdio.h>
 
-#include "records.h"
+#include "cli.h"
 
 const struct opt_spec rm_opts[] = {
 	{"force", 'f', OPT_FLAG, NULL,
@@ -11,55 +11,37 @@ const struct opt_spec rm_opts[] = {
 	{NULL, 0, OPT_FLAG, NULL, NULL},
 };
 
-/* Lists on stderr the records referring to id; returns how many. */
-static size_t report_referrers(const struct record_set *all, const char *id)
-{
-	size_t i, n = 0;
-
-	for (i = 0; i < all->n; i++) {
-		if (!record_refers_to(all->r[i], id))
-			continue;
-		fprintf(stderr, "  %-8s %s  %s\n", crm_type_name(all->r[i]->type),
-			all->r[i]->id, crm_record_name(all->r[i]));
-		n++;
-	}
-	return n;
-}
-
-/* Counts the records referring to id. */
-static size_t count_referrers(const struct record_set *all, const char *id)
-{
-	size_t i, n = 0;
-
-	for (i = 0; i < all->n; i++)
-		n += record_refers_to(all->r[i], id);
-	return n;
-}
-
 int cmd_rm(struct cli *cli, struct parsed *p)
 {
-	struct record_set all = {0};
+	struct crm_find f = {.mask = CRM_TYPE_ALL};
+	struct crm_row *refs = NULL;
 	struct crm_record *r = NULL;
 	struct crm_txn *txn;
 	char subject[512];
-	size_t refs;
+	size_t nrefs = 0, total, i;
 	int rc;
 
 	if ((rc = cli_one_ref(p, "rm")))
 		return rc;
 	if ((rc = cli_load(cli, CRM_TYPE_ALL, p->pos[0], &r)))
 		return rc;
-	if ((rc = record_set_load(cli, CRM_TYPE_ALL, &all)))
+	f.refers_to = r->id;
+	if (crm_find_rows(cli->store, &f, &refs, &nrefs, &total, NULL, NULL,
+			  &cli->err)) {
+		rc = cli_fail(cli);
 		goto out;
-	refs = count_referrers(&all, r->id);
-	if (refs && !opt_flag(p, rm_opts, "force")) {
+	}
+	if (nrefs && !opt_flag(p, rm_opts, "force")) {
 		rc = cli_error(cli, CRM_ERR,
 			       ngettext("%s '%s' is referred to by %zu record; "
 					"use --force to remove it anyway",
 					"%s '%s' is referred to by %zu records; "
-					"use --force to remove it anyway", refs),
-			       crm_type_name(r->type), crm_record_name(r), refs);
-		report_referrers(&all, r->id);
+					"use --force to remove it anyway", nrefs),
+			       crm_type_name(r->type), crm_record_name(r), nrefs);
+		for (i = 0; i < nrefs; i++)
+			fprintf(stderr, "  %-8s %s  %s\n",
+				crm_type_name(refs[i].type), refs[i].id,
+				refs[i].name);
 		goto out;
 	}
 	snprintf(subject, sizeof(subject), "%s %s: remove %s",
@@ -71,7 +53,7 @@ int cmd_rm(struct cli *cli, struct parsed *p)
 	if (rc == CRM_OK && !cli->quiet)
 		printf(_("removed %s %s\n"), crm_type_name(r->type), r->id);
 out:
-	record_set_free(&all);
+	crm_rows_free(refs, nrefs);
 	crm_record_free(r);
 	return rc;
 }

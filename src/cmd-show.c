@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "records.h"
+#include "cli.h"
 
 const struct opt_spec show_opts[] = {{NULL, 0, OPT_FLAG, NULL, NULL}};
 
@@ -24,12 +24,43 @@ static void field_line(struct cli *cli, const char *key, const char *value)
 	putchar('\n');
 }
 
+/* The name of the record id into buf, or id itself when it is not there. */
+static const char *ref_name(struct cli *cli, const char *id, char *buf,
+			    size_t size)
+{
+	struct crm_record *r;
+	enum crm_type t;
+
+	if (crm_store_find_id(cli->store, id, &t, NULL) != CRM_OK ||
+	    crm_store_read(cli->store, t, id, &r, NULL) != CRM_OK)
+		return id;
+	snprintf(buf, size, "%s", crm_record_name(r));
+	crm_record_free(r);
+	return buf;
+}
+
+/* A node as one line: lists joined with ", ". Caller owns it. */
+static char *node_text(const struct crm_node *n)
+{
+	struct crm_buf b = {0};
+	size_t i;
+
+	if (n->kind == CRM_NODE_SCALAR)
+		return crm_xstrdup(n->str);
+	for (i = 0; i < n->len; i++) {
+		char *s = node_text(n->items[i]);
+
+		crm_buf_addf(&b, "%s%s", i ? ", " : "", s);
+		free(s);
+	}
+	return crm_buf_detach(&b);
+}
+
 /* Prints the record's plain fields; references by name. */
-static void print_fields(struct cli *cli, const struct crm_record *r,
-			 const struct record_set *all)
+static void print_fields(struct cli *cli, const struct crm_record *r)
 {
 	size_t i;
-	char *text, buf[512];
+	char *text, buf[512], name[256];
 
 	for (i = 0; i < r->map->len; i++) {
 		const char *key = r->map->keys[i];
@@ -40,7 +71,7 @@ static void print_fields(struct cli *cli, const struct crm_record *r,
 			continue;
 		if (crm_field_is_ref(key) && v->kind == CRM_NODE_SCALAR) {
 			snprintf(buf, sizeof(buf), "%s (%s)",
-				 record_set_name(all, v->str), v->str);
+				 ref_name(cli, v->str, name, sizeof(name)), v->str);
 			field_line(cli, key, buf);
 			continue;
 		}
@@ -96,58 +127,62 @@ static void print_timeline(struct cli *cli, const struct crm_node *tl)
 }
 
 /* Prints the records of type t that refer to id, under a heading. */
-static void print_related(struct cli *cli, const struct record_set *all,
-			  const char *id, enum crm_type t, const char *heading)
+static int print_related(struct cli *cli, const char *id, enum crm_type t,
+			 const char *heading)
 {
-	size_t i, shown = 0;
+	struct crm_find f = {.mask = CRM_TYPE_BIT(t), .refers_to = id};
+	struct crm_row *rows;
+	size_t n, total, i;
 	const char *extra;
 
-	for (i = 0; i < all->n; i++) {
-		const struct crm_record *o = all->r[i];
-
-		if (o->type != t || !record_refers_to(o, id))
-			continue;
-		if (shown++ == 0)
-			printf("\n%s%s%s\n", color_bold(cli), heading,
-			       color_reset(cli));
-		extra = t == CRM_DEAL ? crm_map_str(o->map, "stage")
-			: t == CRM_TASK ? crm_map_str(o->map, "due")
-			: t == CRM_CONTACT ? crm_map_str(o->map, "role") : NULL;
-		printf("  %s  %s%s%s%s\n", o->id, crm_record_name(o),
+	if (crm_find_rows(cli->store, &f, &rows, &n, &total, NULL, NULL,
+			  &cli->err))
+		return cli_fail(cli);
+	if (n)
+		printf("\n%s%s%s\n", color_bold(cli), heading, color_reset(cli));
+	for (i = 0; i < n; i++) {
+		extra = t == CRM_DEAL ? rows[i].stage
+			: t == CRM_TASK ? rows[i].due
+			: t == CRM_CONTACT ? rows[i].role : NULL;
+		printf("  %s  %s%s%s%s\n", rows[i].id, rows[i].name,
 		       extra ? "  (" : "", extra ? extra : "", extra ? ")" : "");
 	}
+	crm_rows_free(rows, n);
+	return CRM_OK;
 }
 
 /* The readable form. */
-static void print_readable(struct cli *cli, const struct crm_record *r,
-			   const struct record_set *all)
+static int print_readable(struct cli *cli, const struct crm_record *r)
 {
+	int rc = CRM_OK;
+
 	printf("%s%s%s  %s%s %s%s\n", color_bold(cli), crm_record_name(r),
 	       color_reset(cli), color_dim(cli), crm_type_name(r->type), r->id,
 	       color_reset(cli));
-	print_fields(cli, r, all);
+	print_fields(cli, r);
 	if (r->type == CRM_DEAL)
 		print_history(cli, crm_map_get(r->map, "stage_history"));
 	if (r->type == CRM_COMPANY)
-		print_related(cli, all, r->id, CRM_CONTACT, _("Contacts:"));
-	if (r->type == CRM_COMPANY || r->type == CRM_CONTACT)
-		print_related(cli, all, r->id, CRM_DEAL, _("Deals:"));
-	if (r->type != CRM_TASK)
-		print_related(cli, all, r->id, CRM_TASK, _("Open tasks:"));
+		rc = print_related(cli, r->id, CRM_CONTACT, _("Contacts:"));
+	if (rc == CRM_OK && (r->type == CRM_COMPANY || r->type == CRM_CONTACT))
+		rc = print_related(cli, r->id, CRM_DEAL, _("Deals:"));
+	if (rc == CRM_OK && r->type != CRM_TASK)
+		rc = print_related(cli, r->id, CRM_TASK, _("Open tasks:"));
 	print_timeline(cli, crm_map_get(r->map, "timeline"));
+	return rc;
 }
 
 int cmd_show(struct cli *cli, struct parsed *p)
 {
 	struct crm_record *r = NULL;
-	struct record_set all = {0};
 	char *text;
 	size_t len;
 	int rc;
 
 	if ((rc = cli_one_ref(p, "show")))
 		return rc;
-	if ((rc = cli_load(cli, CRM_TYPE_ALL, p->pos[0], &r)))
+	if ((rc = cli_load(cli, CRM_TYPE_ALL | CRM_RESOLVE_NAME_PREFIX, p->pos[0],
+			   &r)))
 		return rc;
 	if (cli->format == FMT_JSON) {
 		json_node(stdout, r->map, 0);
@@ -162,10 +197,9 @@ int cmd_show(struct cli *cli, struct parsed *p)
 	} else if (cli->format != FMT_TABLE) {
 		rc = cli_usage_error(cli_find_command("show"),
 				     _("'crm show' prints table, json or yaml"));
-	} else if ((rc = record_set_load(cli, CRM_TYPE_ALL, &all)) == 0) {
-		print_readable(cli, r, &all);
+	} else {
+		rc = print_readable(cli, r);
 	}
-	record_set_free(&all);
 	crm_record_free(r);
 	return rc;
 }

@@ -38,25 +38,22 @@ static bool quiet_store(struct cli *cli)
 	return rc == CRM_OK;
 }
 
-/* Walk callback: prints "id<TAB>name"; broken files are skipped. */
-static int print_ref_cb(const struct crm_record *rec, const char *path,
-			const struct crm_err *ferr, void *data)
-{
-	if (rec)
-		printf("%s\t%s\n", rec->id, crm_record_name(rec));
-	return 0;
-}
-
 /* Prints "id<TAB>name" for the records of the given type (or all). */
 static void print_refs(struct cli *cli, const char *type)
 {
-	unsigned mask = CRM_TYPE_ALL;
+	struct crm_find f = {.mask = CRM_TYPE_ALL};
+	struct crm_row *rows;
 	enum crm_type t;
+	size_t n, total, i;
 
 	if (type && crm_type_parse(type, &t))
-		mask = CRM_TYPE_BIT(t);
-	if (quiet_store(cli))
-		crm_store_foreach(cli->store, mask, print_ref_cb, NULL, NULL);
+		f.mask = CRM_TYPE_BIT(t);
+	if (!quiet_store(cli) || crm_find_rows(cli->store, &f, &rows, &n, &total,
+					       NULL, NULL, NULL))
+		return;
+	for (i = 0; i < n; i++)
+		printf("%s\t%s\n", rows[i].id, rows[i].name);
+	crm_rows_free(rows, n);
 }
 
 /* Prints users or stages from crm.yaml. */

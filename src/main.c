@@ -38,9 +38,12 @@ const struct cmd crm_commands[] = {
 	 N_("add a record and print its id")},
 	{"show", cmd_show, CMD_STORE, show_opts, N_("show REF"),
 	 N_("show one record and what hangs on it")},
-	{"list", cmd_list, CMD_STORE, list_opts,
-	 N_("list TYPE [--sort FIELD] [--limit N] [--reverse]"),
+	{"list", cmd_list, CMD_STORE | CMD_DASH, list_opts,
+	 N_("list TYPE [QUERY...] [--sort FIELD] [--limit N] [--reverse]"),
 	 N_("list the records of a type")},
+	{"search", cmd_search, CMD_STORE | CMD_DASH, search_opts,
+	 N_("search QUERY... [--limit N]"),
+	 N_("find records of every type, best matches first")},
 	{"set", cmd_set, CMD_STORE | CMD_LOCK, set_opts,
 	 N_("set REF KEY=VALUE|KEY+=VALUE|KEY-=VALUE|KEY=..."),
 	 N_("change fields of a record")},
@@ -58,6 +61,8 @@ const struct cmd crm_commands[] = {
 	 N_("list files edited outside crm")},
 	{"commit", cmd_commit, CMD_STORE | CMD_LOCK, commit_opts,
 	 N_("commit [-m MESSAGE]"), N_("validate and commit files edited by hand")},
+	{"reindex", cmd_reindex, CMD_STORE, reindex_opts, N_("reindex"),
+	 N_("rebuild the search index")},
 	{"help", cmd_help, 0, help_opts, N_("help [COMMAND]"),
 	 N_("show help for crm or a command")},
 	{"__complete", cmd_complete, CMD_HIDDEN, no_opts,
@@ -439,6 +444,8 @@ static int run_command(struct cli *cli, const struct cmd *c, int argc,
 		rc = cli_fail(cli);
 		goto out;
 	}
+	if (cli->store && isatty(STDERR_FILENO) && !cli->quiet)
+		crm_store_set_progress(cli->store, cli_progress, NULL);
 	rc = c->fn(cli, &p);
 out:
 	cli_parsed_free(&p);

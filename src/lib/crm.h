@@ -243,6 +243,9 @@ bool crm_pipeline_has_stage(const struct crm_pipeline *p, const char *stage);
 enum crm_type { CRM_COMPANY, CRM_CONTACT, CRM_DEAL, CRM_TASK, CRM_NTYPES };
 
 #define CRM_TYPE_ALL ((1u << CRM_NTYPES) - 1)
+/* With crm_store_resolve: a case-insensitive name prefix resolves too
+ * when it is unambiguous (crm show). */
+#define CRM_RESOLVE_NAME_PREFIX (1u << 8)
 #define CRM_TYPE_BIT(t) (1u << (t))
 
 const char *crm_type_name(enum crm_type t);   /* "company" */
@@ -540,5 +543,188 @@ void crm_wt_changes_free(struct crm_wt_change *c, size_t n);
  */
 int crm_worktree_commit(struct crm_store *s, const char *subject, size_t *n,
 			struct crm_err *err);
+
+/* ---- text folding and regular expressions (fold.c) ---- */
+
+/*
+ * Folds UTF-8 text for case-insensitive search, the same for every locale:
+ * lowercase by Unicode's simple case mapping (Latin, Cyrillic, Greek,
+ * Azerbaijani's Ə), every dotted and dotless i (I, İ, ı) to 'i', and
+ * Russian ё to е.  Invalid UTF-8 bytes are copied as they are.  Caller
+ * owns the result.
+ */
+char *crm_fold(const char *s);
+/*
+ * The digits of a phone number-like text ("+7 (495) 123-45-67" ->
+ * "74951234567"), or NULL when s holds other letters or fewer than three
+ * digits.  Caller owns the result.
+ */
+char *crm_phone_digits(const char *s);
+
+struct sqlite3;
+
+/*
+ * Registers on db the SQL functions the index and queries use:
+ * fold(TEXT) (crm_fold), digits(TEXT) (crm_phone_digits, or '' when
+ * not a phone) and regexp(PATTERN, TEXT) (PCRE2 as crm_regex_compile;
+ * compiled patterns are cached per statement).  An over-long match makes
+ * the statement fail with "regular expression too complex".
+ */
+int crm_sql_register(struct sqlite3 *db);
+
+struct crm_regex;
+/*
+ * Compiles a PCRE2 pattern (UTF, Unicode properties, caseless) with JIT and
+ * a bounded match and depth limit, so that a catastrophic pattern fails
+ * quickly instead of hanging.  CRM_EUSAGE with the error's column.
+ */
+int crm_regex_compile(const char *pattern, struct crm_regex **out,
+		      struct crm_err *err);
+/* 1 on a match, 0 on none, -1 when the match limit was hit. */
+int crm_regex_match(const struct crm_regex *re, const char *subject,
+		    size_t len);
+void crm_regex_free(struct crm_regex *re);
+
+/* ---- the index (index.c) ---- */
+
+/*
+ * The index is a SQLite database at .git/crm/index.db (WAL), derived from
+ * the committed records and never committed.  Its schema:
+ *
+ *   meta(key TEXT PRIMARY KEY, value TEXT)       'commit' -> HEAD it reflects
+ *   records(rid INTEGER PRIMARY KEY, id TEXT UNIQUE, type INTEGER,
+ *           path TEXT, blob TEXT, name TEXT, name_fold TEXT,
+ *           owner, stage, pipeline, source, role, currency TEXT,
+ *           amount REAL, company, contact, for_id TEXT,
+ *           due TEXT, due_at INTEGER, birthday TEXT,
+ *           created_at INTEGER, updated_at INTEGER,
+ *           phones, emails, tags TEXT ('\n'-joined),
+ *           text TEXT,            every searchable string, '\n'-joined
+ *           broken TEXT)          why the file did not parse, else NULL
+ *   tags(tag TEXT, rid INTEGER)   one row per tag
+ *   fields(key TEXT, rid INTEGER, value TEXT)  every top-level scalar
+ *                                 custom field (keys crm does not know)
+ *   fts(text)                     FTS5, trigram, contentless; rowid = rid;
+ *                                 holds crm_fold(text) plus phone digits
+ *
+ * Dates are Unix times (a whole day: its local midnight).  Rows with
+ * broken set have only id, type, path and blob.
+ */
+#define CRM_INDEX_FORMAT 1
+
+/* Progress of a long rebuild: done of total records. */
+typedef void (*crm_progress_cb)(size_t done, size_t total, void *data);
+
+/*
+ * The store's index, opened and brought up to date with HEAD: created or
+ * rebuilt when missing, corrupt or of another format; otherwise the trees
+ * of the commit it reflects and HEAD are diffed and only the changed
+ * paths re-indexed, in one transaction.  Owned by the store.
+ */
+int crm_store_index(struct crm_store *s, struct sqlite3 **db,
+		    struct crm_err *err);
+/* Rebuilds the index from scratch (crm reindex). */
+int crm_store_reindex(struct crm_store *s, crm_progress_cb progress,
+		      void *data, struct crm_err *err);
+/* Where progress of an automatic rebuild goes (NULL: nowhere). */
+void crm_store_set_progress(struct crm_store *s, crm_progress_cb progress,
+			    void *data);
+
+/* ---- finding records through the index (find.c) ---- */
+
+/* One record as the index holds it, for lists and searches. */
+struct crm_row {
+	enum crm_type type;
+	char id[CRM_ID_LEN + 1];
+	char *name, *owner, *stage, *currency, *role, *company, *contact,
+		*for_id, *due, *phones, *emails, *tags, *text;
+	char *company_name, *contact_name, *for_name; /* resolved names */
+	double amount;
+	bool has_amount;
+	long long updated_at;
+};
+
+/* What to find. */
+struct crm_find {
+	unsigned mask;                /* record types */
+	const struct crm_query *query; /* NULL: every record */
+	const char *refers_to;        /* only records whose company, contact
+					 or for is this id (NULL: any) */
+	const char *sort;             /* a field; NULL: name (search: rank) */
+	bool reverse;
+	bool rank;                    /* best matches first (crm search) */
+	size_t limit;                 /* 0: no limit */
+};
+
+/*
+ * Finds records through the index.  *total gets how many match before
+ * the limit.  words (may be NULL) gets the query's free-text words,
+ * folded, for highlighting.  Query errors are CRM_EUSAGE.  Caller frees
+ * rows with crm_rows_free and words with crm_words_free.
+ */
+int crm_find_rows(struct crm_store *s, const struct crm_find *f,
+		  struct crm_row **rows, size_t *n, size_t *total,
+		  char ***words, size_t *nwords, struct crm_err *err);
+void crm_rows_free(struct crm_row *rows, size_t n);
+void crm_words_free(char **words, size_t n);
+
+/* The files of the types in mask that do not parse, with why. */
+struct crm_broken {
+	char *path;
+	char *error;
+};
+int crm_find_broken(struct crm_store *s, unsigned mask,
+		    struct crm_broken **out, size_t *n, struct crm_err *err);
+void crm_broken_free(struct crm_broken *b, size_t n);
+
+/* ---- the query language (query.c), see crm-query(7) ---- */
+
+struct crm_query;
+
+/*
+ * Parses a query given as words (argv of crm search / crm list), joined
+ * with single spaces for column numbers.  Errors are CRM_EUSAGE with
+ * "query: column N: ..." and a did-you-mean hint for field names.
+ */
+int crm_query_parse(const char *const *words, size_t n, time_t now,
+		    struct crm_query **out, struct crm_err *err);
+void crm_query_free(struct crm_query *q);
+/* True when the query has no terms (matches everything). */
+bool crm_query_empty(const struct crm_query *q);
+
+/* SQL parameters collected while compiling a query (texts or numbers). */
+struct crm_sql_param {
+	bool is_num;
+	char *text;
+	double num;
+};
+
+struct crm_sql {
+	struct crm_buf where;       /* a boolean SQL expression over "r" */
+	struct crm_sql_param *params; /* bound to ?1, ?2, ... in order */
+	size_t nparams, cap;
+	char **words;               /* free-text terms, for highlighting */
+	size_t nwords;
+};
+
+/* What compiling a query needs from the store. */
+struct crm_query_env {
+	/* Turns the REF of company:/contact:/for: into an id (mask: the types
+	 * it may name); reports failures in err. */
+	int (*resolve)(const char *ref, unsigned mask, char id[CRM_ID_LEN + 1],
+		       void *data, struct crm_err *err);
+	/* True when some record has the custom field key. */
+	bool (*has_custom_field)(const char *key, void *data);
+	void *data;
+};
+
+/*
+ * Compiles q into an SQL expression over the records table aliased "r".
+ * The fold(), digits() and regexp() SQL functions must be registered on
+ * the connection (crm_sql_register).
+ */
+int crm_query_sql(const struct crm_query *q, const struct crm_query_env *env,
+		  struct crm_sql *out, struct crm_err *err);
+void crm_sql_free(struct crm_sql *sql);
 
 #endif

@@ -20,7 +20,14 @@ struct crm_store {
 	git_oid head_oid;         /* commit the cached tree belongs to */
 	bool head_loaded;
 	struct crm_timings timings;
+	struct sqlite3 *db;       /* the index, once opened */
+	bool db_fresh;            /* checked against HEAD by this process */
+	crm_progress_cb progress; /* for automatic rebuilds */
+	void *progress_data;
 };
+
+/* Closes the index (store.c calls it from crm_store_close). */
+void crm_index_close(struct crm_store *s);
 
 /* Sets err from libgit2's last error, with what was being done. */
 int crm_git_error(struct crm_err *err, const char *what);

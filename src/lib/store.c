@@ -12,6 +12,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <sqlite3.h>
+
 #include "store-internal.h"
 
 int crm_git_error(struct crm_err *err, const char *what)
@@ -228,6 +230,7 @@ void crm_store_close(struct crm_store *s)
 	if (s == NULL)
 		return;
 	crm_store_unlock(s);
+	crm_index_close(s);
 	git_tree_free(s->head_tree);
 	git_repository_free(s->repo);
 	crm_config_free(&s->cfg);
@@ -327,6 +330,7 @@ void crm_store_unlock(struct crm_store *s)
 
 void crm_store_forget_head(struct crm_store *s)
 {
+	s->db_fresh = false;
 	git_tree_free(s->head_tree);
 	s->head_tree = NULL;
 	s->head_loaded = false;
@@ -585,90 +589,71 @@ static void add_match(struct matches *ms, enum crm_type t, const char *id,
 	ms->n++;
 }
 
-/* Adds the ids of type t in shard tree entries starting with prefix. */
-static void prefix_in_shard(struct crm_store *s, const git_tree_entry *se,
-			    enum crm_type t, const char *prefix,
-			    struct matches *ms)
+/* Adds the rows the query sql finds (columns type, id, name) among the
+ * types in mask; a and b are its parameters (b may be NULL). */
+static int match_sql(sqlite3 *db, const char *sql, const char *a,
+		     const char *b, unsigned mask, struct matches *ms,
+		     struct crm_err *err)
 {
-	git_tree *shard;
-	size_t i, n, plen = strlen(prefix);
-	char id[CRM_ID_LEN + 1];
+	sqlite3_stmt *st;
+	const char *name;
+	int rc;
 
-	if (git_tree_entry_type(se) != GIT_OBJECT_TREE ||
-	    git_tree_lookup(&shard, s->repo, git_tree_entry_id(se)) < 0)
-		return;
-	n = git_tree_entrycount(shard);
-	for (i = 0; i < n; i++) {
-		const char *name = git_tree_entry_name(
-			git_tree_entry_byindex(shard, i));
-
-		if (strncmp(name, prefix, plen) != 0 ||
-		    strlen(name) != CRM_ID_LEN + 5)
+	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
+		return crm_seterr(err, CRM_ERR, _("index: %s"), sqlite3_errmsg(db));
+	sqlite3_bind_text(st, 1, a, -1, SQLITE_STATIC);
+	if (b)
+		sqlite3_bind_text(st, 2, b, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 3, (int)(mask & CRM_TYPE_ALL));
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW && ms->n < 50) {
+		name = (const char *)sqlite3_column_text(st, 2);
+		if (ms->name && (name == NULL || strcmp(name, ms->name) != 0))
 			continue;
-		memcpy(id, name, CRM_ID_LEN);
-		id[CRM_ID_LEN] = '\0';
-		if (crm_id_valid(id))
-			add_match(ms, t, id, NULL);
+		add_match(ms, (enum crm_type)sqlite3_column_int(st, 0),
+			  (const char *)sqlite3_column_text(st, 1),
+			  name ? name : "?");
 	}
-	git_tree_free(shard);
+	sqlite3_finalize(st);
+	return CRM_OK;
 }
 
-/* Adds records of the mask's types whose id starts with prefix. */
-static void match_prefix(struct crm_store *s, git_tree *root, unsigned mask,
-			 const char *prefix, struct matches *ms)
+/* Finds the records a reference can mean, through the index. */
+static int match_ref(struct crm_store *s, unsigned mask, const char *ref,
+		     struct matches *ms, struct crm_err *err)
 {
-	git_tree *top;
-	size_t i, n;
-	int t;
+	static const char *const by_id =
+		"SELECT type, id, name FROM records WHERE id >= ?1 AND id < ?2"
+		" AND ((1 << type) & ?3) != 0 ORDER BY id";
+	static const char *const by_name =
+		"SELECT type, id, name FROM records WHERE name_fold = fold(?1)"
+		" AND ((1 << type) & ?3) != 0 ORDER BY id";
+	static const char *const by_name_prefix =
+		"SELECT type, id, name FROM records WHERE name_fold >= ?1"
+		" AND name_fold < ?2 AND ((1 << type) & ?3) != 0 ORDER BY id";
+	char prefix[CRM_ID_LEN + 1], upper[CRM_ID_LEN + 2];
+	struct crm_buf hi = {0};
+	sqlite3 *db;
+	char *fold;
+	int rc;
 
-	for (t = 0; t < CRM_NTYPES; t++) {
-		const git_tree_entry *te;
-
-		if (!(mask & CRM_TYPE_BIT(t)))
-			continue;
-		te = git_tree_entry_byname(root, crm_type_dir((enum crm_type)t));
-		if (te == NULL || git_tree_lookup(&top, s->repo,
-						  git_tree_entry_id(te)) < 0)
-			continue;
-		n = git_tree_entrycount(top);
-		for (i = 0; i < n; i++) {
-			const git_tree_entry *se = git_tree_entry_byindex(top, i);
-			const char *sn = git_tree_entry_name(se);
-
-			if (strncmp(sn, prefix, prefix[1] ? 2 : 1) == 0)
-				prefix_in_shard(s, se, (enum crm_type)t, prefix, ms);
-		}
-		git_tree_free(top);
+	if ((rc = crm_store_index(s, &db, err)))
+		return rc;
+	if (crm_id_normalize_prefix(ref, prefix)) {
+		snprintf(upper, sizeof(upper), "%s~", prefix);
+		if ((rc = match_sql(db, by_id, prefix, upper, mask, ms, err)))
+			return rc;
 	}
-}
-
-/* Walk callback: collects records named exactly ms->name. */
-static int match_name_cb(const struct crm_record *rec, const char *path,
-			 const struct crm_err *ferr, void *data)
-{
-	struct matches *ms = data;
-
-	if (rec && strcmp(crm_record_name(rec), ms->name) == 0)
-		add_match(ms, rec->type, rec->id, crm_record_name(rec));
-	return 0;
-}
-
-/* Fills in the names of matches found by id prefix. */
-static void name_matches(struct crm_store *s, struct matches *ms)
-{
-	struct crm_record *r;
-	size_t i;
-
-	for (i = 0; i < ms->n; i++) {
-		if (ms->m[i].name)
-			continue;
-		if (crm_store_read(s, ms->m[i].type, ms->m[i].id, &r, NULL) == 0) {
-			ms->m[i].name = crm_xstrdup(crm_record_name(r));
-			crm_record_free(r);
-		} else {
-			ms->m[i].name = crm_xstrdup("?");
-		}
-	}
+	ms->name = ref;
+	rc = match_sql(db, by_name, ref, NULL, mask, ms, err);
+	ms->name = NULL;
+	if (rc || ms->n || !(mask & CRM_RESOLVE_NAME_PREFIX))
+		return rc;
+	fold = crm_fold(ref);
+	crm_buf_addf(&hi, "%s\xf4\x8f\xbf\xbf", fold);
+	rc = match_sql(db, by_name_prefix, fold, hi.s, mask, ms, err);
+	crm_buf_free(&hi);
+	free(fold);
+	return rc;
 }
 
 int crm_store_resolve(struct crm_store *s, unsigned mask, const char *ref,
@@ -677,8 +662,8 @@ int crm_store_resolve(struct crm_store *s, unsigned mask, const char *ref,
 		      struct crm_err *err)
 {
 	struct matches ms = {0};
-	char prefix[CRM_ID_LEN + 1];
-	git_tree *root;
+	char full[CRM_ID_LEN + 1];
+	enum crm_type t;
 	int rc;
 
 	if (cands)
@@ -686,18 +671,16 @@ int crm_store_resolve(struct crm_store *s, unsigned mask, const char *ref,
 	if (!crm_utf8_valid(ref, strlen(ref)))
 		return crm_seterr(err, CRM_EUSAGE,
 				  _("invalid UTF-8 in reference '%s'"), ref);
-	if ((rc = crm_store_head_tree(s, &root, err)))
-		return rc;
-	if (root && crm_id_normalize_prefix(ref, prefix))
-		match_prefix(s, root, mask, prefix, &ms);
-	/* A whole id needs no name scan; any shorter reference might also be
-	 * a name, and an ambiguous reference must never be guessed. */
-	if (!(ms.n == 1 && strlen(ref) == CRM_ID_LEN)) {
-		ms.name = ref;
-		rc = crm_store_foreach(s, mask, match_name_cb, &ms, err);
-		if (rc)
-			goto out;
+	/* A whole id is looked up directly, without the index. */
+	if (strlen(ref) == CRM_ID_LEN && crm_id_normalize_prefix(ref, full) &&
+	    crm_store_find_id(s, full, &t, NULL) == CRM_OK &&
+	    (mask & CRM_TYPE_BIT(t))) {
+		*type = t;
+		memcpy(id, full, CRM_ID_LEN + 1);
+		return CRM_OK;
 	}
+	if ((rc = match_ref(s, mask, ref, &ms, err)))
+		goto out;
 	if (ms.n == 0) {
 		rc = crm_seterr(err, CRM_ENOTFOUND, _("no record matches '%s'"), ref);
 		goto out;
@@ -708,7 +691,6 @@ int crm_store_resolve(struct crm_store *s, unsigned mask, const char *ref,
 					 "'%s' is ambiguous: %zu records match", ms.n),
 				ref, ms.n);
 		if (cands) {
-			name_matches(s, &ms);
 			*cands = ms.m, *ncands = ms.n;
 			ms.m = NULL, ms.n = 0;
 		}

@@ -132,7 +132,12 @@ like "$err" "^crm: error: .*ambiguous" "message says ambiguous"
 run show "Filler 1"
 is "$rc" 0 "exact name resolves"
 run show "Filler"
-is "$rc" 3 "a partial name is not a reference (exit 3)"
+is "$rc" 4 "a name prefix shared by several records is ambiguous (exit 4)"
+run show "иван пет"
+is "$rc" 0 "show: an unambiguous case-insensitive name prefix resolves"
+like "$out" "Иван Петров" "show: the name prefix found the contact"
+run set "иван пет" role=boss
+is "$rc" 3 "other commands take no name prefix (exit 3)"
 run show nosuch
 is "$rc" 3 "unknown ref exits 3"
 like "$err" "^crm: error: .*'nosuch'" "unknown ref quoted in the message"

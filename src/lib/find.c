@@ -1,0 +1,354 @@
+/*
+ * find.c - finding records through the index: lists, searches, the
+ * records that refer to one, and the files that do not parse.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sqlite3.h>
+
+#include "store-internal.h"
+
+/* The columns a row is read from, in struct crm_row order. */
+static const char *const row_columns =
+	"r.type, r.id, r.name, r.owner, r.stage, r.currency, r.role,"
+	" r.company, r.contact, r.for_id, r.due, r.phones, r.emails, r.tags,"
+	" r.text, (SELECT name FROM records x WHERE x.id = r.company),"
+	" (SELECT name FROM records x WHERE x.id = r.contact),"
+	" (SELECT name FROM records x WHERE x.id = r.for_id),"
+	" r.amount, r.updated_at";
+
+/* Sort keys users may name, and the expression each sorts by. */
+static const struct {
+	const char *field;
+	const char *expr;
+} sort_keys[] = {
+	{"name", "r.name_fold"}, {"id", "r.id"}, {"owner", "r.owner"},
+	{"stage", "r.stage"}, {"pipeline", "r.pipeline"},
+	{"source", "r.source"}, {"role", "r.role"}, {"currency", "r.currency"},
+	{"amount", "r.amount"}, {"company", "r.company"},
+	{"contact", "r.contact"}, {"for", "r.for_id"}, {"due", "r.due_at"},
+	{"birthday", "r.birthday"}, {"created", "r.created_at"},
+	{"updated", "r.updated_at"}, {"phones", "r.phones"},
+	{"emails", "r.emails"}, {"tags", "r.tags"},
+};
+
+#define NSORT (sizeof(sort_keys) / sizeof(sort_keys[0]))
+
+/* A copy of column i of st, or NULL. */
+static char *col_dup(sqlite3_stmt *st, int i)
+{
+	const unsigned char *t = sqlite3_column_text(st, i);
+
+	return t ? crm_xstrdup((const char *)t) : NULL;
+}
+
+/* Reads the current row of st into r. */
+static void read_row(sqlite3_stmt *st, struct crm_row *r)
+{
+	char **cols[] = {
+		&r->name, &r->owner, &r->stage, &r->currency, &r->role,
+		&r->company, &r->contact, &r->for_id, &r->due, &r->phones,
+		&r->emails, &r->tags, &r->text, &r->company_name,
+		&r->contact_name, &r->for_name,
+	};
+	size_t i;
+
+	memset(r, 0, sizeof(*r));
+	r->type = (enum crm_type)sqlite3_column_int(st, 0);
+	snprintf(r->id, sizeof(r->id), "%s", sqlite3_column_text(st, 1));
+	for (i = 0; i < sizeof(cols) / sizeof(cols[0]); i++)
+		*cols[i] = col_dup(st, (int)i + 2);
+	r->has_amount = sqlite3_column_type(st, 18) != SQLITE_NULL;
+	r->amount = sqlite3_column_double(st, 18);
+	r->updated_at = sqlite3_column_int64(st, 19);
+}
+
+void crm_rows_free(struct crm_row *rows, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		free(rows[i].name);
+		free(rows[i].owner);
+		free(rows[i].stage);
+		free(rows[i].currency);
+		free(rows[i].role);
+		free(rows[i].company);
+		free(rows[i].contact);
+		free(rows[i].for_id);
+		free(rows[i].due);
+		free(rows[i].phones);
+		free(rows[i].emails);
+		free(rows[i].tags);
+		free(rows[i].text);
+		free(rows[i].company_name);
+		free(rows[i].contact_name);
+		free(rows[i].for_name);
+	}
+	free(rows);
+}
+
+void crm_words_free(char **words, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		free(words[i]);
+	free(words);
+}
+
+/* Query environment callbacks: references and custom fields. */
+struct env_data {
+	struct crm_store *s;
+	sqlite3 *db;
+};
+
+static int env_resolve(const char *ref, unsigned mask,
+		       char id[CRM_ID_LEN + 1], void *data, struct crm_err *err)
+{
+	struct env_data *e = data;
+	enum crm_type t;
+
+	return crm_store_resolve(e->s, mask, ref, &t, id, NULL, NULL, err);
+}
+
+static bool env_custom(const char *key, void *data)
+{
+	struct env_data *e = data;
+	sqlite3_stmt *st;
+	bool found = false;
+
+	if (sqlite3_prepare_v2(e->db, "SELECT 1 FROM fields WHERE key = ?1 LIMIT 1",
+			       -1, &st, NULL) != SQLITE_OK)
+		return false;
+	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+	found = sqlite3_step(st) == SQLITE_ROW;
+	sqlite3_finalize(st);
+	return found;
+}
+
+/* Appends a text parameter to sql. */
+static void add_param(struct crm_sql *sql, const char *text)
+{
+	if (sql->nparams == sql->cap) {
+		sql->cap = sql->cap ? sql->cap * 2 : 8;
+		sql->params = crm_xrealloc(sql->params,
+					   sql->cap * sizeof(*sql->params));
+	}
+	memset(&sql->params[sql->nparams], 0, sizeof(*sql->params));
+	sql->params[sql->nparams++].text = crm_xstrdup(text);
+}
+
+/* The ORDER BY expression for f (appends its parameters to sql). */
+static int order_by(const struct crm_find *f, struct env_data *env,
+		    struct crm_sql *sql, struct crm_buf *out,
+		    struct crm_err *err)
+{
+	const char *names[NSORT], *hint;
+	const char *dir = f->reverse ? " DESC" : "";
+	size_t i;
+
+	if (f->rank && f->sort == NULL) {
+		crm_buf_adds(out, " ORDER BY (1");
+		for (i = 0; i < sql->nwords; i++) {
+			add_param(sql, sql->words[i]);
+			crm_buf_addf(out, " AND instr(r.name_fold, ?%zu) > 0",
+				     sql->nparams);
+		}
+		crm_buf_addf(out, ") DESC, r.updated_at DESC, r.id");
+		return CRM_OK;
+	}
+	for (i = 0; i < NSORT; i++) {
+		names[i] = sort_keys[i].field;
+		if (strcmp(f->sort ? f->sort : "name", sort_keys[i].field) == 0) {
+			crm_buf_addf(out, " ORDER BY %s IS NULL, %s%s, r.id%s",
+				     sort_keys[i].expr, sort_keys[i].expr, dir, dir);
+			return CRM_OK;
+		}
+	}
+	if (env_custom(f->sort, env)) {
+		add_param(sql, f->sort);
+		crm_buf_addf(out, " ORDER BY (SELECT value FROM fields s WHERE"
+			     " s.rid = r.rid AND s.key = ?%zu)%s, r.id%s",
+			     sql->nparams, dir, dir);
+		return CRM_OK;
+	}
+	hint = crm_suggest(f->sort, names, NSORT);
+	if (hint)
+		return crm_seterr(err, CRM_EUSAGE,
+				  _("unknown field '%s' (did you mean '%s'?)"),
+				  f->sort, hint);
+	return crm_seterr(err, CRM_EUSAGE, _("unknown field '%s'"), f->sort);
+}
+
+/* Builds the WHERE clause of f into out, parameters into sql. */
+static int where_clause(const struct crm_find *f, struct env_data *env,
+			struct crm_sql *sql, struct crm_buf *out,
+			struct crm_err *err)
+{
+	struct crm_query_env qenv = {env_resolve, env_custom, env};
+	int rc;
+
+	crm_buf_addf(out, " WHERE r.broken IS NULL AND ((1 << r.type) & %u) != 0",
+		     f->mask & CRM_TYPE_ALL);
+	if (f->query && !crm_query_empty(f->query)) {
+		if ((rc = crm_query_sql(f->query, &qenv, sql, err)))
+			return rc;
+		crm_buf_addf(out, " AND (%s)", sql->where.s);
+	}
+	if (f->refers_to) {
+		add_param(sql, f->refers_to);
+		crm_buf_addf(out, " AND (r.company = ?%zu OR r.contact = ?%zu"
+			     " OR r.for_id = ?%zu)", sql->nparams, sql->nparams,
+			     sql->nparams);
+	}
+	return CRM_OK;
+}
+
+/* Binds sql's parameters to st. */
+static void bind_params(sqlite3_stmt *st, const struct crm_sql *sql)
+{
+	size_t i;
+
+	for (i = 0; i < sql->nparams; i++) {
+		if (sql->params[i].is_num)
+			sqlite3_bind_double(st, (int)i + 1, sql->params[i].num);
+		else
+			sqlite3_bind_text(st, (int)i + 1, sql->params[i].text, -1,
+					  SQLITE_STATIC);
+	}
+}
+
+/* Runs "SELECT count(*) FROM records r" + where. */
+static int count_rows(sqlite3 *db, const char *where, const struct crm_sql *sql,
+		      size_t *total, struct crm_err *err)
+{
+	struct crm_buf q = {0};
+	sqlite3_stmt *st = NULL;
+	int rc;
+
+	crm_buf_addf(&q, "SELECT count(*) FROM records r%s", where);
+	rc = sqlite3_prepare_v2(db, q.s, -1, &st, NULL);
+	crm_buf_free(&q);
+	if (rc != SQLITE_OK)
+		return crm_seterr(err, CRM_ERR, _("index: %s"), sqlite3_errmsg(db));
+	bind_params(st, sql);
+	rc = sqlite3_step(st);
+	*total = rc == SQLITE_ROW ? (size_t)sqlite3_column_int64(st, 0) : 0;
+	sqlite3_finalize(st);
+	if (rc != SQLITE_ROW)
+		return crm_seterr(err, CRM_ERR, _("index: %s"), sqlite3_errmsg(db));
+	return CRM_OK;
+}
+
+/* Runs the select and collects its rows. */
+static int select_rows(sqlite3 *db, const char *sql_text,
+		       const struct crm_sql *sql, struct crm_row **rows,
+		       size_t *n, struct crm_err *err)
+{
+	sqlite3_stmt *st = NULL;
+	size_t cap = 0;
+	int rc;
+
+	if (sqlite3_prepare_v2(db, sql_text, -1, &st, NULL) != SQLITE_OK)
+		return crm_seterr(err, CRM_ERR, _("index: %s"), sqlite3_errmsg(db));
+	bind_params(st, sql);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (*n == cap) {
+			cap = cap ? cap * 2 : 64;
+			*rows = crm_xrealloc(*rows, cap * sizeof(**rows));
+		}
+		read_row(st, &(*rows)[(*n)++]);
+	}
+	if (rc != SQLITE_DONE)
+		rc = crm_seterr(err, strstr(sqlite3_errmsg(db), "regular")
+				? CRM_EUSAGE : CRM_ERR,
+				_("query: %s"), sqlite3_errmsg(db));
+	else
+		rc = CRM_OK;
+	sqlite3_finalize(st);
+	return rc;
+}
+
+int crm_find_rows(struct crm_store *s, const struct crm_find *f,
+		  struct crm_row **rows, size_t *n, size_t *total,
+		  char ***words, size_t *nwords, struct crm_err *err)
+{
+	struct crm_sql sql = {0};
+	struct crm_buf where = {0}, q = {0};
+	struct env_data env = {s, NULL};
+	int rc;
+
+	*rows = NULL;
+	*n = *total = 0;
+	if ((rc = crm_store_index(s, &env.db, err)))
+		return rc;
+	if ((rc = where_clause(f, &env, &sql, &where, err)))
+		goto out;
+	crm_buf_addf(&q, "SELECT %s FROM records r%s", row_columns, where.s);
+	if ((rc = order_by(f, &env, &sql, &q, err)))
+		goto out;
+	if (f->limit)
+		crm_buf_addf(&q, " LIMIT %zu", f->limit);
+	rc = select_rows(env.db, q.s, &sql, rows, n, err);
+	if (rc == CRM_OK && f->limit && *n == f->limit)
+		rc = count_rows(env.db, where.s, &sql, total, err);
+	else
+		*total = *n;
+	if (rc == CRM_OK && words) {
+		*words = sql.words;
+		*nwords = sql.nwords;
+		sql.words = NULL;
+		sql.nwords = 0;
+	}
+out:
+	if (rc) {
+		crm_rows_free(*rows, *n);
+		*rows = NULL;
+		*n = 0;
+	}
+	crm_buf_free(&where);
+	crm_buf_free(&q);
+	crm_sql_free(&sql);
+	return rc;
+}
+
+int crm_find_broken(struct crm_store *s, unsigned mask,
+		    struct crm_broken **out, size_t *n, struct crm_err *err)
+{
+	sqlite3 *db;
+	sqlite3_stmt *st;
+	int rc;
+
+	*out = NULL;
+	*n = 0;
+	if ((rc = crm_store_index(s, &db, err)))
+		return rc;
+	if (sqlite3_prepare_v2(db, "SELECT path, broken, type FROM records INDEXED BY records_broken"
+			       " WHERE broken IS NOT NULL", -1, &st,
+			       NULL) != SQLITE_OK)
+		return crm_seterr(err, CRM_ERR, _("index: %s"), sqlite3_errmsg(db));
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		if (!(mask & CRM_TYPE_BIT(sqlite3_column_int(st, 2))))
+			continue;
+		*out = crm_xrealloc(*out, (*n + 1) * sizeof(**out));
+		(*out)[*n].path = col_dup(st, 0);
+		(*out)[*n].error = col_dup(st, 1);
+		(*n)++;
+	}
+	sqlite3_finalize(st);
+	return CRM_OK;
+}
+
+void crm_broken_free(struct crm_broken *b, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		free(b[i].path);
+		free(b[i].error);
+	}
+	free(b);
+}

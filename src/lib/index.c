@@ -1,0 +1,859 @@
+/*
+ * index.c - the SQLite index under .git/crm/: created, checked against
+ * HEAD and brought up to date by re-indexing only the paths that changed,
+ * rebuilt whole when missing, corrupt, of another format or when the
+ * commit it reflects is gone.  The schema is described in crm.h.
+ */
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <sqlite3.h>
+#include <sys/stat.h>
+
+#include "store-internal.h"
+
+static const char *const schema_sql =
+	"CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT) WITHOUT ROWID;"
+	"CREATE TABLE records("
+	" rid INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE,"
+	" type INTEGER NOT NULL, path TEXT NOT NULL UNIQUE, blob TEXT NOT NULL,"
+	" name TEXT, name_fold TEXT, owner TEXT, stage TEXT, pipeline TEXT,"
+	" source TEXT, role TEXT, currency TEXT, amount REAL, company TEXT,"
+	" contact TEXT, for_id TEXT, due TEXT, due_at INTEGER, birthday TEXT,"
+	" created_at INTEGER, updated_at INTEGER, phones TEXT, emails TEXT,"
+	" tags TEXT, text TEXT, broken TEXT);"
+	"CREATE TABLE tags(tag TEXT NOT NULL, rid INTEGER NOT NULL,"
+	" PRIMARY KEY(tag, rid)) WITHOUT ROWID;"
+	"CREATE TABLE fields(key TEXT NOT NULL, rid INTEGER NOT NULL,"
+	" value TEXT, PRIMARY KEY(key, rid)) WITHOUT ROWID;"
+	"CREATE VIRTUAL TABLE fts USING fts5(text, content='',"
+	" tokenize='trigram case_sensitive 1');";
+
+/* Secondary indexes, made after a bulk load. */
+static const char *const indexes_sql =
+	"CREATE INDEX records_name ON records(type, name_fold);"
+	"CREATE INDEX records_fold ON records(name_fold);"
+	"CREATE INDEX records_owner ON records(owner);"
+	"CREATE INDEX records_stage ON records(stage);"
+	"CREATE INDEX records_company ON records(company);"
+	"CREATE INDEX records_contact ON records(contact);"
+	"CREATE INDEX records_for ON records(for_id);"
+	"CREATE INDEX records_due ON records(due_at);"
+	"CREATE INDEX tags_rid ON tags(rid);"
+	"CREATE INDEX fields_rid ON fields(rid);"
+	"CREATE INDEX records_broken ON records(type) WHERE broken IS NOT NULL;"
+	"ANALYZE;";
+
+static const char *const insert_sql =
+	"INSERT INTO records(id, type, path, blob, name, name_fold, owner,"
+	" stage, pipeline, source, role, currency, amount, company, contact,"
+	" for_id, due, due_at, birthday, created_at, updated_at, phones,"
+	" emails, tags, text, broken) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8,"
+	" ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21,"
+	" ?22, ?23, ?24, ?25, ?26)";
+
+/* Prepared statements of one writing session. */
+struct writer {
+	sqlite3 *db;
+	sqlite3_stmt *insert, *tag, *field, *fts, *find, *del, *deltags,
+		*delfields, *ftsdel;
+};
+
+/* Sets err from the database's last error. */
+static int db_error(sqlite3 *db, struct crm_err *err, const char *what)
+{
+	return crm_seterr(err, CRM_ERR, "%s: %s", what,
+			  db ? sqlite3_errmsg(db) : "out of memory");
+}
+
+/* True when rc says the file is not a (sound) database. */
+static bool is_corrupt(int rc)
+{
+	rc &= 0xff;
+	return rc == SQLITE_CORRUPT || rc == SQLITE_NOTADB;
+}
+
+/* Paths of the database and its companions. */
+static void db_path(const struct crm_store *s, const char *suffix, char *buf,
+		    size_t size)
+{
+	snprintf(buf, size, "%s/crm/index.db%s", s->gitdir, suffix);
+}
+
+/* Opens the database file path with the connection settings crm uses. */
+static int db_open(const char *path, sqlite3 **out, struct crm_err *err)
+{
+	sqlite3 *db = NULL;
+	int rc = sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE |
+				 SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
+
+	if (rc != SQLITE_OK) {
+		rc = is_corrupt(rc) ? CRM_EUSAGE : db_error(db, err,
+							    _("cannot open the index"));
+		sqlite3_close(db);
+		*out = NULL;
+		return rc;
+	}
+	sqlite3_busy_timeout(db, 30000);
+	crm_sql_register(db);
+	*out = db;
+	return CRM_OK;
+}
+
+/* The index format recorded in the file (PRAGMA user_version); -1 when
+ * the file cannot be read as a database. */
+static int db_format(sqlite3 *db)
+{
+	sqlite3_stmt *st;
+	int v = -1;
+
+	if (sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &st, NULL) !=
+	    SQLITE_OK)
+		return -1;
+	if (sqlite3_step(st) == SQLITE_ROW)
+		v = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	return v;
+}
+
+/* The commit the index reflects into hex (41 bytes); "" when unknown. */
+static int db_commit(sqlite3 *db, char *hex)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	hex[0] = '\0';
+	rc = sqlite3_prepare_v2(db, "SELECT value FROM meta WHERE key = 'commit'",
+				-1, &st, NULL);
+	if (rc != SQLITE_OK)
+		return rc;
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW && sqlite3_column_text(st, 0))
+		snprintf(hex, 41, "%s", (const char *)sqlite3_column_text(st, 0));
+	sqlite3_finalize(st);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? SQLITE_OK : rc;
+}
+
+static int set_commit(sqlite3 *db, const char *hex)
+{
+	sqlite3_stmt *st;
+	int rc = sqlite3_prepare_v2(db, "INSERT OR REPLACE INTO meta VALUES"
+				    "('commit', ?1)", -1, &st, NULL);
+
+	if (rc != SQLITE_OK)
+		return rc;
+	sqlite3_bind_text(st, 1, hex, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? SQLITE_OK : rc;
+}
+
+static void writer_finish(struct writer *w)
+{
+	sqlite3_finalize(w->insert);
+	sqlite3_finalize(w->tag);
+	sqlite3_finalize(w->field);
+	sqlite3_finalize(w->fts);
+	sqlite3_finalize(w->find);
+	sqlite3_finalize(w->del);
+	sqlite3_finalize(w->deltags);
+	sqlite3_finalize(w->delfields);
+	sqlite3_finalize(w->ftsdel);
+	memset(w, 0, sizeof(*w));
+}
+
+static int writer_start(struct writer *w, sqlite3 *db)
+{
+	memset(w, 0, sizeof(*w));
+	w->db = db;
+	if (sqlite3_prepare_v2(db, insert_sql, -1, &w->insert, NULL) ||
+	    sqlite3_prepare_v2(db, "INSERT OR IGNORE INTO tags VALUES(?1, ?2)",
+			       -1, &w->tag, NULL) ||
+	    sqlite3_prepare_v2(db, "INSERT OR REPLACE INTO fields VALUES(?1, ?2, ?3)",
+			       -1, &w->field, NULL) ||
+	    sqlite3_prepare_v2(db, "INSERT INTO fts(rowid, text) VALUES(?1, ?2)",
+			       -1, &w->fts, NULL) ||
+	    sqlite3_prepare_v2(db, "SELECT rid, text, phones FROM records"
+			       " WHERE path = ?1", -1, &w->find, NULL) ||
+	    sqlite3_prepare_v2(db, "DELETE FROM records WHERE rid = ?1", -1,
+			       &w->del, NULL) ||
+	    sqlite3_prepare_v2(db, "DELETE FROM tags WHERE rid = ?1", -1,
+			       &w->deltags, NULL) ||
+	    sqlite3_prepare_v2(db, "DELETE FROM fields WHERE rid = ?1", -1,
+			       &w->delfields, NULL) ||
+	    sqlite3_prepare_v2(db, "INSERT INTO fts(fts, rowid, text)"
+			       " VALUES('delete', ?1, ?2)", -1, &w->ftsdel, NULL)) {
+		writer_finish(w);
+		return -1;
+	}
+	return 0;
+}
+
+/* Runs a prepared statement once and resets it; SQLITE_DONE -> OK. */
+static int step_once(sqlite3_stmt *st)
+{
+	int rc = sqlite3_step(st);
+
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	return rc == SQLITE_DONE || rc == SQLITE_ROW ? SQLITE_OK : rc;
+}
+
+/* What the full-text index holds for a record: its folded text and the
+ * digits of each phone.  Caller owns it. */
+static char *fts_text(const char *text, const char *phones)
+{
+	struct crm_buf b = {0};
+	char *fold = crm_fold(text ? text : ""), *line, *save = NULL, *copy, *d;
+
+	crm_buf_adds(&b, fold);
+	free(fold);
+	copy = crm_xstrdup(phones ? phones : "");
+	for (line = strtok_r(copy, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save)) {
+		if ((d = crm_phone_digits(line)) != NULL) {
+			crm_buf_addf(&b, "\n%s", d);
+			free(d);
+		}
+	}
+	free(copy);
+	return crm_buf_detach(&b);
+}
+
+/* Keys whose values are no text worth searching. */
+static bool not_text(const char *key)
+{
+	static const char *const skip[] = {
+		"id", "created", "updated", "company", "contact", "for", "at",
+		"due", "birthday", "stage_history", "by",
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(skip) / sizeof(skip[0]); i++)
+		if (strcmp(key, skip[i]) == 0)
+			return true;
+	return false;
+}
+
+/* Appends every searchable string under n to b, one a line. */
+static void collect_text(const struct crm_node *n, struct crm_buf *b)
+{
+	size_t i;
+
+	if (n->kind == CRM_NODE_SCALAR) {
+		if (n->str[0]) {
+			crm_buf_adds(b, n->str);
+			crm_buf_addc(b, '\n');
+		}
+		return;
+	}
+	for (i = 0; i < n->len; i++)
+		if (n->kind == CRM_NODE_SEQ || !not_text(n->keys[i]))
+			collect_text(n->items[i], b);
+}
+
+/* A list field as '\n'-joined text (NULL when absent). Caller owns it. */
+static char *joined(const struct crm_node *map, const char *key)
+{
+	const struct crm_node *n = crm_map_get(map, key);
+	struct crm_buf b = {0};
+	size_t i;
+
+	if (n == NULL)
+		return NULL;
+	if (n->kind == CRM_NODE_SCALAR)
+		return crm_xstrdup(n->str);
+	for (i = 0; n->kind == CRM_NODE_SEQ && i < n->len; i++) {
+		if (n->items[i]->kind != CRM_NODE_SCALAR)
+			continue;
+		if (b.len)
+			crm_buf_addc(&b, '\n');
+		crm_buf_adds(&b, n->items[i]->str);
+	}
+	return crm_buf_detach(&b);
+}
+
+/* Binds map[key]'s scalar text to parameter i (NULL when absent). */
+static void bind_str(sqlite3_stmt *st, int i, const struct crm_node *map,
+		     const char *key)
+{
+	const char *v = crm_map_str(map, key);
+
+	if (v)
+		sqlite3_bind_text(st, i, v, -1, SQLITE_TRANSIENT);
+}
+
+/* Binds the Unix time of a stored date at key to parameter i. */
+static void bind_time(sqlite3_stmt *st, int i, const struct crm_node *map,
+		      const char *key)
+{
+	struct crm_date d;
+	const char *v = crm_map_str(map, key);
+
+	if (v && crm_date_parse_stored(v, &d) == CRM_OK)
+		sqlite3_bind_int64(st, i, (sqlite3_int64)d.when);
+}
+
+/* True for the keys the index keeps in columns of their own. */
+static bool is_known(enum crm_type t, const char *key)
+{
+	const char *const *f;
+
+	for (f = crm_record_fields(t); *f; f++)
+		if (strcmp(*f, key) == 0)
+			return true;
+	return false;
+}
+
+/* Inserts the tags and custom fields of the record at rid. */
+static int insert_extras(struct writer *w, const struct crm_record *r,
+			 sqlite3_int64 rid)
+{
+	const struct crm_node *tags = crm_map_get(r->map, "tags");
+	size_t i;
+	int rc = SQLITE_OK;
+
+	for (i = 0; tags && tags->kind == CRM_NODE_SEQ && i < tags->len && !rc;
+	     i++) {
+		if (tags->items[i]->kind != CRM_NODE_SCALAR)
+			continue;
+		sqlite3_bind_text(w->tag, 1, tags->items[i]->str, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(w->tag, 2, rid);
+		rc = step_once(w->tag);
+	}
+	for (i = 0; i < r->map->len && !rc; i++) {
+		if (r->map->items[i]->kind != CRM_NODE_SCALAR ||
+		    is_known(r->type, r->map->keys[i]))
+			continue;
+		sqlite3_bind_text(w->field, 1, r->map->keys[i], -1, SQLITE_STATIC);
+		sqlite3_bind_int64(w->field, 2, rid);
+		sqlite3_bind_text(w->field, 3, r->map->items[i]->str, -1,
+				  SQLITE_STATIC);
+		rc = step_once(w->field);
+	}
+	return rc;
+}
+
+/* Binds the columns of a parsed record to the insert statement. */
+static void bind_record(sqlite3_stmt *st, const struct crm_record *r,
+			char **owned)
+{
+	const struct crm_node *m = r->map;
+	const char *amount = crm_map_str(m, "amount");
+	struct crm_buf text = {0};
+	char *fold = crm_fold(crm_record_name(r));
+
+	sqlite3_bind_text(st, 5, crm_record_name(r), -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 6, fold, -1, SQLITE_TRANSIENT);
+	free(fold);
+	bind_str(st, 7, m, "owner");
+	bind_str(st, 8, m, "stage");
+	bind_str(st, 9, m, "pipeline");
+	bind_str(st, 10, m, "source");
+	bind_str(st, 11, m, "role");
+	bind_str(st, 12, m, "currency");
+	if (amount)
+		sqlite3_bind_double(st, 13, atof(amount));
+	bind_str(st, 14, m, "company");
+	bind_str(st, 15, m, "contact");
+	bind_str(st, 16, m, "for");
+	bind_str(st, 17, m, "due");
+	bind_time(st, 18, m, "due");
+	bind_str(st, 19, m, "birthday");
+	bind_time(st, 20, m, "created");
+	bind_time(st, 21, m, "updated");
+	owned[0] = joined(m, "phones");
+	owned[1] = joined(m, "emails");
+	owned[2] = joined(m, "tags");
+	sqlite3_bind_text(st, 22, owned[0], -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 23, owned[1], -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 24, owned[2], -1, SQLITE_STATIC);
+	collect_text(m, &text);
+	owned[3] = crm_buf_detach(&text);
+	sqlite3_bind_text(st, 25, owned[3], -1, SQLITE_STATIC);
+}
+
+/*
+ * Adds one file to the index: the record rec parsed from path (blob hex),
+ * or, when rec is NULL, a row saying why it is broken (ferr).
+ */
+static int insert_record(struct writer *w, const char *path, const char *blob,
+			 const struct crm_record *rec, const struct crm_err *ferr)
+{
+	char *owned[4] = {NULL, NULL, NULL, NULL}, *fts;
+	enum crm_type t;
+	char id[CRM_ID_LEN + 1];
+	sqlite3_int64 rid;
+	int rc, i;
+
+	if (!crm_record_path_parse(path, &t, id))
+		return SQLITE_OK; /* not a record file: nothing to index */
+	sqlite3_bind_text(w->insert, 1, id, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int(w->insert, 2, (int)t);
+	sqlite3_bind_text(w->insert, 3, path, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(w->insert, 4, blob, -1, SQLITE_TRANSIENT);
+	if (rec)
+		bind_record(w->insert, rec, owned);
+	else
+		sqlite3_bind_text(w->insert, 26, ferr ? ferr->msg : "?", -1,
+				  SQLITE_TRANSIENT);
+	rc = step_once(w->insert);
+	rid = sqlite3_last_insert_rowid(w->db);
+	if (rc == SQLITE_OK && rec) {
+		rc = insert_extras(w, rec, rid);
+		fts = fts_text(owned[3], owned[0]);
+		sqlite3_bind_int64(w->fts, 1, rid);
+		sqlite3_bind_text(w->fts, 2, fts, -1, SQLITE_STATIC);
+		if (rc == SQLITE_OK)
+			rc = step_once(w->fts);
+		free(fts);
+	}
+	for (i = 0; i < 4; i++)
+		free(owned[i]);
+	return rc;
+}
+
+/* Removes the row of path, with its tags, fields and full text. */
+static int delete_path(struct writer *w, const char *path)
+{
+	sqlite3_int64 rid;
+	char *fts;
+	int rc;
+
+	sqlite3_bind_text(w->find, 1, path, -1, SQLITE_STATIC);
+	if (sqlite3_step(w->find) != SQLITE_ROW) {
+		sqlite3_reset(w->find);
+		return SQLITE_OK;
+	}
+	rid = sqlite3_column_int64(w->find, 0);
+	fts = sqlite3_column_type(w->find, 1) == SQLITE_NULL
+	      ? NULL
+	      : fts_text((const char *)sqlite3_column_text(w->find, 1),
+			 (const char *)sqlite3_column_text(w->find, 2));
+	sqlite3_reset(w->find);
+	rc = SQLITE_OK;
+	if (fts) {
+		sqlite3_bind_int64(w->ftsdel, 1, rid);
+		sqlite3_bind_text(w->ftsdel, 2, fts, -1, SQLITE_STATIC);
+		rc = step_once(w->ftsdel);
+		free(fts);
+	}
+	sqlite3_bind_int64(w->deltags, 1, rid);
+	sqlite3_bind_int64(w->delfields, 1, rid);
+	sqlite3_bind_int64(w->del, 1, rid);
+	if (rc == SQLITE_OK)
+		rc = step_once(w->deltags);
+	if (rc == SQLITE_OK)
+		rc = step_once(w->delfields);
+	if (rc == SQLITE_OK)
+		rc = step_once(w->del);
+	return rc;
+}
+
+/* Parses the blob oid at path and indexes it. */
+static int index_blob(struct crm_store *s, struct writer *w, const char *path,
+		      const git_oid *oid)
+{
+	struct crm_record *rec = NULL;
+	struct crm_err ferr = {0};
+	char hex[GIT_OID_HEXSZ + 1];
+	git_blob *blob;
+	int rc;
+
+	git_oid_tostr(hex, sizeof(hex), oid);
+	if (git_blob_lookup(&blob, s->repo, oid) < 0) {
+		crm_git_error(&ferr, path);
+	} else {
+		crm_store_parse_path(s, path, git_blob_rawcontent(blob),
+				     (size_t)git_blob_rawsize(blob), &rec, &ferr);
+		git_blob_free(blob);
+	}
+	rc = insert_record(w, path, hex, rec, &ferr);
+	crm_record_free(rec);
+	return rc;
+}
+
+/* State of a full rebuild walk. */
+struct rebuild {
+	struct crm_store *s;
+	struct writer *w;
+	const char *dir;   /* the type directory being walked */
+	size_t done, total;
+	int rc;
+	crm_progress_cb progress;
+	void *data;
+};
+
+/* Tree walk callback: indexes every record blob. */
+static int rebuild_cb(const char *root, const git_tree_entry *e, void *data)
+{
+	struct rebuild *rb = data;
+	char path[PATH_MAX];
+
+	if (git_tree_entry_type(e) != GIT_OBJECT_BLOB)
+		return 0;
+	snprintf(path, sizeof(path), "%s/%s%s", rb->dir, root,
+		 git_tree_entry_name(e));
+	rb->rc = index_blob(rb->s, rb->w, path, git_tree_entry_id(e));
+	if (rb->rc != SQLITE_OK)
+		return -1;
+	rb->done++;
+	if (rb->progress && rb->done % 5000 == 0)
+		rb->progress(rb->done, rb->total, rb->data);
+	return 0;
+}
+
+/* Counts the record files under the type directories of tree. */
+static size_t count_records(struct crm_store *s, git_tree *tree)
+{
+	size_t total = 0, i, j, n;
+	git_tree *top, *shard;
+	int t;
+
+	for (t = 0; t < CRM_NTYPES; t++) {
+		const git_tree_entry *te = git_tree_entry_byname(tree,
+						crm_type_dir((enum crm_type)t));
+
+		if (te == NULL || git_tree_lookup(&top, s->repo,
+						  git_tree_entry_id(te)) < 0)
+			continue;
+		n = git_tree_entrycount(top);
+		for (i = 0; i < n; i++) {
+			const git_tree_entry *se = git_tree_entry_byindex(top, i);
+
+			if (git_tree_lookup(&shard, s->repo, git_tree_entry_id(se)) < 0)
+				continue;
+			for (j = 0; j < git_tree_entrycount(shard); j++)
+				total++;
+			git_tree_free(shard);
+		}
+		git_tree_free(top);
+	}
+	return total;
+}
+
+/* Indexes every record of tree into the (empty) database db. */
+static int load_all(struct crm_store *s, sqlite3 *db, git_tree *tree,
+		    struct crm_err *err)
+{
+	struct writer w;
+	struct rebuild rb = {.s = s, .w = &w, .progress = s->progress,
+			     .data = s->progress_data};
+	git_tree *sub;
+	int t, rc = CRM_OK;
+
+	if (writer_start(&w, db) != 0)
+		return db_error(db, err, _("cannot build the index"));
+	if (rb.progress)
+		rb.total = count_records(s, tree);
+	for (t = 0; t < CRM_NTYPES && rc == CRM_OK; t++) {
+		const git_tree_entry *te;
+
+		rb.dir = crm_type_dir((enum crm_type)t);
+		te = git_tree_entry_byname(tree, rb.dir);
+		if (te == NULL || git_tree_lookup(&sub, s->repo,
+						  git_tree_entry_id(te)) < 0)
+			continue;
+		if (git_tree_walk(sub, GIT_TREEWALK_PRE, rebuild_cb, &rb) < 0 &&
+		    rb.rc != SQLITE_OK)
+			rc = db_error(db, err, _("cannot build the index"));
+		git_tree_free(sub);
+	}
+	if (rb.progress)
+		rb.progress(rb.done, rb.total, rb.data);
+	writer_finish(&w);
+	return rc;
+}
+
+/* Runs sql (several statements); SQLite's status. */
+static int exec(sqlite3 *db, const char *sql)
+{
+	return sqlite3_exec(db, sql, NULL, NULL, NULL);
+}
+
+/* Removes the database and its WAL companions. */
+static void remove_db(const struct crm_store *s)
+{
+	static const char *const suffixes[] = {"", "-wal", "-shm"};
+	char path[PATH_MAX];
+	size_t i;
+
+	for (i = 0; i < 3; i++) {
+		db_path(s, suffixes[i], path, sizeof(path));
+		unlink(path);
+	}
+}
+
+/*
+ * Builds a whole new index for HEAD in a file of its own, then renames it
+ * over the old one, so that readers never see a half-built index.
+ */
+static int rebuild(struct crm_store *s, struct crm_err *err)
+{
+	char tmp[PATH_MAX], path[PATH_MAX], hex[GIT_OID_HEXSZ + 1] = "";
+	char suffix[32];
+	git_tree *tree;
+	sqlite3 *db = NULL;
+	int rc;
+
+	if ((rc = crm_store_head_tree(s, &tree, err)))
+		return rc;
+	if (tree)
+		git_oid_tostr(hex, sizeof(hex), &s->head_oid);
+	snprintf(suffix, sizeof(suffix), ".new-%ld", (long)getpid());
+	db_path(s, suffix, tmp, sizeof(tmp));
+	unlink(tmp);
+	if ((rc = db_open(tmp, &db, err)))
+		return rc == CRM_EUSAGE ? crm_seterr(err, CRM_ERR,
+			_("cannot create the index '%s'"), tmp) : rc;
+	if (exec(db, "PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;"
+		     "BEGIN") || exec(db, schema_sql)) {
+		rc = db_error(db, err, _("cannot build the index"));
+		goto fail;
+	}
+	if (tree && (rc = load_all(s, db, tree, err)))
+		goto fail;
+	snprintf(suffix, sizeof(suffix), "PRAGMA user_version=%d",
+		 CRM_INDEX_FORMAT);
+	if (exec(db, indexes_sql) || set_commit(db, hex) || exec(db, suffix) ||
+	    exec(db, "COMMIT") || exec(db, "PRAGMA journal_mode=WAL")) {
+		rc = db_error(db, err, _("cannot build the index"));
+		goto fail;
+	}
+	sqlite3_close(db);
+	crm_index_close(s);
+	remove_db(s);
+	db_path(s, "", path, sizeof(path));
+	if (rename(tmp, path) != 0) {
+		rc = crm_seterr(err, CRM_ERR, _("cannot rename '%s': %s"), tmp,
+				strerror(errno));
+		unlink(tmp);
+		return rc;
+	}
+	return CRM_OK;
+fail:
+	sqlite3_close(db);
+	unlink(tmp);
+	return rc;
+}
+
+/* Re-indexes the paths that differ between the trees of commit old_hex
+ * and HEAD, in the open transaction of db.  CRM_ENOTFOUND when the old
+ * commit is gone (history was rewritten): the caller rebuilds. */
+static int update_changed(struct crm_store *s, sqlite3 *db, const char *old_hex,
+			  git_tree *head, struct crm_err *err)
+{
+	git_oid old_oid;
+	git_commit *old = NULL;
+	git_tree *old_tree = NULL;
+	git_diff *diff = NULL;
+	struct writer w;
+	size_t i;
+	int rc = CRM_OK;
+
+	if (old_hex[0] == '\0' || git_oid_fromstr(&old_oid, old_hex) < 0 ||
+	    git_commit_lookup(&old, s->repo, &old_oid) < 0 ||
+	    git_commit_tree(&old_tree, old) < 0) {
+		git_commit_free(old);
+		return CRM_ENOTFOUND;
+	}
+	if (git_diff_tree_to_tree(&diff, s->repo, old_tree, head, NULL) < 0) {
+		rc = crm_git_error(err, _("cannot compare commits"));
+		goto out;
+	}
+	if (writer_start(&w, db) != 0) {
+		rc = db_error(db, err, _("cannot update the index"));
+		goto out;
+	}
+	for (i = 0; i < git_diff_num_deltas(diff) && rc == CRM_OK; i++) {
+		const git_diff_delta *d = git_diff_get_delta(diff, i);
+		int st = delete_path(&w, d->old_file.path);
+
+		if (st == SQLITE_OK && d->status != GIT_DELTA_DELETED)
+			st = index_blob(s, &w, d->new_file.path, &d->new_file.id);
+		if (st != SQLITE_OK)
+			rc = is_corrupt(st) ? CRM_EUSAGE
+					    : db_error(db, err, _("cannot update the index"));
+	}
+	writer_finish(&w);
+out:
+	git_diff_free(diff);
+	git_tree_free(old_tree);
+	git_commit_free(old);
+	return rc;
+}
+
+/*
+ * Brings an open, well-formed index up to HEAD.  CRM_EUSAGE when it
+ * turned out corrupt and CRM_ENOTFOUND when it needs a rebuild.
+ */
+static int refresh(struct crm_store *s, struct crm_err *err)
+{
+	char have[41], want[GIT_OID_HEXSZ + 1] = "";
+	git_tree *head;
+	int rc;
+
+	if ((rc = crm_store_head_tree(s, &head, err)))
+		return rc;
+	if (head)
+		git_oid_tostr(want, sizeof(want), &s->head_oid);
+	if ((rc = db_commit(s->db, have)) != SQLITE_OK)
+		return is_corrupt(rc) ? CRM_EUSAGE : CRM_ENOTFOUND;
+	if (strcmp(have, want) == 0)
+		return CRM_OK;
+	rc = exec(s->db, "BEGIN IMMEDIATE");
+	if (rc == SQLITE_OK)
+		rc = db_commit(s->db, have); /* another process may have done it */
+	if (rc != SQLITE_OK) {
+		exec(s->db, "ROLLBACK");
+		return is_corrupt(rc) ? CRM_EUSAGE : db_error(s->db, err,
+						_("cannot update the index"));
+	}
+	if (strcmp(have, want) != 0) {
+		rc = head ? update_changed(s, s->db, have, head, err)
+			  : CRM_ENOTFOUND;
+		if (rc == CRM_OK && set_commit(s->db, want) != SQLITE_OK)
+			rc = db_error(s->db, err, _("cannot update the index"));
+	}
+	if (rc != CRM_OK) {
+		exec(s->db, "ROLLBACK");
+		return rc;
+	}
+	if (exec(s->db, "COMMIT") != SQLITE_OK)
+		return db_error(s->db, err, _("cannot update the index"));
+	return CRM_OK;
+}
+
+/* Opens the existing index file; CRM_ENOTFOUND when it is missing or of
+ * another format, CRM_EUSAGE when corrupt. */
+static int open_existing(struct crm_store *s, struct crm_err *err)
+{
+	char path[PATH_MAX];
+	int rc;
+
+	db_path(s, "", path, sizeof(path));
+	if (access(path, F_OK) != 0)
+		return CRM_ENOTFOUND;
+	if ((rc = db_open(path, &s->db, err)))
+		return rc;
+	if (db_format(s->db) != CRM_INDEX_FORMAT) {
+		crm_index_close(s);
+		return CRM_ENOTFOUND;
+	}
+	return CRM_OK;
+}
+
+void crm_index_close(struct crm_store *s)
+{
+	if (s->db)
+		sqlite3_close_v2(s->db);
+	s->db = NULL;
+	s->db_fresh = false;
+}
+
+/* Makes sure .git/crm exists. */
+static void make_state_dir(const struct crm_store *s)
+{
+	char path[PATH_MAX];
+
+	snprintf(path, sizeof(path), "%s/crm", s->gitdir);
+	mkdir(path, 0777);
+}
+
+/* Builds the index in memory, for this process only: the store cannot be
+ * written (a read-only file system or directory). */
+static int memory_index(struct crm_store *s, struct crm_err *err)
+{
+	char hex[GIT_OID_HEXSZ + 1] = "";
+	git_tree *tree;
+	sqlite3 *db;
+	int rc;
+
+	crm_index_close(s);
+	if ((rc = crm_store_head_tree(s, &tree, err)) ||
+	    (rc = db_open(":memory:", &db, err)))
+		return rc;
+	if (tree)
+		git_oid_tostr(hex, sizeof(hex), &s->head_oid);
+	if (exec(db, schema_sql) || (tree && (rc = load_all(s, db, tree, err))) ||
+	    exec(db, indexes_sql) || set_commit(db, hex)) {
+		rc = rc ? rc : db_error(db, err, _("cannot build the index"));
+		sqlite3_close(db);
+		return rc;
+	}
+	s->db = db;
+	s->db_fresh = true;
+	return CRM_OK;
+}
+
+/* True when crm may write its state under .git/crm. */
+static bool state_writable(const struct crm_store *s)
+{
+	char path[PATH_MAX];
+
+	snprintf(path, sizeof(path), "%s/crm", s->gitdir);
+	return access(path, W_OK) == 0;
+}
+
+int crm_store_index(struct crm_store *s, sqlite3 **db, struct crm_err *err)
+{
+	int rc, attempt;
+
+	*db = NULL;
+	if (s->db && s->db_fresh) {
+		*db = s->db;
+		return CRM_OK;
+	}
+	make_state_dir(s);
+	if (!state_writable(s)) {
+		if ((rc = memory_index(s, err)) == CRM_OK)
+			*db = s->db;
+		return rc;
+	}
+	for (attempt = 0; attempt < 3; attempt++) {
+		rc = s->db ? CRM_OK : open_existing(s, err);
+		if (rc == CRM_OK)
+			rc = refresh(s, err);
+		if (rc == CRM_OK) {
+			s->db_fresh = true;
+			*db = s->db;
+			return CRM_OK;
+		}
+		if (rc != CRM_ENOTFOUND && rc != CRM_EUSAGE)
+			return rc;
+		/* missing, corrupt, of another format, or history rewritten */
+		crm_index_close(s);
+		if ((rc = rebuild(s, err)))
+			return rc;
+	}
+	return crm_seterr(err, CRM_ERR, _("cannot open the index"));
+}
+
+int crm_store_reindex(struct crm_store *s, crm_progress_cb progress,
+		      void *data, struct crm_err *err)
+{
+	crm_progress_cb saved = s->progress;
+	void *saved_data = s->progress_data;
+	sqlite3 *db;
+	int rc;
+
+	make_state_dir(s);
+	s->progress = progress;
+	s->progress_data = data;
+	crm_index_close(s);
+	rc = rebuild(s, err);
+	s->progress = saved;
+	s->progress_data = saved_data;
+	return rc ? rc : crm_store_index(s, &db, err);
+}
+
+void crm_store_set_progress(struct crm_store *s, crm_progress_cb progress,
+			    void *data)
+{
+	s->progress = progress;
+	s->progress_data = data;
+}
