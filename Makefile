@@ -21,7 +21,7 @@ CFLAGS    ?= $(OPT)
 ALL_CFLAGS = -std=gnu11 -D_GNU_SOURCE $(WARN) $(CFLAGS) $(SAN_FLAGS) $(PKG_CFLAGS) \
 	     -Isrc -Isrc/lib -DCRM_VERSION='"$(VERSION)"' \
 	     -DCRM_LOCALEDIR='"$(LOCALEDIR)"' -MMD -MP
-ALL_LDFLAGS = $(LDFLAGS) $(SAN_FLAGS)
+ALL_LDFLAGS = $(LDFLAGS) $(SAN_FLAGS) -pthread
 
 ifeq ($(SANITIZE),1)
 SAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer \

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <pthread.h>
 #include <sqlite3.h>
 #include <sys/stat.h>
 
@@ -277,27 +278,6 @@ static char *joined(const struct crm_node *map, const char *key)
 	return crm_buf_detach(&b);
 }
 
-/* Binds map[key]'s scalar text to parameter i (NULL when absent). */
-static void bind_str(sqlite3_stmt *st, int i, const struct crm_node *map,
-		     const char *key)
-{
-	const char *v = crm_map_str(map, key);
-
-	if (v)
-		sqlite3_bind_text(st, i, v, -1, SQLITE_TRANSIENT);
-}
-
-/* Binds the Unix time of a stored date at key to parameter i. */
-static void bind_time(sqlite3_stmt *st, int i, const struct crm_node *map,
-		      const char *key)
-{
-	struct crm_date d;
-	const char *v = crm_map_str(map, key);
-
-	if (v && crm_date_parse_stored(v, &d) == CRM_OK)
-		sqlite3_bind_int64(st, i, (sqlite3_int64)d.when);
-}
-
 /* True for the keys the index keeps in columns of their own. */
 static bool is_known(enum crm_type t, const char *key)
 {
@@ -309,112 +289,225 @@ static bool is_known(enum crm_type t, const char *key)
 	return false;
 }
 
-/* Inserts the tags and custom fields of the record at rid. */
-static int insert_extras(struct writer *w, const struct crm_record *r,
+/* The text columns of a row, in insert_sql's order from ?5. */
+enum row_text {
+	R_NAME, R_FOLD, R_OWNER, R_STAGE, R_PIPELINE, R_SOURCE, R_ROLE,
+	R_CURRENCY, R_AMOUNT_UNUSED, R_COMPANY, R_CONTACT, R_FOR, R_DUE,
+	R_DUE_AT_UNUSED, R_BIRTHDAY, R_CREATED_UNUSED, R_UPDATED_UNUSED,
+	R_PHONES, R_EMAILS, R_TAGS, R_TEXT, R_NTEXT
+};
+
+/* One file made ready for the index: everything computed, so that it can
+ * be built on one thread and inserted on another. */
+struct index_row {
+	char *path, *blob;
+	char *broken;                /* why it did not parse, or NULL */
+	char *col[R_NTEXT];          /* owned; NULL when absent */
+	char *fts;                   /* what the full-text index holds */
+	bool has_amount;
+	double amount;
+	bool has_time[3];            /* due, created, updated */
+	long long time[3];
+	char **tags;
+	size_t ntags;
+	char **fkeys, **fvals;       /* custom scalar fields */
+	size_t nfields;
+};
+
+static void row_free(struct index_row *r)
+{
+	size_t i;
+
+	if (r == NULL)
+		return;
+	free(r->path);
+	free(r->blob);
+	free(r->broken);
+	for (i = 0; i < R_NTEXT; i++)
+		free(r->col[i]);
+	free(r->fts);
+	for (i = 0; i < r->ntags; i++)
+		free(r->tags[i]);
+	free(r->tags);
+	for (i = 0; i < r->nfields; i++) {
+		free(r->fkeys[i]);
+		free(r->fvals[i]);
+	}
+	free(r->fkeys);
+	free(r->fvals);
+	free(r);
+}
+
+/* A copy of map[key]'s scalar text, or NULL. */
+static char *str_of(const struct crm_node *map, const char *key)
+{
+	const char *v = crm_map_str(map, key);
+
+	return v ? crm_xstrdup(v) : NULL;
+}
+
+/* The Unix time of the stored date at key into *t; false when absent. */
+static bool time_of(const struct crm_node *map, const char *key,
+		    long long *t)
+{
+	struct crm_date d;
+	const char *v = crm_map_str(map, key);
+
+	if (v == NULL || crm_date_parse_stored(v, &d) != CRM_OK)
+		return false;
+	*t = (long long)d.when;
+	return true;
+}
+
+/* Fills the tags and custom fields of row from r. */
+static void row_extras(struct index_row *row, const struct crm_record *r)
+{
+	const struct crm_node *tags = crm_map_get(r->map, "tags"), *v;
+	size_t i;
+
+	for (i = 0; tags && tags->kind == CRM_NODE_SEQ && i < tags->len; i++) {
+		if (tags->items[i]->kind != CRM_NODE_SCALAR)
+			continue;
+		row->tags = crm_xrealloc(row->tags, (row->ntags + 1) * sizeof(char *));
+		row->tags[row->ntags++] = crm_xstrdup(tags->items[i]->str);
+	}
+	for (i = 0; i < r->map->len; i++) {
+		v = r->map->items[i];
+		if (v->kind != CRM_NODE_SCALAR || is_known(r->type, r->map->keys[i]))
+			continue;
+		row->fkeys = crm_xrealloc(row->fkeys,
+					  (row->nfields + 1) * sizeof(char *));
+		row->fvals = crm_xrealloc(row->fvals,
+					  (row->nfields + 1) * sizeof(char *));
+		row->fkeys[row->nfields] = crm_xstrdup(r->map->keys[i]);
+		row->fvals[row->nfields++] = crm_xstrdup(v->str);
+	}
+}
+
+/* Fills the columns of row from the parsed record r. */
+static void row_from_record(struct index_row *row, const struct crm_record *r)
+{
+	const struct crm_node *m = r->map;
+	const char *amount = crm_map_str(m, "amount");
+	struct crm_buf text = {0};
+
+	row->col[R_NAME] = crm_xstrdup(crm_record_name(r));
+	row->col[R_FOLD] = crm_fold(crm_record_name(r));
+	row->col[R_OWNER] = str_of(m, "owner");
+	row->col[R_STAGE] = str_of(m, "stage");
+	row->col[R_PIPELINE] = str_of(m, "pipeline");
+	row->col[R_SOURCE] = str_of(m, "source");
+	row->col[R_ROLE] = str_of(m, "role");
+	row->col[R_CURRENCY] = str_of(m, "currency");
+	row->col[R_COMPANY] = str_of(m, "company");
+	row->col[R_CONTACT] = str_of(m, "contact");
+	row->col[R_FOR] = str_of(m, "for");
+	row->col[R_DUE] = str_of(m, "due");
+	row->col[R_BIRTHDAY] = str_of(m, "birthday");
+	row->col[R_PHONES] = joined(m, "phones");
+	row->col[R_EMAILS] = joined(m, "emails");
+	row->col[R_TAGS] = joined(m, "tags");
+	row->has_amount = amount != NULL;
+	row->amount = amount ? atof(amount) : 0;
+	row->has_time[0] = time_of(m, "due", &row->time[0]);
+	row->has_time[1] = time_of(m, "created", &row->time[1]);
+	row->has_time[2] = time_of(m, "updated", &row->time[2]);
+	collect_text(m, &text);
+	row->col[R_TEXT] = crm_buf_detach(&text);
+	row->fts = fts_text(row->col[R_TEXT], row->col[R_PHONES]);
+	row_extras(row, r);
+}
+
+/* Reads and parses the blob oid at path into a new row; NULL when path is
+ * not a record file. */
+static struct index_row *make_row(struct crm_store *s, const char *path,
+				  const git_oid *oid)
+{
+	struct index_row *row;
+	struct crm_record *rec = NULL;
+	struct crm_err ferr = {0};
+	char hex[GIT_OID_HEXSZ + 1];
+	enum crm_type t;
+	char id[CRM_ID_LEN + 1];
+	git_blob *blob;
+
+	if (!crm_record_path_parse(path, &t, id))
+		return NULL;
+	row = crm_xcalloc(1, sizeof(*row));
+	row->path = crm_xstrdup(path);
+	git_oid_tostr(hex, sizeof(hex), oid);
+	row->blob = crm_xstrdup(hex);
+	if (git_blob_lookup(&blob, s->repo, oid) < 0) {
+		crm_git_error(&ferr, path);
+	} else {
+		crm_store_parse_path(s, path, git_blob_rawcontent(blob),
+				     (size_t)git_blob_rawsize(blob), &rec, &ferr);
+		git_blob_free(blob);
+	}
+	if (rec)
+		row_from_record(row, rec);
+	else
+		row->broken = crm_xstrdup(ferr.msg[0] ? ferr.msg : "?");
+	crm_record_free(rec);
+	return row;
+}
+
+/* Inserts the tags and custom fields of row at rid. */
+static int insert_extras(struct writer *w, const struct index_row *row,
 			 sqlite3_int64 rid)
 {
-	const struct crm_node *tags = crm_map_get(r->map, "tags");
 	size_t i;
 	int rc = SQLITE_OK;
 
-	for (i = 0; tags && tags->kind == CRM_NODE_SEQ && i < tags->len && !rc;
-	     i++) {
-		if (tags->items[i]->kind != CRM_NODE_SCALAR)
-			continue;
-		sqlite3_bind_text(w->tag, 1, tags->items[i]->str, -1, SQLITE_STATIC);
+	for (i = 0; i < row->ntags && rc == SQLITE_OK; i++) {
+		sqlite3_bind_text(w->tag, 1, row->tags[i], -1, SQLITE_STATIC);
 		sqlite3_bind_int64(w->tag, 2, rid);
 		rc = step_once(w->tag);
 	}
-	for (i = 0; i < r->map->len && !rc; i++) {
-		if (r->map->items[i]->kind != CRM_NODE_SCALAR ||
-		    is_known(r->type, r->map->keys[i]))
-			continue;
-		sqlite3_bind_text(w->field, 1, r->map->keys[i], -1, SQLITE_STATIC);
+	for (i = 0; i < row->nfields && rc == SQLITE_OK; i++) {
+		sqlite3_bind_text(w->field, 1, row->fkeys[i], -1, SQLITE_STATIC);
 		sqlite3_bind_int64(w->field, 2, rid);
-		sqlite3_bind_text(w->field, 3, r->map->items[i]->str, -1,
-				  SQLITE_STATIC);
+		sqlite3_bind_text(w->field, 3, row->fvals[i], -1, SQLITE_STATIC);
 		rc = step_once(w->field);
 	}
 	return rc;
 }
 
-/* Binds the columns of a parsed record to the insert statement. */
-static void bind_record(sqlite3_stmt *st, const struct crm_record *r,
-			char **owned)
+/* Inserts one row (with its tags, fields and full text). */
+static int insert_row(struct writer *w, const struct index_row *row)
 {
-	const struct crm_node *m = r->map;
-	const char *amount = crm_map_str(m, "amount");
-	struct crm_buf text = {0};
-	char *fold = crm_fold(crm_record_name(r));
-
-	sqlite3_bind_text(st, 5, crm_record_name(r), -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(st, 6, fold, -1, SQLITE_TRANSIENT);
-	free(fold);
-	bind_str(st, 7, m, "owner");
-	bind_str(st, 8, m, "stage");
-	bind_str(st, 9, m, "pipeline");
-	bind_str(st, 10, m, "source");
-	bind_str(st, 11, m, "role");
-	bind_str(st, 12, m, "currency");
-	if (amount)
-		sqlite3_bind_double(st, 13, atof(amount));
-	bind_str(st, 14, m, "company");
-	bind_str(st, 15, m, "contact");
-	bind_str(st, 16, m, "for");
-	bind_str(st, 17, m, "due");
-	bind_time(st, 18, m, "due");
-	bind_str(st, 19, m, "birthday");
-	bind_time(st, 20, m, "created");
-	bind_time(st, 21, m, "updated");
-	owned[0] = joined(m, "phones");
-	owned[1] = joined(m, "emails");
-	owned[2] = joined(m, "tags");
-	sqlite3_bind_text(st, 22, owned[0], -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 23, owned[1], -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 24, owned[2], -1, SQLITE_STATIC);
-	collect_text(m, &text);
-	owned[3] = crm_buf_detach(&text);
-	sqlite3_bind_text(st, 25, owned[3], -1, SQLITE_STATIC);
-}
-
-/*
- * Adds one file to the index: the record rec parsed from path (blob hex),
- * or, when rec is NULL, a row saying why it is broken (ferr).
- */
-static int insert_record(struct writer *w, const char *path, const char *blob,
-			 const struct crm_record *rec, const struct crm_err *ferr)
-{
-	char *owned[4] = {NULL, NULL, NULL, NULL}, *fts;
+	static const int time_param[3] = {18, 20, 21};
+	sqlite3_stmt *st = w->insert;
 	enum crm_type t;
 	char id[CRM_ID_LEN + 1];
 	sqlite3_int64 rid;
-	int rc, i;
+	int i, rc;
 
-	if (!crm_record_path_parse(path, &t, id))
-		return SQLITE_OK; /* not a record file: nothing to index */
-	sqlite3_bind_text(w->insert, 1, id, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int(w->insert, 2, (int)t);
-	sqlite3_bind_text(w->insert, 3, path, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(w->insert, 4, blob, -1, SQLITE_TRANSIENT);
-	if (rec)
-		bind_record(w->insert, rec, owned);
-	else
-		sqlite3_bind_text(w->insert, 26, ferr ? ferr->msg : "?", -1,
-				  SQLITE_TRANSIENT);
-	rc = step_once(w->insert);
+	crm_record_path_parse(row->path, &t, id);
+	sqlite3_bind_text(st, 1, id, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int(st, 2, (int)t);
+	sqlite3_bind_text(st, 3, row->path, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 4, row->blob, -1, SQLITE_STATIC);
+	for (i = 0; i < R_NTEXT; i++)
+		if (row->col[i])
+			sqlite3_bind_text(st, 5 + i, row->col[i], -1, SQLITE_STATIC);
+	if (row->has_amount)
+		sqlite3_bind_double(st, 13, row->amount);
+	for (i = 0; i < 3; i++)
+		if (row->has_time[i])
+			sqlite3_bind_int64(st, time_param[i], row->time[i]);
+	if (row->broken)
+		sqlite3_bind_text(st, 26, row->broken, -1, SQLITE_STATIC);
+	rc = step_once(st);
 	rid = sqlite3_last_insert_rowid(w->db);
-	if (rc == SQLITE_OK && rec) {
-		rc = insert_extras(w, rec, rid);
-		fts = fts_text(owned[3], owned[0]);
-		sqlite3_bind_int64(w->fts, 1, rid);
-		sqlite3_bind_text(w->fts, 2, fts, -1, SQLITE_STATIC);
-		if (rc == SQLITE_OK)
-			rc = step_once(w->fts);
-		free(fts);
-	}
-	for (i = 0; i < 4; i++)
-		free(owned[i]);
-	return rc;
+	if (rc != SQLITE_OK || row->broken)
+		return rc;
+	rc = insert_extras(w, row, rid);
+	if (rc != SQLITE_OK)
+		return rc;
+	sqlite3_bind_int64(w->fts, 1, rid);
+	sqlite3_bind_text(w->fts, 2, row->fts, -1, SQLITE_STATIC);
+	return step_once(w->fts);
 }
 
 /* Removes the row of path, with its tags, fields and full text. */
@@ -458,48 +551,118 @@ static int delete_path(struct writer *w, const char *path)
 static int index_blob(struct crm_store *s, struct writer *w, const char *path,
 		      const git_oid *oid)
 {
-	struct crm_record *rec = NULL;
-	struct crm_err ferr = {0};
-	char hex[GIT_OID_HEXSZ + 1];
-	git_blob *blob;
-	int rc;
+	struct index_row *row = make_row(s, path, oid);
+	int rc = row ? insert_row(w, row) : SQLITE_OK;
 
-	git_oid_tostr(hex, sizeof(hex), oid);
-	if (git_blob_lookup(&blob, s->repo, oid) < 0) {
-		crm_git_error(&ferr, path);
-	} else {
-		crm_store_parse_path(s, path, git_blob_rawcontent(blob),
-				     (size_t)git_blob_rawsize(blob), &rec, &ferr);
-		git_blob_free(blob);
-	}
-	rc = insert_record(w, path, hex, rec, &ferr);
-	crm_record_free(rec);
+	row_free(row);
 	return rc;
 }
 
-/* State of a full rebuild walk. */
+/* Rows passed from the thread that reads and parses the records to the
+ * one that inserts them. */
+struct row_queue {
+	pthread_mutex_t lock;
+	pthread_cond_t changed;
+	struct index_row *slot[256];
+	size_t head, count;
+	bool done;      /* no more rows will come */
+	bool failed;    /* the inserting side gave up */
+};
+
+/* Adds row (taking ownership), waiting while the queue is full.  False
+ * when the consumer has failed (row is freed). */
+static bool queue_push(struct row_queue *q, struct index_row *row)
+{
+	size_t n = sizeof(q->slot) / sizeof(q->slot[0]);
+	bool ok;
+
+	pthread_mutex_lock(&q->lock);
+	while (q->count == n && !q->failed)
+		pthread_cond_wait(&q->changed, &q->lock);
+	ok = !q->failed;
+	if (ok) {
+		q->slot[(q->head + q->count++) % n] = row;
+		pthread_cond_broadcast(&q->changed);
+	}
+	pthread_mutex_unlock(&q->lock);
+	if (!ok)
+		row_free(row);
+	return ok;
+}
+
+/* Takes the next row; NULL once the producer is done and all are taken. */
+static struct index_row *queue_pop(struct row_queue *q)
+{
+	size_t n = sizeof(q->slot) / sizeof(q->slot[0]);
+	struct index_row *row = NULL;
+
+	pthread_mutex_lock(&q->lock);
+	while (q->count == 0 && !q->done)
+		pthread_cond_wait(&q->changed, &q->lock);
+	if (q->count) {
+		row = q->slot[q->head];
+		q->head = (q->head + 1) % n;
+		q->count--;
+		pthread_cond_broadcast(&q->changed);
+	}
+	pthread_mutex_unlock(&q->lock);
+	return row;
+}
+
+/* Marks the queue done (producer) or failed (consumer). */
+static void queue_close(struct row_queue *q, bool failed)
+{
+	pthread_mutex_lock(&q->lock);
+	if (failed)
+		q->failed = true;
+	else
+		q->done = true;
+	pthread_cond_broadcast(&q->changed);
+	pthread_mutex_unlock(&q->lock);
+}
+
+/* State of a full rebuild. */
 struct rebuild {
 	struct crm_store *s;
 	struct writer *w;
+	struct row_queue q;
 	const char *dir;   /* the type directory being walked */
 	size_t done, total;
-	int rc;
+	int rc;            /* the inserting thread's SQLite status */
 	crm_progress_cb progress;
 	void *data;
 };
 
-/* Tree walk callback: indexes every record blob. */
+/* The inserting thread: inserts rows until the queue is done. */
+static void *insert_thread(void *data)
+{
+	struct rebuild *rb = data;
+	struct index_row *row;
+
+	while ((row = queue_pop(&rb->q)) != NULL) {
+		if (rb->rc == SQLITE_OK)
+			rb->rc = insert_row(rb->w, row);
+		row_free(row);
+		if (rb->rc != SQLITE_OK)
+			queue_close(&rb->q, true);
+	}
+	return NULL;
+}
+
+/* Tree walk callback: reads and parses every record blob for the
+ * inserting thread. */
 static int rebuild_cb(const char *root, const git_tree_entry *e, void *data)
 {
 	struct rebuild *rb = data;
+	struct index_row *row;
 	char path[PATH_MAX];
 
 	if (git_tree_entry_type(e) != GIT_OBJECT_BLOB)
 		return 0;
 	snprintf(path, sizeof(path), "%s/%s%s", rb->dir, root,
 		 git_tree_entry_name(e));
-	rb->rc = index_blob(rb->s, rb->w, path, git_tree_entry_id(e));
-	if (rb->rc != SQLITE_OK)
+	row = make_row(rb->s, path, git_tree_entry_id(e));
+	if (row && !queue_push(&rb->q, row))
 		return -1;
 	rb->done++;
 	if (rb->progress && rb->done % 5000 == 0)
@@ -510,7 +673,7 @@ static int rebuild_cb(const char *root, const git_tree_entry *e, void *data)
 /* Counts the record files under the type directories of tree. */
 static size_t count_records(struct crm_store *s, git_tree *tree)
 {
-	size_t total = 0, i, j, n;
+	size_t total = 0, i, n;
 	git_tree *top, *shard;
 	int t;
 
@@ -527,8 +690,7 @@ static size_t count_records(struct crm_store *s, git_tree *tree)
 
 			if (git_tree_lookup(&shard, s->repo, git_tree_entry_id(se)) < 0)
 				continue;
-			for (j = 0; j < git_tree_entrycount(shard); j++)
-				total++;
+			total += git_tree_entrycount(shard);
 			git_tree_free(shard);
 		}
 		git_tree_free(top);
@@ -536,35 +698,62 @@ static size_t count_records(struct crm_store *s, git_tree *tree)
 	return total;
 }
 
-/* Indexes every record of tree into the (empty) database db. */
+/* Walks every type directory of tree, feeding the queue. */
+static void walk_types(struct rebuild *rb, git_tree *tree)
+{
+	git_tree *sub;
+	int t;
+
+	for (t = 0; t < CRM_NTYPES && !rb->q.failed; t++) {
+		const git_tree_entry *te;
+
+		rb->dir = crm_type_dir((enum crm_type)t);
+		te = git_tree_entry_byname(tree, rb->dir);
+		if (te == NULL || git_tree_lookup(&sub, rb->s->repo,
+						  git_tree_entry_id(te)) < 0)
+			continue;
+		git_tree_walk(sub, GIT_TREEWALK_PRE, rebuild_cb, rb);
+		git_tree_free(sub);
+	}
+}
+
+/*
+ * Indexes every record of tree into the (empty) database db: this thread
+ * reads and parses the records while another inserts them.
+ */
 static int load_all(struct crm_store *s, sqlite3 *db, git_tree *tree,
 		    struct crm_err *err)
 {
 	struct writer w;
 	struct rebuild rb = {.s = s, .w = &w, .progress = s->progress,
 			     .data = s->progress_data};
-	git_tree *sub;
-	int t, rc = CRM_OK;
+	pthread_t th;
+	int rc = CRM_OK;
 
 	if (writer_start(&w, db) != 0)
 		return db_error(db, err, _("cannot build the index"));
+	pthread_mutex_init(&rb.q.lock, NULL);
+	pthread_cond_init(&rb.q.changed, NULL);
 	if (rb.progress)
 		rb.total = count_records(s, tree);
-	for (t = 0; t < CRM_NTYPES && rc == CRM_OK; t++) {
-		const git_tree_entry *te;
-
-		rb.dir = crm_type_dir((enum crm_type)t);
-		te = git_tree_entry_byname(tree, rb.dir);
-		if (te == NULL || git_tree_lookup(&sub, s->repo,
-						  git_tree_entry_id(te)) < 0)
-			continue;
-		if (git_tree_walk(sub, GIT_TREEWALK_PRE, rebuild_cb, &rb) < 0 &&
-		    rb.rc != SQLITE_OK)
-			rc = db_error(db, err, _("cannot build the index"));
-		git_tree_free(sub);
+	if (pthread_create(&th, NULL, insert_thread, &rb) != 0) {
+		writer_finish(&w);
+		return crm_seterr(err, CRM_ERR, _("cannot start a thread"));
 	}
-	if (rb.progress)
+	/* Blobs come from the store's own object database, hashed when they
+	 * were written: checking each hash again would cost a tenth of the
+	 * rebuild. */
+	git_libgit2_opts(GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION, 0);
+	walk_types(&rb, tree);
+	git_libgit2_opts(GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION, 1);
+	queue_close(&rb.q, false);
+	pthread_join(th, NULL);
+	if (rb.rc != SQLITE_OK)
+		rc = db_error(db, err, _("cannot build the index"));
+	else if (rb.progress)
 		rb.progress(rb.done, rb.total, rb.data);
+	pthread_cond_destroy(&rb.q.changed);
+	pthread_mutex_destroy(&rb.q.lock);
 	writer_finish(&w);
 	return rc;
 }

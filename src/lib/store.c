@@ -200,6 +200,9 @@ int crm_store_open(const char *root, struct crm_store **out,
 	int rc;
 
 	git_libgit2_init();
+	/* Bound the pack windows libgit2 keeps mapped (8 GiB by default),
+	 * so that walking a large store does not hold its packs in memory. */
+	git_libgit2_opts(GIT_OPT_SET_MWINDOW_MAPPED_LIMIT, (size_t)64 << 20);
 	s->lockfd = -1;
 	s->root = realpath(root, NULL);
 	if (s->root == NULL) {

@@ -31,6 +31,8 @@ bool crm_yaml_is_ambiguous(const char *s)
 	if (isdigit((unsigned char)s[0]) || s[0] == '+' || s[0] == '-' ||
 	    s[0] == '.')
 		return true;
+	if (strnlen(s, 6) > 5) /* longer than every ambiguous word */
+		return false;
 	for (i = 0; i < sizeof(ambiguous_words) / sizeof(*ambiguous_words);
 	     i++)
 		if (strcasecmp(s, ambiguous_words[i]) == 0)
