@@ -62,6 +62,7 @@ struct cli {
 #define CMD_LOCK  0x2  /* takes the writer lock before running */
 #define CMD_DASH  0x4  /* "-word" arguments are positional (crm tag) */
 #define CMD_HIDDEN 0x8 /* not listed in help */
+#define CMD_WRITES 0x10 /* commits, taking the lock itself (crm edit) */
 
 struct cmd {
 	const char *name;

@@ -51,7 +51,7 @@ const struct cmd crm_commands[] = {
 	 N_("tag REF [+]TAG... [-TAG...]"), N_("add and remove tags")},
 	{"rm", cmd_rm, CMD_STORE | CMD_LOCK, rm_opts, N_("rm REF [--force]"),
 	 N_("remove a record")},
-	{"edit", cmd_edit, CMD_STORE, edit_opts, N_("edit REF"),
+	{"edit", cmd_edit, CMD_STORE | CMD_WRITES, edit_opts, N_("edit REF"),
 	 N_("edit a record in $EDITOR")},
 	{"log", cmd_log, CMD_STORE, log_opts, N_("log [REF] [-n N]"),
 	 N_("show the history of the store or of a record")},
@@ -301,16 +301,19 @@ static const char *user_from_git(struct crm_store *s)
 	git_buf email = {0};
 	const struct crm_user *u = NULL;
 
+	git_libgit2_init();
 	if (git_config_open_default(&cfg) == 0 &&
 	    git_config_get_string_buf(&email, cfg, "user.email") == 0)
 		u = crm_config_user_by_email(crm_store_config(s), email.ptr);
 	git_buf_dispose(&email);
 	git_config_free(cfg);
+	git_libgit2_shutdown();
 	return u ? u->login : NULL;
 }
 
-/* Opens the store for a command and picks the acting user. */
-static int open_store(struct cli *cli)
+/* Opens the store for a command and, for one that writes, picks the
+ * acting user. */
+static int open_store(struct cli *cli, bool writes)
 {
 	char def[PATH_MAX], cwd[PATH_MAX], *root = NULL;
 	const char *login;
@@ -325,7 +328,7 @@ static int open_store(struct cli *cli)
 	free(root);
 	if (rc)
 		return cli_fail(cli);
-	login = cli->user ? cli->user : user_from_git(cli->store);
+	login = cli->user ? cli->user : writes ? user_from_git(cli->store) : NULL;
 	if (login && crm_store_set_user(cli->store, login, &cli->err))
 		return cli_fail(cli);
 	return CRM_OK;
@@ -437,7 +440,8 @@ static int run_command(struct cli *cli, const struct cmd *c, int argc,
 		rc = cli_usage_error(c, "%s", cli->err.msg);
 		goto out;
 	}
-	if ((c->flags & CMD_STORE) && (rc = open_store(cli)))
+	if ((c->flags & CMD_STORE) &&
+	    (rc = open_store(cli, c->flags & (CMD_LOCK | CMD_WRITES))))
 		goto out;
 	if ((c->flags & CMD_LOCK) &&
 	    (rc = crm_store_lock(cli->store, cli->lock_timeout_ms, &cli->err))) {

@@ -191,8 +191,17 @@ static int where_clause(const struct crm_find *f, struct env_data *env,
 	struct crm_query_env qenv = {env_resolve, env_custom, env};
 	int rc;
 
-	crm_buf_addf(out, " WHERE r.broken IS NULL AND ((1 << r.type) & %u) != 0",
-		     f->mask & CRM_TYPE_ALL);
+	int t;
+	bool first = true;
+
+	crm_buf_adds(out, " WHERE r.broken IS NULL AND r.type IN (");
+	for (t = 0; t < CRM_NTYPES; t++) {
+		if (!(f->mask & CRM_TYPE_BIT(t)))
+			continue;
+		crm_buf_addf(out, "%s%d", first ? "" : ", ", t);
+		first = false;
+	}
+	crm_buf_adds(out, first ? "-1)" : ")");
 	if (f->query && !crm_query_empty(f->query)) {
 		if ((rc = crm_query_sql(f->query, &qenv, sql, err)))
 			return rc;

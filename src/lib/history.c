@@ -218,6 +218,8 @@ int crm_history(struct crm_store *s, const char *path, size_t max,
 
 	*out = NULL;
 	*n = 0;
+	if ((rc = crm_store_repo(s, err)))
+		return rc;
 	if (git_revwalk_new(&walk, s->repo) < 0 ||
 	    git_revwalk_sorting(walk, GIT_SORT_TIME | GIT_SORT_TOPOLOGICAL) < 0)
 		return crm_git_error(err, _("cannot read the history"));
@@ -378,7 +380,8 @@ int crm_undo(struct crm_store *s, char **subject, struct crm_err *err)
 	int rc;
 
 	*subject = NULL;
-	if ((rc = find_undo_target(s, &target, err)))
+	if ((rc = crm_store_repo(s, err)) ||
+	    (rc = find_undo_target(s, &target, err)))
 		return rc;
 	txn = crm_txn_new(s);
 	if ((rc = queue_reversal(s, target, txn, err)))

@@ -31,6 +31,12 @@ void crm_index_close(struct crm_store *s);
 
 /* Sets err from libgit2's last error, with what was being done. */
 int crm_git_error(struct crm_err *err, const char *what);
+/* Opens the git repository (and libgit2) on first use: a read answered
+ * by a fresh index never pays for it. */
+int crm_store_repo(struct crm_store *s, struct crm_err *err);
+/* HEAD's commit id read from the files (.git/HEAD, the branch's loose ref
+ * or packed-refs) without libgit2; false when it cannot tell. */
+bool crm_store_head_hex(struct crm_store *s, char hex[GIT_OID_HEXSZ + 1]);
 /* HEAD's tree (cached, owned by the store); *tree NULL for an unborn HEAD. */
 int crm_store_head_tree(struct crm_store *s, git_tree **tree,
 			struct crm_err *err);

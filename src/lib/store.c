@@ -199,10 +199,6 @@ int crm_store_open(const char *root, struct crm_store **out,
 	char gitdir[PATH_MAX];
 	int rc;
 
-	git_libgit2_init();
-	/* Bound the pack windows libgit2 keeps mapped (8 GiB by default),
-	 * so that walking a large store does not hold its packs in memory. */
-	git_libgit2_opts(GIT_OPT_SET_MWINDOW_MAPPED_LIMIT, (size_t)64 << 20);
 	s->lockfd = -1;
 	s->root = realpath(root, NULL);
 	if (s->root == NULL) {
@@ -212,9 +208,9 @@ int crm_store_open(const char *root, struct crm_store **out,
 	}
 	snprintf(gitdir, sizeof(gitdir), "%s/.git", s->root);
 	s->gitdir = crm_xstrdup(gitdir);
-	if (git_repository_open_ext(&s->repo, s->root,
-				    GIT_REPOSITORY_OPEN_NO_SEARCH, NULL) < 0) {
-		rc = crm_git_error(err, _("cannot open the store's repository"));
+	if (access(gitdir, F_OK) != 0) {
+		rc = crm_seterr(err, CRM_ENOSTORE, _("'%s' is not a git repository"),
+				s->root);
 		goto fail;
 	}
 	rc = load_config(s, err);
@@ -235,12 +231,14 @@ void crm_store_close(struct crm_store *s)
 	crm_store_unlock(s);
 	crm_index_close(s);
 	git_tree_free(s->head_tree);
-	git_repository_free(s->repo);
+	if (s->repo) {
+		git_repository_free(s->repo);
+		git_libgit2_shutdown();
+	}
 	crm_config_free(&s->cfg);
 	free(s->root);
 	free(s->gitdir);
 	free(s);
-	git_libgit2_shutdown();
 }
 
 const char *crm_store_root(const struct crm_store *s)
@@ -315,6 +313,10 @@ int crm_store_lock(struct crm_store *s, long timeout_ms, struct crm_err *err)
 		nanosleep(&nap, NULL);
 	}
 	s->lockfd = fd;
+	if (crm_store_repo(s, err) != CRM_OK) {
+		crm_store_unlock(s);
+		return err ? err->status : CRM_ERR;
+	}
 	/* Another writer may have committed while we waited, or died. */
 	crm_store_forget_head(s);
 	if (crm_txn_recover(s, err) != CRM_OK) {
@@ -339,6 +341,92 @@ void crm_store_forget_head(struct crm_store *s)
 	s->head_loaded = false;
 }
 
+int crm_store_repo(struct crm_store *s, struct crm_err *err)
+{
+	if (s->repo)
+		return CRM_OK;
+	git_libgit2_init();
+	/* Bound the pack windows libgit2 keeps mapped (8 GiB by default),
+	 * so that walking a large store does not hold its packs in memory. */
+	git_libgit2_opts(GIT_OPT_SET_MWINDOW_MAPPED_LIMIT, (size_t)64 << 20);
+	if (git_repository_open_ext(&s->repo, s->root,
+				    GIT_REPOSITORY_OPEN_NO_SEARCH, NULL) < 0) {
+		crm_git_error(err, _("cannot open the store's repository"));
+		s->repo = NULL;
+		git_libgit2_shutdown();
+		return err ? err->status : CRM_ERR;
+	}
+	return CRM_OK;
+}
+
+/* Reads the first line of gitdir/name into buf (newline dropped). */
+static bool read_git_line(const struct crm_store *s, const char *name,
+			  char *buf, size_t size)
+{
+	char path[PATH_MAX];
+	FILE *f;
+	bool ok;
+
+	snprintf(path, sizeof(path), "%s/%s", s->gitdir, name);
+	if ((f = fopen(path, "re")) == NULL)
+		return false;
+	ok = fgets(buf, (int)size, f) != NULL;
+	fclose(f);
+	if (ok)
+		buf[strcspn(buf, "\n")] = '\0';
+	return ok;
+}
+
+/* True when s is 40 hexadecimal digits. */
+static bool is_hex_oid(const char *s)
+{
+	return strlen(s) == GIT_OID_HEXSZ &&
+	       strspn(s, "0123456789abcdef") == GIT_OID_HEXSZ;
+}
+
+/* Looks ref up in packed-refs. */
+static bool packed_ref(const struct crm_store *s, const char *ref,
+		       char hex[GIT_OID_HEXSZ + 1])
+{
+	char path[PATH_MAX], line[1024];
+	size_t rlen = strlen(ref);
+	bool found = false;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/packed-refs", s->gitdir);
+	if ((f = fopen(path, "re")) == NULL)
+		return false;
+	while (!found && fgets(line, sizeof(line), f)) {
+		line[strcspn(line, "\n")] = '\0';
+		if (strlen(line) == GIT_OID_HEXSZ + 1 + rlen &&
+		    line[GIT_OID_HEXSZ] == ' ' &&
+		    strcmp(line + GIT_OID_HEXSZ + 1, ref) == 0) {
+			snprintf(hex, GIT_OID_HEXSZ + 1, "%.40s", line);
+			found = is_hex_oid(hex);
+		}
+	}
+	fclose(f);
+	return found;
+}
+
+bool crm_store_head_hex(struct crm_store *s, char hex[GIT_OID_HEXSZ + 1])
+{
+	char head[PATH_MAX], ref[PATH_MAX];
+
+	if (!read_git_line(s, "HEAD", head, sizeof(head)))
+		return false;
+	if (is_hex_oid(head)) {
+		snprintf(hex, GIT_OID_HEXSZ + 1, "%s", head);
+		return true;
+	}
+	if (strncmp(head, "ref: refs/", 10) != 0 || strstr(head, ".."))
+		return false;
+	if (read_git_line(s, head + 5, ref, sizeof(ref)))
+		return is_hex_oid(ref) &&
+		       snprintf(hex, GIT_OID_HEXSZ + 1, "%s", ref) > 0;
+	return packed_ref(s, head + 5, hex);
+}
+
 int crm_store_head_tree(struct crm_store *s, git_tree **tree,
 			struct crm_err *err)
 {
@@ -350,6 +438,8 @@ int crm_store_head_tree(struct crm_store *s, git_tree **tree,
 		return CRM_OK;
 	}
 	*tree = NULL;
+	if ((rc = crm_store_repo(s, err)))
+		return rc;
 	rc = git_reference_name_to_id(&s->head_oid, s->repo, "HEAD");
 	if (rc == GIT_ENOTFOUND || rc == GIT_EUNBORNBRANCH) {
 		s->head_loaded = true;
