@@ -155,6 +155,9 @@ _crm()
     case $cmd,$npos in
         add,0|list,0)
             _crm_reply $(_crm_query types) ;;
+        list,*|search,*)
+            compopt -o nospace 2>/dev/null
+            _crm_reply $(_crm_query fields) ;;
         show,0|set,0|tag,0|rm,0|edit,0|log,0)
             _crm_reply $(_crm_query refs | cut -f1) ;;
         help,0)

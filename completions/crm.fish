@@ -170,6 +170,11 @@ function __crm_complete
         return
     end
 
+    if test $cmd = search; or begin; test $cmd = list; and test $npos -gt 0; end
+        __crm_query "$cdir" fields
+        return
+    end
+
     test $npos -eq 0 || return
     switch $cmd
         case add list

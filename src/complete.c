@@ -87,6 +87,9 @@ int cmd_complete(struct cli *cli, struct parsed *p)
 	} else if (strcmp(what, "options") == 0) {
 		c = p->npos > 1 ? cli_find_command(p->pos[1]) : NULL;
 		print_opts(c ? c->opts : global_opts);
+	} else if (strcmp(what, "fields") == 0) {
+		for (i = 0; crm_query_field((size_t)i); i++)
+			printf("%s:\n", crm_query_field((size_t)i));
 	} else if (strcmp(what, "types") == 0) {
 		for (i = 0; i < CRM_NTYPES; i++)
 			printf("%s\n", crm_type_name((enum crm_type)i));

@@ -689,6 +689,9 @@ struct crm_query;
 int crm_query_parse(const char *const *words, size_t n, time_t now,
 		    struct crm_query **out, struct crm_err *err);
 void crm_query_free(struct crm_query *q);
+/* The i-th field name the language knows (for completion); NULL past
+ * the last. */
+const char *crm_query_field(size_t i);
 /* True when the query has no terms (matches everything). */
 bool crm_query_empty(const struct crm_query *q);
 

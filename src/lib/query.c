@@ -90,6 +90,11 @@ static const struct qfield qfields[] = {
 };
 #define NQFIELDS (sizeof(qfields) / sizeof(qfields[0]))
 
+const char *crm_query_field(size_t i)
+{
+	return i < NQFIELDS ? qfields[i].name : NULL;
+}
+
 static const char *const op_names[] = {":", "=", "!=", "<", "<=", ">", ">="};
 static const char *const op_sql[] = {"=", "=", "!=", "<", "<=", ">", ">="};
 
