@@ -184,7 +184,7 @@ int cmd_search(struct cli *cli, struct parsed *p)
 		print_json(cli, rows, n, total, words, nwords);
 	else
 		print_rows(cli, rows, n, words, nwords);
-	if (total > n && cli->format == FMT_TABLE && !cli->quiet)
+	if (total > n && cli->format != FMT_JSON && !cli->quiet)
 		fprintf(stderr, _("crm: %zu more; use --limit to see them\n"),
 			total - n);
 out:

@@ -281,9 +281,26 @@ static int select_rows(sqlite3 *db, const char *sql_text,
 	return rc;
 }
 
+static int find_rows_once(struct crm_store *s, const struct crm_find *f,
+			  struct crm_row **rows, size_t *n, size_t *total,
+			  char ***words, size_t *nwords, struct crm_err *err);
+
 int crm_find_rows(struct crm_store *s, const struct crm_find *f,
 		  struct crm_row **rows, size_t *n, size_t *total,
 		  char ***words, size_t *nwords, struct crm_err *err)
+{
+	int rc = find_rows_once(s, f, rows, n, total, words, nwords, err);
+
+	/* damage found on a page only this query read: rebuild, try again */
+	if (rc == CRM_ERR && crm_index_discard_if_corrupt(s))
+		rc = find_rows_once(s, f, rows, n, total, words, nwords, err);
+	return rc;
+}
+
+/* One attempt of crm_find_rows. */
+static int find_rows_once(struct crm_store *s, const struct crm_find *f,
+			  struct crm_row **rows, size_t *n, size_t *total,
+			  char ***words, size_t *nwords, struct crm_err *err)
 {
 	struct crm_sql sql = {0};
 	struct crm_buf where = {0}, q = {0};

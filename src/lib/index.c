@@ -4,7 +4,9 @@
  * rebuilt whole when missing, corrupt, of another format or when the
  * commit it reflects is gone.  The schema is described in crm.h.
  */
+#include <dirent.h>
 #include <errno.h>
+#include <signal.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -780,6 +782,27 @@ static void remove_db(const struct crm_store *s)
 	}
 }
 
+/* Removes the half-built index files of rebuilds whose process died. */
+static void remove_dead_rebuilds(const struct crm_store *s)
+{
+	char dir[PATH_MAX], path[PATH_MAX + 300];
+	struct dirent *de;
+	DIR *d;
+	long pid;
+
+	snprintf(dir, sizeof(dir), "%s/crm", s->gitdir);
+	if ((d = opendir(dir)) == NULL)
+		return;
+	while ((de = readdir(d)) != NULL) {
+		if (sscanf(de->d_name, "index.db.new-%ld", &pid) != 1 ||
+		    (kill((pid_t)pid, 0) == 0 || errno != ESRCH))
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
+		unlink(path);
+	}
+	closedir(d);
+}
+
 /*
  * Builds a whole new index for HEAD in a file of its own, then renames it
  * over the old one, so that readers never see a half-built index.
@@ -796,6 +819,7 @@ static int rebuild(struct crm_store *s, struct crm_err *err)
 		return rc;
 	if (tree)
 		git_oid_tostr(hex, sizeof(hex), &s->head_oid);
+	remove_dead_rebuilds(s);
 	snprintf(suffix, sizeof(suffix), ".new-%ld", (long)getpid());
 	db_path(s, suffix, tmp, sizeof(tmp));
 	unlink(tmp);
@@ -943,6 +967,15 @@ static int open_existing(struct crm_store *s, struct crm_err *err)
 	return CRM_OK;
 }
 
+bool crm_index_discard_if_corrupt(struct crm_store *s)
+{
+	if (s->db == NULL || !is_corrupt(sqlite3_errcode(s->db)))
+		return false;
+	crm_index_close(s);
+	remove_db(s);
+	return true;
+}
+
 void crm_index_close(struct crm_store *s)
 {
 	if (s->db)
@@ -986,6 +1019,30 @@ static int memory_index(struct crm_store *s, struct crm_err *err)
 	return CRM_OK;
 }
 
+/* In a store crm cannot write: the index on disk when it reflects HEAD
+ * (opened read-only, as an immutable file), else one built in memory. */
+static int readonly_index(struct crm_store *s, struct crm_err *err)
+{
+	char path[PATH_MAX], uri[PATH_MAX + 32], have[41], want[GIT_OID_HEXSZ + 1];
+	sqlite3 *db = NULL;
+
+	db_path(s, "", path, sizeof(path));
+	snprintf(uri, sizeof(uri), "file:%s?immutable=1", path);
+	if (access(path, R_OK) == 0 &&
+	    sqlite3_open_v2(uri, &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI |
+			    SQLITE_OPEN_NOMUTEX, NULL) == SQLITE_OK &&
+	    db_format(db) == CRM_INDEX_FORMAT && db_commit(db, have) == SQLITE_OK &&
+	    crm_store_head_hex(s, want) && strcmp(have, want) == 0) {
+		crm_sql_register(db);
+		crm_index_close(s);
+		s->db = db;
+		s->db_fresh = true;
+		return CRM_OK;
+	}
+	sqlite3_close(db);
+	return memory_index(s, err);
+}
+
 /* True when crm may write its state under .git/crm. */
 static bool state_writable(const struct crm_store *s)
 {
@@ -1006,7 +1063,7 @@ int crm_store_index(struct crm_store *s, sqlite3 **db, struct crm_err *err)
 	}
 	make_state_dir(s);
 	if (!state_writable(s)) {
-		if ((rc = memory_index(s, err)) == CRM_OK)
+		if ((rc = readonly_index(s, err)) == CRM_OK)
 			*db = s->db;
 		return rc;
 	}

@@ -746,6 +746,19 @@ static int join_words(const char *const *words, size_t n, char **out,
 	return CRM_OK;
 }
 
+/* Terms a query may hold: SQLite bounds the depth of an expression. */
+#define CRM_QUERY_MAX_TERMS 200
+
+/* The number of terms under n. */
+static size_t count_terms(const struct node *n)
+{
+	if (n == NULL)
+		return 0;
+	if (n->kind == N_TERM)
+		return 1;
+	return count_terms(n->a) + count_terms(n->b);
+}
+
 int crm_query_parse(const char *const *words, size_t n, time_t now,
 		    struct crm_query **out, struct crm_err *err)
 {
@@ -767,6 +780,11 @@ int crm_query_parse(const char *const *words, size_t n, time_t now,
 		goto out;
 	if (p.tok != TOK_END) {
 		rc = missing_term(&p);
+		goto out;
+	}
+	if (count_terms(root) > CRM_QUERY_MAX_TERMS) {
+		rc = crm_seterr(err, CRM_EUSAGE,
+				_("query: more than %d terms"), CRM_QUERY_MAX_TERMS);
 		goto out;
 	}
 	*out = crm_xcalloc(1, sizeof(**out));
@@ -1221,6 +1239,9 @@ static int compile_term(struct compiler *c, const struct term *t, bool neg)
  * A subtree.  A not is "NOT coalesce(X, 0)" so that a term that is NULL
  * on a record (a missing column) counts as false and its negation as true.
  */
+static int compile_chain(struct compiler *c, const struct node *n,
+			 enum node_kind kind, bool neg);
+
 static int compile_node(struct compiler *c, const struct node *n, bool neg)
 {
 	int rc;
@@ -1237,15 +1258,27 @@ static int compile_node(struct compiler *c, const struct node *n, bool neg)
 	case N_AND:
 	case N_OR:
 		crm_buf_addc(c->w, '(');
-		if ((rc = compile_node(c, n->a, neg)) != CRM_OK)
-			return rc;
-		crm_buf_adds(c->w, n->kind == N_AND ? " AND " : " OR ");
-		if ((rc = compile_node(c, n->b, neg)) != CRM_OK)
+		if ((rc = compile_chain(c, n, n->kind, neg)) != CRM_OK)
 			return rc;
 		crm_buf_addc(c->w, ')');
 		return CRM_OK;
 	}
 	return CRM_OK;
+}
+
+/* Compiles a run of ANDs (or ORs) as one flat list, so that a long query
+ * does not nest parentheses as deep as it has terms. */
+static int compile_chain(struct compiler *c, const struct node *n,
+			 enum node_kind kind, bool neg)
+{
+	int rc;
+
+	if (n->kind != kind)
+		return compile_node(c, n, neg);
+	if ((rc = compile_chain(c, n->a, kind, neg)) != CRM_OK)
+		return rc;
+	crm_buf_adds(c->w, kind == N_AND ? " AND " : " OR ");
+	return compile_chain(c, n->b, kind, neg);
 }
 
 int crm_query_sql(const struct crm_query *q, const struct crm_query_env *env,

@@ -26,6 +26,9 @@ struct crm_store {
 	void *progress_data;
 };
 
+/* When the index's last error says the file is corrupt, closes and
+ * removes it (the next crm_store_index rebuilds) and returns true. */
+bool crm_index_discard_if_corrupt(struct crm_store *s);
 /* Closes the index (store.c calls it from crm_store_close). */
 void crm_index_close(struct crm_store *s);
 

@@ -707,6 +707,8 @@ static int match_sql(sqlite3 *db, const char *sql, const char *a,
 			  name ? name : "?");
 	}
 	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+		return crm_seterr(err, CRM_ERR, _("index: %s"), sqlite3_errmsg(db));
 	return CRM_OK;
 }
 
@@ -772,7 +774,13 @@ int crm_store_resolve(struct crm_store *s, unsigned mask, const char *ref,
 		memcpy(id, full, CRM_ID_LEN + 1);
 		return CRM_OK;
 	}
-	if ((rc = match_ref(s, mask, ref, &ms, err)))
+	rc = match_ref(s, mask, ref, &ms, err);
+	if (rc == CRM_ERR && crm_index_discard_if_corrupt(s)) {
+		crm_matches_free(ms.m, ms.n);
+		memset(&ms, 0, sizeof(ms));
+		rc = match_ref(s, mask, ref, &ms, err);
+	}
+	if (rc)
 		goto out;
 	if (ms.n == 0) {
 		rc = crm_seterr(err, CRM_ENOTFOUND, _("no record matches '%s'"), ref);
