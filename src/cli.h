@@ -133,19 +133,30 @@ const char *cli_short_id(const char *id);
 
 /* ---- output (print.c) ---- */
 
+/*
+ * A table printed as its rows come: CSV, TSV and ids at once; an aligned
+ * table holds its first rows to size the columns, then streams, so that
+ * memory does not grow with the number of rows.
+ */
 struct table {
 	size_t ncols;
-	const char **headers;
-	char **cells;     /* nrows * ncols owned strings */
-	char **ids;       /* row ids for --format ids */
+	const char **headers;  /* NC_("column", ...) strings */
+	struct cli *cli;
+	FILE *out;
+	char **cells;          /* rows held: nrows * ncols owned strings */
 	size_t nrows, cap;
+	size_t widths[16];
+	bool streaming;
 };
 
-void table_init(struct table *t, size_t ncols, const char **headers);
-/* Adds a row; cells are copied; NULL cells print empty. */
+/* Starts a table; nothing is printed before the first row. */
+void table_init(struct table *t, size_t ncols, const char **headers,
+		struct cli *cli, FILE *out);
+/* Adds a row; cells are copied when held; NULL cells print empty. */
 void table_add(struct table *t, const char *id, const char *const *cells);
-void table_print(const struct table *t, struct cli *cli, FILE *f);
-void table_free(struct table *t);
+/* Prints what is held (the header at least) when print is true, and
+ * frees the table. */
+void table_finish(struct table *t, bool print);
 
 /* Writes n as JSON (scalars as strings; typed numbers as numbers). */
 void json_node(FILE *f, const struct crm_node *n, int indent);

@@ -113,50 +113,85 @@ static const char *cell(const struct cli *cli, const struct crm_row *r,
 	return "";
 }
 
-/* Prints the rows through the table printer. */
-static void print_table(struct cli *cli, enum crm_type t,
-			const struct crm_row *rows, size_t n)
-{
-	const struct column *cols = type_cols[t];
-	const char *headers[16], *cells[16];
-	char bufs[16][512];
+/* What printing a list needs while the rows stream by. */
+struct list_out {
+	struct cli *cli;
+	enum crm_type type;
 	struct table tab;
-	size_t nc = 0, i, c;
+	size_t n;
+	int rc;
+};
 
-	while (cols[nc].header)
-		nc++;
-	for (c = 0; c < nc; c++)
-		headers[c] = cols[c].header;
-	table_init(&tab, nc, headers);
-	for (i = 0; i < n; i++) {
-		for (c = 0; c < nc; c++)
-			cells[c] = cell(cli, &rows[i], cols[c].value, bufs[c],
-					sizeof(bufs[c]));
-		table_add(&tab, rows[i].id, cells);
-	}
-	table_print(&tab, cli, stdout);
-	table_free(&tab);
+/* Row callback: one table row. */
+static int print_row(const struct crm_row *r, void *data)
+{
+	struct list_out *o = data;
+	const struct column *cols = type_cols[o->type];
+	const char *cells[16];
+	char bufs[16][512];
+	size_t c;
+
+	for (c = 0; cols[c].header; c++)
+		cells[c] = cell(o->cli, r, cols[c].value, bufs[c], sizeof(bufs[c]));
+	table_add(&o->tab, r->id, cells);
+	return 0;
 }
 
-/* Prints the whole records (read from the store) as one JSON document. */
-static int print_json(struct cli *cli, enum crm_type t,
-		      const struct crm_row *rows, size_t n)
+/* The start of the JSON document of a list. */
+static void json_list_head(enum crm_type t)
 {
-	struct crm_record *r;
-	size_t i;
+	printf("{\n  \"format_version\": 1,\n  \"type\": \"%s\",\n"
+	       "  \"records\": [", crm_type_name(t));
+}
 
-	printf("{\n  \"format_version\": 1,\n  \"type\": \"%s\",\n  \"records\": [",
-	       crm_type_name(t));
-	for (i = 0; i < n; i++) {
-		if (crm_store_read(cli->store, rows[i].type, rows[i].id, &r,
-				   &cli->err))
-			return cli_fail(cli);
-		printf("%s\n    ", i ? "," : "");
-		json_node(stdout, r->map, 4);
-		crm_record_free(r);
+/* Row callback: the whole record (read from the store) as JSON. */
+static int print_json_row(const struct crm_row *row, void *data)
+{
+	struct list_out *o = data;
+	struct crm_record *r;
+
+	if (crm_store_read(o->cli->store, row->type, row->id, &r,
+			   &o->cli->err)) {
+		o->rc = cli_fail(o->cli);
+		return 1;
 	}
-	printf("%s]\n}\n", n ? "\n  " : "");
-	return CRM_OK;
+	if (o->n == 0)
+		json_list_head(o->type);
+	printf("%s\n    ", o->n++ ? "," : "");
+	json_node(stdout, r->map, 4);
+	crm_record_free(r);
+	return 0;
+}
+
+/* Prints the records f finds, as the format asks. */
+static int print_list(struct cli *cli, enum crm_type t,
+		      const struct crm_find *f)
+{
+	const struct column *cols = type_cols[t];
+	const char *headers[16];
+	struct list_out o = {.cli = cli, .type = t};
+	size_t nc = 0, total;
+	int rc;
+
+	if (cli->format == FMT_JSON) {
+		rc = crm_find_each(cli->store, f, print_json_row, &o, &total,
+				   NULL, NULL, &cli->err);
+		if (rc == CRM_OK && o.rc == CRM_OK) {
+			if (o.n == 0)
+				json_list_head(t);
+			printf("%s]\n}\n", o.n ? "\n  " : "");
+		}
+		return o.rc ? o.rc : rc;
+	}
+	while (cols[nc].header) {
+		headers[nc] = cols[nc].header;
+		nc++;
+	}
+	table_init(&o.tab, nc, headers, cli, stdout);
+	rc = crm_find_each(cli->store, f, print_row, &o, &total, NULL, NULL,
+			   &cli->err);
+	table_finish(&o.tab, rc == CRM_OK);
+	return rc;
 }
 
 /* Warns about the files of type t that do not parse. */
@@ -192,8 +227,6 @@ int cmd_list(struct cli *cli, struct parsed *p)
 	const struct cmd *self = cli_find_command("list");
 	struct crm_find f = {0};
 	struct crm_query *q = NULL;
-	struct crm_row *rows = NULL;
-	size_t n = 0, total = 0;
 	enum crm_type t;
 	int rc;
 
@@ -216,20 +249,12 @@ int cmd_list(struct cli *cli, struct parsed *p)
 	f.query = q;
 	f.sort = opt_get(p, list_opts, "sort");
 	f.reverse = opt_flag(p, list_opts, "reverse");
-	rc = crm_find_rows(cli->store, &f, &rows, &n, &total, NULL, NULL,
-			   &cli->err);
-	if (rc) {
-		rc = rc == CRM_EUSAGE ? cli_usage_error(self, "%s", cli->err.msg)
-				      : cli_fail(cli);
-		goto out;
-	}
 	warn_broken(cli, t);
-	if (cli->format == FMT_JSON)
-		rc = print_json(cli, t, rows, n);
-	else
-		print_table(cli, t, rows, n);
-out:
-	crm_rows_free(rows, n);
+	rc = print_list(cli, t, &f);
+	if (rc == CRM_EUSAGE)
+		rc = cli_usage_error(self, "%s", cli->err.msg);
+	else if (rc)
+		rc = cli->err.msg[0] ? cli_fail(cli) : rc;
 	crm_query_free(q);
 	return rc;
 }

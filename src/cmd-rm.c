@@ -26,8 +26,7 @@ int cmd_rm(struct cli *cli, struct parsed *p)
 	if ((rc = cli_load(cli, CRM_TYPE_ALL, p->pos[0], &r)))
 		return rc;
 	f.refers_to = r->id;
-	if (crm_find_rows(cli->store, &f, &refs, &nrefs, &total, NULL, NULL,
-			  &cli->err)) {
+	if (crm_find_rows(cli->store, &f, &refs, &nrefs, &total, &cli->err)) {
 		rc = cli_fail(cli);
 		goto out;
 	}

@@ -104,63 +104,69 @@ static char *match_cell(struct cli *cli, const struct crm_row *r,
 	return crm_buf_detach(&b);
 }
 
-/* Prints the results as JSON. */
-static void print_json(struct cli *cli, const struct crm_row *rows, size_t n,
-		       size_t total, char **words, size_t nwords)
-{
-	size_t i;
-	char *m;
+/* What printing search results needs while they stream by. */
+struct search_out {
+	struct cli *cli;
+	struct table tab;
+	char **words;
+	size_t nwords, n;
+};
 
-	printf("{\n  \"format_version\": 1,\n  \"total\": %zu,\n  \"results\": [",
-	       total);
-	for (i = 0; i < n; i++) {
-		m = match_cell(cli, &rows[i], words, nwords);
-		printf("%s\n    {\"type\": \"%s\", \"id\": \"%s\", \"name\": ",
-		       i ? "," : "", crm_type_name(rows[i].type), rows[i].id);
-		json_string(stdout, rows[i].name ? rows[i].name : "");
-		printf(", \"match\": ");
-		json_string(stdout, m);
-		printf("}");
-		free(m);
-	}
-	printf("%s]\n}\n", n ? "\n  " : "");
+/* Row callback: one result as a table row. */
+static int print_result(const struct crm_row *r, void *data)
+{
+	struct search_out *o = data;
+	const char *cells[4];
+	char *m = match_cell(o->cli, r, o->words, o->nwords);
+
+	cells[0] = crm_type_name(r->type);
+	cells[1] = r->id;
+	cells[2] = r->name;
+	cells[3] = m;
+	table_add(&o->tab, r->id, cells);
+	free(m);
+	o->n++;
+	return 0;
 }
 
-/* Prints the results as a table (or CSV, TSV, ids). */
-static void print_rows(struct cli *cli, const struct crm_row *rows, size_t n,
-		       char **words, size_t nwords)
+/* Row callback: one result as a JSON object. */
+static int print_json_result(const struct crm_row *r, void *data)
+{
+	struct search_out *o = data;
+	char *m = match_cell(o->cli, r, o->words, o->nwords);
+
+	printf("%s\n    {\"type\": \"%s\", \"id\": \"%s\", \"name\": ",
+	       o->n++ ? "," : "", crm_type_name(r->type), r->id);
+	json_string(stdout, r->name ? r->name : "");
+	printf(", \"match\": ");
+	json_string(stdout, m);
+	printf("}");
+	free(m);
+	return 0;
+}
+
+/* The query's words, for highlighting, before any row is printed. */
+static int query_words(struct cli *cli, struct crm_query *q,
+		       struct search_out *o)
+{
+	struct crm_find none = {.mask = 0, .query = q};
+	size_t total;
+
+	return crm_find_each(cli->store, &none, NULL, NULL, &total, &o->words,
+			     &o->nwords, &cli->err);
+}
+
+int cmd_search(struct cli *cli, struct parsed *p)
 {
 	static const char *headers[] = {
 		NC_("column", "TYPE"), NC_("column", "ID"), NC_("column", "NAME"),
 		NC_("column", "MATCH"),
 	};
-	const char *cells[4];
-	struct table tab;
-	size_t i;
-	char *m;
-
-	table_init(&tab, 4, headers);
-	for (i = 0; i < n; i++) {
-		m = match_cell(cli, &rows[i], words, nwords);
-		cells[0] = crm_type_name(rows[i].type);
-		cells[1] = rows[i].id;
-		cells[2] = rows[i].name;
-		cells[3] = m;
-		table_add(&tab, rows[i].id, cells);
-		free(m);
-	}
-	table_print(&tab, cli, stdout);
-	table_free(&tab);
-}
-
-int cmd_search(struct cli *cli, struct parsed *p)
-{
 	const struct cmd *self = cli_find_command("search");
 	struct crm_find f = {.mask = CRM_TYPE_ALL, .rank = true, .limit = 50};
+	struct search_out o = {.cli = cli};
 	struct crm_query *q = NULL;
-	struct crm_row *rows = NULL;
-	char **words = NULL;
-	size_t n = 0, total = 0, nwords = 0;
+	size_t total = 0;
 	int rc;
 
 	if (p->npos == 0)
@@ -174,22 +180,30 @@ int cmd_search(struct cli *cli, struct parsed *p)
 	f.query = q;
 	if (f.limit == 0 && opt_get(p, search_opts, "limit"))
 		f.mask = 0; /* --limit 0: nothing */
-	rc = crm_find_rows(cli->store, &f, &rows, &n, &total, &words, &nwords,
-			   &cli->err);
-	if (rc) {
+	if ((rc = query_words(cli, q, &o))) {
 		rc = cli_fail(cli);
 		goto out;
 	}
-	if (cli->format == FMT_JSON)
-		print_json(cli, rows, n, total, words, nwords);
-	else
-		print_rows(cli, rows, n, words, nwords);
-	if (total > n && cli->format != FMT_JSON && !cli->quiet)
+	if (cli->format == FMT_JSON) {
+		printf("{\n  \"format_version\": 1,\n  \"results\": [");
+		rc = crm_find_each(cli->store, &f, print_json_result, &o, &total,
+				   NULL, NULL, &cli->err);
+		if (rc == CRM_OK)
+			printf("%s],\n  \"total\": %zu\n}\n", o.n ? "\n  " : "",
+			       total);
+	} else {
+		table_init(&o.tab, 4, headers, cli, stdout);
+		rc = crm_find_each(cli->store, &f, print_result, &o, &total, NULL,
+				   NULL, &cli->err);
+		table_finish(&o.tab, rc == CRM_OK);
+	}
+	if (rc)
+		rc = cli_fail(cli);
+	else if (total > o.n && cli->format != FMT_JSON && !cli->quiet)
 		fprintf(stderr, _("crm: %zu more; use --limit to see them\n"),
-			total - n);
+			total - o.n);
 out:
-	crm_words_free(words, nwords);
-	crm_rows_free(rows, n);
+	crm_words_free(o.words, o.nwords);
 	crm_query_free(q);
 	return rc;
 }

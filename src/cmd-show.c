@@ -135,8 +135,7 @@ static int print_related(struct cli *cli, const char *id, enum crm_type t,
 	size_t n, total, i;
 	const char *extra;
 
-	if (crm_find_rows(cli->store, &f, &rows, &n, &total, NULL, NULL,
-			  &cli->err))
+	if (crm_find_rows(cli->store, &f, &rows, &n, &total, &cli->err))
 		return cli_fail(cli);
 	if (n)
 		printf("\n%s%s%s\n", color_bold(cli), heading, color_reset(cli));

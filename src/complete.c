@@ -38,22 +38,25 @@ static bool quiet_store(struct cli *cli)
 	return rc == CRM_OK;
 }
 
+/* Row callback: prints "id<TAB>name". */
+static int print_ref(const struct crm_row *r, void *data)
+{
+	printf("%s\t%s\n", r->id, r->name ? r->name : "");
+	return 0;
+}
+
 /* Prints "id<TAB>name" for the records of the given type (or all). */
 static void print_refs(struct cli *cli, const char *type)
 {
 	struct crm_find f = {.mask = CRM_TYPE_ALL};
-	struct crm_row *rows;
 	enum crm_type t;
-	size_t n, total, i;
+	size_t total;
 
 	if (type && crm_type_parse(type, &t))
 		f.mask = CRM_TYPE_BIT(t);
-	if (!quiet_store(cli) || crm_find_rows(cli->store, &f, &rows, &n, &total,
-					       NULL, NULL, NULL))
-		return;
-	for (i = 0; i < n; i++)
-		printf("%s\t%s\n", rows[i].id, rows[i].name);
-	crm_rows_free(rows, n);
+	if (quiet_store(cli))
+		crm_find_each(cli->store, &f, print_ref, NULL, &total, NULL, NULL,
+			      NULL);
 }
 
 /* Prints users or stages from crm.yaml. */

@@ -32,40 +32,8 @@ const char *color_reset(const struct cli *cli)
 	return cli->color ? "\033[0m" : "";
 }
 
-void table_init(struct table *t, size_t ncols, const char **headers)
-{
-	memset(t, 0, sizeof(*t));
-	t->ncols = ncols;
-	t->headers = headers;
-}
-
-void table_add(struct table *t, const char *id, const char *const *cells)
-{
-	size_t i;
-
-	if (t->nrows == t->cap) {
-		t->cap = t->cap ? t->cap * 2 : 64;
-		t->cells = crm_xrealloc(t->cells, t->cap * t->ncols * sizeof(char *));
-		t->ids = crm_xrealloc(t->ids, t->cap * sizeof(char *));
-	}
-	for (i = 0; i < t->ncols; i++)
-		t->cells[t->nrows * t->ncols + i] =
-			crm_xstrdup(cells[i] ? cells[i] : "");
-	t->ids[t->nrows++] = crm_xstrdup(id ? id : "");
-}
-
-void table_free(struct table *t)
-{
-	size_t i;
-
-	for (i = 0; i < t->nrows * t->ncols; i++)
-		free(t->cells[i]);
-	for (i = 0; i < t->nrows; i++)
-		free(t->ids[i]);
-	free(t->cells);
-	free(t->ids);
-	memset(t, 0, sizeof(*t));
-}
+/* Rows an aligned table holds to size its columns before it prints. */
+#define TABLE_SAMPLE 1000
 
 /* Writes s as one CSV field (RFC 4180). */
 static void csv_field(FILE *f, const char *s)
@@ -118,7 +86,7 @@ static void delimited_row(FILE *f, const char *const *cells, size_t n,
 }
 
 /* Writes s padded with spaces to width columns (UTF-8 aware); the first
- * line only, cut with an ellipsis past max columns. */
+ * line only, cut with an ellipsis when wider. */
 static void padded(FILE *f, const char *s, size_t width, bool last)
 {
 	size_t w = 0, len, cw;
@@ -132,9 +100,8 @@ static void padded(FILE *f, const char *s, size_t width, bool last)
 		memcpy(one, p, len < 8 ? len : 7);
 		one[len < 8 ? len : 7] = '\0';
 		cw = crm_utf8_width(one);
-		if (w + cw > width) {
+		if (w + cw > width)
 			break;
-		}
 		fwrite(p, 1, len, f);
 		w += cw;
 		p += len;
@@ -158,60 +125,119 @@ static size_t cell_width(const char *s)
 	return w > 40 ? 40 : w;
 }
 
-/* Prints an aligned table with a header. */
-static void aligned(const struct table *t, struct cli *cli, FILE *f)
+/* Prints one aligned row. */
+static void aligned_row(const struct table *t, const char *const *cells)
 {
-	size_t *w = crm_xcalloc(t->ncols, sizeof(size_t)), r, c;
+	size_t c;
 
-	for (c = 0; c < t->ncols; c++)
-		w[c] = crm_utf8_width(crm_pgettext(t->headers[c]));
-	for (r = 0; r < t->nrows; r++)
-		for (c = 0; c < t->ncols; c++)
-			if (cell_width(t->cells[r * t->ncols + c]) > w[c])
-				w[c] = cell_width(t->cells[r * t->ncols + c]);
-	fputs(color_bold(cli), f);
 	for (c = 0; c < t->ncols; c++) {
-		padded(f, crm_pgettext(t->headers[c]), w[c], c + 1 == t->ncols);
+		padded(t->out, cells[c], t->widths[c], c + 1 == t->ncols);
 		if (c + 1 < t->ncols)
-			fputs("  ", f);
+			fputs("  ", t->out);
 	}
-	fprintf(f, "%s\n", color_reset(cli));
-	for (r = 0; r < t->nrows; r++) {
-		for (c = 0; c < t->ncols; c++) {
-			padded(f, t->cells[r * t->ncols + c], w[c],
-			       c + 1 == t->ncols);
-			if (c + 1 < t->ncols)
-				fputs("  ", f);
-		}
-		fputc('\n', f);
-	}
-	free(w);
+	fputc('\n', t->out);
 }
 
-void table_print(const struct table *t, struct cli *cli, FILE *f)
+/* Sizes the columns from the rows held, prints the header and them, and
+ * from then on prints each row as it comes. */
+static void start_streaming(struct table *t)
 {
-	const char **hdr;
+	const char *hdr[16];
 	size_t r, c;
 
-	switch (cli->format) {
+	for (c = 0; c < t->ncols; c++) {
+		hdr[c] = crm_pgettext(t->headers[c]);
+		t->widths[c] = crm_utf8_width(hdr[c]);
+	}
+	for (r = 0; r < t->nrows; r++)
+		for (c = 0; c < t->ncols; c++)
+			if (cell_width(t->cells[r * t->ncols + c]) > t->widths[c])
+				t->widths[c] = cell_width(t->cells[r * t->ncols + c]);
+	fputs(color_bold(t->cli), t->out);
+	for (c = 0; c < t->ncols; c++) {
+		padded(t->out, hdr[c], t->widths[c], c + 1 == t->ncols);
+		if (c + 1 < t->ncols)
+			fputs("  ", t->out);
+	}
+	fprintf(t->out, "%s\n", color_reset(t->cli));
+	for (r = 0; r < t->nrows; r++)
+		aligned_row(t, (const char *const *)&t->cells[r * t->ncols]);
+	for (r = 0; r < t->nrows * t->ncols; r++)
+		free(t->cells[r]);
+	t->nrows = 0;
+	t->streaming = true;
+}
+
+void table_init(struct table *t, size_t ncols, const char **headers,
+		struct cli *cli, FILE *out)
+{
+	memset(t, 0, sizeof(*t));
+	t->ncols = ncols < 16 ? ncols : 16;
+	t->headers = headers;
+	t->cli = cli;
+	t->out = out;
+}
+
+/* Prints the CSV or TSV header row once (the untranslated names). */
+static void delimited_header(struct table *t)
+{
+	const char *hdr[16];
+	size_t c;
+
+	if (t->streaming)
+		return;
+	for (c = 0; c < t->ncols; c++)
+		hdr[c] = strchr(t->headers[c], '\004') + 1;
+	delimited_row(t->out, hdr, t->ncols, t->cli->format == FMT_CSV);
+	t->streaming = true;
+}
+
+void table_add(struct table *t, const char *id, const char *const *cells)
+{
+	const char *row[16];
+	size_t i;
+
+	for (i = 0; i < t->ncols; i++)
+		row[i] = cells[i] ? cells[i] : "";
+	switch (t->cli->format) {
 	case FMT_IDS:
-		for (r = 0; r < t->nrows; r++)
-			fprintf(f, "%s\n", t->ids[r]);
+		fprintf(t->out, "%s\n", id ? id : "");
 		return;
 	case FMT_CSV:
 	case FMT_TSV:
-		hdr = crm_xcalloc(t->ncols, sizeof(char *));
-		for (c = 0; c < t->ncols; c++)
-			hdr[c] = strchr(t->headers[c], '\004') + 1;
-		delimited_row(f, hdr, t->ncols, cli->format == FMT_CSV);
-		free(hdr);
-		for (r = 0; r < t->nrows; r++)
-			delimited_row(f, (const char *const *)&t->cells[r * t->ncols],
-				      t->ncols, cli->format == FMT_CSV);
+		delimited_header(t);
+		delimited_row(t->out, row, t->ncols, t->cli->format == FMT_CSV);
 		return;
 	default:
-		aligned(t, cli, f);
+		break;
 	}
+	if (t->streaming) {
+		aligned_row(t, row);
+		return;
+	}
+	if (t->nrows == t->cap) {
+		t->cap = t->cap ? t->cap * 2 : 64;
+		t->cells = crm_xrealloc(t->cells, t->cap * t->ncols * sizeof(char *));
+	}
+	for (i = 0; i < t->ncols; i++)
+		t->cells[t->nrows * t->ncols + i] = crm_xstrdup(row[i]);
+	if (++t->nrows == TABLE_SAMPLE)
+		start_streaming(t);
+}
+
+void table_finish(struct table *t, bool print)
+{
+	size_t i;
+
+	if (print && (t->cli->format == FMT_CSV || t->cli->format == FMT_TSV))
+		delimited_header(t);
+	else if (print && !t->streaming && t->cli->format != FMT_IDS)
+		start_streaming(t);
+	for (i = 0; i < t->nrows * t->ncols; i++)
+		free(t->cells[i]);
+	free(t->cells);
+	t->cells = NULL;
+	t->nrows = t->cap = 0;
 }
 
 void json_string(FILE *f, const char *s)

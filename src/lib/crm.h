@@ -656,15 +656,25 @@ struct crm_find {
 	size_t limit;                 /* 0: no limit */
 };
 
+/* Called for each row found; the row belongs to the caller of cb only
+ * for the call.  Non-zero stops the walk. */
+typedef int (*crm_row_cb)(const struct crm_row *row, void *data);
+
 /*
- * Finds records through the index.  *total gets how many match before
- * the limit.  words (may be NULL) gets the query's free-text words,
- * folded, for highlighting.  Query errors are CRM_EUSAGE.  Caller frees
- * rows with crm_rows_free and words with crm_words_free.
+ * Finds records through the index, passing them to cb one by one (memory
+ * does not grow with their number).  *total gets how many match before the
+ * limit.  words (may be NULL) gets the query's free-text words, folded,
+ * for highlighting (free with crm_words_free).  Query errors are
+ * CRM_EUSAGE.  A row's text is filled only when ranking (crm search).
  */
+int crm_find_each(struct crm_store *s, const struct crm_find *f,
+		  crm_row_cb cb, void *data, size_t *total, char ***words,
+		  size_t *nwords, struct crm_err *err);
+/* The same, collecting the rows (for small sets: a record's related
+ * records).  Caller frees them with crm_rows_free. */
 int crm_find_rows(struct crm_store *s, const struct crm_find *f,
 		  struct crm_row **rows, size_t *n, size_t *total,
-		  char ***words, size_t *nwords, struct crm_err *err);
+		  struct crm_err *err);
 void crm_rows_free(struct crm_row *rows, size_t n);
 void crm_words_free(char **words, size_t n);
 

@@ -10,11 +10,12 @@
 
 #include "store-internal.h"
 
-/* The columns a row is read from, in struct crm_row order. */
+/* The columns a row is read from, in struct crm_row order; %s is the
+ * text column (r.text, or NULL when nobody needs it). */
 static const char *const row_columns =
 	"r.type, r.id, r.name, r.owner, r.stage, r.currency, r.role,"
 	" r.company, r.contact, r.for_id, r.due, r.phones, r.emails, r.tags,"
-	" r.text, (SELECT name FROM records x WHERE x.id = r.company),"
+	" %s, (SELECT name FROM records x WHERE x.id = r.company),"
 	" (SELECT name FROM records x WHERE x.id = r.contact),"
 	" (SELECT name FROM records x WHERE x.id = r.for_id),"
 	" r.amount, r.updated_at";
@@ -65,28 +66,29 @@ static void read_row(sqlite3_stmt *st, struct crm_row *r)
 	r->updated_at = sqlite3_column_int64(st, 19);
 }
 
+/* Frees the strings of one row. */
+static void row_clear(struct crm_row *r)
+{
+	char **cols[] = {
+		&r->name, &r->owner, &r->stage, &r->currency, &r->role,
+		&r->company, &r->contact, &r->for_id, &r->due, &r->phones,
+		&r->emails, &r->tags, &r->text, &r->company_name,
+		&r->contact_name, &r->for_name,
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(cols) / sizeof(cols[0]); i++) {
+		free(*cols[i]);
+		*cols[i] = NULL;
+	}
+}
+
 void crm_rows_free(struct crm_row *rows, size_t n)
 {
 	size_t i;
 
-	for (i = 0; i < n; i++) {
-		free(rows[i].name);
-		free(rows[i].owner);
-		free(rows[i].stage);
-		free(rows[i].currency);
-		free(rows[i].role);
-		free(rows[i].company);
-		free(rows[i].contact);
-		free(rows[i].for_id);
-		free(rows[i].due);
-		free(rows[i].phones);
-		free(rows[i].emails);
-		free(rows[i].tags);
-		free(rows[i].text);
-		free(rows[i].company_name);
-		free(rows[i].contact_name);
-		free(rows[i].for_name);
-	}
+	for (i = 0; i < n; i++)
+		row_clear(&rows[i]);
 	free(rows);
 }
 
@@ -252,26 +254,29 @@ static int count_rows(sqlite3 *db, const char *where, const struct crm_sql *sql,
 	return CRM_OK;
 }
 
-/* Runs the select and collects its rows. */
-static int select_rows(sqlite3 *db, const char *sql_text,
-		       const struct crm_sql *sql, struct crm_row **rows,
-		       size_t *n, struct crm_err *err)
+/* Runs the select, passing each row to cb; *total gets how many rows
+ * were passed. */
+static int select_each(sqlite3 *db, const char *sql_text,
+		       const struct crm_sql *sql, crm_row_cb cb, void *data,
+		       size_t *total, struct crm_err *err)
 {
 	sqlite3_stmt *st = NULL;
-	size_t cap = 0;
-	int rc;
+	struct crm_row row;
+	int rc, stop = 0;
 
+	*total = 0;
 	if (sqlite3_prepare_v2(db, sql_text, -1, &st, NULL) != SQLITE_OK)
 		return crm_seterr(err, CRM_ERR, _("index: %s"), sqlite3_errmsg(db));
 	bind_params(st, sql);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (*n == cap) {
-			cap = cap ? cap * 2 : 64;
-			*rows = crm_xrealloc(*rows, cap * sizeof(**rows));
-		}
-		read_row(st, &(*rows)[(*n)++]);
+	while (!stop && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		read_row(st, &row);
+		(*total)++;
+		stop = cb(&row, data);
+		row_clear(&row);
 	}
-	if (rc != SQLITE_DONE)
+	if (stop)
+		rc = CRM_OK;
+	else if (rc != SQLITE_DONE)
 		rc = crm_seterr(err, strstr(sqlite3_errmsg(db), "regular")
 				? CRM_EUSAGE : CRM_ERR,
 				_("query: %s"), sqlite3_errmsg(db));
@@ -281,25 +286,9 @@ static int select_rows(sqlite3 *db, const char *sql_text,
 	return rc;
 }
 
-static int find_rows_once(struct crm_store *s, const struct crm_find *f,
-			  struct crm_row **rows, size_t *n, size_t *total,
-			  char ***words, size_t *nwords, struct crm_err *err);
-
-int crm_find_rows(struct crm_store *s, const struct crm_find *f,
-		  struct crm_row **rows, size_t *n, size_t *total,
-		  char ***words, size_t *nwords, struct crm_err *err)
-{
-	int rc = find_rows_once(s, f, rows, n, total, words, nwords, err);
-
-	/* damage found on a page only this query read: rebuild, try again */
-	if (rc == CRM_ERR && crm_index_discard_if_corrupt(s))
-		rc = find_rows_once(s, f, rows, n, total, words, nwords, err);
-	return rc;
-}
-
-/* One attempt of crm_find_rows. */
-static int find_rows_once(struct crm_store *s, const struct crm_find *f,
-			  struct crm_row **rows, size_t *n, size_t *total,
+/* One attempt of crm_find_each. */
+static int find_each_once(struct crm_store *s, const struct crm_find *f,
+			  crm_row_cb cb, void *data, size_t *total,
 			  char ***words, size_t *nwords, struct crm_err *err)
 {
 	struct crm_sql sql = {0};
@@ -307,22 +296,20 @@ static int find_rows_once(struct crm_store *s, const struct crm_find *f,
 	struct env_data env = {s, NULL};
 	int rc;
 
-	*rows = NULL;
-	*n = *total = 0;
 	if ((rc = crm_store_index(s, &env.db, err)))
 		return rc;
 	if ((rc = where_clause(f, &env, &sql, &where, err)))
 		goto out;
-	crm_buf_addf(&q, "SELECT %s FROM records r%s", row_columns, where.s);
+	crm_buf_addf(&q, "SELECT ");
+	crm_buf_addf(&q, row_columns, f->rank ? "r.text" : "NULL");
+	crm_buf_addf(&q, " FROM records r%s", where.s);
 	if ((rc = order_by(f, &env, &sql, &q, err)))
 		goto out;
 	if (f->limit)
 		crm_buf_addf(&q, " LIMIT %zu", f->limit);
-	rc = select_rows(env.db, q.s, &sql, rows, n, err);
-	if (rc == CRM_OK && f->limit && *n == f->limit)
+	rc = select_each(env.db, q.s, &sql, cb, data, total, err);
+	if (rc == CRM_OK && f->limit && *total == f->limit)
 		rc = count_rows(env.db, where.s, &sql, total, err);
-	else
-		*total = *n;
 	if (rc == CRM_OK && words) {
 		*words = sql.words;
 		*nwords = sql.nwords;
@@ -330,14 +317,94 @@ static int find_rows_once(struct crm_store *s, const struct crm_find *f,
 		sql.nwords = 0;
 	}
 out:
-	if (rc) {
-		crm_rows_free(*rows, *n);
-		*rows = NULL;
-		*n = 0;
-	}
 	crm_buf_free(&where);
 	crm_buf_free(&q);
 	crm_sql_free(&sql);
+	return rc;
+}
+
+/* Counts the rows passed on, so that a failed query is retried only
+ * when nobody has seen any of its rows. */
+struct counting {
+	crm_row_cb cb;
+	void *data;
+	size_t seen;
+};
+
+static int counting_cb(const struct crm_row *row, void *data)
+{
+	struct counting *c = data;
+
+	c->seen++;
+	return c->cb(row, c->data);
+}
+
+int crm_find_each(struct crm_store *s, const struct crm_find *f,
+		  crm_row_cb cb, void *data, size_t *total, char ***words,
+		  size_t *nwords, struct crm_err *err)
+{
+	struct counting c = {cb, data, 0};
+	int rc = find_each_once(s, f, counting_cb, &c, total, words, nwords,
+				err);
+
+	/* damage on a page only this query read: rebuild and try again */
+	if (rc == CRM_ERR && c.seen == 0 && crm_index_discard_if_corrupt(s))
+		rc = find_each_once(s, f, counting_cb, &c, total, words, nwords,
+				    err);
+	return rc;
+}
+
+/* Rows collected by crm_find_rows. */
+struct collected {
+	struct crm_row *rows;
+	size_t n, cap;
+};
+
+/* Callback of crm_find_rows: keeps a copy of the row. */
+static int collect_row(const struct crm_row *r, void *data)
+{
+	struct collected *c = data;
+	struct crm_row *d;
+
+	if (c->n == c->cap) {
+		c->cap = c->cap ? c->cap * 2 : 16;
+		c->rows = crm_xrealloc(c->rows, c->cap * sizeof(*c->rows));
+	}
+	d = &c->rows[c->n++];
+	*d = *r;
+	d->name = r->name ? crm_xstrdup(r->name) : NULL;
+	d->owner = r->owner ? crm_xstrdup(r->owner) : NULL;
+	d->stage = r->stage ? crm_xstrdup(r->stage) : NULL;
+	d->currency = r->currency ? crm_xstrdup(r->currency) : NULL;
+	d->role = r->role ? crm_xstrdup(r->role) : NULL;
+	d->company = r->company ? crm_xstrdup(r->company) : NULL;
+	d->contact = r->contact ? crm_xstrdup(r->contact) : NULL;
+	d->for_id = r->for_id ? crm_xstrdup(r->for_id) : NULL;
+	d->due = r->due ? crm_xstrdup(r->due) : NULL;
+	d->phones = r->phones ? crm_xstrdup(r->phones) : NULL;
+	d->emails = r->emails ? crm_xstrdup(r->emails) : NULL;
+	d->tags = r->tags ? crm_xstrdup(r->tags) : NULL;
+	d->text = r->text ? crm_xstrdup(r->text) : NULL;
+	d->company_name = r->company_name ? crm_xstrdup(r->company_name) : NULL;
+	d->contact_name = r->contact_name ? crm_xstrdup(r->contact_name) : NULL;
+	d->for_name = r->for_name ? crm_xstrdup(r->for_name) : NULL;
+	return 0;
+}
+
+int crm_find_rows(struct crm_store *s, const struct crm_find *f,
+		  struct crm_row **rows, size_t *n, size_t *total,
+		  struct crm_err *err)
+{
+	struct collected c = {0};
+	int rc = crm_find_each(s, f, collect_row, &c, total, NULL, NULL, err);
+
+	if (rc) {
+		crm_rows_free(c.rows, c.n);
+		c.rows = NULL;
+		c.n = 0;
+	}
+	*rows = c.rows;
+	*n = c.n;
 	return rc;
 }
 
