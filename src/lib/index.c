@@ -827,7 +827,7 @@ static int rebuild(struct crm_store *s, struct crm_err *err)
 		return rc == CRM_EUSAGE ? crm_seterr(err, CRM_ERR,
 			_("cannot create the index '%s'"), tmp) : rc;
 	if (exec(db, "PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;"
-		     "BEGIN") || exec(db, schema_sql)) {
+		     "PRAGMA mmap_size=0; BEGIN") || exec(db, schema_sql)) {
 		rc = db_error(db, err, _("cannot build the index"));
 		goto fail;
 	}
