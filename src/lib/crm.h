@@ -610,7 +610,7 @@ void crm_regex_free(struct crm_regex *re);
  * Dates are Unix times (a whole day: its local midnight).  Rows with
  * broken set have only id, type, path and blob.
  */
-#define CRM_INDEX_FORMAT 2
+#define CRM_INDEX_FORMAT 3
 
 /* Progress of a long rebuild: done of total records. */
 typedef void (*crm_progress_cb)(size_t done, size_t total, void *data);
