@@ -37,9 +37,12 @@ static const char *const schema_sql =
 	"CREATE VIRTUAL TABLE fts USING fts5(text, content='',"
 	" tokenize='trigram case_sensitive 1');";
 
+/* Made after a rebuild's bulk load; the full-text index is merged into
+ * one segment, so that later updates do not inherit merges of the load's
+ * many small segments and searches read one b-tree. */
 static const char *const indexes_sql =
 	"CREATE INDEX records_id ON records(id);"
-	"CREATE INDEX records_path ON records(path);"
+	"CREATE UNIQUE INDEX records_path ON records(path);"
 	"CREATE INDEX records_name ON records(type, name_fold);"
 	"CREATE INDEX records_fold ON records(name_fold);"
 	"CREATE INDEX records_owner ON records(owner, type);"
@@ -53,6 +56,7 @@ static const char *const indexes_sql =
 	"CREATE INDEX fields_key ON fields(key, rid);"
 	"CREATE INDEX fields_rid ON fields(rid);"
 	"CREATE INDEX records_broken ON records(type) WHERE broken IS NOT NULL;"
+	"INSERT INTO fts(fts) VALUES('optimize');"
 	"ANALYZE;";
 
 static const char *const insert_sql =
