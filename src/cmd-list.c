@@ -207,21 +207,6 @@ static void warn_broken(struct cli *cli, enum crm_type t)
 	crm_broken_free(b, n);
 }
 
-int cli_parse_limit(const char *s, const char *cmd, size_t *limit)
-{
-	char *end;
-	long v;
-
-	if (s == NULL)
-		return CRM_OK;
-	v = strtol(s, &end, 10);
-	if (*s == '\0' || *end != '\0' || v < 0)
-		return cli_usage_error(cli_find_command(cmd),
-				       _("--limit needs a number, not '%s'"), s);
-	*limit = (size_t)v;
-	return CRM_OK;
-}
-
 int cmd_list(struct cli *cli, struct parsed *p)
 {
 	const struct cmd *self = cli_find_command("list");

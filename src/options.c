@@ -149,3 +149,18 @@ bool opt_flag(const struct parsed *p, const struct opt_spec *spec,
 
 	return v && v->count > 0;
 }
+
+int cli_parse_limit(const char *s, const char *cmd, size_t *limit)
+{
+	char *end;
+	long v;
+
+	if (s == NULL)
+		return CRM_OK;
+	v = strtol(s, &end, 10);
+	if (*s == '\0' || *end != '\0' || v < 0)
+		return cli_usage_error(cli_find_command(cmd),
+				       _("--limit needs a number, not '%s'"), s);
+	*limit = (size_t)v;
+	return CRM_OK;
+}
