@@ -97,6 +97,9 @@ int cli_fail(struct cli *cli);
 /* Prints the command's usage line and a hint; returns CRM_EUSAGE. */
 int cli_usage_error(const struct cmd *c, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+/* Reads the record type that is the first argument of command name into
+ * *t; reports a usage error when it is missing or unknown. */
+int cli_type_arg(const struct parsed *p, const char *name, enum crm_type *t);
 /* CRM_OK when exactly one argument (a REF) was given to command name,
  * else reports a usage error and returns CRM_EUSAGE. */
 int cli_one_ref(const struct parsed *p, const char *name);

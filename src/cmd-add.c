@@ -179,12 +179,8 @@ int cmd_add(struct cli *cli, struct parsed *p)
 	enum crm_type t;
 	int rc;
 
-	if (p->npos == 0)
-		return cli_usage_error(self, _("which type: company, contact, "
-					       "deal or task?"));
-	if (!crm_type_parse(p->pos[0], &t))
-		return cli_usage_error(self, _("unknown type '%s' (use company, "
-					       "contact, deal or task)"), p->pos[0]);
+	if ((rc = cli_type_arg(p, self->name, &t)))
+		return rc;
 	name = record_name(p);
 	if (name[0] == '\0' || !crm_utf8_valid(name, strlen(name))) {
 		rc = cli_usage_error(self, name[0] ? _("the name is not valid UTF-8")

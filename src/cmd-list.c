@@ -215,12 +215,8 @@ int cmd_list(struct cli *cli, struct parsed *p)
 	enum crm_type t;
 	int rc;
 
-	if (p->npos == 0)
-		return cli_usage_error(self, _("which type: company, contact, "
-					       "deal or task?"));
-	if (!crm_type_parse(p->pos[0], &t))
-		return cli_usage_error(self, _("unknown type '%s' (use company, "
-					       "contact, deal or task)"), p->pos[0]);
+	if ((rc = cli_type_arg(p, self->name, &t)))
+		return rc;
 	if (cli->format == FMT_YAML)
 		return cli_usage_error(self, _("--format yaml is for 'crm show'"));
 	if ((rc = cli_parse_limit(opt_get(p, list_opts, "limit"), "list",

@@ -113,6 +113,19 @@ int cli_usage_error(const struct cmd *c, const char *fmt, ...)
 	return CRM_EUSAGE;
 }
 
+int cli_type_arg(const struct parsed *p, const char *name, enum crm_type *t)
+{
+	const struct cmd *c = cli_find_command(name);
+
+	if (p->npos == 0)
+		return cli_usage_error(c, _("which type: company, contact, "
+					    "deal or task?"));
+	if (!crm_type_parse(p->pos[0], t))
+		return cli_usage_error(c, _("unknown type '%s' (use company, "
+					    "contact, deal or task)"), p->pos[0]);
+	return CRM_OK;
+}
+
 int cli_one_ref(const struct parsed *p, const char *name)
 {
 	if (p->npos == 1)

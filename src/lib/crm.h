@@ -62,6 +62,9 @@ void *crm_xrealloc(void *p, size_t n);
 char *crm_xstrdup(const char *s);
 char *crm_xstrndup(const char *s, size_t n);
 
+/* Decodes the UTF-8 sequence at s (n bytes available) into *cp; its
+ * length, or 0 when invalid (overlong, surrogate, truncated). */
+size_t crm_utf8_decode(const char *s, size_t n, uint32_t *cp);
 /* True when s[0..n) is valid UTF-8 (no overlongs, no surrogates). */
 bool crm_utf8_valid(const char *s, size_t n);
 /* Terminal column width of a UTF-8 string (wide chars count 2). */

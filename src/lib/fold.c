@@ -37,40 +37,6 @@ static void fold_init(void)
 	fold_locale = newlocale(LC_CTYPE_MASK, "C.UTF-8", (locale_t)0);
 }
 
-/*
- * Decodes the UTF-8 sequence at s (n bytes available) into *cp.  Returns
- * its length, or 0 when it is invalid (overlong, surrogate, truncated).
- */
-static size_t utf8_decode(const unsigned char *s, size_t n, uint32_t *cp)
-{
-	size_t len, i;
-	uint32_t c = s[0];
-
-	if (c < 0x80) {
-		*cp = c;
-		return 1;
-	}
-	if (c >= 0xc2 && c <= 0xdf)
-		len = 2, c &= 0x1f;
-	else if (c >= 0xe0 && c <= 0xef)
-		len = 3, c &= 0x0f;
-	else if (c >= 0xf0 && c <= 0xf4)
-		len = 4, c &= 0x07;
-	else
-		return 0;
-	if (len > n)
-		return 0;
-	for (i = 1; i < len; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		c = (c << 6) | (s[i] & 0x3f);
-	}
-	if ((len == 3 && c < 0x800) || (len == 4 && c < 0x10000) ||
-	    c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
-		return 0;
-	*cp = c;
-	return len;
-}
 
 /* Appends code point cp to b as UTF-8. */
 static void utf8_encode(struct crm_buf *b, uint32_t cp)
@@ -129,7 +95,7 @@ char *crm_fold(const char *s)
 
 	pthread_once(&fold_once, fold_init);
 	while (n > 0) {
-		len = utf8_decode(p, n, &cp);
+		len = crm_utf8_decode((const char *)p, n, &cp);
 		if (len == 0) {
 			crm_buf_addc(&b, (char)*p);
 			len = 1;

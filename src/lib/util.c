@@ -139,21 +139,22 @@ void crm_buf_free(struct crm_buf *b)
 	b->len = b->cap = 0;
 }
 
-/* Length of the UTF-8 sequence at s (at most n bytes), or 0 if invalid. */
-static size_t utf8_seq(const unsigned char *s, size_t n)
+size_t crm_utf8_decode(const char *str, size_t n, uint32_t *cp)
 {
-	unsigned c = s[0];
+	const unsigned char *s = (const unsigned char *)str;
 	size_t len, i;
-	unsigned long cp;
+	uint32_t c = s[0];
 
-	if (c < 0x80)
+	if (c < 0x80) {
+		*cp = c;
 		return 1;
+	}
 	if (c >= 0xc2 && c <= 0xdf)
-		len = 2, cp = c & 0x1f;
+		len = 2, c &= 0x1f;
 	else if (c >= 0xe0 && c <= 0xef)
-		len = 3, cp = c & 0x0f;
+		len = 3, c &= 0x0f;
 	else if (c >= 0xf0 && c <= 0xf4)
-		len = 4, cp = c & 0x07;
+		len = 4, c &= 0x07;
 	else
 		return 0;
 	if (len > n)
@@ -161,21 +162,22 @@ static size_t utf8_seq(const unsigned char *s, size_t n)
 	for (i = 1; i < len; i++) {
 		if ((s[i] & 0xc0) != 0x80)
 			return 0;
-		cp = (cp << 6) | (s[i] & 0x3f);
+		c = (c << 6) | (s[i] & 0x3f);
 	}
-	if ((len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) ||
-	    cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+	if ((len == 3 && c < 0x800) || (len == 4 && c < 0x10000) ||
+	    c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
 		return 0;
+	*cp = c;
 	return len;
 }
 
 bool crm_utf8_valid(const char *s, size_t n)
 {
-	const unsigned char *p = (const unsigned char *)s;
 	size_t i = 0, k;
+	uint32_t cp;
 
 	while (i < n) {
-		k = utf8_seq(p + i, n - i);
+		k = crm_utf8_decode(s + i, n - i, &cp);
 		if (k == 0)
 			return false;
 		i += k;
@@ -183,33 +185,20 @@ bool crm_utf8_valid(const char *s, size_t n)
 	return true;
 }
 
-/* Decodes one valid UTF-8 code point at s; sets *len. */
-static unsigned long utf8_decode(const unsigned char *s, size_t *len)
-{
-	size_t n = utf8_seq(s, 4), i;
-	unsigned long cp;
-
-	if (n <= 1) {
-		*len = 1;
-		return s[0];
-	}
-	cp = s[0] & (0xff >> (n + 1));
-	for (i = 1; i < n; i++)
-		cp = (cp << 6) | (s[i] & 0x3f);
-	*len = n;
-	return cp;
-}
-
 size_t crm_utf8_width(const char *s)
 {
-	const unsigned char *p = (const unsigned char *)s;
-	size_t w = 0, len;
-	unsigned long cp;
+	size_t w = 0, len, n = strlen(s);
+	uint32_t cp;
 	int cw;
 
-	while (*p) {
-		cp = utf8_decode(p, &len);
-		p += len;
+	while (*s) {
+		len = crm_utf8_decode(s, n, &cp);
+		if (len == 0) {
+			cp = (unsigned char)*s;
+			len = 1;
+		}
+		s += len;
+		n -= len;
 		cw = wcwidth((wchar_t)cp);
 		if (cw < 0)
 			cw = cp >= 0x20 ? 1 : 0;
