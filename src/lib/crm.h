@@ -602,8 +602,10 @@ void crm_regex_free(struct crm_regex *re);
  *           due TEXT, due_at INTEGER, birthday TEXT,
  *           created_at INTEGER, updated_at INTEGER,
  *           phones, emails, tags TEXT ('\n'-joined),
- *           text TEXT,            every searchable string, '\n'-joined
  *           broken TEXT)          why the file did not parse, else NULL
+ *   texts(rid INTEGER PRIMARY KEY, text TEXT)  every searchable string of
+ *                                 a record, '\n'-joined; apart, so that
+ *                                 records rows stay small
  *   tags(tag TEXT, rid INTEGER)   one row per tag
  *   fields(key TEXT, rid INTEGER, value TEXT)  every top-level scalar
  *                                 custom field (keys crm does not know)
@@ -613,7 +615,10 @@ void crm_regex_free(struct crm_regex *re);
  * Dates are Unix times (a whole day: its local midnight).  Rows with
  * broken set have only id, type, path and blob.
  */
-#define CRM_INDEX_FORMAT 3
+#define CRM_INDEX_FORMAT 4
+
+/* The SQL for the searchable text of the record "r". */
+#define CRM_TEXT_OF_R "(SELECT x.text FROM texts x WHERE x.rid = r.rid)"
 
 /* Progress of a long rebuild: done of total records. */
 typedef void (*crm_progress_cb)(size_t done, size_t total, void *data);

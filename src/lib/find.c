@@ -11,7 +11,7 @@
 #include "store-internal.h"
 
 /* The columns a row is read from, in struct crm_row order; %s is the
- * text column (r.text, or NULL when nobody needs it). */
+ * text (the record's searchable text, or NULL when nobody needs it). */
 static const char *const row_columns =
 	"r.type, r.id, r.name, r.owner, r.stage, r.currency, r.role,"
 	" r.company, r.contact, r.for_id, r.due, r.phones, r.emails, r.tags,"
@@ -301,7 +301,7 @@ static int find_each_once(struct crm_store *s, const struct crm_find *f,
 	if ((rc = where_clause(f, &env, &sql, &where, err)))
 		goto out;
 	crm_buf_addf(&q, "SELECT ");
-	crm_buf_addf(&q, row_columns, f->rank ? "r.text" : "NULL");
+	crm_buf_addf(&q, row_columns, f->rank ? CRM_TEXT_OF_R : "NULL");
 	crm_buf_addf(&q, " FROM records r%s", where.s);
 	if ((rc = order_by(f, &env, &sql, &q, err)))
 		goto out;

@@ -30,7 +30,8 @@ static const char *const schema_sql =
 	" source TEXT, role TEXT, currency TEXT, amount REAL, company TEXT,"
 	" contact TEXT, for_id TEXT, due TEXT, due_at INTEGER, birthday TEXT,"
 	" created_at INTEGER, updated_at INTEGER, phones TEXT, emails TEXT,"
-	" tags TEXT, text TEXT, broken TEXT);"
+	" tags TEXT, broken TEXT);"
+	"CREATE TABLE texts(rid INTEGER PRIMARY KEY, text TEXT);"
 	"CREATE TABLE tags(tag TEXT NOT NULL, rid INTEGER NOT NULL);"
 	"CREATE TABLE fields(key TEXT NOT NULL, rid INTEGER NOT NULL,"
 	" value TEXT);"
@@ -63,14 +64,15 @@ static const char *const insert_sql =
 	"INSERT INTO records(id, type, path, blob, name, name_fold, owner,"
 	" stage, pipeline, source, role, currency, amount, company, contact,"
 	" for_id, due, due_at, birthday, created_at, updated_at, phones,"
-	" emails, tags, text, broken) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8,"
+	" emails, tags, broken) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8,"
 	" ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21,"
-	" ?22, ?23, ?24, ?25, ?26)";
+	" ?22, ?23, ?24, ?26)";
 
 /* Prepared statements of one writing session. */
 struct writer {
 	sqlite3 *db;
-	sqlite3_stmt *insert, *tag, *field, *fts, *find, *del, *deltags,
+	sqlite3_stmt *insert, *text, *deltext, *tag, *field, *fts, *find, *del,
+		*deltags,
 		*delfields, *ftsdel;
 };
 
@@ -172,6 +174,8 @@ static void writer_finish(struct writer *w)
 	sqlite3_finalize(w->tag);
 	sqlite3_finalize(w->field);
 	sqlite3_finalize(w->fts);
+	sqlite3_finalize(w->text);
+	sqlite3_finalize(w->deltext);
 	sqlite3_finalize(w->find);
 	sqlite3_finalize(w->del);
 	sqlite3_finalize(w->deltags);
@@ -191,8 +195,13 @@ static int writer_start(struct writer *w, sqlite3 *db)
 			       -1, &w->field, NULL) ||
 	    sqlite3_prepare_v2(db, "INSERT INTO fts(rowid, text) VALUES(?1, ?2)",
 			       -1, &w->fts, NULL) ||
-	    sqlite3_prepare_v2(db, "SELECT rid, text, phones FROM records"
-			       " WHERE path = ?1", -1, &w->find, NULL) ||
+	    sqlite3_prepare_v2(db, "INSERT INTO texts(rid, text) VALUES(?1, ?2)",
+			       -1, &w->text, NULL) ||
+	    sqlite3_prepare_v2(db, "DELETE FROM texts WHERE rid = ?1", -1,
+			       &w->deltext, NULL) ||
+	    sqlite3_prepare_v2(db, "SELECT r.rid, t.text, r.phones FROM records r"
+			       " LEFT JOIN texts t ON t.rid = r.rid"
+			       " WHERE r.path = ?1", -1, &w->find, NULL) ||
 	    sqlite3_prepare_v2(db, "DELETE FROM records WHERE rid = ?1", -1,
 			       &w->del, NULL) ||
 	    sqlite3_prepare_v2(db, "DELETE FROM tags WHERE rid = ?1", -1,
@@ -518,6 +527,10 @@ static int insert_row(struct writer *w, const struct index_row *row)
 	rc = insert_extras(w, row, rid);
 	if (rc != SQLITE_OK)
 		return rc;
+	sqlite3_bind_int64(w->text, 1, rid);
+	sqlite3_bind_text(w->text, 2, row->col[R_TEXT], -1, SQLITE_STATIC);
+	if ((rc = step_once(w->text)) != SQLITE_OK)
+		return rc;
 	sqlite3_bind_int64(w->fts, 1, rid);
 	sqlite3_bind_text(w->fts, 2, row->fts, -1, SQLITE_STATIC);
 	return step_once(w->fts);
@@ -548,9 +561,12 @@ static int delete_path(struct writer *w, const char *path)
 		rc = step_once(w->ftsdel);
 		free(fts);
 	}
+	sqlite3_bind_int64(w->deltext, 1, rid);
 	sqlite3_bind_int64(w->deltags, 1, rid);
 	sqlite3_bind_int64(w->delfields, 1, rid);
 	sqlite3_bind_int64(w->del, 1, rid);
+	if (rc == SQLITE_OK)
+		rc = step_once(w->deltext);
 	if (rc == SQLITE_OK)
 		rc = step_once(w->deltags);
 	if (rc == SQLITE_OK)

@@ -897,7 +897,7 @@ static void compile_text(struct compiler *c, const struct term *t, bool neg)
 		out->words[out->nwords++] = crm_xstrdup(fold);
 	}
 	if (utf8_length(fold) < 3) {
-		crm_buf_addf(c->w, "instr(fold(r.text), ?%zu) > 0",
+		crm_buf_addf(c->w, "instr(fold(" CRM_TEXT_OF_R "), ?%zu) > 0",
 			     take_text(c, fold));
 		return;
 	}
@@ -1226,7 +1226,7 @@ static int compile_term(struct compiler *c, const struct term *t, bool neg)
 		compile_text(c, t, neg);
 		return CRM_OK;
 	case T_REGEX:
-		crm_buf_addf(c->w, "regexp(?%zu, r.text)",
+		crm_buf_addf(c->w, "regexp(?%zu, " CRM_TEXT_OF_R ")",
 			     add_text(c, t->value));
 		return CRM_OK;
 	case T_FIELD:

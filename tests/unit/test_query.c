@@ -19,6 +19,7 @@ static const char schema[] =
 	"for_id TEXT, due TEXT, due_at INTEGER, birthday TEXT, "
 	"created_at INTEGER, updated_at INTEGER, phones TEXT, emails TEXT, "
 	"tags TEXT, text TEXT, broken TEXT);"
+	"CREATE TABLE texts(rid INTEGER PRIMARY KEY, text TEXT);"
 	"CREATE TABLE tags(tag TEXT, rid INTEGER);"
 	"CREATE TABLE fields(key TEXT, rid INTEGER, value TEXT);"
 	"CREATE VIRTUAL TABLE fts USING fts5(text, content='', "
@@ -252,6 +253,7 @@ static void insert_rec(const struct rec *r, long rid)
 	if (text == NULL)
 		return;
 	insert_extra(r, rid);
+	insert3("INSERT INTO texts(rid, text) VALUES(?1, ?2)", rid, text, NULL);
 	fts = rec_fts(r, text);
 	insert3("INSERT INTO fts(rowid, text) VALUES(?1, ?2)", rid, fts, NULL);
 	free(fts);
