@@ -39,23 +39,6 @@ static const char *ref_name(struct cli *cli, const char *id, char *buf,
 	return buf;
 }
 
-/* A node as one line: lists joined with ", ". Caller owns it. */
-static char *node_text(const struct crm_node *n)
-{
-	struct crm_buf b = {0};
-	size_t i;
-
-	if (n->kind == CRM_NODE_SCALAR)
-		return crm_xstrdup(n->str);
-	for (i = 0; i < n->len; i++) {
-		char *s = node_text(n->items[i]);
-
-		crm_buf_addf(&b, "%s%s", i ? ", " : "", s);
-		free(s);
-	}
-	return crm_buf_detach(&b);
-}
-
 /* Prints the record's plain fields; references by name. */
 static void print_fields(struct cli *cli, const struct crm_record *r)
 {
@@ -75,7 +58,7 @@ static void print_fields(struct cli *cli, const struct crm_record *r)
 			field_line(cli, key, buf);
 			continue;
 		}
-		text = node_text(v);
+		text = crm_node_text(v);
 		field_line(cli, key, text);
 		free(text);
 	}

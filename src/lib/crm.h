@@ -107,6 +107,9 @@ struct crm_node *crm_node_dup(const struct crm_node *n);
 /* Deep equality (kind, text, typed flag, key order). */
 bool crm_node_equal(const struct crm_node *a, const struct crm_node *b);
 
+/* A node as one line of text: a list as "a, b", a mapping as "{...}".
+ * Caller owns the result. */
+char *crm_node_text(const struct crm_node *n);
 /* Map lookup: the value for key, or NULL. */
 struct crm_node *crm_map_get(const struct crm_node *map, const char *key);
 /* The scalar text for key, or NULL when absent or not a scalar. */

@@ -45,21 +45,33 @@ static char *col_dup(sqlite3_stmt *st, int i)
 	return t ? crm_xstrdup((const char *)t) : NULL;
 }
 
-/* Reads the current row of st into r. */
-static void read_row(sqlite3_stmt *st, struct crm_row *r)
+/* Number of string fields of a row. */
+#define ROW_STRINGS 16
+
+/* The addresses of r's string fields, in row_columns order from column 2. */
+static void row_strings(struct crm_row *r, char **out[ROW_STRINGS])
 {
-	char **cols[] = {
+	char **cols[ROW_STRINGS] = {
 		&r->name, &r->owner, &r->stage, &r->currency, &r->role,
 		&r->company, &r->contact, &r->for_id, &r->due, &r->phones,
 		&r->emails, &r->tags, &r->text, &r->company_name,
 		&r->contact_name, &r->for_name,
 	};
+
+	memcpy(out, cols, sizeof(cols));
+}
+
+/* Reads the current row of st into r. */
+static void read_row(sqlite3_stmt *st, struct crm_row *r)
+{
+	char **cols[ROW_STRINGS];
 	size_t i;
 
 	memset(r, 0, sizeof(*r));
+	row_strings(r, cols);
 	r->type = (enum crm_type)sqlite3_column_int(st, 0);
 	snprintf(r->id, sizeof(r->id), "%s", sqlite3_column_text(st, 1));
-	for (i = 0; i < sizeof(cols) / sizeof(cols[0]); i++)
+	for (i = 0; i < ROW_STRINGS; i++)
 		*cols[i] = col_dup(st, (int)i + 2);
 	r->has_amount = sqlite3_column_type(st, 18) != SQLITE_NULL;
 	r->amount = sqlite3_column_double(st, 18);
@@ -69,15 +81,11 @@ static void read_row(sqlite3_stmt *st, struct crm_row *r)
 /* Frees the strings of one row. */
 static void row_clear(struct crm_row *r)
 {
-	char **cols[] = {
-		&r->name, &r->owner, &r->stage, &r->currency, &r->role,
-		&r->company, &r->contact, &r->for_id, &r->due, &r->phones,
-		&r->emails, &r->tags, &r->text, &r->company_name,
-		&r->contact_name, &r->for_name,
-	};
+	char **cols[ROW_STRINGS];
 	size_t i;
 
-	for (i = 0; i < sizeof(cols) / sizeof(cols[0]); i++) {
+	row_strings(r, cols);
+	for (i = 0; i < ROW_STRINGS; i++) {
 		free(*cols[i]);
 		*cols[i] = NULL;
 	}
@@ -364,7 +372,9 @@ struct collected {
 static int collect_row(const struct crm_row *r, void *data)
 {
 	struct collected *c = data;
+	char **cols[ROW_STRINGS];
 	struct crm_row *d;
+	size_t i;
 
 	if (c->n == c->cap) {
 		c->cap = c->cap ? c->cap * 2 : 16;
@@ -372,22 +382,10 @@ static int collect_row(const struct crm_row *r, void *data)
 	}
 	d = &c->rows[c->n++];
 	*d = *r;
-	d->name = r->name ? crm_xstrdup(r->name) : NULL;
-	d->owner = r->owner ? crm_xstrdup(r->owner) : NULL;
-	d->stage = r->stage ? crm_xstrdup(r->stage) : NULL;
-	d->currency = r->currency ? crm_xstrdup(r->currency) : NULL;
-	d->role = r->role ? crm_xstrdup(r->role) : NULL;
-	d->company = r->company ? crm_xstrdup(r->company) : NULL;
-	d->contact = r->contact ? crm_xstrdup(r->contact) : NULL;
-	d->for_id = r->for_id ? crm_xstrdup(r->for_id) : NULL;
-	d->due = r->due ? crm_xstrdup(r->due) : NULL;
-	d->phones = r->phones ? crm_xstrdup(r->phones) : NULL;
-	d->emails = r->emails ? crm_xstrdup(r->emails) : NULL;
-	d->tags = r->tags ? crm_xstrdup(r->tags) : NULL;
-	d->text = r->text ? crm_xstrdup(r->text) : NULL;
-	d->company_name = r->company_name ? crm_xstrdup(r->company_name) : NULL;
-	d->contact_name = r->contact_name ? crm_xstrdup(r->contact_name) : NULL;
-	d->for_name = r->for_name ? crm_xstrdup(r->for_name) : NULL;
+	row_strings(d, cols);
+	for (i = 0; i < ROW_STRINGS; i++)
+		if (*cols[i])
+			*cols[i] = crm_xstrdup(*cols[i]);
 	return 0;
 }
 

@@ -65,27 +65,6 @@ static struct crm_node *yaml_at(git_repository *repo, git_tree *tree,
 	return n;
 }
 
-/* A short readable form of a value for a change line. Caller owns it. */
-static char *show_value(const struct crm_node *n)
-{
-	struct crm_buf b = {0};
-	size_t i;
-
-	if (n == NULL)
-		return crm_xstrdup("-");
-	if (n->kind == CRM_NODE_SCALAR)
-		return crm_xstrdup(n->str);
-	if (n->kind == CRM_NODE_MAP)
-		return crm_xstrdup("{...}");
-	for (i = 0; i < n->len; i++) {
-		char *v = show_value(n->items[i]);
-
-		crm_buf_addf(&b, "%s%s", i ? ", " : "", v);
-		free(v);
-	}
-	return crm_buf_detach(&b);
-}
-
 /* Describes how key changed from a to b (either may be NULL). */
 static char *describe_change(const char *key, const struct crm_node *a,
 			     const struct crm_node *b)
@@ -102,8 +81,8 @@ static char *describe_change(const char *key, const struct crm_node *a,
 					    (unsigned long)labs(diff)), key, diff);
 		return crm_buf_detach(&out);
 	}
-	va = show_value(a);
-	vb = show_value(b);
+	va = a ? crm_node_text(a) : crm_xstrdup("-");
+	vb = b ? crm_node_text(b) : crm_xstrdup("-");
 	crm_buf_addf(&out, "%s: %s -> %s", key, va, vb);
 	free(va);
 	free(vb);

@@ -655,7 +655,6 @@ struct rebuild {
 	struct crm_store *s;
 	struct writer *w;
 	struct row_queue q;
-	const char *dir;   /* the type directory being walked */
 	size_t done, total;
 	int rc;            /* the inserting thread's SQLite status */
 	crm_progress_cb progress;
@@ -678,19 +677,12 @@ static void *insert_thread(void *data)
 	return NULL;
 }
 
-/* Tree walk callback: reads and parses every record blob for the
- * inserting thread. */
-static int rebuild_cb(const char *root, const git_tree_entry *e, void *data)
+/* Walk callback: reads and parses one record for the inserting thread. */
+static int rebuild_cb(const char *path, const git_oid *oid, void *data)
 {
 	struct rebuild *rb = data;
-	struct index_row *row;
-	char path[PATH_MAX];
+	struct index_row *row = make_row(rb->s, path, oid);
 
-	if (git_tree_entry_type(e) != GIT_OBJECT_BLOB)
-		return 0;
-	snprintf(path, sizeof(path), "%s/%s%s", rb->dir, root,
-		 git_tree_entry_name(e));
-	row = make_row(rb->s, path, git_tree_entry_id(e));
 	if (row && !queue_push(&rb->q, row))
 		return -1;
 	rb->done++;
@@ -699,51 +691,11 @@ static int rebuild_cb(const char *root, const git_tree_entry *e, void *data)
 	return 0;
 }
 
-/* Counts the record files under the type directories of tree. */
-static size_t count_records(struct crm_store *s, git_tree *tree)
+/* Walk callback: counts the record files. */
+static int count_cb(const char *path, const git_oid *oid, void *data)
 {
-	size_t total = 0, i, n;
-	git_tree *top, *shard;
-	int t;
-
-	for (t = 0; t < CRM_NTYPES; t++) {
-		const git_tree_entry *te = git_tree_entry_byname(tree,
-						crm_type_dir((enum crm_type)t));
-
-		if (te == NULL || git_tree_lookup(&top, s->repo,
-						  git_tree_entry_id(te)) < 0)
-			continue;
-		n = git_tree_entrycount(top);
-		for (i = 0; i < n; i++) {
-			const git_tree_entry *se = git_tree_entry_byindex(top, i);
-
-			if (git_tree_lookup(&shard, s->repo, git_tree_entry_id(se)) < 0)
-				continue;
-			total += git_tree_entrycount(shard);
-			git_tree_free(shard);
-		}
-		git_tree_free(top);
-	}
-	return total;
-}
-
-/* Walks every type directory of tree, feeding the queue. */
-static void walk_types(struct rebuild *rb, git_tree *tree)
-{
-	git_tree *sub;
-	int t;
-
-	for (t = 0; t < CRM_NTYPES && !rb->q.failed; t++) {
-		const git_tree_entry *te;
-
-		rb->dir = crm_type_dir((enum crm_type)t);
-		te = git_tree_entry_byname(tree, rb->dir);
-		if (te == NULL || git_tree_lookup(&sub, rb->s->repo,
-						  git_tree_entry_id(te)) < 0)
-			continue;
-		git_tree_walk(sub, GIT_TREEWALK_PRE, rebuild_cb, rb);
-		git_tree_free(sub);
-	}
+	(*(size_t *)data)++;
+	return 0;
 }
 
 /*
@@ -764,7 +716,7 @@ static int load_all(struct crm_store *s, sqlite3 *db, git_tree *tree,
 	pthread_mutex_init(&rb.q.lock, NULL);
 	pthread_cond_init(&rb.q.changed, NULL);
 	if (rb.progress)
-		rb.total = count_records(s, tree);
+		crm_store_walk(s, tree, CRM_TYPE_ALL, count_cb, &rb.total);
 	if (pthread_create(&th, NULL, insert_thread, &rb) != 0) {
 		writer_finish(&w);
 		return crm_seterr(err, CRM_ERR, _("cannot start a thread"));
@@ -773,7 +725,7 @@ static int load_all(struct crm_store *s, sqlite3 *db, git_tree *tree,
 	 * were written: checking each hash again would cost a tenth of the
 	 * rebuild. */
 	git_libgit2_opts(GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION, 0);
-	walk_types(&rb, tree);
+	crm_store_walk(s, tree, CRM_TYPE_ALL, rebuild_cb, &rb);
 	git_libgit2_opts(GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION, 1);
 	queue_close(&rb.q, false);
 	pthread_join(th, NULL);

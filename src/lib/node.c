@@ -197,3 +197,21 @@ void crm_seq_push(struct crm_node *seq, struct crm_node *val)
 	node_grow(seq);
 	seq->items[seq->len++] = val;
 }
+
+char *crm_node_text(const struct crm_node *n)
+{
+	struct crm_buf b = {0};
+	size_t i;
+
+	if (n->kind == CRM_NODE_SCALAR)
+		return crm_xstrdup(n->str);
+	if (n->kind == CRM_NODE_MAP)
+		return crm_xstrdup("{...}");
+	for (i = 0; i < n->len; i++) {
+		char *v = crm_node_text(n->items[i]);
+
+		crm_buf_addf(&b, "%s%s", i ? ", " : "", v);
+		free(v);
+	}
+	return crm_buf_detach(&b);
+}

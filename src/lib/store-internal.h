@@ -48,6 +48,12 @@ void crm_store_forget_head(struct crm_store *s);
 /* Reads blob text at path of tree; caller frees *buf. CRM_ENOTFOUND if none. */
 int crm_tree_read(git_repository *repo, git_tree *tree, const char *path,
 		  char **buf, size_t *len, struct crm_err *err);
+/* Called with each record file's path and blob id; non-zero stops. */
+typedef int (*crm_blob_cb)(const char *path, const git_oid *oid, void *data);
+/* Walks the record files of the types in mask under the tree root, shard
+ * by shard, without reading them.  Returns what stopped it, or 0. */
+int crm_store_walk(struct crm_store *s, git_tree *root, unsigned mask,
+		   crm_blob_cb cb, void *data);
 /* Parses a record file's text read from path, prefixing errors with it. */
 int crm_store_parse_path(struct crm_store *s, const char *path,
 			 const char *buf, size_t len, struct crm_record **out,

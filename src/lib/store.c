@@ -571,15 +571,12 @@ int crm_store_new_id(struct crm_store *s, char id[CRM_ID_LEN + 1],
 	return crm_seterr(err, CRM_ERR, _("cannot find a free id"));
 }
 
-/* Walks the blobs of one shard tree, parsing each record. */
-static int walk_shard(struct crm_store *s, enum crm_type t, const char *dir,
-		      git_tree *shard, crm_record_cb cb, void *data)
+/* Calls cb for each blob of one shard tree; stops on non-zero. */
+static int walk_shard(git_tree *shard, enum crm_type t, const char *dir,
+		      crm_blob_cb cb, void *data)
 {
-	size_t i, n = git_tree_entrycount(shard), len;
+	size_t i, n = git_tree_entrycount(shard);
 	char path[128];
-	struct crm_record *rec;
-	struct crm_err ferr;
-	git_blob *blob;
 	int rc = 0;
 
 	for (i = 0; i < n && rc == 0; i++) {
@@ -589,25 +586,14 @@ static int walk_shard(struct crm_store *s, enum crm_type t, const char *dir,
 			continue;
 		snprintf(path, sizeof(path), "%s/%s/%s", crm_type_dir(t), dir,
 			 git_tree_entry_name(e));
-		rec = NULL;
-		memset(&ferr, 0, sizeof(ferr));
-		if (git_blob_lookup(&blob, s->repo, git_tree_entry_id(e)) < 0) {
-			crm_git_error(&ferr, path);
-		} else {
-			len = (size_t)git_blob_rawsize(blob);
-			crm_store_parse_path(s, path, git_blob_rawcontent(blob),
-					     len, &rec, &ferr);
-			git_blob_free(blob);
-		}
-		rc = cb(rec, path, rec ? NULL : &ferr, data);
-		crm_record_free(rec);
+		rc = cb(path, git_tree_entry_id(e), data);
 	}
 	return rc;
 }
 
 /* Walks every shard of type t. */
 static int walk_type(struct crm_store *s, git_tree *root, enum crm_type t,
-		     crm_record_cb cb, void *data)
+		     crm_blob_cb cb, void *data)
 {
 	const git_tree_entry *te = git_tree_entry_byname(root, crm_type_dir(t));
 	git_tree *top = NULL, *shard;
@@ -624,29 +610,62 @@ static int walk_type(struct crm_store *s, git_tree *root, enum crm_type t,
 		if (git_tree_entry_type(e) != GIT_OBJECT_TREE ||
 		    git_tree_lookup(&shard, s->repo, git_tree_entry_id(e)) < 0)
 			continue;
-		rc = walk_shard(s, t, git_tree_entry_name(e), shard, cb, data);
+		rc = walk_shard(shard, t, git_tree_entry_name(e), cb, data);
 		git_tree_free(shard);
 	}
 	git_tree_free(top);
 	return rc;
 }
 
+int crm_store_walk(struct crm_store *s, git_tree *root, unsigned mask,
+		   crm_blob_cb cb, void *data)
+{
+	int i, rc = 0;
+
+	for (i = 0; i < CRM_NTYPES && rc == 0; i++)
+		if (mask & CRM_TYPE_BIT(i))
+			rc = walk_type(s, root, (enum crm_type)i, cb, data);
+	return rc;
+}
+
+/* What crm_store_foreach passes through crm_store_walk. */
+struct foreach {
+	struct crm_store *s;
+	crm_record_cb cb;
+	void *data;
+};
+
+/* Blob callback of crm_store_foreach: parses the record for cb. */
+static int parse_blob(const char *path, const git_oid *oid, void *data)
+{
+	struct foreach *f = data;
+	struct crm_record *rec = NULL;
+	struct crm_err ferr = {0};
+	git_blob *blob;
+	int rc;
+
+	if (git_blob_lookup(&blob, f->s->repo, oid) < 0) {
+		crm_git_error(&ferr, path);
+	} else {
+		crm_store_parse_path(f->s, path, git_blob_rawcontent(blob),
+				     (size_t)git_blob_rawsize(blob), &rec, &ferr);
+		git_blob_free(blob);
+	}
+	rc = f->cb(rec, path, rec ? NULL : &ferr, f->data);
+	crm_record_free(rec);
+	return rc;
+}
+
 int crm_store_foreach(struct crm_store *s, unsigned mask, crm_record_cb cb,
 		      void *data, struct crm_err *err)
 {
+	struct foreach f = {s, cb, data};
 	git_tree *root;
-	int i, rc;
+	int rc;
 
 	if ((rc = crm_store_head_tree(s, &root, err)) || root == NULL)
 		return rc;
-	for (i = 0; i < CRM_NTYPES; i++) {
-		if (!(mask & CRM_TYPE_BIT(i)))
-			continue;
-		rc = walk_type(s, root, (enum crm_type)i, cb, data);
-		if (rc)
-			return rc;
-	}
-	return CRM_OK;
+	return crm_store_walk(s, root, mask, parse_blob, &f);
 }
 
 void crm_matches_free(struct crm_match *m, size_t n)
