@@ -614,14 +614,25 @@ void crm_regex_free(struct crm_regex *re);
  *                                 custom field (keys crm does not know)
  *   fts(text)                     FTS5, trigram, contentless; rowid = rid;
  *                                 holds crm_fold(text) plus phone digits
+ *   facets(t)                     FTS5, contentless, no positions; rowid =
+ *                                 rid; one word per value of type, owner,
+ *                                 stage, pipeline, source, role, currency,
+ *                                 company, contact, for_id and each tag
+ *                                 (crm_facet_word)
  *
  * Dates are Unix times (a whole day: its local midnight).  Rows with
  * broken set have only id, type, path and blob.
  */
-#define CRM_INDEX_FORMAT 4
+#define CRM_INDEX_FORMAT 5
 
 /* The SQL for the searchable text of the record "r". */
 #define CRM_TEXT_OF_R "(SELECT x.text FROM texts x WHERE x.rid = r.rid)"
+
+/* True when the records column (or "tags") has words in facets. */
+bool crm_facet_known(const char *column);
+/* Appends to b (after a space unless b is empty) the facets word for
+ * value in column: a letter for the column, then value in hex. */
+void crm_facet_word(struct crm_buf *b, const char *column, const char *value);
 
 /* Progress of a long rebuild: done of total records. */
 typedef void (*crm_progress_cb)(size_t done, size_t total, void *data);

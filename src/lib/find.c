@@ -240,29 +240,27 @@ static void bind_params(sqlite3_stmt *st, const struct crm_sql *sql)
 	}
 }
 
-/* Runs "SELECT count(*) FROM records r" + where. */
-static int count_rows(sqlite3 *db, const char *where, const struct crm_sql *sql,
-		      size_t *total, struct crm_err *err)
+/* The error of a select that failed in its step: a bad regular
+ * expression is the user's, anything else the index's. */
+static int step_error(sqlite3 *db, struct crm_err *err)
 {
-	struct crm_buf q = {0};
-	sqlite3_stmt *st = NULL;
-	int rc;
+	return crm_seterr(err, strstr(sqlite3_errmsg(db), "regular")
+			  ? CRM_EUSAGE : CRM_ERR,
+			  _("query: %s"), sqlite3_errmsg(db));
+}
 
-	crm_buf_addf(&q, "SELECT count(*) FROM records r%s", where);
-	rc = sqlite3_prepare_v2(db, q.s, -1, &st, NULL);
-	crm_buf_free(&q);
-	if (rc != SQLITE_OK)
+/* Prepares sql_text and binds sql's parameters to it. */
+static int prepare(sqlite3 *db, const char *sql_text, const struct crm_sql *sql,
+		   sqlite3_stmt **st, struct crm_err *err)
+{
+	if (sqlite3_prepare_v2(db, sql_text, -1, st, NULL) != SQLITE_OK)
 		return crm_seterr(err, CRM_ERR, _("index: %s"), sqlite3_errmsg(db));
-	bind_params(st, sql);
-	rc = sqlite3_step(st);
-	*total = rc == SQLITE_ROW ? (size_t)sqlite3_column_int64(st, 0) : 0;
-	sqlite3_finalize(st);
-	if (rc != SQLITE_ROW)
-		return crm_seterr(err, CRM_ERR, _("index: %s"), sqlite3_errmsg(db));
+	if (sql)
+		bind_params(*st, sql);
 	return CRM_OK;
 }
 
-/* Runs the select, passing each row to cb; *total gets how many rows
+/* Runs the select of whole rows, passing each to cb; *total gets how many
  * were passed. */
 static int select_each(sqlite3 *db, const char *sql_text,
 		       const struct crm_sql *sql, crm_row_cb cb, void *data,
@@ -273,24 +271,143 @@ static int select_each(sqlite3 *db, const char *sql_text,
 	int rc, stop = 0;
 
 	*total = 0;
-	if (sqlite3_prepare_v2(db, sql_text, -1, &st, NULL) != SQLITE_OK)
-		return crm_seterr(err, CRM_ERR, _("index: %s"), sqlite3_errmsg(db));
-	bind_params(st, sql);
+	if ((rc = prepare(db, sql_text, sql, &st, err)))
+		return rc;
 	while (!stop && (rc = sqlite3_step(st)) == SQLITE_ROW) {
 		read_row(st, &row);
 		(*total)++;
 		stop = cb(&row, data);
 		row_clear(&row);
 	}
-	if (stop)
-		rc = CRM_OK;
-	else if (rc != SQLITE_DONE)
-		rc = crm_seterr(err, strstr(sqlite3_errmsg(db), "regular")
-				? CRM_EUSAGE : CRM_ERR,
-				_("query: %s"), sqlite3_errmsg(db));
-	else
-		rc = CRM_OK;
+	rc = stop || rc == SQLITE_DONE ? CRM_OK : step_error(db, err);
 	sqlite3_finalize(st);
+	return rc;
+}
+
+/* Runs the select of row ids in order, keeping the first limit of them in
+ * *rids (caller frees) and counting them all into *total: one pass, so
+ * that the rows beyond the limit cost no second query and no columns. */
+static int select_first_rids(sqlite3 *db, const char *sql_text,
+			     const struct crm_sql *sql, size_t limit,
+			     sqlite3_int64 **rids, size_t *total,
+			     struct crm_err *err)
+{
+	sqlite3_stmt *st = NULL;
+	size_t cap = 0;
+	int rc;
+
+	*total = 0;
+	if ((rc = prepare(db, sql_text, sql, &st, err)))
+		return rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (*total < limit && *total == cap) {
+			cap = cap ? cap * 2 : 64;
+			*rids = crm_xrealloc(*rids, cap * sizeof(**rids));
+		}
+		if (*total < limit)
+			(*rids)[*total] = sqlite3_column_int64(st, 0);
+		(*total)++;
+	}
+	rc = rc == SQLITE_DONE ? CRM_OK : step_error(db, err);
+	sqlite3_finalize(st);
+	return rc;
+}
+
+/* Rows read ahead before any is passed on: damage met in the index while
+ * reading them is found before anything is shown, so the query can be
+ * run again on a rebuilt index. */
+#define READ_AHEAD 1000
+
+/* Reads the rows of rids[0..n) with the prepared select of one row by
+ * its rid into rows; false on an error of the index. */
+static bool read_rids(sqlite3_stmt *st, const sqlite3_int64 *rids, size_t n,
+		      struct crm_row *rows, size_t *nrows)
+{
+	size_t i;
+	int rc;
+
+	*nrows = 0;
+	for (i = 0; i < n; i++) {
+		sqlite3_bind_int64(st, 1, rids[i]);
+		rc = sqlite3_step(st);
+		if (rc == SQLITE_ROW)
+			read_row(st, &rows[(*nrows)++]);
+		sqlite3_reset(st);
+		if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+			return false;
+	}
+	return true;
+}
+
+/* Reads the rows of rids[0..n) with the select of one row by its rid
+ * (?1), passing each to cb, READ_AHEAD at a time. */
+static int select_rids(sqlite3 *db, const char *sql_text,
+		       const sqlite3_int64 *rids, size_t n, crm_row_cb cb,
+		       void *data, struct crm_err *err)
+{
+	struct crm_row *rows = crm_xcalloc(READ_AHEAD, sizeof(*rows));
+	sqlite3_stmt *st = NULL;
+	size_t i, j, nrows, batch;
+	int rc, stop = 0;
+
+	if ((rc = prepare(db, sql_text, NULL, &st, err))) {
+		free(rows);
+		return rc;
+	}
+	for (i = 0; i < n && !stop && rc == CRM_OK; i += batch) {
+		batch = n - i < READ_AHEAD ? n - i : READ_AHEAD;
+		if (!read_rids(st, rids + i, batch, rows, &nrows))
+			rc = step_error(db, err);
+		for (j = 0; j < nrows; j++) {
+			if (rc == CRM_OK && !stop)
+				stop = cb(&rows[j], data);
+			row_clear(&rows[j]);
+		}
+	}
+	sqlite3_finalize(st);
+	free(rows);
+	return rc;
+}
+
+/* The rows of a limited find: their ids in order and the count in one
+ * pass, then the columns of the rows shown. */
+static int find_limited(sqlite3 *db, const struct crm_find *f,
+			const char *where, const char *order,
+			const struct crm_sql *sql, crm_row_cb cb, void *data,
+			size_t *total, struct crm_err *err)
+{
+	struct crm_buf q = {0};
+	sqlite3_int64 *rids = NULL;
+	int rc;
+
+	crm_buf_addf(&q, "SELECT r.rid FROM records r%s%s", where, order);
+	rc = select_first_rids(db, q.s, sql, f->limit, &rids, total, err);
+	crm_buf_free(&q);
+	crm_buf_adds(&q, "SELECT ");
+	crm_buf_addf(&q, row_columns, f->rank ? CRM_TEXT_OF_R : "NULL");
+	crm_buf_adds(&q, " FROM records r WHERE r.rid = ?1");
+	if (rc == CRM_OK)
+		rc = select_rids(db, q.s, rids, *total < f->limit ? *total
+				 : f->limit, cb, data, err);
+	crm_buf_free(&q);
+	free(rids);
+	return rc;
+}
+
+/* The rows of a find without a limit, streamed in one select. */
+static int find_all(sqlite3 *db, const struct crm_find *f, const char *where,
+		    const char *order, const struct crm_sql *sql,
+		    crm_row_cb cb, void *data, size_t *total,
+		    struct crm_err *err)
+{
+	struct crm_buf q = {0};
+	int rc;
+
+	crm_buf_adds(&q, "SELECT ");
+	crm_buf_addf(&q, row_columns, f->rank ? CRM_TEXT_OF_R : "NULL");
+	crm_buf_addf(&q, " FROM records r%s%s", where, order);
+	rc = select_each(db, q.s, sql, cb, data, total, err);
+	crm_buf_free(&q);
 	return rc;
 }
 
@@ -300,24 +417,26 @@ static int find_each_once(struct crm_store *s, const struct crm_find *f,
 			  char ***words, size_t *nwords, struct crm_err *err)
 {
 	struct crm_sql sql = {0};
-	struct crm_buf where = {0}, q = {0};
+	struct crm_buf where = {0}, order = {0};
 	struct env_data env = {s, NULL};
 	int rc;
 
 	if ((rc = crm_store_index(s, &env.db, err)))
 		return rc;
-	if ((rc = where_clause(f, &env, &sql, &where, err)))
+	/* one snapshot for the ids and the rows read after them */
+	sqlite3_exec(env.db, "BEGIN", NULL, NULL, NULL);
+	if ((rc = where_clause(f, &env, &sql, &where, err)) ||
+	    (rc = order_by(f, &env, &sql, &order, err)))
 		goto out;
-	crm_buf_addf(&q, "SELECT ");
-	crm_buf_addf(&q, row_columns, f->rank ? CRM_TEXT_OF_R : "NULL");
-	crm_buf_addf(&q, " FROM records r%s", where.s);
-	if ((rc = order_by(f, &env, &sql, &q, err)))
-		goto out;
-	if (f->limit)
-		crm_buf_addf(&q, " LIMIT %zu", f->limit);
-	rc = select_each(env.db, q.s, &sql, cb, data, total, err);
-	if (rc == CRM_OK && f->limit && *total == f->limit)
-		rc = count_rows(env.db, where.s, &sql, total, err);
+	*total = 0;
+	if (f->mask == 0)
+		rc = CRM_OK; /* no type: nothing to read, the query checked */
+	else if (f->limit)
+		rc = find_limited(env.db, f, where.s, order.s, &sql, cb, data,
+				  total, err);
+	else
+		rc = find_all(env.db, f, where.s, order.s, &sql, cb, data,
+			      total, err);
 	if (rc == CRM_OK && words) {
 		*words = sql.words;
 		*nwords = sql.nwords;
@@ -325,8 +444,9 @@ static int find_each_once(struct crm_store *s, const struct crm_find *f,
 		sql.nwords = 0;
 	}
 out:
+	sqlite3_exec(env.db, "COMMIT", NULL, NULL, NULL);
 	crm_buf_free(&where);
-	crm_buf_free(&q);
+	crm_buf_free(&order);
 	crm_sql_free(&sql);
 	return rc;
 }
@@ -355,8 +475,9 @@ int crm_find_each(struct crm_store *s, const struct crm_find *f,
 	int rc = find_each_once(s, f, counting_cb, &c, total, words, nwords,
 				err);
 
-	/* damage on a page only this query read: rebuild and try again */
-	if (rc == CRM_ERR && c.seen == 0 && crm_index_discard_if_corrupt(s))
+	/* damage on a page only this query read: rebuild, and try again
+	 * when nothing has been passed on yet */
+	if (rc == CRM_ERR && crm_index_discard_if_corrupt(s) && c.seen == 0)
 		rc = find_each_once(s, f, counting_cb, &c, total, words, nwords,
 				    err);
 	return rc;

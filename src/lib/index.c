@@ -36,7 +36,9 @@ static const char *const schema_sql =
 	"CREATE TABLE fields(key TEXT NOT NULL, rid INTEGER NOT NULL,"
 	" value TEXT);"
 	"CREATE VIRTUAL TABLE fts USING fts5(text, content='',"
-	" tokenize='trigram case_sensitive 1');";
+	" tokenize='trigram case_sensitive 1');"
+	"CREATE VIRTUAL TABLE facets USING fts5(t, content='', detail=none,"
+	" columnsize=0, tokenize='ascii');";
 
 /* Made after a rebuild's bulk load; the full-text index is merged into
  * one segment, so that later updates do not inherit merges of the load's
@@ -58,6 +60,7 @@ static const char *const indexes_sql =
 	"CREATE INDEX fields_rid ON fields(rid);"
 	"CREATE INDEX records_broken ON records(type) WHERE broken IS NOT NULL;"
 	"INSERT INTO fts(fts) VALUES('optimize');"
+	"INSERT INTO facets(facets) VALUES('optimize');"
 	"ANALYZE;";
 
 static const char *const insert_sql =
@@ -72,8 +75,7 @@ static const char *const insert_sql =
 struct writer {
 	sqlite3 *db;
 	sqlite3_stmt *insert, *text, *deltext, *tag, *field, *fts, *find, *del,
-		*deltags,
-		*delfields, *ftsdel;
+		*deltags, *delfields, *ftsdel, *facet, *facetdel, *findtags;
 };
 
 /* Sets err from the database's last error. */
@@ -181,6 +183,9 @@ static void writer_finish(struct writer *w)
 	sqlite3_finalize(w->deltags);
 	sqlite3_finalize(w->delfields);
 	sqlite3_finalize(w->ftsdel);
+	sqlite3_finalize(w->facet);
+	sqlite3_finalize(w->facetdel);
+	sqlite3_finalize(w->findtags);
 	memset(w, 0, sizeof(*w));
 }
 
@@ -199,9 +204,18 @@ static int writer_start(struct writer *w, sqlite3 *db)
 			       -1, &w->text, NULL) ||
 	    sqlite3_prepare_v2(db, "DELETE FROM texts WHERE rid = ?1", -1,
 			       &w->deltext, NULL) ||
-	    sqlite3_prepare_v2(db, "SELECT r.rid, t.text, r.phones FROM records r"
-			       " LEFT JOIN texts t ON t.rid = r.rid"
+	    sqlite3_prepare_v2(db, "SELECT r.rid, t.text, r.phones, r.type,"
+			       " r.owner, r.stage, r.pipeline, r.source, r.role,"
+			       " r.currency, r.company, r.contact, r.for_id"
+			       " FROM records r LEFT JOIN texts t ON t.rid = r.rid"
 			       " WHERE r.path = ?1", -1, &w->find, NULL) ||
+	    sqlite3_prepare_v2(db, "SELECT tag FROM tags WHERE rid = ?1", -1,
+			       &w->findtags, NULL) ||
+	    sqlite3_prepare_v2(db, "INSERT INTO facets(rowid, t) VALUES(?1, ?2)",
+			       -1, &w->facet, NULL) ||
+	    sqlite3_prepare_v2(db, "INSERT INTO facets(facets, rowid, t)"
+			       " VALUES('delete', ?1, ?2)", -1, &w->facetdel,
+			       NULL) ||
 	    sqlite3_prepare_v2(db, "DELETE FROM records WHERE rid = ?1", -1,
 			       &w->del, NULL) ||
 	    sqlite3_prepare_v2(db, "DELETE FROM tags WHERE rid = ?1", -1,
@@ -244,6 +258,34 @@ static char *fts_text(const char *text, const char *phones)
 		}
 	}
 	free(copy);
+	return crm_buf_detach(&b);
+}
+
+/* The facet columns of a record in the order find selects them from
+ * its 5th column; type comes first, tags last and apart. */
+static const char *const facet_cols[] = {
+	"owner", "stage", "pipeline", "source", "role", "currency", "company",
+	"contact", "for_id",
+};
+
+#define NFACET_COLS (sizeof(facet_cols) / sizeof(facet_cols[0]))
+
+/* What the facet index holds for a record of type t with the values
+ * vals (in facet_cols order, NULL when absent) and tags.  Caller owns it. */
+static char *facet_text(enum crm_type t, const char *const vals[NFACET_COLS],
+			char *const *tags, size_t ntags)
+{
+	struct crm_buf b = {0};
+	char type[16];
+	size_t i;
+
+	snprintf(type, sizeof(type), "%d", (int)t);
+	crm_facet_word(&b, "type", type);
+	for (i = 0; i < NFACET_COLS; i++)
+		if (vals[i] != NULL)
+			crm_facet_word(&b, facet_cols[i], vals[i]);
+	for (i = 0; i < ntags; i++)
+		crm_facet_word(&b, "tags", tags[i]);
 	return crm_buf_detach(&b);
 }
 
@@ -495,6 +537,25 @@ static int insert_extras(struct writer *w, const struct index_row *row,
 	return rc;
 }
 
+/* Inserts the facet words of row (of type t) at rid. */
+static int insert_facets(struct writer *w, const struct index_row *row,
+			 enum crm_type t, sqlite3_int64 rid)
+{
+	const char *vals[NFACET_COLS] = {
+		row->col[R_OWNER], row->col[R_STAGE], row->col[R_PIPELINE],
+		row->col[R_SOURCE], row->col[R_ROLE], row->col[R_CURRENCY],
+		row->col[R_COMPANY], row->col[R_CONTACT], row->col[R_FOR],
+	};
+	char *text = facet_text(t, vals, row->tags, row->ntags);
+	int rc;
+
+	sqlite3_bind_int64(w->facet, 1, rid);
+	sqlite3_bind_text(w->facet, 2, text, -1, SQLITE_STATIC);
+	rc = step_once(w->facet);
+	free(text);
+	return rc;
+}
+
 /* Inserts one row (with its tags, fields and full text). */
 static int insert_row(struct writer *w, const struct index_row *row)
 {
@@ -533,14 +594,42 @@ static int insert_row(struct writer *w, const struct index_row *row)
 		return rc;
 	sqlite3_bind_int64(w->fts, 1, rid);
 	sqlite3_bind_text(w->fts, 2, row->fts, -1, SQLITE_STATIC);
-	return step_once(w->fts);
+	if ((rc = step_once(w->fts)) != SQLITE_OK)
+		return rc;
+	return insert_facets(w, row, t, rid);
+}
+
+/* The facet text the index holds for rid, rebuilt from the row find
+ * stands on and its tags (what the contentless facets table needs to
+ * delete it).  Caller owns it. */
+static char *stored_facets(struct writer *w, sqlite3_int64 rid)
+{
+	const char *vals[NFACET_COLS];
+	char **tags = NULL, *text;
+	size_t i, ntags = 0;
+
+	for (i = 0; i < NFACET_COLS; i++)
+		vals[i] = (const char *)sqlite3_column_text(w->find, 4 + (int)i);
+	sqlite3_bind_int64(w->findtags, 1, rid);
+	while (sqlite3_step(w->findtags) == SQLITE_ROW) {
+		tags = crm_xrealloc(tags, (ntags + 1) * sizeof(*tags));
+		tags[ntags++] = crm_xstrdup(
+			(const char *)sqlite3_column_text(w->findtags, 0));
+	}
+	sqlite3_reset(w->findtags);
+	text = facet_text((enum crm_type)sqlite3_column_int(w->find, 3), vals,
+			  tags, ntags);
+	for (i = 0; i < ntags; i++)
+		free(tags[i]);
+	free(tags);
+	return text;
 }
 
 /* Removes the row of path, with its tags, fields and full text. */
 static int delete_path(struct writer *w, const char *path)
 {
 	sqlite3_int64 rid;
-	char *fts;
+	char *fts = NULL, *facets = NULL;
 	int rc;
 
 	sqlite3_bind_text(w->find, 1, path, -1, SQLITE_STATIC);
@@ -549,18 +638,24 @@ static int delete_path(struct writer *w, const char *path)
 		return SQLITE_OK;
 	}
 	rid = sqlite3_column_int64(w->find, 0);
-	fts = sqlite3_column_type(w->find, 1) == SQLITE_NULL
-	      ? NULL
-	      : fts_text((const char *)sqlite3_column_text(w->find, 1),
-			 (const char *)sqlite3_column_text(w->find, 2));
+	if (sqlite3_column_type(w->find, 1) != SQLITE_NULL) {
+		fts = fts_text((const char *)sqlite3_column_text(w->find, 1),
+			       (const char *)sqlite3_column_text(w->find, 2));
+		facets = stored_facets(w, rid);
+	}
 	sqlite3_reset(w->find);
 	rc = SQLITE_OK;
 	if (fts) {
 		sqlite3_bind_int64(w->ftsdel, 1, rid);
 		sqlite3_bind_text(w->ftsdel, 2, fts, -1, SQLITE_STATIC);
 		rc = step_once(w->ftsdel);
-		free(fts);
+		sqlite3_bind_int64(w->facetdel, 1, rid);
+		sqlite3_bind_text(w->facetdel, 2, facets, -1, SQLITE_STATIC);
+		if (rc == SQLITE_OK)
+			rc = step_once(w->facetdel);
 	}
+	free(fts);
+	free(facets);
 	sqlite3_bind_int64(w->deltext, 1, rid);
 	sqlite3_bind_int64(w->deltags, 1, rid);
 	sqlite3_bind_int64(w->delfields, 1, rid);

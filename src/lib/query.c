@@ -999,10 +999,10 @@ static void compile_id(struct compiler *c, const struct term *t)
 		     add_text(c, t->id), add_text(c, hi));
 }
 
-/* company:REF and the like: the reference resolved through the store. */
-static int compile_ref(struct compiler *c, const struct term *t)
+/* The id the reference of t names, into id. */
+static int resolve_ref(struct compiler *c, const struct term *t,
+		       char id[CRM_ID_LEN + 1])
 {
-	char id[CRM_ID_LEN + 1];
 	int rc;
 
 	if (c->env == NULL || c->env->resolve == NULL) {
@@ -1010,16 +1010,27 @@ static int compile_ref(struct compiler *c, const struct term *t)
 			return syntax_error(c->err, t->vcol,
 					    _("cannot resolve '%s' here"),
 					    t->value);
-		memcpy(id, t->value, sizeof(id));
-	} else {
-		rc = c->env->resolve(t->value, t->field->mask, id,
-				     c->env->data, c->err);
-		if (rc != CRM_OK) {
-			if (c->err != NULL)
-				c->err->status = rc;
-			return column_prefix(c->err, t->vcol);
-		}
+		memcpy(id, t->value, CRM_ID_LEN + 1);
+		return CRM_OK;
 	}
+	rc = c->env->resolve(t->value, t->field->mask, id, c->env->data,
+			     c->err);
+	if (rc != CRM_OK) {
+		if (c->err != NULL)
+			c->err->status = rc;
+		return column_prefix(c->err, t->vcol);
+	}
+	return CRM_OK;
+}
+
+/* company:REF and the like: the reference resolved through the store. */
+static int compile_ref(struct compiler *c, const struct term *t)
+{
+	char id[CRM_ID_LEN + 1];
+	int rc;
+
+	if ((rc = resolve_ref(c, t, id)) != CRM_OK)
+		return rc;
 	compile_exact(c, t->field->col, t->op, id);
 	return CRM_OK;
 }
@@ -1266,19 +1277,104 @@ static int compile_node(struct compiler *c, const struct node *n, bool neg)
 	return CRM_OK;
 }
 
-/* Compiles a run of ANDs (or ORs) as one flat list, so that a long query
- * does not nest parentheses as deep as it has terms. */
+/* True when n is a term of the facet index: a field queried by
+ * equality (type, stage, owner, tag, company...). */
+static bool is_facet(const struct node *n)
+{
+	const struct term *t = n->term;
+
+	if (n->kind != N_TERM || t->kind != T_FIELD || t->field == NULL ||
+	    (t->op != OP_COLON && t->op != OP_EQ))
+		return false;
+	switch (t->field->kind) {
+	case F_TYPE:
+	case F_EXACT:
+	case F_TAG:
+	case F_REF:
+		return true;
+	default:
+		return false;
+	}
+}
+
+/* Appends the facet word of term t (is_facet) to words. */
+static int facet_word(struct compiler *c, const struct term *t,
+		      struct crm_buf *words)
+{
+	char value[CRM_ID_LEN + 16];
+	int rc;
+
+	if (words->len)
+		crm_buf_adds(words, " AND");
+	switch (t->field->kind) {
+	case F_TYPE:
+		snprintf(value, sizeof(value), "%d", (int)t->type);
+		crm_facet_word(words, "type", value);
+		return CRM_OK;
+	case F_TAG:
+		crm_facet_word(words, "tags", t->value);
+		return CRM_OK;
+	case F_REF:
+		if ((rc = resolve_ref(c, t, value)) != CRM_OK)
+			return rc;
+		crm_facet_word(words, t->field->col, value);
+		return CRM_OK;
+	default:
+		crm_facet_word(words, t->field->col, t->value);
+		return CRM_OK;
+	}
+}
+
+/* The operands of a run of ANDs (or ORs), left to right, into *out. */
+static void chain_operands(const struct node *n, enum node_kind kind,
+			   const struct node ***out, size_t *len)
+{
+	if (n->kind != kind) {
+		*out = crm_xrealloc(*out, (*len + 1) * sizeof(**out));
+		(*out)[(*len)++] = n;
+		return;
+	}
+	chain_operands(n->a, kind, out, len);
+	chain_operands(n->b, kind, out, len);
+}
+
+/*
+ * Compiles a run of ANDs (or ORs) as one flat list, so that a long query
+ * does not nest parentheses as deep as it has terms.  Two or more facet
+ * terms under one AND become one search of the facet index, which merges
+ * their lists of records.
+ */
 static int compile_chain(struct compiler *c, const struct node *n,
 			 enum node_kind kind, bool neg)
 {
-	int rc;
+	const struct node **ops = NULL;
+	struct crm_buf words = {0};
+	size_t i, len = 0, nfacets = 0;
+	bool first = true;
+	int rc = CRM_OK;
 
-	if (n->kind != kind)
-		return compile_node(c, n, neg);
-	if ((rc = compile_chain(c, n->a, kind, neg)) != CRM_OK)
-		return rc;
-	crm_buf_adds(c->w, kind == N_AND ? " AND " : " OR ");
-	return compile_chain(c, n->b, kind, neg);
+	chain_operands(n, kind, &ops, &len);
+	for (i = 0; kind == N_AND && i < len; i++)
+		nfacets += is_facet(ops[i]);
+	for (i = 0; nfacets >= 2 && i < len && rc == CRM_OK; i++)
+		if (is_facet(ops[i]))
+			rc = facet_word(c, ops[i]->term, &words);
+	if (nfacets >= 2 && rc == CRM_OK) {
+		crm_buf_addf(c->w, "r.rid IN (SELECT rowid FROM facets WHERE "
+			     "facets MATCH ?%zu)", add_text(c, words.s));
+		first = false;
+	}
+	for (i = 0; i < len && rc == CRM_OK; i++) {
+		if (nfacets >= 2 && is_facet(ops[i]))
+			continue;
+		if (!first)
+			crm_buf_adds(c->w, kind == N_AND ? " AND " : " OR ");
+		first = false;
+		rc = compile_node(c, ops[i], neg);
+	}
+	crm_buf_free(&words);
+	free(ops);
+	return rc;
 }
 
 int crm_query_sql(const struct crm_query *q, const struct crm_query_env *env,

@@ -1,0 +1,47 @@
+/*
+ * facet.c - the words of the facet index: one word for each value a
+ * record has in a field queried by equality (its type, owner, stage,
+ * tags, references...).  A query naming several of them is answered by
+ * merging their sorted lists of records instead of reading every record
+ * that has one of the values.
+ */
+#include <stdbool.h>
+#include <string.h>
+
+#include "crm.h"
+
+/* The records columns (and "tags") that are facets; a facet's word
+ * starts with the letter 'a' + its place here. */
+static const char *const facet_columns[] = {
+	"type", "owner", "stage", "pipeline", "source", "role", "currency",
+	"company", "contact", "for_id", "tags",
+};
+
+#define NFACETS (sizeof(facet_columns) / sizeof(facet_columns[0]))
+
+bool crm_facet_known(const char *column)
+{
+	size_t i;
+
+	for (i = 0; i < NFACETS; i++)
+		if (strcmp(facet_columns[i], column) == 0)
+			return true;
+	return false;
+}
+
+void crm_facet_word(struct crm_buf *b, const char *column, const char *value)
+{
+	static const char hex[] = "0123456789abcdef";
+	size_t i;
+
+	for (i = 0; i < NFACETS; i++)
+		if (strcmp(facet_columns[i], column) == 0)
+			break;
+	if (b->len)
+		crm_buf_addc(b, ' ');
+	crm_buf_addc(b, (char)('a' + i));
+	for (; *value != '\0'; value++) {
+		crm_buf_addc(b, hex[(unsigned char)*value >> 4]);
+		crm_buf_addc(b, hex[(unsigned char)*value & 0xf]);
+	}
+}
