@@ -40,14 +40,19 @@ static const char *const schema_sql =
 	"CREATE VIRTUAL TABLE facets USING fts5(t, content='', detail=none,"
 	" columnsize=0, tokenize='ascii');";
 
+/* For a rebuild's bulk load: no merges of the full-text index's segments
+ * while it grows (one merge at the end writes each entry once), and
+ * bigger segments, so that there are fewer to merge. */
+static const char *const bulk_sql =
+	"INSERT INTO fts(fts, rank) VALUES('automerge', 0);"
+	"INSERT INTO fts(fts, rank) VALUES('hashsize', 16777216);";
+
 /* Made after a rebuild's bulk load; the full-text index is merged into
  * one segment, so that later updates do not inherit merges of the load's
  * many small segments and searches read one b-tree. */
 static const char *const indexes_sql =
 	"CREATE INDEX records_id ON records(id);"
-	"CREATE UNIQUE INDEX records_path ON records(path);"
 	"CREATE INDEX records_name ON records(type, name_fold);"
-	"CREATE INDEX records_fold ON records(name_fold);"
 	"CREATE INDEX records_owner ON records(owner, type);"
 	"CREATE INDEX records_stage ON records(stage);"
 	"CREATE INDEX records_company ON records(company);"
@@ -60,7 +65,10 @@ static const char *const indexes_sql =
 	"CREATE INDEX fields_rid ON fields(rid);"
 	"CREATE INDEX records_broken ON records(type) WHERE broken IS NOT NULL;"
 	"INSERT INTO fts(fts) VALUES('optimize');"
+	"INSERT INTO fts(fts, rank) VALUES('automerge', 4);"
+	"INSERT INTO fts(fts, rank) VALUES('hashsize', 1048576);"
 	"INSERT INTO facets(facets) VALUES('optimize');"
+	"PRAGMA analysis_limit=1000;"
 	"ANALYZE;";
 
 static const char *const insert_sql =
@@ -208,7 +216,8 @@ static int writer_start(struct writer *w, sqlite3 *db)
 			       " r.owner, r.stage, r.pipeline, r.source, r.role,"
 			       " r.currency, r.company, r.contact, r.for_id"
 			       " FROM records r LEFT JOIN texts t ON t.rid = r.rid"
-			       " WHERE r.path = ?1", -1, &w->find, NULL) ||
+			       " WHERE r.id = ?1 AND r.type = ?2", -1, &w->find,
+			       NULL) ||
 	    sqlite3_prepare_v2(db, "SELECT tag FROM tags WHERE rid = ?1", -1,
 			       &w->findtags, NULL) ||
 	    sqlite3_prepare_v2(db, "INSERT INTO facets(rowid, t) VALUES(?1, ?2)",
@@ -484,8 +493,8 @@ static void row_from_record(struct index_row *row, const struct crm_record *r)
 
 /* Reads and parses the blob oid at path into a new row; NULL when path is
  * not a record file. */
-static struct index_row *make_row(struct crm_store *s, const char *path,
-				  const git_oid *oid)
+static struct index_row *make_row(struct crm_store *s, git_repository *repo,
+				  const char *path, const git_oid *oid)
 {
 	struct index_row *row;
 	struct crm_record *rec = NULL;
@@ -501,7 +510,7 @@ static struct index_row *make_row(struct crm_store *s, const char *path,
 	row->path = crm_xstrdup(path);
 	git_oid_tostr(hex, sizeof(hex), oid);
 	row->blob = crm_xstrdup(hex);
-	if (git_blob_lookup(&blob, s->repo, oid) < 0) {
+	if (git_blob_lookup(&blob, repo, oid) < 0) {
 		crm_git_error(&ferr, path);
 	} else {
 		crm_store_parse_path(s, path, git_blob_rawcontent(blob),
@@ -630,9 +639,14 @@ static int delete_path(struct writer *w, const char *path)
 {
 	sqlite3_int64 rid;
 	char *fts = NULL, *facets = NULL;
+	enum crm_type t;
+	char id[CRM_ID_LEN + 1];
 	int rc;
 
-	sqlite3_bind_text(w->find, 1, path, -1, SQLITE_STATIC);
+	if (!crm_record_path_parse(path, &t, id))
+		return SQLITE_OK; /* not a record file: never indexed */
+	sqlite3_bind_text(w->find, 1, id, -1, SQLITE_STATIC);
+	sqlite3_bind_int(w->find, 2, (int)t);
 	if (sqlite3_step(w->find) != SQLITE_ROW) {
 		sqlite3_reset(w->find);
 		return SQLITE_OK;
@@ -675,29 +689,58 @@ static int delete_path(struct writer *w, const char *path)
 static int index_blob(struct crm_store *s, struct writer *w, const char *path,
 		      const git_oid *oid)
 {
-	struct index_row *row = make_row(s, path, oid);
+	struct index_row *row = make_row(s, s->repo, path, oid);
 	int rc = row ? insert_row(w, row) : SQLITE_OK;
 
 	row_free(row);
 	return rc;
 }
 
-/* Rows passed from the thread that reads and parses the records to the
- * one that inserts them. */
+/* Rows handed over at a time: one wake-up of the other side per batch. */
+#define BATCH 64
+
+/* Rows from one reading thread, which also frees them once inserted:
+ * memory freed by another thread than the one that took it costs that
+ * thread's allocator a lock each time. */
+struct row_batch {
+	struct index_row *row[BATCH];
+	size_t n;
+	struct row_batch *next;
+	struct row_batch **home;     /* the spent list of its reader */
+};
+
+/* Frees the batches of list, rows and all. */
+static void batches_free(struct row_batch *list)
+{
+	struct row_batch *next;
+	size_t i;
+
+	for (; list != NULL; list = next) {
+		next = list->next;
+		for (i = 0; i < list->n; i++)
+			row_free(list->row[i]);
+		free(list);
+	}
+}
+
+/* Batches of rows passed from the threads that read and parse the
+ * records to the one that inserts them, and back. */
 struct row_queue {
 	pthread_mutex_t lock;
 	pthread_cond_t changed;
-	struct index_row *slot[256];
+	struct row_batch *slot[16];
 	size_t head, count;
-	bool done;      /* no more rows will come */
-	bool failed;    /* the inserting side gave up */
+	size_t producers;  /* still adding rows */
+	bool failed;       /* the inserting side gave up */
 };
 
-/* Adds row (taking ownership), waiting while the queue is full.  False
- * when the consumer has failed (row is freed). */
-static bool queue_push(struct row_queue *q, struct index_row *row)
+/* Adds batch b (taking ownership), waiting while the queue is full, and
+ * frees the batches of the same reader that were inserted meanwhile.
+ * False when the consumer has failed. */
+static bool queue_push(struct row_queue *q, struct row_batch *b)
 {
 	size_t n = sizeof(q->slot) / sizeof(q->slot[0]);
+	struct row_batch *spent;
 	bool ok;
 
 	pthread_mutex_lock(&q->lock);
@@ -705,133 +748,267 @@ static bool queue_push(struct row_queue *q, struct index_row *row)
 		pthread_cond_wait(&q->changed, &q->lock);
 	ok = !q->failed;
 	if (ok) {
-		q->slot[(q->head + q->count++) % n] = row;
+		q->slot[(q->head + q->count++) % n] = b;
 		pthread_cond_broadcast(&q->changed);
 	}
+	spent = *b->home;
+	*b->home = NULL;
 	pthread_mutex_unlock(&q->lock);
-	if (!ok)
-		row_free(row);
+	if (!ok) {
+		b->next = NULL;
+		batches_free(b);
+	}
+	batches_free(spent);
 	return ok;
 }
 
-/* Takes the next row; NULL once the producer is done and all are taken. */
-static struct index_row *queue_pop(struct row_queue *q)
+/* Gives the inserted batch done (or NULL) back to its reader and takes
+ * the next one; NULL once every producer is done and all are taken. */
+static struct row_batch *queue_pop(struct row_queue *q,
+				   struct row_batch *done)
 {
 	size_t n = sizeof(q->slot) / sizeof(q->slot[0]);
-	struct index_row *row = NULL;
+	struct row_batch *b = NULL;
 
 	pthread_mutex_lock(&q->lock);
-	while (q->count == 0 && !q->done)
+	if (done) {
+		done->next = *done->home;
+		*done->home = done;
+	}
+	while (q->count == 0 && q->producers > 0)
 		pthread_cond_wait(&q->changed, &q->lock);
 	if (q->count) {
-		row = q->slot[q->head];
+		b = q->slot[q->head];
 		q->head = (q->head + 1) % n;
 		q->count--;
 		pthread_cond_broadcast(&q->changed);
 	}
 	pthread_mutex_unlock(&q->lock);
-	return row;
+	return b;
 }
 
-/* Marks the queue done (producer) or failed (consumer). */
+/* Marks one producer done, or (failed) the consumer given up. */
 static void queue_close(struct row_queue *q, bool failed)
 {
 	pthread_mutex_lock(&q->lock);
 	if (failed)
 		q->failed = true;
 	else
-		q->done = true;
+		q->producers--;
 	pthread_cond_broadcast(&q->changed);
 	pthread_mutex_unlock(&q->lock);
 }
 
-/* State of a full rebuild. */
-struct rebuild {
-	struct crm_store *s;
-	struct writer *w;
-	struct row_queue q;
-	size_t done, total;
-	int rc;            /* the inserting thread's SQLite status */
-	crm_progress_cb progress;
-	void *data;
+/* A record file to index, and where its blob lies in the packs. */
+struct entry {
+	git_oid oid;
+	uint64_t key;                 /* crm_packs_key */
+	char id[CRM_ID_LEN + 1];
+	unsigned char type;
 };
 
-/* The inserting thread: inserts rows until the queue is done. */
-static void *insert_thread(void *data)
-{
-	struct rebuild *rb = data;
-	struct index_row *row;
+/* The record files of a tree, collected by collect_cb. */
+struct entries {
+	struct entry *e;
+	size_t n, cap;
+	struct crm_packs *packs;
+};
 
-	while ((row = queue_pop(&rb->q)) != NULL) {
-		if (rb->rc == SQLITE_OK)
-			rb->rc = insert_row(rb->w, row);
-		row_free(row);
-		if (rb->rc != SQLITE_OK)
-			queue_close(&rb->q, true);
+static int collect_cb(const char *path, const git_oid *oid, void *data)
+{
+	struct entries *es = data;
+	struct entry *e;
+	enum crm_type t;
+	char id[CRM_ID_LEN + 1];
+
+	if (!crm_record_path_parse(path, &t, id))
+		return 0;
+	if (es->n == es->cap) {
+		es->cap = es->cap ? es->cap * 2 : 1024;
+		es->e = crm_xrealloc(es->e, es->cap * sizeof(*es->e));
 	}
+	e = &es->e[es->n++];
+	git_oid_cpy(&e->oid, oid);
+	e->key = crm_packs_key(es->packs, oid);
+	memcpy(e->id, id, sizeof(id));
+	e->type = (unsigned char)t;
+	return 0;
+}
+
+/* Pack order; files in no pack last, by type and id. */
+static int by_pack_order(const void *a, const void *b)
+{
+	const struct entry *x = a, *y = b;
+
+	if (x->key != y->key)
+		return x->key < y->key ? -1 : 1;
+	if (x->type != y->type)
+		return x->type < y->type ? -1 : 1;
+	return strcmp(x->id, y->id);
+}
+
+/* Entries taken at a time by a reading thread: a run of the pack whose
+ * delta bases its thread's cache then holds. */
+#define READ_CHUNK 4096
+
+/* The entries the reading threads share, taken a chunk at a time. */
+struct reading {
+	struct crm_store *s;
+	struct row_queue *q;
+	const struct entries *es;
+	pthread_mutex_t lock;
+	size_t next;                   /* first entry nobody has taken */
+};
+
+/* One reading thread. */
+struct reader {
+	struct reading *rg;
+	git_repository *repo;          /* its own: libgit2 objects are not
+					  shared between threads */
+	pthread_t thread;
+	struct row_batch *spent;       /* inserted, for it to free */
+};
+
+/* Takes the next chunk of entries into [*from, *to); false when none is
+ * left. */
+static bool take_chunk(struct reading *rg, size_t *from, size_t *to)
+{
+	pthread_mutex_lock(&rg->lock);
+	*from = rg->next;
+	*to = rg->es->n - *from < READ_CHUNK ? rg->es->n : *from + READ_CHUNK;
+	rg->next = *to;
+	pthread_mutex_unlock(&rg->lock);
+	return *from < *to;
+}
+
+/* A reading thread: entries into rows for the queue, chunk by chunk. */
+static void *read_thread(void *data)
+{
+	struct reader *r = data;
+	struct reading *rg = r->rg;
+	const struct entry *e;
+	struct row_batch *b = NULL;
+	struct index_row *row;
+	size_t i, from, to;
+	char path[64];
+	bool ok = true;
+
+	while (ok && take_chunk(rg, &from, &to)) {
+		for (i = from; i < to && ok; i++) {
+			e = &rg->es->e[i];
+			crm_record_path((enum crm_type)e->type, e->id, path,
+					sizeof(path));
+			if ((row = make_row(rg->s, r->repo, path, &e->oid)) == NULL)
+				continue;
+			if (b == NULL) {
+				b = crm_xcalloc(1, sizeof(*b));
+				b->home = &r->spent;
+			}
+			b->row[b->n++] = row;
+			if (b->n == BATCH) {
+				ok = queue_push(rg->q, b);
+				b = NULL;
+			}
+		}
+	}
+	if (ok && b != NULL)
+		queue_push(rg->q, b);
+	else
+		batches_free(b);
+	queue_close(rg->q, false);
 	return NULL;
 }
 
-/* Walk callback: reads and parses one record for the inserting thread. */
-static int rebuild_cb(const char *path, const git_oid *oid, void *data)
+/* How many threads read and parse the records. */
+static size_t reader_count(size_t nentries)
 {
-	struct rebuild *rb = data;
-	struct index_row *row = make_row(rb->s, path, oid);
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	size_t n = cpus < 1 ? 1 : cpus > 4 ? 4 : (size_t)cpus;
 
-	if (row && !queue_push(&rb->q, row))
-		return -1;
-	rb->done++;
-	if (rb->progress && rb->done % 5000 == 0)
-		rb->progress(rb->done, rb->total, rb->data);
-	return 0;
+	return nentries < READ_CHUNK ? 1 : n;
 }
 
-/* Walk callback: counts the record files. */
-static int count_cb(const char *path, const git_oid *oid, void *data)
+/* Starts n reading threads; returns how many started. */
+static size_t start_readers(struct reading *rg, struct reader *rd, size_t n)
 {
-	(*(size_t *)data)++;
-	return 0;
+	size_t i, started = 0;
+
+	rg->q->producers = n;
+	for (i = 0; i < n; i++) {
+		rd[i] = (struct reader){rg, NULL, 0, NULL};
+		if (git_repository_open_bare(&rd[i].repo, rg->s->gitdir) < 0 ||
+		    pthread_create(&rd[i].thread, NULL, read_thread,
+				   &rd[i]) != 0) {
+			git_repository_free(rd[i].repo);
+			rd[i].repo = NULL;
+			queue_close(rg->q, false);
+			continue;
+		}
+		started++;
+	}
+	return started;
 }
 
 /*
- * Indexes every record of tree into the (empty) database db: this thread
- * reads and parses the records while another inserts them.
+ * Indexes every record of tree into the (empty) database db: threads of
+ * their own read and parse the records, in runs of the order the packs
+ * hold them in, while this one inserts them.
  */
 static int load_all(struct crm_store *s, sqlite3 *db, git_tree *tree,
 		    struct crm_err *err)
 {
+	struct entries es = {.packs = crm_packs_open(s->gitdir)};
+	struct row_queue q = {0};
+	struct reading rg = {s, &q, &es, PTHREAD_MUTEX_INITIALIZER, 0};
+	struct reader rd[4];
+	struct row_batch *b;
 	struct writer w;
-	struct rebuild rb = {.s = s, .w = &w, .progress = s->progress,
-			     .data = s->progress_data};
-	pthread_t th;
-	int rc = CRM_OK;
+	size_t i, nreaders, started, done = 0;
+	int src = SQLITE_OK;
 
-	if (writer_start(&w, db) != 0)
+	crm_store_walk(s, tree, CRM_TYPE_ALL, collect_cb, &es);
+	crm_packs_close(es.packs);
+	qsort(es.e, es.n, sizeof(*es.e), by_pack_order);
+	if (writer_start(&w, db) != 0) {
+		free(es.e);
 		return db_error(db, err, _("cannot build the index"));
-	pthread_mutex_init(&rb.q.lock, NULL);
-	pthread_cond_init(&rb.q.changed, NULL);
-	if (rb.progress)
-		crm_store_walk(s, tree, CRM_TYPE_ALL, count_cb, &rb.total);
-	if (pthread_create(&th, NULL, insert_thread, &rb) != 0) {
-		writer_finish(&w);
-		return crm_seterr(err, CRM_ERR, _("cannot start a thread"));
 	}
+	pthread_mutex_init(&q.lock, NULL);
+	pthread_cond_init(&q.changed, NULL);
 	/* Blobs come from the store's own object database, hashed when they
 	 * were written: checking each hash again would cost a tenth of the
 	 * rebuild. */
 	git_libgit2_opts(GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION, 0);
-	crm_store_walk(s, tree, CRM_TYPE_ALL, rebuild_cb, &rb);
+	nreaders = reader_count(es.n);
+	started = start_readers(&rg, rd, nreaders);
+	for (b = NULL; (b = queue_pop(&q, b)) != NULL; done += b->n) {
+		for (i = 0; i < b->n && src == SQLITE_OK; i++)
+			src = insert_row(&w, b->row[i]);
+		if (src != SQLITE_OK)
+			queue_close(&q, true);
+		if (s->progress && (done + b->n) / 5000 != done / 5000)
+			s->progress(done + b->n, es.n, s->progress_data);
+	}
+	for (i = 0; i < nreaders; i++) {
+		if (rd[i].repo == NULL)
+			continue;
+		pthread_join(rd[i].thread, NULL);
+		git_repository_free(rd[i].repo);
+		batches_free(rd[i].spent);
+	}
 	git_libgit2_opts(GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION, 1);
-	queue_close(&rb.q, false);
-	pthread_join(th, NULL);
-	if (rb.rc != SQLITE_OK)
-		rc = db_error(db, err, _("cannot build the index"));
-	else if (rb.progress)
-		rb.progress(rb.done, rb.total, rb.data);
-	pthread_cond_destroy(&rb.q.changed);
-	pthread_mutex_destroy(&rb.q.lock);
+	pthread_cond_destroy(&q.changed);
+	pthread_mutex_destroy(&q.lock);
+	pthread_mutex_destroy(&rg.lock);
 	writer_finish(&w);
-	return rc;
+	free(es.e);
+	if (started < nreaders)
+		return crm_seterr(err, CRM_ERR, _("cannot start a thread"));
+	if (src != SQLITE_OK)
+		return db_error(db, err, _("cannot build the index"));
+	if (s->progress)
+		s->progress(done, es.n, s->progress_data);
+	return CRM_OK;
 }
 
 /* Runs sql (several statements); SQLite's status. */
@@ -881,7 +1058,7 @@ static void remove_dead_rebuilds(const struct crm_store *s)
 static int rebuild(struct crm_store *s, struct crm_err *err)
 {
 	char tmp[PATH_MAX], path[PATH_MAX], hex[GIT_OID_HEXSZ + 1] = "";
-	char suffix[32];
+	char suffix[32], threads[32];
 	git_tree *tree;
 	sqlite3 *db = NULL;
 	int rc;
@@ -898,8 +1075,8 @@ static int rebuild(struct crm_store *s, struct crm_err *err)
 		return rc == CRM_EUSAGE ? crm_seterr(err, CRM_ERR,
 			_("cannot create the index '%s'"), tmp) : rc;
 	if (exec(db, "PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;"
-		     "PRAGMA mmap_size=0; BEGIN") ||
-	    exec(db, schema_sql)) {
+		     "PRAGMA mmap_size=0; PRAGMA cache_size=-32768; BEGIN") ||
+	    exec(db, schema_sql) || exec(db, bulk_sql)) {
 		rc = db_error(db, err, _("cannot build the index"));
 		goto fail;
 	}
@@ -907,6 +1084,9 @@ static int rebuild(struct crm_store *s, struct crm_err *err)
 		goto fail;
 	snprintf(suffix, sizeof(suffix), "PRAGMA user_version=%d",
 		 CRM_INDEX_FORMAT);
+	snprintf(threads, sizeof(threads), "PRAGMA threads=%zu",
+		 reader_count(SIZE_MAX));
+	exec(db, threads); /* sorts for the indexes on several CPUs */
 	if (exec(db, indexes_sql) || set_commit(db, hex) || exec(db, suffix) ||
 	    exec(db, "COMMIT") || exec(db, "PRAGMA journal_mode=WAL")) {
 		rc = db_error(db, err, _("cannot build the index"));

@@ -109,6 +109,7 @@ struct term {
 	const struct qfield *field; /* T_FIELD: NULL for a custom field */
 	enum op op;
 	char *value;                /* word, phrase, pattern or value */
+	bool quoted;                /* T_TEXT: written as a "phrase" */
 	enum crm_type type;         /* F_TYPE */
 	double num;                 /* F_AMOUNT */
 	struct crm_date date;       /* F_DATE, F_BIRTHDAY */
@@ -490,6 +491,7 @@ static int read_term(struct parser *p, struct term *t)
 	t->col = t->vcol = column_of(s, start);
 	if (s[start] == '"') {
 		t->kind = T_TEXT;
+		t->quoted = true;
 		if (read_quoted(p, &t->value) != CRM_OK)
 			return CRM_EUSAGE;
 		if (t->value[0] == '\0')
@@ -675,16 +677,63 @@ static int parse_unary(struct parser *p, struct node **out)
 	return lex_next(p);
 }
 
+/* True when n is an unquoted free-text word made only of what a phone
+ * number is written with, holding a digit. */
+static bool is_phone_part(const struct node *n)
+{
+	const char *v;
+	bool digit = false;
+
+	if (n == NULL || n->kind != N_TERM || n->term->kind != T_TEXT ||
+	    n->term->quoted)
+		return false;
+	for (v = n->term->value; *v != '\0'; v++) {
+		if (*v >= '0' && *v <= '9')
+			digit = true;
+		else if (strchr("+()-./", *v) == NULL)
+			return false;
+	}
+	return digit;
+}
+
+/*
+ * A phone number typed with spaces ("495 123") is one fragment, not
+ * words to find anywhere: when left and right are both parts of one
+ * (and hold three digits or more together), right's text is appended to
+ * left's and true returned.
+ */
+static bool join_phone(struct node *left, const struct node *right)
+{
+	char *joined, *digits;
+
+	if (!is_phone_part(left) || !is_phone_part(right))
+		return false;
+	joined = crm_xmalloc(strlen(left->term->value) +
+			     strlen(right->term->value) + 2);
+	sprintf(joined, "%s %s", left->term->value, right->term->value);
+	if ((digits = crm_phone_digits(joined)) == NULL) {
+		free(joined);
+		return false;
+	}
+	free(digits);
+	free(left->term->value);
+	left->term->value = joined;
+	return true;
+}
+
 /* Parses terms joined by 'and' or by nothing. */
 static int parse_and(struct parser *p, struct node **out)
 {
-	struct node *right;
+	struct node *right, *last;
+	bool written_and;
 	int rc;
 
 	if ((rc = parse_unary(p, out)) != CRM_OK)
 		return rc;
+	last = *out;
 	for (;;) {
-		if (p->tok == TOK_AND) {
+		written_and = p->tok == TOK_AND;
+		if (written_and) {
 			if ((rc = lex_next(p)) != CRM_OK)
 				return rc;
 		} else if (p->tok != TOK_TERM && p->tok != TOK_LPAREN &&
@@ -692,7 +741,12 @@ static int parse_and(struct parser *p, struct node **out)
 			return CRM_OK;
 		}
 		rc = parse_unary(p, &right);
+		if (rc == CRM_OK && !written_and && join_phone(last, right)) {
+			node_free(right);
+			continue;
+		}
 		*out = node_new(N_AND, *out, right);
+		last = right;
 		if (rc != CRM_OK)
 			return rc;
 	}

@@ -5,6 +5,8 @@
 #ifndef CRM_STORE_INTERNAL_H
 #define CRM_STORE_INTERNAL_H
 
+#include <stdint.h>
+
 #include <git2.h>
 
 #include "crm.h"
@@ -58,6 +60,14 @@ int crm_store_walk(struct crm_store *s, git_tree *root, unsigned mask,
 int crm_store_parse_path(struct crm_store *s, const char *path,
 			 const char *buf, size_t len, struct crm_record **out,
 			 struct crm_err *err);
+/* The pack indexes of a repository (and of its alternates), mapped. */
+struct crm_packs;
+struct crm_packs *crm_packs_open(const char *gitdir);
+/* A number that sorts objects by pack and by offset in it: the order
+ * they were written in; UINT64_MAX for an object in no known pack. */
+uint64_t crm_packs_key(const struct crm_packs *p, const git_oid *oid);
+void crm_packs_close(struct crm_packs *p);
+
 /* Milliseconds on a monotonic clock. */
 double crm_now_ms(void);
 

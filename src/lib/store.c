@@ -740,12 +740,16 @@ static int match_ref(struct crm_store *s, unsigned mask, const char *ref,
 	static const char *const by_id =
 		"SELECT type, id, name FROM records WHERE id >= ?1 AND id < ?2"
 		" AND ((1 << type) & ?3) != 0 ORDER BY id";
+	/* names through the index on (type, name_fold), a type at a time */
+	_Static_assert(CRM_NTYPES == 4, "the type lists below name each type");
 	static const char *const by_name =
-		"SELECT type, id, name FROM records WHERE name_fold = fold(?1)"
-		" AND ((1 << type) & ?3) != 0 ORDER BY id";
+		"SELECT type, id, name FROM records WHERE type IN (0, 1, 2, 3)"
+		" AND name_fold = fold(?1) AND ((1 << type) & ?3) != 0"
+		" ORDER BY id";
 	static const char *const by_name_prefix =
-		"SELECT type, id, name FROM records WHERE name_fold >= ?1"
-		" AND name_fold < ?2 AND ((1 << type) & ?3) != 0 ORDER BY id";
+		"SELECT type, id, name FROM records WHERE type IN (0, 1, 2, 3)"
+		" AND name_fold >= ?1 AND name_fold < ?2"
+		" AND ((1 << type) & ?3) != 0 ORDER BY id";
 	char prefix[CRM_ID_LEN + 1], upper[CRM_ID_LEN + 2];
 	struct crm_buf hi = {0};
 	sqlite3 *db;

@@ -211,7 +211,8 @@ class Gen:
             return self.atom()
         if x < 0.65:
             (qa, pa), (qb, pb) = self.expr(depth + 1), self.expr(depth + 1)
-            return "%s %s" % (self.grp(qa), self.grp(qb)), \
+            return "%s%s%s" % (self.grp(qa), self.conj(qa, qb),
+                               self.grp(qb)), \
                 lambda rec: pa(rec) and pb(rec)
         if x < 0.85:
             (qa, pa), (qb, pb) = self.expr(depth + 1), self.expr(depth + 1)
@@ -235,6 +236,16 @@ class Gen:
     @staticmethod
     def paren(q):
         return q if re.fullmatch(r'[^ ()]+|"[^"]*"', q) else "(%s)" % q
+
+    @staticmethod
+    def conj(qa, qb):
+        """The and between qa and qb: written out when both sides of it
+        are digits, which crm otherwise reads as one phone number."""
+        part = r"[0-9+()./-]*[0-9][0-9+()./-]*"
+        if re.fullmatch(part, qa.split(" ")[-1]) and \
+                re.fullmatch(part, qb.split(" ")[0]):
+            return " and "
+        return " "
 
     @staticmethod
     def grp(q):

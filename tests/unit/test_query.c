@@ -651,6 +651,12 @@ Test(query, free_text)
 	expect("ёлкина", "b000000004");
 	expect("495 123", "a000000001");
 	expect("4951234", "a000000001");
+	/* digits typed with spaces are one phone fragment, in that order */
+	expect("123 495", "");
+	expect("123 and 495", "a000000001");
+	expect("+7 (495) 123", "a000000001");
+	expect("\"123\" 495", "a000000001");
+	expect("495 -123", "");
 	expect("\"+7 (495) 123-45-67\"", "a000000001");
 	expect("123-45-67", "a000000001");
 	expect("romashka.ru", "a000000001 b000000001");
