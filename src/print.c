@@ -102,10 +102,10 @@ static void padded(FILE *f, const char *s, size_t width, bool last)
 		cw = crm_utf8_width(one);
 		if (w + cw > width)
 			break;
-		fwrite(p, 1, len, f);
 		w += cw;
 		p += len;
 	}
+	fwrite(s, 1, (size_t)(p - s), f);
 	if (*p && *p != '\n' && w < width + 1) {
 		fputs("…", f);
 		w++;

@@ -598,8 +598,8 @@ void crm_regex_free(struct crm_regex *re);
  * the committed records and never committed.  Its schema:
  *
  *   meta(key TEXT PRIMARY KEY, value TEXT)       'commit' -> HEAD it reflects
- *   records(rid INTEGER PRIMARY KEY, id TEXT UNIQUE, type INTEGER,
- *           path TEXT, blob TEXT, name TEXT, name_fold TEXT,
+ *   records(rid INTEGER PRIMARY KEY, id TEXT, type INTEGER,
+ *           name TEXT, name_fold TEXT,
  *           owner, stage, pipeline, source, role, currency TEXT,
  *           amount REAL, company, contact, for_id TEXT,
  *           due TEXT, due_at INTEGER, birthday TEXT,
@@ -621,9 +621,10 @@ void crm_regex_free(struct crm_regex *re);
  *                                 (crm_facet_word)
  *
  * Dates are Unix times (a whole day: its local midnight).  Rows with
- * broken set have only id, type, path and blob.
+ * broken set have only id and type (a record's file is the path
+ * crm_record_path gives for them).
  */
-#define CRM_INDEX_FORMAT 5
+#define CRM_INDEX_FORMAT 6
 
 /* The SQL for the searchable text of the record "r". */
 #define CRM_TEXT_OF_R "(SELECT x.text FROM texts x WHERE x.rid = r.rid)"
@@ -751,6 +752,9 @@ struct crm_query_env {
 	/* True when some record has the custom field key. */
 	bool (*has_custom_field)(const char *key, void *data);
 	void *data;
+	/* The record types searched (0: any); when it is one type, the
+	 * query's equality terms are looked up together with it. */
+	unsigned types;
 };
 
 /*

@@ -198,7 +198,7 @@ static int where_clause(const struct crm_find *f, struct env_data *env,
 			struct crm_sql *sql, struct crm_buf *out,
 			struct crm_err *err)
 {
-	struct crm_query_env qenv = {env_resolve, env_custom, env};
+	struct crm_query_env qenv = {env_resolve, env_custom, env, f->mask};
 	int rc;
 
 	int t;
@@ -345,7 +345,8 @@ static int select_rids(sqlite3 *db, const char *sql_text,
 		       const sqlite3_int64 *rids, size_t n, crm_row_cb cb,
 		       void *data, struct crm_err *err)
 {
-	struct crm_row *rows = crm_xcalloc(READ_AHEAD, sizeof(*rows));
+	struct crm_row *rows = crm_xcalloc(n < READ_AHEAD ? n + 1 : READ_AHEAD,
+					   sizeof(*rows));
 	sqlite3_stmt *st = NULL;
 	size_t i, j, nrows, batch;
 	int rc, stop = 0;
@@ -530,6 +531,8 @@ int crm_find_rows(struct crm_store *s, const struct crm_find *f,
 int crm_find_broken(struct crm_store *s, unsigned mask,
 		    struct crm_broken **out, size_t *n, struct crm_err *err)
 {
+	enum crm_type t;
+	char path[64];
 	sqlite3 *db;
 	sqlite3_stmt *st;
 	int rc;
@@ -538,16 +541,20 @@ int crm_find_broken(struct crm_store *s, unsigned mask,
 	*n = 0;
 	if ((rc = crm_store_index(s, &db, err)))
 		return rc;
-	if (sqlite3_prepare_v2(db, "SELECT path, broken, type FROM records INDEXED BY records_broken"
+	if (sqlite3_prepare_v2(db, "SELECT type, id, broken FROM records"
+			       " INDEXED BY records_broken"
 			       " WHERE broken IS NOT NULL", -1, &st,
 			       NULL) != SQLITE_OK)
 		return crm_seterr(err, CRM_ERR, _("index: %s"), sqlite3_errmsg(db));
 	while (sqlite3_step(st) == SQLITE_ROW) {
-		if (!(mask & CRM_TYPE_BIT(sqlite3_column_int(st, 2))))
+		t = (enum crm_type)sqlite3_column_int(st, 0);
+		if (!(mask & CRM_TYPE_BIT(t)) ||
+		    !crm_record_path(t, (const char *)sqlite3_column_text(st, 1),
+				     path, sizeof(path)))
 			continue;
 		*out = crm_xrealloc(*out, (*n + 1) * sizeof(**out));
-		(*out)[*n].path = col_dup(st, 0);
-		(*out)[*n].error = col_dup(st, 1);
+		(*out)[*n].path = crm_xstrdup(path);
+		(*out)[*n].error = col_dup(st, 2);
 		(*n)++;
 	}
 	sqlite3_finalize(st);

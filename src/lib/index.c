@@ -25,7 +25,7 @@ static const char *const schema_sql =
 	"CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT) WITHOUT ROWID;"
 	"CREATE TABLE records("
 	" rid INTEGER PRIMARY KEY, id TEXT NOT NULL,"
-	" type INTEGER NOT NULL, path TEXT NOT NULL, blob TEXT NOT NULL,"
+	" type INTEGER NOT NULL,"
 	" name TEXT, name_fold TEXT, owner TEXT, stage TEXT, pipeline TEXT,"
 	" source TEXT, role TEXT, currency TEXT, amount REAL, company TEXT,"
 	" contact TEXT, for_id TEXT, due TEXT, due_at INTEGER, birthday TEXT,"
@@ -35,7 +35,7 @@ static const char *const schema_sql =
 	"CREATE TABLE tags(tag TEXT NOT NULL, rid INTEGER NOT NULL);"
 	"CREATE TABLE fields(key TEXT NOT NULL, rid INTEGER NOT NULL,"
 	" value TEXT);"
-	"CREATE VIRTUAL TABLE fts USING fts5(text, content='',"
+	"CREATE VIRTUAL TABLE fts USING fts5(text, content='', columnsize=0,"
 	" tokenize='trigram case_sensitive 1');"
 	"CREATE VIRTUAL TABLE facets USING fts5(t, content='', detail=none,"
 	" columnsize=0, tokenize='ascii');";
@@ -53,13 +53,10 @@ static const char *const bulk_sql =
 static const char *const indexes_sql =
 	"CREATE INDEX records_id ON records(id);"
 	"CREATE INDEX records_name ON records(type, name_fold);"
-	"CREATE INDEX records_owner ON records(owner, type);"
-	"CREATE INDEX records_stage ON records(stage);"
 	"CREATE INDEX records_company ON records(company);"
 	"CREATE INDEX records_contact ON records(contact);"
 	"CREATE INDEX records_for ON records(for_id);"
 	"CREATE INDEX records_due ON records(due_at);"
-	"CREATE INDEX tags_tag ON tags(tag, rid);"
 	"CREATE INDEX tags_rid ON tags(rid);"
 	"CREATE INDEX fields_key ON fields(key, rid);"
 	"CREATE INDEX fields_rid ON fields(rid);"
@@ -72,10 +69,10 @@ static const char *const indexes_sql =
 	"ANALYZE;";
 
 static const char *const insert_sql =
-	"INSERT INTO records(id, type, path, blob, name, name_fold, owner,"
+	"INSERT INTO records(id, type, name, name_fold, owner,"
 	" stage, pipeline, source, role, currency, amount, company, contact,"
 	" for_id, due, due_at, birthday, created_at, updated_at, phones,"
-	" emails, tags, broken) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8,"
+	" emails, tags, broken) VALUES(?1, ?2, ?5, ?6, ?7, ?8,"
 	" ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21,"
 	" ?22, ?23, ?24, ?26)";
 
@@ -373,7 +370,7 @@ enum row_text {
 /* One file made ready for the index: everything computed, so that it can
  * be built on one thread and inserted on another. */
 struct index_row {
-	char *path, *blob;
+	char *path;
 	char *broken;                /* why it did not parse, or NULL */
 	char *col[R_NTEXT];          /* owned; NULL when absent */
 	char *fts;                   /* what the full-text index holds */
@@ -394,7 +391,6 @@ static void row_free(struct index_row *r)
 	if (r == NULL)
 		return;
 	free(r->path);
-	free(r->blob);
 	free(r->broken);
 	for (i = 0; i < R_NTEXT; i++)
 		free(r->col[i]);
@@ -499,7 +495,6 @@ static struct index_row *make_row(struct crm_store *s, git_repository *repo,
 	struct index_row *row;
 	struct crm_record *rec = NULL;
 	struct crm_err ferr = {0};
-	char hex[GIT_OID_HEXSZ + 1];
 	enum crm_type t;
 	char id[CRM_ID_LEN + 1];
 	git_blob *blob;
@@ -508,8 +503,6 @@ static struct index_row *make_row(struct crm_store *s, git_repository *repo,
 		return NULL;
 	row = crm_xcalloc(1, sizeof(*row));
 	row->path = crm_xstrdup(path);
-	git_oid_tostr(hex, sizeof(hex), oid);
-	row->blob = crm_xstrdup(hex);
 	if (git_blob_lookup(&blob, repo, oid) < 0) {
 		crm_git_error(&ferr, path);
 	} else {
@@ -578,8 +571,6 @@ static int insert_row(struct writer *w, const struct index_row *row)
 	crm_record_path_parse(row->path, &t, id);
 	sqlite3_bind_text(st, 1, id, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_int(st, 2, (int)t);
-	sqlite3_bind_text(st, 3, row->path, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 4, row->blob, -1, SQLITE_STATIC);
 	for (i = 0; i < R_NTEXT; i++)
 		if (row->col[i])
 			sqlite3_bind_text(st, 5 + i, row->col[i], -1, SQLITE_STATIC);

@@ -980,13 +980,6 @@ static void compile_exact(struct compiler *c, const char *col, enum op op,
 		crm_buf_addf(c->w, "r.%s = ?%zu", col, i);
 }
 
-/* tag:T: one of the tags is T; tag!=T: none is. */
-static void compile_tag(struct compiler *c, const struct term *t)
-{
-	crm_buf_addf(c->w, "r.rid %sIN (SELECT t.rid FROM tags t WHERE t.tag = ?%zu)",
-		     t->op == OP_NE ? "NOT " : "", add_text(c, t->value));
-}
-
 /* name:TEXT contains, name=TEXT equals, both folded. */
 static void compile_name(struct compiler *c, const struct term *t)
 {
@@ -1234,6 +1227,88 @@ static int compile_custom(struct compiler *c, const struct term *t)
 	return CRM_OK;
 }
 
+/* True when term t is answered by the facet index: a field queried by
+ * equality (stage, owner, tag, company...; the type only together with
+ * one of those, see compile_chain). */
+static bool is_facet_term(const struct term *t)
+{
+	if (t->kind != T_FIELD || t->field == NULL ||
+	    (t->op != OP_COLON && t->op != OP_EQ))
+		return false;
+	switch (t->field->kind) {
+	case F_TYPE:
+	case F_EXACT:
+	case F_TAG:
+	case F_REF:
+		return true;
+	default:
+		return false;
+	}
+}
+
+/* True when n is a facet term other than a type. */
+static bool is_facet(const struct node *n)
+{
+	return n->kind == N_TERM && is_facet_term(n->term) &&
+	       n->term->field->kind != F_TYPE;
+}
+
+/* True when n is a type term (type:deal). */
+static bool is_type(const struct node *n)
+{
+	return n->kind == N_TERM && is_facet_term(n->term) &&
+	       n->term->field->kind == F_TYPE;
+}
+
+/* Appends the facet word of term t (is_facet_term) to words, after an
+ * AND when words has some. */
+static int facet_word(struct compiler *c, const struct term *t,
+		      struct crm_buf *words)
+{
+	char value[CRM_ID_LEN + 16];
+	int rc;
+
+	if (words->len)
+		crm_buf_adds(words, " AND");
+	switch (t->field->kind) {
+	case F_TYPE:
+		snprintf(value, sizeof(value), "%d", (int)t->type);
+		crm_facet_word(words, "type", value);
+		return CRM_OK;
+	case F_TAG:
+		crm_facet_word(words, "tags", t->value);
+		return CRM_OK;
+	case F_REF:
+		if ((rc = resolve_ref(c, t, value)) != CRM_OK)
+			return rc;
+		crm_facet_word(words, t->field->col, value);
+		return CRM_OK;
+	default:
+		crm_facet_word(words, t->field->col, t->value);
+		return CRM_OK;
+	}
+}
+
+/* The records that have every facet word of words. */
+static void compile_facet_words(struct compiler *c, const char *words)
+{
+	crm_buf_addf(c->w, "r.rid IN (SELECT rowid FROM facets WHERE "
+		     "facets MATCH ?%zu)", add_text(c, words));
+}
+
+/* The records that have the facet word of term t (a type, exact, tag or
+ * reference term), whatever its operator. */
+static int compile_facet(struct compiler *c, const struct term *t)
+{
+	struct crm_buf words = {0};
+	int rc = facet_word(c, t, &words);
+
+	if (rc == CRM_OK)
+		compile_facet_words(c, words.s);
+	crm_buf_free(&words);
+	return rc;
+}
+
 /* A field term. */
 static int compile_field(struct compiler *c, const struct term *t)
 {
@@ -1244,11 +1319,15 @@ static int compile_field(struct compiler *c, const struct term *t)
 		crm_buf_addf(c->w, "r.type %s %d", op_sql[t->op], (int)t->type);
 		return CRM_OK;
 	case F_EXACT:
+		if (t->op != OP_NE)
+			return compile_facet(c, t);
 		compile_exact(c, t->field->col, t->op, t->value);
 		return CRM_OK;
 	case F_TAG:
-		compile_tag(c, t);
-		return CRM_OK;
+		/* tag!=T: none of the tags is T */
+		if (t->op == OP_NE)
+			crm_buf_adds(c->w, "NOT ");
+		return compile_facet(c, t);
 	case F_NAME:
 		compile_name(c, t);
 		return CRM_OK;
@@ -1265,6 +1344,8 @@ static int compile_field(struct compiler *c, const struct term *t)
 		compile_id(c, t);
 		return CRM_OK;
 	case F_REF:
+		if (t->op != OP_NE)
+			return compile_facet(c, t);
 		return compile_ref(c, t);
 	case F_AMOUNT:
 		compile_amount(c, t);
@@ -1305,7 +1386,7 @@ static int compile_term(struct compiler *c, const struct term *t, bool neg)
  * on a record (a missing column) counts as false and its negation as true.
  */
 static int compile_chain(struct compiler *c, const struct node *n,
-			 enum node_kind kind, bool neg);
+			 enum node_kind kind, bool neg, int type);
 
 static int compile_node(struct compiler *c, const struct node *n, bool neg)
 {
@@ -1323,60 +1404,12 @@ static int compile_node(struct compiler *c, const struct node *n, bool neg)
 	case N_AND:
 	case N_OR:
 		crm_buf_addc(c->w, '(');
-		if ((rc = compile_chain(c, n, n->kind, neg)) != CRM_OK)
+		if ((rc = compile_chain(c, n, n->kind, neg, -1)) != CRM_OK)
 			return rc;
 		crm_buf_addc(c->w, ')');
 		return CRM_OK;
 	}
 	return CRM_OK;
-}
-
-/* True when n is a term of the facet index: a field queried by
- * equality (type, stage, owner, tag, company...). */
-static bool is_facet(const struct node *n)
-{
-	const struct term *t = n->term;
-
-	if (n->kind != N_TERM || t->kind != T_FIELD || t->field == NULL ||
-	    (t->op != OP_COLON && t->op != OP_EQ))
-		return false;
-	switch (t->field->kind) {
-	case F_TYPE:
-	case F_EXACT:
-	case F_TAG:
-	case F_REF:
-		return true;
-	default:
-		return false;
-	}
-}
-
-/* Appends the facet word of term t (is_facet) to words. */
-static int facet_word(struct compiler *c, const struct term *t,
-		      struct crm_buf *words)
-{
-	char value[CRM_ID_LEN + 16];
-	int rc;
-
-	if (words->len)
-		crm_buf_adds(words, " AND");
-	switch (t->field->kind) {
-	case F_TYPE:
-		snprintf(value, sizeof(value), "%d", (int)t->type);
-		crm_facet_word(words, "type", value);
-		return CRM_OK;
-	case F_TAG:
-		crm_facet_word(words, "tags", t->value);
-		return CRM_OK;
-	case F_REF:
-		if ((rc = resolve_ref(c, t, value)) != CRM_OK)
-			return rc;
-		crm_facet_word(words, t->field->col, value);
-		return CRM_OK;
-	default:
-		crm_facet_word(words, t->field->col, t->value);
-		return CRM_OK;
-	}
 }
 
 /* The operands of a run of ANDs (or ORs), left to right, into *out. */
@@ -1393,33 +1426,59 @@ static void chain_operands(const struct node *n, enum node_kind kind,
 }
 
 /*
+ * The facet terms of the operands of an AND as one search of the facet
+ * index, which merges their lists of records, into words; type (-1:
+ * none) is a type they join.  Types join only when some other facet
+ * term is there: on its own a type is a filter on rows read anyway.
+ * Sets *used when the words are to be used.
+ */
+static int facet_group(struct compiler *c, const struct node **ops,
+		       size_t len, int type, struct crm_buf *words,
+		       bool *used)
+{
+	char value[16];
+	size_t i;
+	int rc = CRM_OK;
+
+	*used = false;
+	for (i = 0; i < len && !*used; i++)
+		*used = is_facet(ops[i]);
+	if (!*used)
+		return CRM_OK;
+	if (type >= 0) {
+		snprintf(value, sizeof(value), "%d", type);
+		crm_facet_word(words, "type", value);
+	}
+	for (i = 0; i < len && rc == CRM_OK; i++)
+		if (is_facet(ops[i]) || is_type(ops[i]))
+			rc = facet_word(c, ops[i]->term, words);
+	return rc;
+}
+
+/*
  * Compiles a run of ANDs (or ORs) as one flat list, so that a long query
- * does not nest parentheses as deep as it has terms.  Two or more facet
- * terms under one AND become one search of the facet index, which merges
- * their lists of records.
+ * does not nest parentheses as deep as it has terms.  The facet terms
+ * under an AND become one search of the facet index (facet_group); type
+ * is the record type searched, or -1.
  */
 static int compile_chain(struct compiler *c, const struct node *n,
-			 enum node_kind kind, bool neg)
+			 enum node_kind kind, bool neg, int type)
 {
 	const struct node **ops = NULL;
 	struct crm_buf words = {0};
-	size_t i, len = 0, nfacets = 0;
-	bool first = true;
+	size_t i, len = 0;
+	bool grouped = false, first = true;
 	int rc = CRM_OK;
 
 	chain_operands(n, kind, &ops, &len);
-	for (i = 0; kind == N_AND && i < len; i++)
-		nfacets += is_facet(ops[i]);
-	for (i = 0; nfacets >= 2 && i < len && rc == CRM_OK; i++)
-		if (is_facet(ops[i]))
-			rc = facet_word(c, ops[i]->term, &words);
-	if (nfacets >= 2 && rc == CRM_OK) {
-		crm_buf_addf(c->w, "r.rid IN (SELECT rowid FROM facets WHERE "
-			     "facets MATCH ?%zu)", add_text(c, words.s));
+	if (kind == N_AND)
+		rc = facet_group(c, ops, len, type, &words, &grouped);
+	if (grouped && rc == CRM_OK) {
+		compile_facet_words(c, words.s);
 		first = false;
 	}
 	for (i = 0; i < len && rc == CRM_OK; i++) {
-		if (nfacets >= 2 && is_facet(ops[i]))
+		if (grouped && (is_facet(ops[i]) || is_type(ops[i])))
 			continue;
 		if (!first)
 			crm_buf_adds(c->w, kind == N_AND ? " AND " : " OR ");
@@ -1428,6 +1487,36 @@ static int compile_chain(struct compiler *c, const struct node *n,
 	}
 	crm_buf_free(&words);
 	free(ops);
+	return rc;
+}
+
+/* The one type in mask, or -1 when it has none or several. */
+static int only_type(unsigned mask)
+{
+	int t, found = -1;
+
+	for (t = 0; t < CRM_NTYPES; t++) {
+		if (!(mask & CRM_TYPE_BIT(t)))
+			continue;
+		if (found >= 0)
+			return -1;
+		found = t;
+	}
+	return found;
+}
+
+/* The whole query: its top AND (or its one term) with the one type
+ * searched, when there is one, joining its facet terms. */
+static int compile_root(struct compiler *c, const struct node *root)
+{
+	int type = c->env ? only_type(c->env->types) : -1;
+	int rc;
+
+	if (root->kind != N_AND && !is_facet(root))
+		return compile_node(c, root, false);
+	crm_buf_addc(c->w, '(');
+	rc = compile_chain(c, root, N_AND, false, type);
+	crm_buf_addc(c->w, ')');
 	return rc;
 }
 
@@ -1442,7 +1531,7 @@ int crm_query_sql(const struct crm_query *q, const struct crm_query_env *env,
 	if (crm_query_empty(q))
 		return CRM_OK;
 	crm_buf_adds(&out->where, " AND ");
-	rc = compile_node(&c, q->root, false);
+	rc = compile_root(&c, q->root);
 	if (rc != CRM_OK)
 		crm_sql_free(out);
 	return rc;
