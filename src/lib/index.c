@@ -80,7 +80,8 @@ static const char *const insert_sql =
 struct writer {
 	sqlite3 *db;
 	sqlite3_stmt *insert, *text, *deltext, *tag, *field, *fts, *find, *del,
-		*deltags, *delfields, *ftsdel, *facet, *facetdel, *findtags;
+		*deltags, *delfields, *ftsdel, *facet, *facetdel, *findtags,
+		*findrid;
 };
 
 /* Sets err from the database's last error. */
@@ -119,9 +120,6 @@ static int db_open(const char *path, sqlite3 **out, struct crm_err *err)
 		return rc;
 	}
 	sqlite3_busy_timeout(db, 30000);
-	/* Pages through a bounded mmap: a query touching a few thousand
-	 * rows then costs no read() per page. */
-	sqlite3_exec(db, "PRAGMA mmap_size=33554432", NULL, NULL, NULL);
 	crm_sql_register(db);
 	*out = db;
 	return CRM_OK;
@@ -191,6 +189,7 @@ static void writer_finish(struct writer *w)
 	sqlite3_finalize(w->facet);
 	sqlite3_finalize(w->facetdel);
 	sqlite3_finalize(w->findtags);
+	sqlite3_finalize(w->findrid);
 	memset(w, 0, sizeof(*w));
 }
 
@@ -213,8 +212,9 @@ static int writer_start(struct writer *w, sqlite3 *db)
 			       " r.owner, r.stage, r.pipeline, r.source, r.role,"
 			       " r.currency, r.company, r.contact, r.for_id"
 			       " FROM records r LEFT JOIN texts t ON t.rid = r.rid"
-			       " WHERE r.id = ?1 AND r.type = ?2", -1, &w->find,
-			       NULL) ||
+			       " WHERE r.rid = ?1", -1, &w->find, NULL) ||
+	    sqlite3_prepare_v2(db, "SELECT rid FROM records WHERE id = ?1"
+			       " AND type = ?2", -1, &w->findrid, NULL) ||
 	    sqlite3_prepare_v2(db, "SELECT tag FROM tags WHERE rid = ?1", -1,
 			       &w->findtags, NULL) ||
 	    sqlite3_prepare_v2(db, "INSERT INTO facets(rowid, t) VALUES(?1, ?2)",
@@ -625,24 +625,36 @@ static char *stored_facets(struct writer *w, sqlite3_int64 rid)
 	return text;
 }
 
-/* Removes the row of path, with its tags, fields and full text. */
-static int delete_path(struct writer *w, const char *path)
+/* The row of the record file at path into *rid; false when it has none
+ * (or path is no record file). */
+static bool path_rid(struct writer *w, const char *path, sqlite3_int64 *rid)
 {
-	sqlite3_int64 rid;
-	char *fts = NULL, *facets = NULL;
 	enum crm_type t;
 	char id[CRM_ID_LEN + 1];
-	int rc;
+	bool found;
 
 	if (!crm_record_path_parse(path, &t, id))
-		return SQLITE_OK; /* not a record file: never indexed */
-	sqlite3_bind_text(w->find, 1, id, -1, SQLITE_STATIC);
-	sqlite3_bind_int(w->find, 2, (int)t);
+		return false;
+	sqlite3_bind_text(w->findrid, 1, id, -1, SQLITE_STATIC);
+	sqlite3_bind_int(w->findrid, 2, (int)t);
+	found = sqlite3_step(w->findrid) == SQLITE_ROW;
+	if (found)
+		*rid = sqlite3_column_int64(w->findrid, 0);
+	sqlite3_reset(w->findrid);
+	return found;
+}
+
+/* Removes row rid, with its tags, fields and full text. */
+static int delete_rid(struct writer *w, sqlite3_int64 rid)
+{
+	char *fts = NULL, *facets = NULL;
+	int rc;
+
+	sqlite3_bind_int64(w->find, 1, rid);
 	if (sqlite3_step(w->find) != SQLITE_ROW) {
 		sqlite3_reset(w->find);
 		return SQLITE_OK;
 	}
-	rid = sqlite3_column_int64(w->find, 0);
 	if (sqlite3_column_type(w->find, 1) != SQLITE_NULL) {
 		fts = fts_text((const char *)sqlite3_column_text(w->find, 1),
 			       (const char *)sqlite3_column_text(w->find, 2));
@@ -1066,7 +1078,7 @@ static int rebuild(struct crm_store *s, struct crm_err *err)
 		return rc == CRM_EUSAGE ? crm_seterr(err, CRM_ERR,
 			_("cannot create the index '%s'"), tmp) : rc;
 	if (exec(db, "PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;"
-		     "PRAGMA mmap_size=0; PRAGMA cache_size=-32768; BEGIN") ||
+		     "PRAGMA cache_size=-32768; BEGIN") ||
 	    exec(db, schema_sql) || exec(db, bulk_sql)) {
 		rc = db_error(db, err, _("cannot build the index"));
 		goto fail;
@@ -1100,19 +1112,170 @@ fail:
 	return rc;
 }
 
+/* A record file that differs between two commits. */
+struct change {
+	char *path;
+	bool old, new;     /* it was there; it is there */
+	git_oid oid;       /* new: its blob */
+};
+
+/* The changes between two trees, as diff_trees finds them. */
+struct changes {
+	git_repository *repo;
+	struct change *v;
+	size_t n, cap;
+};
+
+static int diff_trees(struct changes *c, git_tree *old, git_tree *new,
+		      const char *dir);
+
+/* Adds the change of the file at path. */
+static void add_change(struct changes *c, const char *path, bool old,
+		       const git_tree_entry *new)
+{
+	struct change *ch;
+
+	if (c->n == c->cap) {
+		c->cap = c->cap ? c->cap * 2 : 64;
+		c->v = crm_xrealloc(c->v, c->cap * sizeof(*c->v));
+	}
+	ch = &c->v[c->n++];
+	ch->path = crm_xstrdup(path);
+	ch->old = old;
+	ch->new = new != NULL;
+	if (new)
+		git_oid_cpy(&ch->oid, git_tree_entry_id(new));
+}
+
+/* Notes the file or tree at path that was old (or NULL when added) and
+ * is new (or NULL when deleted); -1 when a tree cannot be read. */
+static int note_change(struct changes *c, const char *path,
+		       const git_tree_entry *old, const git_tree_entry *new)
+{
+	bool old_tree = old && git_tree_entry_type(old) == GIT_OBJECT_TREE;
+	bool new_tree = new && git_tree_entry_type(new) == GIT_OBJECT_TREE;
+	git_tree *a = NULL, *b = NULL;
+	int rc = 0;
+
+	if (!old_tree && !new_tree) {
+		add_change(c, path, old != NULL, new);
+		return 0;
+	}
+	if ((old_tree && git_tree_lookup(&a, c->repo, git_tree_entry_id(old)) < 0) ||
+	    (new_tree && git_tree_lookup(&b, c->repo, git_tree_entry_id(new)) < 0))
+		rc = -1;
+	else if (old && !old_tree)
+		add_change(c, path, true, NULL);  /* a file became a tree */
+	else if (new && !new_tree)
+		add_change(c, path, false, new);  /* a tree became a file */
+	if (rc == 0)
+		rc = diff_trees(c, a, b, path);
+	git_tree_free(a);
+	git_tree_free(b);
+	return rc;
+}
+
+/* True when the root's entry e may hold records: a type's directory. */
+static bool holds_records(const char *dir, const git_tree_entry *e)
+{
+	int t;
+
+	if (dir[0] != '\0')
+		return true;
+	for (t = 0; t < CRM_NTYPES; t++)
+		if (strcmp(git_tree_entry_name(e), crm_type_dir(t)) == 0)
+			return true;
+	return false;
+}
+
+/*
+ * Notes the files that differ between the trees old and new (either may
+ * be NULL: all added or all deleted) under dir ("" for the root).
+ * Subtrees with the same id are skipped without reading them: a commit
+ * that changed a thousand records reads only their shards.  Returns -1
+ * when a tree cannot be read.
+ */
+static int diff_trees(struct changes *c, git_tree *old, git_tree *new,
+		      const char *dir)
+{
+	size_t i, n = old ? git_tree_entrycount(old) : 0;
+	const git_tree_entry *a, *b;
+	char path[PATH_MAX];
+	int rc = 0;
+
+	for (i = 0; i < n && rc == 0; i++) {
+		a = git_tree_entry_byindex(old, i);
+		b = new ? git_tree_entry_byname(new, git_tree_entry_name(a))
+			: NULL;
+		if (!holds_records(dir, a) ||
+		    (b && git_oid_equal(git_tree_entry_id(a),
+					git_tree_entry_id(b)) &&
+		     git_tree_entry_type(a) == git_tree_entry_type(b)))
+			continue;
+		snprintf(path, sizeof(path), "%s%s%s", dir, dir[0] ? "/" : "",
+			 git_tree_entry_name(a));
+		rc = note_change(c, path, a, b);
+	}
+	n = new ? git_tree_entrycount(new) : 0;
+	for (i = 0; i < n && rc == 0; i++) {
+		b = git_tree_entry_byindex(new, i);
+		if (!holds_records(dir, b) || (old && git_tree_entry_byname(
+				old, git_tree_entry_name(b))))
+			continue;
+		snprintf(path, sizeof(path), "%s%s%s", dir, dir[0] ? "/" : "",
+			 git_tree_entry_name(b));
+		rc = note_change(c, path, NULL, b);
+	}
+	return rc;
+}
+
+static int by_rid(const void *a, const void *b)
+{
+	sqlite3_int64 x = *(const sqlite3_int64 *)a, y = *(const sqlite3_int64 *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/*
+ * Applies the changes c to the index: first every old row goes, in the
+ * order of its row id, then the new ones come.  The full-text index
+ * takes its entries in rising row ids; one out of order makes it write
+ * out what it holds, and a thousand such writes made a pull of a thousand
+ * records cost seconds.
+ */
+static int apply_changes(struct crm_store *s, struct writer *w,
+			 const struct changes *c)
+{
+	sqlite3_int64 *rids = crm_xcalloc(c->n + 1, sizeof(*rids));
+	size_t i, n = 0;
+	int rc = SQLITE_OK;
+
+	for (i = 0; i < c->n; i++)
+		if (c->v[i].old && path_rid(w, c->v[i].path, &rids[n]))
+			n++;
+	qsort(rids, n, sizeof(*rids), by_rid);
+	for (i = 0; i < n && rc == SQLITE_OK; i++)
+		rc = delete_rid(w, rids[i]);
+	for (i = 0; i < c->n && rc == SQLITE_OK; i++)
+		if (c->v[i].new)
+			rc = index_blob(s, w, c->v[i].path, &c->v[i].oid);
+	free(rids);
+	return rc;
+}
+
 /* Re-indexes the paths that differ between the trees of commit old_hex
  * and HEAD, in the open transaction of db.  CRM_ENOTFOUND when the old
  * commit is gone (history was rewritten): the caller rebuilds. */
 static int update_changed(struct crm_store *s, sqlite3 *db, const char *old_hex,
 			  git_tree *head, struct crm_err *err)
 {
+	struct changes c = {.repo = s->repo};
 	git_oid old_oid;
 	git_commit *old = NULL;
 	git_tree *old_tree = NULL;
-	git_diff *diff = NULL;
 	struct writer w;
 	size_t i;
-	int rc = CRM_OK;
+	int rc = CRM_OK, st;
 
 	if (old_hex[0] == '\0' || git_oid_fromstr(&old_oid, old_hex) < 0 ||
 	    git_commit_lookup(&old, s->repo, &old_oid) < 0 ||
@@ -1120,27 +1283,24 @@ static int update_changed(struct crm_store *s, sqlite3 *db, const char *old_hex,
 		git_commit_free(old);
 		return CRM_ENOTFOUND;
 	}
-	if (git_diff_tree_to_tree(&diff, s->repo, old_tree, head, NULL) < 0) {
-		rc = crm_git_error(err, _("cannot compare commits"));
-		goto out;
-	}
-	if (writer_start(&w, db) != 0) {
+	/* as for a rebuild: the objects are the store's own, hashed when
+	 * they were written */
+	git_libgit2_opts(GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION, 0);
+	if (diff_trees(&c, old_tree, head, "") != 0) {
+		rc = CRM_ENOTFOUND;
+	} else if (writer_start(&w, db) != 0) {
 		rc = db_error(db, err, _("cannot update the index"));
-		goto out;
-	}
-	for (i = 0; i < git_diff_num_deltas(diff) && rc == CRM_OK; i++) {
-		const git_diff_delta *d = git_diff_get_delta(diff, i);
-		int st = delete_path(&w, d->old_file.path);
-
-		if (st == SQLITE_OK && d->status != GIT_DELTA_DELETED)
-			st = index_blob(s, &w, d->new_file.path, &d->new_file.id);
+	} else {
+		st = apply_changes(s, &w, &c);
 		if (st != SQLITE_OK)
-			rc = is_corrupt(st) ? CRM_EUSAGE
-					    : db_error(db, err, _("cannot update the index"));
+			rc = is_corrupt(st) ? CRM_EUSAGE : db_error(db, err,
+					_("cannot update the index"));
+		writer_finish(&w);
 	}
-	writer_finish(&w);
-out:
-	git_diff_free(diff);
+	git_libgit2_opts(GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION, 1);
+	for (i = 0; i < c.n; i++)
+		free(c.v[i].path);
+	free(c.v);
 	git_tree_free(old_tree);
 	git_commit_free(old);
 	return rc;
