@@ -98,6 +98,8 @@ struct crm_node {
 };
 
 struct crm_node *crm_node_new_scalar(const char *s);
+/* A string scalar holding s[0..len) (a reader's copy, no second one). */
+struct crm_node *crm_node_new_scalar_n(const char *s, size_t len);
 /* A typed scalar (number, boolean): written plain. */
 struct crm_node *crm_node_new_typed(const char *s);
 struct crm_node *crm_node_new_seq(void);
@@ -116,6 +118,9 @@ struct crm_node *crm_map_get(const struct crm_node *map, const char *key);
 const char *crm_map_str(const struct crm_node *map, const char *key);
 /* Sets key to val (taking ownership of val), replacing in place or appending. */
 void crm_map_set(struct crm_node *map, const char *key, struct crm_node *val);
+/* Appends key (taking it, malloc'd) and val to map, which must not have
+ * key yet: for readers that checked. */
+void crm_map_append(struct crm_node *map, char *key, struct crm_node *val);
 /* Sets key to a string scalar copy of s. */
 void crm_map_set_str(struct crm_node *map, const char *key, const char *s);
 /* Removes key; returns true if it was there. */

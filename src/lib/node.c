@@ -24,6 +24,14 @@ struct crm_node *crm_node_new_scalar(const char *s)
 	return n;
 }
 
+struct crm_node *crm_node_new_scalar_n(const char *s, size_t len)
+{
+	struct crm_node *n = node_alloc(CRM_NODE_SCALAR);
+
+	n->str = crm_xstrndup(s, len);
+	return n;
+}
+
 /* A typed (plain-written) scalar holding a copy of s.  Caller owns it. */
 struct crm_node *crm_node_new_typed(const char *s)
 {
@@ -163,6 +171,14 @@ void crm_map_set(struct crm_node *map, const char *key, struct crm_node *val)
 	}
 	node_grow(map);
 	map->keys[map->len] = crm_xstrdup(key);
+	map->items[map->len] = val;
+	map->len++;
+}
+
+void crm_map_append(struct crm_node *map, char *key, struct crm_node *val)
+{
+	node_grow(map);
+	map->keys[map->len] = key;
 	map->items[map->len] = val;
 	map->len++;
 }

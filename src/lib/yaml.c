@@ -154,28 +154,27 @@ static int check_props(struct reader *r, const yaml_event_t *ev,
 	return CRM_OK;
 }
 
-/*
- * Uses key scalar k as the pending key of map frame f.  Refuses
- * duplicates.  Frees k in every case.
- */
-static int take_key(struct reader *r, struct frame *f, struct crm_node *k)
+/* Uses v[0..len), a key scalar read at line, as the pending key of map
+ * frame f.  Refuses duplicates. */
+static int take_key_text(struct reader *r, struct frame *f, const char *v,
+			 size_t len, int line)
 {
-	if (crm_map_index(f->node, k->str) >= 0) {
+	char *key = crm_xstrndup(v, len);
+
+	if (crm_map_index(f->node, key) >= 0) {
 		crm_seterr(r->err, CRM_ERR, _("line %d: duplicate key '%s'"),
-			   k->line, k->str);
-		crm_node_free(k);
+			   line, key);
+		free(key);
 		return CRM_ERR;
 	}
-	f->key = k->str;
-	k->str = NULL;
-	crm_node_free(k);
+	f->key = key;
 	return CRM_OK;
 }
 
 /*
  * Attaches a new node n (scalar or container) where the parse stands: as
- * the root, a sequence item, a map key or a map value.  Takes n in every
- * case (freed on error).
+ * the root, a sequence item or a map value (a container where a key is
+ * due is refused).  Takes n in every case (freed on error).
  */
 static int attach(struct reader *r, struct crm_node *n)
 {
@@ -196,16 +195,13 @@ static int attach(struct reader *r, struct crm_node *n)
 		crm_seq_push(f->node, n);
 		return CRM_OK;
 	}
-	if (f->key == NULL && n->kind != CRM_NODE_SCALAR) {
+	if (f->key == NULL) { /* scalar keys are taken by on_scalar */
 		crm_seterr(r->err, CRM_ERR, _("line %d: %s"), n->line,
 			   _("keys must be plain strings, not lists or maps"));
 		crm_node_free(n);
 		return CRM_ERR;
 	}
-	if (f->key == NULL)
-		return take_key(r, f, n);
-	crm_map_set(f->node, f->key, n);
-	free(f->key);
+	crm_map_append(f->node, f->key, n); /* take_key_text refused duplicates */
 	f->key = NULL;
 	return CRM_OK;
 }
@@ -223,9 +219,11 @@ static int on_scalar(struct reader *r, const yaml_event_t *ev)
 		return event_error(r, ev, _("NUL bytes are not allowed"));
 	if (!crm_utf8_valid(v, len))
 		return event_error(r, ev, _("invalid UTF-8"));
-	n = crm_node_new_scalar("");
-	free(n->str);
-	n->str = crm_xstrndup(v, len);
+	if (r->depth > 0 && r->stack[r->depth - 1].node->kind == CRM_NODE_MAP &&
+	    r->stack[r->depth - 1].key == NULL)
+		return take_key_text(r, &r->stack[r->depth - 1], v, len,
+				     (int)ev->start_mark.line + 1);
+	n = crm_node_new_scalar_n(v, len);
 	n->line = (int)ev->start_mark.line + 1;
 	n->typed = ev->data.scalar.style == YAML_PLAIN_SCALAR_STYLE &&
 		   crm_yaml_is_ambiguous(n->str) &&
