@@ -971,7 +971,8 @@ static int load_all(struct crm_store *s, sqlite3 *db, git_tree *tree,
 
 	crm_store_walk(s, tree, CRM_TYPE_ALL, collect_cb, &es);
 	crm_packs_close(es.packs);
-	qsort(es.e, es.n, sizeof(*es.e), by_pack_order);
+	if (es.n > 0)
+		qsort(es.e, es.n, sizeof(*es.e), by_pack_order);
 	if (writer_start(&w, db) != 0) {
 		free(es.e);
 		return db_error(db, err, _("cannot build the index"));

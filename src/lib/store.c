@@ -349,8 +349,8 @@ int crm_store_repo(struct crm_store *s, struct crm_err *err)
 	/* Bound the pack windows libgit2 keeps mapped (8 GiB by default),
 	 * so that walking a large store does not hold its packs in memory
 	 * (mapped pages count in a process's resident size). */
-	git_libgit2_opts(GIT_OPT_SET_MWINDOW_SIZE, (size_t)4 << 20);
-	git_libgit2_opts(GIT_OPT_SET_MWINDOW_MAPPED_LIMIT, (size_t)16 << 20);
+	git_libgit2_opts(GIT_OPT_SET_MWINDOW_SIZE, (size_t)1 << 20);
+	git_libgit2_opts(GIT_OPT_SET_MWINDOW_MAPPED_LIMIT, (size_t)4 << 20);
 	if (git_repository_open_ext(&s->repo, s->root,
 				    GIT_REPOSITORY_OPEN_NO_SEARCH, NULL) < 0) {
 		crm_git_error(err, _("cannot open the store's repository"));
