@@ -51,7 +51,7 @@ static const char *const bulk_sql =
  * one segment, so that later updates do not inherit merges of the load's
  * many small segments and searches read one b-tree. */
 static const char *const indexes_sql =
-	"CREATE INDEX records_id ON records(id);"
+	"CREATE INDEX records_id ON records(id, name);"
 	"CREATE INDEX records_name ON records(type, name_fold);"
 	"CREATE INDEX records_company ON records(company);"
 	"CREATE INDEX records_contact ON records(contact);"
