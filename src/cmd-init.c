@@ -26,6 +26,8 @@ static char *git_config_value(const char *key)
 	git_buf b = {0};
 	char *v = NULL;
 
+	if (crm_git_load(NULL) != CRM_OK)
+		return NULL;
 	git_libgit2_init();
 	if (git_config_open_default(&cfg) == 0 &&
 	    git_config_get_string_buf(&b, cfg, key) == 0 && b.ptr[0])

@@ -314,6 +314,8 @@ static const char *user_from_git(struct crm_store *s)
 	git_buf email = {0};
 	const struct crm_user *u = NULL;
 
+	if (crm_git_load(NULL) != CRM_OK)
+		return NULL;
 	git_libgit2_init();
 	if (git_config_open_default(&cfg) == 0 &&
 	    git_config_get_string_buf(&email, cfg, "user.email") == 0)

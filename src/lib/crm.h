@@ -596,6 +596,13 @@ int crm_regex_match(const struct crm_regex *re, const char *subject,
 		    size_t len);
 void crm_regex_free(struct crm_regex *re);
 
+/* ---- libgit2 (libgit2.c) ---- */
+
+/* Loads libgit2, once: crm is not linked with it, so that the reads the
+ * index answers do not pay for loading it.  CRM_ERR when it cannot be.
+ * Call it before the first libgit2 function. */
+int crm_git_load(struct crm_err *err);
+
 /* ---- the index (index.c) ---- */
 
 /*

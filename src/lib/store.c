@@ -138,6 +138,8 @@ int crm_store_init(const char *dir, const char *login, const char *name,
 				  _("'%s' is already a git repository"), dir);
 	if ((rc = make_dirs(dir, err)))
 		return rc;
+	if ((rc = crm_git_load(err)))
+		return rc;
 	git_libgit2_init();
 	opts.flags = GIT_REPOSITORY_INIT_MKPATH;
 	opts.initial_head = "main";
@@ -230,8 +232,8 @@ void crm_store_close(struct crm_store *s)
 		return;
 	crm_store_unlock(s);
 	crm_index_close(s);
-	git_tree_free(s->head_tree);
-	if (s->repo) {
+	if (s->repo) { /* else libgit2 was not even loaded */
+		git_tree_free(s->head_tree);
 		git_repository_free(s->repo);
 		git_libgit2_shutdown();
 	}
@@ -336,15 +338,20 @@ void crm_store_unlock(struct crm_store *s)
 void crm_store_forget_head(struct crm_store *s)
 {
 	s->db_fresh = false;
-	git_tree_free(s->head_tree);
+	if (s->head_tree)
+		git_tree_free(s->head_tree);
 	s->head_tree = NULL;
 	s->head_loaded = false;
 }
 
 int crm_store_repo(struct crm_store *s, struct crm_err *err)
 {
+	int rc;
+
 	if (s->repo)
 		return CRM_OK;
+	if ((rc = crm_git_load(err)))
+		return rc;
 	git_libgit2_init();
 	/* Bound the pack windows libgit2 keeps mapped (8 GiB by default),
 	 * so that walking a large store does not hold its packs in memory
