@@ -14,17 +14,22 @@ BUILD     ?= build
 CC        ?= cc
 PKGS      := yaml-0.1 libgit2 libpcre2-8 sqlite3 libcrypto
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS))
-# libgit2 is loaded when first needed (src/lib/libgit2.c), by its soname.
-PKG_LIBS   := $(shell pkg-config --libs $(filter-out libgit2,$(PKGS))) -ldl
-LIBGIT2_SONAME := $(shell objdump -p $$(pkg-config --variable=libdir libgit2)/libgit2.so \
-		  2>/dev/null | awk '/SONAME/ {print $$2}')
+# libgit2 and libcrypto are loaded when first needed (src/lib/libgit2.c,
+# libcrypto.c), by their sonames.
+LAZY_PKGS  := libgit2 libcrypto
+PKG_LIBS   := $(shell pkg-config --libs $(filter-out $(LAZY_PKGS),$(PKGS))) -ldl
+soname = $(shell objdump -p $$(pkg-config --variable=libdir $(1))/$(1).so \
+	 2>/dev/null | awk '/SONAME/ {print $$2}')
+LIBGIT2_SONAME := $(call soname,libgit2)
+LIBCRYPTO_SONAME := $(call soname,libcrypto)
 OPT       ?= -O2 -g
 WARN      := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wno-unused-parameter -Wno-missing-field-initializers
 CFLAGS    ?= $(OPT)
 ALL_CFLAGS = -std=gnu11 -D_GNU_SOURCE $(WARN) $(CFLAGS) $(SAN_FLAGS) $(PKG_CFLAGS) \
 	     -Isrc -Isrc/lib -DCRM_VERSION='"$(VERSION)"' \
 	     -DCRM_LOCALEDIR='"$(LOCALEDIR)"' -MMD -MP \
-	     $(if $(LIBGIT2_SONAME),-DCRM_LIBGIT2='"$(LIBGIT2_SONAME)"')
+	     $(if $(LIBGIT2_SONAME),-DCRM_LIBGIT2='"$(LIBGIT2_SONAME)"') \
+	     $(if $(LIBCRYPTO_SONAME),-DCRM_LIBCRYPTO='"$(LIBCRYPTO_SONAME)"')
 ALL_LDFLAGS = $(LDFLAGS) $(SAN_FLAGS) -pthread
 
 ifeq ($(SANITIZE),1)

@@ -602,6 +602,8 @@ void crm_regex_free(struct crm_regex *re);
  * index answers do not pay for loading it.  CRM_ERR when it cannot be.
  * Call it before the first libgit2 function. */
 int crm_git_load(struct crm_err *err);
+/* Loads libcrypto (for the SHA-1 of .git/index) the same way. */
+int crm_crypto_load(struct crm_err *err);
 
 /* ---- the index (index.c) ---- */
 

@@ -603,6 +603,8 @@ int crm_gitindex_lock(const char *gitdir, struct crm_index_lock *lk,
 	int r1, r2;
 
 	lk->fd = -1;
+	if (crm_crypto_load(err))
+		return CRM_ERR;
 	r1 = snprintf(lk->path, sizeof(lk->path), "%s/index", gitdir);
 	r2 = snprintf(lk->lockpath, sizeof(lk->lockpath), "%s/index.lock",
 		      gitdir);

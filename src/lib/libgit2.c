@@ -9,11 +9,7 @@
  * A function crm starts to use needs its definition here, or the program
  * does not link.
  */
-#include <dlfcn.h>
-#include <pthread.h>
 #include <stdarg.h>
-#include <stdio.h>
-#include <stdlib.h>
 
 #include "store-internal.h"
 
@@ -22,45 +18,17 @@
 #define CRM_LIBGIT2 "libgit2.so"
 #endif
 
-static pthread_once_t load_once = PTHREAD_ONCE_INIT;
-static void *lib;
-static char load_error[256];
-
-static void load(void)
-{
-	const char *e;
-
-	lib = dlopen(CRM_LIBGIT2, RTLD_NOW | RTLD_LOCAL);
-	if (lib == NULL && (e = dlerror()) != NULL)
-		snprintf(load_error, sizeof(load_error), "%s", e);
-}
+static struct crm_dl libgit2 = {CRM_LIBGIT2, PTHREAD_MUTEX_INITIALIZER};
 
 int crm_git_load(struct crm_err *err)
 {
-	pthread_once(&load_once, load);
-	if (lib == NULL)
-		return crm_seterr(err, CRM_ERR, _("cannot load libgit2: %s"),
-				  load_error);
-	return CRM_OK;
+	return crm_dl_load(&libgit2, err);
 }
 
-/*
- * The function name of libgit2, through *slot, which caches it (threads
- * may look it up at once; they find the same).  crm_git_load comes first
- * wherever crm opens a repository, so a failure here means a libgit2
- * without a function of its own API: crm cannot go on.
- */
+/* The function name of libgit2 (crm_dl_resolve). */
 static void *resolve(void **slot, const char *name)
 {
-	void *f = __atomic_load_n(slot, __ATOMIC_ACQUIRE);
-
-	if (f != NULL)
-		return f;
-	pthread_once(&load_once, load);
-	if (lib == NULL || (f = dlsym(lib, name)) == NULL)
-		abort();
-	__atomic_store_n(slot, f, __ATOMIC_RELEASE);
-	return f;
+	return crm_dl_resolve(&libgit2, slot, name);
 }
 
 /* The options crm sets take an int or a size_t. */

@@ -5,6 +5,7 @@
 #ifndef CRM_STORE_INTERNAL_H
 #define CRM_STORE_INTERNAL_H
 
+#include <pthread.h>
 #include <stdint.h>
 
 #include <git2.h>
@@ -67,6 +68,24 @@ struct crm_packs *crm_packs_open(const char *gitdir);
  * they were written in; UINT64_MAX for an object in no known pack. */
 uint64_t crm_packs_key(const struct crm_packs *p, const git_oid *oid);
 void crm_packs_close(struct crm_packs *p);
+
+/* A library crm is not linked with, loaded when first needed (dl.c). */
+struct crm_dl {
+	const char *soname;
+	pthread_mutex_t lock;
+	bool tried;
+	void *handle;
+	char error[256];
+};
+/* Loads l, once; CRM_ERR with dlopen's reason when it cannot be. */
+int crm_dl_load(struct crm_dl *l, struct crm_err *err);
+/*
+ * The function name of l, through *slot, which caches it (threads may
+ * look it up at once; they find the same).  crm_dl_load succeeds before
+ * the first call wherever crm needs l, so a failure here means a library
+ * without a function of its own API: crm cannot go on, and aborts.
+ */
+void *crm_dl_resolve(struct crm_dl *l, void **slot, const char *name);
 
 /* Milliseconds on a monotonic clock. */
 double crm_now_ms(void);
