@@ -643,10 +643,9 @@ int crm_crypto_load(struct crm_err *err);
 /* The SQL for the searchable text of the record "r". */
 #define CRM_TEXT_OF_R "(SELECT x.text FROM texts x WHERE x.rid = r.rid)"
 
-/* True when the records column (or "tags") has words in facets. */
-bool crm_facet_known(const char *column);
 /* Appends to b (after a space unless b is empty) the facets word for
- * value in column: a letter for the column, then value in hex. */
+ * value in column (one of the facet columns crm.h lists above, or
+ * "tags"): a letter for the column, then value in hex. */
 void crm_facet_word(struct crm_buf *b, const char *column, const char *value);
 
 /* Progress of a long rebuild: done of total records. */

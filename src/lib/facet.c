@@ -5,7 +5,6 @@
  * merging their sorted lists of records instead of reading every record
  * that has one of the values.
  */
-#include <stdbool.h>
 #include <string.h>
 
 #include "crm.h"
@@ -18,16 +17,6 @@ static const char *const facet_columns[] = {
 };
 
 #define NFACETS (sizeof(facet_columns) / sizeof(facet_columns[0]))
-
-bool crm_facet_known(const char *column)
-{
-	size_t i;
-
-	for (i = 0; i < NFACETS; i++)
-		if (strcmp(facet_columns[i], column) == 0)
-			return true;
-	return false;
-}
 
 void crm_facet_word(struct crm_buf *b, const char *column, const char *value)
 {
