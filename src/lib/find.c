@@ -381,6 +381,8 @@ static int find_limited(sqlite3 *db, const struct crm_find *f,
 	sqlite3_int64 *rids = NULL;
 	int rc;
 
+	/* one snapshot for the ids and the rows read after them */
+	sqlite3_exec(db, "BEGIN", NULL, NULL, NULL);
 	crm_buf_addf(&q, "SELECT r.rid FROM records r%s%s", where, order);
 	rc = select_first_rids(db, q.s, sql, f->limit, &rids, total, err);
 	crm_buf_free(&q);
@@ -390,6 +392,7 @@ static int find_limited(sqlite3 *db, const struct crm_find *f,
 	if (rc == CRM_OK)
 		rc = select_rids(db, q.s, rids, *total < f->limit ? *total
 				 : f->limit, cb, data, err);
+	sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
 	crm_buf_free(&q);
 	free(rids);
 	return rc;
@@ -424,8 +427,6 @@ static int find_each_once(struct crm_store *s, const struct crm_find *f,
 
 	if ((rc = crm_store_index(s, &env.db, err)))
 		return rc;
-	/* one snapshot for the ids and the rows read after them */
-	sqlite3_exec(env.db, "BEGIN", NULL, NULL, NULL);
 	if ((rc = where_clause(f, &env, &sql, &where, err)) ||
 	    (rc = order_by(f, &env, &sql, &order, err)))
 		goto out;
@@ -445,7 +446,6 @@ static int find_each_once(struct crm_store *s, const struct crm_find *f,
 		sql.nwords = 0;
 	}
 out:
-	sqlite3_exec(env.db, "COMMIT", NULL, NULL, NULL);
 	crm_buf_free(&where);
 	crm_buf_free(&order);
 	crm_sql_free(&sql);

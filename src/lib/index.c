@@ -922,13 +922,18 @@ static void *read_thread(void *data)
 	return NULL;
 }
 
+/* The CPUs a rebuild uses: those online, at most 4. */
+static size_t cpu_count(void)
+{
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+
+	return cpus < 1 ? 1 : cpus > 4 ? 4 : (size_t)cpus;
+}
+
 /* How many threads read and parse the records. */
 static size_t reader_count(size_t nentries)
 {
-	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
-	size_t n = cpus < 1 ? 1 : cpus > 4 ? 4 : (size_t)cpus;
-
-	return nentries < READ_CHUNK ? 1 : n;
+	return nentries < READ_CHUNK ? 1 : cpu_count();
 }
 
 /* Starts n reading threads; returns how many started. */
@@ -1089,7 +1094,7 @@ static int rebuild(struct crm_store *s, struct crm_err *err)
 	snprintf(suffix, sizeof(suffix), "PRAGMA user_version=%d",
 		 CRM_INDEX_FORMAT);
 	snprintf(threads, sizeof(threads), "PRAGMA threads=%zu",
-		 reader_count(SIZE_MAX));
+		 cpu_count());
 	exec(db, threads); /* sorts for the indexes on several CPUs */
 	if (exec(db, indexes_sql) || set_commit(db, hex) || exec(db, suffix) ||
 	    exec(db, "COMMIT") || exec(db, "PRAGMA journal_mode=WAL")) {
