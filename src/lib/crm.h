@@ -108,6 +108,8 @@ void crm_node_free(struct crm_node *n);
 struct crm_node *crm_node_dup(const struct crm_node *n);
 /* Deep equality (kind, text, typed flag, key order). */
 bool crm_node_equal(const struct crm_node *a, const struct crm_node *b);
+/* The same, and read from the same source lines. */
+bool crm_node_same(const struct crm_node *a, const struct crm_node *b);
 
 /* A node as one line of text: a list as "a, b", a mapping as "{...}".
  * Caller owns the result. */
@@ -144,6 +146,18 @@ void crm_seq_push(struct crm_node *seq, struct crm_node *val);
  */
 int crm_yaml_parse(const char *buf, size_t len, struct crm_node **out,
 		   struct crm_err *err);
+/* The same, by libyaml alone.  crm_yaml_parse first tries the reader of
+ * the canonical form below and asks libyaml only when it gives up. */
+int crm_yaml_parse_libyaml(const char *buf, size_t len, struct crm_node **out,
+			   struct crm_err *err);
+/*
+ * Reads buf[0..len) (checked: valid UTF-8, no NUL, not too large) when it
+ * is in the form crm_yaml_emit writes, plain and single-quoted scalars
+ * only, into *out exactly as libyaml would (yamlcanon.c says what else it
+ * leaves to libyaml).  False, *out NULL, for any other text, valid or not.
+ */
+bool crm_yaml_parse_canonical(const char *buf, size_t len,
+			      struct crm_node **out);
 
 /*
  * Writes root (a mapping) in the one canonical form: block style, two-space

@@ -105,14 +105,15 @@ struct crm_node *crm_node_dup(const struct crm_node *n)
 	return d;
 }
 
-/* Deep equality of a and b; source lines are ignored. */
-bool crm_node_equal(const struct crm_node *a, const struct crm_node *b)
+/* Deep equality of a and b; of their source lines too when lines. */
+static bool nodes_equal(const struct crm_node *a, const struct crm_node *b,
+			bool lines)
 {
 	size_t i;
 
 	if (a == NULL || b == NULL)
 		return a == b;
-	if (a->kind != b->kind)
+	if (a->kind != b->kind || (lines && a->line != b->line))
 		return false;
 	if (a->kind == CRM_NODE_SCALAR)
 		return a->typed == b->typed && strcmp(a->str, b->str) == 0;
@@ -121,10 +122,22 @@ bool crm_node_equal(const struct crm_node *a, const struct crm_node *b)
 	for (i = 0; i < a->len; i++) {
 		if (a->kind == CRM_NODE_MAP && strcmp(a->keys[i], b->keys[i]))
 			return false;
-		if (!crm_node_equal(a->items[i], b->items[i]))
+		if (!nodes_equal(a->items[i], b->items[i], lines))
 			return false;
 	}
 	return true;
+}
+
+/* Deep equality of a and b; source lines are ignored. */
+bool crm_node_equal(const struct crm_node *a, const struct crm_node *b)
+{
+	return nodes_equal(a, b, false);
+}
+
+/* Deep equality of a and b, source lines included. */
+bool crm_node_same(const struct crm_node *a, const struct crm_node *b)
+{
+	return nodes_equal(a, b, true);
 }
 
 /* Position of key in map, or -1 (also when map is not a MAP). */

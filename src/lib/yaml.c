@@ -326,6 +326,19 @@ static int read_events(struct reader *r)
 int crm_yaml_parse(const char *buf, size_t len, struct crm_node **out,
 		   struct crm_err *err)
 {
+	int rc;
+
+	*out = NULL;
+	rc = check_bytes(buf, len, err);
+	if (rc != CRM_OK || crm_yaml_parse_canonical(buf, len, out))
+		return rc;
+	return crm_yaml_parse_libyaml(buf, len, out, err);
+}
+
+/* crm_yaml_parse by libyaml alone (crm.h). */
+int crm_yaml_parse_libyaml(const char *buf, size_t len, struct crm_node **out,
+			   struct crm_err *err)
+{
 	struct reader r;
 	int rc;
 

@@ -3,7 +3,8 @@
  * writer and the record parser.  Properties checked on every input that
  * parses: the canonical text parses again, and writing it again gives the
  * same bytes.  Any valid UTF-8 string, as a value or a key, reads back
- * as the same string.  Build:
+ * as the same string.  What the reader of the canonical form reads,
+ * libyaml reads the same.  Build:
  *   clang -fsanitize=fuzzer,address,undefined -Isrc/lib \
  *	tests/fuzz/fuzz_record.c build/libcrm.a $(pkg-config --libs ...)
  */
@@ -67,6 +68,22 @@ static void check_string(const char *buf, size_t size)
 	crm_node_free(back);
 }
 
+/* Whatever the canonical reader reads, libyaml must read the same. */
+static void check_canonical(const char *buf, size_t size)
+{
+	struct crm_node *fast = NULL, *slow = NULL;
+	struct crm_err err;
+
+	if (memchr(buf, '\0', size) != NULL || !crm_utf8_valid(buf, size) ||
+	    !crm_yaml_parse_canonical(buf, size, &fast))
+		return;
+	if (crm_yaml_parse_libyaml(buf, size, &slow, &err) != CRM_OK ||
+	    !crm_node_same(fast, slow))
+		abort();
+	crm_node_free(fast);
+	crm_node_free(slow);
+}
+
 /* Runs the record parser on the same bytes; it must simply not crash. */
 static void check_record(const char *buf, size_t size)
 {
@@ -81,6 +98,7 @@ static void check_record(const char *buf, size_t size)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	check_yaml((const char *)data, size);
+	check_canonical((const char *)data, size);
 	check_string((const char *)data, size);
 	check_record((const char *)data, size);
 	return 0;
