@@ -632,12 +632,12 @@ int crm_crypto_load(struct crm_err *err);
  *           amount REAL, company, contact, for_id TEXT,
  *           due TEXT, due_at INTEGER, birthday TEXT,
  *           created_at INTEGER, updated_at INTEGER,
- *           phones, emails, tags TEXT ('\n'-joined),
+ *           phones, emails, tags TEXT ('\n'-joined; a tag holds no
+ *                                 white space),
  *           broken TEXT)          why the file did not parse, else NULL
  *   texts(rid INTEGER PRIMARY KEY, text TEXT)  every searchable string of
  *                                 a record, '\n'-joined; apart, so that
  *                                 records rows stay small
- *   tags(tag TEXT, rid INTEGER)   one row per tag
  *   fields(key TEXT, rid INTEGER, value TEXT)  every top-level scalar
  *                                 custom field (keys crm does not know)
  *   fts(text)                     FTS5, trigram, contentless; rowid = rid;
@@ -652,7 +652,7 @@ int crm_crypto_load(struct crm_err *err);
  * broken set have only id and type (a record's file is the path
  * crm_record_path gives for them).
  */
-#define CRM_INDEX_FORMAT 6
+#define CRM_INDEX_FORMAT 7
 
 /* The SQL for the searchable text of the record "r". */
 #define CRM_TEXT_OF_R "(SELECT x.text FROM texts x WHERE x.rid = r.rid)"

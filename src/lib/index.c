@@ -32,7 +32,6 @@ static const char *const schema_sql =
 	" created_at INTEGER, updated_at INTEGER, phones TEXT, emails TEXT,"
 	" tags TEXT, broken TEXT);"
 	"CREATE TABLE texts(rid INTEGER PRIMARY KEY, text TEXT);"
-	"CREATE TABLE tags(tag TEXT NOT NULL, rid INTEGER NOT NULL);"
 	"CREATE TABLE fields(key TEXT NOT NULL, rid INTEGER NOT NULL,"
 	" value TEXT);"
 	"CREATE VIRTUAL TABLE fts USING fts5(text, content='', columnsize=0,"
@@ -57,7 +56,6 @@ static const char *const indexes_sql =
 	"CREATE INDEX records_contact ON records(contact);"
 	"CREATE INDEX records_for ON records(for_id);"
 	"CREATE INDEX records_due ON records(due_at);"
-	"CREATE INDEX tags_rid ON tags(rid);"
 	"CREATE INDEX fields_key ON fields(key, rid);"
 	"CREATE INDEX fields_rid ON fields(rid);"
 	"CREATE INDEX records_broken ON records(type) WHERE broken IS NOT NULL;"
@@ -79,9 +77,8 @@ static const char *const insert_sql =
 /* Prepared statements of one writing session. */
 struct writer {
 	sqlite3 *db;
-	sqlite3_stmt *insert, *text, *deltext, *tag, *field, *fts, *find, *del,
-		*deltags, *delfields, *ftsdel, *facet, *facetdel, *findtags,
-		*findrid;
+	sqlite3_stmt *insert, *text, *deltext, *field, *fts, *find, *del,
+		*delfields, *ftsdel, *facet, *facetdel, *findrid;
 };
 
 /* Sets err from the database's last error. */
@@ -176,19 +173,16 @@ static int set_commit(sqlite3 *db, const char *hex)
 static void writer_finish(struct writer *w)
 {
 	sqlite3_finalize(w->insert);
-	sqlite3_finalize(w->tag);
 	sqlite3_finalize(w->field);
 	sqlite3_finalize(w->fts);
 	sqlite3_finalize(w->text);
 	sqlite3_finalize(w->deltext);
 	sqlite3_finalize(w->find);
 	sqlite3_finalize(w->del);
-	sqlite3_finalize(w->deltags);
 	sqlite3_finalize(w->delfields);
 	sqlite3_finalize(w->ftsdel);
 	sqlite3_finalize(w->facet);
 	sqlite3_finalize(w->facetdel);
-	sqlite3_finalize(w->findtags);
 	sqlite3_finalize(w->findrid);
 	memset(w, 0, sizeof(*w));
 }
@@ -198,8 +192,6 @@ static int writer_start(struct writer *w, sqlite3 *db)
 	memset(w, 0, sizeof(*w));
 	w->db = db;
 	if (sqlite3_prepare_v2(db, insert_sql, -1, &w->insert, NULL) ||
-	    sqlite3_prepare_v2(db, "INSERT INTO tags VALUES(?1, ?2)",
-			       -1, &w->tag, NULL) ||
 	    sqlite3_prepare_v2(db, "INSERT INTO fields VALUES(?1, ?2, ?3)",
 			       -1, &w->field, NULL) ||
 	    sqlite3_prepare_v2(db, "INSERT INTO fts(rowid, text) VALUES(?1, ?2)",
@@ -210,13 +202,11 @@ static int writer_start(struct writer *w, sqlite3 *db)
 			       &w->deltext, NULL) ||
 	    sqlite3_prepare_v2(db, "SELECT r.rid, t.text, r.phones, r.type,"
 			       " r.owner, r.stage, r.pipeline, r.source, r.role,"
-			       " r.currency, r.company, r.contact, r.for_id"
+			       " r.currency, r.company, r.contact, r.for_id, r.tags"
 			       " FROM records r LEFT JOIN texts t ON t.rid = r.rid"
 			       " WHERE r.rid = ?1", -1, &w->find, NULL) ||
 	    sqlite3_prepare_v2(db, "SELECT rid FROM records WHERE id = ?1"
 			       " AND type = ?2", -1, &w->findrid, NULL) ||
-	    sqlite3_prepare_v2(db, "SELECT tag FROM tags WHERE rid = ?1", -1,
-			       &w->findtags, NULL) ||
 	    sqlite3_prepare_v2(db, "INSERT INTO facets(rowid, t) VALUES(?1, ?2)",
 			       -1, &w->facet, NULL) ||
 	    sqlite3_prepare_v2(db, "INSERT INTO facets(facets, rowid, t)"
@@ -224,8 +214,6 @@ static int writer_start(struct writer *w, sqlite3 *db)
 			       NULL) ||
 	    sqlite3_prepare_v2(db, "DELETE FROM records WHERE rid = ?1", -1,
 			       &w->del, NULL) ||
-	    sqlite3_prepare_v2(db, "DELETE FROM tags WHERE rid = ?1", -1,
-			       &w->deltags, NULL) ||
 	    sqlite3_prepare_v2(db, "DELETE FROM fields WHERE rid = ?1", -1,
 			       &w->delfields, NULL) ||
 	    sqlite3_prepare_v2(db, "INSERT INTO fts(fts, rowid, text)"
@@ -277,12 +265,13 @@ static const char *const facet_cols[] = {
 #define NFACET_COLS (sizeof(facet_cols) / sizeof(facet_cols[0]))
 
 /* What the facet index holds for a record of type t with the values
- * vals (in facet_cols order, NULL when absent) and tags.  Caller owns it. */
+ * vals (in facet_cols order, NULL when absent) and tags ('\n'-joined, or
+ * NULL).  Caller owns it. */
 static char *facet_text(enum crm_type t, const char *const vals[NFACET_COLS],
-			char *const *tags, size_t ntags)
+			const char *tags)
 {
 	struct crm_buf b = {0};
-	char type[16];
+	char type[16], *copy, *tag, *save = NULL;
 	size_t i;
 
 	snprintf(type, sizeof(type), "%d", (int)t);
@@ -290,8 +279,11 @@ static char *facet_text(enum crm_type t, const char *const vals[NFACET_COLS],
 	for (i = 0; i < NFACET_COLS; i++)
 		if (vals[i] != NULL)
 			crm_facet_word(&b, facet_cols[i], vals[i]);
-	for (i = 0; i < ntags; i++)
-		crm_facet_word(&b, "tags", tags[i]);
+	copy = crm_xstrdup(tags ? tags : "");
+	for (tag = strtok_r(copy, "\n", &save); tag;
+	     tag = strtok_r(NULL, "\n", &save))
+		crm_facet_word(&b, "tags", tag);
+	free(copy);
 	return crm_buf_detach(&b);
 }
 
@@ -374,12 +366,11 @@ struct index_row {
 	char *broken;                /* why it did not parse, or NULL */
 	char *col[R_NTEXT];          /* owned; NULL when absent */
 	char *fts;                   /* what the full-text index holds */
+	char *facets;                /* what the facet index holds */
 	bool has_amount;
 	double amount;
 	bool has_time[3];            /* due, created, updated */
 	long long time[3];
-	char **tags;
-	size_t ntags;
 	char **fkeys, **fvals;       /* custom scalar fields */
 	size_t nfields;
 };
@@ -395,9 +386,7 @@ static void row_free(struct index_row *r)
 	for (i = 0; i < R_NTEXT; i++)
 		free(r->col[i]);
 	free(r->fts);
-	for (i = 0; i < r->ntags; i++)
-		free(r->tags[i]);
-	free(r->tags);
+	free(r->facets);
 	for (i = 0; i < r->nfields; i++) {
 		free(r->fkeys[i]);
 		free(r->fvals[i]);
@@ -428,18 +417,12 @@ static bool time_of(const struct crm_node *map, const char *key,
 	return true;
 }
 
-/* Fills the tags and custom fields of row from r. */
-static void row_extras(struct index_row *row, const struct crm_record *r)
+/* Fills the custom fields of row from r. */
+static void row_fields(struct index_row *row, const struct crm_record *r)
 {
-	const struct crm_node *tags = crm_map_get(r->map, "tags"), *v;
+	const struct crm_node *v;
 	size_t i;
 
-	for (i = 0; tags && tags->kind == CRM_NODE_SEQ && i < tags->len; i++) {
-		if (tags->items[i]->kind != CRM_NODE_SCALAR)
-			continue;
-		row->tags = crm_xrealloc(row->tags, (row->ntags + 1) * sizeof(char *));
-		row->tags[row->ntags++] = crm_xstrdup(tags->items[i]->str);
-	}
 	for (i = 0; i < r->map->len; i++) {
 		v = r->map->items[i];
 		if (v->kind != CRM_NODE_SCALAR || is_known(r->type, r->map->keys[i]))
@@ -453,12 +436,27 @@ static void row_extras(struct index_row *row, const struct crm_record *r)
 	}
 }
 
+/* The facet columns of row, in facet_cols order. */
+static void facet_values(const struct index_row *row,
+			 const char *vals[NFACET_COLS])
+{
+	static const enum row_text cols[NFACET_COLS] = {
+		R_OWNER, R_STAGE, R_PIPELINE, R_SOURCE, R_ROLE, R_CURRENCY,
+		R_COMPANY, R_CONTACT, R_FOR,
+	};
+	size_t i;
+
+	for (i = 0; i < NFACET_COLS; i++)
+		vals[i] = row->col[cols[i]];
+}
+
 /* Fills the columns of row from the parsed record r. */
 static void row_from_record(struct index_row *row, const struct crm_record *r)
 {
 	const struct crm_node *m = r->map;
 	const char *amount = crm_map_str(m, "amount");
 	struct crm_buf text = {0};
+	const char *facet_vals[NFACET_COLS];
 
 	row->col[R_NAME] = crm_xstrdup(crm_record_name(r));
 	row->col[R_FOLD] = crm_fold(crm_record_name(r));
@@ -484,7 +482,9 @@ static void row_from_record(struct index_row *row, const struct crm_record *r)
 	collect_text(m, &text);
 	row->col[R_TEXT] = crm_buf_detach(&text);
 	row->fts = fts_text(row->col[R_TEXT], row->col[R_PHONES]);
-	row_extras(row, r);
+	facet_values(row, facet_vals);
+	row->facets = facet_text(r->type, facet_vals, row->col[R_TAGS]);
+	row_fields(row, r);
 }
 
 /* Reads and parses the blob oid at path into a new row; NULL when path is
@@ -518,18 +518,13 @@ static struct index_row *make_row(struct crm_store *s, git_repository *repo,
 	return row;
 }
 
-/* Inserts the tags and custom fields of row at rid. */
-static int insert_extras(struct writer *w, const struct index_row *row,
+/* Inserts the custom fields of row at rid. */
+static int insert_fields(struct writer *w, const struct index_row *row,
 			 sqlite3_int64 rid)
 {
 	size_t i;
 	int rc = SQLITE_OK;
 
-	for (i = 0; i < row->ntags && rc == SQLITE_OK; i++) {
-		sqlite3_bind_text(w->tag, 1, row->tags[i], -1, SQLITE_STATIC);
-		sqlite3_bind_int64(w->tag, 2, rid);
-		rc = step_once(w->tag);
-	}
 	for (i = 0; i < row->nfields && rc == SQLITE_OK; i++) {
 		sqlite3_bind_text(w->field, 1, row->fkeys[i], -1, SQLITE_STATIC);
 		sqlite3_bind_int64(w->field, 2, rid);
@@ -539,26 +534,7 @@ static int insert_extras(struct writer *w, const struct index_row *row,
 	return rc;
 }
 
-/* Inserts the facet words of row (of type t) at rid. */
-static int insert_facets(struct writer *w, const struct index_row *row,
-			 enum crm_type t, sqlite3_int64 rid)
-{
-	const char *vals[NFACET_COLS] = {
-		row->col[R_OWNER], row->col[R_STAGE], row->col[R_PIPELINE],
-		row->col[R_SOURCE], row->col[R_ROLE], row->col[R_CURRENCY],
-		row->col[R_COMPANY], row->col[R_CONTACT], row->col[R_FOR],
-	};
-	char *text = facet_text(t, vals, row->tags, row->ntags);
-	int rc;
-
-	sqlite3_bind_int64(w->facet, 1, rid);
-	sqlite3_bind_text(w->facet, 2, text, -1, SQLITE_STATIC);
-	rc = step_once(w->facet);
-	free(text);
-	return rc;
-}
-
-/* Inserts one row (with its tags, fields and full text). */
+/* Inserts one row (with its fields, full text and facets). */
 static int insert_row(struct writer *w, const struct index_row *row)
 {
 	static const int time_param[3] = {18, 20, 21};
@@ -585,7 +561,7 @@ static int insert_row(struct writer *w, const struct index_row *row)
 	rid = sqlite3_last_insert_rowid(w->db);
 	if (rc != SQLITE_OK || row->broken)
 		return rc;
-	rc = insert_extras(w, row, rid);
+	rc = insert_fields(w, row, rid);
 	if (rc != SQLITE_OK)
 		return rc;
 	sqlite3_bind_int64(w->text, 1, rid);
@@ -596,33 +572,23 @@ static int insert_row(struct writer *w, const struct index_row *row)
 	sqlite3_bind_text(w->fts, 2, row->fts, -1, SQLITE_STATIC);
 	if ((rc = step_once(w->fts)) != SQLITE_OK)
 		return rc;
-	return insert_facets(w, row, t, rid);
+	sqlite3_bind_int64(w->facet, 1, rid);
+	sqlite3_bind_text(w->facet, 2, row->facets, -1, SQLITE_STATIC);
+	return step_once(w->facet);
 }
 
-/* The facet text the index holds for rid, rebuilt from the row find
- * stands on and its tags (what the contentless facets table needs to
- * delete it).  Caller owns it. */
-static char *stored_facets(struct writer *w, sqlite3_int64 rid)
+/* The facet text the index holds for the row find stands on (what the
+ * contentless facets table needs to delete it).  Caller owns it. */
+static char *stored_facets(struct writer *w)
 {
 	const char *vals[NFACET_COLS];
-	char **tags = NULL, *text;
-	size_t i, ntags = 0;
+	size_t i;
 
 	for (i = 0; i < NFACET_COLS; i++)
 		vals[i] = (const char *)sqlite3_column_text(w->find, 4 + (int)i);
-	sqlite3_bind_int64(w->findtags, 1, rid);
-	while (sqlite3_step(w->findtags) == SQLITE_ROW) {
-		tags = crm_xrealloc(tags, (ntags + 1) * sizeof(*tags));
-		tags[ntags++] = crm_xstrdup(
-			(const char *)sqlite3_column_text(w->findtags, 0));
-	}
-	sqlite3_reset(w->findtags);
-	text = facet_text((enum crm_type)sqlite3_column_int(w->find, 3), vals,
-			  tags, ntags);
-	for (i = 0; i < ntags; i++)
-		free(tags[i]);
-	free(tags);
-	return text;
+	return facet_text((enum crm_type)sqlite3_column_int(w->find, 3), vals,
+			  (const char *)sqlite3_column_text(w->find,
+							    4 + NFACET_COLS));
 }
 
 /* The row of the record file at path into *rid; false when it has none
@@ -658,7 +624,7 @@ static int delete_rid(struct writer *w, sqlite3_int64 rid)
 	if (sqlite3_column_type(w->find, 1) != SQLITE_NULL) {
 		fts = fts_text((const char *)sqlite3_column_text(w->find, 1),
 			       (const char *)sqlite3_column_text(w->find, 2));
-		facets = stored_facets(w, rid);
+		facets = stored_facets(w);
 	}
 	sqlite3_reset(w->find);
 	rc = SQLITE_OK;
@@ -674,13 +640,10 @@ static int delete_rid(struct writer *w, sqlite3_int64 rid)
 	free(fts);
 	free(facets);
 	sqlite3_bind_int64(w->deltext, 1, rid);
-	sqlite3_bind_int64(w->deltags, 1, rid);
 	sqlite3_bind_int64(w->delfields, 1, rid);
 	sqlite3_bind_int64(w->del, 1, rid);
 	if (rc == SQLITE_OK)
 		rc = step_once(w->deltext);
-	if (rc == SQLITE_OK)
-		rc = step_once(w->deltags);
 	if (rc == SQLITE_OK)
 		rc = step_once(w->delfields);
 	if (rc == SQLITE_OK)

@@ -250,7 +250,7 @@ static int check_list(const struct crm_node *n, const char *key,
 				 it->str);
 			return field_error(err, it, key, msg);
 		}
-		if (kind == F_TAGS && strpbrk(it->str, " \t,") != NULL) {
+		if (kind == F_TAGS && strpbrk(it->str, " \t\n\v\f\r,") != NULL) {
 			snprintf(msg, sizeof(msg),
 				 _("invalid tag '%s' (no spaces or commas)"),
 				 it->str);
