@@ -161,13 +161,16 @@ static int order_by(const struct crm_find *f, struct env_data *env,
 	size_t i;
 
 	if (f->rank && f->sort == NULL) {
-		crm_buf_adds(out, " ORDER BY (1");
+		/* names holding every word first; not "(1)" alone, which
+		 * SQLite would take for the first column */
+		crm_buf_adds(out, " ORDER BY ");
 		for (i = 0; i < sql->nwords; i++) {
 			add_param(sql, sql->words[i]);
-			crm_buf_addf(out, " AND instr(r.name_fold, ?%zu) > 0",
-				     sql->nparams);
+			crm_buf_addf(out, "%sinstr(r.name_fold, ?%zu) > 0",
+				     i ? " AND " : "(", sql->nparams);
 		}
-		crm_buf_addf(out, ") DESC, r.updated_at DESC, r.id");
+		crm_buf_addf(out, "%sr.updated_at DESC, r.id",
+			     sql->nwords ? ") DESC, " : "");
 		return CRM_OK;
 	}
 	for (i = 0; i < NSORT; i++) {

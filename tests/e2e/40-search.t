@@ -382,6 +382,26 @@ run show "Acme Ltd"
 is "$rc" 0 "an exact name still resolves when a prefix is ambiguous"
 run show nosuchname
 is "$rc" 3 "an unknown name exits 3"
+
+# --- ranking without words: by update, not by row -----------------------------------
+# the newer record is committed first, so it has the lower row
+mkdir -p contacts/rn
+for n in 1:2024 2:2019; do
+	cat >"contacts/rn/rnk000000${n%%:*}.yaml" <<EOF
+id: rnk000000${n%%:*}
+name: Rank Test ${n%%:*}
+tags:
+- ranktest
+created: '${n#*:}-03-01T10:00:00+03:00'
+updated: '${n#*:}-03-01T10:00:00+03:00'
+EOF
+	"$CRM" commit -m "rank test ${n%%:*}" >/dev/null
+done
+run --format ids search tag:ranktest
+is "$(printf '%s\n' "$out" | tr '\n' ' ')" "rnk0000001 rnk0000002 " "field terms only: the most recently updated first"
+"$CRM" reindex >/dev/null 2>&1
+run --format ids search tag:ranktest
+is "$(printf '%s\n' "$out" | tr '\n' ' ')" "rnk0000001 rnk0000002 " "the same order after a rebuild"
 store_clean "end"
 
 done_testing
