@@ -34,21 +34,46 @@ static const char *const schema_sql =
 	"CREATE TABLE texts(rid INTEGER PRIMARY KEY, text TEXT);"
 	"CREATE TABLE fields(key TEXT NOT NULL, rid INTEGER NOT NULL,"
 	" value TEXT);"
-	"CREATE VIRTUAL TABLE fts USING fts5(text, content='', columnsize=0,"
-	" tokenize='trigram case_sensitive 1');"
 	"CREATE VIRTUAL TABLE facets USING fts5(t, content='', detail=none,"
 	" columnsize=0, tokenize='ascii');";
+
+/* The full-text index.  A rebuild makes it in a file of its own, then
+ * copies its tables (fts_data, fts_idx, fts_config) into the index. */
+static const char *const fts_sql =
+	"CREATE VIRTUAL TABLE fts USING fts5(text, content='', columnsize=0,"
+	" tokenize='trigram case_sensitive 1');";
 
 /* For a rebuild's bulk load: no merges of the full-text index's segments
  * while it grows (one merge at the end writes each entry once), and
  * bigger segments, so that there are fewer to merge. */
 static const char *const bulk_sql =
 	"INSERT INTO fts(fts, rank) VALUES('automerge', 0);"
+	"INSERT INTO fts(fts, rank) VALUES('crisismerge', 64);"
 	"INSERT INTO fts(fts, rank) VALUES('hashsize', 16777216);";
 
-/* Made after a rebuild's bulk load; the full-text index is merged into
- * one segment, so that later updates do not inherit merges of the load's
- * many small segments and searches read one b-tree. */
+/* After the bulk load: the full-text index merged into one segment, so
+ * that later updates do not inherit merges of the load's many small
+ * segments and searches read one b-tree; the settings for those updates. */
+static const char *const fts_finish_sql =
+	"INSERT INTO fts(fts) VALUES('optimize');"
+	"INSERT INTO fts(fts, rank) VALUES('automerge', 4);"
+	"INSERT INTO fts(fts, rank) VALUES('crisismerge', 16);"
+	"INSERT INTO fts(fts, rank) VALUES('hashsize', 1048576);"
+	"COMMIT";
+
+/* Copies the full-text index of the file attached as load into the
+ * index (its own, created empty by schema_sql). */
+static const char *const fts_copy_sql =
+	"BEGIN;"
+	"DELETE FROM main.fts_data;"
+	"INSERT INTO main.fts_data SELECT * FROM load.fts_data;"
+	"DELETE FROM main.fts_idx;"
+	"INSERT INTO main.fts_idx SELECT * FROM load.fts_idx;"
+	"DELETE FROM main.fts_config;"
+	"INSERT INTO main.fts_config SELECT * FROM load.fts_config;"
+	"COMMIT;";
+
+/* Made after a rebuild's bulk load. */
 static const char *const indexes_sql =
 	"CREATE INDEX records_id ON records(id, name);"
 	"CREATE INDEX records_name ON records(type, name_fold);"
@@ -59,12 +84,7 @@ static const char *const indexes_sql =
 	"CREATE INDEX fields_key ON fields(key, rid);"
 	"CREATE INDEX fields_rid ON fields(rid);"
 	"CREATE INDEX records_broken ON records(type) WHERE broken IS NOT NULL;"
-	"INSERT INTO fts(fts) VALUES('optimize');"
-	"INSERT INTO fts(fts, rank) VALUES('automerge', 4);"
-	"INSERT INTO fts(fts, rank) VALUES('hashsize', 1048576);"
-	"INSERT INTO facets(facets) VALUES('optimize');"
-	"PRAGMA analysis_limit=1000;"
-	"ANALYZE;";
+	"INSERT INTO facets(facets) VALUES('optimize');";
 
 static const char *const insert_sql =
 	"INSERT INTO records(id, type, name, name_fold, owner,"
@@ -367,6 +387,7 @@ struct index_row {
 	char *col[R_NTEXT];          /* owned; NULL when absent */
 	char *fts;                   /* what the full-text index holds */
 	char *facets;                /* what the facet index holds */
+	sqlite3_int64 rid;           /* its row, once inserted */
 	bool has_amount;
 	double amount;
 	bool has_time[3];            /* due, created, updated */
@@ -534,8 +555,9 @@ static int insert_fields(struct writer *w, const struct index_row *row,
 	return rc;
 }
 
-/* Inserts one row (with its fields, full text and facets). */
-static int insert_row(struct writer *w, const struct index_row *row)
+/* Inserts one row with its fields, text and facets; not its full text,
+ * which insert_fts adds. */
+static int insert_row(struct writer *w, struct index_row *row)
 {
 	static const int time_param[3] = {18, 20, 21};
 	sqlite3_stmt *st = w->insert;
@@ -558,7 +580,7 @@ static int insert_row(struct writer *w, const struct index_row *row)
 	if (row->broken)
 		sqlite3_bind_text(st, 26, row->broken, -1, SQLITE_STATIC);
 	rc = step_once(st);
-	rid = sqlite3_last_insert_rowid(w->db);
+	rid = row->rid = sqlite3_last_insert_rowid(w->db);
 	if (rc != SQLITE_OK || row->broken)
 		return rc;
 	rc = insert_fields(w, row, rid);
@@ -568,13 +590,19 @@ static int insert_row(struct writer *w, const struct index_row *row)
 	sqlite3_bind_text(w->text, 2, row->col[R_TEXT], -1, SQLITE_STATIC);
 	if ((rc = step_once(w->text)) != SQLITE_OK)
 		return rc;
-	sqlite3_bind_int64(w->fts, 1, rid);
-	sqlite3_bind_text(w->fts, 2, row->fts, -1, SQLITE_STATIC);
-	if ((rc = step_once(w->fts)) != SQLITE_OK)
-		return rc;
 	sqlite3_bind_int64(w->facet, 1, rid);
 	sqlite3_bind_text(w->facet, 2, row->facets, -1, SQLITE_STATIC);
 	return step_once(w->facet);
+}
+
+/* Adds the full text of the inserted row with st, an INSERT INTO fts. */
+static int insert_fts(sqlite3_stmt *st, const struct index_row *row)
+{
+	if (row->broken)
+		return SQLITE_OK;
+	sqlite3_bind_int64(st, 1, row->rid);
+	sqlite3_bind_text(st, 2, row->fts, -1, SQLITE_STATIC);
+	return step_once(st);
 }
 
 /* The facet text the index holds for the row find stands on (what the
@@ -658,6 +686,8 @@ static int index_blob(struct crm_store *s, struct writer *w, const char *path,
 	struct index_row *row = make_row(s, s->repo, path, oid);
 	int rc = row ? insert_row(w, row) : SQLITE_OK;
 
+	if (row && rc == SQLITE_OK)
+		rc = insert_fts(w->fts, row);
 	row_free(row);
 	return rc;
 }
@@ -665,14 +695,16 @@ static int index_blob(struct crm_store *s, struct writer *w, const char *path,
 /* Rows handed over at a time: one wake-up of the other side per batch. */
 #define BATCH 64
 
-/* Rows from one reading thread, which also frees them once inserted:
+struct reader;
+
+/* Rows from one reading thread, which also frees them once indexed:
  * memory freed by another thread than the one that took it costs that
  * thread's allocator a lock each time. */
 struct row_batch {
 	struct index_row *row[BATCH];
 	size_t n;
 	struct row_batch *next;
-	struct row_batch **home;     /* the spent list of its reader */
+	struct reader *home;           /* the thread that made it */
 };
 
 /* Frees the batches of list, rows and all. */
@@ -689,58 +721,50 @@ static void batches_free(struct row_batch *list)
 	}
 }
 
-/* Batches of rows passed from the threads that read and parse the
- * records to the one that inserts them, and back. */
+/* Batches of rows passed from some threads to the next one. */
 struct row_queue {
 	pthread_mutex_t lock;
 	pthread_cond_t changed;
 	struct row_batch *slot[16];
 	size_t head, count;
-	size_t producers;  /* still adding rows */
-	bool failed;       /* the inserting side gave up */
+	size_t producers;  /* still adding batches */
 };
 
-/* Adds batch b (taking ownership), waiting while the queue is full, and
- * frees the batches of the same reader that were inserted meanwhile.
- * False when the consumer has failed. */
-static bool queue_push(struct row_queue *q, struct row_batch *b)
+static void queue_init(struct row_queue *q, size_t producers)
 {
-	size_t n = sizeof(q->slot) / sizeof(q->slot[0]);
-	struct row_batch *spent;
-	bool ok;
-
-	pthread_mutex_lock(&q->lock);
-	while (q->count == n && !q->failed)
-		pthread_cond_wait(&q->changed, &q->lock);
-	ok = !q->failed;
-	if (ok) {
-		q->slot[(q->head + q->count++) % n] = b;
-		pthread_cond_broadcast(&q->changed);
-	}
-	spent = *b->home;
-	*b->home = NULL;
-	pthread_mutex_unlock(&q->lock);
-	if (!ok) {
-		b->next = NULL;
-		batches_free(b);
-	}
-	batches_free(spent);
-	return ok;
+	memset(q, 0, sizeof(*q));
+	pthread_mutex_init(&q->lock, NULL);
+	pthread_cond_init(&q->changed, NULL);
+	q->producers = producers;
 }
 
-/* Gives the inserted batch done (or NULL) back to its reader and takes
- * the next one; NULL once every producer is done and all are taken. */
-static struct row_batch *queue_pop(struct row_queue *q,
-				   struct row_batch *done)
+static void queue_destroy(struct row_queue *q)
+{
+	pthread_cond_destroy(&q->changed);
+	pthread_mutex_destroy(&q->lock);
+}
+
+/* Adds batch b, waiting while the queue is full. */
+static void queue_push(struct row_queue *q, struct row_batch *b)
+{
+	size_t n = sizeof(q->slot) / sizeof(q->slot[0]);
+
+	pthread_mutex_lock(&q->lock);
+	while (q->count == n)
+		pthread_cond_wait(&q->changed, &q->lock);
+	q->slot[(q->head + q->count++) % n] = b;
+	pthread_cond_broadcast(&q->changed);
+	pthread_mutex_unlock(&q->lock);
+}
+
+/* Takes the next batch; NULL once every producer is done and all are
+ * taken. */
+static struct row_batch *queue_pop(struct row_queue *q)
 {
 	size_t n = sizeof(q->slot) / sizeof(q->slot[0]);
 	struct row_batch *b = NULL;
 
 	pthread_mutex_lock(&q->lock);
-	if (done) {
-		done->next = *done->home;
-		*done->home = done;
-	}
 	while (q->count == 0 && q->producers > 0)
 		pthread_cond_wait(&q->changed, &q->lock);
 	if (q->count) {
@@ -753,14 +777,11 @@ static struct row_batch *queue_pop(struct row_queue *q,
 	return b;
 }
 
-/* Marks one producer done, or (failed) the consumer given up. */
-static void queue_close(struct row_queue *q, bool failed)
+/* Marks one producer done. */
+static void queue_done(struct row_queue *q)
 {
 	pthread_mutex_lock(&q->lock);
-	if (failed)
-		q->failed = true;
-	else
-		q->producers--;
+	q->producers--;
 	pthread_cond_broadcast(&q->changed);
 	pthread_mutex_unlock(&q->lock);
 }
@@ -813,75 +834,147 @@ static int by_pack_order(const void *a, const void *b)
 	return strcmp(x->id, y->id);
 }
 
+/* The record files of tree (NULL: none) into es, in pack order. */
+static void collect_entries(struct crm_store *s, git_tree *tree,
+			    struct entries *es)
+{
+	memset(es, 0, sizeof(*es));
+	if (tree == NULL)
+		return;
+	es->packs = crm_packs_open(s->gitdir);
+	crm_store_walk(s, tree, CRM_TYPE_ALL, collect_cb, es);
+	crm_packs_close(es->packs);
+	if (es->n > 0)
+		qsort(es->e, es->n, sizeof(*es->e), by_pack_order);
+}
+
 /* Entries taken at a time by a reading thread: a run of the pack whose
  * delta bases its thread's cache then holds. */
 #define READ_CHUNK 4096
 
-/* The entries the reading threads share, taken a chunk at a time. */
-struct reading {
-	struct crm_store *s;
-	struct row_queue *q;
-	const struct entries *es;
-	pthread_mutex_t lock;
-	size_t next;                   /* first entry nobody has taken */
-};
+struct load;
 
 /* One reading thread. */
 struct reader {
-	struct reading *rg;
+	struct load *ld;
 	git_repository *repo;          /* its own: libgit2 objects are not
 					  shared between threads */
 	pthread_t thread;
-	struct row_batch *spent;       /* inserted, for it to free */
+	struct row_batch *spent;       /* indexed, for it to free */
 };
 
-/* Takes the next chunk of entries into [*from, *to); false when none is
- * left. */
-static bool take_chunk(struct reading *rg, size_t *from, size_t *to)
+/*
+ * A rebuild's load: threads of their own read and parse the records, in
+ * runs of the order the packs hold them in, and queue them as rows; the
+ * rebuilding thread inserts the rows into the index and queues them on;
+ * a last thread adds their text to the full-text index, which it builds
+ * in a file of its own (SQLite writes a file from one connection at a
+ * time, and that index is half the work), and gives them back to their
+ * reader to free.
+ */
+struct load {
+	struct crm_store *s;
+	struct entries es;
+	pthread_mutex_t lock;          /* next and the readers' spent lists */
+	size_t next;                   /* first entry nobody has taken */
+	struct row_queue read;         /* rows read, for the index */
+	struct row_queue inserted;     /* rows in it, for the full text */
+	bool failed;                   /* a write failed: only pass rows on */
+	sqlite3 *fts_db;               /* the full-text index's own file */
+	char fts_path[PATH_MAX];
+	sqlite3_stmt *fts_insert;
+	pthread_t fts_thread;
+	int fts_rc;                    /* SQLite status of the full text */
+	struct reader rd[4];
+	size_t nreaders;
+};
+
+/* True once a write of the load has failed. */
+static bool load_failed(struct load *ld)
 {
-	pthread_mutex_lock(&rg->lock);
-	*from = rg->next;
-	*to = rg->es->n - *from < READ_CHUNK ? rg->es->n : *from + READ_CHUNK;
-	rg->next = *to;
-	pthread_mutex_unlock(&rg->lock);
+	bool failed;
+
+	pthread_mutex_lock(&ld->lock);
+	failed = ld->failed;
+	pthread_mutex_unlock(&ld->lock);
+	return failed;
+}
+
+static void load_fail(struct load *ld)
+{
+	pthread_mutex_lock(&ld->lock);
+	ld->failed = true;
+	pthread_mutex_unlock(&ld->lock);
+}
+
+/* Takes the next chunk of entries into [*from, *to); false when none is
+ * left or the load failed. */
+static bool take_chunk(struct load *ld, size_t *from, size_t *to)
+{
+	size_t n = ld->es.n;
+
+	pthread_mutex_lock(&ld->lock);
+	*from = ld->failed ? n : ld->next;
+	*to = n - *from < READ_CHUNK ? n : *from + READ_CHUNK;
+	ld->next = *to;
+	pthread_mutex_unlock(&ld->lock);
 	return *from < *to;
+}
+
+/* Gives the indexed batch b back to the reader that made it. */
+static void give_back(struct load *ld, struct row_batch *b)
+{
+	pthread_mutex_lock(&ld->lock);
+	b->next = b->home->spent;
+	b->home->spent = b;
+	pthread_mutex_unlock(&ld->lock);
+}
+
+/* Frees the batches of reader r that were indexed meanwhile. */
+static void free_spent(struct load *ld, struct reader *r)
+{
+	struct row_batch *spent;
+
+	pthread_mutex_lock(&ld->lock);
+	spent = r->spent;
+	r->spent = NULL;
+	pthread_mutex_unlock(&ld->lock);
+	batches_free(spent);
 }
 
 /* A reading thread: entries into rows for the queue, chunk by chunk. */
 static void *read_thread(void *data)
 {
 	struct reader *r = data;
-	struct reading *rg = r->rg;
+	struct load *ld = r->ld;
 	const struct entry *e;
 	struct row_batch *b = NULL;
 	struct index_row *row;
 	size_t i, from, to;
 	char path[64];
-	bool ok = true;
 
-	while (ok && take_chunk(rg, &from, &to)) {
-		for (i = from; i < to && ok; i++) {
-			e = &rg->es->e[i];
+	while (take_chunk(ld, &from, &to)) {
+		for (i = from; i < to; i++) {
+			e = &ld->es.e[i];
 			crm_record_path((enum crm_type)e->type, e->id, path,
 					sizeof(path));
-			if ((row = make_row(rg->s, r->repo, path, &e->oid)) == NULL)
+			if ((row = make_row(ld->s, r->repo, path, &e->oid)) == NULL)
 				continue;
 			if (b == NULL) {
 				b = crm_xcalloc(1, sizeof(*b));
-				b->home = &r->spent;
+				b->home = r;
 			}
 			b->row[b->n++] = row;
 			if (b->n == BATCH) {
-				ok = queue_push(rg->q, b);
+				queue_push(&ld->read, b);
 				b = NULL;
+				free_spent(ld, r);
 			}
 		}
 	}
-	if (ok && b != NULL)
-		queue_push(rg->q, b);
-	else
-		batches_free(b);
-	queue_close(rg->q, false);
+	if (b != NULL)
+		queue_push(&ld->read, b);
+	queue_done(&ld->read);
 	return NULL;
 }
 
@@ -899,20 +992,95 @@ static size_t reader_count(size_t nentries)
 	return nentries < READ_CHUNK ? 1 : cpu_count();
 }
 
-/* Starts n reading threads; returns how many started. */
-static size_t start_readers(struct reading *rg, struct reader *rd, size_t n)
+/* Runs sql (several statements); SQLite's status. */
+static int exec(sqlite3 *db, const char *sql)
 {
+	return sqlite3_exec(db, sql, NULL, NULL, NULL);
+}
+
+/* The full-text index's thread: adds the text of each inserted row, then
+ * merges the index into one segment. */
+static void *fts_thread(void *data)
+{
+	struct load *ld = data;
+	struct row_batch *b;
+	size_t i;
+	int rc = SQLITE_OK;
+
+	while ((b = queue_pop(&ld->inserted)) != NULL) {
+		if (rc == SQLITE_OK && load_failed(ld))
+			rc = SQLITE_ABORT;
+		for (i = 0; i < b->n && rc == SQLITE_OK; i++)
+			rc = insert_fts(ld->fts_insert, b->row[i]);
+		if (rc != SQLITE_OK)
+			load_fail(ld);
+		give_back(ld, b);
+	}
+	if (rc == SQLITE_OK)
+		rc = exec(ld->fts_db, fts_finish_sql);
+	ld->fts_rc = rc;
+	return NULL;
+}
+
+/* Opens the full-text index's own file next to tmp, the index being
+ * built, and starts its thread; nothing open or left when it fails. */
+static int fts_start(struct load *ld, const char *tmp, struct crm_err *err)
+{
+	int rc;
+
+	snprintf(ld->fts_path, sizeof(ld->fts_path), "%s-fts", tmp);
+	unlink(ld->fts_path);
+	if ((rc = db_open(ld->fts_path, &ld->fts_db, err)))
+		return rc == CRM_EUSAGE ? crm_seterr(err, CRM_ERR,
+			_("cannot create the index '%s'"), ld->fts_path) : rc;
+	if (exec(ld->fts_db, "PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;"
+			     "PRAGMA cache_size=-8192; BEGIN") ||
+	    exec(ld->fts_db, fts_sql) || exec(ld->fts_db, bulk_sql) ||
+	    sqlite3_prepare_v2(ld->fts_db, "INSERT INTO fts(rowid, text)"
+			       " VALUES(?1, ?2)", -1, &ld->fts_insert, NULL))
+		rc = db_error(ld->fts_db, err, _("cannot build the index"));
+	else if (pthread_create(&ld->fts_thread, NULL, fts_thread, ld) != 0)
+		rc = crm_seterr(err, CRM_ERR, _("cannot start a thread"));
+	if (rc != CRM_OK) {
+		sqlite3_finalize(ld->fts_insert);
+		sqlite3_close(ld->fts_db);
+		ld->fts_db = NULL;
+		unlink(ld->fts_path);
+	}
+	return rc;
+}
+
+/* Waits for the full-text index's thread (when started), then closes its
+ * file; CRM_OK when it holds the whole full-text index. */
+static int fts_finish(struct load *ld, struct crm_err *err)
+{
+	int rc = CRM_OK;
+
+	if (ld->fts_db == NULL)
+		return CRM_ERR;
+	pthread_join(ld->fts_thread, NULL);
+	if (ld->fts_rc != SQLITE_OK)
+		rc = db_error(ld->fts_db, err, _("cannot build the index"));
+	sqlite3_finalize(ld->fts_insert);
+	sqlite3_close(ld->fts_db);
+	ld->fts_db = NULL;
+	return rc;
+}
+
+/* Starts the reading threads; returns how many started. */
+static size_t start_readers(struct load *ld)
+{
+	struct reader *r;
 	size_t i, started = 0;
 
-	rg->q->producers = n;
-	for (i = 0; i < n; i++) {
-		rd[i] = (struct reader){rg, NULL, 0, NULL};
-		if (git_repository_open_bare(&rd[i].repo, rg->s->gitdir) < 0 ||
-		    pthread_create(&rd[i].thread, NULL, read_thread,
-				   &rd[i]) != 0) {
-			git_repository_free(rd[i].repo);
-			rd[i].repo = NULL;
-			queue_close(rg->q, false);
+	for (i = 0; i < ld->nreaders; i++) {
+		r = &ld->rd[i];
+		*r = (struct reader){ld, NULL, 0, NULL};
+		if (git_repository_open_bare(&r->repo, ld->s->gitdir) < 0 ||
+		    pthread_create(&r->thread, NULL, read_thread, r) != 0) {
+			git_repository_free(r->repo);
+			r->repo = NULL;
+			queue_done(&ld->read);
 			continue;
 		}
 		started++;
@@ -920,73 +1088,142 @@ static size_t start_readers(struct reading *rg, struct reader *rd, size_t n)
 	return started;
 }
 
-/*
- * Indexes every record of tree into the (empty) database db: threads of
- * their own read and parse the records, in runs of the order the packs
- * hold them in, while this one inserts them.
- */
-static int load_all(struct crm_store *s, sqlite3 *db, git_tree *tree,
-		    struct crm_err *err)
+/* Waits for the reading threads. */
+static void join_readers(struct load *ld)
 {
-	struct entries es = {.packs = crm_packs_open(s->gitdir)};
-	struct row_queue q = {0};
-	struct reading rg = {s, &q, &es, PTHREAD_MUTEX_INITIALIZER, 0};
-	struct reader rd[4];
-	struct row_batch *b;
-	struct writer w;
-	size_t i, nreaders, started, done = 0;
-	int src = SQLITE_OK;
+	size_t i;
 
-	crm_store_walk(s, tree, CRM_TYPE_ALL, collect_cb, &es);
-	crm_packs_close(es.packs);
-	if (es.n > 0)
-		qsort(es.e, es.n, sizeof(*es.e), by_pack_order);
-	if (writer_start(&w, db) != 0) {
-		free(es.e);
-		return db_error(db, err, _("cannot build the index"));
+	for (i = 0; i < ld->nreaders; i++) {
+		if (ld->rd[i].repo == NULL)
+			continue;
+		pthread_join(ld->rd[i].thread, NULL);
+		git_repository_free(ld->rd[i].repo);
+		ld->rd[i].repo = NULL;
 	}
-	pthread_mutex_init(&q.lock, NULL);
-	pthread_cond_init(&q.changed, NULL);
+}
+
+/* Inserts every row the readers queue into db and queues it on for the
+ * full-text index (or, without a file of its own, adds it to db's).
+ * Returns SQLite's status, SQLITE_ABORT when the full text failed. */
+static int insert_all(struct load *ld, struct writer *w)
+{
+	struct row_batch *b;
+	size_t i, n, done = 0, total = ld->es.n;
+	int rc = SQLITE_OK;
+
+	while ((b = queue_pop(&ld->read)) != NULL) {
+		n = b->n; /* b is not this thread's once passed on */
+		if (rc == SQLITE_OK && load_failed(ld))
+			rc = SQLITE_ABORT;
+		for (i = 0; i < b->n && rc == SQLITE_OK; i++) {
+			rc = insert_row(w, b->row[i]);
+			if (rc == SQLITE_OK && ld->fts_db == NULL)
+				rc = insert_fts(w->fts, b->row[i]);
+		}
+		if (rc != SQLITE_OK)
+			load_fail(ld);
+		if (ld->fts_db)
+			queue_push(&ld->inserted, b);
+		else
+			give_back(ld, b);
+		if (ld->s->progress && (done + n) / 5000 != done / 5000)
+			ld->s->progress(done + n, total, ld->s->progress_data);
+		done += n;
+	}
+	queue_done(&ld->inserted);
+	return rc;
+}
+
+/* Prepares ld for a load of s. */
+static void load_init(struct load *ld, struct crm_store *s)
+{
+	memset(ld, 0, sizeof(*ld));
+	ld->s = s;
+	pthread_mutex_init(&ld->lock, NULL);
+	queue_init(&ld->read, 0);
+	queue_init(&ld->inserted, 1);
+}
+
+/* Frees what a load leaves once its threads are done. */
+static void load_free(struct load *ld)
+{
+	size_t i;
+
+	for (i = 0; i < ld->nreaders; i++)
+		batches_free(ld->rd[i].spent);
+	free(ld->es.e);
+	queue_destroy(&ld->read);
+	queue_destroy(&ld->inserted);
+	pthread_mutex_destroy(&ld->lock);
+}
+
+/*
+ * Indexes every record of tree (NULL: none) into the (empty) database
+ * db, being built at tmp, as struct load says.  On CRM_OK the full-text
+ * index is in ld's file of its own, its thread still merging it:
+ * fts_finish waits for it.  On error nothing of it is left.  With tmp
+ * NULL (a database in memory), the full text goes into db's own table.
+ */
+static int load_all(struct load *ld, sqlite3 *db, git_tree *tree,
+		    const char *tmp, struct crm_err *err)
+{
+	struct writer w;
+	size_t started;
+	int rc, src, frc;
+
+	collect_entries(ld->s, tree, &ld->es);
+	ld->nreaders = reader_count(ld->es.n);
+	ld->read.producers = ld->nreaders;
+	if (writer_start(&w, db) != 0)
+		return db_error(db, err, _("cannot build the index"));
+	if (tmp != NULL && (rc = fts_start(ld, tmp, err)) != CRM_OK) {
+		writer_finish(&w);
+		return rc;
+	}
 	/* Blobs come from the store's own object database, hashed when they
 	 * were written: checking each hash again would cost a tenth of the
 	 * rebuild. */
 	git_libgit2_opts(GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION, 0);
-	nreaders = reader_count(es.n);
-	started = start_readers(&rg, rd, nreaders);
-	for (b = NULL; (b = queue_pop(&q, b)) != NULL; done += b->n) {
-		for (i = 0; i < b->n && src == SQLITE_OK; i++)
-			src = insert_row(&w, b->row[i]);
-		if (src != SQLITE_OK)
-			queue_close(&q, true);
-		if (s->progress && (done + b->n) / 5000 != done / 5000)
-			s->progress(done + b->n, es.n, s->progress_data);
-	}
-	for (i = 0; i < nreaders; i++) {
-		if (rd[i].repo == NULL)
-			continue;
-		pthread_join(rd[i].thread, NULL);
-		git_repository_free(rd[i].repo);
-		batches_free(rd[i].spent);
-	}
+	started = start_readers(ld);
+	src = insert_all(ld, &w);
+	join_readers(ld);
 	git_libgit2_opts(GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION, 1);
-	pthread_cond_destroy(&q.changed);
-	pthread_mutex_destroy(&q.lock);
-	pthread_mutex_destroy(&rg.lock);
 	writer_finish(&w);
-	free(es.e);
-	if (started < nreaders)
-		return crm_seterr(err, CRM_ERR, _("cannot start a thread"));
-	if (src != SQLITE_OK)
-		return db_error(db, err, _("cannot build the index"));
-	if (s->progress)
-		s->progress(done, es.n, s->progress_data);
-	return CRM_OK;
+	free(ld->es.e);
+	ld->es.e = NULL;
+	if (started < ld->nreaders)
+		rc = crm_seterr(err, CRM_ERR, _("cannot start a thread"));
+	else if (src != SQLITE_OK && src != SQLITE_ABORT)
+		rc = db_error(db, err, _("cannot build the index"));
+	if ((rc != CRM_OK || src != SQLITE_OK) && ld->fts_db != NULL) {
+		frc = fts_finish(ld, rc == CRM_OK ? err : NULL);
+		unlink(ld->fts_path);
+		rc = rc == CRM_OK ? frc : rc;
+	}
+	if (rc == CRM_OK && ld->s->progress)
+		ld->s->progress(ld->es.n, ld->es.n, ld->s->progress_data);
+	return rc;
 }
 
-/* Runs sql (several statements); SQLite's status. */
-static int exec(sqlite3 *db, const char *sql)
+/* Copies the full-text index built in the file at path into db. */
+static int fts_copy(sqlite3 *db, const char *path)
 {
-	return sqlite3_exec(db, sql, NULL, NULL, NULL);
+	sqlite3_stmt *st;
+	int rc;
+
+	rc = sqlite3_prepare_v2(db, "ATTACH ?1 AS load", -1, &st, NULL);
+	if (rc != SQLITE_OK)
+		return rc;
+	sqlite3_bind_text(st, 1, path, -1, SQLITE_STATIC);
+	rc = step_once(st);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_OK)
+		return rc;
+	rc = exec(db, fts_copy_sql);
+	if (rc != SQLITE_OK)
+		exec(db, "ROLLBACK");
+	exec(db, "DETACH load");
+	return rc;
 }
 
 /* Removes the database and its WAL companions. */
@@ -1031,9 +1268,10 @@ static int rebuild(struct crm_store *s, struct crm_err *err)
 {
 	char tmp[PATH_MAX], path[PATH_MAX], hex[GIT_OID_HEXSZ + 1] = "";
 	char suffix[32], threads[32];
+	struct load ld;
 	git_tree *tree;
 	sqlite3 *db = NULL;
-	int rc;
+	int rc, frc;
 
 	if ((rc = crm_store_head_tree(s, &tree, err)))
 		return rc;
@@ -1046,25 +1284,35 @@ static int rebuild(struct crm_store *s, struct crm_err *err)
 	if ((rc = db_open(tmp, &db, err)))
 		return rc == CRM_EUSAGE ? crm_seterr(err, CRM_ERR,
 			_("cannot create the index '%s'"), tmp) : rc;
+	load_init(&ld, s);
 	if (exec(db, "PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;"
 		     "PRAGMA cache_size=-32768; BEGIN") ||
-	    exec(db, schema_sql) || exec(db, bulk_sql)) {
+	    exec(db, schema_sql) || exec(db, fts_sql)) {
 		rc = db_error(db, err, _("cannot build the index"));
 		goto fail;
 	}
-	if (tree && (rc = load_all(s, db, tree, err)))
+	if ((rc = load_all(&ld, db, tree, tmp, err)))
 		goto fail;
 	snprintf(suffix, sizeof(suffix), "PRAGMA user_version=%d",
 		 CRM_INDEX_FORMAT);
 	snprintf(threads, sizeof(threads), "PRAGMA threads=%zu",
 		 cpu_count());
 	exec(db, threads); /* sorts for the indexes on several CPUs */
-	if (exec(db, indexes_sql) || set_commit(db, hex) || exec(db, suffix) ||
-	    exec(db, "COMMIT") || exec(db, "PRAGMA journal_mode=WAL")) {
+	/* the indexes are made while the full-text index merges */
+	rc = exec(db, indexes_sql) || set_commit(db, hex) ||
+	     exec(db, suffix) || exec(db, "COMMIT");
+	rc = rc ? db_error(db, err, _("cannot build the index")) : CRM_OK;
+	frc = fts_finish(&ld, rc ? NULL : err);
+	if (rc == CRM_OK && (rc = frc) == CRM_OK &&
+	    (fts_copy(db, ld.fts_path) ||
+	     exec(db, "PRAGMA analysis_limit=1000; ANALYZE;"
+		      "PRAGMA journal_mode=WAL")))
 		rc = db_error(db, err, _("cannot build the index"));
+	unlink(ld.fts_path);
+	if (rc != CRM_OK)
 		goto fail;
-	}
 	sqlite3_close(db);
+	load_free(&ld);
 	crm_index_close(s);
 	remove_db(s);
 	db_path(s, "", path, sizeof(path));
@@ -1077,6 +1325,7 @@ static int rebuild(struct crm_store *s, struct crm_err *err)
 	return CRM_OK;
 fail:
 	sqlite3_close(db);
+	load_free(&ld);
 	unlink(tmp);
 	return rc;
 }
@@ -1370,6 +1619,7 @@ static void make_state_dir(const struct crm_store *s)
 static int memory_index(struct crm_store *s, struct crm_err *err)
 {
 	char hex[GIT_OID_HEXSZ + 1] = "";
+	struct load ld;
 	git_tree *tree;
 	sqlite3 *db;
 	int rc;
@@ -1380,12 +1630,16 @@ static int memory_index(struct crm_store *s, struct crm_err *err)
 		return rc;
 	if (tree)
 		git_oid_tostr(hex, sizeof(hex), &s->head_oid);
-	if (exec(db, schema_sql) || (tree && (rc = load_all(s, db, tree, err))) ||
+	load_init(&ld, s);
+	if (exec(db, schema_sql) || exec(db, fts_sql) ||
+	    (rc = load_all(&ld, db, tree, NULL, err)) ||
 	    exec(db, indexes_sql) || set_commit(db, hex)) {
 		rc = rc ? rc : db_error(db, err, _("cannot build the index"));
+		load_free(&ld);
 		sqlite3_close(db);
 		return rc;
 	}
+	load_free(&ld);
 	s->db = db;
 	s->db_fresh = true;
 	return CRM_OK;
