@@ -49,7 +49,7 @@ static const char *const fts_sql =
 static const char *const bulk_sql =
 	"INSERT INTO fts(fts, rank) VALUES('automerge', 0);"
 	"INSERT INTO fts(fts, rank) VALUES('crisismerge', 64);"
-	"INSERT INTO fts(fts, rank) VALUES('hashsize', 16777216);";
+	"INSERT INTO fts(fts, rank) VALUES('hashsize', 8388608);";
 
 /* After the bulk load: the full-text index merged into one segment, so
  * that later updates do not inherit merges of the load's many small
@@ -1034,7 +1034,7 @@ static int fts_start(struct load *ld, const char *tmp, struct crm_err *err)
 		return rc == CRM_EUSAGE ? crm_seterr(err, CRM_ERR,
 			_("cannot create the index '%s'"), ld->fts_path) : rc;
 	if (exec(ld->fts_db, "PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;"
-			     "PRAGMA cache_size=-8192; BEGIN") ||
+			     "PRAGMA cache_size=-4096; BEGIN") ||
 	    exec(ld->fts_db, fts_sql) || exec(ld->fts_db, bulk_sql) ||
 	    sqlite3_prepare_v2(ld->fts_db, "INSERT INTO fts(rowid, text)"
 			       " VALUES(?1, ?2)", -1, &ld->fts_insert, NULL))
@@ -1286,7 +1286,7 @@ static int rebuild(struct crm_store *s, struct crm_err *err)
 			_("cannot create the index '%s'"), tmp) : rc;
 	load_init(&ld, s);
 	if (exec(db, "PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;"
-		     "PRAGMA cache_size=-32768; BEGIN") ||
+		     "PRAGMA cache_size=-16384; BEGIN") ||
 	    exec(db, schema_sql) || exec(db, fts_sql)) {
 		rc = db_error(db, err, _("cannot build the index"));
 		goto fail;

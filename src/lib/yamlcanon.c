@@ -9,7 +9,7 @@
  * {}, block and double-quoted scalars, lines continued, tabs, blank lines,
  * document markers, line breaks other than LF and characters libyaml
  * refuses all make it give up, and crm_yaml_parse then asks libyaml.  So
- * what it accepts it reads as libyaml does (tests/unit/test_yaml.c checks
+ * what it accepts it reads as libyaml does (tests/unit/test_yamlcanon.c checks
  * both on the same texts), and every error message comes from libyaml.
  */
 #include <stdlib.h>
