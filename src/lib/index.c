@@ -1261,17 +1261,45 @@ static void remove_dead_rebuilds(const struct crm_store *s)
 }
 
 /*
+ * Completes the index load_all filled into db for commit hex: makes its
+ * indexes while the full-text index merges on its thread, then copies
+ * that in.  Waits for the thread and removes its file in every case.
+ */
+static int finish_index(sqlite3 *db, struct load *ld, const char *hex,
+			struct crm_err *err)
+{
+	char version[32], threads[32];
+	int rc, frc;
+
+	snprintf(version, sizeof(version), "PRAGMA user_version=%d",
+		 CRM_INDEX_FORMAT);
+	snprintf(threads, sizeof(threads), "PRAGMA threads=%zu", cpu_count());
+	exec(db, threads); /* sorts for the indexes on several CPUs */
+	rc = exec(db, indexes_sql) || set_commit(db, hex) ||
+	     exec(db, version) || exec(db, "COMMIT") ?
+	     db_error(db, err, _("cannot build the index")) : CRM_OK;
+	frc = fts_finish(ld, rc == CRM_OK ? err : NULL);
+	if (rc == CRM_OK && (rc = frc) == CRM_OK &&
+	    (fts_copy(db, ld->fts_path) ||
+	     exec(db, "PRAGMA analysis_limit=1000; ANALYZE;"
+		      "PRAGMA journal_mode=WAL")))
+		rc = db_error(db, err, _("cannot build the index"));
+	unlink(ld->fts_path);
+	return rc;
+}
+
+/*
  * Builds a whole new index for HEAD in a file of its own, then renames it
  * over the old one, so that readers never see a half-built index.
  */
 static int rebuild(struct crm_store *s, struct crm_err *err)
 {
 	char tmp[PATH_MAX], path[PATH_MAX], hex[GIT_OID_HEXSZ + 1] = "";
-	char suffix[32], threads[32];
+	char suffix[32];
 	struct load ld;
 	git_tree *tree;
 	sqlite3 *db = NULL;
-	int rc, frc;
+	int rc;
 
 	if ((rc = crm_store_head_tree(s, &tree, err)))
 		return rc;
@@ -1291,25 +1319,8 @@ static int rebuild(struct crm_store *s, struct crm_err *err)
 		rc = db_error(db, err, _("cannot build the index"));
 		goto fail;
 	}
-	if ((rc = load_all(&ld, db, tree, tmp, err)))
-		goto fail;
-	snprintf(suffix, sizeof(suffix), "PRAGMA user_version=%d",
-		 CRM_INDEX_FORMAT);
-	snprintf(threads, sizeof(threads), "PRAGMA threads=%zu",
-		 cpu_count());
-	exec(db, threads); /* sorts for the indexes on several CPUs */
-	/* the indexes are made while the full-text index merges */
-	rc = exec(db, indexes_sql) || set_commit(db, hex) ||
-	     exec(db, suffix) || exec(db, "COMMIT");
-	rc = rc ? db_error(db, err, _("cannot build the index")) : CRM_OK;
-	frc = fts_finish(&ld, rc ? NULL : err);
-	if (rc == CRM_OK && (rc = frc) == CRM_OK &&
-	    (fts_copy(db, ld.fts_path) ||
-	     exec(db, "PRAGMA analysis_limit=1000; ANALYZE;"
-		      "PRAGMA journal_mode=WAL")))
-		rc = db_error(db, err, _("cannot build the index"));
-	unlink(ld.fts_path);
-	if (rc != CRM_OK)
+	if ((rc = load_all(&ld, db, tree, tmp, err)) ||
+	    (rc = finish_index(db, &ld, hex, err)))
 		goto fail;
 	sqlite3_close(db);
 	load_free(&ld);
