@@ -147,6 +147,8 @@ static struct crm_node *read_scalar(struct canon *c)
 	struct crm_node *node = NULL;
 
 	if (n == 2 && (memcmp(c->s, "[]", 2) == 0 || memcmp(c->s, "{}", 2) == 0)) {
+		if (c->depth >= CRM_YAML_MAX_DEPTH) /* a container too */
+			return NULL;
 		node = c->s[0] == '[' ? crm_node_new_seq() : crm_node_new_map();
 		node->line = c->line;
 	} else if (n > 0 && c->s[0] == '\'') {
@@ -200,6 +202,10 @@ static enum next next_at(const struct canon *c, size_t col)
 	return ind == (long)col ? NEXT_ITEM : NEXT_END;
 }
 
+/* Keys at most this long: libyaml refuses a key whose ':' comes more
+ * than 1024 characters after its start. */
+#define KEY_MAX 256
+
 /* The length of the key at s, when the line at s is "key:" or "key: ...",
  * key ASCII letters, digits, '_' and '-' (not first); 0 otherwise. */
 static size_t key_len(const struct canon *c)
@@ -211,7 +217,7 @@ static size_t key_len(const struct canon *c)
 	while (p < c->end && ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
 			      (*p >= '0' && *p <= '9') || *p == '_' || *p == '-'))
 		p++;
-	if (p == c->s || p == c->end || *p != ':' ||
+	if (p == c->s || p == c->end || *p != ':' || p - c->s > KEY_MAX ||
 	    (p + 1 < c->end && p[1] != ' ' && p[1] != '\n'))
 		return 0;
 	return (size_t)(p - c->s);

@@ -212,6 +212,24 @@ Test(yamlcanon, agrees_on_every_text_one_edit_away)
 	cr_expect_gt(read, tried / 4, "read %zu of %zu", read, tried);
 }
 
+/* libyaml takes no key of more than 1024 characters: neither does this. */
+Test(yamlcanon, agrees_on_long_keys)
+{
+	static const char *const before[] = {"", "x:\n- a: b\n  "};
+	struct crm_buf b = {0};
+	size_t i, k, len;
+
+	for (i = 0; i < 2; i++)
+		for (len = 1000; len <= 1100; len += 25) {
+			crm_buf_adds(&b, before[i]);
+			for (k = 0; k < len; k++)
+				crm_buf_addc(&b, 'k');
+			crm_buf_adds(&b, ": v\n");
+			agree(b.s, b.len);
+			crm_buf_free(&b);
+		}
+}
+
 Test(yamlcanon, refuses_deeper_than_libyaml_allows)
 {
 	struct crm_buf b = {0};
@@ -220,6 +238,12 @@ Test(yamlcanon, refuses_deeper_than_libyaml_allows)
 	for (i = 0; i < CRM_YAML_MAX_DEPTH; i++)
 		crm_buf_addf(&b, "%*sk:\n", 2 * i, "");
 	crm_buf_addf(&b, "%*sk: v\n", 2 * i, "");
+	cr_expect(!agree(b.s, b.len));
+	crm_buf_free(&b);
+	/* an empty list or map is a level too */
+	for (i = 0; i < CRM_YAML_MAX_DEPTH - 1; i++)
+		crm_buf_addf(&b, "%*sk:\n", 2 * i, "");
+	crm_buf_addf(&b, "%*sk: []\n", 2 * i, "");
 	cr_expect(!agree(b.s, b.len));
 	crm_buf_free(&b);
 	for (i = 0; i < CRM_YAML_MAX_DEPTH - 1; i++)
