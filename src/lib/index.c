@@ -62,7 +62,8 @@ static const char *const fts_finish_sql =
 	"COMMIT";
 
 /* Copies the full-text index of the file attached as load into the
- * index (its own, created empty by schema_sql). */
+ * index (its own, created empty by fts_sql and not used before: the
+ * connection would otherwise hold a stale copy of its structure). */
 static const char *const fts_copy_sql =
 	"BEGIN;"
 	"DELETE FROM main.fts_data;"
@@ -72,6 +73,10 @@ static const char *const fts_copy_sql =
 	"DELETE FROM main.fts_config;"
 	"INSERT INTO main.fts_config SELECT * FROM load.fts_config;"
 	"COMMIT;";
+
+/* Last: the statistics the query planner chooses indexes by. */
+static const char *const analyze_sql =
+	"PRAGMA analysis_limit=1000; ANALYZE;";
 
 /* Made after a rebuild's bulk load. */
 static const char *const indexes_sql =
@@ -1169,7 +1174,7 @@ static int load_all(struct load *ld, sqlite3 *db, git_tree *tree,
 {
 	struct writer w;
 	size_t started;
-	int rc, src, frc;
+	int rc = CRM_OK, src, frc;
 
 	collect_entries(ld->s, tree, &ld->es);
 	ld->nreaders = reader_count(ld->es.n);
@@ -1280,9 +1285,8 @@ static int finish_index(sqlite3 *db, struct load *ld, const char *hex,
 	     db_error(db, err, _("cannot build the index")) : CRM_OK;
 	frc = fts_finish(ld, rc == CRM_OK ? err : NULL);
 	if (rc == CRM_OK && (rc = frc) == CRM_OK &&
-	    (fts_copy(db, ld->fts_path) ||
-	     exec(db, "PRAGMA analysis_limit=1000; ANALYZE;"
-		      "PRAGMA journal_mode=WAL")))
+	    (fts_copy(db, ld->fts_path) || exec(db, analyze_sql) ||
+	     exec(db, "PRAGMA journal_mode=WAL")))
 		rc = db_error(db, err, _("cannot build the index"));
 	unlink(ld->fts_path);
 	return rc;
@@ -1644,7 +1648,8 @@ static int memory_index(struct crm_store *s, struct crm_err *err)
 	load_init(&ld, s);
 	if (exec(db, schema_sql) || exec(db, fts_sql) ||
 	    (rc = load_all(&ld, db, tree, NULL, err)) ||
-	    exec(db, indexes_sql) || set_commit(db, hex)) {
+	    exec(db, indexes_sql) || exec(db, analyze_sql) ||
+	    set_commit(db, hex)) {
 		rc = rc ? rc : db_error(db, err, _("cannot build the index"));
 		load_free(&ld);
 		sqlite3_close(db);
