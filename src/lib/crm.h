@@ -634,7 +634,12 @@ int crm_crypto_load(struct crm_err *err);
  *           created_at INTEGER, updated_at INTEGER,
  *           phones, emails, tags TEXT ('\n'-joined; a tag holds no
  *                                 white space),
- *           broken TEXT)          why the file did not parse, else NULL
+ *           broken TEXT,          why the file did not parse, else NULL
+ *           blob BLOB)            the id of the file's blob
+ *   trees(path TEXT PRIMARY KEY, oid BLOB)  the tree id of each type's
+ *                                 directory and of each directory in it;
+ *                                 with blob, what an update compares
+ *                                 HEAD's trees with
  *   texts(rid INTEGER PRIMARY KEY, text TEXT)  every searchable string of
  *                                 a record, '\n'-joined; apart, so that
  *                                 records rows stay small
@@ -652,7 +657,7 @@ int crm_crypto_load(struct crm_err *err);
  * broken set have only id and type (a record's file is the path
  * crm_record_path gives for them).
  */
-#define CRM_INDEX_FORMAT 7
+#define CRM_INDEX_FORMAT 8
 
 /* The SQL for the searchable text of the record "r". */
 #define CRM_TEXT_OF_R "(SELECT x.text FROM texts x WHERE x.rid = r.rid)"
@@ -667,9 +672,10 @@ typedef void (*crm_progress_cb)(size_t done, size_t total, void *data);
 
 /*
  * The store's index, opened and brought up to date with HEAD: created or
- * rebuilt when missing, corrupt or of another format; otherwise the trees
- * of the commit it reflects and HEAD are diffed and only the changed
- * paths re-indexed, in one transaction.  Owned by the store.
+ * rebuilt when missing, corrupt or of another format; otherwise HEAD's
+ * trees are compared with the tree and blob ids the index keeps (only
+ * the trees whose id changed are read) and only the changed files
+ * re-indexed, in one transaction.  Owned by the store.
  */
 int crm_store_index(struct crm_store *s, struct sqlite3 **db,
 		    struct crm_err *err);

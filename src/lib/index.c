@@ -1,8 +1,9 @@
 /*
  * index.c - the SQLite index under .git/crm/: created, checked against
- * HEAD and brought up to date by re-indexing only the paths that changed,
- * rebuilt whole when missing, corrupt, of another format or when the
- * commit it reflects is gone.  The schema is described in crm.h.
+ * HEAD and brought up to date by re-indexing only the files that changed
+ * (HEAD's trees against the tree and blob ids the index keeps), rebuilt
+ * whole when missing, corrupt or of another format.  The schema is
+ * described in crm.h.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -30,7 +31,9 @@ static const char *const schema_sql =
 	" source TEXT, role TEXT, currency TEXT, amount REAL, company TEXT,"
 	" contact TEXT, for_id TEXT, due TEXT, due_at INTEGER, birthday TEXT,"
 	" created_at INTEGER, updated_at INTEGER, phones TEXT, emails TEXT,"
-	" tags TEXT, broken TEXT);"
+	" tags TEXT, broken TEXT, blob BLOB);"
+	"CREATE TABLE trees(path TEXT PRIMARY KEY, oid BLOB NOT NULL)"
+	" WITHOUT ROWID;"
 	"CREATE TABLE texts(rid INTEGER PRIMARY KEY, text TEXT);"
 	"CREATE TABLE fields(key TEXT NOT NULL, rid INTEGER NOT NULL,"
 	" value TEXT);"
@@ -82,6 +85,7 @@ static const char *const analyze_sql =
 static const char *const indexes_sql =
 	"CREATE INDEX records_id ON records(id, name);"
 	"CREATE INDEX records_name ON records(type, name_fold);"
+	"CREATE INDEX records_file ON records(type, id, blob);"
 	"CREATE INDEX records_company ON records(company);"
 	"CREATE INDEX records_contact ON records(contact);"
 	"CREATE INDEX records_for ON records(for_id);"
@@ -95,9 +99,9 @@ static const char *const insert_sql =
 	"INSERT INTO records(id, type, name, name_fold, owner,"
 	" stage, pipeline, source, role, currency, amount, company, contact,"
 	" for_id, due, due_at, birthday, created_at, updated_at, phones,"
-	" emails, tags, broken) VALUES(?1, ?2, ?5, ?6, ?7, ?8,"
+	" emails, tags, broken, blob) VALUES(?1, ?2, ?5, ?6, ?7, ?8,"
 	" ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21,"
-	" ?22, ?23, ?24, ?26)";
+	" ?22, ?23, ?24, ?26, ?3)";
 
 /* Prepared statements of one writing session. */
 struct writer {
@@ -392,6 +396,7 @@ struct index_row {
 	char *col[R_NTEXT];          /* owned; NULL when absent */
 	char *fts;                   /* what the full-text index holds */
 	char *facets;                /* what the facet index holds */
+	git_oid oid;                 /* its blob */
 	sqlite3_int64 rid;           /* its row, once inserted */
 	bool has_amount;
 	double amount;
@@ -529,6 +534,7 @@ static struct index_row *make_row(struct crm_store *s, git_repository *repo,
 		return NULL;
 	row = crm_xcalloc(1, sizeof(*row));
 	row->path = crm_xstrdup(path);
+	git_oid_cpy(&row->oid, oid);
 	if (git_blob_lookup(&blob, repo, oid) < 0) {
 		crm_git_error(&ferr, path);
 	} else {
@@ -574,6 +580,7 @@ static int insert_row(struct writer *w, struct index_row *row)
 	crm_record_path_parse(row->path, &t, id);
 	sqlite3_bind_text(st, 1, id, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_int(st, 2, (int)t);
+	sqlite3_bind_blob(st, 3, row->oid.id, GIT_OID_RAWSZ, SQLITE_STATIC);
 	for (i = 0; i < R_NTEXT; i++)
 		if (row->col[i])
 			sqlite3_bind_text(st, 5 + i, row->col[i], -1, SQLITE_STATIC);
@@ -1231,6 +1238,310 @@ static int fts_copy(sqlite3 *db, const char *path)
 	return rc;
 }
 
+/* A record file that differs between HEAD and the index, or a directory
+ * of records whose tree changed. */
+struct change {
+	char *path;
+	bool old, new;     /* it was there; it is there */
+	git_oid oid;       /* new: its blob (or tree) */
+};
+
+/* The changes between HEAD and the index, as diff_index finds them. */
+struct changes {
+	git_repository *repo;
+	sqlite3 *db;
+	sqlite3_stmt *tree, *trees_under, *shard_rows;
+	struct change *v;                 /* record files */
+	size_t n, cap;
+	struct change *dirs;              /* directories, for the trees table */
+	size_t ndirs, capdirs;
+};
+
+/* Appends a change of path to *v (n of cap). */
+static void push_change(struct change **v, size_t *n, size_t *cap,
+			const char *path, bool old, const git_oid *new)
+{
+	struct change *ch;
+
+	if (*n == *cap) {
+		*cap = *cap ? *cap * 2 : 64;
+		*v = crm_xrealloc(*v, *cap * sizeof(**v));
+	}
+	ch = &(*v)[(*n)++];
+	ch->path = crm_xstrdup(path);
+	ch->old = old;
+	ch->new = new != NULL;
+	if (new)
+		git_oid_cpy(&ch->oid, new);
+}
+
+/* Frees the changes c holds. */
+static void changes_free(struct changes *c)
+{
+	size_t i;
+
+	for (i = 0; i < c->n; i++)
+		free(c->v[i].path);
+	for (i = 0; i < c->ndirs; i++)
+		free(c->dirs[i].path);
+	free(c->v);
+	free(c->dirs);
+	sqlite3_finalize(c->tree);
+	sqlite3_finalize(c->trees_under);
+	sqlite3_finalize(c->shard_rows);
+}
+
+/* True when the tree id the index holds for path is oid. */
+static bool tree_unchanged(struct changes *c, const char *path,
+			   const git_oid *oid)
+{
+	bool same;
+
+	sqlite3_bind_text(c->tree, 1, path, -1, SQLITE_STATIC);
+	same = sqlite3_step(c->tree) == SQLITE_ROW &&
+	       sqlite3_column_bytes(c->tree, 0) == GIT_OID_RAWSZ &&
+	       memcmp(sqlite3_column_blob(c->tree, 0), oid->id,
+		      GIT_OID_RAWSZ) == 0;
+	sqlite3_reset(c->tree);
+	return same;
+}
+
+/* The id of the record file name ("ID.yaml") in shard into id; false
+ * when it is none. */
+static bool file_id(enum crm_type t, const char *shard, const char *name,
+		    char id[CRM_ID_LEN + 1])
+{
+	char path[64];
+	enum crm_type pt;
+
+	snprintf(path, sizeof(path), "%s/%s/%s", crm_type_dir(t), shard, name);
+	return crm_record_path_parse(path, &pt, id) && pt == t;
+}
+
+/*
+ * Notes the record files of the shard (a directory named by the first
+ * two characters of its records' ids) of type t whose tree in HEAD is
+ * now (NULL: gone) that differ from the rows the index holds for it.
+ * Both sides come sorted by id and are merged.
+ */
+static void diff_shard(struct changes *c, enum crm_type t, const char *shard,
+		       git_tree *now)
+{
+	size_t i = 0, n = now ? git_tree_entrycount(now) : 0;
+	const git_tree_entry *e = NULL;
+	const char *have = NULL;
+	char id[CRM_ID_LEN + 1], hi[3], path[64];
+	bool row;
+	int cmp;
+
+	snprintf(hi, sizeof(hi), "%c%c", shard[0], shard[1] + 1);
+	sqlite3_bind_text(c->shard_rows, 1, shard, 2, SQLITE_STATIC);
+	sqlite3_bind_text(c->shard_rows, 2, hi, -1, SQLITE_STATIC);
+	sqlite3_bind_int(c->shard_rows, 3, (int)t);
+	row = sqlite3_step(c->shard_rows) == SQLITE_ROW;
+	for (;;) {
+		while (e == NULL && i < n) {
+			e = git_tree_entry_byindex(now, i++);
+			if (git_tree_entry_type(e) != GIT_OBJECT_BLOB ||
+			    !file_id(t, shard, git_tree_entry_name(e), id))
+				e = NULL;
+		}
+		have = row ? (const char *)sqlite3_column_text(c->shard_rows, 0)
+			   : NULL;
+		if (e == NULL && have == NULL)
+			break;
+		cmp = e == NULL ? 1 : have == NULL ? -1 : strcmp(id, have);
+		snprintf(path, sizeof(path), "%s/%s/%s.yaml", crm_type_dir(t),
+			 shard, cmp <= 0 ? id : have);
+		if (cmp > 0) {          /* gone */
+			push_change(&c->v, &c->n, &c->cap, path, true, NULL);
+		} else if (cmp < 0) {   /* new */
+			push_change(&c->v, &c->n, &c->cap, path, false,
+				    git_tree_entry_id(e));
+		} else if (sqlite3_column_bytes(c->shard_rows, 1) != GIT_OID_RAWSZ ||
+			   memcmp(sqlite3_column_blob(c->shard_rows, 1),
+				  git_tree_entry_id(e)->id, GIT_OID_RAWSZ) != 0) {
+			push_change(&c->v, &c->n, &c->cap, path, true,
+				    git_tree_entry_id(e));
+		}
+		if (cmp >= 0)
+			row = sqlite3_step(c->shard_rows) == SQLITE_ROW;
+		if (cmp <= 0)
+			e = NULL;
+	}
+	sqlite3_reset(c->shard_rows);
+}
+
+/* True when name can be a shard: two characters of an id. */
+static bool shard_name(const char *name)
+{
+	return name[0] && name[1] && !name[2] &&
+	       strchr(CRM_ID_ALPHABET, name[0]) && strchr(CRM_ID_ALPHABET, name[1]);
+}
+
+/* Diffs the shard entry e of type t's directory in HEAD (NULL: gone,
+ * named name) against the index.  -1 when its tree cannot be read. */
+static int diff_shard_entry(struct changes *c, enum crm_type t,
+			    const char *name, const git_tree_entry *e)
+{
+	char path[64];
+	git_tree *now = NULL;
+
+	snprintf(path, sizeof(path), "%s/%s", crm_type_dir(t), name);
+	if (e && tree_unchanged(c, path, git_tree_entry_id(e)))
+		return 0;
+	if (e && git_tree_lookup(&now, c->repo, git_tree_entry_id(e)) < 0)
+		return -1;
+	if (shard_name(name))
+		diff_shard(c, t, name, now);
+	push_change(&c->dirs, &c->ndirs, &c->capdirs, path, true,
+		    e ? git_tree_entry_id(e) : NULL);
+	git_tree_free(now);
+	return 0;
+}
+
+/*
+ * Notes the records of type t that differ between HEAD, whose directory
+ * for t is dir (NULL: none), and the index: only the shards whose tree
+ * id changed are read.  -1 when a tree cannot be read.
+ */
+static int diff_type(struct changes *c, enum crm_type t, git_tree *dir)
+{
+	char lo[32], hi[32];
+	const git_tree_entry *e;
+	const char *path;
+	size_t i, n = dir ? git_tree_entrycount(dir) : 0;
+	int rc = 0;
+
+	for (i = 0; i < n && rc == 0; i++) {
+		e = git_tree_entry_byindex(dir, i);
+		if (git_tree_entry_type(e) == GIT_OBJECT_TREE)
+			rc = diff_shard_entry(c, t, git_tree_entry_name(e), e);
+	}
+	/* shards the index has that HEAD has no more */
+	snprintf(lo, sizeof(lo), "%s/", crm_type_dir(t));
+	snprintf(hi, sizeof(hi), "%s0", crm_type_dir(t));
+	sqlite3_bind_text(c->trees_under, 1, lo, -1, SQLITE_STATIC);
+	sqlite3_bind_text(c->trees_under, 2, hi, -1, SQLITE_STATIC);
+	while (rc == 0 && sqlite3_step(c->trees_under) == SQLITE_ROW) {
+		path = (const char *)sqlite3_column_text(c->trees_under, 0) +
+		       strlen(lo);
+		e = dir ? git_tree_entry_byname(dir, path) : NULL;
+		if (e == NULL || git_tree_entry_type(e) != GIT_OBJECT_TREE)
+			rc = diff_shard_entry(c, t, path, NULL);
+	}
+	sqlite3_reset(c->trees_under);
+	return rc;
+}
+
+/*
+ * Notes what differs between the tree head (HEAD's) and the index: the
+ * record files, and the directories whose tree id changed.  The index
+ * holds the id of every directory of records and of every file, so only
+ * HEAD's trees that changed are read, not those of the commit the index
+ * reflects (which may be gone).  -1 when a tree cannot be read.
+ */
+static int diff_index(struct changes *c, git_tree *head)
+{
+	const git_tree_entry *e;
+	git_tree *dir;
+	int t, rc = 0;
+
+	if (sqlite3_prepare_v2(c->db, "SELECT oid FROM trees WHERE path = ?1",
+			       -1, &c->tree, NULL) ||
+	    sqlite3_prepare_v2(c->db, "SELECT path FROM trees WHERE path > ?1"
+			       " AND path < ?2", -1, &c->trees_under, NULL) ||
+	    sqlite3_prepare_v2(c->db, "SELECT id, blob FROM records"
+			       " INDEXED BY records_file WHERE type = ?3"
+			       " AND id >= ?1 AND id < ?2 ORDER BY id", -1,
+			       &c->shard_rows, NULL))
+		return -1;
+	for (t = 0; t < CRM_NTYPES && rc == 0; t++) {
+		e = git_tree_entry_byname(head, crm_type_dir(t));
+		if (e && git_tree_entry_type(e) != GIT_OBJECT_TREE)
+			e = NULL;
+		if (e && tree_unchanged(c, crm_type_dir(t), git_tree_entry_id(e)))
+			continue;
+		dir = NULL;
+		if (e && git_tree_lookup(&dir, c->repo, git_tree_entry_id(e)) < 0)
+			return -1;
+		rc = diff_type(c, (enum crm_type)t, dir);
+		push_change(&c->dirs, &c->ndirs, &c->capdirs, crm_type_dir(t),
+			    true, e ? git_tree_entry_id(e) : NULL);
+		git_tree_free(dir);
+	}
+	return rc;
+}
+
+/* Writes the tree id of each changed directory of c (or removes it). */
+static int store_dirs(sqlite3 *db, const struct changes *c)
+{
+	sqlite3_stmt *put = NULL, *del = NULL;
+	const struct change *d;
+	size_t i;
+	int rc;
+
+	rc = sqlite3_prepare_v2(db, "INSERT OR REPLACE INTO trees VALUES(?1, ?2)",
+				-1, &put, NULL);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_prepare_v2(db, "DELETE FROM trees WHERE path = ?1",
+					-1, &del, NULL);
+	for (i = 0; i < c->ndirs && rc == SQLITE_OK; i++) {
+		d = &c->dirs[i];
+		if (d->new) {
+			sqlite3_bind_text(put, 1, d->path, -1, SQLITE_STATIC);
+			sqlite3_bind_blob(put, 2, d->oid.id, GIT_OID_RAWSZ,
+					  SQLITE_STATIC);
+			rc = step_once(put);
+		} else {
+			sqlite3_bind_text(del, 1, d->path, -1, SQLITE_STATIC);
+			rc = step_once(del);
+		}
+	}
+	sqlite3_finalize(put);
+	sqlite3_finalize(del);
+	return rc;
+}
+
+/* Records in the trees table the id of each directory of root (NULL:
+ * none) that holds records: each type's and each directory in it.
+ * Returns SQLite's status, SQLITE_ERROR when a tree cannot be read. */
+static int store_trees(git_repository *repo, sqlite3 *db, git_tree *root)
+{
+	struct changes c = {.repo = repo};
+	const git_tree_entry *e;
+	git_tree *dir;
+	char path[64];
+	size_t i;
+	int t, rc = SQLITE_OK;
+
+	for (t = 0; t < CRM_NTYPES && root && rc == SQLITE_OK; t++) {
+		e = git_tree_entry_byname(root, crm_type_dir(t));
+		if (e == NULL || git_tree_entry_type(e) != GIT_OBJECT_TREE)
+			continue;
+		if (git_tree_lookup(&dir, repo, git_tree_entry_id(e)) < 0) {
+			rc = SQLITE_ERROR;
+			break;
+		}
+		push_change(&c.dirs, &c.ndirs, &c.capdirs, crm_type_dir(t), true,
+			    git_tree_entry_id(e));
+		for (i = 0; i < git_tree_entrycount(dir); i++) {
+			e = git_tree_entry_byindex(dir, i);
+			if (git_tree_entry_type(e) != GIT_OBJECT_TREE)
+				continue;
+			snprintf(path, sizeof(path), "%s/%s", crm_type_dir(t),
+				 git_tree_entry_name(e));
+			push_change(&c.dirs, &c.ndirs, &c.capdirs, path, true,
+				    git_tree_entry_id(e));
+		}
+		git_tree_free(dir);
+	}
+	if (rc == SQLITE_OK)
+		rc = store_dirs(db, &c);
+	changes_free(&c);
+	return rc;
+}
+
 /* Removes the database and its WAL companions. */
 static void remove_db(const struct crm_store *s)
 {
@@ -1319,7 +1630,8 @@ static int rebuild(struct crm_store *s, struct crm_err *err)
 	load_init(&ld, s);
 	if (exec(db, "PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;"
 		     "PRAGMA cache_size=-16384; BEGIN") ||
-	    exec(db, schema_sql) || exec(db, fts_sql)) {
+	    exec(db, schema_sql) || exec(db, fts_sql) ||
+	    store_trees(s->repo, db, tree)) {
 		rc = db_error(db, err, _("cannot build the index"));
 		goto fail;
 	}
@@ -1342,123 +1654,6 @@ fail:
 	sqlite3_close(db);
 	load_free(&ld);
 	unlink(tmp);
-	return rc;
-}
-
-/* A record file that differs between two commits. */
-struct change {
-	char *path;
-	bool old, new;     /* it was there; it is there */
-	git_oid oid;       /* new: its blob */
-};
-
-/* The changes between two trees, as diff_trees finds them. */
-struct changes {
-	git_repository *repo;
-	struct change *v;
-	size_t n, cap;
-};
-
-static int diff_trees(struct changes *c, git_tree *old, git_tree *new,
-		      const char *dir);
-
-/* Adds the change of the file at path. */
-static void add_change(struct changes *c, const char *path, bool old,
-		       const git_tree_entry *new)
-{
-	struct change *ch;
-
-	if (c->n == c->cap) {
-		c->cap = c->cap ? c->cap * 2 : 64;
-		c->v = crm_xrealloc(c->v, c->cap * sizeof(*c->v));
-	}
-	ch = &c->v[c->n++];
-	ch->path = crm_xstrdup(path);
-	ch->old = old;
-	ch->new = new != NULL;
-	if (new)
-		git_oid_cpy(&ch->oid, git_tree_entry_id(new));
-}
-
-/* Notes the file or tree at path that was old (or NULL when added) and
- * is new (or NULL when deleted); -1 when a tree cannot be read. */
-static int note_change(struct changes *c, const char *path,
-		       const git_tree_entry *old, const git_tree_entry *new)
-{
-	bool old_tree = old && git_tree_entry_type(old) == GIT_OBJECT_TREE;
-	bool new_tree = new && git_tree_entry_type(new) == GIT_OBJECT_TREE;
-	git_tree *a = NULL, *b = NULL;
-	int rc = 0;
-
-	if (!old_tree && !new_tree) {
-		add_change(c, path, old != NULL, new);
-		return 0;
-	}
-	if ((old_tree && git_tree_lookup(&a, c->repo, git_tree_entry_id(old)) < 0) ||
-	    (new_tree && git_tree_lookup(&b, c->repo, git_tree_entry_id(new)) < 0))
-		rc = -1;
-	else if (old && !old_tree)
-		add_change(c, path, true, NULL);  /* a file became a tree */
-	else if (new && !new_tree)
-		add_change(c, path, false, new);  /* a tree became a file */
-	if (rc == 0)
-		rc = diff_trees(c, a, b, path);
-	git_tree_free(a);
-	git_tree_free(b);
-	return rc;
-}
-
-/* True when the root's entry e may hold records: a type's directory. */
-static bool holds_records(const char *dir, const git_tree_entry *e)
-{
-	int t;
-
-	if (dir[0] != '\0')
-		return true;
-	for (t = 0; t < CRM_NTYPES; t++)
-		if (strcmp(git_tree_entry_name(e), crm_type_dir(t)) == 0)
-			return true;
-	return false;
-}
-
-/*
- * Notes the files that differ between the trees old and new (either may
- * be NULL: all added or all deleted) under dir ("" for the root).
- * Subtrees with the same id are skipped without reading them: a commit
- * that changed a thousand records reads only their shards.  Returns -1
- * when a tree cannot be read.
- */
-static int diff_trees(struct changes *c, git_tree *old, git_tree *new,
-		      const char *dir)
-{
-	size_t i, n = old ? git_tree_entrycount(old) : 0;
-	const git_tree_entry *a, *b;
-	char path[PATH_MAX];
-	int rc = 0;
-
-	for (i = 0; i < n && rc == 0; i++) {
-		a = git_tree_entry_byindex(old, i);
-		b = new ? git_tree_entry_byname(new, git_tree_entry_name(a))
-			: NULL;
-		if (!holds_records(dir, a) ||
-		    (b && git_oid_equal(git_tree_entry_id(a),
-					git_tree_entry_id(b)) &&
-		     git_tree_entry_type(a) == git_tree_entry_type(b)))
-			continue;
-		snprintf(path, sizeof(path), "%s%s%s", dir, dir[0] ? "/" : "",
-			 git_tree_entry_name(a));
-		rc = note_change(c, path, a, b);
-	}
-	n = new ? git_tree_entrycount(new) : 0;
-	for (i = 0; i < n && rc == 0; i++) {
-		b = git_tree_entry_byindex(new, i);
-		if (!holds_records(dir, b) || (old && git_tree_entry_byname(
-				old, git_tree_entry_name(b))))
-			continue;
-		snprintf(path, sizeof(path), "%s%s%s", dir, dir[0] ? "/" : "",
-			 git_tree_entry_name(b));
-		rc = note_change(c, path, NULL, b);
-	}
 	return rc;
 }
 
@@ -1496,46 +1691,34 @@ static int apply_changes(struct crm_store *s, struct writer *w,
 	return rc;
 }
 
-/* Re-indexes the paths that differ between the trees of commit old_hex
- * and HEAD, in the open transaction of db.  CRM_ENOTFOUND when the old
- * commit is gone (history was rewritten): the caller rebuilds. */
-static int update_changed(struct crm_store *s, sqlite3 *db, const char *old_hex,
-			  git_tree *head, struct crm_err *err)
+/* Re-indexes the records that differ between HEAD's tree head and the
+ * index, in the open transaction of db.  CRM_ENOTFOUND when a tree cannot
+ * be read: the caller rebuilds. */
+static int update_changed(struct crm_store *s, sqlite3 *db, git_tree *head,
+			  struct crm_err *err)
 {
-	struct changes c = {.repo = s->repo};
-	git_oid old_oid;
-	git_commit *old = NULL;
-	git_tree *old_tree = NULL;
+	struct changes c = {.repo = s->repo, .db = db};
 	struct writer w;
-	size_t i;
 	int rc = CRM_OK, st;
 
-	if (old_hex[0] == '\0' || git_oid_fromstr(&old_oid, old_hex) < 0 ||
-	    git_commit_lookup(&old, s->repo, &old_oid) < 0 ||
-	    git_commit_tree(&old_tree, old) < 0) {
-		git_commit_free(old);
-		return CRM_ENOTFOUND;
-	}
 	/* as for a rebuild: the objects are the store's own, hashed when
 	 * they were written */
 	git_libgit2_opts(GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION, 0);
-	if (diff_trees(&c, old_tree, head, "") != 0) {
+	if (diff_index(&c, head) != 0) {
 		rc = CRM_ENOTFOUND;
 	} else if (writer_start(&w, db) != 0) {
 		rc = db_error(db, err, _("cannot update the index"));
 	} else {
 		st = apply_changes(s, &w, &c);
+		if (st == SQLITE_OK)
+			st = store_dirs(db, &c);
 		if (st != SQLITE_OK)
 			rc = is_corrupt(st) ? CRM_EUSAGE : db_error(db, err,
 					_("cannot update the index"));
 		writer_finish(&w);
 	}
 	git_libgit2_opts(GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION, 1);
-	for (i = 0; i < c.n; i++)
-		free(c.v[i].path);
-	free(c.v);
-	git_tree_free(old_tree);
-	git_commit_free(old);
+	changes_free(&c);
 	return rc;
 }
 
@@ -1570,8 +1753,7 @@ static int refresh(struct crm_store *s, struct crm_err *err)
 						_("cannot update the index"));
 	}
 	if (strcmp(have, want) != 0) {
-		rc = head ? update_changed(s, s->db, have, head, err)
-			  : CRM_ENOTFOUND;
+		rc = head ? update_changed(s, s->db, head, err) : CRM_ENOTFOUND;
 		if (rc == CRM_OK && set_commit(s->db, want) != SQLITE_OK)
 			rc = db_error(s->db, err, _("cannot update the index"));
 	}
@@ -1647,6 +1829,7 @@ static int memory_index(struct crm_store *s, struct crm_err *err)
 		git_oid_tostr(hex, sizeof(hex), &s->head_oid);
 	load_init(&ld, s);
 	if (exec(db, schema_sql) || exec(db, fts_sql) ||
+	    store_trees(s->repo, db, tree) ||
 	    (rc = load_all(&ld, db, tree, NULL, err)) ||
 	    exec(db, indexes_sql) || exec(db, analyze_sql) ||
 	    set_commit(db, hex)) {

@@ -444,6 +444,7 @@ compare "back on main" 25 "${FIXED[@]}"
 # --- history rewrite: the indexed commit disappears --------------------------------
 "$CRM" --format ids list contact >/dev/null 2>&1 # the index now reflects HEAD
 indexed=$(git rev-parse HEAD)
+inode=$(stat -c %i .git/crm/index.db)
 f=$(git ls-files contacts | head -1)
 sed -i 's/^name: .*/name: Wombat Amended/' "$f"
 git commit -q -a --amend -m "amended" && git reflog expire --expire=now --all && git gc -q --prune=now 2>/dev/null
@@ -452,6 +453,7 @@ git cat-file -e "$indexed^{commit}" 2>/dev/null
 ok $((! $?)) "the commit the index reflected is gone"
 FIXED+=("wombat")
 compare "after a history rewrite" "$NQ" "${FIXED[@]}"
+is "$(stat -c %i .git/crm/index.db)" "$inode" "updated in place, not rebuilt: the index keeps the ids it compares HEAD with"
 store_clean "end"
 
 done_testing
