@@ -107,7 +107,7 @@ static const char *const insert_sql =
 struct writer {
 	sqlite3 *db;
 	sqlite3_stmt *insert, *text, *deltext, *field, *fts, *find, *del,
-		*delfields, *ftsdel, *facet, *facetdel, *findrid;
+		*delfields, *ftsdel, *facet, *facetdel;
 };
 
 /* Sets err from the database's last error. */
@@ -212,7 +212,6 @@ static void writer_finish(struct writer *w)
 	sqlite3_finalize(w->ftsdel);
 	sqlite3_finalize(w->facet);
 	sqlite3_finalize(w->facetdel);
-	sqlite3_finalize(w->findrid);
 	memset(w, 0, sizeof(*w));
 }
 
@@ -234,8 +233,6 @@ static int writer_start(struct writer *w, sqlite3 *db)
 			       " r.currency, r.company, r.contact, r.for_id, r.tags"
 			       " FROM records r LEFT JOIN texts t ON t.rid = r.rid"
 			       " WHERE r.rid = ?1", -1, &w->find, NULL) ||
-	    sqlite3_prepare_v2(db, "SELECT rid FROM records WHERE id = ?1"
-			       " AND type = ?2", -1, &w->findrid, NULL) ||
 	    sqlite3_prepare_v2(db, "INSERT INTO facets(rowid, t) VALUES(?1, ?2)",
 			       -1, &w->facet, NULL) ||
 	    sqlite3_prepare_v2(db, "INSERT INTO facets(facets, rowid, t)"
@@ -629,25 +626,6 @@ static char *stored_facets(struct writer *w)
 	return facet_text((enum crm_type)sqlite3_column_int(w->find, 3), vals,
 			  (const char *)sqlite3_column_text(w->find,
 							    4 + NFACET_COLS));
-}
-
-/* The row of the record file at path into *rid; false when it has none
- * (or path is no record file). */
-static bool path_rid(struct writer *w, const char *path, sqlite3_int64 *rid)
-{
-	enum crm_type t;
-	char id[CRM_ID_LEN + 1];
-	bool found;
-
-	if (!crm_record_path_parse(path, &t, id))
-		return false;
-	sqlite3_bind_text(w->findrid, 1, id, -1, SQLITE_STATIC);
-	sqlite3_bind_int(w->findrid, 2, (int)t);
-	found = sqlite3_step(w->findrid) == SQLITE_ROW;
-	if (found)
-		*rid = sqlite3_column_int64(w->findrid, 0);
-	sqlite3_reset(w->findrid);
-	return found;
 }
 
 /* Removes row rid, with its tags, fields and full text. */
@@ -1242,7 +1220,8 @@ static int fts_copy(sqlite3 *db, const char *path)
  * of records whose tree changed. */
 struct change {
 	char *path;
-	bool old, new;     /* it was there; it is there */
+	sqlite3_int64 rid; /* its row in the index, or 0 */
+	bool new;          /* it is there */
 	git_oid oid;       /* new: its blob (or tree) */
 };
 
@@ -1257,9 +1236,10 @@ struct changes {
 	size_t ndirs, capdirs;
 };
 
-/* Appends a change of path to *v (n of cap). */
+/* Appends a change of path (at row rid, 0 when the index has none; now
+ * new, NULL when gone) to *v (n of cap). */
 static void push_change(struct change **v, size_t *n, size_t *cap,
-			const char *path, bool old, const git_oid *new)
+			const char *path, sqlite3_int64 rid, const git_oid *new)
 {
 	struct change *ch;
 
@@ -1269,7 +1249,7 @@ static void push_change(struct change **v, size_t *n, size_t *cap,
 	}
 	ch = &(*v)[(*n)++];
 	ch->path = crm_xstrdup(path);
-	ch->old = old;
+	ch->rid = rid;
 	ch->new = new != NULL;
 	if (new)
 		git_oid_cpy(&ch->oid, new);
@@ -1331,6 +1311,7 @@ static void diff_shard(struct changes *c, enum crm_type t, const char *shard,
 	const git_tree_entry *e = NULL;
 	const char *have = NULL;
 	char id[CRM_ID_LEN + 1], hi[3], path[64];
+	sqlite3_int64 rid;
 	bool row;
 	int cmp;
 
@@ -1348,20 +1329,21 @@ static void diff_shard(struct changes *c, enum crm_type t, const char *shard,
 		}
 		have = row ? (const char *)sqlite3_column_text(c->shard_rows, 0)
 			   : NULL;
+		rid = row ? sqlite3_column_int64(c->shard_rows, 2) : 0;
 		if (e == NULL && have == NULL)
 			break;
 		cmp = e == NULL ? 1 : have == NULL ? -1 : strcmp(id, have);
 		snprintf(path, sizeof(path), "%s/%s/%s.yaml", crm_type_dir(t),
 			 shard, cmp <= 0 ? id : have);
 		if (cmp > 0) {          /* gone */
-			push_change(&c->v, &c->n, &c->cap, path, true, NULL);
+			push_change(&c->v, &c->n, &c->cap, path, rid, NULL);
 		} else if (cmp < 0) {   /* new */
-			push_change(&c->v, &c->n, &c->cap, path, false,
+			push_change(&c->v, &c->n, &c->cap, path, 0,
 				    git_tree_entry_id(e));
 		} else if (sqlite3_column_bytes(c->shard_rows, 1) != GIT_OID_RAWSZ ||
 			   memcmp(sqlite3_column_blob(c->shard_rows, 1),
 				  git_tree_entry_id(e)->id, GIT_OID_RAWSZ) != 0) {
-			push_change(&c->v, &c->n, &c->cap, path, true,
+			push_change(&c->v, &c->n, &c->cap, path, rid,
 				    git_tree_entry_id(e));
 		}
 		if (cmp >= 0)
@@ -1394,7 +1376,7 @@ static int diff_shard_entry(struct changes *c, enum crm_type t,
 		return -1;
 	if (shard_name(name))
 		diff_shard(c, t, name, now);
-	push_change(&c->dirs, &c->ndirs, &c->capdirs, path, true,
+	push_change(&c->dirs, &c->ndirs, &c->capdirs, path, 0,
 		    e ? git_tree_entry_id(e) : NULL);
 	git_tree_free(now);
 	return 0;
@@ -1451,7 +1433,7 @@ static int diff_index(struct changes *c, git_tree *head)
 			       -1, &c->tree, NULL) ||
 	    sqlite3_prepare_v2(c->db, "SELECT path FROM trees WHERE path > ?1"
 			       " AND path < ?2", -1, &c->trees_under, NULL) ||
-	    sqlite3_prepare_v2(c->db, "SELECT id, blob FROM records"
+	    sqlite3_prepare_v2(c->db, "SELECT id, blob, rid FROM records"
 			       " INDEXED BY records_file WHERE type = ?3"
 			       " AND id >= ?1 AND id < ?2 ORDER BY id", -1,
 			       &c->shard_rows, NULL))
@@ -1467,7 +1449,7 @@ static int diff_index(struct changes *c, git_tree *head)
 			return -1;
 		rc = diff_type(c, (enum crm_type)t, dir);
 		push_change(&c->dirs, &c->ndirs, &c->capdirs, crm_type_dir(t),
-			    true, e ? git_tree_entry_id(e) : NULL);
+			    0, e ? git_tree_entry_id(e) : NULL);
 		git_tree_free(dir);
 	}
 	return rc;
@@ -1523,7 +1505,7 @@ static int store_trees(git_repository *repo, sqlite3 *db, git_tree *root)
 			rc = SQLITE_ERROR;
 			break;
 		}
-		push_change(&c.dirs, &c.ndirs, &c.capdirs, crm_type_dir(t), true,
+		push_change(&c.dirs, &c.ndirs, &c.capdirs, crm_type_dir(t), 0,
 			    git_tree_entry_id(e));
 		for (i = 0; i < git_tree_entrycount(dir); i++) {
 			e = git_tree_entry_byindex(dir, i);
@@ -1531,7 +1513,7 @@ static int store_trees(git_repository *repo, sqlite3 *db, git_tree *root)
 				continue;
 			snprintf(path, sizeof(path), "%s/%s", crm_type_dir(t),
 				 git_tree_entry_name(e));
-			push_change(&c.dirs, &c.ndirs, &c.capdirs, path, true,
+			push_change(&c.dirs, &c.ndirs, &c.capdirs, path, 0,
 				    git_tree_entry_id(e));
 		}
 		git_tree_free(dir);
@@ -1679,8 +1661,8 @@ static int apply_changes(struct crm_store *s, struct writer *w,
 	int rc = SQLITE_OK;
 
 	for (i = 0; i < c->n; i++)
-		if (c->v[i].old && path_rid(w, c->v[i].path, &rids[n]))
-			n++;
+		if (c->v[i].rid)
+			rids[n++] = c->v[i].rid;
 	qsort(rids, n, sizeof(*rids), by_rid);
 	for (i = 0; i < n && rc == SQLITE_OK; i++)
 		rc = delete_rid(w, rids[i]);
