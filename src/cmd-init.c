@@ -7,8 +7,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#include <git2.h>
-
 #include "cli.h"
 
 const struct opt_spec init_opts[] = {
@@ -18,25 +16,6 @@ const struct opt_spec init_opts[] = {
 	{"sample", 0, OPT_FLAG, NULL, N_("add a small sample of records")},
 	{NULL, 0, OPT_FLAG, NULL, NULL},
 };
-
-/* git config value key into a new string, or NULL. */
-static char *git_config_value(const char *key)
-{
-	git_config *cfg = NULL;
-	git_buf b = {0};
-	char *v = NULL;
-
-	if (crm_git_load(NULL) != CRM_OK)
-		return NULL;
-	git_libgit2_init();
-	if (git_config_open_default(&cfg) == 0 &&
-	    git_config_get_string_buf(&b, cfg, key) == 0 && b.ptr[0])
-		v = crm_xstrdup(b.ptr);
-	git_buf_dispose(&b);
-	git_config_free(cfg);
-	git_libgit2_shutdown();
-	return v;
-}
 
 /* A login made from an e-mail's local part or $USER: lowercase letters,
  * digits, '.', '_' and '-'. Caller owns it. */
@@ -110,10 +89,10 @@ int cmd_init(struct cli *cli, struct parsed *p)
 				       _("too many arguments"));
 	email = opt_get(p, init_opts, "email")
 		? crm_xstrdup(opt_get(p, init_opts, "email"))
-		: git_config_value("user.email");
+		: crm_git_config("user.email");
 	name = opt_get(p, init_opts, "name")
 	       ? crm_xstrdup(opt_get(p, init_opts, "name"))
-	       : git_config_value("user.name");
+	       : crm_git_config("user.name");
 	login = opt_get(p, init_opts, "user")
 		? crm_xstrdup(opt_get(p, init_opts, "user"))
 		: derive_login(email);

@@ -11,8 +11,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#include <git2.h>
-
 #include "cli.h"
 
 const struct opt_spec no_opts[] = {{NULL, 0, OPT_FLAG, NULL, NULL}};
@@ -310,19 +308,11 @@ static const char *default_store(char *buf, size_t size)
 /* The login of the user whose e-mail is git's user.email, or NULL. */
 static const char *user_from_git(struct crm_store *s)
 {
-	git_config *cfg = NULL;
-	git_buf email = {0};
-	const struct crm_user *u = NULL;
+	char *email = crm_git_config("user.email");
+	const struct crm_user *u = email ? crm_config_user_by_email(
+		crm_store_config(s), email) : NULL;
 
-	if (crm_git_load(NULL) != CRM_OK)
-		return NULL;
-	git_libgit2_init();
-	if (git_config_open_default(&cfg) == 0 &&
-	    git_config_get_string_buf(&email, cfg, "user.email") == 0)
-		u = crm_config_user_by_email(crm_store_config(s), email.ptr);
-	git_buf_dispose(&email);
-	git_config_free(cfg);
-	git_libgit2_shutdown();
+	free(email);
 	return u ? u->login : NULL;
 }
 

@@ -616,6 +616,12 @@ void crm_regex_free(struct crm_regex *re);
  * index answers do not pay for loading it.  CRM_ERR when it cannot be.
  * Call it before the first libgit2 function. */
 int crm_git_load(struct crm_err *err);
+/* Loads libgit2 and initialises it (git_libgit2_init, which each call
+ * must pair with git_libgit2_shutdown).  CRM_ERR when it cannot load. */
+int crm_git_init(struct crm_err *err);
+/* The value of key in the user's git configuration (global and system
+ * files), or NULL when unset or empty.  Caller owns it. */
+char *crm_git_config(const char *key);
 /* Loads libcrypto (for the SHA-1 of .git/index) the same way. */
 int crm_crypto_load(struct crm_err *err);
 

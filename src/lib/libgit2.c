@@ -25,6 +25,32 @@ int crm_git_load(struct crm_err *err)
 	return crm_dl_load(&libgit2, err);
 }
 
+int crm_git_init(struct crm_err *err)
+{
+	int rc = crm_git_load(err);
+
+	if (rc == CRM_OK)
+		git_libgit2_init();
+	return rc;
+}
+
+char *crm_git_config(const char *key)
+{
+	git_config *cfg = NULL;
+	git_buf b = {0};
+	char *v = NULL;
+
+	if (crm_git_init(NULL) != CRM_OK)
+		return NULL;
+	if (git_config_open_default(&cfg) == 0 &&
+	    git_config_get_string_buf(&b, cfg, key) == 0 && b.ptr[0])
+		v = crm_xstrdup(b.ptr);
+	git_buf_dispose(&b);
+	git_config_free(cfg);
+	git_libgit2_shutdown();
+	return v;
+}
+
 /* The function name of libgit2 (crm_dl_resolve). */
 static void *resolve(void **slot, const char *name)
 {

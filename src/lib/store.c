@@ -138,9 +138,8 @@ int crm_store_init(const char *dir, const char *login, const char *name,
 				  _("'%s' is already a git repository"), dir);
 	if ((rc = make_dirs(dir, err)))
 		return rc;
-	if ((rc = crm_git_load(err)))
+	if ((rc = crm_git_init(err)))
 		return rc;
-	git_libgit2_init();
 	opts.flags = GIT_REPOSITORY_INIT_MKPATH;
 	opts.initial_head = "main";
 	if (git_repository_init_ext(&repo, dir, &opts) < 0) {
@@ -350,9 +349,8 @@ int crm_store_repo(struct crm_store *s, struct crm_err *err)
 
 	if (s->repo)
 		return CRM_OK;
-	if ((rc = crm_git_load(err)))
+	if ((rc = crm_git_init(err)))
 		return rc;
-	git_libgit2_init();
 	/* Bound the pack windows libgit2 keeps mapped (8 GiB by default),
 	 * so that walking a large store does not hold its packs in memory
 	 * (mapped pages count in a process's resident size). */

@@ -322,30 +322,13 @@ static int read_events(struct reader *r)
 	}
 }
 
-/* Parses one strict YAML document with a mapping root (crm.h). */
-int crm_yaml_parse(const char *buf, size_t len, struct crm_node **out,
-		   struct crm_err *err)
-{
-	int rc;
-
-	*out = NULL;
-	rc = check_bytes(buf, len, err);
-	if (rc != CRM_OK || crm_yaml_parse_canonical(buf, len, out))
-		return rc;
-	return crm_yaml_parse_libyaml(buf, len, out, err);
-}
-
-/* crm_yaml_parse by libyaml alone (crm.h). */
-int crm_yaml_parse_libyaml(const char *buf, size_t len, struct crm_node **out,
-			   struct crm_err *err)
+/* Parses checked bytes (check_bytes) with libyaml into *out. */
+static int parse_checked(const char *buf, size_t len, struct crm_node **out,
+			 struct crm_err *err)
 {
 	struct reader r;
 	int rc;
 
-	*out = NULL;
-	rc = check_bytes(buf, len, err);
-	if (rc != CRM_OK)
-		return rc;
 	memset(&r, 0, sizeof(r));
 	r.err = err;
 	if (!yaml_parser_initialize(&r.parser))
@@ -363,6 +346,30 @@ int crm_yaml_parse_libyaml(const char *buf, size_t len, struct crm_node **out,
 	}
 	*out = r.root;
 	return CRM_OK;
+}
+
+/* Parses one strict YAML document with a mapping root (crm.h). */
+int crm_yaml_parse(const char *buf, size_t len, struct crm_node **out,
+		   struct crm_err *err)
+{
+	int rc;
+
+	*out = NULL;
+	rc = check_bytes(buf, len, err);
+	if (rc != CRM_OK || crm_yaml_parse_canonical(buf, len, out))
+		return rc;
+	return parse_checked(buf, len, out, err);
+}
+
+/* crm_yaml_parse by libyaml alone (crm.h). */
+int crm_yaml_parse_libyaml(const char *buf, size_t len, struct crm_node **out,
+			   struct crm_err *err)
+{
+	int rc;
+
+	*out = NULL;
+	rc = check_bytes(buf, len, err);
+	return rc != CRM_OK ? rc : parse_checked(buf, len, out, err);
 }
 
 /* ---- the writer ---- */
