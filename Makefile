@@ -75,8 +75,7 @@ test: $(BUILD)/crm $(BUILD)/unit-tests $(MO)
 	$(BUILD)/unit-tests --jobs 2 >$(BUILD)/unit-tests.log 2>&1; \
 		rc=$$?; cat $(BUILD)/unit-tests.log; test $$rc = 0 && \
 		! grep -E 'Sanitizer|runtime error' $(BUILD)/unit-tests.log
-	CRM=$(CURDIR)/$(BUILD)/crm CRM_LOCALEDIR=$(CURDIR)/$(BUILD)/locale \
-		prove -j2 tests/e2e/
+	CRM=$(CURDIR)/$(BUILD)/crm prove -j2 tests/e2e/
 
 # Everything under AddressSanitizer and UndefinedBehaviorSanitizer.
 check:

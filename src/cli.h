@@ -11,11 +11,18 @@
 
 #include "crm.h"
 
-/* How an option takes its value. */
+/*
+ * How an option takes its value.  The parser checks and converts every
+ * kind once; commands read the result with opt_get(), opt_int(),
+ * opt_keyword() or opt_date().
+ */
 enum opt_kind {
 	OPT_FLAG,  /* no value */
-	OPT_VALUE, /* one value; given twice, the last wins */
-	OPT_LIST,  /* repeatable value */
+	OPT_VALUE, /* one string; given twice, the last wins */
+	OPT_LIST,  /* repeatable string */
+	OPT_INT,   /* a whole number >= 0 */
+	OPT_ENUM,  /* one of keywords[] */
+	OPT_DATE,  /* a date or time as crm_date_parse() reads it */
 };
 
 /* One option of a command, for parsing, --help and completion alike. */
@@ -25,23 +32,38 @@ struct opt_spec {
 	enum opt_kind kind;
 	const char *arg;    /* value placeholder for help, e.g. "DATE" */
 	const char *help;   /* N_() text */
+	const char *const *keywords; /* OPT_ENUM: NULL-terminated */
 };
 
-/* What the parser found: values per option (same index as the spec). */
+/* What the parser found for one option. */
 struct opt_values {
 	size_t count;
-	char **vals;
+	char **vals;        /* the texts given, in order (borrowed from argv) */
+	long num;           /* OPT_INT: the last value */
+	int keyword;        /* OPT_ENUM: index of the last value in keywords */
+	struct crm_date date; /* OPT_DATE: the last value */
 };
 
 struct parsed {
-	struct opt_values *opt;
+	const struct opt_spec *spec;     /* the command's options */
+	struct opt_values *opt;          /* one per spec entry */
 	size_t nopt;
+	const struct opt_spec *inherited;/* options every command takes */
+	struct opt_values *iopt;         /* one per inherited entry */
+	size_t niopt;
 	char **pos;         /* positional arguments (borrowed from argv) */
 	size_t npos;
 };
 
 /* Output formats. */
-enum out_format { FMT_TABLE, FMT_JSON, FMT_CSV, FMT_TSV, FMT_IDS, FMT_YAML };
+enum out_format { FMT_TABLE, FMT_JSON, FMT_CSV, FMT_TSV, FMT_IDS, FMT_YAML,
+		  FMT_COUNT };
+#define FMT_BIT(f) (1u << (f))
+/* The formats of a command that prints records. */
+#define FMTS_RECORDS (FMT_BIT(FMT_TABLE) | FMT_BIT(FMT_JSON) | \
+		      FMT_BIT(FMT_CSV) | FMT_BIT(FMT_TSV) | FMT_BIT(FMT_IDS))
+/* The name of format f ("json"). */
+const char *cli_format_name(enum out_format f);
 
 /* State shared by every command. */
 struct cli {
@@ -54,6 +76,7 @@ struct cli {
 	time_t now;
 	long lock_timeout_ms;
 	const char *dir_opt;      /* -C */
+	const struct cmd *cmd;    /* the command running */
 	struct crm_err err;
 };
 
@@ -63,33 +86,63 @@ struct cli {
 #define CMD_DASH  0x4  /* "-word" arguments are positional (crm tag) */
 #define CMD_HIDDEN 0x8 /* not listed in help */
 #define CMD_WRITES 0x10 /* commits, taking the lock itself (crm edit) */
+#define CMD_NO_GLOBALS 0x20 /* takes no global options after its name */
+
+/*
+ * Marks a status whose error the CLI has already printed (cli_error,
+ * cli_fail, cli_usage_error return it), so that nothing prints it again;
+ * main() maps statuses to exit codes.
+ */
+#define CLI_REPORTED 0x100
 
 struct cmd {
-	const char *name;
+	const char *name;            /* "add", or "deal move" for a subcommand */
 	int (*fn)(struct cli *cli, struct parsed *p);
 	unsigned flags;
 	const struct opt_spec *opts; /* terminated by a NULL name */
-	const char *usage;           /* N_() text after "crm " */
+	const char *usage;           /* N_() arguments after the name; the
+					options are added from opts */
 	const char *summary;         /* N_() one line */
+	unsigned formats;            /* FMT_BIT()s it prints; 0: table only */
+	const struct cmd *subs;      /* subcommands, NULL-name terminated */
 };
 
 extern const struct cmd crm_commands[];
 const struct cmd *cli_find_command(const char *name);
+/* The subcommand of c called name ("move" of "deal"), or NULL. */
+const struct cmd *cli_find_subcommand(const struct cmd *c, const char *name);
 
-/* Parses argv against spec.  Returns CRM_OK or CRM_EUSAGE with err set. */
-int cli_parse(const struct opt_spec *spec, bool dash_args, int argc,
+/*
+ * Parses argv against spec, and against inherited (may be NULL) for the
+ * options every command takes; command is named in messages.  Values of
+ * every kind are checked and converted here (dates relative to now).
+ * Returns CRM_OK or CRM_EUSAGE with err set; free p with
+ * cli_parsed_free() either way.
+ */
+int cli_parse(const struct opt_spec *spec, const struct opt_spec *inherited,
+	      const char *command, bool dash_args, time_t now, int argc,
 	      char **argv, struct parsed *p, struct crm_err *err);
 void cli_parsed_free(struct parsed *p);
+/* The values of option name (the command's own, else an inherited one);
+ * NULL when the option does not exist. */
+const struct opt_values *opt_all(const struct parsed *p,
+				 const struct opt_spec *spec, const char *name);
 /* The last value of option name, or NULL. */
 const char *opt_get(const struct parsed *p, const struct opt_spec *spec,
 		    const char *name);
-/* All values of option name. */
-const struct opt_values *opt_all(const struct parsed *p,
-				 const struct opt_spec *spec, const char *name);
 bool opt_flag(const struct parsed *p, const struct opt_spec *spec,
 	      const char *name);
+/* The value of an OPT_INT option, or def when it was not given. */
+long opt_int(const struct parsed *p, const char *name, long def);
+/* The keyword index of an OPT_ENUM option, or def when not given. */
+int opt_keyword(const struct parsed *p, const char *name, int def);
+/* The value of an OPT_DATE option; false when it was not given. */
+bool opt_date(const struct parsed *p, const char *name, struct crm_date *d);
+/* True when option name was given at all. */
+bool opt_given(const struct parsed *p, const char *name);
 
-/* Prints "crm: error: MSG" (translated prefix) to stderr; returns status. */
+/* Prints "crm: error: MSG" (translated prefix) to stderr; returns status
+ * marked CLI_REPORTED (as do cli_fail and cli_usage_error). */
 int cli_error(struct cli *cli, int status, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 /* Prints err's message as an error and returns its status. */
@@ -108,8 +161,15 @@ void cli_progress(size_t done, size_t total, void *data);
 /* Parses the value of --limit of command cmd into *limit (unchanged when
  * s is NULL); reports a usage error. */
 int cli_parse_limit(const char *s, const char *cmd, size_t *limit);
-/* Prints help for one command to f. */
+/* Prints help for one command to f: usage, options, global options. */
 void cli_print_command_help(const struct cmd *c, FILE *f);
+/* Prints c's usage line, its options generated from its table. */
+void cli_print_usage(const struct cmd *c, FILE *f);
+/* Prints c's usage in one line ("[options]" for its options), as a usage
+ * error shows it. */
+void cli_print_short_usage(const struct cmd *c, FILE *f);
+/* Prints the general help (the commands and the global options). */
+void cli_print_main_help(FILE *f);
 
 /*
  * Resolves ref among the types in mask, printing the candidates when it is

@@ -9,7 +9,7 @@
 
 const struct opt_spec list_opts[] = {
 	{"sort", 0, OPT_VALUE, N_("FIELD"), N_("sort by this field (default: name)")},
-	{"limit", 0, OPT_VALUE, N_("N"), N_("show at most N records")},
+	{"limit", 0, OPT_INT, N_("N"), N_("show at most N records")},
 	{"reverse", 0, OPT_FLAG, NULL, N_("reverse the order")},
 	{NULL, 0, OPT_FLAG, NULL, NULL},
 };

@@ -8,7 +8,7 @@
 #include "cli.h"
 
 const struct opt_spec search_opts[] = {
-	{"limit", 0, OPT_VALUE, N_("N"), N_("show at most N results (default 50)")},
+	{"limit", 0, OPT_INT, N_("N"), N_("show at most N results (default 50)")},
 	{NULL, 0, OPT_FLAG, NULL, NULL},
 };
 

@@ -9,16 +9,22 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cli.h"
 
 const struct opt_spec no_opts[] = {{NULL, 0, OPT_FLAG, NULL, NULL}};
 
+/* The names of the output formats, in enum out_format order. */
+static const char *const format_names[] = {
+	"table", "json", "csv", "tsv", "ids", "yaml", NULL,
+};
+
 const struct opt_spec global_opts[] = {
 	{"C", 'C', OPT_VALUE, N_("DIR"), N_("use the store in DIR")},
-	{"format", 0, OPT_VALUE, N_("FMT"),
-	 N_("output format: table, json, csv, tsv, ids, yaml")},
+	{"format", 0, OPT_ENUM, N_("FMT"),
+	 N_("output format: table, json, csv, tsv, ids, yaml"), format_names},
 	{"no-color", 0, OPT_FLAG, NULL, N_("no colour")},
 	{"quiet", 'q', OPT_FLAG, NULL, N_("print nothing but errors")},
 	{"user", 0, OPT_VALUE, N_("LOGIN"), N_("act as this user of crm.yaml")},
@@ -29,43 +35,46 @@ const struct opt_spec global_opts[] = {
 
 const struct cmd crm_commands[] = {
 	{"init", cmd_init, 0, init_opts,
-	 N_("init [--user LOGIN] [--name NAME] [--email EMAIL] [--sample] [DIR]"),
+	 N_("[DIR]"),
 	 N_("create a new store")},
 	{"add", cmd_add, CMD_STORE | CMD_LOCK, add_opts,
-	 N_("add company|contact|deal|task [NAME...] [options]"),
-	 N_("add a record and print its id")},
-	{"show", cmd_show, CMD_STORE, show_opts, N_("show REF"),
-	 N_("show one record and what hangs on it")},
+	 N_("company|contact|deal|task [NAME...]"),
+	 N_("add a record and print its id"),
+	 FMT_BIT(FMT_TABLE) | FMT_BIT(FMT_IDS) | FMT_BIT(FMT_JSON)},
+	{"show", cmd_show, CMD_STORE, show_opts, N_("REF"),
+	 N_("show one record and what hangs on it"),
+	 FMT_BIT(FMT_TABLE) | FMT_BIT(FMT_JSON) | FMT_BIT(FMT_YAML)},
 	{"list", cmd_list, CMD_STORE | CMD_DASH, list_opts,
-	 N_("list TYPE [QUERY...] [--sort FIELD] [--limit N] [--reverse]"),
-	 N_("list the records of a type")},
+	 N_("TYPE [QUERY...]"),
+	 N_("list the records of a type"), FMTS_RECORDS},
 	{"search", cmd_search, CMD_STORE | CMD_DASH, search_opts,
-	 N_("search QUERY... [--limit N]"),
-	 N_("find records of every type, best matches first")},
+	 N_("QUERY..."),
+	 N_("find records of every type, best matches first"), FMTS_RECORDS},
 	{"set", cmd_set, CMD_STORE | CMD_LOCK, set_opts,
-	 N_("set REF KEY=VALUE|KEY+=VALUE|KEY-=VALUE|KEY=..."),
+	 N_("REF KEY=VALUE|KEY+=VALUE|KEY-=VALUE|KEY=..."),
 	 N_("change fields of a record")},
 	{"tag", cmd_tag, CMD_STORE | CMD_LOCK | CMD_DASH, tag_opts,
-	 N_("tag REF [+]TAG... [-TAG...]"), N_("add and remove tags")},
-	{"rm", cmd_rm, CMD_STORE | CMD_LOCK, rm_opts, N_("rm REF [--force]"),
+	 N_("REF [+]TAG... [-TAG...]"), N_("add and remove tags")},
+	{"rm", cmd_rm, CMD_STORE | CMD_LOCK, rm_opts, N_("REF"),
 	 N_("remove a record")},
-	{"edit", cmd_edit, CMD_STORE | CMD_WRITES, edit_opts, N_("edit REF"),
+	{"edit", cmd_edit, CMD_STORE | CMD_WRITES, edit_opts, N_("REF"),
 	 N_("edit a record in $EDITOR")},
-	{"log", cmd_log, CMD_STORE, log_opts, N_("log [REF] [-n N]"),
-	 N_("show the history of the store or of a record")},
-	{"undo", cmd_undo, CMD_STORE | CMD_LOCK, undo_opts, N_("undo"),
+	{"log", cmd_log, CMD_STORE, log_opts, N_("[REF]"),
+	 N_("show the history of the store or of a record"),
+	 FMT_BIT(FMT_TABLE) | FMT_BIT(FMT_JSON)},
+	{"undo", cmd_undo, CMD_STORE | CMD_LOCK, undo_opts, "",
 	 N_("revert the last change made by crm")},
-	{"status", cmd_status, CMD_STORE, status_opts, N_("status"),
+	{"status", cmd_status, CMD_STORE, status_opts, "",
 	 N_("list files edited outside crm")},
 	{"commit", cmd_commit, CMD_STORE | CMD_LOCK, commit_opts,
-	 N_("commit [-m MESSAGE]"), N_("validate and commit files edited by hand")},
-	{"reindex", cmd_reindex, CMD_STORE, reindex_opts, N_("reindex"),
+	 "", N_("validate and commit files edited by hand")},
+	{"reindex", cmd_reindex, CMD_STORE, reindex_opts, "",
 	 N_("rebuild the search index")},
-	{"help", cmd_help, 0, help_opts, N_("help [COMMAND]"),
+	{"help", cmd_help, 0, help_opts, N_("[COMMAND]"),
 	 N_("show help for crm or a command")},
-	{"__complete", cmd_complete, CMD_HIDDEN, no_opts,
-	 N_("__complete WHAT [ARG]"), N_("answers for shell completion")},
-	{NULL, NULL, 0, NULL, NULL, NULL},
+	{"__complete", cmd_complete, CMD_HIDDEN | CMD_NO_GLOBALS, no_opts,
+	 N_("WHAT [ARG]"), N_("answers for shell completion")},
+	{NULL, NULL, 0, NULL, NULL, NULL, 0, NULL},
 };
 
 const struct cmd *cli_find_command(const char *name)
@@ -88,7 +97,7 @@ int cli_error(struct cli *cli, int status, const char *fmt, ...)
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
 	fputc('\n', stderr);
-	return status;
+	return status | CLI_REPORTED;
 }
 
 int cli_fail(struct cli *cli)
@@ -107,8 +116,8 @@ int cli_usage_error(const struct cmd *c, const char *fmt, ...)
 	va_end(ap);
 	fputc('\n', stderr);
 	if (c)
-		fprintf(stderr, _("usage: crm %s\n"), _(c->usage));
-	return CRM_EUSAGE;
+		cli_print_short_usage(c, stderr);
+	return CRM_EUSAGE | CLI_REPORTED;
 }
 
 int cli_type_arg(const struct parsed *p, const char *name, enum crm_type *t)
@@ -131,71 +140,6 @@ int cli_one_ref(const struct parsed *p, const char *name)
 	return cli_usage_error(cli_find_command(name),
 			       p->npos ? _("too many arguments")
 				       : _("which record?"));
-}
-
-/* Prints the option table spec to f. */
-static void print_options(const struct opt_spec *spec, FILE *f)
-{
-	const struct opt_spec *o;
-	char left[64];
-
-	for (o = spec; o->name; o++) {
-		if (o->shortname && o->name[1])
-			snprintf(left, sizeof(left), "-%c, --%s%s%s", o->shortname,
-				 o->name, o->arg ? " " : "", o->arg ? _(o->arg) : "");
-		else if (o->name[1])
-			snprintf(left, sizeof(left), "    --%s%s%s", o->name,
-				 o->arg ? " " : "", o->arg ? _(o->arg) : "");
-		else
-			snprintf(left, sizeof(left), "-%s%s%s", o->name,
-				 o->arg ? " " : "", o->arg ? _(o->arg) : "");
-		fprintf(f, "  %s%*s %s\n", left,
-			(int)(24 - (crm_utf8_width(left) < 24 ? crm_utf8_width(left)
-							      : 24)), "",
-			_(o->help));
-	}
-}
-
-void cli_print_command_help(const struct cmd *c, FILE *f)
-{
-	fprintf(f, _("usage: crm %s\n\n%s\n"), _(c->usage), _(c->summary));
-	if (c->opts[0].name) {
-		fprintf(f, _("\noptions:\n"));
-		print_options(c->opts, f);
-	}
-	fprintf(f, _("\nSee 'man crm-%s' for details.\n"), c->name);
-}
-
-/* Prints the general help. */
-static void print_main_help(FILE *f)
-{
-	const struct cmd *c;
-
-	fprintf(f, _("usage: crm [-C DIR] [--format FMT] [--no-color] [-q] "
-		     "[--user LOGIN] COMMAND [ARGS]\n\n"));
-	fprintf(f, _("commands:\n"));
-	for (c = crm_commands; c->name; c++)
-		if (!(c->flags & CMD_HIDDEN))
-			fprintf(f, "  %-10s %s\n", c->name, _(c->summary));
-	fprintf(f, _("\nglobal options:\n"));
-	print_options(global_opts, f);
-	fprintf(f, _("\nSee 'crm help COMMAND' or 'man crm' for more.\n"));
-}
-
-int cmd_help(struct cli *cli, struct parsed *p)
-{
-	const struct cmd *c;
-
-	if (p->npos == 0) {
-		print_main_help(stdout);
-		return CRM_OK;
-	}
-	c = cli_find_command(p->pos[0]);
-	if (c == NULL || (c->flags & CMD_HIDDEN))
-		return cli_error(cli, CRM_EUSAGE, _("no such command '%s'"),
-				 p->pos[0]);
-	cli_print_command_help(c, stdout);
-	return CRM_OK;
 }
 
 const char *cli_login(struct cli *cli)
@@ -305,57 +249,102 @@ static int open_store(struct cli *cli, bool writes)
 	return CRM_OK;
 }
 
+/* Exports the context a crm-NAME command needs, as git does for git-NAME:
+ * the store crm would use (CRM_DIR), the output format and the user; with
+ * -C, the external command runs in that directory. */
+static void export_context(struct cli *cli)
+{
+	char def[PATH_MAX], cwd[PATH_MAX], *root = NULL;
+
+	if (crm_store_discover(cli->dir_opt, getenv("CRM_DIR"),
+			       getcwd(cwd, sizeof(cwd)),
+			       default_store(def, sizeof(def)), &root,
+			       NULL) == CRM_OK)
+		setenv("CRM_DIR", root, 1);
+	free(root);
+	if (cli->format_set)
+		setenv("CRM_FORMAT", cli_format_name(cli->format), 1);
+	if (cli->user)
+		setenv("CRM_USER", cli->user, 1);
+	if (cli->quiet)
+		setenv("CRM_QUIET", "1", 1);
+	if (!cli->color)
+		setenv("NO_COLOR", "1", 1);
+	if (cli->dir_opt && chdir(cli->dir_opt) != 0)
+		return;
+}
+
 /* Runs crm-NAME from PATH, as git does; returns only on failure. */
-static int run_external(const char *name, int argc, char **argv)
+static int run_external(struct cli *cli, const char *name, char **argv)
 {
 	char prog[256];
 	const struct cmd *c;
-	const char *cands[32], *hint;
+	const char *cands[64], *hint;
 	size_t n = 0;
 
 	snprintf(prog, sizeof(prog), "crm-%s", name);
 	argv[0] = prog;
-	(void)argc;
-	if (strchr(name, '/') == NULL)
+	if (strchr(name, '/') == NULL && name[0] != '-') {
+		export_context(cli);
 		execvp(prog, argv);
-	for (c = crm_commands; c->name && n < 32; c++)
+	}
+	for (c = crm_commands; c->name && n < 64; c++)
 		if (!(c->flags & CMD_HIDDEN))
 			cands[n++] = c->name;
-	fprintf(stderr, _("crm: error: '%s' is not a crm command. See 'crm help'.\n"),
-		name);
 	hint = crm_suggest(name, cands, n);
+	cli_error(cli, CRM_EUSAGE, _("'%s' is not a crm command. See 'crm help'."),
+		  name);
 	if (hint)
 		fprintf(stderr, _("hint: did you mean 'crm %s'?\n"), hint);
-	return CRM_EUSAGE;
+	return CRM_EUSAGE | CLI_REPORTED;
 }
 
-/* Applies the parsed global options to cli. */
-static int apply_globals(struct cli *cli, const struct parsed *g)
+const char *cli_format_name(enum out_format f)
 {
-	static const char *const formats[] = {
+	static const char *const names[FMT_COUNT] = {
 		"table", "json", "csv", "tsv", "ids", "yaml",
 	};
-	const char *f = opt_get(g, global_opts, "format");
-	size_t i;
 
-	cli->dir_opt = opt_get(g, global_opts, "C");
-	cli->quiet = opt_flag(g, global_opts, "quiet");
-	cli->user = opt_get(g, global_opts, "user");
-	if (cli->user == NULL && getenv("CRM_USER") && getenv("CRM_USER")[0])
-		cli->user = getenv("CRM_USER");
-	cli->color = isatty(STDOUT_FILENO) && getenv("NO_COLOR") == NULL &&
-		     !opt_flag(g, global_opts, "no-color");
-	if (f == NULL)
-		return CRM_OK;
-	for (i = 0; i < sizeof(formats) / sizeof(formats[0]); i++) {
-		if (strcmp(f, formats[i]) == 0) {
-			cli->format = (enum out_format)i;
-			cli->format_set = true;
-			return CRM_OK;
-		}
+	return f < FMT_COUNT ? names[f] : "?";
+}
+
+/* Applies the global options found in p (given before or after the
+ * command) to cli; options not given leave cli as it is. */
+static void apply_globals(struct cli *cli, const struct parsed *p)
+{
+	int f = opt_keyword(p, "format", -1);
+
+	if (opt_get(p, NULL, "C"))
+		cli->dir_opt = opt_get(p, NULL, "C");
+	if (opt_given(p, "quiet"))
+		cli->quiet = true;
+	if (opt_get(p, NULL, "user"))
+		cli->user = opt_get(p, NULL, "user");
+	if (opt_given(p, "no-color"))
+		cli->color = false;
+	if (f >= 0) {
+		cli->format = (enum out_format)f;
+		cli->format_set = true;
 	}
-	return cli_usage_error(NULL, _("unknown format '%s' (use table, json, "
-				       "csv, tsv, ids or yaml)"), f);
+}
+
+/* Refuses a --format that command c does not print. */
+static int check_format(struct cli *cli, const struct cmd *c)
+{
+	unsigned have = c->formats ? c->formats : FMT_BIT(FMT_TABLE);
+	struct crm_buf b = {0};
+	int f;
+
+	if (!cli->format_set || (have & FMT_BIT(cli->format)))
+		return CRM_OK;
+	for (f = 0; f < FMT_COUNT; f++)
+		if (have & FMT_BIT(f))
+			crm_buf_addf(&b, "%s%s", b.len ? ", " : "",
+				     cli_format_name((enum out_format)f));
+	cli_usage_error(c, _("'crm %s' does not print --format %s (it prints: "
+			     "%s)"), c->name, cli_format_name(cli->format), b.s);
+	crm_buf_free(&b);
+	return CRM_EUSAGE | CLI_REPORTED;
 }
 
 /* The lock timeout from CRM_LOCK_TIMEOUT (seconds), default 60 s. */
@@ -373,6 +362,22 @@ static long lock_timeout(void)
 	return v * 1000;
 }
 
+/* True when global option arg ("-C", "--format") takes the next argument
+ * as its value. */
+static bool global_takes_next(const char *arg)
+{
+	const struct opt_spec *o;
+
+	for (o = global_opts; o->name; o++) {
+		if (o->kind == OPT_FLAG)
+			continue;
+		if ((arg[1] == '-' && strcmp(arg + 2, o->name) == 0) ||
+		    (arg[1] == o->shortname && arg[2] == '\0'))
+			return true;
+	}
+	return false;
+}
+
 /* Counts the leading global options of argv (up to the command). */
 static int count_globals(int argc, char **argv)
 {
@@ -383,100 +388,191 @@ static int count_globals(int argc, char **argv)
 			break;
 		if (strcmp(argv[i], "--") == 0)
 			return i;
-		if ((strcmp(argv[i], "-C") == 0 || strcmp(argv[i], "--format") == 0 ||
-		     strcmp(argv[i], "--user") == 0) && i + 1 < argc)
+		if (global_takes_next(argv[i]) && i + 1 < argc)
 			i++;
 	}
 	return i - 1;
 }
 
-/* Runs command c with its arguments. */
-static int run_command(struct cli *cli, const struct cmd *c, int argc,
-		       char **argv)
+const struct cmd *cli_find_subcommand(const struct cmd *c, const char *name)
 {
-	struct parsed p = {0};
-	int rc, i;
+	const struct cmd *s;
+	size_t len = strlen(c->name);
+
+	for (s = c->subs; s && s->name; s++)
+		if (strcmp(s->name + len + 1, name) == 0)
+			return s;
+	return NULL;
+}
+
+/* True when argv (a command's arguments) asks for its help. */
+static bool wants_help(int argc, char **argv)
+{
+	int i;
 
 	for (i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--") == 0)
 			break;
-		if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
-			cli_print_command_help(c, stdout);
-			return CRM_OK;
-		}
+		if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0)
+			return true;
 	}
-	rc = cli_parse(c->opts, c->flags & CMD_DASH, argc - 1, argv + 1, &p,
-		       &cli->err);
+	return false;
+}
+
+/* Opens the store and takes the lock as command c's flags ask. */
+static int set_up(struct cli *cli, const struct cmd *c)
+{
+	int rc;
+
+	if ((c->flags & CMD_STORE) &&
+	    (rc = open_store(cli, c->flags & (CMD_LOCK | CMD_WRITES))))
+		return rc;
+	if ((c->flags & CMD_LOCK) &&
+	    crm_store_lock(cli->store, cli->lock_timeout_ms, &cli->err))
+		return cli_fail(cli);
+	if (cli->store && isatty(STDERR_FILENO) && !cli->quiet)
+		crm_store_set_progress(cli->store, cli_progress, NULL);
+	return CRM_OK;
+}
+
+/* Runs command c (or the subcommand its first argument names) with its
+ * arguments; argv[0] is the command's name. */
+static int run_command(struct cli *cli, const struct cmd *c, int argc,
+		       char **argv)
+{
+	struct parsed p = {0};
+	const struct cmd *sub;
+	int rc;
+
+	if (c->subs && argc > 1 && (sub = cli_find_subcommand(c, argv[1])))
+		return run_command(cli, sub, argc - 1, argv + 1);
+	if (wants_help(argc, argv)) {
+		cli_print_command_help(c, stdout);
+		return CRM_OK;
+	}
+	if (c->subs && c->fn == NULL) {
+		rc = cli_usage_error(c, argc > 1 ? _("unknown subcommand '%s'")
+						 : _("which subcommand?"),
+				     argc > 1 ? argv[1] : "");
+		return rc;
+	}
+	cli->cmd = c;
+	rc = cli_parse(c->opts, (c->flags & CMD_NO_GLOBALS) ? NULL : global_opts,
+		       c->name, c->flags & CMD_DASH, cli->now, argc - 1,
+		       argv + 1, &p, &cli->err);
 	if (rc) {
 		rc = cli_usage_error(c, "%s", cli->err.msg);
 		goto out;
 	}
-	if ((c->flags & CMD_STORE) &&
-	    (rc = open_store(cli, c->flags & (CMD_LOCK | CMD_WRITES))))
+	apply_globals(cli, &p);
+	if ((rc = check_format(cli, c)) || (rc = set_up(cli, c)))
 		goto out;
-	if ((c->flags & CMD_LOCK) &&
-	    (rc = crm_store_lock(cli->store, cli->lock_timeout_ms, &cli->err))) {
-		rc = cli_fail(cli);
-		goto out;
-	}
-	if (cli->store && isatty(STDERR_FILENO) && !cli->quiet)
-		crm_store_set_progress(cli->store, cli_progress, NULL);
 	rc = c->fn(cli, &p);
 out:
 	cli_parsed_free(&p);
 	return rc;
 }
 
-/* Sets up translation: the installed catalogue, or CRM_LOCALEDIR's. */
+/* The directory of the running binary into buf, or "" when unknown. */
+static const char *exe_dir(char *buf, size_t size)
+{
+	ssize_t n = readlink("/proc/self/exe", buf, size - 1);
+	char *slash;
+
+	if (n <= 0)
+		n = 0;
+	buf[n] = '\0';
+	slash = strrchr(buf, '/');
+	if (slash)
+		*slash = '\0';
+	else
+		buf[0] = '\0';
+	return buf;
+}
+
+/* Sets up translation: CRM_LOCALEDIR's catalogue when set, else the one
+ * beside a binary run from its build directory (build/locale), else the
+ * installed one. */
 static void setup_i18n(void)
 {
 	const char *dir = getenv("CRM_LOCALEDIR");
+	char exe[PATH_MAX], local[PATH_MAX + 16];
+	struct stat st;
 
 	setlocale(LC_ALL, "");
-	bindtextdomain("crm", dir && dir[0] ? dir : CRM_LOCALEDIR);
+	if (dir == NULL || dir[0] == '\0') {
+		snprintf(local, sizeof(local), "%s/locale", exe_dir(exe, sizeof(exe)));
+		dir = exe[0] && stat(local, &st) == 0 && S_ISDIR(st.st_mode)
+		      ? local : CRM_LOCALEDIR;
+	}
+	bindtextdomain("crm", dir);
 	bind_textdomain_codeset("crm", "UTF-8");
 	textdomain("crm");
+}
+
+/* The exit code for status rc (see crm(1)): library statuses are not
+ * exit codes, and this is the one place that maps them. */
+static int exit_code(int rc)
+{
+	switch (rc & ~CLI_REPORTED) {
+	case CRM_OK: return 0;
+	case CRM_EUSAGE: return 2;
+	case CRM_ENOTFOUND: return 3;
+	case CRM_EAMBIGUOUS: return 4;
+	case CRM_ELOCKED: return 5;
+	case CRM_ENOSTORE: return 6;
+	default: return 1;
+	}
+}
+
+/* Runs what the arguments after the global options ask for. */
+static int dispatch(struct cli *cli, const struct parsed *g, int ng,
+		    int argc, char **argv)
+{
+	const struct cmd *c;
+	bool help = opt_given(g, "help");
+
+	if (opt_given(g, "version")) {
+		printf("crm %s\n", CRM_VERSION);
+		return CRM_OK;
+	}
+	if (ng + 1 >= argc || help) {
+		cli_print_main_help(help ? stdout : stderr);
+		return help ? CRM_OK : CRM_EUSAGE | CLI_REPORTED;
+	}
+	c = cli_find_command(argv[ng + 1]);
+	if (c == NULL)
+		return run_external(cli, argv[ng + 1], argv + ng + 1);
+	return run_command(cli, c, argc - ng - 1, argv + ng + 1);
 }
 
 int main(int argc, char **argv)
 {
 	struct cli cli = {0};
 	struct parsed g = {0};
-	const struct cmd *c;
 	int ng, rc;
 
 	setup_i18n();
 	cli.now = time(NULL);
 	cli.lock_timeout_ms = lock_timeout();
+	cli.color = isatty(STDOUT_FILENO) && getenv("NO_COLOR") == NULL;
+	if (getenv("CRM_USER") && getenv("CRM_USER")[0])
+		cli.user = getenv("CRM_USER");
 	ng = count_globals(argc, argv);
-	if (cli_parse(global_opts, false, ng, argv + 1, &g, &cli.err)) {
+	if (cli_parse(global_opts, NULL, "", false, cli.now, ng, argv + 1, &g,
+		      &cli.err)) {
 		rc = cli_usage_error(NULL, "%s", cli.err.msg);
 		goto out;
 	}
-	if ((rc = apply_globals(&cli, &g)))
-		goto out;
-	if (opt_flag(&g, global_opts, "version")) {
-		printf("crm %s\n", CRM_VERSION);
-		goto out;
-	}
-	if (ng + 1 >= argc || opt_flag(&g, global_opts, "help")) {
-		print_main_help(ng + 1 >= argc && !opt_flag(&g, global_opts, "help")
-				? stderr : stdout);
-		rc = ng + 1 >= argc && !opt_flag(&g, global_opts, "help")
-		     ? CRM_EUSAGE : CRM_OK;
-		goto out;
-	}
-	c = cli_find_command(argv[ng + 1]);
-	if (c == NULL) {
-		rc = run_external(argv[ng + 1], argc - ng - 1, argv + ng + 1);
-		goto out;
-	}
-	rc = run_command(&cli, c, argc - ng - 1, argv + ng + 1);
+	apply_globals(&cli, &g);
+	rc = dispatch(&cli, &g, ng, argc, argv);
 out:
+	if (rc != CRM_OK && !(rc & CLI_REPORTED) && cli.err.msg[0])
+		cli_fail(&cli);
 	cli_parsed_free(&g);
 	crm_store_close(cli.store);
 	if (fflush(stdout) != 0 && rc == CRM_OK)
 		rc = cli_error(&cli, CRM_ERR, _("cannot write output: %s"),
 			       strerror(errno));
-	return rc;
+	return exit_code(rc);
 }

@@ -25,7 +25,7 @@ int cli_resolve(struct cli *cli, unsigned mask, const char *ref,
 	if (rc == CRM_EAMBIGUOUS)
 		fprintf(stderr, _("hint: use a longer id prefix\n"));
 	crm_matches_free(cands, n);
-	return rc;
+	return rc | CLI_REPORTED;
 }
 
 int cli_load(struct cli *cli, unsigned mask, const char *ref,

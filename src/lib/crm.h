@@ -14,15 +14,21 @@
 
 #include "i18n.h"
 
-/* Status codes.  Values double as the process exit codes listed in crm(1). */
+/*
+ * Status codes: what happened.  They are not exit codes; the command line
+ * maps them to the exit codes of crm(1) in one place.
+ */
 enum crm_status {
 	CRM_OK = 0,
 	CRM_ERR = 1,       /* anything else: invalid data, I/O, git */
-	CRM_EUSAGE = 2,    /* bad arguments */
+	CRM_EUSAGE = 2,    /* bad input from the caller: arguments, a query */
 	CRM_ENOTFOUND = 3, /* a reference matched nothing */
 	CRM_EAMBIGUOUS = 4,/* a reference matched several records */
 	CRM_ELOCKED = 5,   /* the store stayed locked past the timeout */
 	CRM_ENOSTORE = 6,  /* no store where one was looked for */
+	CRM_ECORRUPT = 7,  /* the index is damaged (it is rebuilt) */
+	CRM_EREBUILD = 8,  /* the index is missing, of another format or
+			      cannot follow HEAD: it needs a rebuild */
 };
 
 /* The error context: a status and a message without the "crm: error: " prefix. */

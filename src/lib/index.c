@@ -139,7 +139,7 @@ static int db_open(const char *path, sqlite3 **out, struct crm_err *err)
 				 SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
 
 	if (rc != SQLITE_OK) {
-		rc = is_corrupt(rc) ? CRM_EUSAGE : db_error(db, err,
+		rc = is_corrupt(rc) ? CRM_ECORRUPT : db_error(db, err,
 							    _("cannot open the index"));
 		sqlite3_close(db);
 		*out = NULL;
@@ -1021,7 +1021,7 @@ static int fts_start(struct load *ld, const char *tmp, struct crm_err *err)
 	snprintf(ld->fts_path, sizeof(ld->fts_path), "%s-fts", tmp);
 	unlink(ld->fts_path);
 	if ((rc = db_open(ld->fts_path, &ld->fts_db, err)))
-		return rc == CRM_EUSAGE ? crm_seterr(err, CRM_ERR,
+		return rc == CRM_ECORRUPT ? crm_seterr(err, CRM_ERR,
 			_("cannot create the index '%s'"), ld->fts_path) : rc;
 	if (exec(ld->fts_db, "PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;"
 			     "PRAGMA cache_size=-4096; BEGIN") ||
@@ -1607,7 +1607,7 @@ static int rebuild(struct crm_store *s, struct crm_err *err)
 	db_path(s, suffix, tmp, sizeof(tmp));
 	unlink(tmp);
 	if ((rc = db_open(tmp, &db, err)))
-		return rc == CRM_EUSAGE ? crm_seterr(err, CRM_ERR,
+		return rc == CRM_ECORRUPT ? crm_seterr(err, CRM_ERR,
 			_("cannot create the index '%s'"), tmp) : rc;
 	load_init(&ld, s);
 	if (exec(db, "PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;"
@@ -1674,7 +1674,7 @@ static int apply_changes(struct crm_store *s, struct writer *w,
 }
 
 /* Re-indexes the records that differ between HEAD's tree head and the
- * index, in the open transaction of db.  CRM_ENOTFOUND when a tree cannot
+ * index, in the open transaction of db.  CRM_EREBUILD when a tree cannot
  * be read: the caller rebuilds. */
 static int update_changed(struct crm_store *s, sqlite3 *db, git_tree *head,
 			  struct crm_err *err)
@@ -1687,7 +1687,7 @@ static int update_changed(struct crm_store *s, sqlite3 *db, git_tree *head,
 	 * they were written */
 	git_libgit2_opts(GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION, 0);
 	if (diff_index(&c, head) != 0) {
-		rc = CRM_ENOTFOUND;
+		rc = CRM_EREBUILD;
 	} else if (writer_start(&w, db) != 0) {
 		rc = db_error(db, err, _("cannot update the index"));
 	} else {
@@ -1695,7 +1695,7 @@ static int update_changed(struct crm_store *s, sqlite3 *db, git_tree *head,
 		if (st == SQLITE_OK)
 			st = store_dirs(db, &c);
 		if (st != SQLITE_OK)
-			rc = is_corrupt(st) ? CRM_EUSAGE : db_error(db, err,
+			rc = is_corrupt(st) ? CRM_ECORRUPT : db_error(db, err,
 					_("cannot update the index"));
 		writer_finish(&w);
 	}
@@ -1705,8 +1705,8 @@ static int update_changed(struct crm_store *s, sqlite3 *db, git_tree *head,
 }
 
 /*
- * Brings an open, well-formed index up to HEAD.  CRM_EUSAGE when it
- * turned out corrupt and CRM_ENOTFOUND when it needs a rebuild.
+ * Brings an open, well-formed index up to HEAD.  CRM_ECORRUPT when it
+ * turned out corrupt and CRM_EREBUILD when it needs a rebuild.
  */
 static int refresh(struct crm_store *s, struct crm_err *err)
 {
@@ -1715,7 +1715,7 @@ static int refresh(struct crm_store *s, struct crm_err *err)
 	int rc;
 
 	if ((rc = db_commit(s->db, have)) != SQLITE_OK)
-		return is_corrupt(rc) ? CRM_EUSAGE : CRM_ENOTFOUND;
+		return is_corrupt(rc) ? CRM_ECORRUPT : CRM_EREBUILD;
 	/* The common case, answered without opening the repository. */
 	if (have[0] && crm_store_head_hex(s, want) && strcmp(have, want) == 0)
 		return CRM_OK;
@@ -1731,11 +1731,11 @@ static int refresh(struct crm_store *s, struct crm_err *err)
 		rc = db_commit(s->db, have); /* another process may have done it */
 	if (rc != SQLITE_OK) {
 		exec(s->db, "ROLLBACK");
-		return is_corrupt(rc) ? CRM_EUSAGE : db_error(s->db, err,
+		return is_corrupt(rc) ? CRM_ECORRUPT : db_error(s->db, err,
 						_("cannot update the index"));
 	}
 	if (strcmp(have, want) != 0) {
-		rc = head ? update_changed(s, s->db, head, err) : CRM_ENOTFOUND;
+		rc = head ? update_changed(s, s->db, head, err) : CRM_EREBUILD;
 		if (rc == CRM_OK && set_commit(s->db, want) != SQLITE_OK)
 			rc = db_error(s->db, err, _("cannot update the index"));
 	}
@@ -1748,8 +1748,8 @@ static int refresh(struct crm_store *s, struct crm_err *err)
 	return CRM_OK;
 }
 
-/* Opens the existing index file; CRM_ENOTFOUND when it is missing or of
- * another format, CRM_EUSAGE when corrupt. */
+/* Opens the existing index file; CRM_EREBUILD when it is missing or of
+ * another format, CRM_ECORRUPT when corrupt. */
 static int open_existing(struct crm_store *s, struct crm_err *err)
 {
 	char path[PATH_MAX];
@@ -1757,12 +1757,12 @@ static int open_existing(struct crm_store *s, struct crm_err *err)
 
 	db_path(s, "", path, sizeof(path));
 	if (access(path, F_OK) != 0)
-		return CRM_ENOTFOUND;
+		return CRM_EREBUILD;
 	if ((rc = db_open(path, &s->db, err)))
 		return rc;
 	if (db_format(s->db) != CRM_INDEX_FORMAT) {
 		crm_index_close(s);
-		return CRM_ENOTFOUND;
+		return CRM_EREBUILD;
 	}
 	return CRM_OK;
 }
@@ -1883,7 +1883,7 @@ int crm_store_index(struct crm_store *s, sqlite3 **db, struct crm_err *err)
 			*db = s->db;
 			return CRM_OK;
 		}
-		if (rc != CRM_ENOTFOUND && rc != CRM_EUSAGE)
+		if (rc != CRM_EREBUILD && rc != CRM_ECORRUPT)
 			return rc;
 		/* missing, corrupt, of another format, or history rewritten */
 		crm_index_close(s);

@@ -66,7 +66,7 @@ is "$rc" 2 "usage error exits 2"
 
 # An unknown option, with the argument kept.
 run_ru add company X --frob
-like "$err" "^crm: ошибка: неизвестный параметр '--frob'$" \
+like "$err" "^crm: ошибка: неизвестный параметр '--frob' команды 'crm add' \\(может быть, '--for'\\?\\)$" \
 	"ru: unknown option names the option"
 is "$rc" 2 "ru: unknown option exits 2"
 

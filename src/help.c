@@ -1,0 +1,150 @@
+/*
+ * help.c - usage lines and help, generated from the command table and the
+ * option tables, so that what --help says is what the parser accepts.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+
+/* Width a usage line is wrapped at. */
+#define USAGE_WIDTH 79
+
+/* "--name ARG" or "-n ARG" for option o into buf. */
+static const char *option_synopsis(const struct opt_spec *o, char *buf,
+				   size_t size)
+{
+	snprintf(buf, size, "%s%s%s%s", o->name[1] ? "--" : "-", o->name,
+		 o->arg ? " " : "", o->arg ? _(o->arg) : "");
+	return buf;
+}
+
+/* Adds word to the usage line in b, wrapping under indent columns. */
+static void usage_word(struct crm_buf *b, size_t *col, size_t indent,
+		       const char *word)
+{
+	size_t w = crm_utf8_width(word);
+
+	if (*col + 1 + w > USAGE_WIDTH && *col > indent) {
+		crm_buf_addf(b, "\n%*s", (int)indent, "");
+		*col = indent;
+	} else {
+		crm_buf_addc(b, ' ');
+		(*col)++;
+	}
+	crm_buf_adds(b, word);
+	*col += w;
+}
+
+void cli_print_usage(const struct cmd *c, FILE *f)
+{
+	struct crm_buf b = {0};
+	const struct opt_spec *o;
+	char head[128], opt[96], word[112];
+	size_t col, indent;
+
+	snprintf(head, sizeof(head), _("usage: crm %s\n"), c->name);
+	head[strcspn(head, "\n")] = '\0';
+	crm_buf_adds(&b, head);
+	col = indent = crm_utf8_width(head);
+	if (c->usage && c->usage[0])
+		usage_word(&b, &col, indent, _(c->usage));
+	for (o = c->opts; o && o->name; o++) {
+		snprintf(word, sizeof(word), "[%s]",
+			 option_synopsis(o, opt, sizeof(opt)));
+		usage_word(&b, &col, indent, word);
+	}
+	fprintf(f, "%s\n", b.s);
+	crm_buf_free(&b);
+}
+
+void cli_print_short_usage(const struct cmd *c, FILE *f)
+{
+	char line[512];
+
+	snprintf(line, sizeof(line), "%s%s%s%s", c->name,
+		 c->usage && c->usage[0] ? " " : "", c->usage ? _(c->usage) : "",
+		 c->opts && c->opts[0].name ? _(" [options]") : "");
+	fprintf(f, _("usage: crm %s\n"), line);
+}
+
+/* Prints the option table spec to f, one option a line with its help;
+ * the option called skip (may be NULL) is left out. */
+static void print_options(const struct opt_spec *spec, const char *skip,
+			  FILE *f)
+{
+	const struct opt_spec *o;
+	char left[96], syn[80];
+	size_t w;
+
+	for (o = spec; o->name; o++) {
+		if (skip && strcmp(o->name, skip) == 0)
+			continue;
+		option_synopsis(o, syn, sizeof(syn));
+		if (o->shortname && o->name[1])
+			snprintf(left, sizeof(left), "-%c, %s", o->shortname, syn);
+		else
+			snprintf(left, sizeof(left), "%s%s", o->name[1] ? "    " : "",
+				 syn);
+		w = crm_utf8_width(left);
+		fprintf(f, "  %s%*s %s\n", left, (int)(w < 24 ? 24 - w : 0), "",
+			_(o->help));
+	}
+}
+
+void cli_print_command_help(const struct cmd *c, FILE *f)
+{
+	const struct cmd *s;
+
+	cli_print_usage(c, f);
+	fprintf(f, "\n%s\n", _(c->summary));
+	if (c->subs) {
+		fprintf(f, _("\ncommands:\n"));
+		for (s = c->subs; s->name; s++)
+			fprintf(f, "  %-16s %s\n", s->name, _(s->summary));
+	}
+	if (c->opts && c->opts[0].name) {
+		fprintf(f, _("\noptions:\n"));
+		print_options(c->opts, NULL, f);
+	}
+	if (!(c->flags & CMD_NO_GLOBALS)) {
+		fprintf(f, _("\nglobal options (also before the command):\n"));
+		print_options(global_opts, "version", f);
+	}
+	fprintf(f, _("\nSee 'man crm-%.*s' for details.\n"),
+		(int)strcspn(c->name, " "), c->name);
+}
+
+void cli_print_main_help(FILE *f)
+{
+	const struct cmd *c;
+
+	fprintf(f, _("usage: crm [-C DIR] [--format FMT] [--no-color] [-q] "
+		     "[--user LOGIN] COMMAND [ARGS]\n\n"));
+	fprintf(f, _("commands:\n"));
+	for (c = crm_commands; c->name; c++)
+		if (!(c->flags & CMD_HIDDEN))
+			fprintf(f, "  %-10s %s\n", c->name, _(c->summary));
+	fprintf(f, _("\nglobal options:\n"));
+	print_options(global_opts, NULL, f);
+	fprintf(f, _("\nSee 'crm help COMMAND' or 'man crm' for more.\n"));
+}
+
+int cmd_help(struct cli *cli, struct parsed *p)
+{
+	const struct cmd *c;
+
+	if (p->npos == 0) {
+		cli_print_main_help(stdout);
+		return CRM_OK;
+	}
+	c = cli_find_command(p->pos[0]);
+	if (c && c->subs && p->npos > 1)
+		c = cli_find_subcommand(c, p->pos[1]) ? cli_find_subcommand(c,
+			p->pos[1]) : c;
+	if (c == NULL || (c->flags & CMD_HIDDEN))
+		return cli_error(cli, CRM_EUSAGE, _("no such command '%s'"),
+				 p->pos[0]);
+	cli_print_command_help(c, stdout);
+	return CRM_OK;
+}
