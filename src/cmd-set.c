@@ -7,7 +7,53 @@
 
 #include "cli.h"
 
-const struct opt_spec set_opts[] = {{NULL, 0, OPT_FLAG, NULL, NULL}};
+const struct opt_spec set_opts[] = {
+	{"new-field", 0, OPT_FLAG, NULL,
+	 N_("add a field even when its name is close to an existing one")},
+	{NULL, 0, OPT_FLAG, NULL, NULL},
+};
+
+/* The custom fields the store's records use, read once a command. */
+struct used_fields {
+	bool loaded;
+	char **keys;
+	size_t n;
+};
+
+/* Refuses key when it is a new field whose name is close to a field r
+ * has or could have, or that other records use (a typo must not become
+ * data); --new-field lets it through. */
+static int check_new_field(struct cli *cli, struct parsed *p,
+			   struct used_fields *u, const struct crm_record *r,
+			   const char *key)
+{
+	const char *hint;
+
+	if (opt_given(p, "new-field"))
+		return CRM_OK;
+	if (!u->loaded) {
+		u->loaded = true;
+		if (crm_find_custom_keys(cli->store, &u->keys, &u->n, &cli->err))
+			return cli_fail(cli);
+	}
+	hint = crm_field_typo(r, key, (const char *const *)u->keys, u->n);
+	if (hint == NULL)
+		return CRM_OK;
+	return cli_usage_error(cli->cmd, _("'%s' is not a field of this %s "
+			       "(did you mean '%s'?); to add it as a new field "
+			       "use --new-field"), key, crm_type_name(r->type),
+			       hint);
+}
+
+/* Frees what check_new_field() loaded. */
+static void used_fields_free(struct used_fields *u)
+{
+	size_t i;
+
+	for (i = 0; i < u->n; i++)
+		free(u->keys[i]);
+	free(u->keys);
+}
 
 /* Splits "key=value", "key+=value" or "key-=value". Returns false when arg
  * has no '='. *key is owned by the caller. */
@@ -31,7 +77,8 @@ static bool split_assignment(const char *arg, char **key, char *op,
 }
 
 /* Applies one assignment to r; references are resolved first. */
-static int apply(struct cli *cli, struct crm_record *r, const char *arg)
+static int apply(struct cli *cli, struct parsed *p, struct used_fields *u,
+		 struct crm_record *r, const char *arg)
 {
 	const struct cmd *self = cli_find_command("set");
 	char *key, op, id[CRM_ID_LEN + 1];
@@ -42,6 +89,10 @@ static int apply(struct cli *cli, struct crm_record *r, const char *arg)
 
 	if (!split_assignment(arg, &key, &op, &value))
 		return cli_usage_error(self, _("expected KEY=VALUE, not '%s'"), arg);
+	if ((rc = check_new_field(cli, p, u, r, key))) {
+		free(key);
+		return rc;
+	}
 	if (crm_field_is_ref(key) && value[0]) {
 		mask = strcmp(key, "company") == 0 ? CRM_TYPE_BIT(CRM_COMPANY)
 		       : strcmp(key, "contact") == 0 ? CRM_TYPE_BIT(CRM_CONTACT)
@@ -87,6 +138,7 @@ static void make_subject(const struct crm_record *before,
 int cmd_set(struct cli *cli, struct parsed *p)
 {
 	struct crm_record *r = NULL, *before = NULL;
+	struct used_fields used = {0};
 	char subject[512];
 	size_t i;
 	int rc;
@@ -98,7 +150,7 @@ int cmd_set(struct cli *cli, struct parsed *p)
 		return rc;
 	before = crm_record_dup(r);
 	for (i = 1; i < p->npos && rc == CRM_OK; i++)
-		rc = apply(cli, r, p->pos[i]);
+		rc = apply(cli, p, &used, r, p->pos[i]);
 	if (rc)
 		goto out;
 	if (crm_node_equal(before->map, r->map)) {
@@ -110,6 +162,7 @@ int cmd_set(struct cli *cli, struct parsed *p)
 	make_subject(before, r, p, subject, sizeof(subject));
 	rc = cli_commit_record(cli, r, subject, "set");
 out:
+	used_fields_free(&used);
 	crm_record_free(before);
 	crm_record_free(r);
 	return rc;

@@ -8,18 +8,6 @@
 
 const struct opt_spec tag_opts[] = {{NULL, 0, OPT_FLAG, NULL, NULL}};
 
-/* True when r has tag. */
-static bool has_tag(const struct crm_record *r, const char *tag)
-{
-	const struct crm_node *tags = crm_map_get(r->map, "tags");
-	size_t i;
-
-	for (i = 0; tags && tags->kind == CRM_NODE_SEQ && i < tags->len; i++)
-		if (tags->items[i]->str && strcmp(tags->items[i]->str, tag) == 0)
-			return true;
-	return false;
-}
-
 int cmd_tag(struct cli *cli, struct parsed *p)
 {
 	const struct cmd *self = cli_find_command("tag");
@@ -45,7 +33,7 @@ int cmd_tag(struct cli *cli, struct parsed *p)
 			rc = cli_usage_error(self, _("empty tag in '%s'"), arg);
 			break;
 		}
-		if ((op == '+') == has_tag(r, tag))
+		if ((op == '+') == crm_record_has_tag(r, tag))
 			continue;
 		rc = crm_record_set_field(r, "tags", op, tag,
 					  crm_store_config(cli->store),

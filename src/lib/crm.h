@@ -340,6 +340,17 @@ void crm_record_note_stage(struct crm_record *r, const char *stage,
 const char *const *crm_record_fields(enum crm_type t);
 /* True when key holds a reference to another record's id. */
 bool crm_field_is_ref(const char *key);
+/* True when r has tag, compared with case folded (VIP is vip). */
+bool crm_record_has_tag(const struct crm_record *r, const char *tag);
+/*
+ * For a field name a user is about to add to r: when key is neither a
+ * field of r's type (nor its singular name), nor a key of r, nor one of
+ * used[0..nused) (custom fields of the store), the nearest of those if it
+ * is close enough to be a typo; else NULL.  The result points into the
+ * field table, r or used.
+ */
+const char *crm_field_typo(const struct crm_record *r, const char *key,
+			   const char *const *used, size_t nused);
 
 /* ---- the store (store.c) ---- */
 
@@ -669,7 +680,7 @@ int crm_crypto_load(struct crm_err *err);
  * broken set have only id and type (a record's file is the path
  * crm_record_path gives for them).
  */
-#define CRM_INDEX_FORMAT 8
+#define CRM_INDEX_FORMAT 9
 
 /* The SQL for the searchable text of the record "r". */
 #define CRM_TEXT_OF_R "(SELECT x.text FROM texts x WHERE x.rid = r.rid)"
@@ -754,6 +765,10 @@ struct crm_broken {
 int crm_find_broken(struct crm_store *s, unsigned mask,
 		    struct crm_broken **out, size_t *n, struct crm_err *err);
 void crm_broken_free(struct crm_broken *b, size_t n);
+/* The names of the custom fields records of the store use (sorted, at
+ * most 512) into *out; caller frees each and the array. */
+int crm_find_custom_keys(struct crm_store *s, char ***out, size_t *n,
+			 struct crm_err *err);
 
 /* ---- the query language (query.c), see crm-query(7) ---- */
 

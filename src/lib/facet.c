@@ -5,6 +5,7 @@
  * merging their sorted lists of records instead of reading every record
  * that has one of the values.
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "crm.h"
@@ -21,6 +22,8 @@ static const char *const facet_columns[] = {
 void crm_facet_word(struct crm_buf *b, const char *column, const char *value)
 {
 	static const char hex[] = "0123456789abcdef";
+	char *folded = crm_fold(value);
+	const char *p;
 	size_t i;
 
 	for (i = 0; i < NFACETS; i++)
@@ -29,8 +32,9 @@ void crm_facet_word(struct crm_buf *b, const char *column, const char *value)
 	if (b->len)
 		crm_buf_addc(b, ' ');
 	crm_buf_addc(b, (char)('a' + i));
-	for (; *value != '\0'; value++) {
-		crm_buf_addc(b, hex[(unsigned char)*value >> 4]);
-		crm_buf_addc(b, hex[(unsigned char)*value & 0xf]);
+	for (p = folded; *p != '\0'; p++) {
+		crm_buf_addc(b, hex[(unsigned char)*p >> 4]);
+		crm_buf_addc(b, hex[(unsigned char)*p & 0xf]);
 	}
+	free(folded);
 }

@@ -574,3 +574,42 @@ void crm_broken_free(struct crm_broken *b, size_t n)
 	}
 	free(b);
 }
+
+/* The most custom field names crm_find_custom_keys() returns. */
+#define MAX_CUSTOM_KEYS 512
+
+int crm_find_custom_keys(struct crm_store *s, char ***out, size_t *n,
+			 struct crm_err *err)
+{
+	sqlite3 *db;
+	sqlite3_stmt *st;
+	char *last = crm_xstrdup("");
+	int rc;
+
+	*out = NULL;
+	*n = 0;
+	if ((rc = crm_store_index(s, &db, err))) {
+		free(last);
+		return rc;
+	}
+	/* one index seek a name: the names are few, the rows may be many */
+	if (sqlite3_prepare_v2(db, "SELECT key FROM fields WHERE key > ?1"
+			       " ORDER BY key LIMIT 1", -1, &st,
+			       NULL) != SQLITE_OK) {
+		free(last);
+		return crm_seterr(err, CRM_ERR, _("index: %s"), sqlite3_errmsg(db));
+	}
+	while (*n < MAX_CUSTOM_KEYS) {
+		sqlite3_bind_text(st, 1, last, -1, SQLITE_TRANSIENT);
+		if (sqlite3_step(st) != SQLITE_ROW)
+			break;
+		free(last);
+		last = col_dup(st, 0);
+		*out = crm_xrealloc(*out, (*n + 1) * sizeof(char *));
+		(*out)[(*n)++] = crm_xstrdup(last);
+		sqlite3_reset(st);
+	}
+	sqlite3_finalize(st);
+	free(last);
+	return CRM_OK;
+}

@@ -18,7 +18,8 @@
 #define QUERY_MAX_DEPTH 64   /* nested parentheses and nots */
 #define NUMBER_MAX_DIGITS 15 /* exact in a double */
 
-/* Operators between a field and its value. */
+/* Operators between a field and its value.  Values of text fields are
+ * compared with case folded, as free text is (role:Buyer finds "buyer"). */
 enum op { OP_COLON, OP_EQ, OP_NE, OP_LT, OP_LE, OP_GT, OP_GE };
 
 /* How a known field is queried. */
@@ -974,10 +975,10 @@ static void compile_exact(struct compiler *c, const char *col, enum op op,
 	size_t i = add_text(c, value);
 
 	if (op == OP_NE)
-		crm_buf_addf(c->w, "(r.%s IS NULL OR r.%s != ?%zu)", col, col,
-			     i);
+		crm_buf_addf(c->w, "(r.%s IS NULL OR fold(r.%s) != fold(?%zu))",
+			     col, col, i);
 	else
-		crm_buf_addf(c->w, "r.%s = ?%zu", col, i);
+		crm_buf_addf(c->w, "fold(r.%s) = fold(?%zu)", col, i);
 }
 
 /* name:TEXT contains, name=TEXT equals, both folded. */

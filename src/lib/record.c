@@ -529,16 +529,42 @@ static struct crm_node *list_for(struct crm_record *r, const char *key)
 	return n;
 }
 
-/* Index of the scalar s in seq, or -1. */
-static long seq_find(const struct crm_node *seq, const char *s)
+/* True when list field key compares its items with case folded: tags
+ * (VIP and vip are one tag) and e-mail addresses. */
+static bool folds_case(const char *key)
 {
+	return strcmp(key, "tags") == 0 || strcmp(key, "emails") == 0;
+}
+
+/* Index of the scalar s in seq, or -1; with fold, case is ignored. */
+static long seq_find(const struct crm_node *seq, const char *s, bool fold)
+{
+	char *want = fold ? crm_fold(s) : NULL, *have;
+	long found = -1;
 	size_t i;
 
-	for (i = 0; i < seq->len; i++)
-		if (seq->items[i]->kind == CRM_NODE_SCALAR &&
-		    strcmp(seq->items[i]->str, s) == 0)
-			return (long)i;
-	return -1;
+	for (i = 0; i < seq->len && found < 0; i++) {
+		if (seq->items[i]->kind != CRM_NODE_SCALAR)
+			continue;
+		if (!fold) {
+			if (strcmp(seq->items[i]->str, s) == 0)
+				found = (long)i;
+			continue;
+		}
+		have = crm_fold(seq->items[i]->str);
+		if (strcmp(have, want) == 0)
+			found = (long)i;
+		free(have);
+	}
+	free(want);
+	return found;
+}
+
+bool crm_record_has_tag(const struct crm_record *r, const char *tag)
+{
+	const struct crm_node *tags = crm_map_get(r->map, "tags");
+
+	return tags && tags->kind == CRM_NODE_SEQ && seq_find(tags, tag, true) >= 0;
 }
 
 /* Applies op to the list field key. */
@@ -554,7 +580,7 @@ static int set_list(struct crm_record *r, const char *key, char op,
 			crm_node_free(seq->items[--seq->len]);
 		op = '+';
 	}
-	i = seq_find(seq, value);
+	i = seq_find(seq, value, folds_case(key));
 	if (op == '+' && i < 0 && value[0])
 		crm_seq_push(seq, crm_node_new_scalar(value));
 	if (op == '-') {
@@ -581,6 +607,50 @@ static const char *canonical_key(const char *key)
 	if (strcmp(key, "tag") == 0)
 		return "tags";
 	return key;
+}
+
+/* True when key names a field of r: known to its type, or one of its own
+ * keys, or one of used[0..nused). */
+static bool field_exists(const struct crm_record *r, const char *key,
+			 const char *const *used, size_t nused)
+{
+	size_t i;
+
+	if (find_field(r->type, key) || crm_map_get(r->map, key))
+		return true;
+	for (i = 0; i < nused; i++)
+		if (strcmp(used[i], key) == 0)
+			return true;
+	return false;
+}
+
+const char *crm_field_typo(const struct crm_record *r, const char *key,
+			   const char *const *used, size_t nused)
+{
+	static const char *const singular[] = {"phone", "email", "tag"};
+	const char *const *known = crm_record_fields(r->type);
+	const char **cands;
+	const char *hint;
+	size_t n = 0, i;
+
+	key = canonical_key(key);
+	if (field_exists(r, key, used, nused))
+		return NULL;
+	cands = crm_xcalloc(r->map->len + nused + 32, sizeof(char *));
+	for (i = 0; known[i] && n < 29; i++)
+		cands[n++] = known[i];
+	for (i = 0; i < 3; i++)
+		cands[n++] = singular[i];
+	for (i = 0; i < r->map->len; i++)
+		cands[n++] = r->map->keys[i];
+	for (i = 0; i < nused; i++)
+		cands[n++] = used[i];
+	hint = crm_suggest(key, cands, n);
+	/* stricter than a did-you-mean: "note" is not a typo of "name" */
+	if (hint && crm_edit_distance(key, hint) > (strlen(key) >= 8 ? 2 : 1))
+		hint = NULL;
+	free(cands);
+	return hint;
 }
 
 /* Turns a date typed by the user into its stored form for field kind. */

@@ -1,0 +1,63 @@
+#!/bin/bash
+# Field names and values as people type them: a new field close to an
+# existing one is refused as a typo unless --new-field; tags and text
+# field values compare with case folded.
+. "$(dirname "$0")/lib.sh"
+
+new_store fields
+deal=$("$CRM" add deal "Supply 2027" --amount 100)
+contact=$("$CRM" add contact "Ivan Petrov" --role Buyer --tag VIP)
+"$CRM" add contact "Olga Buyer" --role seller --tag other >/dev/null
+n=$(commits)
+
+# --- typos of field names ---
+run set "$deal" stgae=won
+is "$rc" 2 "a misspelt known field is a usage error"
+like "$err" "^crm: error: 'stgae' is not a field of this deal \(did you mean 'stage'\?\); to add it as a new field use --new-field$" \
+	"the nearest field is suggested"
+is "$(commits)" "$n" "nothing committed for a typo"
+run set "$contact" colour=red
+is "$rc" 0 "a new field far from every other is added"
+run set "$deal" color=blue
+is "$rc" 2 "a name one letter from a field another record uses is refused"
+like "$err" "did you mean 'colour'" "the custom field in use is suggested"
+run set "$deal" color=blue --new-field
+is "$rc" 0 "--new-field adds it anyway"
+run set "$contact" colour=green
+is "$rc" 0 "an existing custom field is set without --new-field"
+run set "$contact" note=hello
+is "$rc" 0 "'note' is not taken for a typo of 'name'"
+run set "$contact" emial=x@example.com
+is "$rc" 2 "emial is refused"
+like "$err" "did you mean 'email'" "the list field's singular name is suggested"
+run set "$contact" email+=x@example.com
+is "$rc" 0 "the singular name of a list field is not a typo"
+
+# --- tags are one tag whatever their case ---
+m=$(commits)
+run tag "$contact" +vip
+is "$rc" 0 "tag +vip exits 0"
+like "$out" "nothing changed" "+vip on a record tagged VIP changes nothing"
+is "$(commits)" "$m" "no commit for the same tag in another case"
+run list contact tag:vip --format ids
+is "$out" "$contact" "tag:vip finds the record tagged VIP"
+run list contact tag:Vip --format ids
+is "$out" "$contact" "tag:Vip finds it too"
+run tag "$contact" -vip
+is "$rc" 0 "tag -vip removes VIP"
+run list contact tag:VIP --format ids
+is "$out" "" "the tag is gone"
+
+# --- text field values fold case in queries ---
+run list contact role:buyer --format ids
+is "$out" "$contact" "role:buyer finds role Buyer"
+run list contact role:BUYER --format ids
+is "$out" "$contact" "role:BUYER finds role Buyer"
+run list contact 'role!=buyer' --format ids
+is "$(printf '%s\n' "$out" | grep -c .)" 1 "role!=buyer leaves the other contact"
+"$CRM" add contact "Анна Смирнова" --role Бухгалтер >/dev/null
+run list contact role:бухгалтер --format ids
+is "$(printf '%s\n' "$out" | grep -c .)" 1 "role:бухгалтер finds Бухгалтер"
+
+store_clean "fields"
+done_testing
