@@ -27,7 +27,9 @@ static int check_new_field(struct cli *cli, struct parsed *p,
 			   struct used_fields *u, const struct crm_record *r,
 			   const char *key)
 {
+	const struct crm_config *cfg = crm_store_config(cli->store);
 	const char *hint;
+	size_t i;
 
 	if (opt_given(p, "new-field"))
 		return CRM_OK;
@@ -35,6 +37,10 @@ static int check_new_field(struct cli *cli, struct parsed *p,
 		u->loaded = true;
 		if (crm_find_custom_keys(cli->store, &u->keys, &u->n, &cli->err))
 			return cli_fail(cli);
+		u->keys = crm_xrealloc(u->keys, (u->n + cfg->nfields + 1) *
+				       sizeof(char *));
+		for (i = 0; i < cfg->nfields; i++)
+			u->keys[u->n++] = crm_xstrdup(cfg->fields[i].name);
 	}
 	hint = crm_field_typo(r, key, (const char *const *)u->keys, u->n);
 	if (hint == NULL)

@@ -91,6 +91,127 @@ static int parse_pipelines(const struct crm_node *seq, struct crm_config *cfg,
 	return CRM_OK;
 }
 
+static const char *const custom_kinds[] = {
+	"text", "number", "date", "user", "ref", "list", NULL,
+};
+
+const char *crm_custom_kind_name(enum crm_custom_kind k)
+{
+	return k <= CRM_CF_LIST ? custom_kinds[k] : "?";
+}
+
+/* Reads the kind named by scalar n into *kind. */
+static int parse_kind(const struct crm_node *n, const char *name,
+		      enum crm_custom_kind *kind, struct crm_err *err)
+{
+	const char *hint;
+	size_t i;
+
+	if (n == NULL || n->kind != CRM_NODE_SCALAR)
+		return crm_seterr(err, CRM_ERR, _("line %d: field '%s' needs a "
+				  "kind (text, number, date, user, ref or list)"),
+				  n ? n->line : 1, name);
+	for (i = 0; custom_kinds[i]; i++) {
+		if (strcmp(custom_kinds[i], n->str) == 0) {
+			*kind = (enum crm_custom_kind)i;
+			return CRM_OK;
+		}
+	}
+	hint = crm_suggest(n->str, custom_kinds, i);
+	if (hint)
+		return crm_seterr(err, CRM_ERR, _("line %d: field '%s': unknown "
+				  "kind '%s' (did you mean '%s'?)"), n->line,
+				  name, n->str, hint);
+	return crm_seterr(err, CRM_ERR, _("line %d: field '%s': unknown kind "
+			  "'%s' (use text, number, date, user, ref or list)"),
+			  n->line, name, n->str);
+}
+
+/* Reads the types: list of a custom field into *types (all when absent). */
+static int parse_field_types(const struct crm_node *n, const char *name,
+			     unsigned *types, struct crm_err *err)
+{
+	enum crm_type t;
+	size_t i;
+
+	*types = CRM_TYPE_ALL;
+	if (n == NULL)
+		return CRM_OK;
+	if (n->kind == CRM_NODE_SCALAR && crm_type_parse(n->str, &t)) {
+		*types = CRM_TYPE_BIT(t);
+		return CRM_OK;
+	}
+	if (n->kind != CRM_NODE_SEQ || n->len == 0)
+		return crm_seterr(err, CRM_ERR, _("line %d: field '%s': 'types' "
+				  "must be a list of record types"), n->line, name);
+	*types = 0;
+	for (i = 0; i < n->len; i++) {
+		if (n->items[i]->kind != CRM_NODE_SCALAR ||
+		    !crm_type_parse(n->items[i]->str, &t))
+			return crm_seterr(err, CRM_ERR, _("line %d: field '%s': "
+					  "unknown record type (use company, "
+					  "contact, deal or task)"),
+					  n->items[i]->line, name);
+		*types |= CRM_TYPE_BIT(t);
+	}
+	return CRM_OK;
+}
+
+/* Reads one entry of fields: (NAME: KIND, or NAME: {kind, types, label}). */
+static int parse_field(const char *name, const struct crm_node *n,
+		       struct crm_custom_field *f, struct crm_err *err)
+{
+	const struct crm_node *spec = n->kind == CRM_NODE_MAP ? n : NULL;
+	int t, rc;
+
+	f->name = crm_xstrdup(name);
+	if ((rc = parse_kind(spec ? crm_map_get(n, "kind") : n, name, &f->kind,
+			     err)) ||
+	    (rc = parse_field_types(spec ? crm_map_get(n, "types") : NULL, name,
+				    &f->types, err)))
+		return rc;
+	f->label = spec ? dup_str(spec, "label") : NULL;
+	for (t = 0; t < CRM_NTYPES; t++)
+		if ((f->types & CRM_TYPE_BIT(t)) &&
+		    crm_record_known_field((enum crm_type)t, name))
+			return crm_seterr(err, CRM_ERR, _("line %d: field '%s' is "
+					  "already a field of every %s"), n->line,
+					  name, crm_type_name((enum crm_type)t));
+	return CRM_OK;
+}
+
+/* Reads the fields: map of custom fields. */
+static int parse_fields(const struct crm_node *map, struct crm_config *cfg,
+			struct crm_err *err)
+{
+	size_t i;
+	int rc;
+
+	if (map->kind != CRM_NODE_MAP)
+		return crm_seterr(err, CRM_ERR, _("line %d: 'fields' must map "
+				  "field names to their kinds"), map->line);
+	cfg->fields = crm_xcalloc(map->len + 1, sizeof(*cfg->fields));
+	for (i = 0; i < map->len; i++) {
+		rc = parse_field(map->keys[i], map->items[i],
+				 &cfg->fields[cfg->nfields++], err);
+		if (rc)
+			return rc;
+	}
+	return CRM_OK;
+}
+
+const struct crm_custom_field *crm_config_field(const struct crm_config *cfg,
+						int t, const char *name)
+{
+	size_t i;
+
+	for (i = 0; cfg && i < cfg->nfields; i++)
+		if ((cfg->fields[i].types & CRM_TYPE_BIT(t)) &&
+		    strcmp(cfg->fields[i].name, name) == 0)
+			return &cfg->fields[i];
+	return NULL;
+}
+
 int crm_config_parse(const char *buf, size_t len, struct crm_config *cfg,
 		     struct crm_err *err)
 {
@@ -106,6 +227,9 @@ int crm_config_parse(const char *buf, size_t len, struct crm_config *cfg,
 		goto fail;
 	if ((n = crm_map_get(cfg->root, "pipelines")) != NULL &&
 	    (rc = parse_pipelines(n, cfg, err)))
+		goto fail;
+	if ((n = crm_map_get(cfg->root, "fields")) != NULL &&
+	    (rc = parse_fields(n, cfg, err)))
 		goto fail;
 	defaults = crm_map_get(cfg->root, "defaults");
 	if (defaults && defaults->kind == CRM_NODE_MAP) {
@@ -142,6 +266,11 @@ void crm_config_free(struct crm_config *cfg)
 		free(cfg->pipelines[i].name);
 	}
 	free(cfg->pipelines);
+	for (i = 0; i < cfg->nfields; i++) {
+		free(cfg->fields[i].name);
+		free(cfg->fields[i].label);
+	}
+	free(cfg->fields);
 	free(cfg->default_pipeline);
 	free(cfg->default_currency);
 	crm_node_free(cfg->root);

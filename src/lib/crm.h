@@ -242,7 +242,23 @@ struct crm_pipeline {
 	size_t nstages;
 };
 
+/* The kinds a custom field declared in crm.yaml may have. */
+enum crm_custom_kind {
+	CRM_CF_TEXT, CRM_CF_NUMBER, CRM_CF_DATE, CRM_CF_USER, CRM_CF_REF,
+	CRM_CF_LIST,
+};
+
+/* A custom field declared under fields: in crm.yaml. */
+struct crm_custom_field {
+	char *name;
+	enum crm_custom_kind kind;
+	unsigned types;  /* CRM_TYPE_BIT()s of the types that have it */
+	char *label;     /* for tables and show, or NULL */
+};
+
 struct crm_config {
+	struct crm_custom_field *fields;
+	size_t nfields;
 	struct crm_user *users;
 	size_t nusers;
 	struct crm_pipeline *pipelines;
@@ -268,6 +284,11 @@ const struct crm_user *crm_config_user_by_email(const struct crm_config *cfg,
 const struct crm_pipeline *crm_config_pipeline(const struct crm_config *cfg,
 					       const char *name);
 bool crm_pipeline_has_stage(const struct crm_pipeline *p, const char *stage);
+/* The custom field name declared for type t (an enum crm_type), or NULL. */
+const struct crm_custom_field *crm_config_field(const struct crm_config *cfg,
+						int t, const char *name);
+/* The name of a custom field kind ("number"). */
+const char *crm_custom_kind_name(enum crm_custom_kind k);
 
 /* ---- records (record.c) ---- */
 
@@ -340,6 +361,8 @@ void crm_record_note_stage(struct crm_record *r, const char *stage,
 const char *const *crm_record_fields(enum crm_type t);
 /* True when key holds a reference to another record's id. */
 bool crm_field_is_ref(const char *key);
+/* True when name is a field every record of type t may have. */
+bool crm_record_known_field(enum crm_type t, const char *name);
 /* True when r has tag, compared with case folded (VIP is vip). */
 bool crm_record_has_tag(const struct crm_record *r, const char *tag);
 /*

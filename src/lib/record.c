@@ -35,6 +35,8 @@ enum field_kind {
 	F_STAGE,    /* a stage of the record's pipeline */
 	F_HISTORY,  /* list of {stage, at, by} */
 	F_TIMELINE, /* list of maps */
+	F_NUMBER,   /* decimal number, may be negative (custom fields) */
+	F_LIST,     /* list of strings (custom fields) */
 };
 
 struct field {
@@ -76,6 +78,13 @@ static const struct field *const type_fields[CRM_NTYPES] = {
 	company_fields, contact_fields, deal_fields, task_fields,
 };
 
+/* The kind of record field each kind of custom field is checked as. */
+static const enum field_kind custom_kind_fields[] = {
+	[CRM_CF_TEXT] = F_STR, [CRM_CF_NUMBER] = F_NUMBER,
+	[CRM_CF_DATE] = F_WHEN, [CRM_CF_USER] = F_OWNER,
+	[CRM_CF_REF] = F_REF, [CRM_CF_LIST] = F_LIST,
+};
+
 /* Field names per type for crm_record_fields(), filled on first use. */
 static const char *field_names[CRM_NTYPES][24];
 
@@ -112,6 +121,30 @@ static const struct field *find_field(enum crm_type t, const char *name)
 		if (f->name[0] && strcmp(f->name, name) == 0)
 			return f;
 	return NULL;
+}
+
+bool crm_record_known_field(enum crm_type t, const char *name)
+{
+	return find_field(t, name) != NULL;
+}
+
+/* The field key of r: a known field of its type, else a custom field
+ * declared in cfg (described in *buf), else NULL. */
+static const struct field *field_of(const struct crm_record *r,
+				    const char *key, const struct crm_config *cfg,
+				    struct field *buf)
+{
+	const struct field *f = find_field(r->type, key);
+	const struct crm_custom_field *cf;
+
+	if (f)
+		return f;
+	cf = crm_config_field(cfg, r->type, key);
+	if (cf == NULL)
+		return NULL;
+	buf->name = cf->name;
+	buf->kind = custom_kind_fields[cf->kind];
+	return buf;
 }
 
 const char *const *crm_record_fields(enum crm_type t)
@@ -230,6 +263,13 @@ static bool is_amount(const char *s)
 	return s[i] == '\0';
 }
 
+/* True when s is a decimal number: digits, an optional fraction, an
+ * optional minus sign. */
+static bool is_number(const char *s)
+{
+	return is_amount(s[0] == '-' ? s + 1 : s);
+}
+
 /* Checks that a list field is a sequence of non-empty scalars. */
 static int check_list(const struct crm_node *n, const char *key,
 		      enum field_kind kind, struct crm_err *err)
@@ -345,7 +385,8 @@ static int check_field(const struct crm_record *r, const struct field *f,
 
 	if (f->kind == F_HISTORY || f->kind == F_TIMELINE)
 		return check_map_list(n, f->name, err);
-	if (f->kind == F_PHONES || f->kind == F_EMAILS || f->kind == F_TAGS)
+	if (f->kind == F_PHONES || f->kind == F_EMAILS || f->kind == F_TAGS ||
+	    f->kind == F_LIST)
 		return check_list(n, f->name, f->kind, err);
 	if (n->kind != CRM_NODE_SCALAR)
 		return field_error(err, n, f->name, _("must be a single value"));
@@ -391,6 +432,13 @@ static int check_field(const struct crm_record *r, const struct field *f,
 			return field_error(err, n, f->name, msg);
 		}
 		return CRM_OK;
+	case F_NUMBER:
+		if (!is_number(n->str)) {
+			snprintf(msg, sizeof(msg), _("'%s' is not a number"),
+				 n->str);
+			return field_error(err, n, f->name, msg);
+		}
+		return CRM_OK;
 	case F_PIPELINE:
 		if (cfg && cfg->npipelines && !crm_config_pipeline(cfg, n->str)) {
 			snprintf(msg, sizeof(msg), _("unknown pipeline '%s'"),
@@ -409,6 +457,7 @@ int crm_record_validate(const struct crm_record *r,
 			const struct crm_config *cfg, struct crm_err *err)
 {
 	const struct field *f;
+	struct field custom;
 	size_t i;
 	int rc;
 
@@ -421,7 +470,7 @@ int crm_record_validate(const struct crm_record *r,
 		return crm_seterr(err, CRM_ERR, _("line %d: field '%s' is missing"),
 				  r->map->line ? r->map->line : 1, "for");
 	for (i = 0; i < r->map->len; i++) {
-		f = find_field(r->type, r->map->keys[i]);
+		f = field_of(r, r->map->keys[i], cfg, &custom);
 		if (f && (rc = check_field(r, f, r->map->items[i], cfg, err)))
 			return rc;
 	}
@@ -722,7 +771,7 @@ static bool is_list_field(const struct crm_record *r, const struct field *f,
 
 	if (f)
 		return f->kind == F_PHONES || f->kind == F_EMAILS ||
-		       f->kind == F_TAGS;
+		       f->kind == F_TAGS || f->kind == F_LIST;
 	n = crm_map_get(r->map, key);
 	return op != '=' || (n && n->kind == CRM_NODE_SEQ);
 }
@@ -757,13 +806,14 @@ int crm_record_set_field(struct crm_record *r, const char *key, char op,
 			 const char *by, time_t now, struct crm_err *err)
 {
 	const struct field *f;
+	struct field custom;
 	struct crm_node *old, *saved;
 	char stamp[40];
 	char *old_stage = NULL;
 	int rc;
 
 	key = canonical_key(key);
-	f = find_field(r->type, key);
+	f = field_of(r, key, cfg, &custom);
 	if ((rc = check_user_input(r, f, key, op, value, err)))
 		return rc;
 	old = crm_map_get(r->map, key);
@@ -791,7 +841,8 @@ int crm_record_set_field(struct crm_record *r, const char *key, char op,
 	}
 	if (f && f->kind == F_STAGE && saved && saved->kind == CRM_NODE_SCALAR)
 		old_stage = crm_xstrdup(saved->str);
-	crm_map_set(r->map, key, f && f->kind == F_AMOUNT
+	crm_map_set(r->map, key, f && (f->kind == F_AMOUNT ||
+				       (f->kind == F_NUMBER && is_number(value)))
 				 ? crm_node_new_typed(value)
 				 : crm_node_new_scalar(value));
 	rc = check_changed(r, f, key, saved, cfg, err);

@@ -59,5 +59,49 @@ is "$(printf '%s\n' "$out" | grep -c .)" 1 "role!=buyer leaves the other contact
 run list contact role:бухгалтер --format ids
 is "$(printf '%s\n' "$out" | grep -c .)" 1 "role:бухгалтер finds Бухгалтер"
 
+# --- custom fields declared in crm.yaml with a kind ---
+cat >>crm.yaml <<'YAML'
+fields:
+  industry: text
+  employees: {kind: number, types: [company]}
+  renewal: {kind: date, types: deal}
+  manager: user
+  partners: list
+YAML
+git commit -qam "declare custom fields"
+n=$(commits)
+run add company Initech --set employees=120 --set industry=software
+is "$rc" 0 "a number field takes a number"
+initech=$out
+run add company Bad --set employees=lots
+is "$rc" 2 "a number field refuses text"
+like "$err" "field 'employees': 'lots' is not a number" "the field is named"
+run set "$deal" renewal=2026-12-31
+is "$rc" 0 "a date field takes a date as set reads it"
+like "$(cat "$(file_of deal "$deal")")" "renewal: '2026-12-31'" "the date is stored in ISO form"
+run set "$deal" renewal=someday
+is "$rc" 2 "a date field refuses what is not a date"
+run set "$deal" manager=zed
+is "$rc" 2 "a user field refuses an unknown user"
+like "$err" "unknown user 'zed'" "the user is named"
+run set "$initech" partners+=alpha partners+=beta
+is "$rc" 0 "a list field takes +="
+like "$(cat "$(file_of company "$initech")")" "partners:
+- alpha
+- beta" "the list is written as a list"
+"$CRM" add company Tiny --set employees=9 >/dev/null
+run list company 'employees>100' --format ids
+is "$out" "$initech" "a number field is compared as a number"
+n2=$(commits)
+printf 'fields:\n  x: numbr\n' >crm.extra
+sed -i 's/  partners: list/  partners: lsit/' crm.yaml
+run list company
+is "$rc" 1 "an unknown kind in crm.yaml is an error"
+like "$err" "crm.yaml': line [0-9]+: field 'partners': unknown kind 'lsit' \\(did you mean 'list'\\?\\)" \
+	"the kind is named with the nearest"
+git checkout -q crm.yaml
+rm -f crm.extra
+is "$(commits)" "$n2" "nothing committed"
+
 store_clean "fields"
 done_testing
