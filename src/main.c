@@ -20,6 +20,7 @@ const struct opt_spec global_opts[] = {
 	{"format", 0, OPT_VALUE, N_("FMT"),
 	 N_("output format: table, json, csv, tsv, ids, yaml")},
 	{"no-color", 0, OPT_FLAG, NULL, N_("no colour")},
+	{"no-pager", 0, OPT_FLAG, NULL, N_("do not page the output")},
 	{"quiet", 'q', OPT_FLAG, NULL, N_("print nothing but errors")},
 	{"user", 0, OPT_VALUE, N_("LOGIN"), N_("act as this user of crm.yaml")},
 	{"version", 0, OPT_FLAG, NULL, N_("print the version")},
@@ -34,12 +35,12 @@ const struct cmd crm_commands[] = {
 	{"add", cmd_add, CMD_STORE | CMD_LOCK, add_opts,
 	 N_("add company|contact|deal|task [NAME...] [options]"),
 	 N_("add a record and print its id")},
-	{"show", cmd_show, CMD_STORE, show_opts, N_("show REF"),
+	{"show", cmd_show, CMD_STORE | CMD_PAGER, show_opts, N_("show REF"),
 	 N_("show one record and what hangs on it")},
-	{"list", cmd_list, CMD_STORE | CMD_DASH, list_opts,
+	{"list", cmd_list, CMD_STORE | CMD_DASH | CMD_PAGER, list_opts,
 	 N_("list TYPE [QUERY...] [--sort FIELD] [--limit N] [--reverse]"),
 	 N_("list the records of a type")},
-	{"search", cmd_search, CMD_STORE | CMD_DASH, search_opts,
+	{"search", cmd_search, CMD_STORE | CMD_DASH | CMD_PAGER, search_opts,
 	 N_("search QUERY... [--limit N]"),
 	 N_("find records of every type, best matches first")},
 	{"set", cmd_set, CMD_STORE | CMD_LOCK, set_opts,
@@ -51,7 +52,7 @@ const struct cmd crm_commands[] = {
 	 N_("remove a record")},
 	{"edit", cmd_edit, CMD_STORE | CMD_WRITES, edit_opts, N_("edit REF"),
 	 N_("edit a record in $EDITOR")},
-	{"log", cmd_log, CMD_STORE, log_opts, N_("log [REF] [-n N]"),
+	{"log", cmd_log, CMD_STORE | CMD_PAGER, log_opts, N_("log [REF] [-n N]"),
 	 N_("show the history of the store or of a record")},
 	{"undo", cmd_undo, CMD_STORE | CMD_LOCK, undo_opts, N_("undo"),
 	 N_("revert the last change made by crm")},
@@ -471,6 +472,8 @@ int main(int argc, char **argv)
 		rc = run_external(argv[ng + 1], argc - ng - 1, argv + ng + 1);
 		goto out;
 	}
+	if (c->flags & CMD_PAGER)
+		pager_start(opt_flag(&g, global_opts, "no-pager"));
 	rc = run_command(&cli, c, argc - ng - 1, argv + ng + 1);
 out:
 	cli_parsed_free(&g);

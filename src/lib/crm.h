@@ -712,7 +712,8 @@ struct crm_find {
 	const struct crm_query *query; /* NULL: every record */
 	const char *refers_to;        /* only records whose company, contact
 					 or for is this id (NULL: any) */
-	const char *sort;             /* a field; NULL: name (search: rank) */
+	const char *sort;             /* a field; NULL: name (search: rank);
+					 "stage": pipeline order */
 	bool reverse;
 	bool rank;                    /* best matches first (crm search) */
 	size_t limit;                 /* 0: no limit */
@@ -739,6 +740,10 @@ int crm_find_rows(struct crm_store *s, const struct crm_find *f,
 		  struct crm_err *err);
 void crm_rows_free(struct crm_row *rows, size_t n);
 void crm_words_free(char **words, size_t n);
+/* The keys of the custom scalar fields (keys crm does not know) that
+ * records of type t hold, sorted, into *keys (free with crm_words_free). */
+int crm_find_custom_keys(struct crm_store *s, enum crm_type t, char ***keys,
+			 size_t *n, struct crm_err *err);
 
 /* The files of the types in mask that do not parse, with why. */
 struct crm_broken {
