@@ -182,7 +182,9 @@ struct table_col {
 };
 
 /* How a whole row is shown on a terminal with colour (else plainly). */
-enum table_style { TSTYLE_PLAIN, TSTYLE_RED, TSTYLE_YELLOW, TSTYLE_DIM };
+enum table_style {
+	TSTYLE_PLAIN, TSTYLE_RED, TSTYLE_YELLOW, TSTYLE_DIM, TSTYLE_BOLD,
+};
 
 /* A span of one cell shown highlighted (bold red) on a terminal with
  * colour: bytes [off, off + len) of the cell's text as given.  Cells

@@ -52,6 +52,7 @@ static const char *style_start(const struct cli *cli, enum table_style st)
 	case TSTYLE_RED: return color_red(cli);
 	case TSTYLE_YELLOW: return color_yellow(cli);
 	case TSTYLE_DIM: return color_dim(cli);
+	case TSTYLE_BOLD: return color_bold(cli);
 	case TSTYLE_PLAIN: break;
 	}
 	return "";
@@ -515,12 +516,13 @@ static void put_cell(const struct table *t, const char *s, size_t c,
 		spaces(t->out, pad);
 }
 
-/* The index of the last shown column. */
-static size_t last_shown(const struct table *t)
+/* The index of the last shown column with something in it on this
+ * line (the line ends there, without trailing blanks). */
+static size_t last_shown(const struct table *t, const char *const *cells)
 {
 	size_t c = t->ncols;
 
-	while (c > 0 && t->hidden[c - 1])
+	while (c > 1 && (t->hidden[c - 1] || cells[c - 1][0] == '\0'))
 		c--;
 	return c ? c - 1 : 0;
 }
@@ -529,12 +531,12 @@ static size_t last_shown(const struct table *t)
 static void aligned_line(const struct table *t, const char *const *cells,
 			 enum table_style st)
 {
-	size_t c, last = last_shown(t);
+	size_t c, last = last_shown(t, cells);
 	bool first = true;
 	const char *start = style_start(t->cli, st);
 
 	fputs(start, t->out);
-	for (c = 0; c < t->ncols; c++) {
+	for (c = 0; c <= last; c++) {
 		if (t->hidden[c])
 			continue;
 		if (!first)
@@ -555,10 +557,7 @@ static void start_streaming(struct table *t)
 	size_columns(t);
 	for (c = 0; c < t->ncols; c++)
 		hdr[c] = header(t, c);
-	fputs(color_bold(t->cli), t->out);
-	aligned_line(t, hdr, TSTYLE_PLAIN);
-	if (t->cli->color) /* the header line ends the bold */
-		fflush(t->out);
+	aligned_line(t, hdr, TSTYLE_BOLD);
 	for (r = 0; r < t->nrows; r++)
 		aligned_line(t, (const char *const *)&t->cells[r * t->ncols],
 			     (enum table_style)t->styles[r]);
