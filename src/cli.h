@@ -218,7 +218,7 @@ struct table {
 void table_init_cols(struct table *t, size_t ncols,
 		     const struct table_col *cols, struct cli *cli, FILE *out);
 /* The same with plain headers: every column shrinkable, the leftmost
- * kept longest. */
+ * kept longest, but for an ID column, which is never cut and goes last. */
 void table_init(struct table *t, size_t ncols, const char **headers,
 		struct cli *cli, FILE *out);
 /* Adds a row of ncols cells (copied when held; NULL cells print empty),

@@ -592,6 +592,10 @@ void table_init(struct table *t, size_t ncols, const char **headers,
 		cols[c].header = headers[c];
 		cols[c].priority = (int)(ncols - c);
 		cols[c].flags = TCOL_SHRINK;
+		if (strcmp(headers[c], NC_("column", "ID")) == 0) {
+			cols[c].priority = INT_MAX; /* an id is never cut */
+			cols[c].flags = 0;
+		}
 	}
 	table_init_cols(t, ncols, cols, cli, out);
 	free(cols);
