@@ -55,12 +55,16 @@ install_packages() {
 	ensure_locale
 }
 
-# Generates the Russian locale that the translation test runs under.
+# Generates the locales the tests run under: Russian for the translation,
+# Russian and US English for the grouping of amounts.
 ensure_locale() {
-	locale -a 2>/dev/null | grep -qix 'ru_RU.utf8' && return 0
+	locale -a 2>/dev/null | grep -qix 'ru_RU.utf8' &&
+		locale -a 2>/dev/null | grep -qix 'en_US.utf8' && return 0
 	as_root sh -c "grep -q '^ru_RU.UTF-8 UTF-8' /etc/locale.gen ||
-		echo 'ru_RU.UTF-8 UTF-8' >> /etc/locale.gen; locale-gen" \
-		>/dev/null 2>&1 || echo "setup: cannot generate ru_RU.UTF-8" >&2
+		echo 'ru_RU.UTF-8 UTF-8' >> /etc/locale.gen;
+		grep -q '^en_US.UTF-8 UTF-8' /etc/locale.gen ||
+		echo 'en_US.UTF-8 UTF-8' >> /etc/locale.gen; locale-gen" \
+		>/dev/null 2>&1 || echo "setup: cannot generate the locales" >&2
 }
 
 build() {

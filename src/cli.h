@@ -72,6 +72,7 @@ struct cli {
 	bool format_set;          /* --format was given */
 	bool color;
 	bool quiet;
+	bool no_pager;            /* --no-pager */
 	const char *user;         /* --user or $CRM_USER, may be NULL */
 	time_t now;
 	long lock_timeout_ms;
@@ -94,6 +95,7 @@ struct cli {
  * main() maps statuses to exit codes.
  */
 #define CLI_REPORTED 0x100
+#define CMD_PAGER 0x40 /* long output goes through a pager on a terminal */
 
 struct cmd {
 	const char *name;            /* "add", or "deal move" for a subcommand */
@@ -194,32 +196,132 @@ const char *cli_login(struct cli *cli);
 /* "7k2m" - the short id shown in messages. */
 const char *cli_short_id(const char *id);
 
-/* ---- output (print.c) ---- */
+/* ---- output (print.c) ----
+ *
+ * One printer for what people read and what scripts read, as notmuch's
+ * sprinter.  A command builds a table of columns and adds rows; the
+ * printer writes them in the format asked for:
+ *
+ *   table  aligned columns fitted to the terminal (cli_term_width): too
+ *          wide, the widest shrinkable columns are cut first, then the
+ *          columns of lowest priority dropped; every cell is made safe
+ *          for the terminal (cli_safe_text) and cut at a character
+ *          boundary with "…" by display width; piped with no COLUMNS,
+ *          nothing is cut.
+ *   csv, tsv  a header row of the untranslated headers, then the cells'
+ *          exact bytes (RFC 4180 quoting; TSV escapes \t \n \r \\).
+ *   ids    the id given with each row, one a line.
+ *
+ * Nothing has a fixed size: any number of columns, cells of any length.
+ * Example:
+ *
+ *	static const struct table_col cols[] = {
+ *		{NC_("column", "ID"), 100, 0},
+ *		{NC_("column", "NAME"), 90, TCOL_SHRINK},
+ *		{NC_("column", "AMOUNT"), 50, TCOL_RIGHT},
+ *	};
+ *	struct table t;
+ *	table_init_cols(&t, 3, cols, cli, stdout);
+ *	... table_add_row(&t, id, cells, TSTYLE_PLAIN, NULL); ...
+ *	table_finish(&t, rc == CRM_OK);
+ */
+
+/* Column flags. */
+#define TCOL_SHRINK 0x1 /* may be cut with "…" to fit the terminal */
+#define TCOL_RIGHT  0x2 /* right-aligned (amounts) */
+
+/* One column of a table. */
+struct table_col {
+	const char *header; /* NC_("column", ...) string */
+	int priority;       /* when the table does not fit even with its
+			       shrinkable columns cut, the columns of the
+			       lowest priority go first (the rightmost
+			       among equals); ID and NAME have the highest */
+	unsigned flags;     /* TCOL_* */
+	size_t min;         /* a shrinkable column's narrowest width (0: 8;
+			       never below its header's width) */
+};
+
+/* How a whole row is shown on a terminal with colour (else plainly). */
+enum table_style {
+	TSTYLE_PLAIN, TSTYLE_RED, TSTYLE_YELLOW, TSTYLE_DIM, TSTYLE_BOLD,
+};
+
+/* A span of one cell shown highlighted (bold red) on a terminal with
+ * colour: bytes [off, off + len) of the cell's text as given.  Cells
+ * never carry escape sequences themselves: they would be shown escaped. */
+struct table_hl {
+	size_t col, off, len;
+};
 
 /*
  * A table printed as its rows come: CSV, TSV and ids at once; an aligned
  * table holds its first rows to size the columns, then streams, so that
- * memory does not grow with the number of rows.
+ * memory does not grow with the number of rows.  All fields are the
+ * printer's.
  */
 struct table {
 	size_t ncols;
-	const char **headers;  /* NC_("column", ...) strings */
+	struct table_col *cols;  /* owned copy */
 	struct cli *cli;
 	FILE *out;
-	char **cells;          /* rows held: nrows * ncols owned strings */
+	char **cells;            /* rows held: nrows * ncols safe strings */
+	unsigned char *styles;   /* per row held */
 	size_t nrows, cap;
-	size_t widths[16];
+	size_t *widths;          /* per column, once sized */
+	bool *hidden;            /* per column: dropped to fit */
+	size_t limit;            /* the line width to fit; 0: none */
 	bool streaming;
 };
 
-/* Starts a table; nothing is printed before the first row. */
+/* Starts a table of ncols columns (cols is copied); nothing is printed
+ * before the first row. */
+void table_init_cols(struct table *t, size_t ncols,
+		     const struct table_col *cols, struct cli *cli, FILE *out);
+/* The same with plain headers: every column shrinkable, the leftmost
+ * kept longest, but for an ID column, which is never cut and goes last. */
 void table_init(struct table *t, size_t ncols, const char **headers,
 		struct cli *cli, FILE *out);
-/* Adds a row; cells are copied when held; NULL cells print empty. */
+/* Adds a row of ncols cells (copied when held; NULL cells print empty),
+ * in style st, with the span hl (may be NULL) highlighted. */
+void table_add_row(struct table *t, const char *id, const char *const *cells,
+		   enum table_style st, const struct table_hl *hl);
+/* table_add_row, plain and without highlight. */
 void table_add(struct table *t, const char *id, const char *const *cells);
 /* Prints what is held (the header at least) when print is true, and
  * frees the table. */
 void table_finish(struct table *t, bool print);
+
+/* Writes one CSV (fmt FMT_CSV) or TSV row of n cells (NULL: empty). */
+void cli_delimited_row(FILE *f, const char *const *cells, size_t n,
+		       enum out_format fmt);
+
+/*
+ * Text of a record made safe for a terminal, as less(1) shows it: C0
+ * controls and DEL in caret notation (ESC "^[", BEL "^G", CR "^M",
+ * newline "^J", tab "^I", DEL "^?"), C1 controls, bidirectional
+ * overrides and line separators as "<U+0085>", bytes that are not UTF-8
+ * as "<FF>".  For human formats only: JSON, CSV and TSV keep the exact
+ * bytes.  Caller owns the result (never NULL; NULL s gives "").
+ */
+char *cli_safe_text(const char *s);
+/* Terminal columns of the UTF-8 text s: wide CJK 2, combining marks 0. */
+size_t cli_text_width(const char *s);
+/* The width tables fit: $COLUMNS when it is a positive number, else the
+ * width of the terminal on stdout, else 0 (no limit). */
+size_t cli_term_width(void);
+/* An amount for people: grouped as the locale (LC_NUMERIC) says, with its
+ * decimal point and two decimals only when they are not zero: "4 500 000"
+ * in ru_RU (with the locale's no-break space), "4,500,000.50" in en_US,
+ * "4500000" in the C locale, which has no grouping.  Caller owns it. */
+char *cli_amount_text(double v);
+/* A stored date or date-time for people: a date as it is, a moment in
+ * local time without seconds or offset ("2026-12-01 11:30"); anything
+ * else as it is.  Caller owns it (NULL gives ""). */
+char *cli_when_text(const char *stored);
+/* How a task due at stored is shown at now: TSTYLE_RED when overdue,
+ * TSTYLE_YELLOW when due later today, else TSTYLE_PLAIN. */
+enum table_style cli_due_style(const char *stored, time_t now);
 
 /* Writes n as JSON (scalars as strings; typed numbers as numbers). */
 void json_node(FILE *f, const struct crm_node *n, int indent);
@@ -230,7 +332,24 @@ const char *color_bold(const struct cli *cli);
 const char *color_dim(const struct cli *cli);
 const char *color_red(const struct cli *cli);
 const char *color_green(const struct cli *cli);
+const char *color_yellow(const struct cli *cli);
 const char *color_reset(const struct cli *cli);
+
+/* ---- the pager (pager.c) ---- */
+
+/*
+ * Sends the rest of stdout (and stderr, when it is a terminal) through a
+ * pager, as git does, when stdout is a terminal and disabled is false:
+ * $CRM_PAGER, else $PAGER, else "less -FRX", run by /bin/sh; "" or "cat"
+ * mean none.  LESS=FRX and LV=-c are set unless already set, and COLUMNS
+ * to the terminal's width, so that tables still fit.  crm waits for the
+ * pager before it exits; a pager that quits early makes later output
+ * vanish quietly (no error, no SIGPIPE).  Called once, before the
+ * command writes; commands with CMD_PAGER get it from main.c.
+ */
+void pager_start(bool disabled);
+/* True when output goes to a pager. */
+bool pager_active(void);
 
 /* ---- sample data (sample.c) ---- */
 

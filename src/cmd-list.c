@@ -1,6 +1,7 @@
 /*
  * cmd-list.c - crm list: the records of one type that match a query, as a
- * table, JSON, CSV, TSV or ids, straight from the index.
+ * table, JSON, CSV, TSV or ids, straight from the index (and, for JSON,
+ * CSV and TSV, which carry every field, from the records).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -8,134 +9,187 @@
 #include "cli.h"
 
 const struct opt_spec list_opts[] = {
-	{"sort", 0, OPT_VALUE, N_("FIELD"), N_("sort by this field (default: name)")},
+	{"sort", 0, OPT_VALUE, N_("FIELD"),
+	 N_("sort by this field (default: name; tasks: due)")},
 	{"limit", 0, OPT_INT, N_("N"), N_("show at most N records")},
 	{"reverse", 0, OPT_FLAG, NULL, N_("reverse the order")},
+	{"bom", 0, OPT_FLAG, NULL,
+	 N_("start CSV or TSV with a UTF-8 byte order mark (for Excel)")},
 	{NULL, 0, OPT_FLAG, NULL, NULL},
 };
 
-/* Which value of a row a column shows. */
+/* Which value of a row a column of the table shows. */
 enum col_value {
 	V_ID, V_NAME, V_OWNER, V_PHONE, V_EMAIL, V_TAGS, V_COMPANY, V_ROLE,
 	V_STAGE, V_AMOUNT, V_CURRENCY, V_DUE, V_FOR,
 };
 
+/* A column of the table: how it prints, and what it shows. */
 struct column {
-	const char *header; /* NC_() */
+	struct table_col col;
 	enum col_value value;
 };
 
+/* Priorities: ID and NAME go last; the others in the order in which
+ * they matter for the type. */
+#define P_ID 100
+#define P_NAME 90
+/* The narrowest a name is cut to before columns are dropped. */
+#define NAME_MIN 16
+
 static const struct column company_cols[] = {
-	{NC_("column", "ID"), V_ID}, {NC_("column", "NAME"), V_NAME},
-	{NC_("column", "OWNER"), V_OWNER}, {NC_("column", "PHONE"), V_PHONE},
-	{NC_("column", "TAGS"), V_TAGS}, {NULL, V_ID},
+	{{NC_("column", "ID"), P_ID, 0}, V_ID},
+	{{NC_("column", "NAME"), P_NAME, TCOL_SHRINK, NAME_MIN}, V_NAME},
+	{{NC_("column", "OWNER"), 40, TCOL_SHRINK}, V_OWNER},
+	{{NC_("column", "PHONE"), 60, TCOL_SHRINK}, V_PHONE},
+	{{NC_("column", "TAGS"), 30, TCOL_SHRINK}, V_TAGS},
+	{{NULL, 0, 0}, V_ID},
 };
 static const struct column contact_cols[] = {
-	{NC_("column", "ID"), V_ID}, {NC_("column", "NAME"), V_NAME},
-	{NC_("column", "COMPANY"), V_COMPANY}, {NC_("column", "ROLE"), V_ROLE},
-	{NC_("column", "PHONE"), V_PHONE}, {NC_("column", "EMAIL"), V_EMAIL},
-	{NC_("column", "OWNER"), V_OWNER}, {NULL, V_ID},
+	{{NC_("column", "ID"), P_ID, 0}, V_ID},
+	{{NC_("column", "NAME"), P_NAME, TCOL_SHRINK, NAME_MIN}, V_NAME},
+	{{NC_("column", "COMPANY"), 60, TCOL_SHRINK}, V_COMPANY},
+	{{NC_("column", "ROLE"), 40, TCOL_SHRINK}, V_ROLE},
+	{{NC_("column", "PHONE"), 55, TCOL_SHRINK}, V_PHONE},
+	{{NC_("column", "EMAIL"), 50, TCOL_SHRINK}, V_EMAIL},
+	{{NC_("column", "OWNER"), 30, TCOL_SHRINK}, V_OWNER},
+	{{NULL, 0, 0}, V_ID},
 };
 static const struct column deal_cols[] = {
-	{NC_("column", "ID"), V_ID}, {NC_("column", "NAME"), V_NAME},
-	{NC_("column", "STAGE"), V_STAGE}, {NC_("column", "AMOUNT"), V_AMOUNT},
-	{NC_("column", "CURRENCY"), V_CURRENCY},
-	{NC_("column", "COMPANY"), V_COMPANY}, {NC_("column", "OWNER"), V_OWNER},
-	{NULL, V_ID},
+	{{NC_("column", "ID"), P_ID, 0}, V_ID},
+	{{NC_("column", "NAME"), P_NAME, TCOL_SHRINK, NAME_MIN}, V_NAME},
+	{{NC_("column", "STAGE"), 60, TCOL_SHRINK}, V_STAGE},
+	{{NC_("column", "AMOUNT"), 70, TCOL_RIGHT}, V_AMOUNT},
+	{{NC_("column", "CURRENCY"), 50, 0}, V_CURRENCY},
+	{{NC_("column", "COMPANY"), 40, TCOL_SHRINK}, V_COMPANY},
+	{{NC_("column", "OWNER"), 30, TCOL_SHRINK}, V_OWNER},
+	{{NULL, 0, 0}, V_ID},
 };
 static const struct column task_cols[] = {
-	{NC_("column", "ID"), V_ID}, {NC_("column", "DUE"), V_DUE},
-	{NC_("column", "NAME"), V_NAME}, {NC_("column", "FOR"), V_FOR},
-	{NC_("column", "OWNER"), V_OWNER}, {NULL, V_ID},
+	{{NC_("column", "ID"), P_ID, 0}, V_ID},
+	{{NC_("column", "DUE"), 80, 0}, V_DUE},
+	{{NC_("column", "NAME"), P_NAME, TCOL_SHRINK, NAME_MIN}, V_NAME},
+	{{NC_("column", "FOR"), 50, TCOL_SHRINK}, V_FOR},
+	{{NC_("column", "OWNER"), 30, TCOL_SHRINK}, V_OWNER},
+	{{NULL, 0, 0}, V_ID},
 };
 static const struct column *const type_cols[CRM_NTYPES] = {
 	company_cols, contact_cols, deal_cols, task_cols,
 };
 
-/* The first line of s (a '\n'-joined list) into buf, or "". */
-static const char *first_line(const char *s, char *buf, size_t size)
+/* A copy of the first line of s (a '\n'-joined list), or "". */
+static char *first_line(const char *s)
 {
-	size_t n;
-
-	if (s == NULL)
-		return "";
-	n = strcspn(s, "\n");
-	snprintf(buf, size, "%.*s", (int)(n < size ? n : size - 1), s);
-	return buf;
+	return s ? crm_xstrndup(s, strcspn(s, "\n")) : crm_xstrdup("");
 }
 
-/* A '\n'-joined list as "a, b" (for csv, tsv) into buf. */
-static const char *comma_list(const char *s, char *buf, size_t size)
+/* A copy of a '\n'-joined list as "a, b". */
+static char *comma_list(const char *s)
 {
-	size_t i, o = 0;
+	struct crm_buf b = {0};
 
-	if (s == NULL)
-		return "";
-	for (i = 0; s[i] && o + 3 < size; i++) {
-		if (s[i] == '\n') {
-			buf[o++] = ',';
-			buf[o++] = ' ';
-		} else {
-			buf[o++] = s[i];
-		}
+	for (; s && *s; s++) {
+		if (*s == '\n')
+			crm_buf_adds(&b, ", ");
+		else
+			crm_buf_addc(&b, *s);
 	}
-	buf[o] = '\0';
-	return buf;
+	return crm_buf_detach(&b);
 }
 
-/* The text of value v of row r; buf holds it when it must be made. */
-static const char *cell(const struct cli *cli, const struct crm_row *r,
-			enum col_value v, char *buf, size_t size)
+/* A copy of s, or "" for NULL. */
+static char *dup_or_empty(const char *s)
 {
-	bool table = cli->format == FMT_TABLE;
+	return crm_xstrdup(s ? s : "");
+}
 
+/* The text of value v of row r, for the table.  Caller owns it. */
+static char *cell(const struct crm_row *r, enum col_value v)
+{
 	switch (v) {
-	case V_ID: return r->id;
-	case V_NAME: return r->name;
-	case V_OWNER: return r->owner;
-	case V_PHONE: return table ? first_line(r->phones, buf, size)
-				   : comma_list(r->phones, buf, size);
-	case V_EMAIL: return table ? first_line(r->emails, buf, size)
-				   : comma_list(r->emails, buf, size);
-	case V_TAGS: return comma_list(r->tags, buf, size);
-	case V_COMPANY: return r->company_name ? r->company_name : r->company;
-	case V_ROLE: return r->role;
-	case V_STAGE: return r->stage;
+	case V_ID: return dup_or_empty(r->id);
+	case V_NAME: return dup_or_empty(r->name);
+	case V_OWNER: return dup_or_empty(r->owner);
+	case V_PHONE: return first_line(r->phones);
+	case V_EMAIL: return first_line(r->emails);
+	case V_TAGS: return comma_list(r->tags);
+	case V_COMPANY:
+		return dup_or_empty(r->company_name ? r->company_name : r->company);
+	case V_ROLE: return dup_or_empty(r->role);
+	case V_STAGE: return dup_or_empty(r->stage);
 	case V_AMOUNT:
-		if (!r->has_amount)
-			return "";
-		snprintf(buf, size, "%.15g", r->amount);
-		return buf;
-	case V_CURRENCY: return r->currency;
-	case V_DUE: return r->due;
-	case V_FOR: return r->for_name ? r->for_name : r->for_id;
+		return r->has_amount ? cli_amount_text(r->amount)
+				     : crm_xstrdup("");
+	case V_CURRENCY: return dup_or_empty(r->currency);
+	case V_DUE: return cli_when_text(r->due);
+	case V_FOR: return dup_or_empty(r->for_name ? r->for_name : r->for_id);
 	}
-	return "";
+	return crm_xstrdup("");
 }
+
+/* The columns of a CSV or TSV list: every field of the type, a
+ * reference followed by the name it refers to, then the custom fields
+ * the records hold. */
+struct fields {
+	char **keys;   /* owned; "company_name" for the name of "company" */
+	size_t n;
+};
 
 /* What printing a list needs while the rows stream by. */
 struct list_out {
 	struct cli *cli;
 	enum crm_type type;
 	struct table tab;
-	size_t n;
+	struct fields fields;
+	size_t ncols, n;
 	int rc;
 };
 
-/* Row callback: one table row. */
+/* Row callback: one table row, a task coloured by when it is due. */
 static int print_row(const struct crm_row *r, void *data)
 {
 	struct list_out *o = data;
 	const struct column *cols = type_cols[o->type];
-	const char *cells[16];
-	char bufs[16][512];
+	char **cells = crm_xcalloc(o->ncols, sizeof(*cells));
+	enum table_style st = TSTYLE_PLAIN;
 	size_t c;
 
-	for (c = 0; cols[c].header; c++)
-		cells[c] = cell(o->cli, r, cols[c].value, bufs[c], sizeof(bufs[c]));
-	table_add(&o->tab, r->id, cells);
+	for (c = 0; c < o->ncols; c++)
+		cells[c] = cell(r, cols[c].value);
+	if (o->type == CRM_TASK)
+		st = cli_due_style(r->due, o->cli->now);
+	table_add_row(&o->tab, r->id, (const char *const *)cells, st, NULL);
+	for (c = 0; c < o->ncols; c++)
+		free(cells[c]);
+	free(cells);
 	return 0;
 }
+
+/* Reads the record of row into *r; a failure is left on o (and in the
+ * error context) for cmd_list to report. */
+static int read_record(struct list_out *o, const struct crm_row *row,
+		       struct crm_record **r)
+{
+	if (crm_store_read(o->cli->store, row->type, row->id, r,
+			   &o->cli->err) == CRM_OK)
+		return CRM_OK;
+	o->rc = o->cli->err.status ? o->cli->err.status : CRM_ERR;
+	return o->rc;
+}
+
+/* The name row gives for reference field key, or NULL. */
+static const char *ref_name(const struct crm_row *row, const char *key)
+{
+	if (strcmp(key, "company") == 0)
+		return row->company_name;
+	if (strcmp(key, "contact") == 0)
+		return row->contact_name;
+	if (strcmp(key, "for") == 0)
+		return row->for_name;
+	return NULL;
+}
+
+/* ---- JSON ---- */
 
 /* The start of the JSON document of a list. */
 static void json_list_head(enum crm_type t)
@@ -144,50 +198,228 @@ static void json_list_head(enum crm_type t)
 	       "  \"records\": [", crm_type_name(t));
 }
 
+/* A copy of the record's map with "KEY_name" after each reference KEY:
+ * the name of the record it refers to, or null when there is none.  A
+ * record's own KEY_name field is kept as it is.  Caller owns it. */
+static struct crm_node *with_ref_names(const struct crm_node *map,
+				       const struct crm_row *row)
+{
+	struct crm_node *out = crm_node_new_map();
+	const char *name;
+	char key[64];
+	size_t i;
+
+	for (i = 0; i < map->len; i++) {
+		crm_map_append(out, crm_xstrdup(map->keys[i]),
+			       crm_node_dup(map->items[i]));
+		if (!crm_field_is_ref(map->keys[i]) ||
+		    map->items[i]->kind != CRM_NODE_SCALAR)
+			continue;
+		snprintf(key, sizeof(key), "%s_name", map->keys[i]);
+		if (crm_map_get(map, key))
+			continue;
+		name = ref_name(row, map->keys[i]);
+		crm_map_append(out, crm_xstrdup(key), name
+			       ? crm_node_new_scalar(name)
+			       : crm_node_new_typed("null"));
+	}
+	return out;
+}
+
 /* Row callback: the whole record (read from the store) as JSON. */
 static int print_json_row(const struct crm_row *row, void *data)
 {
 	struct list_out *o = data;
 	struct crm_record *r;
+	struct crm_node *m;
 
-	if (crm_store_read(o->cli->store, row->type, row->id, &r,
-			   &o->cli->err)) {
-		o->rc = cli_fail(o->cli);
+	if (read_record(o, row, &r))
 		return 1;
-	}
 	if (o->n == 0)
 		json_list_head(o->type);
 	printf("%s\n    ", o->n++ ? "," : "");
-	json_node(stdout, r->map, 4);
+	m = with_ref_names(r->map, row);
+	json_node(stdout, m, 4);
+	crm_node_free(m);
 	crm_record_free(r);
 	return 0;
 }
 
-/* Prints the records f finds, as the format asks. */
-static int print_list(struct cli *cli, enum crm_type t,
-		      const struct crm_find *f)
+/* ---- CSV and TSV ---- */
+
+/* True for the fields that are lists of entries, not values: JSON
+ * carries them, a CSV cell would not hold them usefully. */
+static bool entry_list(const char *key)
 {
-	const struct column *cols = type_cols[t];
-	const char *headers[16];
+	return strcmp(key, "timeline") == 0 || strcmp(key, "stage_history") == 0;
+}
+
+/* Appends key (copied) to fs unless it is there. */
+static void fields_add(struct fields *fs, const char *key)
+{
+	size_t i;
+
+	for (i = 0; i < fs->n; i++)
+		if (strcmp(fs->keys[i], key) == 0)
+			return;
+	fs->keys = crm_xrealloc(fs->keys, (fs->n + 1) * sizeof(*fs->keys));
+	fs->keys[fs->n++] = crm_xstrdup(key);
+}
+
+/* Fills fs with the columns of a CSV or TSV list of type t; a failure
+ * is left in cli->err. */
+static int list_fields(struct cli *cli, enum crm_type t, struct fields *fs)
+{
+	const char *const *known = crm_record_fields(t);
+	char **custom = NULL, key[64];
+	size_t ncustom = 0, i;
+
+	for (i = 0; known[i]; i++) {
+		if (entry_list(known[i]))
+			continue;
+		fields_add(fs, known[i]);
+		if (!crm_field_is_ref(known[i]))
+			continue;
+		snprintf(key, sizeof(key), "%s_name", known[i]);
+		fields_add(fs, key);
+	}
+	if (crm_find_custom_keys(cli->store, t, &custom, &ncustom, &cli->err))
+		return cli->err.status ? cli->err.status : CRM_ERR;
+	for (i = 0; i < ncustom; i++)
+		fields_add(fs, custom[i]);
+	crm_words_free(custom, ncustom);
+	return CRM_OK;
+}
+
+static void fields_free(struct fields *fs)
+{
+	crm_words_free(fs->keys, fs->n);
+	fs->keys = NULL;
+	fs->n = 0;
+}
+
+/* The text of node n in a cell: a scalar as it is, a list of scalars
+ * joined with ", ", anything else as one line.  Caller owns it. */
+static char *node_cell(const struct crm_node *n)
+{
+	struct crm_buf b = {0};
+	size_t i;
+
+	if (n->kind == CRM_NODE_SCALAR)
+		return crm_xstrdup(n->str);
+	if (n->kind == CRM_NODE_MAP)
+		return crm_node_text(n);
+	for (i = 0; i < n->len; i++) {
+		char *item = node_cell(n->items[i]);
+
+		crm_buf_addf(&b, "%s%s", i ? ", " : "", item);
+		free(item);
+	}
+	return crm_buf_detach(&b);
+}
+
+/* The cell of field key of record r (row gives the names of references).
+ * Caller owns it. */
+static char *field_cell(const struct crm_record *r, const struct crm_row *row,
+			const char *key)
+{
+	const struct crm_node *n = crm_map_get(r->map, key);
+	size_t len = strlen(key);
+	char ref[64];
+
+	if (n)
+		return node_cell(n);
+	if (len > 5 && strcmp(key + len - 5, "_name") == 0 && len - 5 < sizeof(ref)) {
+		snprintf(ref, sizeof(ref), "%.*s", (int)(len - 5), key);
+		if (crm_field_is_ref(ref))
+			return dup_or_empty(ref_name(row, ref));
+	}
+	return crm_xstrdup("");
+}
+
+/* Row callback: the whole record as a CSV or TSV row. */
+static int print_delimited_row(const struct crm_row *row, void *data)
+{
+	struct list_out *o = data;
+	char **cells = crm_xcalloc(o->fields.n ? o->fields.n : 1, sizeof(*cells));
+	struct crm_record *r;
+	size_t i;
+
+	if (read_record(o, row, &r)) {
+		free(cells);
+		return 1;
+	}
+	for (i = 0; i < o->fields.n; i++)
+		cells[i] = field_cell(r, row, o->fields.keys[i]);
+	cli_delimited_row(stdout, (const char *const *)cells, o->fields.n,
+			  o->cli->format);
+	for (i = 0; i < o->fields.n; i++)
+		free(cells[i]);
+	free(cells);
+	crm_record_free(r);
+	o->n++;
+	return 0;
+}
+
+/* Prints the records f finds as CSV or TSV: a header of field names,
+ * then one row per record, a byte order mark first when bom. */
+static int print_delimited(struct cli *cli, enum crm_type t,
+			   const struct crm_find *f, bool bom)
+{
 	struct list_out o = {.cli = cli, .type = t};
-	size_t nc = 0, total;
+	size_t total;
 	int rc;
 
-	if (cli->format == FMT_JSON) {
-		rc = crm_find_each(cli->store, f, print_json_row, &o, &total,
-				   NULL, NULL, &cli->err);
-		if (rc == CRM_OK && o.rc == CRM_OK) {
-			if (o.n == 0)
-				json_list_head(t);
-			printf("%s]\n}\n", o.n ? "\n  " : "");
-		}
-		return o.rc ? o.rc : rc;
+	if ((rc = list_fields(cli, t, &o.fields)))
+		return rc;
+	if (bom)
+		fputs("\xef\xbb\xbf", stdout);
+	cli_delimited_row(stdout, (const char *const *)o.fields.keys, o.fields.n,
+			  cli->format);
+	rc = crm_find_each(cli->store, f, print_delimited_row, &o, &total,
+			   NULL, NULL, &cli->err);
+	fields_free(&o.fields);
+	return o.rc ? o.rc : rc;
+}
+
+/* Prints the records f finds as JSON. */
+static int print_json(struct cli *cli, enum crm_type t,
+		      const struct crm_find *f)
+{
+	struct list_out o = {.cli = cli, .type = t};
+	size_t total;
+	int rc = crm_find_each(cli->store, f, print_json_row, &o, &total, NULL,
+			       NULL, &cli->err);
+
+	if (rc == CRM_OK && o.rc == CRM_OK) {
+		if (o.n == 0)
+			json_list_head(t);
+		printf("%s]\n}\n", o.n ? "\n  " : "");
 	}
-	while (cols[nc].header) {
-		headers[nc] = cols[nc].header;
-		nc++;
-	}
-	table_init(&o.tab, nc, headers, cli, stdout);
+	return o.rc ? o.rc : rc;
+}
+
+/* Prints the records f finds, as the format asks. */
+static int print_list(struct cli *cli, enum crm_type t,
+		      const struct crm_find *f, bool bom)
+{
+	const struct column *cols = type_cols[t];
+	struct table_col *tc;
+	struct list_out o = {.cli = cli, .type = t};
+	size_t total;
+	int rc;
+
+	if (cli->format == FMT_JSON)
+		return print_json(cli, t, f);
+	if (cli->format == FMT_CSV || cli->format == FMT_TSV)
+		return print_delimited(cli, t, f, bom);
+	while (cols[o.ncols].col.header)
+		o.ncols++;
+	tc = crm_xcalloc(o.ncols, sizeof(*tc));
+	for (total = 0; total < o.ncols; total++)
+		tc[total] = cols[total].col;
+	table_init_cols(&o.tab, o.ncols, tc, cli, stdout);
+	free(tc);
 	rc = crm_find_each(cli->store, f, print_row, &o, &total, NULL, NULL,
 			   &cli->err);
 	table_finish(&o.tab, rc == CRM_OK);
@@ -212,6 +444,7 @@ int cmd_list(struct cli *cli, struct parsed *p)
 	const struct cmd *self = cli_find_command("list");
 	struct crm_find f = {0};
 	struct crm_query *q = NULL;
+	bool bom = opt_flag(p, list_opts, "bom");
 	enum crm_type t;
 	int rc;
 
@@ -219,6 +452,8 @@ int cmd_list(struct cli *cli, struct parsed *p)
 		return rc;
 	if (cli->format == FMT_YAML)
 		return cli_usage_error(self, _("--format yaml is for 'crm show'"));
+	if (bom && cli->format != FMT_CSV && cli->format != FMT_TSV)
+		return cli_usage_error(self, _("--bom is for --format csv or tsv"));
 	if ((rc = cli_parse_limit(opt_get(p, list_opts, "limit"), "list",
 				  &f.limit)))
 		return rc;
@@ -229,9 +464,11 @@ int cmd_list(struct cli *cli, struct parsed *p)
 		 ? 0 : CRM_TYPE_BIT(t); /* --limit 0: nothing */
 	f.query = q;
 	f.sort = opt_get(p, list_opts, "sort");
+	if (f.sort == NULL && t == CRM_TASK)
+		f.sort = "due";
 	f.reverse = opt_flag(p, list_opts, "reverse");
 	warn_broken(cli, t);
-	rc = print_list(cli, t, &f);
+	rc = print_list(cli, t, &f, bom);
 	if (rc == CRM_EUSAGE)
 		rc = cli_usage_error(self, "%s", cli->err.msg);
 	else if (rc)

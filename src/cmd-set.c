@@ -13,11 +13,14 @@ const struct opt_spec set_opts[] = {
 	{NULL, 0, OPT_FLAG, NULL, NULL},
 };
 
-/* The custom fields the store's records use, read once a command. */
+/* The custom fields the store's records use, read once a command, and
+ * the record as it was before the command (fields it adds do not count:
+ * custom_01 and custom_02 set together are no typos of each other). */
 struct used_fields {
 	bool loaded;
 	char **keys;
 	size_t n;
+	const struct crm_record *before;
 };
 
 /* Refuses key when it is a new field whose name is close to a field r
@@ -35,14 +38,15 @@ static int check_new_field(struct cli *cli, struct parsed *p,
 		return CRM_OK;
 	if (!u->loaded) {
 		u->loaded = true;
-		if (crm_find_custom_keys(cli->store, &u->keys, &u->n, &cli->err))
+		if (crm_find_field_names(cli->store, &u->keys, &u->n, &cli->err))
 			return cli_fail(cli);
 		u->keys = crm_xrealloc(u->keys, (u->n + cfg->nfields + 1) *
 				       sizeof(char *));
 		for (i = 0; i < cfg->nfields; i++)
 			u->keys[u->n++] = crm_xstrdup(cfg->fields[i].name);
 	}
-	hint = crm_field_typo(r, key, (const char *const *)u->keys, u->n);
+	hint = crm_field_typo(u->before, key, (const char *const *)u->keys,
+			      u->n);
 	if (hint == NULL)
 		return CRM_OK;
 	return cli_usage_error(cli->cmd, _("'%s' is not a field of this %s "
@@ -155,6 +159,7 @@ int cmd_set(struct cli *cli, struct parsed *p)
 	if ((rc = cli_load(cli, CRM_TYPE_ALL, p->pos[0], &r)))
 		return rc;
 	before = crm_record_dup(r);
+	used.before = before;
 	for (i = 1; i < p->npos && rc == CRM_OK; i++)
 		rc = apply(cli, p, &used, r, p->pos[i]);
 	if (rc)

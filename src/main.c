@@ -26,6 +26,7 @@ const struct opt_spec global_opts[] = {
 	{"format", 0, OPT_ENUM, N_("FMT"),
 	 N_("output format: table, json, csv, tsv, ids, yaml"), format_names},
 	{"no-color", 0, OPT_FLAG, NULL, N_("no colour")},
+	{"no-pager", 0, OPT_FLAG, NULL, N_("do not page the output")},
 	{"quiet", 'q', OPT_FLAG, NULL, N_("print nothing but errors")},
 	{"user", 0, OPT_VALUE, N_("LOGIN"), N_("act as this user of crm.yaml")},
 	{"version", 0, OPT_FLAG, NULL, N_("print the version")},
@@ -41,13 +42,14 @@ const struct cmd crm_commands[] = {
 	 N_("company|contact|deal|task [NAME...]"),
 	 N_("add a record and print its id"),
 	 FMT_BIT(FMT_TABLE) | FMT_BIT(FMT_IDS) | FMT_BIT(FMT_JSON)},
-	{"show", cmd_show, CMD_STORE, show_opts, N_("REF"),
+	{"show", cmd_show, CMD_STORE | CMD_PAGER, show_opts, N_("REF"),
 	 N_("show one record and what hangs on it"),
 	 FMT_BIT(FMT_TABLE) | FMT_BIT(FMT_JSON) | FMT_BIT(FMT_YAML)},
-	{"list", cmd_list, CMD_STORE | CMD_DASH, list_opts,
+	{"list", cmd_list, CMD_STORE | CMD_DASH | CMD_PAGER, list_opts,
 	 N_("TYPE [QUERY...]"),
 	 N_("list the records of a type"), FMTS_RECORDS},
-	{"search", cmd_search, CMD_STORE | CMD_DASH, search_opts,
+	{"search", cmd_search, CMD_STORE | CMD_DASH | CMD_PAGER,
+	 search_opts,
 	 N_("QUERY..."),
 	 N_("find records of every type, best matches first"), FMTS_RECORDS},
 	{"set", cmd_set, CMD_STORE | CMD_LOCK, set_opts,
@@ -59,7 +61,7 @@ const struct cmd crm_commands[] = {
 	 N_("remove a record")},
 	{"edit", cmd_edit, CMD_STORE | CMD_WRITES, edit_opts, N_("REF"),
 	 N_("edit a record in $EDITOR")},
-	{"log", cmd_log, CMD_STORE, log_opts, N_("[REF]"),
+	{"log", cmd_log, CMD_STORE | CMD_PAGER, log_opts, N_("[REF]"),
 	 N_("show the history of the store or of a record"),
 	 FMT_BIT(FMT_TABLE) | FMT_BIT(FMT_JSON)},
 	{"undo", cmd_undo, CMD_STORE | CMD_LOCK, undo_opts, "",
@@ -322,6 +324,8 @@ static void apply_globals(struct cli *cli, const struct parsed *p)
 		cli->user = opt_get(p, NULL, "user");
 	if (opt_given(p, "no-color"))
 		cli->color = false;
+	if (opt_given(p, "no-pager"))
+		cli->no_pager = true;
 	if (f >= 0) {
 		cli->format = (enum out_format)f;
 		cli->format_set = true;
@@ -467,6 +471,8 @@ static int run_command(struct cli *cli, const struct cmd *c, int argc,
 	apply_globals(cli, &p);
 	if ((rc = check_format(cli, c)) || (rc = set_up(cli, c)))
 		goto out;
+	if (c->flags & CMD_PAGER)
+		pager_start(cli->no_pager);
 	rc = c->fn(cli, &p);
 out:
 	cli_parsed_free(&p);

@@ -752,7 +752,8 @@ struct crm_find {
 	const struct crm_query *query; /* NULL: every record */
 	const char *refers_to;        /* only records whose company, contact
 					 or for is this id (NULL: any) */
-	const char *sort;             /* a field; NULL: name (search: rank) */
+	const char *sort;             /* a field; NULL: name (search: rank);
+					 "stage": pipeline order */
 	bool reverse;
 	bool rank;                    /* best matches first (crm search) */
 	size_t limit;                 /* 0: no limit */
@@ -779,6 +780,10 @@ int crm_find_rows(struct crm_store *s, const struct crm_find *f,
 		  struct crm_err *err);
 void crm_rows_free(struct crm_row *rows, size_t n);
 void crm_words_free(char **words, size_t n);
+/* The keys of the custom scalar fields (keys crm does not know) that
+ * records of type t hold, sorted, into *keys (free with crm_words_free). */
+int crm_find_custom_keys(struct crm_store *s, enum crm_type t, char ***keys,
+			 size_t *n, struct crm_err *err);
 
 /* The files of the types in mask that do not parse, with why. */
 struct crm_broken {
@@ -788,9 +793,10 @@ struct crm_broken {
 int crm_find_broken(struct crm_store *s, unsigned mask,
 		    struct crm_broken **out, size_t *n, struct crm_err *err);
 void crm_broken_free(struct crm_broken *b, size_t n);
-/* The names of the custom fields records of the store use (sorted, at
- * most 512) into *out; caller frees each and the array. */
-int crm_find_custom_keys(struct crm_store *s, char ***out, size_t *n,
+/* The names of the custom fields records of any type use (sorted, at
+ * most 512), found with one index seek each, into *out; caller frees
+ * each and the array. */
+int crm_find_field_names(struct crm_store *s, char ***out, size_t *n,
 			 struct crm_err *err);
 
 /* ---- the query language (query.c), see crm-query(7) ---- */

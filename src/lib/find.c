@@ -151,6 +151,50 @@ static void add_param(struct crm_sql *sql, const char *text)
 	sql->params[sql->nparams++].text = crm_xstrdup(text);
 }
 
+/*
+ * Appends to out the rank of r's stage in pipeline order: pipelines in
+ * the order of crm.yaml, each one's stages in theirs (a deal without a
+ * pipeline is in the default one); stages crm.yaml does not have rank
+ * after all the others.  The names are parameters appended to sql.
+ */
+static void stage_rank(const struct crm_config *cfg, struct crm_sql *sql,
+		       struct crm_buf *out)
+{
+	const struct crm_pipeline *def = crm_config_pipeline(cfg, NULL);
+	size_t p, i, rank = 0, defp;
+
+	if (def == NULL) {
+		crm_buf_adds(out, "r.stage");
+		return;
+	}
+	add_param(sql, def->name);
+	defp = sql->nparams;
+	crm_buf_adds(out, "CASE");
+	for (p = 0; p < cfg->npipelines; p++) {
+		for (i = 0; i < cfg->pipelines[p].nstages; i++) {
+			add_param(sql, cfg->pipelines[p].name);
+			add_param(sql, cfg->pipelines[p].stages[i]);
+			crm_buf_addf(out, " WHEN coalesce(r.pipeline, ?%zu) = ?%zu"
+				     " AND r.stage = ?%zu THEN %zu", defp,
+				     sql->nparams - 1, sql->nparams, rank++);
+		}
+	}
+	crm_buf_addf(out, " ELSE %zu END", rank);
+}
+
+/* The ORDER BY of --sort stage: deals in pipeline order, records
+ * without a stage last, unknown stages by name after the known. */
+static void order_by_stage(const struct crm_find *f, struct env_data *env,
+			   struct crm_sql *sql, struct crm_buf *out)
+{
+	const char *dir = f->reverse ? " DESC" : "";
+
+	crm_buf_adds(out, " ORDER BY r.stage IS NULL, ");
+	stage_rank(crm_store_config(env->s), sql, out);
+	crm_buf_addf(out, "%s, r.stage%s, r.name_fold%s, r.id%s", dir, dir, dir,
+		     dir);
+}
+
 /* The ORDER BY expression for f (appends its parameters to sql). */
 static int order_by(const struct crm_find *f, struct env_data *env,
 		    struct crm_sql *sql, struct crm_buf *out,
@@ -171,6 +215,10 @@ static int order_by(const struct crm_find *f, struct env_data *env,
 		}
 		crm_buf_addf(out, "%sr.updated_at DESC, r.id",
 			     sql->nwords ? ") DESC, " : "");
+		return CRM_OK;
+	}
+	if (f->sort && strcmp(f->sort, "stage") == 0) {
+		order_by_stage(f, env, sql, out);
 		return CRM_OK;
 	}
 	for (i = 0; i < NSORT; i++) {
@@ -564,6 +612,36 @@ int crm_find_broken(struct crm_store *s, unsigned mask,
 	return CRM_OK;
 }
 
+int crm_find_custom_keys(struct crm_store *s, enum crm_type t, char ***keys,
+			 size_t *n, struct crm_err *err)
+{
+	sqlite3_stmt *st = NULL;
+	sqlite3 *db;
+	int rc;
+
+	*keys = NULL;
+	*n = 0;
+	if ((rc = crm_store_index(s, &db, err)) ||
+	    (rc = prepare(db, "SELECT DISTINCT f.key FROM fields f"
+			  " JOIN records r ON r.rid = f.rid"
+			  " WHERE r.type = ?1 AND r.broken IS NULL ORDER BY f.key",
+			  NULL, &st, err)))
+		return rc;
+	sqlite3_bind_int(st, 1, (int)t);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		*keys = crm_xrealloc(*keys, (*n + 1) * sizeof(**keys));
+		(*keys)[(*n)++] = col_dup(st, 0);
+	}
+	rc = rc == SQLITE_DONE ? CRM_OK : step_error(db, err);
+	sqlite3_finalize(st);
+	if (rc) {
+		crm_words_free(*keys, *n);
+		*keys = NULL;
+		*n = 0;
+	}
+	return rc;
+}
+
 void crm_broken_free(struct crm_broken *b, size_t n)
 {
 	size_t i;
@@ -575,10 +653,10 @@ void crm_broken_free(struct crm_broken *b, size_t n)
 	free(b);
 }
 
-/* The most custom field names crm_find_custom_keys() returns. */
-#define MAX_CUSTOM_KEYS 512
+/* The most custom field names crm_find_field_names() returns. */
+#define MAX_FIELD_NAMES 512
 
-int crm_find_custom_keys(struct crm_store *s, char ***out, size_t *n,
+int crm_find_field_names(struct crm_store *s, char ***out, size_t *n,
 			 struct crm_err *err)
 {
 	sqlite3 *db;
@@ -599,7 +677,7 @@ int crm_find_custom_keys(struct crm_store *s, char ***out, size_t *n,
 		free(last);
 		return crm_seterr(err, CRM_ERR, _("index: %s"), sqlite3_errmsg(db));
 	}
-	while (*n < MAX_CUSTOM_KEYS) {
+	while (*n < MAX_FIELD_NAMES) {
 		sqlite3_bind_text(st, 1, last, -1, SQLITE_TRANSIENT);
 		if (sqlite3_step(st) != SQLITE_ROW)
 			break;

@@ -57,7 +57,8 @@ static void *resolve(void **slot, const char *name)
 	return crm_dl_resolve(&libgit2, slot, name);
 }
 
-/* The options crm sets take an int or a size_t. */
+/* The options crm sets take an int, a size_t, or an object type and a
+ * size_t. */
 int git_libgit2_opts(int option, ...)
 {
 	static void *fn;
@@ -71,6 +72,12 @@ int git_libgit2_opts(int option, ...)
 	case GIT_OPT_SET_MWINDOW_MAPPED_LIMIT:
 		rc = f(option, va_arg(ap, size_t));
 		break;
+	case GIT_OPT_SET_CACHE_OBJECT_LIMIT: {
+		int type = va_arg(ap, int);
+
+		rc = f(option, type, va_arg(ap, size_t));
+		break;
+	}
 	default:
 		rc = f(option, va_arg(ap, int));
 		break;

@@ -15,7 +15,9 @@ export GIT_CONFIG_NOSYSTEM=1
 export TZ=Europe/Moscow
 export LC_ALL=C.UTF-8 LANG=C.UTF-8 LANGUAGE=
 export CRM_LOCK_TIMEOUT=10
-unset CRM_DIR CRM_USER CRM_TRACE NO_COLOR VISUAL EDITOR
+unset CRM_DIR CRM_USER CRM_TRACE NO_COLOR VISUAL EDITOR CRM_PAGER LESS LV COLUMNS
+# no pager unless a test asks for one, as git's test-lib does
+export PAGER=cat
 mkdir -p "$HOME"
 git config --global user.name "Ann Smith"
 git config --global user.email "ann@example.com"
