@@ -34,7 +34,8 @@ struct crm_err {
 /* Sets err (if not NULL) and returns status.  printf-style message. */
 int crm_seterr(struct crm_err *err, int status, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
-/* Prepends "PREFIX: " to err->msg (e.g. a file name).  Returns err->status. */
+/* Prepends "PREFIX: " to err->msg (e.g. a file name).  Returns err->status
+ * (CRM_ERR when err is NULL: callers that may get NULL keep their status). */
 int crm_err_prefix(struct crm_err *err, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
@@ -712,6 +713,10 @@ struct crm_find {
 	const struct crm_query *query; /* NULL: every record */
 	const char *refers_to;        /* only records whose company, contact
 					 or for is this id (NULL: any) */
+	bool indirect;                /* with refers_to: also the records
+					 whose for or contact is a record
+					 referring to it (a company's
+					 contacts' and deals' tasks) */
 	const char *sort;             /* a field; NULL: name (search: rank) */
 	bool reverse;
 	bool rank;                    /* best matches first (crm search) */
