@@ -16,6 +16,9 @@
 
 const struct opt_spec show_opts[] = {{NULL, 0, OPT_FLAG, NULL, NULL}};
 
+/* The column a field's value starts at, after the label. */
+#define LABEL_WIDTH 16
+
 /* Widest a column of related records grows, in terminal columns. */
 #define COL_MAX 40
 
@@ -141,11 +144,11 @@ static void field_line(struct cli *cli, const char *key, const char *value)
 	printf("  %s%s%s", color_dim(cli), label, color_reset(cli));
 	do
 		putchar(' ');
-	while (++w < 14);
+	while (++w < LABEL_WIDTH);
 	for (v = b.s; *v; v++) {
 		putchar(*v);
 		if (*v == '\n' && v[1])
-			printf("%16s", "");
+			printf("%*s", LABEL_WIDTH + 2, "");
 	}
 	putchar('\n');
 	crm_buf_free(&b);

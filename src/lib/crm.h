@@ -560,8 +560,8 @@ struct crm_log_query {
 	const char *author;   /* a crm login (its user's e-mail or name), or
 				 text in the author's name or e-mail, any
 				 case (NULL: anyone) */
-	time_t since;         /* the walk stops at the first older commit
-				 (0: no bound) */
+	time_t since;         /* older commits are skipped; the walk stops
+				 after a few in a row (0: no bound) */
 	time_t until;         /* newer commits are skipped (0: no bound) */
 	bool changes;         /* read the field changes */
 	size_t max_records;   /* records read per commit (0: all) */

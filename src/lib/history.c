@@ -284,10 +284,14 @@ static void entry_commit(struct crm_store *s, git_commit *c,
 }
 
 /* What log_entry decided about a commit. */
-enum { ENTRY_ERROR = -1, ENTRY_SKIP = 0, ENTRY_FILLED = 1, ENTRY_STOP = 2 };
+enum { ENTRY_ERROR = -1, ENTRY_SKIP = 0, ENTRY_FILLED = 1, ENTRY_OLD = 2 };
+
+/* Commits older than --since in a row after which the walk stops (as
+ * git's, a few, so that one commit with a wrong clock hides nothing). */
+#define SINCE_SLOP 5
 
 /* Fills e from commit c if q wants it.  Returns one of the ENTRY_ values;
- * ENTRY_STOP when c is older than q->since. */
+ * ENTRY_OLD when c is older than q->since. */
 static int log_entry(struct crm_store *s, git_commit *c,
 		     const struct crm_log_query *q, struct crm_log_entry *e)
 {
@@ -299,7 +303,7 @@ static int log_entry(struct crm_store *s, git_commit *c,
 
 	memset(e, 0, sizeof(*e));
 	if (q->since && when < q->since)
-		return ENTRY_STOP;
+		return ENTRY_OLD;
 	if ((q->until && when > q->until) ||
 	    !author_matches(s, sig, q->author))
 		return ENTRY_SKIP;
@@ -333,8 +337,8 @@ int crm_log(struct crm_store *s, const struct crm_log_query *q,
 	git_commit *c;
 	git_oid oid;
 	struct crm_log_entry e;
-	size_t cap = 0;
-	int rc = CRM_OK, got = ENTRY_SKIP;
+	size_t cap = 0, old = 0;
+	int rc = CRM_OK, got;
 
 	*out = NULL;
 	*n = 0;
@@ -345,7 +349,7 @@ int crm_log(struct crm_store *s, const struct crm_log_query *q,
 		return crm_git_error(err, _("cannot read the history"));
 	if (git_revwalk_push_head(walk) < 0)
 		goto out; /* no commits yet */
-	while ((q->max == 0 || *n < q->max) && got != ENTRY_STOP &&
+	while ((q->max == 0 || *n < q->max) && old < SINCE_SLOP &&
 	       git_revwalk_next(&oid, walk) == 0) {
 		if (git_commit_lookup(&c, s->repo, &oid) < 0) {
 			rc = crm_git_error(err, _("cannot read the history"));
@@ -357,6 +361,7 @@ int crm_log(struct crm_store *s, const struct crm_log_query *q,
 			rc = crm_git_error(err, _("cannot read the history"));
 			break;
 		}
+		old = got == ENTRY_OLD ? old + 1 : 0;
 		if (got != ENTRY_FILLED)
 			continue;
 		if (*n == cap) {
