@@ -186,31 +186,179 @@ static void record_changes(git_repository *repo, git_tree *a, git_tree *b,
 	crm_node_free(nb);
 }
 
-/* Collects the paths that differ between two trees into e. */
+/* Trees nested deeper than this are not compared (a store has three
+ * levels: type, shard, file). */
+#define DIFF_MAX_DEPTH 16
+
+/* Compares two entries' names in git's tree order, where a tree's name
+ * sorts as if it ended with '/'. */
+static int entry_cmp(const git_tree_entry *a, const git_tree_entry *b)
+{
+	const char *na = git_tree_entry_name(a), *nb = git_tree_entry_name(b);
+	size_t la = strlen(na), lb = strlen(nb), n = la < lb ? la : lb;
+	int c = memcmp(na, nb, n);
+	unsigned char ca, cb;
+
+	if (c)
+		return c;
+	ca = la > n ? (unsigned char)na[n]
+	     : git_tree_entry_type(a) == GIT_OBJECT_TREE ? '/' : 0;
+	cb = lb > n ? (unsigned char)nb[n]
+	     : git_tree_entry_type(b) == GIT_OBJECT_TREE ? '/' : 0;
+	return ca - cb;
+}
+
+static int diff_trees(git_repository *repo, git_tree *a, git_tree *b,
+		      struct crm_buf *path, int depth, struct crm_log_entry *e);
+
+/* Compares two entries of the same name (either may be NULL) under path:
+ * a blob on either side is a changed path, trees are compared in turn. */
+static int diff_entries(git_repository *repo, const git_tree_entry *ea,
+			const git_tree_entry *eb, struct crm_buf *path,
+			int depth, struct crm_log_entry *e)
+{
+	const git_tree_entry *name = ea ? ea : eb;
+	git_tree *ta = NULL, *tb = NULL;
+	size_t len = path->len;
+	int rc = 0;
+
+	crm_buf_adds(path, git_tree_entry_name(name));
+	if ((ea && git_tree_entry_type(ea) != GIT_OBJECT_TREE) ||
+	    (eb && git_tree_entry_type(eb) != GIT_OBJECT_TREE))
+		push_str(&e->paths, &e->npaths, crm_xstrdup(path->s));
+	if ((ea && git_tree_entry_type(ea) == GIT_OBJECT_TREE &&
+	     git_tree_lookup(&ta, repo, git_tree_entry_id(ea)) < 0) ||
+	    (eb && git_tree_entry_type(eb) == GIT_OBJECT_TREE &&
+	     git_tree_lookup(&tb, repo, git_tree_entry_id(eb)) < 0))
+		rc = -1;
+	else if (ta || tb) {
+		crm_buf_addc(path, '/');
+		rc = diff_trees(repo, ta, tb, path, depth + 1, e);
+	}
+	git_tree_free(ta);
+	git_tree_free(tb);
+	path->len = len;
+	path->s[len] = '\0';
+	return rc;
+}
+
+/* Appends to e->paths the blobs that differ between trees a and b (either
+ * may be NULL) under path, in one merge of their sorted entries: a subtree
+ * whose id is the same on both sides is not read. */
+static int diff_trees(git_repository *repo, git_tree *a, git_tree *b,
+		      struct crm_buf *path, int depth, struct crm_log_entry *e)
+{
+	size_t i = 0, j = 0, na = a ? git_tree_entrycount(a) : 0,
+	       nb = b ? git_tree_entrycount(b) : 0;
+	const git_tree_entry *ea, *eb;
+	int c, rc = 0;
+
+	if (depth > DIFF_MAX_DEPTH)
+		return -1;
+	while (rc == 0 && (i < na || j < nb)) {
+		ea = i < na ? git_tree_entry_byindex(a, i) : NULL;
+		eb = j < nb ? git_tree_entry_byindex(b, j) : NULL;
+		c = ea == NULL ? 1 : eb == NULL ? -1 : entry_cmp(ea, eb);
+		if (c == 0 && git_oid_equal(git_tree_entry_id(ea),
+					    git_tree_entry_id(eb)) &&
+		    git_tree_entry_type(ea) == git_tree_entry_type(eb)) {
+			i++, j++;
+			continue;
+		}
+		rc = diff_entries(repo, c <= 0 ? ea : NULL, c >= 0 ? eb : NULL,
+				  path, depth, e);
+		i += c <= 0;
+		j += c >= 0;
+	}
+	return rc;
+}
+
+/* Collects the paths of the files that differ between two trees (either
+ * may be NULL) into e, in path order. */
 static int changed_paths(git_repository *repo, git_tree *a, git_tree *b,
 			 struct crm_log_entry *e)
 {
-	git_diff *diff = NULL;
+	struct crm_buf path = {0};
+	int rc;
+
+	crm_buf_adds(&path, "");
+	rc = diff_trees(repo, a, b, &path, 0, e);
+	crm_buf_free(&path);
+	return rc;
+}
+
+/* The trees read last: walking one file's history reads each type
+ * directory's tree (too large for libgit2's own cache) once, not twice
+ * per commit. */
+#define TREE_CACHE 4
+
+struct tree_cache {
+	git_oid id[TREE_CACHE];
+	git_tree *tree[TREE_CACHE];
+	size_t next;
+};
+
+/* The tree id (borrowed from tc, valid until TREE_CACHE more are read). */
+static int cached_tree(git_repository *repo, struct tree_cache *tc,
+		       const git_oid *id, git_tree **out)
+{
 	size_t i;
 
-	if (git_diff_tree_to_tree(&diff, repo, a, b, NULL) < 0)
+	for (i = 0; i < TREE_CACHE; i++)
+		if (tc->tree[i] && git_oid_equal(&tc->id[i], id)) {
+			*out = tc->tree[i];
+			return 0;
+		}
+	i = tc->next++ % TREE_CACHE;
+	git_tree_free(tc->tree[i]);
+	tc->tree[i] = NULL;
+	if (git_tree_lookup(&tc->tree[i], repo, id) < 0)
 		return -1;
-	for (i = 0; i < git_diff_num_deltas(diff); i++) {
-		const git_diff_delta *d = git_diff_get_delta(diff, i);
-
-		push_str(&e->paths, &e->npaths, crm_xstrdup(d->new_file.path));
-	}
-	git_diff_free(diff);
+	git_oid_cpy(&tc->id[i], id);
+	*out = tc->tree[i];
 	return 0;
 }
 
-/* True when the file at path differs between trees a and b. */
-static bool path_changed(git_tree *a, git_tree *b, const char *path)
+static void tree_cache_free(struct tree_cache *tc)
 {
-	git_oid oa, ob;
-	bool ha = blob_at(a, path, &oa), hb = blob_at(b, path, &ob);
+	size_t i;
 
-	return ha != hb || (ha && !git_oid_equal(&oa, &ob));
+	for (i = 0; i < TREE_CACHE; i++)
+		git_tree_free(tc->tree[i]);
+}
+
+/* True when the file at path differs between trees a and b (either may
+ * be NULL), read level by level: an equal directory id ends it. */
+static bool path_changed(git_repository *repo, struct tree_cache *tc,
+			 git_tree *a, git_tree *b, const char *path)
+{
+	const git_tree_entry *ea, *eb;
+	char name[256];
+	const char *slash;
+	size_t len;
+
+	for (;;) {
+		slash = strchrnul(path, '/');
+		len = (size_t)(slash - path);
+		if (len >= sizeof(name))
+			return true;
+		memcpy(name, path, len);
+		name[len] = '\0';
+		ea = a ? git_tree_entry_byname(a, name) : NULL;
+		eb = b ? git_tree_entry_byname(b, name) : NULL;
+		if (ea == NULL || eb == NULL)
+			return ea != eb;
+		if (git_oid_equal(git_tree_entry_id(ea), git_tree_entry_id(eb)))
+			return false;
+		if (*slash == '\0')
+			return true;
+		if (git_tree_entry_type(ea) != GIT_OBJECT_TREE ||
+		    git_tree_entry_type(eb) != GIT_OBJECT_TREE ||
+		    cached_tree(repo, tc, git_tree_entry_id(ea), &a) < 0 ||
+		    cached_tree(repo, tc, git_tree_entry_id(eb), &b) < 0)
+			return true;
+		path = slash + 1;
+	}
 }
 
 /* Fills e's changes between trees a and b: of q->path, or of every record
@@ -293,7 +441,8 @@ enum { ENTRY_ERROR = -1, ENTRY_SKIP = 0, ENTRY_FILLED = 1, ENTRY_OLD = 2 };
 /* Fills e from commit c if q wants it.  Returns one of the ENTRY_ values;
  * ENTRY_OLD when c is older than q->since. */
 static int log_entry(struct crm_store *s, git_commit *c,
-		     const struct crm_log_query *q, struct crm_log_entry *e)
+		     const struct crm_log_query *q, struct tree_cache *tc,
+		     struct crm_log_entry *e)
 {
 	git_commit *parent = NULL;
 	git_tree *tree = NULL, *ptree = NULL;
@@ -313,7 +462,7 @@ static int log_entry(struct crm_store *s, git_commit *c,
 	    (git_commit_parent(&parent, c, 0) < 0 ||
 	     git_commit_tree(&ptree, parent) < 0))
 		goto out;
-	if (q->path && !path_changed(ptree, tree, q->path)) {
+	if (q->path && !path_changed(s->repo, tc, ptree, tree, q->path)) {
 		rc = ENTRY_SKIP;
 		goto out;
 	}
@@ -337,6 +486,7 @@ int crm_log(struct crm_store *s, const struct crm_log_query *q,
 	git_commit *c;
 	git_oid oid;
 	struct crm_log_entry e;
+	struct tree_cache tc = {0};
 	size_t cap = 0, old = 0;
 	int rc = CRM_OK, got;
 
@@ -345,7 +495,7 @@ int crm_log(struct crm_store *s, const struct crm_log_query *q,
 	if ((rc = crm_store_repo(s, err)))
 		return rc;
 	if (git_revwalk_new(&walk, s->repo) < 0 ||
-	    git_revwalk_sorting(walk, GIT_SORT_TIME | GIT_SORT_TOPOLOGICAL) < 0)
+	    git_revwalk_sorting(walk, GIT_SORT_TIME) < 0)
 		return crm_git_error(err, _("cannot read the history"));
 	if (git_revwalk_push_head(walk) < 0)
 		goto out; /* no commits yet */
@@ -355,7 +505,7 @@ int crm_log(struct crm_store *s, const struct crm_log_query *q,
 			rc = crm_git_error(err, _("cannot read the history"));
 			break;
 		}
-		got = log_entry(s, c, q, &e);
+		got = log_entry(s, c, q, &tc, &e);
 		git_commit_free(c);
 		if (got == ENTRY_ERROR) {
 			rc = crm_git_error(err, _("cannot read the history"));
@@ -371,6 +521,7 @@ int crm_log(struct crm_store *s, const struct crm_log_query *q,
 		(*out)[(*n)++] = e;
 	}
 out:
+	tree_cache_free(&tc);
 	git_revwalk_free(walk);
 	return rc;
 }
