@@ -495,7 +495,7 @@ int crm_log(struct crm_store *s, const struct crm_log_query *q,
 	if ((rc = crm_store_repo(s, err)))
 		return rc;
 	if (git_revwalk_new(&walk, s->repo) < 0 ||
-	    git_revwalk_sorting(walk, GIT_SORT_TIME) < 0)
+	    git_revwalk_sorting(walk, GIT_SORT_TIME | GIT_SORT_TOPOLOGICAL) < 0)
 		return crm_git_error(err, _("cannot read the history"));
 	if (git_revwalk_push_head(walk) < 0)
 		goto out; /* no commits yet */
