@@ -752,9 +752,11 @@ struct crm_find {
 	const char *refers_to;        /* only records whose company, contact
 					 or for is this id (NULL: any) */
 	bool indirect;                /* with refers_to: also the records
-					 whose for or contact is a record
-					 referring to it (a company's
-					 contacts' and deals' tasks) */
+					 whose contact refers to it, and
+					 whose for is a record that does
+					 (a company's contacts' deals, and
+					 the tasks of its contacts, of its
+					 deals and of its contacts' deals) */
 	const char *sort;             /* a field; NULL: name (search: rank) */
 	bool reverse;
 	bool rank;                    /* best matches first (crm search) */

@@ -226,12 +226,14 @@ static int where_clause(const struct crm_find *f, struct env_data *env,
 			     " OR r.for_id = ?%zu", sql->nparams, sql->nparams,
 			     sql->nparams);
 		if (f->indirect)
-			crm_buf_addf(out, " OR r.for_id IN (SELECT k.id FROM"
-				     " records k WHERE k.company = ?%zu OR"
-				     " k.contact = ?%zu) OR r.contact IN"
-				     " (SELECT k.id FROM records k WHERE"
-				     " k.company = ?%zu)", sql->nparams,
-				     sql->nparams, sql->nparams);
+			crm_buf_addf(out, " OR r.contact IN (SELECT k.id FROM"
+				     " records k WHERE k.company = ?%zu)"
+				     " OR r.for_id IN (SELECT k.id FROM records"
+				     " k WHERE k.company = ?%zu OR k.contact ="
+				     " ?%zu OR k.contact IN (SELECT j.id FROM"
+				     " records j WHERE j.company = ?%zu))",
+				     sql->nparams, sql->nparams, sql->nparams,
+				     sql->nparams);
 		crm_buf_adds(out, ")");
 	}
 	return CRM_OK;

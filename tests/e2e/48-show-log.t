@@ -34,27 +34,30 @@ t2=$("$CRM" add task "Contact birthday" --for "Иван Петров" --due 2026
 t3=$("$CRM" add task "Deal offer" --for "Supply 2027" --due "2026-12-04 11:30")
 t4=$("$CRM" add task "Long overdue" --for "Иван Петров" --due 2020-01-10)
 t5=$("$CRM" add task "Not ours" --for "Other Co" --due 2020-01-01)
+cd2=$("$CRM" add deal "Ivan's own deal" --contact "Иван Петров")
+t6=$("$CRM" add task "Contact's deal task" --for "Ivan's own deal" --due 2026-12-06)
 store_clean "setup"
 
 run show "Acme Ltd"
 is "$rc" 0 "show company exits 0"
 tasks=$(section "Open tasks:")
-is "$(printf '%s\n' "$tasks" | awk 'NF' | wc -l)" 4 "the company shows its four open tasks (own, contact's, deal's)"
-order=$(printf '%s\n' "$tasks" | grep -oE 'Long overdue|Contact birthday|Deal offer|Company call' | tr '\n' ,)
-is "$order" "Long overdue,Contact birthday,Deal offer,Company call," "tasks sorted by due date, overdue first"
+is "$(printf '%s\n' "$tasks" | awk 'NF' | wc -l)" 5 "the company shows its five open tasks (own, contact's, deal's, contact's deal's)"
+order=$(printf '%s\n' "$tasks" | grep -oE "Long overdue|Contact birthday|Deal offer|Company call|Contact's deal task" | tr '\n' ,)
+is "$order" "Long overdue,Contact birthday,Deal offer,Company call,Contact's deal task," "tasks sorted by due date, overdue first"
 like "$tasks" "2020-01-10 +Long overdue +Иван Петров \(${ct:0:4}\) +ann" "a task line: due, title, what it is for, owner"
 like "$tasks" "2026-12-04 11:30 +Deal offer +Supply 2027 \(${de:0:4}\)" "a deal's task: due in local time without seconds, for the deal"
 like "$tasks" "Contact birthday .* bob$" "the task's owner shown"
 ok "$(printf '%s' "$tasks" | grep -q 'Not ours'; [ $? -ne 0 ]; echo $?)" "another company's task is not shown"
 like "$(section "Contacts:")" "Иван Петров +buyer" "the company's contact with its role"
 like "$(section "Deals:")" "Supply 2027 +lead +1000" "the company's deal with stage and amount"
+like "$(section "Deals:")" "Ivan's own deal" "a deal of the company's contact is the company's too"
 run --format json show "Acme Ltd"
 is "$rc" 0 "show company --format json exits 0"
-is "$(py 'print(",".join(t["id"] for t in d["related"]["tasks"]))')" "$t4,$t2,$t3,$t1" "json: related tasks by due"
+is "$(py 'print(",".join(t["id"] for t in d["related"]["tasks"]))')" "$t4,$t2,$t3,$t1,$t6" "json: related tasks by due"
 is "$(py 't=d["related"]["tasks"][0]; print(t["due"], t["for"], t["for_name"], t["owner"], t["name"])')" \
 	"2020-01-10 $ct Иван Петров ann Long overdue" "json: a task's due, for, for_name, owner, name"
 is "$(py 'print([c["id"] for c in d["related"]["contacts"]], [x["id"] for x in d["related"]["deals"]])')" \
-	"['$ct'] ['$de']" "json: related contacts and deals"
+	"['$ct'] ['$cd2', '$de']" "json: related contacts and deals (by name)"
 is "$(py 'print(d["format_version"], d["type"], d["id"], d["name"])')" "1 company $co Acme Ltd" "json: format_version, type, id, name"
 
 run show "Иван Петров"
