@@ -35,7 +35,7 @@ const struct opt_spec log_opts[] = {
 static void safe_add(struct crm_buf *b, const char *s)
 {
 	size_t n = strlen(s), len;
-	uint32_t cp;
+	uint32_t cp = 0;
 
 	while (n > 0) {
 		unsigned char c = (unsigned char)*s;

@@ -233,6 +233,10 @@ is "$(py 'print(set(e["author"]["login"] for e in d["log"]))')" "{'bob'}" "--aut
 run log --author ann -n 3
 ok "$(printf '%s' "$out" | grep -q 'Bob Jones'; [ $? -ne 0 ]; echo $?)" "--author ann leaves bob's commits out"
 like "$(printf '%s\n' "$out" | head -1)" "set address=Moscow" "--author ann -n 3 starts with ann's newest"
+run log "Acme Ltd" --author bob
+is "$(heads)" 2 "--author in one record's history"
+run log "Acme Ltd" --author bob --since +1h
+is "$out" "" "--since in one record's history"
 run log --author "jones"
 is "$(heads)" 2 "--author matches part of a git author's name"
 git -c user.name="Carol Git" -c user.email=carol@example.com commit -q --allow-empty -m "carol's note" || exit 1
