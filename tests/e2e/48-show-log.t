@@ -217,6 +217,14 @@ is "$(printf '%s\n' "$out" | sed 1d | cut -f7,8 | sort -u)" "$(printf 'changed\t
 run --format ids log -n 2
 is "$out" "$(git log -2 --format=%H)" "log --format ids prints commit ids"
 
+# the changed paths of each commit are those git finds
+run --format json log -n 8
+got=$(py 'print("\n".join(" ".join([e["id"]] + sorted(e["paths"])) for e in d["log"]))')
+want=$(git log -8 --format=%H | while read -r h; do
+	printf '%s' "$h"; git diff-tree --no-commit-id --name-only -r "$h" | sort | sed 's/^/ /' | tr -d '\n'; echo
+done)
+is "$got" "$want" "log json: the paths of the last 8 commits are git's"
+
 # --- --author: two users, by --user and by git's user.email ---
 "$CRM" --user bob set "Acme Ltd" source=fair >/dev/null
 git config --global user.email bob@example.com
