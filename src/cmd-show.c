@@ -1,6 +1,14 @@
 /*
  * cmd-show.c - crm show: one record, readable, with what hangs on it.
+ *
+ * The readable form gives the record's fields (references by name with
+ * the short id, times in local time), then its related records from the
+ * index: a company's contacts, deals and open tasks (its own and those of
+ * its contacts and deals, by due date), a contact's deals and tasks, a
+ * deal's tasks.  Text from records is made safe for a terminal there; the
+ * JSON form (schema in crm-show(1)) keeps it exact.
  */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -8,157 +16,701 @@
 
 const struct opt_spec show_opts[] = {{NULL, 0, OPT_FLAG, NULL, NULL}};
 
-/* Prints one "  key  value" line. */
-static void field_line(struct cli *cli, const char *key, const char *value)
-{
-	size_t w = crm_utf8_width(key);
+/* The column a field's value starts at, after the label. */
+#define LABEL_WIDTH 16
 
-	printf("  %s%s%s", color_dim(cli), key, color_reset(cli));
-	while (w++ < 14)
-		putchar(' ');
-	for (; *value; value++) {
-		putchar(*value);
-		if (*value == '\n' && value[1])
-			printf("%16s", "");
+/* Widest a column of related records grows, in terminal columns. */
+#define COL_MAX 40
+
+/* ---- text for a terminal ---- */
+
+/*
+ * Appends s to b with what a terminal would act on escaped: C0 control
+ * characters (but a newline when keep_nl), DEL and the C1 controls
+ * U+0080..U+009F as \xNN or \u00NN, bytes that are not UTF-8 as \xNN.
+ * (A static helper until print.c has one.)
+ */
+static void safe_add(struct crm_buf *b, const char *s, bool keep_nl)
+{
+	size_t n = strlen(s), len;
+	uint32_t cp;
+
+	while (n > 0) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c < 0x80) {
+			if ((c < 0x20 && !(c == '\n' && keep_nl)) || c == 0x7f)
+				crm_buf_addf(b, "\\x%02x", c);
+			else
+				crm_buf_addc(b, (char)c);
+			s++, n--;
+			continue;
+		}
+		len = crm_utf8_decode(s, n, &cp);
+		if (len == 0) {
+			crm_buf_addf(b, "\\x%02x", c);
+			s++, n--;
+		} else if (cp >= 0x80 && cp <= 0x9f) {
+			crm_buf_addf(b, "\\u%04x", (unsigned)cp);
+			s += len, n -= len;
+		} else {
+			crm_buf_add(b, s, len);
+			s += len, n -= len;
+		}
 	}
-	putchar('\n');
+	if (b->s == NULL)
+		crm_buf_adds(b, "");
 }
 
-/* The name of the record id into buf, or id itself when it is not there. */
-static const char *ref_name(struct cli *cli, const char *id, char *buf,
-			    size_t size)
+/* A copy of s safe for a terminal, on one line.  Caller frees it. */
+static char *safe_line(const char *s)
 {
-	struct crm_record *r;
-	enum crm_type t;
+	struct crm_buf b = {0};
 
-	if (crm_store_find_id(cli->store, id, &t, NULL) != CRM_OK ||
-	    crm_store_read(cli->store, t, id, &r, NULL) != CRM_OK)
-		return id;
-	snprintf(buf, size, "%s", crm_record_name(r));
-	crm_record_free(r);
+	safe_add(&b, s ? s : "", false);
+	return crm_buf_detach(&b);
+}
+
+/* ---- values as shown ---- */
+
+/* The stored date or date-time s as shown into buf: a day as it is, a
+ * moment in local time without seconds ("2026-12-01 11:30"); a copy of
+ * s when it is neither.  Returns buf. */
+static const char *shown_time(const char *s, char *buf, size_t size)
+{
+	struct crm_date d;
+	struct tm tm;
+
+	if (s == NULL)
+		s = "";
+	if (crm_date_parse_stored(s, &d) != CRM_OK || !d.has_time ||
+	    localtime_r(&d.when, &tm) == NULL ||
+	    strftime(buf, size, "%Y-%m-%d %H:%M", &tm) == 0)
+		snprintf(buf, size, "%s", s);
 	return buf;
 }
 
-/* Prints the record's plain fields; references by name. */
+/* True when the stored due date s has passed at now. */
+static bool is_overdue(const char *s, time_t now)
+{
+	struct crm_date d;
+
+	if (s == NULL || crm_date_parse_stored(s, &d) != CRM_OK)
+		return false;
+	return d.has_time ? d.when < now : d.when + 24 * 3600 <= now;
+}
+
+/* True for the fields that hold a stored time. */
+static bool is_time_field(const char *key)
+{
+	return strcmp(key, "created") == 0 || strcmp(key, "updated") == 0 ||
+	       strcmp(key, "due") == 0;
+}
+
+/* The label of a field in the user's language: known fields translated,
+ * custom ones as they are. */
+static const char *field_label(const char *key)
+{
+	static const char *const labels[] = {
+		NC_("field", "company"), NC_("field", "contact"),
+		NC_("field", "for"), NC_("field", "role"),
+		NC_("field", "owner"), NC_("field", "phones"),
+		NC_("field", "emails"), NC_("field", "website"),
+		NC_("field", "address"), NC_("field", "source"),
+		NC_("field", "tags"), NC_("field", "birthday"),
+		NC_("field", "pipeline"), NC_("field", "stage"),
+		NC_("field", "amount"), NC_("field", "currency"),
+		NC_("field", "due"), NC_("field", "created"),
+		NC_("field", "updated"),
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(labels) / sizeof(labels[0]); i++)
+		if (strcmp(strchr(labels[i], '\004') + 1, key) == 0)
+			return crm_pgettext(labels[i]);
+	return key;
+}
+
+/* Prints one "  label  value" line; the value is made safe for the
+ * terminal and its further lines indented under its first. */
+static void field_line(struct cli *cli, const char *key, const char *value)
+{
+	char *label = safe_line(field_label(key));
+	struct crm_buf b = {0};
+	size_t w = crm_utf8_width(label);
+	const char *v;
+
+	safe_add(&b, value, true);
+	printf("  %s%s%s", color_dim(cli), label, color_reset(cli));
+	do
+		putchar(' ');
+	while (++w < LABEL_WIDTH);
+	for (v = b.s; *v; v++) {
+		putchar(*v);
+		if (*v == '\n' && v[1])
+			printf("%*s", LABEL_WIDTH + 2, "");
+	}
+	putchar('\n');
+	crm_buf_free(&b);
+	free(label);
+}
+
+/* How a reference fared. */
+enum ref_state { REF_OK, REF_MISSING, REF_BROKEN };
+
+/*
+ * Looks up the record id refers to: on REF_OK *name gets its name, on
+ * REF_BROKEN err says why its file cannot be read (the file named), on
+ * REF_MISSING nothing has it (removed with rm --force).  Caller frees
+ * *name.
+ */
+static enum ref_state ref_lookup(struct cli *cli, const char *id, char **name,
+				 struct crm_err *err)
+{
+	struct crm_record *r = NULL;
+	enum crm_type t;
+
+	*name = NULL;
+	memset(err, 0, sizeof(*err));
+	if (!crm_id_valid(id) ||
+	    crm_store_find_id(cli->store, id, &t, err) != CRM_OK)
+		return REF_MISSING;
+	if (crm_store_read(cli->store, t, id, &r, err) != CRM_OK)
+		return err->status == CRM_ENOTFOUND ? REF_MISSING : REF_BROKEN;
+	*name = crm_xstrdup(crm_record_name(r));
+	crm_record_free(r);
+	return REF_OK;
+}
+
+/* The readable value of a reference field: "Acme Ltd (7k2m)",
+ * "(missing: 7k2m9xqa4d)" or "(unreadable: FILE)" with a warning on
+ * stderr.  Caller frees it. */
+static char *ref_text(struct cli *cli, const char *id)
+{
+	struct crm_buf b = {0};
+	struct crm_err err;
+	char *name, path[64];
+	enum crm_type t;
+
+	switch (ref_lookup(cli, id, &name, &err)) {
+	case REF_OK:
+		crm_buf_addf(&b, "%s (%s)", name, cli_short_id(id));
+		free(name);
+		break;
+	case REF_MISSING:
+		crm_buf_addf(&b, _("(missing: %s)"), id);
+		break;
+	case REF_BROKEN:
+		crm_store_find_id(cli->store, id, &t, NULL);
+		if (!crm_record_path(t, id, path, sizeof(path)))
+			snprintf(path, sizeof(path), "%s", id);
+		crm_buf_addf(&b, _("(unreadable: %s)"), path);
+		fprintf(stderr, _("crm: warning: %s\n"), err.msg);
+		break;
+	}
+	return crm_buf_detach(&b);
+}
+
+/* Prints the record's plain fields; references by name, times local. */
 static void print_fields(struct cli *cli, const struct crm_record *r)
 {
+	char *text, when[64];
 	size_t i;
-	char *text, buf[512], name[256];
 
 	for (i = 0; i < r->map->len; i++) {
 		const char *key = r->map->keys[i];
 		const struct crm_node *v = r->map->items[i];
 
-		if (strcmp(key, "name") == 0 || strcmp(key, "timeline") == 0 ||
+		if (strcmp(key, "id") == 0 || strcmp(key, "name") == 0 ||
+		    strcmp(key, "timeline") == 0 ||
 		    strcmp(key, "stage_history") == 0)
 			continue;
-		if (crm_field_is_ref(key) && v->kind == CRM_NODE_SCALAR) {
-			snprintf(buf, sizeof(buf), "%s (%s)",
-				 ref_name(cli, v->str, name, sizeof(name)), v->str);
-			field_line(cli, key, buf);
-			continue;
+		if (v->kind == CRM_NODE_SCALAR && crm_field_is_ref(key)) {
+			text = ref_text(cli, v->str);
+			field_line(cli, key, text);
+			free(text);
+		} else if (v->kind == CRM_NODE_SCALAR && is_time_field(key)) {
+			field_line(cli, key, shown_time(v->str, when,
+							sizeof(when)));
+		} else {
+			text = crm_node_text(v);
+			field_line(cli, key, text);
+			free(text);
 		}
-		text = crm_node_text(v);
-		field_line(cli, key, text);
-		free(text);
 	}
+}
+
+/* Prints a section heading. */
+static void heading(struct cli *cli, const char *text)
+{
+	printf("\n%s%s%s\n", color_bold(cli), text, color_reset(cli));
 }
 
 /* Prints a deal's stage history. */
 static void print_history(struct cli *cli, const struct crm_node *h)
 {
+	char when[64], *stage, *by;
 	size_t i;
 
 	if (h == NULL || h->kind != CRM_NODE_SEQ || h->len == 0)
 		return;
-	printf("\n%s%s%s\n", color_bold(cli), _("Stage history:"), color_reset(cli));
+	heading(cli, _("Stage history:"));
 	for (i = 0; i < h->len; i++) {
 		const struct crm_node *e = h->items[i];
 
 		if (e->kind != CRM_NODE_MAP)
 			continue;
-		printf("  %-26s %-14s %s\n",
-		       crm_map_str(e, "at") ? crm_map_str(e, "at") : "",
-		       crm_map_str(e, "stage") ? crm_map_str(e, "stage") : "",
-		       crm_map_str(e, "by") ? crm_map_str(e, "by") : "");
+		stage = safe_line(crm_map_str(e, "stage"));
+		by = safe_line(crm_map_str(e, "by"));
+		printf("  %-16s  %-14s %s\n",
+		       shown_time(crm_map_str(e, "at"), when, sizeof(when)),
+		       stage, by);
+		free(stage);
+		free(by);
 	}
 }
 
 /* Prints the timeline, oldest first. */
 static void print_timeline(struct cli *cli, const struct crm_node *tl)
 {
+	char when[64], *s;
+	const char *v;
 	size_t i;
 
 	if (tl == NULL || tl->kind != CRM_NODE_SEQ || tl->len == 0)
 		return;
-	printf("\n%s%s%s\n", color_bold(cli), _("Timeline:"), color_reset(cli));
+	heading(cli, _("Timeline:"));
 	for (i = 0; i < tl->len; i++) {
 		const struct crm_node *e = tl->items[i];
-		const char *v;
 
 		if (e->kind != CRM_NODE_MAP)
 			continue;
-		printf("  %s", (v = crm_map_str(e, "at")) ? v : "");
-		if ((v = crm_map_str(e, "by")))
-			printf("  %s", v);
-		if ((v = crm_map_str(e, "kind")))
-			printf("  %s%s%s", color_bold(cli), v, color_reset(cli));
-		if ((v = crm_map_str(e, "text")))
-			printf("  %s", v);
+		printf("  %s", shown_time(crm_map_str(e, "at"), when,
+					  sizeof(when)));
+		if ((v = crm_map_str(e, "by"))) {
+			s = safe_line(v);
+			printf("  %s", s);
+			free(s);
+		}
+		if ((v = crm_map_str(e, "kind"))) {
+			s = safe_line(v);
+			printf("  %s%s%s", color_bold(cli), s, color_reset(cli));
+			free(s);
+		}
+		if ((v = crm_map_str(e, "text"))) {
+			s = safe_line(v);
+			printf("  %s", s);
+			free(s);
+		}
 		putchar('\n');
 	}
 }
 
-/* Prints the records of type t that refer to id, under a heading. */
-static int print_related(struct cli *cli, const char *id, enum crm_type t,
-			 const char *heading)
-{
-	struct crm_find f = {.mask = CRM_TYPE_BIT(t), .refers_to = id};
-	struct crm_row *rows;
-	size_t n, total, i;
-	const char *extra;
+/* ---- related records ---- */
 
-	if (crm_find_rows(cli->store, &f, &rows, &n, &total, &cli->err))
-		return cli_fail(cli);
-	if (n)
-		printf("\n%s%s%s\n", color_bold(cli), heading, color_reset(cli));
-	for (i = 0; i < n; i++) {
-		extra = t == CRM_DEAL ? rows[i].stage
-			: t == CRM_TASK ? rows[i].due
-			: t == CRM_CONTACT ? rows[i].role : NULL;
-		printf("  %s  %s%s%s%s\n", rows[i].id, rows[i].name,
-		       extra ? "  (" : "", extra ? extra : "", extra ? ")" : "");
+/* The related records of type t of record id, from the index: tasks by
+ * due date, the others by name.  Caller frees them with crm_rows_free. */
+static int find_related(struct cli *cli, const char *id, enum crm_type t,
+			struct crm_row **rows, size_t *n)
+{
+	struct crm_find f = {
+		.mask = CRM_TYPE_BIT(t),
+		.refers_to = id,
+		.indirect = t != CRM_CONTACT,
+		.sort = t == CRM_TASK ? "due" : NULL,
+	};
+	size_t total;
+
+	return crm_find_rows(cli->store, &f, rows, n, &total, &cli->err);
+}
+
+/* "Name (7k2m)", or "(missing: ID)" when the index has no name for id. */
+static char *named_ref(const char *id, const char *name)
+{
+	struct crm_buf b = {0};
+
+	if (id == NULL)
+		return crm_xstrdup("");
+	if (name)
+		crm_buf_addf(&b, "%s (%s)", name, cli_short_id(id));
+	else
+		crm_buf_addf(&b, _("(missing: %s)"), id);
+	return crm_buf_detach(&b);
+}
+
+/* The cells (owned, safe for the terminal) of one related row of type t
+ * into cells[0..4). */
+static void row_cells(const struct crm_row *r, enum crm_type t, char *cells[4])
+{
+	char when[64], amount[64], *ref;
+
+	memset(cells, 0, 4 * sizeof(char *));
+	if (t == CRM_TASK) {
+		cells[0] = safe_line(shown_time(r->due, when, sizeof(when)));
+		cells[1] = safe_line(r->name);
+		ref = named_ref(r->for_id, r->for_name);
+		cells[2] = safe_line(ref);
+		free(ref);
+		cells[3] = safe_line(r->owner);
+		return;
 	}
+	cells[0] = safe_line(r->name);
+	if (t == CRM_CONTACT) {
+		cells[1] = safe_line(r->role);
+	} else {
+		cells[1] = safe_line(r->stage);
+		if (r->has_amount)
+			snprintf(amount, sizeof(amount), "%.15g%s%s", r->amount,
+				 r->currency ? " " : "",
+				 r->currency ? r->currency : "");
+		else
+			amount[0] = '\0';
+		cells[2] = safe_line(amount);
+	}
+	cells[3] = crm_xstrdup(cli_short_id(r->id));
+}
+
+/* Prints s padded to width columns (cut with an ellipsis when wider). */
+static void put_padded(const char *s, size_t width)
+{
+	size_t w = 0, len, cw;
+	char one[8];
+
+	for (; *s; s += len) {
+		len = 1;
+		while ((s[len] & 0xc0) == 0x80 && len < 6)
+			len++;
+		memcpy(one, s, len);
+		one[len] = '\0';
+		cw = crm_utf8_width(one);
+		if (w + cw > width) {
+			fputs("…", stdout);
+			w++;
+			break;
+		}
+		fputs(one, stdout);
+		w += cw;
+	}
+	while (w++ < width)
+		putchar(' ');
+}
+
+/* Prints rows of cells in aligned columns; the last column unpadded;
+ * the first in red where red[i]. */
+static void print_columns(struct cli *cli, char *(*cells)[4], size_t n,
+			  const bool *red)
+{
+	size_t width[4] = {0}, i, c, w;
+
+	for (i = 0; i < n; i++)
+		for (c = 0; c < 3; c++) {
+			w = crm_utf8_width(cells[i][c] ? cells[i][c] : "");
+			if (w > width[c])
+				width[c] = w > COL_MAX ? COL_MAX : w;
+		}
+	for (i = 0; i < n; i++) {
+		fputs("  ", stdout);
+		for (c = 0; c < 3; c++) {
+			if (width[c] == 0)
+				continue;
+			if (c == 0 && red && red[i])
+				fputs(color_red(cli), stdout);
+			put_padded(cells[i][c] ? cells[i][c] : "", width[c]);
+			if (c == 0 && red && red[i])
+				fputs(color_reset(cli), stdout);
+			fputs("  ", stdout);
+		}
+		printf("%s%s%s\n", color_dim(cli), cells[i][3] ? cells[i][3] : "",
+		       color_reset(cli));
+	}
+}
+
+/* Prints the records of type t that hang on id, under a heading. */
+static int print_related(struct cli *cli, const char *id, enum crm_type t,
+			 const char *title)
+{
+	struct crm_row *rows;
+	char *(*cells)[4];
+	bool *red;
+	size_t n, i, c;
+
+	if (find_related(cli, id, t, &rows, &n))
+		return cli_fail(cli);
+	if (n == 0) {
+		crm_rows_free(rows, n);
+		return CRM_OK;
+	}
+	heading(cli, title);
+	cells = crm_xcalloc(n, sizeof(*cells));
+	red = crm_xcalloc(n, sizeof(*red));
+	for (i = 0; i < n; i++) {
+		row_cells(&rows[i], t, cells[i]);
+		red[i] = t == CRM_TASK && is_overdue(rows[i].due, cli->now);
+	}
+	print_columns(cli, cells, n, red);
+	for (i = 0; i < n; i++)
+		for (c = 0; c < 4; c++)
+			free(cells[i][c]);
+	free(cells);
+	free(red);
 	crm_rows_free(rows, n);
 	return CRM_OK;
+}
+
+/* The types of related records shown for a record of type t, ending
+ * with CRM_NTYPES. */
+static const enum crm_type *related_types(enum crm_type t)
+{
+	static const enum crm_type company[] = {CRM_CONTACT, CRM_DEAL,
+						CRM_TASK, CRM_NTYPES};
+	static const enum crm_type contact[] = {CRM_DEAL, CRM_TASK, CRM_NTYPES};
+	static const enum crm_type deal[] = {CRM_TASK, CRM_NTYPES};
+	static const enum crm_type none[] = {CRM_NTYPES};
+
+	return t == CRM_COMPANY ? company : t == CRM_CONTACT ? contact
+	       : t == CRM_DEAL ? deal : none;
+}
+
+/* The heading of the related records of type t. */
+static const char *related_title(enum crm_type t)
+{
+	return t == CRM_CONTACT ? _("Contacts:") : t == CRM_DEAL ? _("Deals:")
+	       : _("Open tasks:");
 }
 
 /* The readable form. */
 static int print_readable(struct cli *cli, const struct crm_record *r)
 {
+	const enum crm_type *rt;
+	char *name = safe_line(crm_record_name(r));
 	int rc = CRM_OK;
 
-	printf("%s%s%s  %s%s %s%s\n", color_bold(cli), crm_record_name(r),
-	       color_reset(cli), color_dim(cli), crm_type_name(r->type), r->id,
-	       color_reset(cli));
+	printf("%s%s%s  %s%s %s%s\n", color_bold(cli), name, color_reset(cli),
+	       color_dim(cli), crm_type_name(r->type), r->id, color_reset(cli));
+	free(name);
 	print_fields(cli, r);
 	if (r->type == CRM_DEAL)
 		print_history(cli, crm_map_get(r->map, "stage_history"));
-	if (r->type == CRM_COMPANY)
-		rc = print_related(cli, r->id, CRM_CONTACT, _("Contacts:"));
-	if (rc == CRM_OK && (r->type == CRM_COMPANY || r->type == CRM_CONTACT))
-		rc = print_related(cli, r->id, CRM_DEAL, _("Deals:"));
-	if (rc == CRM_OK && r->type != CRM_TASK)
-		rc = print_related(cli, r->id, CRM_TASK, _("Open tasks:"));
+	for (rt = related_types(r->type); rc == CRM_OK && *rt != CRM_NTYPES; rt++)
+		rc = print_related(cli, r->id, *rt, related_title(*rt));
 	print_timeline(cli, crm_map_get(r->map, "timeline"));
 	return rc;
+}
+
+/* ---- JSON ---- */
+
+/* Writes ",\n  KEY: " (no comma before the first key of an object). */
+static void json_key(bool *first, const char *key, int indent)
+{
+	printf("%s\n%*s", *first ? "" : ",", indent, "");
+	*first = false;
+	json_string(stdout, key);
+	fputs(": ", stdout);
+}
+
+/* Writes s as a JSON string, or null. */
+static void json_str_or_null(const char *s)
+{
+	if (s)
+		json_string(stdout, s);
+	else
+		fputs("null", stdout);
+}
+
+/* Writes a '\n'-joined list of the index as a JSON array. */
+static void json_lines(const char *s)
+{
+	const char *nl;
+	bool first = true;
+
+	putchar('[');
+	while (s && *s) {
+		nl = strchrnul(s, '\n');
+		char *one = crm_xstrndup(s, (size_t)(nl - s));
+
+		printf("%s", first ? "" : ", ");
+		json_string(stdout, one);
+		free(one);
+		first = false;
+		s = *nl ? nl + 1 : nl;
+	}
+	putchar(']');
+}
+
+/* Writes "KEY": value, "KEY_name": name [, "KEY_error": why] for a
+ * reference field. */
+static void json_ref(struct cli *cli, bool *first, const char *key,
+		     const struct crm_node *v)
+{
+	struct crm_buf k = {0};
+	struct crm_err err;
+	enum ref_state st;
+	char *name = NULL;
+
+	json_key(first, key, 2);
+	json_node(stdout, v, 2);
+	if (v->kind != CRM_NODE_SCALAR)
+		return;
+	st = ref_lookup(cli, v->str, &name, &err);
+	crm_buf_addf(&k, "%s_name", key);
+	json_key(first, k.s, 2);
+	json_str_or_null(name);
+	if (st != REF_OK) {
+		crm_buf_free(&k);
+		crm_buf_addf(&k, "%s_error", key);
+		json_key(first, k.s, 2);
+		json_string(stdout, st == REF_MISSING ? "missing" : err.msg);
+	}
+	free(name);
+	crm_buf_free(&k);
+}
+
+/* Writes the reference column id and its resolved name of a row. */
+static void json_row_ref(bool *first, const char *key, const char *id,
+			 const char *name)
+{
+	char k[32];
+
+	json_key(first, key, 8);
+	json_str_or_null(id);
+	snprintf(k, sizeof(k), "%s_name", key);
+	json_key(first, k, 8);
+	json_str_or_null(id ? name : NULL);
+}
+
+/* Writes one related row as a JSON object. */
+static void json_row(const struct crm_row *r)
+{
+	bool first = true;
+
+	fputs("{", stdout);
+	json_key(&first, "type", 8);
+	json_string(stdout, crm_type_name(r->type));
+	json_key(&first, "id", 8);
+	json_string(stdout, r->id);
+	json_key(&first, "name", 8);
+	json_str_or_null(r->name);
+	json_key(&first, "owner", 8);
+	json_str_or_null(r->owner);
+	if (r->type == CRM_TASK) {
+		json_key(&first, "due", 8);
+		json_str_or_null(r->due);
+		json_row_ref(&first, "for", r->for_id, r->for_name);
+	} else if (r->type == CRM_CONTACT) {
+		json_key(&first, "role", 8);
+		json_str_or_null(r->role);
+		json_key(&first, "phones", 8);
+		json_lines(r->phones);
+		json_key(&first, "emails", 8);
+		json_lines(r->emails);
+	} else if (r->type == CRM_DEAL) {
+		json_key(&first, "stage", 8);
+		json_str_or_null(r->stage);
+		json_key(&first, "amount", 8);
+		if (r->has_amount)
+			printf("%.15g", r->amount);
+		else
+			fputs("null", stdout);
+		json_key(&first, "currency", 8);
+		json_str_or_null(r->currency);
+		json_row_ref(&first, "company", r->company, r->company_name);
+		json_row_ref(&first, "contact", r->contact, r->contact_name);
+	}
+	printf("\n      }");
+}
+
+/* The key under "related" for records of type t. */
+static const char *related_key(enum crm_type t)
+{
+	return t == CRM_CONTACT ? "contacts" : t == CRM_DEAL ? "deals"
+	       : "tasks";
+}
+
+/* Writes "related": {"contacts": [...], ...}. */
+static int json_related(struct cli *cli, const struct crm_record *r,
+			bool *first)
+{
+	const enum crm_type *rt;
+	struct crm_row *rows;
+	bool rfirst = true;
+	size_t n, i;
+
+	json_key(first, "related", 2);
+	putchar('{');
+	for (rt = related_types(r->type); *rt != CRM_NTYPES; rt++) {
+		if (find_related(cli, r->id, *rt, &rows, &n))
+			return cli_fail(cli);
+		json_key(&rfirst, related_key(*rt), 4);
+		putchar('[');
+		for (i = 0; i < n; i++) {
+			printf("%s\n      ", i ? "," : "");
+			json_row(&rows[i]);
+		}
+		printf("%s]", n ? "\n    " : "");
+		crm_rows_free(rows, n);
+	}
+	printf("%s}", rfirst ? "" : "\n  ");
+	return CRM_OK;
+}
+
+/* True for the keys the JSON form adds itself. */
+static bool json_own_key(const char *key)
+{
+	size_t n = strlen(key);
+
+	return strcmp(key, "format_version") == 0 ||
+	       strcmp(key, "type") == 0 || strcmp(key, "related") == 0 ||
+	       (n > 5 && strcmp(key + n - 5, "_name") == 0) ||
+	       (n > 6 && strcmp(key + n - 6, "_error") == 0);
+}
+
+/* The JSON form: one document, schema in crm-show(1). */
+static int print_json(struct cli *cli, const struct crm_record *r)
+{
+	bool first = true;
+	size_t i;
+	int rc;
+
+	putchar('{');
+	json_key(&first, "format_version", 2);
+	putchar('1');
+	json_key(&first, "type", 2);
+	json_string(stdout, crm_type_name(r->type));
+	for (i = 0; i < r->map->len; i++) {
+		const char *key = r->map->keys[i];
+
+		if (json_own_key(key))
+			continue;
+		if (crm_field_is_ref(key)) {
+			json_ref(cli, &first, key, r->map->items[i]);
+			continue;
+		}
+		json_key(&first, key, 2);
+		json_node(stdout, r->map->items[i], 2);
+	}
+	rc = json_related(cli, r, &first);
+	puts("\n}");
+	return rc;
+}
+
+/* ---- the command ---- */
+
+/* Prints the record's file as stored (its canonical form). */
+static int print_yaml(struct cli *cli, const struct crm_record *r)
+{
+	char *text;
+	size_t len;
+
+	if (crm_record_serialize(r, &text, &len, &cli->err))
+		return cli_fail(cli);
+	fwrite(text, 1, len, stdout);
+	free(text);
+	return CRM_OK;
 }
 
 int cmd_show(struct cli *cli, struct parsed *p)
 {
 	struct crm_record *r = NULL;
-	char *text;
-	size_t len;
 	int rc;
 
 	if ((rc = cli_one_ref(p, "show")))
@@ -166,22 +718,14 @@ int cmd_show(struct cli *cli, struct parsed *p)
 	if ((rc = cli_load(cli, CRM_TYPE_ALL | CRM_RESOLVE_NAME_PREFIX, p->pos[0],
 			   &r)))
 		return rc;
-	if (cli->format == FMT_JSON) {
-		json_node(stdout, r->map, 0);
-		putchar('\n');
-	} else if (cli->format == FMT_YAML) {
-		if ((rc = crm_record_serialize(r, &text, &len, &cli->err)) == 0) {
-			fwrite(text, 1, len, stdout);
-			free(text);
-		} else {
-			rc = cli_fail(cli);
-		}
-	} else if (cli->format != FMT_TABLE) {
-		rc = cli_usage_error(cli_find_command("show"),
-				     _("'crm show' prints table, json or yaml"));
-	} else {
+	if (cli->format == FMT_JSON)
+		rc = print_json(cli, r);
+	else if (cli->format == FMT_YAML)
+		rc = print_yaml(cli, r);
+	else if (cli->format == FMT_IDS)
+		rc = puts(r->id) < 0 ? CRM_ERR : CRM_OK;
+	else
 		rc = print_readable(cli, r);
-	}
 	crm_record_free(r);
 	return rc;
 }

@@ -44,7 +44,8 @@ const struct cmd crm_commands[] = {
 	 FMT_BIT(FMT_TABLE) | FMT_BIT(FMT_IDS) | FMT_BIT(FMT_JSON)},
 	{"show", cmd_show, CMD_STORE | CMD_PAGER, show_opts, N_("REF"),
 	 N_("show one record and what hangs on it"),
-	 FMT_BIT(FMT_TABLE) | FMT_BIT(FMT_JSON) | FMT_BIT(FMT_YAML)},
+	 FMT_BIT(FMT_TABLE) | FMT_BIT(FMT_JSON) | FMT_BIT(FMT_YAML) |
+	 FMT_BIT(FMT_IDS)},
 	{"list", cmd_list, CMD_STORE | CMD_DASH | CMD_PAGER, list_opts,
 	 N_("TYPE [QUERY...]"),
 	 N_("list the records of a type"), FMTS_RECORDS},
@@ -63,7 +64,8 @@ const struct cmd crm_commands[] = {
 	 N_("edit a record in $EDITOR")},
 	{"log", cmd_log, CMD_STORE | CMD_PAGER, log_opts, N_("[REF]"),
 	 N_("show the history of the store or of a record"),
-	 FMT_BIT(FMT_TABLE) | FMT_BIT(FMT_JSON)},
+	 FMT_BIT(FMT_TABLE) | FMT_BIT(FMT_JSON) | FMT_BIT(FMT_CSV) |
+	 FMT_BIT(FMT_TSV) | FMT_BIT(FMT_IDS)},
 	{"undo", cmd_undo, CMD_STORE | CMD_LOCK, undo_opts, "",
 	 N_("revert the last change made by crm")},
 	{"status", cmd_status, CMD_STORE, status_opts, "",

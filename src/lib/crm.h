@@ -40,7 +40,8 @@ struct crm_err {
 /* Sets err (if not NULL) and returns status.  printf-style message. */
 int crm_seterr(struct crm_err *err, int status, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
-/* Prepends "PREFIX: " to err->msg (e.g. a file name).  Returns err->status. */
+/* Prepends "PREFIX: " to err->msg (e.g. a file name).  Returns err->status
+ * (CRM_ERR when err is NULL: callers that may get NULL keep their status). */
 int crm_err_prefix(struct crm_err *err, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
@@ -560,23 +561,61 @@ void crm_gitindex_unlock(struct crm_index_lock *lk);
 
 /* ---- history (history.c) ---- */
 
+/* One change to one record in a commit. */
+struct crm_change {
+	enum crm_type type;
+	char id[CRM_ID_LEN + 1];
+	char *name;           /* the record's name (newer version first) */
+	char action;          /* 'A' added, 'D' removed, 'M' a field changed,
+				 'U' a version that does not parse */
+	char *field;          /* 'M': the field; otherwise NULL */
+	struct crm_node *old; /* 'M': the old value (NULL: absent); 'D': the
+				 removed record; otherwise NULL */
+	struct crm_node *new; /* 'M': the new value (NULL: removed); 'A': the
+				 added record; otherwise NULL */
+};
+
 struct crm_log_entry {
 	char hash[41];
 	char *author;
 	char *email;
+	char *login;          /* the crm user with the author's e-mail, or NULL */
 	time_t when;
 	int offset;           /* minutes east of UTC */
 	char *subject;
 	char *command;        /* the Crm-Command trailer, or NULL */
-	char **changes;       /* readable per-field changes (log of one record) */
+	struct crm_change *changes; /* field by field ("updated" left out) */
 	size_t nchanges;
-	char **paths;         /* paths changed by the commit */
+	size_t nrecords;      /* records the commit changed */
+	size_t nunread;       /* of them, not read: past max_records */
+	char **paths;         /* paths changed by the commit (the store's
+				 history) */
 	size_t npaths;
 };
 
+/* What crm_log() looks for. */
+struct crm_log_query {
+	const char *path;     /* only commits that changed this file (NULL: all) */
+	size_t max;           /* at most this many entries (0: all) */
+	const char *author;   /* a crm login (its user's e-mail or name), or
+				 text in the author's name or e-mail, any
+				 case (NULL: anyone) */
+	time_t since;         /* older commits are skipped; the walk stops
+				 after a few in a row (0: no bound) */
+	time_t until;         /* newer commits are skipped (0: no bound) */
+	bool changes;         /* read the field changes */
+	size_t max_records;   /* records read per commit (0: all) */
+};
+
 /*
- * History, newest first, at most max entries (0: all).  With path set,
- * only commits that changed that file, each with its per-field changes.
+ * History, newest first, as q asks.  A record file that does not parse
+ * gives one 'U' change.  Caller frees *out with crm_log_entries_free.
+ */
+int crm_log(struct crm_store *s, const struct crm_log_query *q,
+	    struct crm_log_entry **out, size_t *n, struct crm_err *err);
+/*
+ * The same for a path (NULL: the store) and at most max entries (0: all);
+ * with path set, with its field changes.
  */
 int crm_history(struct crm_store *s, const char *path, size_t max,
 		struct crm_log_entry **out, size_t *n, struct crm_err *err);
@@ -752,6 +791,12 @@ struct crm_find {
 	const struct crm_query *query; /* NULL: every record */
 	const char *refers_to;        /* only records whose company, contact
 					 or for is this id (NULL: any) */
+	bool indirect;                /* with refers_to: also the records
+					 whose contact refers to it, and
+					 whose for is a record that does
+					 (a company's contacts' deals, and
+					 the tasks of its contacts, of its
+					 deals and of its contacts' deals) */
 	const char *sort;             /* a field; NULL: name (search: rank);
 					 "stage": pipeline order */
 	bool reverse;

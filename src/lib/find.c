@@ -271,8 +271,18 @@ static int where_clause(const struct crm_find *f, struct env_data *env,
 	if (f->refers_to) {
 		add_param(sql, f->refers_to);
 		crm_buf_addf(out, " AND (r.company = ?%zu OR r.contact = ?%zu"
-			     " OR r.for_id = ?%zu)", sql->nparams, sql->nparams,
+			     " OR r.for_id = ?%zu", sql->nparams, sql->nparams,
 			     sql->nparams);
+		if (f->indirect)
+			crm_buf_addf(out, " OR r.contact IN (SELECT k.id FROM"
+				     " records k WHERE k.company = ?%zu)"
+				     " OR r.for_id IN (SELECT k.id FROM records"
+				     " k WHERE k.company = ?%zu OR k.contact ="
+				     " ?%zu OR k.contact IN (SELECT j.id FROM"
+				     " records j WHERE j.company = ?%zu))",
+				     sql->nparams, sql->nparams, sql->nparams,
+				     sql->nparams);
+		crm_buf_adds(out, ")");
 	}
 	return CRM_OK;
 }

@@ -65,134 +65,429 @@ static struct crm_node *yaml_at(git_repository *repo, git_tree *tree,
 	return n;
 }
 
-/* Describes how key changed from a to b (either may be NULL). */
-static char *describe_change(const char *key, const struct crm_node *a,
-			     const struct crm_node *b)
+/* Frees what one entry holds (not the entry). */
+static void entry_free(struct crm_log_entry *e)
 {
-	struct crm_buf out = {0};
-	char *va, *vb;
+	size_t j;
 
-	if ((a && a->kind == CRM_NODE_SEQ && a->len && a->items[0]->kind ==
-	     CRM_NODE_MAP) || (b && b->kind == CRM_NODE_SEQ && b->len &&
-			       b->items[0]->kind == CRM_NODE_MAP)) {
-		long diff = (long)(b ? b->len : 0) - (long)(a ? a->len : 0);
-
-		crm_buf_addf(&out, ngettext("%s: %+ld entry", "%s: %+ld entries",
-					    (unsigned long)labs(diff)), key, diff);
-		return crm_buf_detach(&out);
+	free(e->author);
+	free(e->email);
+	free(e->login);
+	free(e->subject);
+	free(e->command);
+	for (j = 0; j < e->nchanges; j++) {
+		free(e->changes[j].name);
+		free(e->changes[j].field);
+		crm_node_free(e->changes[j].old);
+		crm_node_free(e->changes[j].new);
 	}
-	va = a ? crm_node_text(a) : crm_xstrdup("-");
-	vb = b ? crm_node_text(b) : crm_xstrdup("-");
-	crm_buf_addf(&out, "%s: %s -> %s", key, va, vb);
-	free(va);
-	free(vb);
-	return crm_buf_detach(&out);
+	free(e->changes);
+	for (j = 0; j < e->npaths; j++)
+		free(e->paths[j]);
+	free(e->paths);
+	memset(e, 0, sizeof(*e));
 }
 
-/* Per-field changes between two versions of a record. */
-static void field_changes(const struct crm_node *a, const struct crm_node *b,
+/* Appends a change of record (type, id) to e and returns it; name is
+ * taken from nb, else na. */
+static struct crm_change *add_change(struct crm_log_entry *e,
+				     enum crm_type type, const char *id,
+				     const struct crm_node *na,
+				     const struct crm_node *nb, char action)
+{
+	struct crm_change *c;
+	const char *name = nb ? crm_map_str(nb, "name") : NULL;
+
+	if (name == NULL && na)
+		name = crm_map_str(na, "name");
+	e->changes = crm_xrealloc(e->changes,
+				  (e->nchanges + 1) * sizeof(*e->changes));
+	c = &e->changes[e->nchanges++];
+	memset(c, 0, sizeof(*c));
+	c->type = type;
+	snprintf(c->id, sizeof(c->id), "%s", id);
+	c->name = crm_xstrdup(name ? name : "");
+	c->action = action;
+	return c;
+}
+
+/* Appends to e the change of field key from a to b (either may be NULL). */
+static void add_field_change(struct crm_log_entry *e, enum crm_type type,
+			     const char *id, const struct crm_node *na,
+			     const struct crm_node *nb, const char *key,
+			     const struct crm_node *a, const struct crm_node *b)
+{
+	struct crm_change *c = add_change(e, type, id, na, nb, 'M');
+
+	c->field = crm_xstrdup(key);
+	c->old = a ? crm_node_dup(a) : NULL;
+	c->new = b ? crm_node_dup(b) : NULL;
+}
+
+/*
+ * Appends to e how record (type, id) changed from na to nb: added,
+ * removed, or field by field in nb's key order and then the fields nb
+ * dropped.  "updated" changes with every write and is left out.
+ */
+static void field_changes(const struct crm_node *na, const struct crm_node *nb,
+			  enum crm_type type, const char *id,
 			  struct crm_log_entry *e)
 {
 	size_t i;
 
-	if (a == NULL && b == NULL)
+	if (na == NULL && nb == NULL)
 		return;
-	if (a == NULL || b == NULL) {
-		push_str(&e->changes, &e->nchanges,
-			 crm_xstrdup(a ? _("removed") : _("created")));
-		return;
-	}
-	for (i = 0; i < b->len; i++) {
-		const struct crm_node *old = crm_map_get(a, b->keys[i]);
+	if (na == NULL || nb == NULL) {
+		struct crm_change *c = add_change(e, type, id, na, nb,
+						  na ? 'D' : 'A');
 
-		if (strcmp(b->keys[i], "updated") == 0 ||
-		    (old && crm_node_equal(old, b->items[i])))
-			continue;
-		push_str(&e->changes, &e->nchanges,
-			 describe_change(b->keys[i], old, b->items[i]));
+		if (na)
+			c->old = crm_node_dup(na);
+		else
+			c->new = crm_node_dup(nb);
+		return;
 	}
-	for (i = 0; i < a->len; i++)
-		if (crm_map_get(b, a->keys[i]) == NULL)
-			push_str(&e->changes, &e->nchanges,
-				 describe_change(a->keys[i], a->items[i], NULL));
+	for (i = 0; i < nb->len; i++) {
+		const struct crm_node *old = crm_map_get(na, nb->keys[i]);
+
+		if (strcmp(nb->keys[i], "updated") == 0 ||
+		    (old && crm_node_equal(old, nb->items[i])))
+			continue;
+		add_field_change(e, type, id, na, nb, nb->keys[i], old,
+				 nb->items[i]);
+	}
+	for (i = 0; i < na->len; i++)
+		if (strcmp(na->keys[i], "updated") != 0 &&
+		    crm_map_get(nb, na->keys[i]) == NULL)
+			add_field_change(e, type, id, na, nb, na->keys[i],
+					 na->items[i], NULL);
 }
 
-/* Collects the paths that differ between two trees into e. */
+/* Reads the versions of path in trees a and b and appends to e how the
+ * record changed; a version that does not parse gives one 'U' change. */
+static void record_changes(git_repository *repo, git_tree *a, git_tree *b,
+			   const char *path, struct crm_log_entry *e)
+{
+	struct crm_node *na, *nb;
+	enum crm_type type;
+	char id[CRM_ID_LEN + 1];
+	git_oid oid;
+	bool ha = blob_at(a, path, &oid), hb = blob_at(b, path, &oid);
+
+	if (!crm_record_path_parse(path, &type, id))
+		return;
+	na = ha ? yaml_at(repo, a, path) : NULL;
+	nb = hb ? yaml_at(repo, b, path) : NULL;
+	if ((ha && na == NULL) || (hb && nb == NULL))
+		add_change(e, type, id, na, nb, 'U');
+	else
+		field_changes(na, nb, type, id, e);
+	crm_node_free(na);
+	crm_node_free(nb);
+}
+
+/* Trees nested deeper than this are not compared (a store has three
+ * levels: type, shard, file). */
+#define DIFF_MAX_DEPTH 16
+
+/* Compares two entries' names in git's tree order, where a tree's name
+ * sorts as if it ended with '/'. */
+static int entry_cmp(const git_tree_entry *a, const git_tree_entry *b)
+{
+	const char *na = git_tree_entry_name(a), *nb = git_tree_entry_name(b);
+	size_t la = strlen(na), lb = strlen(nb), n = la < lb ? la : lb;
+	int c = memcmp(na, nb, n);
+	unsigned char ca, cb;
+
+	if (c)
+		return c;
+	ca = la > n ? (unsigned char)na[n]
+	     : git_tree_entry_type(a) == GIT_OBJECT_TREE ? '/' : 0;
+	cb = lb > n ? (unsigned char)nb[n]
+	     : git_tree_entry_type(b) == GIT_OBJECT_TREE ? '/' : 0;
+	return ca - cb;
+}
+
+static int diff_trees(git_repository *repo, git_tree *a, git_tree *b,
+		      struct crm_buf *path, int depth, struct crm_log_entry *e);
+
+/* Compares two entries of the same name (either may be NULL) under path:
+ * a blob on either side is a changed path, trees are compared in turn. */
+static int diff_entries(git_repository *repo, const git_tree_entry *ea,
+			const git_tree_entry *eb, struct crm_buf *path,
+			int depth, struct crm_log_entry *e)
+{
+	const git_tree_entry *name = ea ? ea : eb;
+	git_tree *ta = NULL, *tb = NULL;
+	size_t len = path->len;
+	int rc = 0;
+
+	crm_buf_adds(path, git_tree_entry_name(name));
+	if ((ea && git_tree_entry_type(ea) != GIT_OBJECT_TREE) ||
+	    (eb && git_tree_entry_type(eb) != GIT_OBJECT_TREE))
+		push_str(&e->paths, &e->npaths, crm_xstrdup(path->s));
+	if ((ea && git_tree_entry_type(ea) == GIT_OBJECT_TREE &&
+	     git_tree_lookup(&ta, repo, git_tree_entry_id(ea)) < 0) ||
+	    (eb && git_tree_entry_type(eb) == GIT_OBJECT_TREE &&
+	     git_tree_lookup(&tb, repo, git_tree_entry_id(eb)) < 0))
+		rc = -1;
+	else if (ta || tb) {
+		crm_buf_addc(path, '/');
+		rc = diff_trees(repo, ta, tb, path, depth + 1, e);
+	}
+	git_tree_free(ta);
+	git_tree_free(tb);
+	path->len = len;
+	path->s[len] = '\0';
+	return rc;
+}
+
+/* Appends to e->paths the blobs that differ between trees a and b (either
+ * may be NULL) under path, in one merge of their sorted entries: a subtree
+ * whose id is the same on both sides is not read. */
+static int diff_trees(git_repository *repo, git_tree *a, git_tree *b,
+		      struct crm_buf *path, int depth, struct crm_log_entry *e)
+{
+	size_t i = 0, j = 0, na = a ? git_tree_entrycount(a) : 0,
+	       nb = b ? git_tree_entrycount(b) : 0;
+	const git_tree_entry *ea, *eb;
+	int c, rc = 0;
+
+	if (depth > DIFF_MAX_DEPTH)
+		return -1;
+	while (rc == 0 && (i < na || j < nb)) {
+		ea = i < na ? git_tree_entry_byindex(a, i) : NULL;
+		eb = j < nb ? git_tree_entry_byindex(b, j) : NULL;
+		c = ea == NULL ? 1 : eb == NULL ? -1 : entry_cmp(ea, eb);
+		if (c == 0 && git_oid_equal(git_tree_entry_id(ea),
+					    git_tree_entry_id(eb)) &&
+		    git_tree_entry_type(ea) == git_tree_entry_type(eb)) {
+			i++, j++;
+			continue;
+		}
+		rc = diff_entries(repo, c <= 0 ? ea : NULL, c >= 0 ? eb : NULL,
+				  path, depth, e);
+		i += c <= 0;
+		j += c >= 0;
+	}
+	return rc;
+}
+
+/* Collects the paths of the files that differ between two trees (either
+ * may be NULL) into e, in path order. */
 static int changed_paths(git_repository *repo, git_tree *a, git_tree *b,
 			 struct crm_log_entry *e)
 {
-	git_diff *diff = NULL;
+	struct crm_buf path = {0};
+	int rc;
+
+	crm_buf_adds(&path, "");
+	rc = diff_trees(repo, a, b, &path, 0, e);
+	crm_buf_free(&path);
+	return rc;
+}
+
+/* The trees read last: walking one file's history reads each type
+ * directory's tree (too large for libgit2's own cache) once, not twice
+ * per commit. */
+#define TREE_CACHE 4
+
+struct tree_cache {
+	git_oid id[TREE_CACHE];
+	git_tree *tree[TREE_CACHE];
+	size_t next;
+};
+
+/* The tree id (borrowed from tc, valid until TREE_CACHE more are read). */
+static int cached_tree(git_repository *repo, struct tree_cache *tc,
+		       const git_oid *id, git_tree **out)
+{
 	size_t i;
 
-	if (git_diff_tree_to_tree(&diff, repo, a, b, NULL) < 0)
+	for (i = 0; i < TREE_CACHE; i++)
+		if (tc->tree[i] && git_oid_equal(&tc->id[i], id)) {
+			*out = tc->tree[i];
+			return 0;
+		}
+	i = tc->next++ % TREE_CACHE;
+	git_tree_free(tc->tree[i]);
+	tc->tree[i] = NULL;
+	if (git_tree_lookup(&tc->tree[i], repo, id) < 0)
 		return -1;
-	for (i = 0; i < git_diff_num_deltas(diff); i++) {
-		const git_diff_delta *d = git_diff_get_delta(diff, i);
-
-		push_str(&e->paths, &e->npaths, crm_xstrdup(d->new_file.path));
-	}
-	git_diff_free(diff);
+	git_oid_cpy(&tc->id[i], id);
+	*out = tc->tree[i];
 	return 0;
 }
 
-/* Fills e from commit c; with path, only if c changed that file. Returns
- * 1 when e was filled, 0 when c is skipped, -1 on error. */
-static int log_entry(git_repository *repo, git_commit *c, const char *path,
-		     struct crm_log_entry *e)
+static void tree_cache_free(struct tree_cache *tc)
 {
-	git_commit *parent = NULL;
-	git_tree *tree = NULL, *ptree = NULL;
-	const git_signature *sig = git_commit_author(c);
-	git_oid oa, ob;
-	bool ha, hb;
-	int rc = -1;
+	size_t i;
 
-	if (git_commit_tree(&tree, c) < 0)
-		return -1;
-	if (git_commit_parentcount(c) > 0 &&
-	    (git_commit_parent(&parent, c, 0) < 0 ||
-	     git_commit_tree(&ptree, parent) < 0))
-		goto out;
-	memset(e, 0, sizeof(*e));
-	if (path) {
-		ha = blob_at(ptree, path, &oa);
-		hb = blob_at(tree, path, &ob);
-		if (ha == hb && (!ha || git_oid_equal(&oa, &ob))) {
-			rc = 0;
-			goto out;
-		}
-		struct crm_node *na = yaml_at(repo, ptree, path);
-		struct crm_node *nb = yaml_at(repo, tree, path);
+	for (i = 0; i < TREE_CACHE; i++)
+		git_tree_free(tc->tree[i]);
+}
 
-		field_changes(na, nb, e);
-		crm_node_free(na);
-		crm_node_free(nb);
-	} else if (changed_paths(repo, ptree, tree, e) < 0) {
-		goto out;
+/* True when the file at path differs between trees a and b (either may
+ * be NULL), read level by level: an equal directory id ends it. */
+static bool path_changed(git_repository *repo, struct tree_cache *tc,
+			 git_tree *a, git_tree *b, const char *path)
+{
+	const git_tree_entry *ea, *eb;
+	char name[256];
+	const char *slash;
+	size_t len;
+
+	for (;;) {
+		slash = strchrnul(path, '/');
+		len = (size_t)(slash - path);
+		if (len >= sizeof(name))
+			return true;
+		memcpy(name, path, len);
+		name[len] = '\0';
+		ea = a ? git_tree_entry_byname(a, name) : NULL;
+		eb = b ? git_tree_entry_byname(b, name) : NULL;
+		if (ea == NULL || eb == NULL)
+			return ea != eb;
+		if (git_oid_equal(git_tree_entry_id(ea), git_tree_entry_id(eb)))
+			return false;
+		if (*slash == '\0')
+			return true;
+		if (git_tree_entry_type(ea) != GIT_OBJECT_TREE ||
+		    git_tree_entry_type(eb) != GIT_OBJECT_TREE ||
+		    cached_tree(repo, tc, git_tree_entry_id(ea), &a) < 0 ||
+		    cached_tree(repo, tc, git_tree_entry_id(eb), &b) < 0)
+			return true;
+		path = slash + 1;
 	}
+}
+
+/* Fills e's changes between trees a and b: of q->path, or of every record
+ * the commit changed (the first q->max_records of them). */
+static int entry_changes(git_repository *repo, git_tree *a, git_tree *b,
+			 const struct crm_log_query *q,
+			 struct crm_log_entry *e)
+{
+	enum crm_type t;
+	char id[CRM_ID_LEN + 1];
+	size_t i;
+
+	if (q->path) {
+		e->nrecords = 1;
+		if (q->changes)
+			record_changes(repo, a, b, q->path, e);
+		return 0;
+	}
+	if (changed_paths(repo, a, b, e) < 0)
+		return -1;
+	for (i = 0; i < e->npaths; i++) {
+		if (!crm_record_path_parse(e->paths[i], &t, id))
+			continue;
+		if (q->changes && (q->max_records == 0 ||
+				   e->nrecords < q->max_records))
+			record_changes(repo, a, b, e->paths[i], e);
+		else
+			e->nunread++;
+		e->nrecords++;
+	}
+	if (!q->changes)
+		e->nunread = 0;
+	return 0;
+}
+
+/* True when c (its author sig) is one q->author names: the crm user of
+ * that login by e-mail or name, else a part of the name or e-mail. */
+static bool author_matches(struct crm_store *s, const git_signature *sig,
+			   const char *author)
+{
+	const struct crm_user *u;
+
+	if (author == NULL)
+		return true;
+	u = crm_config_user(&s->cfg, author);
+	if (u)
+		return (u->email && sig->email &&
+			strcasecmp(u->email, sig->email) == 0) ||
+		       (u->name && sig->name && strcmp(u->name, sig->name) == 0);
+	return (sig->name && strcasestr(sig->name, author)) ||
+	       (sig->email && strcasestr(sig->email, author));
+}
+
+/* Fills e's commit data from c. */
+static void entry_commit(struct crm_store *s, git_commit *c,
+			 struct crm_log_entry *e)
+{
+	const git_signature *sig = git_commit_author(c);
+	const struct crm_user *u = sig->email
+		? crm_config_user_by_email(&s->cfg, sig->email) : NULL;
+
 	git_oid_tostr(e->hash, sizeof(e->hash), git_commit_id(c));
-	e->author = crm_xstrdup(sig->name);
-	e->email = crm_xstrdup(sig->email);
+	e->author = crm_xstrdup(sig->name ? sig->name : "");
+	e->email = crm_xstrdup(sig->email ? sig->email : "");
+	e->login = u && u->login ? crm_xstrdup(u->login) : NULL;
 	e->when = (time_t)sig->when.time;
 	e->offset = sig->when.offset;
 	e->subject = crm_xstrdup(git_commit_summary(c) ? git_commit_summary(c)
 						       : "");
 	e->command = trailer(git_commit_message(c), "Crm-Command");
-	rc = 1;
+}
+
+/* What log_entry decided about a commit. */
+enum { ENTRY_ERROR = -1, ENTRY_SKIP = 0, ENTRY_FILLED = 1, ENTRY_OLD = 2 };
+
+/* Commits older than --since in a row after which the walk stops (as
+ * git's, a few, so that one commit with a wrong clock hides nothing). */
+#define SINCE_SLOP 5
+
+/* Fills e from commit c if q wants it.  Returns one of the ENTRY_ values;
+ * ENTRY_OLD when c is older than q->since. */
+static int log_entry(struct crm_store *s, git_commit *c,
+		     const struct crm_log_query *q, struct tree_cache *tc,
+		     struct crm_log_entry *e)
+{
+	git_commit *parent = NULL;
+	git_tree *tree = NULL, *ptree = NULL;
+	const git_signature *sig = git_commit_author(c);
+	time_t when = (time_t)sig->when.time;
+	int rc = ENTRY_ERROR;
+
+	memset(e, 0, sizeof(*e));
+	if (q->since && when < q->since)
+		return ENTRY_OLD;
+	if ((q->until && when > q->until) ||
+	    !author_matches(s, sig, q->author))
+		return ENTRY_SKIP;
+	if (git_commit_tree(&tree, c) < 0)
+		return ENTRY_ERROR;
+	if (git_commit_parentcount(c) > 0 &&
+	    (git_commit_parent(&parent, c, 0) < 0 ||
+	     git_commit_tree(&ptree, parent) < 0))
+		goto out;
+	if (q->path && !path_changed(s->repo, tc, ptree, tree, q->path)) {
+		rc = ENTRY_SKIP;
+		goto out;
+	}
+	if (entry_changes(s->repo, ptree, tree, q, e) < 0)
+		goto out;
+	entry_commit(s, c, e);
+	rc = ENTRY_FILLED;
 out:
+	if (rc != ENTRY_FILLED)
+		entry_free(e);
 	git_tree_free(ptree);
 	git_tree_free(tree);
 	git_commit_free(parent);
 	return rc;
 }
 
-int crm_history(struct crm_store *s, const char *path, size_t max,
-		struct crm_log_entry **out, size_t *n, struct crm_err *err)
+int crm_log(struct crm_store *s, const struct crm_log_query *q,
+	    struct crm_log_entry **out, size_t *n, struct crm_err *err)
 {
 	git_revwalk *walk = NULL;
 	git_commit *c;
 	git_oid oid;
 	struct crm_log_entry e;
+	struct tree_cache tc = {0};
+	size_t cap = 0, old = 0;
 	int rc = CRM_OK, got;
 
 	*out = NULL;
@@ -204,43 +499,48 @@ int crm_history(struct crm_store *s, const char *path, size_t max,
 		return crm_git_error(err, _("cannot read the history"));
 	if (git_revwalk_push_head(walk) < 0)
 		goto out; /* no commits yet */
-	while ((max == 0 || *n < max) && git_revwalk_next(&oid, walk) == 0) {
+	while ((q->max == 0 || *n < q->max) && old < SINCE_SLOP &&
+	       git_revwalk_next(&oid, walk) == 0) {
 		if (git_commit_lookup(&c, s->repo, &oid) < 0) {
 			rc = crm_git_error(err, _("cannot read the history"));
 			break;
 		}
-		got = log_entry(s->repo, c, path, &e);
+		got = log_entry(s, c, q, &tc, &e);
 		git_commit_free(c);
-		if (got < 0) {
+		if (got == ENTRY_ERROR) {
 			rc = crm_git_error(err, _("cannot read the history"));
 			break;
 		}
-		if (got == 0)
+		old = got == ENTRY_OLD ? old + 1 : 0;
+		if (got != ENTRY_FILLED)
 			continue;
-		*out = crm_xrealloc(*out, (*n + 1) * sizeof(**out));
+		if (*n == cap) {
+			cap = cap ? cap * 2 : 16;
+			*out = crm_xrealloc(*out, cap * sizeof(**out));
+		}
 		(*out)[(*n)++] = e;
 	}
 out:
+	tree_cache_free(&tc);
 	git_revwalk_free(walk);
 	return rc;
 }
 
+int crm_history(struct crm_store *s, const char *path, size_t max,
+		struct crm_log_entry **out, size_t *n, struct crm_err *err)
+{
+	struct crm_log_query q = {.path = path, .max = max,
+				  .changes = path != NULL};
+
+	return crm_log(s, &q, out, n, err);
+}
+
 void crm_log_entries_free(struct crm_log_entry *e, size_t n)
 {
-	size_t i, j;
+	size_t i;
 
-	for (i = 0; i < n; i++) {
-		free(e[i].author);
-		free(e[i].email);
-		free(e[i].subject);
-		free(e[i].command);
-		for (j = 0; j < e[i].nchanges; j++)
-			free(e[i].changes[j]);
-		free(e[i].changes);
-		for (j = 0; j < e[i].npaths; j++)
-			free(e[i].paths[j]);
-		free(e[i].paths);
-	}
+	for (i = 0; i < n; i++)
+		entry_free(&e[i]);
 	free(e);
 }
 

@@ -709,8 +709,10 @@ static int user_date(const char *key, enum field_kind kind, const char *value,
 	struct crm_date d;
 	int rc = crm_date_parse(value, now, &d, err);
 
+	if (rc && err)
+		crm_err_prefix(err, _("field '%s'"), key);
 	if (rc)
-		return crm_err_prefix(err, _("field '%s'"), key);
+		return rc;
 	if (kind == F_DAY && d.has_time)
 		return crm_seterr(err, CRM_EUSAGE,
 				  _("field '%s': '%s' must be a date without a time"),
@@ -757,6 +759,8 @@ static int check_changed(struct crm_record *r, const struct field *f,
 		return CRM_OK;
 	}
 	restore_field(r, key, saved);
+	if (err == NULL)
+		return CRM_EUSAGE;
 	if (strncmp(err->msg, "line 0: ", 8) == 0)
 		memmove(err->msg, err->msg + 8, strlen(err->msg + 8) + 1);
 	err->status = CRM_EUSAGE;

@@ -505,8 +505,10 @@ int crm_store_parse_path(struct crm_store *s, const char *path,
 		return crm_seterr(err, CRM_ERR, _("'%s' is not a record file"),
 				  path);
 	rc = crm_record_parse(t, id, buf, len, &s->cfg, out, err);
+	if (rc && err)
+		crm_err_prefix(err, _("cannot read '%s'"), path);
 	if (rc)
-		return crm_err_prefix(err, _("cannot read '%s'"), path);
+		return rc;
 	return CRM_OK;
 }
 

@@ -29,6 +29,8 @@ int crm_err_prefix(struct crm_err *err, const char *fmt, ...)
 	char prefix[256], old[sizeof(err->msg)];
 	va_list ap;
 
+	if (err == NULL)
+		return CRM_ERR;
 	va_start(ap, fmt);
 	vsnprintf(prefix, sizeof(prefix), fmt, ap);
 	va_end(ap);

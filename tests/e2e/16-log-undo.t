@@ -22,21 +22,29 @@ fd=$(file_of deal "$de")
 # --- log ---
 run log
 is "$rc" 0 "log exits 0"
-is "$(printf '%s\n' "$out" | grep -c .)" "$(commits)" "log lists every commit (one line each)"
-first=$(printf '%s\n' "$out" | head -1)
+heads=$(printf '%s\n' "$out" | grep -E '^[0-9a-f]{8}  ')
+is "$(printf '%s\n' "$heads" | grep -c .)" "$(commits)" "log lists every commit (one heading line each)"
+first=$(printf '%s\n' "$heads" | head -1)
 like "$first" "deal ${de:0:4}: set amount=2000" "newest first"
 like "$first" "Ann Smith" "author shown"
 like "$first" "^$(git rev-parse --short=7 HEAD)" "starts with the commit hash"
 like "$first" "[0-9]{4}-[0-9]{2}-[0-9]{2}" "date shown"
-second=$(printf '%s\n' "$out" | sed -n 2p)
+second=$(printf '%s\n' "$heads" | sed -n 2p)
 like "$second" "Bob Jones" "the other author shown"
 like "$second" "deal ${de:0:4}: lead -> won" "stage change subject"
-like "$(printf '%s\n' "$out" | tail -1)" "init" "oldest (init) last"
+like "$(printf '%s\n' "$heads" | tail -1)" "init" "oldest (init) last"
+like "$out" "$(printf '\n  deal %s  Supply 2027\n    amount: 1000 -> 2000' "${de:0:4}")" \
+	"the store's log shows the record, then its field changes"
 run log -n 2
-is "$(printf '%s\n' "$out" | grep -c .)" 2 "-n 2 shows two changes"
+is "$(printf '%s\n' "$out" | grep -cE '^[0-9a-f]{8}  ')" 2 "-n 2 shows two changes"
 like "$(printf '%s\n' "$out" | head -1)" "set amount=2000" "-n keeps the newest"
 run log -n 1
-is "$(printf '%s\n' "$out" | grep -c .)" 1 "-n 1 shows one change"
+is "$(printf '%s\n' "$out" | grep -cE '^[0-9a-f]{8}  ')" 1 "-n 1 shows one change"
+run log --limit 1
+is "$(printf '%s\n' "$out" | grep -cE '^[0-9a-f]{8}  ')" 1 "--limit 1 shows one change"
+run log -n 0
+is "$rc" 0 "-n 0 (as list's --limit 0) exits 0"
+is "$(printf '%s\n' "$out" | grep -cE '^[0-9a-f]{8}  ')" "$(commits)" "-n 0 shows every change"
 
 # --- log REF ---
 run log "Supply 2027"
@@ -62,7 +70,7 @@ is "$(printf '%s' "$out" | python3 -c '
 import json,sys
 d=json.load(sys.stdin)
 e=d["log"][0]
-print(d["format_version"], e["author"], e["subject"])')" "1 Ann Smith deal ${de:0:4}: set amount=2000, source=fair" "log json: format_version, author, subject"
+print(d["format_version"], e["author"]["name"], e["subject"])')" "1 Ann Smith deal ${de:0:4}: set amount=2000, source=fair" "log json: format_version, author, subject"
 run --format json log "Supply 2027" -n 1
 printf '%s' "$out" | python3 -m json.tool >/dev/null 2>&1
 ok $? "log REF json is valid"
@@ -70,8 +78,9 @@ ok $? "log REF json is valid"
 # --- log errors ---
 run log -n x
 is "$rc" 2 "-n x exits 2"
-run log -n 0
-is "$rc" 2 "-n 0 exits 2"
+like "$err" "--limit" "the bad value's option is named"
+run log -n -1
+is "$rc" 2 "-n -1 exits 2"
 run log nosuch
 is "$rc" 3 "log of an unknown ref exits 3"
 run log --bogus

@@ -66,9 +66,9 @@ like "$err" "^crm: error: unknown option '--zzzzzz' for 'crm add'$" \
 is "$(printf '%s\n' "$err" | wc -l)" 2 "the error, then one usage line"
 
 # --- formats each command prints ---
-run --format csv log
-is "$rc" 2 "log refuses --format csv"
-like "$err" "'crm log' does not print --format csv \(it prints: table, json\)" \
+run --format yaml log
+is "$rc" 2 "log refuses --format yaml"
+like "$err" "'crm log' does not print --format yaml \(it prints: table, json, csv, tsv, ids\)" \
 	"the formats log prints are listed"
 run search x --format yaml
 is "$rc" 2 "search refuses --format yaml"
