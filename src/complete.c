@@ -12,7 +12,7 @@
  *   crm __complete commands | options [CMD] | types | fields | users |
  *		    stages | pipelines | formats | sort | tags [PREFIX] |
  *		    refs [TYPE] [PREFIX]
- *	one list each
+ *	one list each, values alone (refs: "NAME<TAB>ID (TYPE)")
  *
  * Output: one candidate a line, "VALUE" or "VALUE<TAB>DESCRIPTION", VALUE
  * being the whole word to put in place of CUR.  A line starting with a tab
@@ -58,6 +58,7 @@ struct comp {
 	bool query;             /* values are query values (quoted if need be) */
 	const char *ref;        /* the record the line is about, or NULL */
 	int type;               /* its type (or the line's), -1 when unknown */
+	bool plain;             /* no descriptions */
 	bool nospace;
 	size_t n;               /* candidates printed */
 };
@@ -74,7 +75,7 @@ static void emit_raw(struct comp *c, const char *value, const char *descr)
 	    !crm_utf8_valid(value, len))
 		return;
 	printf("%s%s", c->pre, value);
-	if (descr && descr[0] && !strpbrk(descr, "\t\n"))
+	if (descr && descr[0] && !c->plain && !strpbrk(descr, "\t\n"))
 		printf("\t%s", descr);
 	putchar('\n');
 	if (strchr("=:/", value[len - 1]))
@@ -1065,6 +1066,7 @@ static int complete_list(struct comp *c, const char *what, char **args,
 	size_t i;
 
 	c->cur = nargs ? args[0] : "";
+	c->plain = strcmp(what, "refs") != 0;
 	if (strcmp(what, "options") == 0) {
 		c->cur = "";
 		k = nargs ? cli_find_command(args[0]) : NULL;
