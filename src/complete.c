@@ -50,6 +50,7 @@ enum what {
 struct comp {
 	struct cli *cli;
 	const char *dir;        /* -C of the line, or NULL */
+	char dirbuf[PATH_MAX];  /* -C with ~ expanded */
 	int store;              /* 0 not tried yet, 1 open, -1 none */
 	sqlite3 *db;            /* the index, once asked for */
 	bool db_tried;
@@ -509,7 +510,8 @@ static void print_all_tags(struct comp *c)
 	crm_buf_free(&tag);
 }
 
-/* Prints the tags of the record the line is about (to remove one). */
+/* Prints the tags of the record the line is about (to remove one), or
+ * every tag when the reference names no one record. */
 static void print_record_tags(struct comp *c)
 {
 	static const char *const sql = "SELECT tags FROM records WHERE id = ?1";
@@ -518,10 +520,14 @@ static void print_record_tags(struct comp *c)
 	sqlite3_stmt *st;
 	enum crm_type t;
 
-	if (db == NULL || c->ref == NULL ||
-	    crm_store_resolve(c->cli->store, CRM_TYPE_ALL, c->ref, &t, id, NULL,
-			      NULL, &c->cli->err) != CRM_OK ||
-	    sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
+	if (db == NULL)
+		return;
+	if (crm_store_resolve(c->cli->store, CRM_TYPE_ALL, c->ref, &t, id, NULL,
+			      NULL, &c->cli->err) != CRM_OK) {
+		print_all_tags(c);
+		return;
+	}
+	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
 		return;
 	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
 	if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0)) {
@@ -641,36 +647,43 @@ static bool list_field(const char *field)
 	       strcmp(field, "tags") == 0;
 }
 
-/* Prints "field=" (and "field+=", "field-=" for lists) for the fields of
- * type t, or of every type when t is -1 (each once). */
+/* True when a type before t has the field too. */
+static bool earlier_type_has(int t, const char *field)
+{
+	const char *const *f;
+	int i;
+
+	for (i = 0; i < t; i++)
+		for (f = crm_record_fields((enum crm_type)i); *f; f++)
+			if (strcmp(*f, field) == 0)
+				return true;
+	return false;
+}
+
+/* Prints "field=" (and "field+=", "field-=" for a list) for a field. */
+static void print_assignment(struct comp *c, const char *field)
+{
+	static const char *const ops[] = {"=", "+=", "-="};
+	char buf[128];
+	size_t i;
+
+	for (i = 0; i < (list_field(field) ? 3 : 1); i++) {
+		snprintf(buf, sizeof(buf), "%s%s", field, ops[i]);
+		emit(c, buf, NULL);
+	}
+}
+
+/* Prints the assignments of the fields of type t, or of every type
+ * (each field once) when t is -1. */
 static void print_assign_fields(struct comp *c, int t)
 {
 	const char *const *f;
-	char buf[128];
-	int i, j;
-	bool seen;
+	int i;
 
-	for (i = t < 0 ? 0 : t; i < (t < 0 ? CRM_NTYPES : t + 1); i++) {
-		for (f = crm_record_fields((enum crm_type)i); *f; f++) {
-			seen = false;
-			for (j = t < 0 ? 0 : i; j < i && !seen; j++) {
-				const char *const *g;
-
-				for (g = crm_record_fields((enum crm_type)j); *g; g++)
-					seen = seen || strcmp(*g, *f) == 0;
-			}
-			if (seen || !settable(*f))
-				continue;
-			snprintf(buf, sizeof(buf), "%s=", *f);
-			emit(c, buf, NULL);
-			if (!list_field(*f))
-				continue;
-			snprintf(buf, sizeof(buf), "%s+=", *f);
-			emit(c, buf, NULL);
-			snprintf(buf, sizeof(buf), "%s-=", *f);
-			emit(c, buf, NULL);
-		}
-	}
+	for (i = t < 0 ? 0 : t; i < (t < 0 ? CRM_NTYPES : t + 1); i++)
+		for (f = crm_record_fields((enum crm_type)i); *f; f++)
+			if (settable(*f) && (t >= 0 || !earlier_type_has(i, *f)))
+				print_assignment(c, *f);
 }
 
 /* ---- dispatch ---- */
@@ -885,6 +898,19 @@ static bool is_option_of(const struct cmd *k, const char *word)
 	return false;
 }
 
+/* v with a leading "~/" (or "~" alone) as $HOME, as the shell would have
+ * expanded it when running the command; in buf or v itself. */
+static const char *expand_home(const char *v, char *buf, size_t size)
+{
+	const char *home = getenv("HOME");
+	int n;
+
+	if (home == NULL || v[0] != '~' || (v[1] != '/' && v[1] != '\0'))
+		return v;
+	n = snprintf(buf, size, "%s%s", home, v + 1);
+	return n >= 0 && (size_t)n < size ? buf : v;
+}
+
 /* A command line read up to the word being completed. */
 struct line {
 	const struct cmd *cmd;      /* NULL: not given yet */
@@ -936,7 +962,7 @@ static void read_line(struct comp *c, char **words, size_t n,
 			v = words[++i];
 		}
 		if (v && strcmp(o->name, "C") == 0)
-			c->dir = v;
+			c->dir = expand_home(v, c->dirbuf, sizeof(c->dirbuf));
 	}
 }
 
@@ -1028,13 +1054,13 @@ static void complete_words(struct comp *c, char **words, size_t n)
 	read_line(c, words, n ? n - 1 : 0, &ln);
 	if (ln.unknown)
 		goto out;
+	if (ln.cmd)
+		line_context(c, &ln);
 	if (ln.want) {
 		w = value_kind(ln.want->name, strlen(ln.want->name), &mask);
 		complete_what(c, w, mask);
 		goto out;
 	}
-	if (ln.cmd)
-		line_context(c, &ln);
 	if (completes_option(c, &ln))
 		complete_option(c, &ln);
 	else if (ln.cmd == NULL) {

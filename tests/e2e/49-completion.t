@@ -197,6 +197,19 @@ got=$(bcomp "crm list contact tag:")
 is "$(words "$got")" "b2b vip ключевой" "bash: 'tag:' offers the tags"
 got=$(bcomp "crm add contact X --tag v")
 is "$got" "vip" "bash: --tag offers the tags"
+got=$(bcomp "crm tag Nobody -")
+is "$(words "$got")" "-b2b -vip -ключевой" "bash: '-' after an unknown REF offers every tag"
+tmp=$("$CRM" add company "Short Lived" --tag fleeting)
+got=$(bcomp "crm tag Acme\\ Ltd +f")
+is "$got" "+fleeting" "bash: a new tag is offered at once"
+"$CRM" rm "$tmp" >/dev/null
+head_before=$(git rev-parse HEAD)
+got=$(bcomp "crm tag Acme\\ Ltd +f")
+is "$got" "" "bash: a tag no record has any more is not offered"
+got=$(bcomp "crm add deal X --set st")
+is "$(words "$got")" "stage= (nospace)" "bash: --set offers the fields of the type added"
+got=$(bcomp "crm add company X --set st")
+is "$got" "" "bash: --set of a company offers no stage"
 
 # --- commands, types, options -----------------------------------------------------
 got=$(bcomp "crm ")
@@ -254,6 +267,10 @@ got=$(bcomp "crm -C $TEST_ROOT/s2 show ")
 is "$got" 'Zeta\ Corp' "bash: -C DIR on the line picks that store"
 got=$(bcomp "crm -C $TEST_ROOT/s2 add task X --owner ")
 is "$got" "zoe" "bash: -C DIR gives that store's users"
+mkdir -p "$HOME/stores"
+ln -s "$TEST_ROOT/s2" "$HOME/stores/s2"
+got=$(bcomp "crm -C ~/stores/s2 show ")
+is "$got" 'Zeta\ Corp' "bash: -C ~/DIR is read as the shell will expand it"
 got=$(bcomp "crm --format ids -C $TEST_ROOT/s2 show Z")
 is "$got" 'Zeta\ Corp' "bash: -C after another global option"
 mkdir -p "$TEST_ROOT/elsewhere/deep"
