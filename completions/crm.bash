@@ -48,39 +48,50 @@ _crm_split()
     _crm_words+=("$word")
 }
 
-# _crm_quote VALUE: VALUE as it must be typed inside the open quote
-# $_crm_q (or outside any quote), into _crm_quoted.
+# _crm_quote VALUE...: the VALUEs as they must be typed inside the open
+# quote $_crm_q (or outside any quote), into COMPREPLY.
 _crm_quote()
 {
-    local v=$1
+    local out IFS=$'\n' -
+    set -f
     case $_crm_q in
-        "'") _crm_quoted=${v//\'/\'\\\'\'} ;;
-        '"') v=${v//\\/\\\\}; v=${v//\$/\\\$}; v=${v//\`/\\\`}
-             _crm_quoted=${v//\"/\\\"} ;;
-        *) printf -v _crm_quoted '%q' "$v"
-           [[ $_crm_quoted == "''" ]] && _crm_quoted= ;;
+        "'") COMPREPLY=("${@//\'/\'\\\'\'}") ;;
+        '"') COMPREPLY=("${@//\\/\\\\}")
+             COMPREPLY=("${COMPREPLY[@]//\$/\\\$}")
+             COMPREPLY=("${COMPREPLY[@]//\`/\\\`}")
+             COMPREPLY=("${COMPREPLY[@]//\"/\\\"}") ;;
+        *) printf -v out '%q\n' "$@"
+           COMPREPLY=(${out%$'\n'})   # IFS is a newline, globbing is off
+           COMPREPLY=("${COMPREPLY[@]/#\'\'/}") ;;
     esac
 }
 
 _crm()
 {
-    local line value IFS=$'\n' _crm_words _crm_keep _crm_q _crm_quoted
-    local prog=${COMP_WORDS[0]:-crm}
+    local IFS=$'\n' prog=${COMP_WORDS[0]:-crm} out v
+    local -a lines vals
+    local _crm_words _crm_keep _crm_q -
+    set -f
     COMPREPLY=()
     _crm_split "${COMP_LINE:0:COMP_POINT}"
-    (( ${#_crm_words[@]} )) || return 0
     [[ $prog == crm || -x $prog ]] || prog=crm
-    while IFS= read -r line; do
-        if [[ $line == $'\t'* ]]; then
-            [[ $line == $'\tnospace' ]] && compopt -o nospace 2>/dev/null
-            continue
-        fi
-        value=${line%%$'\t'*}
-        # readline replaces only the text after _crm_keep
-        [[ $value == "$_crm_keep"* ]] || continue
-        _crm_quote "${value:${#_crm_keep}}"
-        COMPREPLY+=("$_crm_quoted")
-    done < <("$prog" __complete words -- "${_crm_words[@]}" 2>/dev/null)
+    out=$("$prog" __complete words -- "${_crm_words[@]}" 2>/dev/null)
+    [[ -n $out ]] || return 0
+    if [[ $out == *$'\n\tnospace' ]]; then
+        compopt -o nospace 2>/dev/null
+        out=${out%$'\n\tnospace'}
+    fi
+    lines=($out)    # IFS is a newline, globbing is off
+    vals=("${lines[@]%%$'\t'*}")
+    # readline replaces only the text after _crm_keep
+    if [[ -n $_crm_keep ]]; then
+        lines=("${vals[@]}") vals=()
+        for v in "${lines[@]}"; do
+            [[ $v == "$_crm_keep"* ]] && vals+=("${v:${#_crm_keep}}")
+        done
+        (( ${#vals[@]} )) || return 0
+    fi
+    _crm_quote "${vals[@]}"
     return 0
 }
 

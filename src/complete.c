@@ -510,6 +510,58 @@ static void print_all_tags(struct comp *c)
 	crm_buf_free(&tag);
 }
 
+/* Adds to *n (at most 2) the records sql finds with parameters a and b;
+ * the first one's type and id in *t and id. */
+static void count_matches(sqlite3 *db, const char *sql, const char *a,
+			  const char *b, int *n, enum crm_type *t, char *id)
+{
+	sqlite3_stmt *st;
+
+	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
+		return;
+	sqlite3_bind_text(st, 1, a, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, b, -1, SQLITE_STATIC);
+	while (*n < 2 && sqlite3_step(st) == SQLITE_ROW) {
+		if ((*n)++ == 0) {
+			*t = (enum crm_type)sqlite3_column_int(st, 0);
+			snprintf(id, CRM_ID_LEN + 1, "%s",
+				 sqlite3_column_text(st, 1));
+		}
+	}
+	sqlite3_finalize(st);
+}
+
+/*
+ * Finds the record c->ref names through the index alone, as crm's
+ * references do (a unique id prefix or exact name; a whole id too, which
+ * crm_store_resolve would look up in git, costing a completion the
+ * loading of libgit2).  False when none or several.
+ */
+static bool ref_record(struct comp *c, enum crm_type *t,
+		       char id[CRM_ID_LEN + 1])
+{
+	static const char *const by_id =
+		"SELECT type, id FROM records WHERE id >= ?1 AND id < ?2 LIMIT 2";
+	static const char *const by_name =
+		"SELECT type, id FROM records WHERE type IN (0, 1, 2, 3)"
+		" AND name_fold = ?1 AND name = ?2 LIMIT 2";
+	char prefix[CRM_ID_LEN + 1], upper[CRM_ID_LEN + 2], *fold;
+	sqlite3 *db = comp_db(c);
+	int n = 0;
+
+	_Static_assert(CRM_NTYPES == 4, "by_name names each type");
+	if (db == NULL || c->ref == NULL)
+		return false;
+	if (crm_id_normalize_prefix(c->ref, prefix)) {
+		snprintf(upper, sizeof(upper), "%s~", prefix);
+		count_matches(db, by_id, prefix, upper, &n, t, id);
+	}
+	fold = crm_fold(c->ref);
+	count_matches(db, by_name, fold, c->ref, &n, t, id);
+	free(fold);
+	return n == 1;
+}
+
 /* Prints the tags of the record the line is about (to remove one), or
  * every tag when the reference names no one record. */
 static void print_record_tags(struct comp *c)
@@ -522,8 +574,7 @@ static void print_record_tags(struct comp *c)
 
 	if (db == NULL)
 		return;
-	if (crm_store_resolve(c->cli->store, CRM_TYPE_ALL, c->ref, &t, id, NULL,
-			      NULL, &c->cli->err) != CRM_OK) {
+	if (!ref_record(c, &t, id)) {
 		print_all_tags(c);
 		return;
 	}
@@ -1005,9 +1056,7 @@ static void line_context(struct comp *c, const struct line *ln)
 	if (strcmp(ln->cmd->name, "set") != 0 && strcmp(ln->cmd->name, "tag") != 0)
 		return;
 	c->ref = ln->pos[0];
-	if (strcmp(ln->cmd->name, "set") == 0 && comp_db(c) &&
-	    crm_store_resolve(c->cli->store, CRM_TYPE_ALL, c->ref, &t, id, NULL,
-			      NULL, &c->cli->err) == CRM_OK)
+	if (strcmp(ln->cmd->name, "set") == 0 && ref_record(c, &t, id))
 		c->type = (int)t;
 }
 

@@ -116,6 +116,11 @@ for cmd in show set tag rm edit log; do
 	got=$(bcomp "crm $cmd Sup")
 	is "$got" 'Supply\ 2027' "bash: 'crm $cmd Sup' completes the deal's name"
 done
+"$CRM" add contact 'Glob * Co [x]' >/dev/null
+got=$(cd "$TEST_ROOT" && bcomp "crm -C $S1 show Gl")
+is "$got" 'Glob\ \*\ Co\ \[x\]' "bash: glob characters in a name are escaped, not expanded"
+got=$(bcomp "crm show \"Gl")
+is "$got" 'Glob * Co [x]' "bash: ... and left alone inside double quotes"
 got=$(bcomp "crm show Twin")
 is "$(words "$got")" "$(printf '%s\n' "$twin1" "$twin2" | sort | paste -sd' ' -)" \
 	"bash: a name two records share is offered as their ids"
