@@ -137,7 +137,7 @@ hasnt "$got" 'Acme\ Ltd' "bash: --contact offers no company"
 has "$got" 'Иван\ Петров' "bash: --contact offers the contact"
 got=$(bcomp "crm add task X --for S")
 is "$got" 'Supply\ 2027' "bash: --for offers the deal"
-got=$(bcomp "crm add task X --for C")
+got=$(bcomp "crm add task X --for Call\\ b")
 is "$got" "" "bash: --for offers no task"
 got=$(bcomp "crm add contact X --company=Ac")
 is "$got" 'Acme\ Ltd' "bash: --company=Ac completes the name after '='"
@@ -384,8 +384,10 @@ if command -v fish >/dev/null; then
 	fi
 	got=$(fcomp "crm list deal stage:ne" | cut -f1)
 	is "$got" "stage:negotiation" "fish: 'stage:ne' completes"
-	got=$(fcomp 'crm set \"Supply 2027\" st' | cut -f1)
+	got=$(fcomp 'crm set "Supply 2027" st' | cut -f1)
 	is "$got" "stage=" "fish: fields for crm set"
+	got=$(fcomp 'crm tag "Иван Петров" -' | cut -f1)
+	is "$(words "$got")" "-vip -ключевой" "fish: the quoted REF's own tags after '-'"
 	got=$(fcomp "crm list --li" | cut -f1)
 	is "$got" "--limit" "fish: options after the command"
 else
