@@ -775,21 +775,23 @@ static void complete_what(struct comp *c, enum what w, unsigned mask);
 
 /*
  * Completes c->cur as prefix + value, where prefix is its first plen bytes
- * (an option and '=', a field and its operator, a tag's sign) and value
- * is of kind w.
+ * (an option and '=', a field and its operator, a tag's sign; printed
+ * after what is printed already) and value is of kind w.
  */
 static void complete_after(struct comp *c, size_t plen, enum what w,
 			   unsigned mask)
 {
 	const char *cur = c->cur, *pre = c->pre;
-	char *p = crm_xstrndup(cur, plen);
+	struct crm_buf p = {0};
 
-	c->pre = p;
+	crm_buf_adds(&p, pre);
+	crm_buf_add(&p, cur, plen);
+	c->pre = p.s;
 	c->cur = cur + plen;
 	complete_what(c, w, mask);
 	c->cur = cur;
 	c->pre = pre;
-	free(p);
+	crm_buf_free(&p);
 }
 
 /* Completes a query word: a field name, or the value of a field term;

@@ -213,6 +213,10 @@ got=$(bcomp "crm tag Acme\\ Ltd +f")
 is "$got" "" "bash: a tag no record has any more is not offered"
 got=$(bcomp "crm add deal X --set st")
 is "$(words "$got")" "stage= (nospace)" "bash: --set offers the fields of the type added"
+got=$(bcomp "crm add deal X --set=stage=ne")
+is "$got" "negotiation" "bash: --set=stage=ne completes the stage"
+got=$(bcomp "crm list deal (stage:w")
+is "$got" "won" "bash: a term after '(' completes"
 got=$(bcomp "crm add company X --set st")
 is "$got" "" "bash: --set of a company offers no stage"
 
