@@ -438,7 +438,8 @@ static void print_refs(struct comp *c, unsigned mask)
 	for (t = 0; t < CRM_NTYPES; t++)
 		if (mask & CRM_TYPE_BIT(t))
 			names_of_type(db, (enum crm_type)t, fold, hi.s, &rows);
-	qsort(rows.r, rows.n, sizeof(*rows.r), cmp_names);
+	if (rows.n)
+		qsort(rows.r, rows.n, sizeof(*rows.r), cmp_names);
 	for (i = 0; i < rows.n && i < COMP_MAX; i++) {
 		if (name_shared(&rows, i)) {
 			snprintf(descr, sizeof(descr), "%s (%s)", rows.r[i].name,
