@@ -75,7 +75,7 @@ _crm()
     COMPREPLY=()
     _crm_split "${COMP_LINE:0:COMP_POINT}"
     [[ $prog == crm || -x $prog ]] || prog=crm
-    out=$("$prog" __complete words -- "${_crm_words[@]}" 2>/dev/null)
+    out=$(command "$prog" __complete words -- "${_crm_words[@]}" 2>/dev/null)
     [[ -n $out ]] || return 0
     if [[ $out == *$'\n\tnospace' ]]; then
         compopt -o nospace 2>/dev/null

@@ -19,7 +19,7 @@ function __crm_complete
     # the token as typed, unquoted (an open quote is dropped)
     set -l plain (string unescape -- $cur 2>/dev/null)
     or set plain (string replace -r -- '^[\'"]' '' $cur)
-    crm __complete words -- $words "$plain" 2>/dev/null | string match -v -- '\t*'
+    command crm __complete words -- $words "$plain" 2>/dev/null | string match -v -- '\t*'
 end
 
 complete -c crm -f -a '(__crm_complete)'

@@ -367,6 +367,18 @@ fpath=("$1" $fpath)
 autoload -Uz compinit && compinit -u -d "$2/zcompdump" || exit 3
 print -r -- ${_comps[crm]}' zcomp "$COMP" "$TEST_ROOT" 2>&1)
 	is "$out" "_crm" "zsh: compinit loads _crm for crm without errors"
+	# real zsh completion (tests/e2e/49-completion.zsh)
+	zcomp() {
+		PATH="$BIN:$PATH" timeout 90 zsh -f "$SRC/tests/e2e/49-completion.zsh" \
+			"$BIN" "$COMP" "$TEST_ROOT" "$@" 2>&1
+	}
+	got=$(zcomp 'crm show Иван\ П' 'crm show "Иван П' 'crm add deal x --company Ac' \
+		'crm list deal stage:ne' 'crm set Supply\ 2027 st' \
+		"crm -C $TEST_ROOT/s2 show Z")
+	is "$got" "$(printf '%s\n' 'show|Иван Петров' 'show|Иван Петров' \
+		'add|deal|x|--company|Acme Ltd' 'list|deal|stage:negotiation' \
+		'set|Supply 2027|stage=' "-C|$TEST_ROOT/s2|show|Zeta Corp")" \
+		"zsh: real completion of names (escaped, quoted), --company, stage:, set, -C"
 else
 	echo "ok $((_tap_n + 1)) # SKIP zsh is not installed"
 	_tap_n=$((_tap_n + 1))
