@@ -17,9 +17,10 @@ cd "$(dirname "$0")"
 PKGS="build-essential pkg-config git libyaml-dev libgit2-dev libpcre2-dev
 libsqlite3-dev libssl-dev gettext locales"
 # Tests: Criterion, TAP runner (perl's prove), PyYAML as a second YAML
-# reader, man and groff to check the man pages, bash for completion.
+# reader, man and groff to check the man pages, bash, zsh and fish to run
+# the completion scripts.
 TEST_PKGS="libcriterion-dev perl python3 python3-yaml man-db groff-base
-bash-completion"
+bash-completion zsh fish"
 
 missing_packages() {
 	for p in "$@"; do

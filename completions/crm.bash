@@ -1,171 +1,97 @@
 # bash completion for crm(1)                                  -*- shell-script -*-
 #
-# Command names, options, users, stages and record ids all come from the
-# binary itself through the hidden `crm __complete ...` interface, so the
-# option table in the C code is the single source of truth.
+# Every answer comes from the binary itself: `crm __complete words --
+# WORD... CUR` reads the command line with the tables that drive option
+# parsing and help, finds the store as the command will (-C on the line,
+# $CRM_DIR, the working directory, the default store) and prints the
+# candidates for CUR, one a line, "VALUE<TAB>DESCRIPTION".  This script only
+# splits the line into words as the shell will, and quotes the answers.
 #
 # commands: init add show list search set tag rm edit log undo status commit reindex help
 #
 # (The line above is checked by the test suite against `crm __complete
 # commands`; completion itself never reads it.)
 
-# _crm_query ARGS...: run `crm [-C DIR] __complete ARGS...`, errors silenced.
-_crm_query()
+# _crm_split TEXT: splits TEXT (the line up to the cursor) into words as
+# the shell will.  Sets _crm_words (the words, unquoted; the last is the
+# one under the cursor), _crm_keep (the start of the last word, unquoted,
+# that readline leaves in place: up to its last unquoted COMP_WORDBREAKS
+# character or its open quote) and _crm_q (the open quote: ', " or empty).
+_crm_split()
 {
-    if [[ -n $_crm_cdir ]]; then
-        crm -C "$_crm_cdir" __complete "$@" 2>/dev/null
-    else
-        crm __complete "$@" 2>/dev/null
-    fi
-}
-
-# _crm_options CMD: long options of CMD ("-" for global options), one per
-# line, without a trailing "=" or a tab-separated description.
-_crm_options()
-{
-    local line
-    while IFS= read -r line; do
-        line=${line%%$'\t'*}
-        printf '%s\n' "${line%=}"
-    done < <(_crm_query options "$1")
-}
-
-# _crm_takes_arg CMD OPT: true when OPT of CMD takes a value.
-_crm_takes_arg()
-{
-    case $2 in
-        -C|-n|-m|--format|--user|--name|--phone|--email|--company|--contact|\
-        --role|--owner|--tag|--source|--birthday|--amount|--currency|\
-        --stage|--pipeline|--due|--for|--set|--sort|--limit)
-            return 0 ;;
-        -*) _crm_query options "$1" | command grep -qxF -- "$2=" ;;
-        *) return 1 ;;
-    esac
-}
-
-# _crm_reply WORDS...: set COMPREPLY to those of WORDS that start with $cur.
-_crm_reply()
-{
-    local w
-    COMPREPLY=()
-    for w in "$@"; do
-        [[ $w == "$cur"* ]] && COMPREPLY+=("$w")
+    local text=$1 c word= inword= esc= i
+    local breaks=${COMP_WORDBREAKS-$' \t\n"\'><=;|&(:'}
+    breaks=${breaks//[$' \t\n"\'']/}
+    _crm_words=() _crm_keep= _crm_q=
+    for (( i = 0; i < ${#text}; i++ )); do
+        c=${text:i:1}
+        if [[ -n $esc ]]; then
+            esc=
+            [[ $_crm_q == '"' && $c != [\$\`\"\\] ]] && word+='\'
+            word+=$c
+        elif [[ $_crm_q == "'" ]]; then
+            if [[ $c == "'" ]]; then _crm_q= _crm_keep=$word; else word+=$c; fi
+        elif [[ $c == '\' ]]; then
+            esc=1 inword=1
+        elif [[ $_crm_q == '"' ]]; then
+            if [[ $c == '"' ]]; then _crm_q= _crm_keep=$word; else word+=$c; fi
+        elif [[ $c == [\'\"] ]]; then
+            _crm_q=$c _crm_keep=$word inword=1
+        elif [[ $c == [$' \t\n'] ]]; then
+            [[ -n $inword ]] && _crm_words+=("$word")
+            word= inword= _crm_keep=
+        else
+            word+=$c inword=1
+            [[ -n $breaks && $breaks == *"$c"* ]] && _crm_keep=$word
+        fi
     done
+    _crm_words+=("$word")
 }
 
-# _crm_value OPT CMD: complete the value of option OPT; false when OPT's
-# value is free text (nothing is offered then).
-_crm_value()
+# _crm_quote VALUE...: the VALUEs as they must be typed inside the open
+# quote $_crm_q (or outside any quote), into COMPREPLY.
+_crm_quote()
 {
-    local IFS=$'\n'
-    case $1 in
-        -C)
-            compopt -o filenames 2>/dev/null
-            COMPREPLY=($(compgen -d -- "$cur")) ;;
-        --owner|--user)
-            _crm_reply $(_crm_query users) ;;
-        --stage)
-            _crm_reply $(_crm_query stages) ;;
-        --format)
-            _crm_reply table json csv tsv ids yaml ;;
-        --company)
-            _crm_reply $(_crm_query refs company | cut -f1) ;;
-        --contact)
-            _crm_reply $(_crm_query refs contact | cut -f1) ;;
-        --for)
-            _crm_reply $(_crm_query refs | cut -f1) ;;
-        *)
-            COMPREPLY=() ;;
+    local out IFS=$'\n' -
+    set -f
+    case $_crm_q in
+        "'") COMPREPLY=("${@//\'/\'\\\'\'}") ;;
+        '"') COMPREPLY=("${@//\\/\\\\}")
+             COMPREPLY=("${COMPREPLY[@]//\$/\\\$}")
+             COMPREPLY=("${COMPREPLY[@]//\`/\\\`}")
+             COMPREPLY=("${COMPREPLY[@]//\"/\\\"}") ;;
+        *) printf -v out '%q\n' "$@"
+           COMPREPLY=(${out%$'\n'})   # IFS is a newline, globbing is off
+           COMPREPLY=("${COMPREPLY[@]/#\'\'/}") ;;
     esac
 }
 
 _crm()
 {
-    local cur=${COMP_WORDS[COMP_CWORD]} prev= cword=$COMP_CWORD
-    local _crm_cdir= cmd= w i npos=0 IFS=$'\n'
+    local IFS=$'\n' prog=${COMP_WORDS[0]:-crm} out v
+    local -a lines vals
+    local _crm_words _crm_keep _crm_q -
+    set -f
     COMPREPLY=()
-    (( cword > 0 )) && prev=${COMP_WORDS[cword-1]}
-
-    # "--opt=value" split by COMP_WORDBREAKS into "--opt" "=" "value".
-    if [[ $cur == = ]]; then
-        prev=${COMP_WORDS[cword-1]}; cur=
-    elif [[ $prev == = ]] && (( cword > 1 )); then
-        prev=${COMP_WORDS[cword-2]}
-    elif [[ $cur == --*=* ]]; then
-        prev=${cur%%=*}; cur=${cur#*=}
+    _crm_split "${COMP_LINE:0:COMP_POINT}"
+    [[ $prog == crm || -x $prog ]] || prog=crm
+    out=$(command "$prog" __complete words -- "${_crm_words[@]}" 2>/dev/null)
+    [[ -n $out ]] || return 0
+    if [[ $out == *$'\n\tnospace' ]]; then
+        compopt -o nospace 2>/dev/null
+        out=${out%$'\n\tnospace'}
     fi
-
-    # Global options and the command name.
-    i=1
-    while (( i < cword )); do
-        w=${COMP_WORDS[i]}
-        case $w in
-            -C)
-                (( i + 1 < cword )) && _crm_cdir=${COMP_WORDS[i+1]}
-                (( i += 2 )); continue ;;
-            -C?*) _crm_cdir=${w#-C} ;;
-            --format|--user) (( i += 2 )); continue ;;
-            -*) ;;
-            *) cmd=$w; break ;;
-        esac
-        (( i++ ))
-    done
-    [[ $_crm_cdir == \~* ]] && _crm_cdir=$HOME${_crm_cdir#\~}
-
-    if [[ -z $cmd ]]; then
-        case $prev in
-            -C|--format|--user) _crm_value "$prev"; return 0 ;;
-        esac
-        if [[ $cur == -* ]]; then
-            _crm_reply $(_crm_options -)
-        else
-            _crm_reply $(_crm_query commands) \
-                $(compgen -c -- "crm-$cur" 2>/dev/null | sed 's/^crm-//' | sort -u)
-        fi
-        return 0
+    lines=($out)    # IFS is a newline, globbing is off
+    vals=("${lines[@]%%$'\t'*}")
+    # readline replaces only the text after _crm_keep
+    if [[ -n $_crm_keep ]]; then
+        lines=("${vals[@]}") vals=()
+        for v in "${lines[@]}"; do
+            [[ $v == "$_crm_keep"* ]] && vals+=("${v:${#_crm_keep}}")
+        done
+        (( ${#vals[@]} )) || return 0
     fi
-
-    # Words after the command: count positional arguments, skipping option
-    # values.  A word followed by "=" was split from "KEY=VALUE".
-    local j=$(( i + 1 ))
-    while (( j < cword )); do
-        w=${COMP_WORDS[j]}
-        if [[ ${COMP_WORDS[j+1]} == = ]] && (( j + 1 < cword )); then
-            [[ $w != -* ]] && (( npos++ ))
-            (( j += 3 )); continue
-        fi
-        if [[ $w == -* && $w != *=* ]]; then
-            _crm_takes_arg "$cmd" "$w" && (( j++ ))
-        elif [[ $w != -* ]]; then
-            (( npos++ ))
-        fi
-        (( j++ ))
-    done
-
-    if [[ $prev == -* ]] && _crm_takes_arg "$cmd" "$prev"; then
-        _crm_value "$prev"
-        return 0
-    fi
-
-    if [[ $cur == -* ]]; then
-        _crm_reply $(_crm_options "$cmd")
-        return 0
-    fi
-
-    case $cmd,$npos in
-        add,0|list,0)
-            _crm_reply $(_crm_query types) ;;
-        list,*|search,*)
-            compopt -o nospace 2>/dev/null
-            _crm_reply $(_crm_query fields) ;;
-        show,0|set,0|tag,0|rm,0|edit,0|log,0)
-            _crm_reply $(_crm_query refs | cut -f1) ;;
-        help,0)
-            _crm_reply $(_crm_query commands) ;;
-        init,0)
-            compopt -o filenames 2>/dev/null
-            COMPREPLY=($(compgen -d -- "$cur")) ;;
-    esac
+    _crm_quote "${vals[@]}"
     return 0
 }
 

@@ -158,6 +158,10 @@ int cli_type_arg(const struct parsed *p, const char *name, enum crm_type *t);
 /* CRM_OK when exactly one argument (a REF) was given to command name,
  * else reports a usage error and returns CRM_EUSAGE. */
 int cli_one_ref(const struct parsed *p, const char *name);
+/* Finds the store as every command does: dir_opt (-C), $CRM_DIR, the
+ * nearest parent of the working directory holding crm.yaml, the default
+ * store.  Sets *root (caller owns); CRM_ENOSTORE when there is none. */
+int cli_find_store(const char *dir_opt, char **root, struct crm_err *err);
 /* Progress of a long index rebuild, on stderr (a terminal). */
 void cli_progress(size_t done, size_t total, void *data);
 /* Parses the value of --limit of command cmd into *limit (unchanged when

@@ -219,6 +219,15 @@ static const char *default_store(char *buf, size_t size)
 	return buf;
 }
 
+int cli_find_store(const char *dir_opt, char **root, struct crm_err *err)
+{
+	char def[PATH_MAX], cwd[PATH_MAX];
+
+	return crm_store_discover(dir_opt, getenv("CRM_DIR"),
+				  getcwd(cwd, sizeof(cwd)),
+				  default_store(def, sizeof(def)), root, err);
+}
+
 /* The login of the user whose e-mail is git's user.email, or NULL. */
 static const char *user_from_git(struct crm_store *s)
 {
@@ -234,13 +243,11 @@ static const char *user_from_git(struct crm_store *s)
  * acting user. */
 static int open_store(struct cli *cli, bool writes)
 {
-	char def[PATH_MAX], cwd[PATH_MAX], *root = NULL;
+	char *root = NULL;
 	const char *login;
 	int rc;
 
-	rc = crm_store_discover(cli->dir_opt, getenv("CRM_DIR"),
-				getcwd(cwd, sizeof(cwd)),
-				default_store(def, sizeof(def)), &root, &cli->err);
+	rc = cli_find_store(cli->dir_opt, &root, &cli->err);
 	if (rc)
 		return cli_fail(cli);
 	rc = crm_store_open(root, &cli->store, &cli->err);

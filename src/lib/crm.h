@@ -824,6 +824,9 @@ int crm_find_rows(struct crm_store *s, const struct crm_find *f,
 		  struct crm_row **rows, size_t *n, size_t *total,
 		  struct crm_err *err);
 void crm_rows_free(struct crm_row *rows, size_t n);
+/* The i-th field crm_find's sort may name (besides custom fields), for
+ * completion; NULL past the last. */
+const char *crm_find_sort_field(size_t i);
 void crm_words_free(char **words, size_t n);
 /* The keys of the custom scalar fields (keys crm does not know) that
  * records of type t hold, sorted, into *keys (free with crm_words_free). */

@@ -37,6 +37,11 @@ static const struct {
 
 #define NSORT (sizeof(sort_keys) / sizeof(sort_keys[0]))
 
+const char *crm_find_sort_field(size_t i)
+{
+	return i < NSORT ? sort_keys[i].field : NULL;
+}
+
 /* A copy of column i of st, or NULL. */
 static char *col_dup(sqlite3_stmt *st, int i)
 {

@@ -122,6 +122,17 @@ like "$(printf '%s' "$got" | tr '\n' ' ')" "lead .*won" "bash: 'crm add deal --s
 got=$(bcomp "crm add task --owner ")
 is "$got" "ann" "bash: '--owner ' offers the users"
 
+# the scripts ask crm for every option: none holds a list of its own
+for f in crm.bash _crm crm.fish; do
+	found=""
+	for c in $cmds; do
+		for o in $("$CRM" __complete options "$c" | grep '^--..'); do
+			grep -qe "$o\b" "$COMP/$f" && found="$found $o"
+		done
+	done
+	is "$found" "" "completions/$f names no command option itself"
+done
+
 # --- fish and zsh ----------------------------------------------------------------
 if command -v fish >/dev/null; then
 	got=$(PATH="$TEST_ROOT/bin:$PATH" HOME="$HOME" fish --no-config -c \
