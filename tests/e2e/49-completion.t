@@ -261,7 +261,7 @@ is "$rc" 0 "every offered sort field is accepted by crm list"
 got=$(bcomp "crm help s")
 is "$(words "$got")" "show search set status" "bash: 'crm help s' offers commands"
 got=$(bcomp "crm log -")
-has "$got" "-n" "bash: 'crm log -' offers -n"
+has "$got" "--limit" "bash: 'crm log -' offers --limit"
 mkdir -p "$TEST_ROOT/dirs/alpha" "$TEST_ROOT/dirs/beta"
 : >"$TEST_ROOT/dirs/afile"
 got=$(cd "$TEST_ROOT/dirs" && bcomp "crm -C a")
