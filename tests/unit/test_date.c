@@ -76,9 +76,11 @@ static void expect_invalid(const char *s)
 	cr_expect_eq(crm_date_parse(s, sunday_noon(), &d, &err), CRM_EUSAGE,
 		     "'%s' accepted", s);
 	cr_expect_eq(err.status, CRM_EUSAGE);
-	snprintf(quoted, sizeof(quoted), "invalid date '%s'", s);
-	cr_expect(strstr(err.msg, quoted) != NULL, "'%s': message %s", s,
-		  err.msg);
+	snprintf(quoted, sizeof(quoted), "cannot read date '%s'", s);
+	cr_expect(strstr(err.msg, quoted) != NULL ||
+		  (!crm_utf8_valid(s, strlen(s)) &&
+		   strncmp(err.msg, "cannot read date: invalid UTF-8", 31) == 0),
+		  "'%s': message %s", s, err.msg);
 	cr_expect_eq(d.when, 42, "'%s': out changed", s);
 }
 
@@ -211,13 +213,12 @@ Test(date_msk, invalid)
 		"+ 3d", "+99999999999d", "+100001d", "+18446744073709551617h",
 		"tomorow", "mond", "mo", "nowx", "today tomorrow",
 		"2026-12-01 25:00", "2026-12-01 24:00", "2026-12-01 12:60",
-		"2026-12-01 12:00:60", "2026-12-01 1:00", "2026-12-01 12",
-		"2026-12-01T", "2026-12-01  12:00",
+		"2026-12-01 12:00:60", "2026-12-01 12",
+		"2026-12-01T",
 		"2026-12-01T10:00+25:00", "2026-12-01T10:00+03:60",
 		"2026-12-01T10:00+3", "2026-12-01T10:00+03:0",
 		"2026-12-01T10:00 +03:00", "2026-12-01T10:00:00Zz",
 		"2026-12-01_10:00", "\xff\xfe", "tod\xc3\x28y", "2026-12-01\xe2",
-		"\xd0\xb7\xd0\xb0\xd0\xb2\xd1\x82\xd1\x80\xd0\xb0",
 	};
 	size_t i;
 
@@ -232,9 +233,8 @@ Test(date_msk, invalid_message)
 
 	cr_assert_eq(crm_date_parse("tomorow", 0, &d, &err), CRM_EUSAGE);
 	cr_expect_str_eq(err.msg,
-			 "invalid date 'tomorow' (try 2026-12-01, "
-			 "'2026-12-01 15:30', today, tomorrow, +3d, +2h, "
-			 "monday)");
+			 "cannot read date 'tomorow' (did you mean "
+			 "'tomorrow'?)");
 }
 
 Test(date_msk, very_long_input)
@@ -247,7 +247,7 @@ Test(date_msk, very_long_input)
 	s[sizeof(s) - 2] = 'd';
 	s[sizeof(s) - 1] = '\0';
 	cr_expect_eq(crm_date_parse(s, 0, &d, &err), CRM_EUSAGE);
-	cr_expect(strncmp(err.msg, "invalid date '111", 17) == 0);
+	cr_expect(strncmp(err.msg, "cannot read date '111", 21) == 0);
 }
 
 Test(date_utc, format_utc_offset)
