@@ -282,6 +282,18 @@ static const char *user_from_git(struct crm_store *s)
 	return u ? u->login : NULL;
 }
 
+/* The decimal separator of the locale's LC_NUMERIC, ',' or '.'; 0 when it
+ * is something else. */
+static char locale_decimal(void)
+{
+	const struct lconv *lc = localeconv();
+	const char *dp = lc ? lc->decimal_point : NULL;
+
+	if (dp && (strcmp(dp, ",") == 0 || strcmp(dp, ".") == 0))
+		return dp[0];
+	return 0;
+}
+
 /* Opens the store for a command and, for one that writes, picks the
  * acting user. */
 static int open_store(struct cli *cli, bool writes)
@@ -299,6 +311,7 @@ static int open_store(struct cli *cli, bool writes)
 	free(root);
 	if (rc)
 		return cli_fail(cli);
+	crm_store_set_input(cli->store, cli->now, locale_decimal());
 	login = cli->user ? cli->user : writes ? user_from_git(cli->store) : NULL;
 	if (login && crm_store_set_user(cli->store, login, &cli->err))
 		return cli_fail(cli);

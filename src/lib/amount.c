@@ -245,8 +245,8 @@ int crm_amount_parse(const char *s, char decimal, char *buf, size_t size,
 		len--;
 	if (len > 0 && p[0] == '-')
 		return crm_seterr(err, CRM_EUSAGE,
-				  _("amount '%s' is negative (amounts are never "
-				    "below zero)"), s);
+				  _("'%s' is negative (amounts are never below "
+				    "zero)"), s);
 	if (len > 0 && p[0] == '+')
 		p++, len--;
 	if (!cut(p, len, &pc))
@@ -258,7 +258,7 @@ int crm_amount_parse(const char *s, char decimal, char *buf, size_t size,
 		return not_an_amount(s, decimal, err);
 	if (!write_stored(&pc, frac, buf, size))
 		return crm_seterr(err, CRM_EUSAGE,
-				  _("amount '%s' has too many digits"), s);
+				  _("'%s' has too many digits"), s);
 	return CRM_OK;
 }
 
@@ -317,29 +317,33 @@ int crm_amount_check_currency(const char *stored, const char *currency,
 		return CRM_OK;
 	if (c->minor == 0)
 		return crm_seterr(err, CRM_EUSAGE,
-				  _("amount '%s' has decimals, but %s has no "
-				    "minor unit (write a whole number)"),
+				  _("'%s' has decimals, but %s has none (write a "
+				    "whole number)"),
 				  stored, c->code);
 	return crm_seterr(err, CRM_EUSAGE,
-			  ngettext("amount '%s' has %d decimal place more than "
-				   "%s allows (%d)",
-				   "amount '%s' has %d decimal places more than "
-				   "%s allows (%d)", (unsigned long)(n - c->minor)),
-			  stored, n - c->minor, c->code, c->minor);
+			  ngettext("'%s' has %d decimal place, but %s has %d",
+				   "'%s' has %d decimal places, but %s has %d",
+				   (unsigned long)n),
+			  stored, n, c->code, c->minor);
 }
 
-/* The closest known code to code (capital letters), or NULL. */
+/* The closest known code to code (capital letters), or NULL.  The codes
+ * most used come first, so that they win a tie ("USX": USD, not UGX). */
 static const char *suggest_currency(const char *code)
 {
+	static const char *const common[] = {
+		"USD", "EUR", "RUB", "GBP", "CNY", "JPY", "CHF", "AZN", "KZT",
+		"TRY", "AED", "BYN", "UAH", "GEL", "AMD", "UZS", "KGS", "INR",
+	};
 	const char *cands[256];
 	const struct crm_currency *c;
-	size_t n = 0;
+	size_t n, i;
 
-	while (n < sizeof(cands) / sizeof(cands[0]) &&
-	       (c = crm_currency_at(n)) != NULL) {
-		cands[n] = c->code;
-		n++;
-	}
+	for (n = 0; n < sizeof(common) / sizeof(common[0]); n++)
+		cands[n] = common[n];
+	for (i = 0; n < sizeof(cands) / sizeof(cands[0]) &&
+		    (c = crm_currency_at(i)) != NULL; i++)
+		cands[n++] = c->code;
 	return crm_suggest(code, cands, n);
 }
 

@@ -477,6 +477,10 @@ struct crm_timings {
 const struct crm_timings *crm_store_timings(const struct crm_store *s);
 
 /* Sets who commits: a login of crm.yaml's users (CRM_ERR when unknown). */
+/* How the store reads values people wrote by hand: dates relative to now,
+ * amounts with the caller's locale's decimal separator (',' or '.', 0 for
+ * none) when crm.yaml names none. */
+void crm_store_set_input(struct crm_store *s, time_t now, char locale_decimal);
 int crm_store_set_user(struct crm_store *s, const char *login,
 		       struct crm_err *err);
 const struct crm_user *crm_store_user(const struct crm_store *s);

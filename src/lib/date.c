@@ -773,6 +773,16 @@ static const char *examples(enum crm_date_kind kind)
 	}
 }
 
+/* Russian words typed in Latin letters, and what they stand for. */
+static const struct {
+	const char *latin, *word;
+} latin_words[] = {
+	{"segodnya", "сегодня"}, {"segodnia", "сегодня"},
+	{"zavtra", "завтра"}, {"vchera", "вчера"},
+	{"poslezavtra", "послезавтра"}, {"seichas", "сейчас"},
+	{"seychas", "сейчас"},
+};
+
 /* The known word closest to the one word of ws, or NULL. */
 static const char *suggest_word(const struct words *ws)
 {
@@ -781,6 +791,9 @@ static const char *suggest_word(const struct words *ws)
 
 	if (ws->n != 1)
 		return NULL;
+	for (i = 0; i < NNAMES(latin_words); i++)
+		if (strcmp(ws->w[0], latin_words[i].latin) == 0)
+			return latin_words[i].word;
 	for (i = 0; i < NNAMES(day_words); i++)
 		cands[n++] = day_words[i].word;
 	for (i = 0; i < NNAMES(weekday_words) && n < 64; i++)

@@ -1217,7 +1217,7 @@ static int compile_custom(struct compiler *c, const struct term *t)
 {
 	const struct crm_query_env *env = c->env;
 	size_t k;
-	double num;
+	double num = 0;
 
 	if (env == NULL || env->has_custom_field == NULL ||
 	    !env->has_custom_field(t->key, env->data))
