@@ -460,6 +460,7 @@ int main(int argc, char **argv)
 
 	setup_i18n();
 	cli.now = time(NULL);
+	tzset();        /* the library reads dates in this local time zone */
 	cli.lock_timeout_ms = lock_timeout();
 	ng = count_globals(argc, argv);
 	if (cli_parse(global_opts, false, ng, argv + 1, &g, &cli.err)) {

@@ -848,7 +848,7 @@ int crm_record_set_field(struct crm_record *r, const char *key, char op,
 	    check_money(r, err) != CRM_OK) {
 		restore_field(r, key, saved);
 		free(old_stage);
-		return crm_err_prefix(err, "%s", key);
+		return crm_err_prefix(err, "%s", "amount");
 	}
 	rc = check_changed(r, f, key, saved, cfg, err);
 	if (rc == CRM_OK && f && f->kind == F_STAGE &&

@@ -258,6 +258,42 @@ like "$err" "unknown currency 'USX' \(did you mean 'USD'\?\)" "an unknown curren
 git checkout -q -- "$df"
 unchanged "$head" "refused hand edits"
 
+# --- the same in a Russian locale: add, edit, hand edit + commit ---------------------
+ru() { LC_ALL=ru_RU.UTF-8 "$CRM" "$@"; }
+rid=$(ru add deal "Поставка" --company "$cid" --amount "1.500" --currency rub)
+ok $? "add --amount 1.500 under a Russian locale exits 0"
+rf=$(file_of deal "$rid")
+is "$(field "$rf" amount)" "1500" "under a Russian locale --amount 1.500 is 1500"
+head=$(git rev-parse HEAD)
+out=$(ru add deal "Ошибка" --amount "10,505" --currency rub 2>&1)
+is "$?" 2 "add --amount 10,505 RUB under a Russian locale exits 2"
+is "$out" "crm: ошибка: amount: в '10.505' 3 знака после запятой, а у RUB их 2" "the refusal is in Russian"
+unchanged "$head" "a refused Russian add"
+editor ru_money 'sed -i "s/^amount: .*/amount: 2.500,50/" "$1"'
+EDITOR="$ED/ru_money" ru edit "$rid" >/dev/null
+ok $? "edit writing 'amount: 2.500,50' under a Russian locale exits 0"
+is "$(field "$rf" amount)" "2500.50" "the edited amount is 2500.50"
+sed -i "s/^amount: .*/amount: 3 000,5/" "$rf"
+ru commit >/dev/null
+ok $? "commit of 'amount: 3 000,5' under a Russian locale exits 0"
+is "$(field "$rf" amount)" "3000.5" "a hand-written '3 000,5' under a Russian locale is 3000.5"
+# in a file, digits with a point are the stored form, whatever the locale
+sed -i "s/^amount: .*/amount: 3.000/" "$rf"
+out=$(ru commit 2>&1)
+is "$?" 1 "commit of 'amount: 3.000' under a Russian locale exits 1 (the stored form, three decimals for RUB)"
+like "$out" "в '3.000' 3 знака после запятой, а у RUB их 2" "the refusal says why"
+git checkout -q -- "$rf"
+sed -i "s/^name: .*/name: Звонок/; s/^due: .*/due: послезавтра в 11:00/" "$tf"
+out=$(ru commit 2>&1)
+is "$?" 0 "commit of 'due: послезавтра в 11:00' under a Russian locale exits 0"
+is "$(field "$tf" due)" "$(day '+2 days')T11:00:00+03:00" "the committed due is the day after tomorrow at 11:00"
+sed -i "s/^due: .*/due: в пятницк/" "$tf"
+out=$(ru commit 2>&1)
+is "$?" 1 "commit of a misspelt Russian weekday exits 1"
+like "$out" "не удалось прочитать дату 'в пятницк' \(пример: завтра 15:00, 31.12.2026, \+3d\)" "the commit error is in Russian with examples"
+git checkout -q -- "$tf"
+store_clean "after Russian edits"
+
 # --- queries use the same readers ----------------------------------------------------
 run --format ids list task "due<=$(day '+400 days')"
 is "$out" "$tid" "due<= a date finds the task"
@@ -280,7 +316,7 @@ like "$err" "cannot read date 'zavtra'" "a bad date in a query says so"
 
 # the index reads amounts the same in every locale
 run set "$did" amount=1500.50
-out=$(LC_ALL=ru_RU.UTF-8 "$CRM" --format ids list deal "amount>1500.4")
+out=$(LC_ALL=ru_RU.UTF-8 "$CRM" --format ids list deal "amount>1500.4" "amount<1500.6")
 is "$out" "$did" "under a Russian locale the index keeps 1500.50, not 1500"
 store_clean "at the end"
 

@@ -414,7 +414,7 @@ Test(input, set_field_uses_the_same_readers)
 	cr_expect_str_eq(crm_map_str(r->map, "currency"), "EUR");
 	cr_expect_eq(crm_record_set_field(r, "currency", '=', "jpy", &cfg,
 					  "ann", NOW, &err), CRM_EUSAGE);
-	cr_expect_str_eq(err.msg, "currency: '1500000.25' has decimals, but "
+	cr_expect_str_eq(err.msg, "amount: '1500000.25' has decimals, but "
 			 "JPY has none (write a whole number)");
 	cr_expect_str_eq(crm_map_str(r->map, "currency"), "EUR");
 	cr_expect_eq(crm_record_set_field(r, "amount", '=', "abc", &cfg, "ann",
