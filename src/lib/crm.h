@@ -210,8 +210,10 @@ struct crm_date {
  * Parses what a user types: "2026-12-01", "2026-12-01 15:30",
  * "2026-12-01T15:30[:SS][+03:00|Z]", "today", "tomorrow", "yesterday",
  * "+3d", "-2w", "+2h", "+15m", weekday names ("monday", "mon": the next
- * such day, never today), relative to now in the local time zone (TZ).
- * Returns CRM_EUSAGE with a message naming the text when it cannot.
+ * such day, never today), relative to now in the local time zone (TZ),
+ * and every form crm_date_parse_as() lists (it is that, for
+ * CRM_DATE_ANY).  Returns CRM_EUSAGE with a message naming the text when
+ * it cannot.
  */
 int crm_date_parse(const char *s, time_t now, struct crm_date *out,
 		   struct crm_err *err);

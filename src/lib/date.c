@@ -5,6 +5,13 @@
  * that starts it) or a moment (stored "2026-12-01T15:30:00+03:00").  Day
  * arithmetic works on struct tm fields and lets mktime normalise them, so
  * days that are 23 or 25 hours long (DST changes) come out right.
+ *
+ * What people type is folded (crm_fold: lowercase, ё as е) and cut into
+ * words, then read as an offset ("+3d"), an ISO 8601 date or date-time,
+ * or words: "now", "через 3 дня", "in 2 hours", or a day ("завтра",
+ * "31.12.2026", "31 декабря", "в пятницу", "next monday") followed by an
+ * optional time of day ("в 15:00").  Times are local: the process's time
+ * zone, which the command-line layer sets up (TZ, tzset).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -572,20 +579,10 @@ static bool read_day(char *const *w, size_t n, time_t now,
 static bool read_time(const char *w, struct date_fields *f)
 {
 	const char *p = w;
-	char two[3];
+	int hour_digits = is_digit(w[0]) && w[1] == ':' ? 1 : 2;
 
-	if (is_digit(w[0]) && w[1] == ':') {
-		two[0] = '0';
-		two[1] = w[0];
-		two[2] = '\0';
-		p = two;
-		if (!read_digits(&p, 2, &f->hour))
-			return false;
-		p = w + 1;
-	} else if (!read_digits(&p, 2, &f->hour)) {
-		return false;
-	}
-	if (!read_char(&p, ':') || !read_digits(&p, 2, &f->min))
+	if (!read_digits(&p, hour_digits, &f->hour) || !read_char(&p, ':') ||
+	    !read_digits(&p, 2, &f->min))
 		return false;
 	f->sec = 0;
 	if (*p == ':' && (!read_char(&p, ':') || !read_digits(&p, 2, &f->sec)))
