@@ -199,6 +199,11 @@ int cmd_add(struct cli *cli, struct parsed *p)
 	if ((rc = apply_options(cli, p, r)) || (rc = apply_set(cli, p, r)) ||
 	    (rc = apply_defaults(cli, r)))
 		goto out;
+	if (crm_record_normalize(r, crm_store_config(cli->store), cli->now,
+				 &cli->err) != CRM_OK) {
+		rc = cli_error(cli, CRM_EUSAGE, "%s", cli->err.msg);
+		goto out;
+	}
 	if ((rc = crm_record_validate(r, crm_store_config(cli->store),
 				      &cli->err))) {
 		rc = cli_fail(cli);

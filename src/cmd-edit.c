@@ -127,8 +127,9 @@ static int edit_loop(struct cli *cli, const struct crm_record *orig,
 				       _("the file is empty; nothing changed"));
 			break;
 		}
-		rc = crm_record_parse(orig->type, orig->id, got, len,
-				      crm_store_config(cli->store), out, &cli->err);
+		rc = crm_record_parse_input(orig->type, orig->id, got, len,
+					    crm_store_config(cli->store),
+					    cli->now, out, &cli->err);
 		if (rc == CRM_OK)
 			break;
 		fprintf(stderr, _("crm: error: %s\n"), cli->err.msg);

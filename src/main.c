@@ -239,6 +239,18 @@ static const char *user_from_git(struct crm_store *s)
 	return u ? u->login : NULL;
 }
 
+/* The decimal separator of the locale's LC_NUMERIC, ',' or '.'; 0 when it
+ * is something else. */
+static char locale_decimal(void)
+{
+	const struct lconv *lc = localeconv();
+	const char *dp = lc ? lc->decimal_point : NULL;
+
+	if (dp && (strcmp(dp, ",") == 0 || strcmp(dp, ".") == 0))
+		return dp[0];
+	return 0;
+}
+
 /* Opens the store for a command and, for one that writes, picks the
  * acting user. */
 static int open_store(struct cli *cli, bool writes)
@@ -254,6 +266,7 @@ static int open_store(struct cli *cli, bool writes)
 	free(root);
 	if (rc)
 		return cli_fail(cli);
+	crm_store_set_input(cli->store, cli->now, locale_decimal());
 	login = cli->user ? cli->user : writes ? user_from_git(cli->store) : NULL;
 	if (login && crm_store_set_user(cli->store, login, &cli->err))
 		return cli_fail(cli);
@@ -569,6 +582,7 @@ int main(int argc, char **argv)
 
 	setup_i18n();
 	cli.now = time(NULL);
+	tzset();        /* the library reads dates in this local time zone */
 	cli.lock_timeout_ms = lock_timeout();
 	cli.color = isatty(STDOUT_FILENO) && getenv("NO_COLOR") == NULL;
 	if (getenv("CRM_USER") && getenv("CRM_USER")[0])

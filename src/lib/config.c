@@ -14,6 +14,27 @@ static char *dup_str(const struct crm_node *map, const char *key)
 	return s ? crm_xstrdup(s) : NULL;
 }
 
+/*
+ * Reads defaults.decimal_separator (may be absent) into cfg: "," or ".".
+ * Anything else is an error naming the key.
+ */
+static int parse_decimal(const struct crm_node *defaults,
+			 struct crm_config *cfg, struct crm_err *err)
+{
+	const struct crm_node *n = crm_map_get(defaults, "decimal_separator");
+
+	if (n == NULL)
+		return CRM_OK;
+	if (n->kind == CRM_NODE_SCALAR &&
+	    (strcmp(n->str, ",") == 0 || strcmp(n->str, ".") == 0)) {
+		cfg->decimal_separator = n->str[0];
+		return CRM_OK;
+	}
+	return crm_seterr(err, CRM_ERR,
+			  _("line %d: defaults: decimal_separator must be "
+			    "',' or '.'"), n->line);
+}
+
 /* Reads the users: list. */
 static int parse_users(const struct crm_node *seq, struct crm_config *cfg,
 		       struct crm_err *err)
@@ -235,6 +256,8 @@ int crm_config_parse(const char *buf, size_t len, struct crm_config *cfg,
 	if (defaults && defaults->kind == CRM_NODE_MAP) {
 		cfg->default_pipeline = dup_str(defaults, "pipeline");
 		cfg->default_currency = dup_str(defaults, "currency");
+		if ((rc = parse_decimal(defaults, cfg, err)))
+			goto fail;
 	}
 	if (cfg->default_pipeline &&
 	    crm_config_pipeline(cfg, cfg->default_pipeline) == NULL) {
@@ -310,6 +333,14 @@ char *crm_config_initial(const char *login, const char *name,
 		out = NULL;
 	crm_node_free(root);
 	return out;
+}
+
+char crm_config_decimal(const struct crm_config *cfg)
+{
+	if (cfg == NULL)
+		return 0;
+	return cfg->decimal_separator ? cfg->decimal_separator
+				      : cfg->locale_decimal;
 }
 
 const struct crm_user *crm_config_user(const struct crm_config *cfg,

@@ -217,17 +217,94 @@ struct crm_date {
  * Parses what a user types: "2026-12-01", "2026-12-01 15:30",
  * "2026-12-01T15:30[:SS][+03:00|Z]", "today", "tomorrow", "yesterday",
  * "+3d", "-2w", "+2h", "+15m", weekday names ("monday", "mon": the next
- * such day, never today), relative to now in the local time zone (TZ).
- * Returns CRM_EUSAGE with a message naming the text when it cannot.
+ * such day, never today), relative to now in the local time zone (TZ),
+ * and every form crm_date_parse_as() lists (it is that, for
+ * CRM_DATE_ANY).  Returns CRM_EUSAGE with a message naming the text when
+ * it cannot.
  */
 int crm_date_parse(const char *s, time_t now, struct crm_date *out,
 		   struct crm_err *err);
+/* What a date is read for: the forms that fit, and the examples that an
+ * error shows. */
+enum crm_date_kind {
+	CRM_DATE_ANY,   /* a day or a moment, generic examples */
+	CRM_DATE_DAY,   /* a whole day (birthday): no time, a year needed */
+	CRM_DATE_WHEN,  /* a day or a moment (due) */
+	CRM_DATE_STAMP, /* a moment (created, updated) */
+	CRM_DATE_QUERY, /* a query bound: a bare weekday is this week's */
+};
+/*
+ * The same as crm_date_parse, for a date of kind: besides the forms above
+ * "31.12.2026", "31.12.2026 15:30", "tomorrow 15:00", "завтра",
+ * "сегодня", "послезавтра", "вчера", "через 3 дня", "через 2 часа",
+ * "in 3 days", "в понедельник", "this monday", "next monday", "в
+ * следующую пятницу", "31 dec", "31 декабря 2026".  Weeks start on
+ * Monday.  A bare weekday is the coming one, never today, except in
+ * CRM_DATE_QUERY where it is this week's (as "this monday").  A date
+ * without a year is the coming one (today included; this year's in a
+ * query).  Returns CRM_EUSAGE "cannot read date 'S' (try: EXAMPLES)",
+ * with examples that fit kind, and leaves *out alone.
+ */
+int crm_date_parse_as(const char *s, time_t now, enum crm_date_kind kind,
+		      struct crm_date *out, struct crm_err *err);
 /* Writes the stored form of d into buf (>= 32 bytes). */
 void crm_date_format(const struct crm_date *d, char *buf, size_t size);
 /* Parses a stored form strictly (ISO 8601 date or date-time with offset). */
 int crm_date_parse_stored(const char *s, struct crm_date *out);
 /* The current time as a stored date-time. */
 void crm_date_now(time_t now, char *buf, size_t size);
+
+/* ---- amounts and currencies (amount.c, currency.c) ---- */
+
+#define CRM_AMOUNT_MAX_DIGITS 15   /* digits before the decimal point */
+#define CRM_AMOUNT_SIZE 40         /* a stored amount fits in this many bytes */
+
+/* An ISO 4217 currency. */
+struct crm_currency {
+	char code[4];   /* "USD" */
+	int minor;      /* digits after the decimal point; -1 when it has none */
+	int number;     /* ISO 4217 numeric code */
+};
+
+/* The currency whose code is exactly code (capital letters), or NULL. */
+const struct crm_currency *crm_currency_find(const char *code);
+/* The i-th currency of the table (sorted by code), or NULL past the end. */
+const struct crm_currency *crm_currency_at(size_t i);
+/*
+ * Reads a currency code as a person types it (any case, surrounding
+ * blanks ignored) into out ("USD").  CRM_EUSAGE "unknown currency 'USX'
+ * (did you mean 'USD'?)" when it is not an ISO 4217 code.
+ */
+int crm_currency_parse(const char *s, char out[4], struct crm_err *err);
+
+/*
+ * Reads an amount as a person writes it ("350000", "350 000,50",
+ * "350,000.50", "350.000,50", "1 500 000" with a space, U+00A0 or U+202F
+ * between groups) into its stored form, an exact decimal "350000.50"
+ * (buf of CRM_AMOUNT_SIZE bytes).  decimal is the decimal separator in
+ * effect, ',' or '.', or 0 for none.  A lone ',' or '.' followed by
+ * exactly three digits is the decimal separator when it is decimal, a
+ * thousands separator when the other one is, and refused as ambiguous
+ * when decimal is 0.  Negative amounts are refused.  CRM_EUSAGE with a
+ * message quoting s and showing how to write it.
+ */
+int crm_amount_parse(const char *s, char decimal, char *buf, size_t size,
+		     struct crm_err *err);
+/* True when s is an amount's stored form: up to 15 digits, optionally a
+ * '.' and digits. */
+bool crm_amount_is_stored(const char *s);
+/* The number of digits after the point of a stored amount. */
+int crm_amount_decimals(const char *stored);
+/* The value of a stored amount as a double, the same in every locale
+ * (for the index); 0 when s is not one. */
+double crm_amount_value(const char *stored);
+/*
+ * Checks that a stored amount has no more decimals than currency allows
+ * (an unknown currency allows any).  CRM_EUSAGE with a message saying
+ * how to write it.
+ */
+int crm_amount_check_currency(const char *stored, const char *currency,
+			      struct crm_err *err);
 
 /* ---- configuration: crm.yaml (config.c) ---- */
 
@@ -266,6 +343,8 @@ struct crm_config {
 	size_t npipelines;
 	char *default_pipeline;
 	char *default_currency;
+	char decimal_separator; /* defaults.decimal_separator, 0 when absent */
+	char locale_decimal;    /* the caller's locale's, set by the caller */
 	struct crm_node *root; /* the whole file, for keys crm does not know */
 };
 
@@ -290,6 +369,9 @@ const struct crm_custom_field *crm_config_field(const struct crm_config *cfg,
 						int t, const char *name);
 /* The name of a custom field kind ("number"). */
 const char *crm_custom_kind_name(enum crm_custom_kind k);
+/* The decimal separator amounts are read with: crm.yaml's, else the
+ * locale's, else 0 (none: ambiguous amounts are refused). */
+char crm_config_decimal(const struct crm_config *cfg);
 
 /* ---- records (record.c) ---- */
 
@@ -334,6 +416,23 @@ int crm_record_parse(enum crm_type t, const char *expect_id, const char *buf,
 /* Validates fields of an in-memory record (same checks as parsing). */
 int crm_record_validate(const struct crm_record *r,
 			const struct crm_config *cfg, struct crm_err *err);
+/*
+ * The input pass for values people wrote in a file (crm edit, a hand
+ * edit): dates, amounts and currencies of known fields that are not in
+ * their stored form are read as crm set reads them (dates relative to
+ * now, amounts with crm_config_decimal(cfg)) and replaced by the stored
+ * form; values already stored are kept byte for byte.  Currencies must be
+ * ISO 4217 codes and an amount may have no more decimals than its
+ * currency.  Messages are "line N: field 'x': ...".
+ */
+int crm_record_normalize(struct crm_record *r, const struct crm_config *cfg,
+			 time_t now, struct crm_err *err);
+/* crm_record_parse for a file a person wrote: the input pass above runs
+ * before validation. */
+int crm_record_parse_input(enum crm_type t, const char *expect_id,
+			   const char *buf, size_t len,
+			   const struct crm_config *cfg, time_t now,
+			   struct crm_record **out, struct crm_err *err);
 /* Reorders keys canonically: known fields first in their fixed order, then
  * custom fields in their existing order, then history and timeline. */
 void crm_record_canonicalize(struct crm_record *r);
@@ -421,6 +520,10 @@ struct crm_timings {
 const struct crm_timings *crm_store_timings(const struct crm_store *s);
 
 /* Sets who commits: a login of crm.yaml's users (CRM_ERR when unknown). */
+/* How the store reads values people wrote by hand: dates relative to now,
+ * amounts with the caller's locale's decimal separator (',' or '.', 0 for
+ * none) when crm.yaml names none. */
+void crm_store_set_input(struct crm_store *s, time_t now, char locale_decimal);
 int crm_store_set_user(struct crm_store *s, const char *login,
 		       struct crm_err *err);
 const struct crm_user *crm_store_user(const struct crm_store *s);

@@ -5,8 +5,16 @@
  * that starts it) or a moment (stored "2026-12-01T15:30:00+03:00").  Day
  * arithmetic works on struct tm fields and lets mktime normalise them, so
  * days that are 23 or 25 hours long (DST changes) come out right.
+ *
+ * What people type is folded (crm_fold: lowercase, ё as е) and cut into
+ * words, then read as an offset ("+3d"), an ISO 8601 date or date-time,
+ * or words: "now", "через 3 дня", "in 2 hours", or a day ("завтра",
+ * "31.12.2026", "31 декабря", "в пятницу", "next monday") followed by an
+ * optional time of day ("в 15:00").  Times are local: the process's time
+ * zone, which the command-line layer sets up (TZ, tzset).
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -23,18 +31,6 @@ struct date_fields {
 	bool has_offset;
 	long offset;            /* seconds east of UTC, when has_offset */
 };
-
-static const char *const weekdays[7] = {
-	"sunday", "monday", "tuesday", "wednesday", "thursday", "friday",
-	"saturday",
-};
-
-/* True for the ASCII white space that may surround user input. */
-static bool is_space(char c)
-{
-	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' ||
-	       c == '\v';
-}
 
 /* True for an ASCII digit. */
 static bool is_digit(char c)
@@ -265,44 +261,459 @@ static bool parse_absolute(const char *s, struct crm_date *out)
 	return true;
 }
 
-/*
- * Parses "today", "tomorrow", "yesterday" and "now" (s lowercased).
- * Returns false for other words.
- */
-static bool parse_word(const char *s, time_t now, struct crm_date *out)
+/* ---- words people type ---- */
+
+#define DATE_MAX_WORDS 8        /* words in one date */
+
+/* A word and what it stands for. */
+struct name {
+	const char *word;
+	int value;
+};
+
+#define NNAMES(t) (sizeof(t) / sizeof((t)[0]))
+
+/* Days counted from today. */
+static const struct name day_words[] = {
+	{"today", 0}, {"tomorrow", 1}, {"yesterday", -1},
+	{"сегодня", 0}, {"завтра", 1}, {"вчера", -1}, {"послезавтра", 2},
+	{"позавчера", -2},
+};
+
+/* Weekdays, 0 for Monday to 6 for Sunday; Russian in the nominative and
+ * the accusative ("в среду"). */
+static const struct name weekday_words[] = {
+	{"monday", 0}, {"mon", 0}, {"понедельник", 0}, {"пн", 0},
+	{"tuesday", 1}, {"tue", 1}, {"вторник", 1}, {"вт", 1},
+	{"wednesday", 2}, {"wed", 2}, {"среда", 2}, {"среду", 2}, {"ср", 2},
+	{"thursday", 3}, {"thu", 3}, {"четверг", 3}, {"чт", 3},
+	{"friday", 4}, {"fri", 4}, {"пятница", 4}, {"пятницу", 4}, {"пт", 4},
+	{"saturday", 5}, {"sat", 5}, {"суббота", 5}, {"субботу", 5},
+	{"сб", 5},
+	{"sunday", 6}, {"sun", 6}, {"воскресенье", 6}, {"вс", 6},
+};
+
+/* Months, 1 to 12; Russian in the genitive ("31 декабря") and the
+ * nominative. */
+static const struct name month_words[] = {
+	{"january", 1}, {"jan", 1}, {"february", 2}, {"feb", 2},
+	{"march", 3}, {"mar", 3}, {"april", 4}, {"apr", 4}, {"may", 5},
+	{"june", 6}, {"jun", 6}, {"july", 7}, {"jul", 7}, {"august", 8},
+	{"aug", 8}, {"september", 9}, {"sep", 9}, {"sept", 9},
+	{"october", 10}, {"oct", 10}, {"november", 11}, {"nov", 11},
+	{"december", 12}, {"dec", 12},
+	{"января", 1}, {"январь", 1}, {"янв", 1}, {"февраля", 2},
+	{"февраль", 2}, {"фев", 2}, {"марта", 3}, {"март", 3}, {"мар", 3},
+	{"апреля", 4}, {"апрель", 4}, {"апр", 4}, {"мая", 5}, {"май", 5},
+	{"июня", 6}, {"июнь", 6}, {"июн", 6}, {"июля", 7}, {"июль", 7},
+	{"июл", 7}, {"августа", 8}, {"август", 8}, {"авг", 8},
+	{"сентября", 9}, {"сентябрь", 9}, {"сен", 9}, {"сент", 9},
+	{"октября", 10}, {"октябрь", 10}, {"окт", 10}, {"ноября", 11},
+	{"ноябрь", 11}, {"ноя", 11}, {"нояб", 11}, {"декабря", 12},
+	{"декабрь", 12}, {"дек", 12},
+};
+
+/* Units of "in 3 days" and "через 2 часа". */
+enum unit { U_MINUTE, U_HOUR, U_DAY, U_WEEK, U_MONTH };
+
+static const struct name unit_words[] = {
+	{"minute", U_MINUTE}, {"minutes", U_MINUTE}, {"min", U_MINUTE},
+	{"минуту", U_MINUTE}, {"минуты", U_MINUTE}, {"минут", U_MINUTE},
+	{"мин", U_MINUTE},
+	{"hour", U_HOUR}, {"hours", U_HOUR}, {"час", U_HOUR},
+	{"часа", U_HOUR}, {"часов", U_HOUR},
+	{"day", U_DAY}, {"days", U_DAY}, {"день", U_DAY}, {"дня", U_DAY},
+	{"дней", U_DAY},
+	{"week", U_WEEK}, {"weeks", U_WEEK}, {"неделю", U_WEEK},
+	{"неделя", U_WEEK}, {"недели", U_WEEK}, {"недель", U_WEEK},
+	{"month", U_MONTH}, {"months", U_MONTH}, {"месяц", U_MONTH},
+	{"месяца", U_MONTH}, {"месяцев", U_MONTH},
+};
+
+/* Which week a weekday is in. */
+enum week { W_COMING, W_THIS, W_NEXT };
+
+static const struct name week_words[] = {
+	{"this", W_THIS}, {"этот", W_THIS}, {"эту", W_THIS}, {"это", W_THIS},
+	{"эта", W_THIS}, {"next", W_NEXT}, {"следующий", W_NEXT},
+	{"следующую", W_NEXT}, {"следующее", W_NEXT},
+	{"следующая", W_NEXT},
+};
+
+/* The value of w in table (n entries), or -1000 when it is not there.  A
+ * trailing '.' ("dec.") is ignored. */
+static int lookup(const char *w, const struct name *table, size_t n)
 {
-	if (strcmp(s, "now") == 0)
-		set_moment(out, now);
-	else if (strcmp(s, "today") == 0)
-		set_day(out, day_offset(now, 0));
-	else if (strcmp(s, "tomorrow") == 0)
-		set_day(out, day_offset(now, 1));
-	else if (strcmp(s, "yesterday") == 0)
-		set_day(out, day_offset(now, -1));
-	else
+	size_t i, len = strlen(w);
+
+	if (len > 1 && w[len - 1] == '.')
+		len--;
+	for (i = 0; i < n; i++)
+		if (strlen(table[i].word) == len &&
+		    memcmp(table[i].word, w, len) == 0)
+			return table[i].value;
+	return -1000;
+}
+
+/* True when w is one of the NULL-terminated words. */
+static bool is_one_of(const char *w, const char *const *words)
+{
+	for (; *words; words++)
+		if (strcmp(w, *words) == 0)
+			return true;
+	return false;
+}
+
+/* A value cut into folded words (lowercase, ё as е), and joined again
+ * with single spaces. */
+struct words {
+	char joined[DATE_MAX_INPUT * 2];
+	char split[DATE_MAX_INPUT * 2];
+	char *w[DATE_MAX_WORDS];
+	size_t n;
+};
+
+/*
+ * Folds s and cuts it into words at ASCII white space.  False when s is
+ * not valid UTF-8, is empty, too long or has too many words.
+ */
+static bool cut_words(const char *s, struct words *ws)
+{
+	char *folded, *p, *save = NULL;
+	size_t len = strnlen(s, DATE_MAX_INPUT * 2), at = 0, wl;
+	bool ok = false;
+
+	ws->n = 0;
+	ws->joined[0] = '\0';
+	if (len >= DATE_MAX_INPUT || !crm_utf8_valid(s, len))
 		return false;
+	folded = crm_fold(s);
+	if (strlen(folded) >= sizeof(ws->split))
+		goto out;
+	memcpy(ws->split, folded, strlen(folded) + 1);
+	for (p = strtok_r(ws->split, " \t\n\r\f\v", &save); p;
+	     p = strtok_r(NULL, " \t\n\r\f\v", &save)) {
+		if (ws->n == DATE_MAX_WORDS)
+			goto out;
+		wl = strlen(p);
+		if (ws->n)
+			ws->joined[at++] = ' ';
+		memcpy(ws->joined + at, p, wl + 1);   /* fits: split did */
+		at += wl;
+		ws->w[ws->n++] = p;
+	}
+	ok = ws->n > 0;
+out:
+	free(folded);
+	return ok;
+}
+
+/* The calendar date of the local day that starts at day into f. */
+static void ymd_of(time_t day, struct date_fields *f)
+{
+	struct tm tm;
+
+	memset(&tm, 0, sizeof(tm));
+	if (localtime_r(&day, &tm) == NULL)
+		return;
+	f->year = tm.tm_year + 1900;
+	f->mon = tm.tm_mon + 1;
+	f->mday = tm.tm_mday;
+}
+
+/* Today's weekday, 0 for Monday to 6 for Sunday. */
+static int today_weekday(time_t now)
+{
+	struct tm tm;
+
+	if (localtime_r(&now, &tm) == NULL)
+		return 0;
+	return (tm.tm_wday + 6) % 7;
+}
+
+/* Days from today to weekday wd (0 Monday) of week w: the coming one is
+ * 1 to 7 days ahead, this week's and next week's count from Monday. */
+static long weekday_ahead(time_t now, int wd, enum week w)
+{
+	int today = today_weekday(now);
+
+	if (w == W_THIS)
+		return wd - today;
+	if (w == W_NEXT)
+		return wd - today + 7;
+	return (wd - today + 7) % 7 ? (wd - today + 7) % 7 : 7;
+}
+
+/* Reads a number of 1 to max_digits digits (w may end in ','). */
+static bool read_number(const char *w, size_t max_digits, int *val)
+{
+	size_t len = strlen(w), i;
+	int v = 0;
+
+	if (len > 1 && w[len - 1] == ',')
+		len--;
+	if (len == 0 || len > max_digits)
+		return false;
+	for (i = 0; i < len; i++) {
+		if (!is_digit(w[i]))
+			return false;
+		v = v * 10 + (w[i] - '0');
+	}
+	*val = v;
+	return true;
+}
+
+/* Reads a year of exactly four digits (w may end in ','). */
+static bool read_year(const char *w, int *year)
+{
+	size_t len = strlen(w);
+
+	if (len > 0 && w[len - 1] == ',')
+		len--;
+	return len == 4 && read_number(w, 4, year) && *year >= 1;
+}
+
+/* What reading the date part of a value found. */
+struct day {
+	struct date_fields f;   /* the calendar date */
+	bool yearless;          /* written without a year */
+};
+
+/*
+ * Fills d with month mon and day mday of year, or when year is 0 of the
+ * coming such day (today included), or this year's when this_year.
+ * False when there is no such day.
+ */
+static bool month_day(int year, int mon, int mday, time_t now,
+		      bool this_year, struct day *d)
+{
+	struct date_fields today = { 0 };
+
+	ymd_of(day_offset(now, 0), &today);
+	d->yearless = year == 0;
+	if (year == 0) {
+		year = today.year;
+		if (!this_year && (mon < today.mon ||
+				   (mon == today.mon && mday < today.mday)))
+			year++;
+	}
+	if (mon < 1 || mon > 12 || mday < 1 || year < 1 || year > 9999 ||
+	    mday > month_days(year, mon))
+		return false;
+	d->f.year = year;
+	d->f.mon = mon;
+	d->f.mday = mday;
+	return true;
+}
+
+/* Reads "31.12.2026" or "31.12" (day and month of one or two digits). */
+static bool read_dotted(const char *w, time_t now, bool this_year,
+			struct day *d)
+{
+	int mday = 0, mon = 0, year = 0, *part[3] = { &mday, &mon, &year };
+	const char *p = w;
+	size_t i, n;
+
+	for (i = 0; i < 3 && *p; i++) {
+		for (n = 0; is_digit(p[n]); n++)
+			;
+		if (n == 0 || n > (i == 2 ? 4 : 2) || (i == 2 && n != 4))
+			return false;
+		read_digits(&p, (int)n, part[i]);
+		if (*p == '.' && i < 2 && p[1] != '\0')
+			p++;
+		else if (*p != '\0')
+			return false;
+	}
+	if (i < 2 || *p != '\0')
+		return false;
+	return month_day(year, mon, mday, now, this_year, d);
+}
+
+/* Reads the date part of a value, words w[0..n), into d. */
+static bool read_day(char *const *w, size_t n, time_t now,
+		     enum crm_date_kind kind, struct day *d)
+{
+	static const char *const on[] = { "в", "во", "on", NULL };
+	bool query = kind == CRM_DATE_QUERY;
+	enum week week = query ? W_THIS : W_COMING;
+	const char *p;
+	int v, mday, mon, year = 0;
+
+	memset(d, 0, sizeof(*d));
+	if (n == 0) {
+		ymd_of(day_offset(now, 0), &d->f);
+		return true;
+	}
+	if (n == 1 && (v = lookup(w[0], day_words, NNAMES(day_words))) > -1000) {
+		ymd_of(day_offset(now, v), &d->f);
+		return true;
+	}
+	if (n == 1 && (p = w[0], read_ymd(&p, &d->f)) && *p == '\0')
+		return true;
+	if (n == 1 && read_dotted(w[0], now, query, d))
+		return true;
+	/* [в|on] [this|next] WEEKDAY */
+	if (n >= 2 && is_one_of(w[0], on))
+		w++, n--;
+	if (n == 2 && (v = lookup(w[0], week_words, NNAMES(week_words))) > -1000)
+		week = (enum week)v, w++, n--;
+	if (n == 1 && (v = lookup(w[0], weekday_words,
+				  NNAMES(weekday_words))) > -1000) {
+		ymd_of(day_offset(now, weekday_ahead(now, v, week)), &d->f);
+		return true;
+	}
+	/* 31 dec [2026] | dec 31 [2026] */
+	if (n < 2 || n > 3 || (n == 3 && !read_year(w[2], &year)))
+		return false;
+	if (read_number(w[0], 2, &mday) &&
+	    (mon = lookup(w[1], month_words, NNAMES(month_words))) > 0)
+		return month_day(year, mon, mday, now, query, d);
+	if ((mon = lookup(w[0], month_words, NNAMES(month_words))) > 0 &&
+	    read_number(w[1], 2, &mday))
+		return month_day(year, mon, mday, now, query, d);
+	return false;
+}
+
+/* Reads a time of day "9:30", "15:00" or "15:00:30" into f. */
+static bool read_time(const char *w, struct date_fields *f)
+{
+	const char *p = w;
+	int hour_digits = is_digit(w[0]) && w[1] == ':' ? 1 : 2;
+
+	if (!read_digits(&p, hour_digits, &f->hour) || !read_char(&p, ':') ||
+	    !read_digits(&p, 2, &f->min))
+		return false;
+	f->sec = 0;
+	if (*p == ':' && (!read_char(&p, ':') || !read_digits(&p, 2, &f->sec)))
+		return false;
+	f->has_time = true;
+	return *p == '\0' && f->hour <= 23 && f->min <= 59 && f->sec <= 59;
+}
+
+/* The start of the local day that is months after today's date (the day
+ * of the month kept, or the month's last day when it has fewer). */
+static time_t months_ahead(time_t now, long months)
+{
+	struct date_fields f = { 0 };
+	long m;
+
+	ymd_of(day_offset(now, 0), &f);
+	m = (long)f.year * 12 + (f.mon - 1) + months;
+	if (m < 12 || m >= 10000L * 12)
+		return day_offset(now, 0);
+	f.year = (int)(m / 12);
+	f.mon = (int)(m % 12) + 1;
+	if (f.mday > month_days(f.year, f.mon))
+		f.mday = month_days(f.year, f.mon);
+	return local_day_start(f.year, f.mon, f.mday);
+}
+
+/* Moves now by n units (negative: back); fills out. */
+static void move_by(time_t now, long n, enum unit u, struct crm_date *out)
+{
+	switch (u) {
+	case U_MINUTE:
+		set_moment(out, now + (time_t)(n * 60));
+		break;
+	case U_HOUR:
+		set_moment(out, now + (time_t)(n * 3600));
+		break;
+	case U_DAY:
+		set_day(out, day_offset(now, n));
+		break;
+	case U_WEEK:
+		set_day(out, day_offset(now, n * 7));
+		break;
+	case U_MONTH:
+		set_day(out, months_ahead(now, n));
+		break;
+	}
+}
+
+/* Reads a count of units: digits up to DATE_MAX_UNITS, or "a"/"an". */
+static bool read_count(const char *w, long *n)
+{
+	int v;
+
+	if (strcmp(w, "a") == 0 || strcmp(w, "an") == 0) {
+		*n = 1;
+		return true;
+	}
+	if (!read_number(w, 6, &v) || v > DATE_MAX_UNITS)
+		return false;
+	*n = v;
 	return true;
 }
 
 /*
- * Parses a weekday name, full or its first three letters (s lowercased),
- * as the next such day strictly after today.  False for other words.
+ * Reads "через [N] UNIT", "in N UNIT", "N UNIT назад" and "N UNIT ago"
+ * from words w[0..n).  False when they are no such phrase.
  */
-static bool parse_weekday(const char *s, time_t now, struct crm_date *out)
+static bool read_relative_words(char *const *w, size_t n, time_t now,
+				struct crm_date *out)
 {
-	struct tm tm;
-	int wd, ahead;
+	long count = 1;
+	int u;
 
-	for (wd = 0; wd < 7; wd++)
-		if (strcmp(s, weekdays[wd]) == 0 ||
-		    (strlen(s) == 3 && strncmp(s, weekdays[wd], 3) == 0))
-			break;
-	if (wd == 7 || localtime_r(&now, &tm) == NULL)
+	if (n >= 2 && (strcmp(w[0], "через") == 0 || strcmp(w[0], "in") == 0)) {
+		if (n == 3 && !read_count(w[1], &count))
+			return false;
+		if (n > 3 || (n == 2 && strcmp(w[0], "in") == 0))
+			return false;
+		u = lookup(w[n - 1], unit_words, NNAMES(unit_words));
+		if (u < 0)
+			return false;
+		move_by(now, count, (enum unit)u, out);
+		return true;
+	}
+	if (n == 3 && (strcmp(w[2], "назад") == 0 || strcmp(w[2], "ago") == 0) &&
+	    read_count(w[0], &count) &&
+	    (u = lookup(w[1], unit_words, NNAMES(unit_words))) >= 0) {
+		move_by(now, -count, (enum unit)u, out);
+		return true;
+	}
+	return false;
+}
+
+/* What reading a value found besides the date. */
+struct reading {
+	bool yearless;          /* a day and month without a year */
+};
+
+/*
+ * Reads words: "now", a relative phrase, or a date part followed by an
+ * optional time ("[at|в] 15:00").  False when they are none of these.
+ */
+static bool read_words(struct words *ws, time_t now, enum crm_date_kind kind,
+		       struct crm_date *out, struct reading *rd)
+{
+	static const char *const at[] = { "at", "в", "во", NULL };
+	struct day d;
+	struct date_fields tf = { 0 };
+	size_t n = ws->n;
+
+	rd->yearless = false;
+	if (n == 1 && (strcmp(ws->w[0], "now") == 0 ||
+		       strcmp(ws->w[0], "сейчас") == 0)) {
+		set_moment(out, now);
+		return true;
+	}
+	if (read_relative_words(ws->w, n, now, out))
+		return true;
+	if (read_time(ws->w[n - 1], &tf)) {
+		n--;
+		if (n > 0 && is_one_of(ws->w[n - 1], at))
+			n--;
+	}
+	if (!read_day(ws->w, n, now, kind, &d))
 		return false;
-	ahead = (wd - tm.tm_wday + 7) % 7;
-	if (ahead == 0)
-		ahead = 7;
-	set_day(out, day_offset(now, ahead));
+	rd->yearless = d.yearless;
+	d.f.has_time = tf.has_time;
+	d.f.hour = tf.hour;
+	d.f.min = tf.min;
+	d.f.sec = tf.sec;
+	fields_to_date(&d.f, out);
 	return true;
 }
 
@@ -330,40 +741,122 @@ static bool parse_relative(const char *s, time_t now, struct crm_date *out)
 	if (p[0] == '\0' || p[1] != '\0')
 		return false;
 	if (*p == 'd')
-		set_day(out, day_offset(now, sign * n));
+		move_by(now, sign * n, U_DAY, out);
 	else if (*p == 'w')
-		set_day(out, day_offset(now, sign * n * 7));
+		move_by(now, sign * n, U_WEEK, out);
 	else if (*p == 'h')
-		set_moment(out, now + (time_t)(sign * n * 3600));
+		move_by(now, sign * n, U_HOUR, out);
 	else if (*p == 'm')
-		set_moment(out, now + (time_t)(sign * n * 60));
+		move_by(now, sign * n, U_MINUTE, out);
 	else
 		return false;
 	return true;
 }
 
-/*
- * Copies s into buf (size bytes) without surrounding white space and with
- * ASCII letters lowercased.  Returns false when it does not fit.
- */
-static bool trim_lower(const char *s, char *buf, size_t size)
+/* The examples an error shows for a date of kind (translated). */
+static const char *examples(enum crm_date_kind kind)
 {
-	size_t len, i;
-
-	while (is_space(*s))
-		s++;
-	len = strlen(s);
-	while (len > 0 && is_space(s[len - 1]))
-		len--;
-	if (len >= size)
-		return false;
-	for (i = 0; i < len; i++) {
-		char c = s[i];
-
-		buf[i] = c >= 'A' && c <= 'Z' ? (char)(c - 'A' + 'a') : c;
+	switch (kind) {
+	case CRM_DATE_DAY:
+		return _("31.12.1990, 1990-12-31, 31 dec 1990");
+	case CRM_DATE_WHEN:
+		return _("tomorrow 15:00, 31.12.2026, +3d");
+	case CRM_DATE_STAMP:
+		return _("now, 31.12.2026 15:30, 2026-12-31T15:30");
+	case CRM_DATE_QUERY:
+		return _("today, monday, 31.12.2026, -7d");
+	default:
+		return _("tomorrow 15:00, 31.12.2026, 2026-12-31, +3d, monday");
 	}
-	buf[len] = '\0';
-	return true;
+}
+
+/* Russian words typed in Latin letters, and what they stand for. */
+static const struct {
+	const char *latin, *word;
+} latin_words[] = {
+	{"segodnya", "сегодня"}, {"segodnia", "сегодня"},
+	{"zavtra", "завтра"}, {"vchera", "вчера"},
+	{"poslezavtra", "послезавтра"}, {"seichas", "сейчас"},
+	{"seychas", "сейчас"},
+};
+
+/* The known word closest to the one word of ws, or NULL. */
+static const char *suggest_word(const struct words *ws)
+{
+	const char *cands[64];
+	size_t n = 0, i;
+
+	if (ws->n != 1)
+		return NULL;
+	for (i = 0; i < NNAMES(latin_words); i++)
+		if (strcmp(ws->w[0], latin_words[i].latin) == 0)
+			return latin_words[i].word;
+	for (i = 0; i < NNAMES(day_words); i++)
+		cands[n++] = day_words[i].word;
+	for (i = 0; i < NNAMES(weekday_words) && n < 64; i++)
+		if (strlen(weekday_words[i].word) > 4)
+			cands[n++] = weekday_words[i].word;
+	if (n < 64)
+		cands[n++] = "now";
+	return crm_suggest(ws->w[0], cands, n);
+}
+
+/* Sets err for s, which cannot be read as a date of kind. */
+static int unreadable(const char *s, const struct words *ws,
+		      enum crm_date_kind kind, struct crm_err *err)
+{
+	const char *hint = ws->n ? suggest_word(ws) : NULL;
+
+	if (!crm_utf8_valid(s, strlen(s)))
+		return crm_seterr(err, CRM_EUSAGE,
+				  _("cannot read date: invalid UTF-8 (try: %s)"),
+				  examples(kind));
+	if (hint)
+		return crm_seterr(err, CRM_EUSAGE,
+				  _("cannot read date '%s' (did you mean '%s'?)"),
+				  s, hint);
+	return crm_seterr(err, CRM_EUSAGE, _("cannot read date '%s' (try: %s)"),
+			  s, examples(kind));
+}
+
+/* Checks that d (read from s) fits kind; sets err when it does not. */
+static int check_kind(const char *s, const struct crm_date *d,
+		      const struct reading *rd, enum crm_date_kind kind,
+		      struct crm_err *err)
+{
+	if (kind == CRM_DATE_DAY && d->has_time)
+		return crm_seterr(err, CRM_EUSAGE,
+				  _("cannot read date '%s': a date without a "
+				    "time is needed (try: %s)"), s,
+				  examples(kind));
+	if (kind == CRM_DATE_DAY && rd->yearless)
+		return crm_seterr(err, CRM_EUSAGE,
+				  _("cannot read date '%s': the year is needed "
+				    "(try: %s)"), s, examples(kind));
+	if (kind == CRM_DATE_STAMP && !d->has_time)
+		return crm_seterr(err, CRM_EUSAGE,
+				  _("cannot read date '%s': a time of day is "
+				    "needed (try: %s)"), s, examples(kind));
+	return CRM_OK;
+}
+
+int crm_date_parse_as(const char *s, time_t now, enum crm_date_kind kind,
+		      struct crm_date *out, struct crm_err *err)
+{
+	struct words ws;
+	struct reading rd = { false };
+	struct crm_date d;
+	int rc;
+
+	if (!cut_words(s, &ws) ||
+	    !(parse_relative(ws.joined, now, &d) ||
+	      parse_absolute(ws.joined, &d) ||
+	      read_words(&ws, now, kind, &d, &rd)))
+		return unreadable(s, &ws, kind, err);
+	if ((rc = check_kind(s, &d, &rd, kind, err)))
+		return rc;
+	*out = d;
+	return CRM_OK;
 }
 
 /*
@@ -374,19 +867,7 @@ static bool trim_lower(const char *s, char *buf, size_t size)
 int crm_date_parse(const char *s, time_t now, struct crm_date *out,
 		   struct crm_err *err)
 {
-	char buf[DATE_MAX_INPUT];
-	struct crm_date d;
-
-	if (trim_lower(s, buf, sizeof(buf)) &&
-	    (parse_word(buf, now, &d) || parse_weekday(buf, now, &d) ||
-	     parse_relative(buf, now, &d) || parse_absolute(buf, &d))) {
-		*out = d;
-		return CRM_OK;
-	}
-	return crm_seterr(err, CRM_EUSAGE,
-			  _("invalid date '%s' (try 2026-12-01, "
-			    "'2026-12-01 15:30', today, tomorrow, +3d, +2h, "
-			    "monday)"), s);
+	return crm_date_parse_as(s, now, CRM_DATE_ANY, out, err);
 }
 
 /*

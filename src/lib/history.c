@@ -728,7 +728,7 @@ static void validate_change(struct crm_store *s, struct crm_wt_change *c,
 		else
 			crm_err_prefix(&err, _("cannot read '%s'"), c->path);
 	} else {
-		rc = crm_store_parse_path(s, c->path, buf, len, rec, &err);
+		rc = crm_store_parse_input_path(s, c->path, buf, len, rec, &err);
 	}
 	free(buf);
 	if (rc) {

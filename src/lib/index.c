@@ -503,7 +503,7 @@ static void row_from_record(struct index_row *row, const struct crm_record *r)
 	row->col[R_EMAILS] = joined(m, "emails");
 	row->col[R_TAGS] = joined(m, "tags");
 	row->has_amount = amount != NULL;
-	row->amount = amount ? atof(amount) : 0;
+	row->amount = amount ? crm_amount_value(amount) : 0;
 	row->has_time[0] = time_of(m, "due", &row->time[0]);
 	row->has_time[1] = time_of(m, "created", &row->time[1]);
 	row->has_time[2] = time_of(m, "updated", &row->time[2]);

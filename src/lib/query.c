@@ -405,12 +405,26 @@ static int check_date(struct parser *p, struct term *t)
 {
 	struct crm_date next;
 
-	if (crm_date_parse(t->value, p->now, &t->date, p->err) != CRM_OK)
+	if (crm_date_parse_as(t->value, p->now, CRM_DATE_QUERY, &t->date,
+			      p->err) != CRM_OK)
 		return column_prefix(p->err, t->vcol);
 	t->next = t->date.when;
 	if (!t->date.has_time &&
 	    crm_date_parse("+1d", t->date.when, &next, NULL) == CRM_OK)
 		t->next = next.when;
+	return CRM_OK;
+}
+
+/* Checks an amount value of t (crm_amount_parse, no decimal separator
+ * preferred: an ambiguous one is refused) and fills t->num. */
+static int check_amount(struct parser *p, struct term *t)
+{
+	char stored[CRM_AMOUNT_SIZE];
+
+	if (crm_amount_parse(t->value, 0, stored, sizeof(stored),
+			     p->err) != CRM_OK)
+		return column_prefix(p->err, t->vcol);
+	t->num = crm_amount_value(stored);
 	return CRM_OK;
 }
 
@@ -467,11 +481,7 @@ static int check_field(struct parser *p, struct term *t)
 		free(digits);
 		return CRM_OK;
 	case F_AMOUNT:
-		if (!parse_number(t->value, &t->num))
-			return syntax_error(p->err, t->vcol,
-					    _("'%s' is not a number"),
-					    t->value);
-		return CRM_OK;
+		return check_amount(p, t);
 	case F_DATE:
 	case F_BIRTHDAY:
 		return check_date(p, t);
@@ -1208,7 +1218,7 @@ static int compile_custom(struct compiler *c, const struct term *t)
 {
 	const struct crm_query_env *env = c->env;
 	size_t k;
-	double num;
+	double num = 0;
 
 	if (env == NULL || env->has_custom_field == NULL ||
 	    !env->has_custom_field(t->key, env->data))

@@ -244,30 +244,11 @@ static int field_error(struct crm_err *err, const struct crm_node *n,
 			  n ? n->line : 0, key, msg);
 }
 
-/* True when s is a non-negative decimal number ("1500", "1500.50"). */
-static bool is_amount(const char *s)
-{
-	size_t i = 0, digits = 0;
-
-	while (isdigit((unsigned char)s[i]))
-		i++, digits++;
-	if (digits == 0 || digits > 15)
-		return false;
-	if (s[i] == '.') {
-		i++;
-		if (!isdigit((unsigned char)s[i]))
-			return false;
-		while (isdigit((unsigned char)s[i]))
-			i++;
-	}
-	return s[i] == '\0';
-}
-
-/* True when s is a decimal number: digits, an optional fraction, an
+/* True when s is a decimal number: an amount's stored form with an
  * optional minus sign. */
 static bool is_number(const char *s)
 {
-	return is_amount(s[0] == '-' ? s + 1 : s);
+	return crm_amount_is_stored(s[0] == '-' ? s + 1 : s);
 }
 
 /* Checks that a list field is a sequence of non-empty scalars. */
@@ -416,7 +397,7 @@ static int check_field(const struct crm_record *r, const struct field *f,
 	case F_STAMP:
 		return check_date(n, f->name, f->kind, err);
 	case F_AMOUNT:
-		if (!is_amount(n->str)) {
+		if (!crm_amount_is_stored(n->str)) {
 			snprintf(msg, sizeof(msg), _("'%s' is not an amount"),
 				 n->str);
 			return field_error(err, n, f->name, msg);
@@ -499,6 +480,161 @@ int crm_record_parse(enum crm_type t, const char *expect_id, const char *buf,
 	snprintf(r->id, sizeof(r->id), "%s", expect_id ? expect_id : id);
 	rc = crm_record_validate(r, cfg, err);
 	if (rc)
+		goto fail;
+	*out = r;
+	return CRM_OK;
+fail:
+	crm_record_free(r);
+	return rc;
+}
+
+/* The kind of date a date field holds. */
+static enum crm_date_kind date_kind(enum field_kind kind)
+{
+	return kind == F_DAY ? CRM_DATE_DAY
+	       : kind == F_STAMP ? CRM_DATE_STAMP : CRM_DATE_WHEN;
+}
+
+/*
+ * Reads a value of a date, amount or currency field (kind) as a person
+ * typed it into its stored form in buf (CRM_AMOUNT_SIZE bytes): dates
+ * relative to now, amounts with cfg's decimal separator.  CRM_EUSAGE
+ * with the reader's message.
+ */
+static int read_value(enum field_kind kind, const char *value,
+		      const struct crm_config *cfg, time_t now, char *buf,
+		      size_t size, struct crm_err *err)
+{
+	struct crm_date d;
+
+	if (kind == F_AMOUNT)
+		return crm_amount_parse(value, crm_config_decimal(cfg), buf,
+					size, err);
+	if (kind == F_CURRENCY)
+		return crm_currency_parse(value, buf, err);
+	if (crm_date_parse_as(value, now, date_kind(kind), &d, err) != CRM_OK)
+		return CRM_EUSAGE;
+	crm_date_format(&d, buf, size);
+	return CRM_OK;
+}
+
+/* Checks that a deal's amount has no more decimals than its currency
+ * allows.  CRM_EUSAGE. */
+static int check_money(const struct crm_record *r, struct crm_err *err)
+{
+	const char *amount = crm_map_str(r->map, "amount");
+	const char *currency = crm_map_str(r->map, "currency");
+
+	if (amount == NULL || currency == NULL)
+		return CRM_OK;
+	return crm_amount_check_currency(amount, currency, err);
+}
+
+/* Sets err to "line N: field 'key': " and the message already in err
+ * (for a value read from a file), or "key: ..." for one built in memory.
+ * Returns CRM_ERR. */
+static int input_error(struct crm_err *err, const struct crm_node *n,
+		       const char *key)
+{
+	char msg[sizeof(err->msg)];
+
+	snprintf(msg, sizeof(msg), "%s", err->msg);
+	if (n->line > 0)
+		return field_error(err, n, key, msg);
+	return crm_seterr(err, CRM_ERR, "%s: %s", key, msg);
+}
+
+/* Replaces the value at index i of r's map with text, typed (an amount)
+ * or not, on the same line. */
+static void replace_value(struct crm_record *r, size_t i, const char *text,
+			  bool typed)
+{
+	struct crm_node *n = typed ? crm_node_new_typed(text)
+				   : crm_node_new_scalar(text);
+
+	n->line = r->map->items[i]->line;
+	crm_node_free(r->map->items[i]);
+	r->map->items[i] = n;
+}
+
+/* True when the scalar n already is the stored form of a field of kind. */
+static bool is_stored(const struct crm_node *n, enum field_kind kind)
+{
+	struct crm_date d;
+
+	switch (kind) {
+	case F_DAY:
+	case F_WHEN:
+	case F_STAMP:
+		return crm_date_parse_stored(n->str, &d) == CRM_OK &&
+		       (kind == F_WHEN || (kind == F_DAY) != d.has_time);
+	case F_AMOUNT:
+		return crm_amount_is_stored(n->str);
+	case F_CURRENCY:
+		return crm_currency_find(n->str) != NULL;
+	default:
+		return true;
+	}
+}
+
+/* Reads the value at index i (known field f) as a person wrote it and
+ * puts its stored form in its place. */
+static int normalize_value(struct crm_record *r, size_t i,
+			   const struct field *f, const struct crm_config *cfg,
+			   time_t now, struct crm_err *err)
+{
+	const struct crm_node *n = r->map->items[i];
+	char buf[CRM_AMOUNT_SIZE];
+	int rc;
+
+	if (n->kind != CRM_NODE_SCALAR || is_stored(n, f->kind))
+		return CRM_OK;
+	rc = read_value(f->kind, n->str, cfg, now, buf, sizeof(buf), err);
+	if (rc)
+		return input_error(err, n, f->name);
+	replace_value(r, i, buf, f->kind == F_AMOUNT);
+	return CRM_OK;
+}
+
+int crm_record_normalize(struct crm_record *r, const struct crm_config *cfg,
+			 time_t now, struct crm_err *err)
+{
+	const struct field *f;
+	long i;
+	size_t k;
+	int rc;
+
+	if (r->map == NULL || r->map->kind != CRM_NODE_MAP)
+		return CRM_OK;  /* validation says what is wrong */
+	for (k = 0; k < r->map->len; k++) {
+		f = find_field(r->type, r->map->keys[k]);
+		if (f && (rc = normalize_value(r, k, f, cfg, now, err)))
+			return rc;
+	}
+	if (check_money(r, err) == CRM_OK)
+		return CRM_OK;
+	i = crm_map_index(r->map, "amount");
+	return input_error(err, r->map->items[i], "amount");
+}
+
+int crm_record_parse_input(enum crm_type t, const char *expect_id,
+			   const char *buf, size_t len,
+			   const struct crm_config *cfg, time_t now,
+			   struct crm_record **out, struct crm_err *err)
+{
+	struct crm_record *r;
+	int rc;
+
+	*out = NULL;
+	r = crm_xcalloc(1, sizeof(*r));
+	r->type = t;
+	if ((rc = crm_yaml_parse(buf, len, &r->map, err)))
+		goto fail;
+	snprintf(r->id, sizeof(r->id), "%s",
+		 expect_id ? expect_id : crm_map_str(r->map, "id") ?
+		 crm_map_str(r->map, "id") : "");
+	if ((rc = crm_record_normalize(r, cfg, now, err)) ||
+	    (rc = crm_record_validate(r, cfg, err)))
 		goto fail;
 	*out = r;
 	return CRM_OK;
@@ -702,25 +838,6 @@ const char *crm_field_typo(const struct crm_record *r, const char *key,
 	return hint;
 }
 
-/* Turns a date typed by the user into its stored form for field kind. */
-static int user_date(const char *key, enum field_kind kind, const char *value,
-		     time_t now, char *buf, size_t size, struct crm_err *err)
-{
-	struct crm_date d;
-	int rc = crm_date_parse(value, now, &d, err);
-
-	if (rc && err)
-		crm_err_prefix(err, _("field '%s'"), key);
-	if (rc)
-		return rc;
-	if (kind == F_DAY && d.has_time)
-		return crm_seterr(err, CRM_EUSAGE,
-				  _("field '%s': '%s' must be a date without a time"),
-				  key, value);
-	crm_date_format(&d, buf, size);
-	return CRM_OK;
-}
-
 void crm_record_note_stage(struct crm_record *r, const char *stage,
 			   const char *by, time_t now)
 {
@@ -812,9 +929,9 @@ int crm_record_set_field(struct crm_record *r, const char *key, char op,
 	const struct field *f;
 	struct field custom;
 	struct crm_node *old, *saved;
-	char stamp[40];
+	char stamp[CRM_AMOUNT_SIZE];
 	char *old_stage = NULL;
-	int rc;
+	int rc = CRM_OK;
 
 	key = canonical_key(key);
 	f = field_of(r, key, cfg, &custom);
@@ -835,11 +952,12 @@ int crm_record_set_field(struct crm_record *r, const char *key, char op,
 		crm_map_del(r->map, key);
 		return CRM_OK;
 	}
-	if (f && (f->kind == F_DAY || f->kind == F_WHEN)) {
-		rc = user_date(key, f->kind, value, now, stamp, sizeof(stamp), err);
-		if (rc) {
+	if (f && (f->kind == F_DAY || f->kind == F_WHEN ||
+		  f->kind == F_AMOUNT || f->kind == F_CURRENCY)) {
+		if (read_value(f->kind, value, cfg, now, stamp, sizeof(stamp),
+			       err) != CRM_OK) {
 			crm_node_free(saved);
-			return rc;
+			return crm_err_prefix(err, "%s", key);
 		}
 		value = stamp;
 	}
@@ -849,6 +967,12 @@ int crm_record_set_field(struct crm_record *r, const char *key, char op,
 				       (f->kind == F_NUMBER && is_number(value)))
 				 ? crm_node_new_typed(value)
 				 : crm_node_new_scalar(value));
+	if (f && (f->kind == F_AMOUNT || f->kind == F_CURRENCY) &&
+	    check_money(r, err) != CRM_OK) {
+		restore_field(r, key, saved);
+		free(old_stage);
+		return crm_err_prefix(err, "%s", "amount");
+	}
 	rc = check_changed(r, f, key, saved, cfg, err);
 	if (rc == CRM_OK && f && f->kind == F_STAGE &&
 	    (old_stage == NULL || strcmp(old_stage, value) != 0))

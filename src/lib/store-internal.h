@@ -25,6 +25,7 @@ struct crm_store {
 	struct crm_timings timings;
 	struct sqlite3 *db;       /* the index, once opened */
 	bool db_fresh;            /* checked against HEAD by this process */
+	time_t now;               /* what hand-edited dates count from */
 	crm_progress_cb progress; /* for automatic rebuilds */
 	void *progress_data;
 };
@@ -61,6 +62,11 @@ int crm_store_walk(struct crm_store *s, git_tree *root, unsigned mask,
 int crm_store_parse_path(struct crm_store *s, const char *path,
 			 const char *buf, size_t len, struct crm_record **out,
 			 struct crm_err *err);
+/* The same for a file a person wrote (crm_record_parse_input, relative
+ * to the store's now). */
+int crm_store_parse_input_path(struct crm_store *s, const char *path,
+			       const char *buf, size_t len,
+			       struct crm_record **out, struct crm_err *err);
 /* The pack indexes of a repository (and of its alternates), mapped. */
 struct crm_packs;
 struct crm_packs *crm_packs_open(const char *gitdir);

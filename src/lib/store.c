@@ -512,6 +512,29 @@ int crm_store_parse_path(struct crm_store *s, const char *path,
 	return CRM_OK;
 }
 
+int crm_store_parse_input_path(struct crm_store *s, const char *path,
+			       const char *buf, size_t len,
+			       struct crm_record **out, struct crm_err *err)
+{
+	enum crm_type t;
+	char id[CRM_ID_LEN + 1];
+	int rc;
+
+	if (!crm_record_path_parse(path, &t, id))
+		return crm_seterr(err, CRM_ERR, _("'%s' is not a record file"),
+				  path);
+	rc = crm_record_parse_input(t, id, buf, len, &s->cfg, s->now, out, err);
+	if (rc)
+		return crm_err_prefix(err, _("cannot read '%s'"), path);
+	return CRM_OK;
+}
+
+void crm_store_set_input(struct crm_store *s, time_t now, char locale_decimal)
+{
+	s->now = now;
+	s->cfg.locale_decimal = locale_decimal;
+}
+
 int crm_store_read(struct crm_store *s, enum crm_type t, const char *id,
 		   struct crm_record **out, struct crm_err *err)
 {

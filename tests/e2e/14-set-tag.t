@@ -119,8 +119,8 @@ like "$err" "did you mean 'won'" "unknown stage: did you mean"
 run set "Supply 2027" amount=abc
 ok "$([ "$rc" -ne 0 ]; echo $?)" "bad amount fails"
 like "$err" "'abc'" "bad amount quoted"
-run set "Supply 2027" amount=1,5
-ok "$([ "$rc" -ne 0 ]; echo $?)" "amount with a comma fails"
+run set "Supply 2027" amount=-1,5
+ok "$([ "$rc" -ne 0 ]; echo $?)" "a negative amount fails"
 run set Call due=2026-13-45
 is "$rc" 2 "bad date exits 2"
 like "$err" "'2026-13-45'" "bad date quoted"

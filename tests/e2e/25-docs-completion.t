@@ -19,10 +19,11 @@ else
 	ok 0 "hidden commands are not listed"
 fi
 
-# renders PAGE DESC: the man page renders with no warnings
+# renders PAGE DESC: the man page renders with no warnings (for a UTF-8
+# terminal, as man(1) renders it: examples hold Cyrillic)
 renders() {
 	local e
-	e=$(groff -man -ww -z "$1" 2>&1)
+	e=$(groff -man -ww -z -Tutf8 "$1" 2>&1)
 	is "$e" "" "$2: groff -man -ww reports nothing"
 	if command -v man >/dev/null; then
 		e=$(MANWIDTH=80 man --warnings -l "$1" 2>&1 >/dev/null)

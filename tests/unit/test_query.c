@@ -590,10 +590,19 @@ Test(query, numbers)
 	       "a000000001 a000000002 b000000001 b000000002 b000000003 "
 	       "b000000004 d000000001 d000000003 e000000001 e000000002 "
 	       "e000000003");
-	expect_err("amount>abc", "query: column 8: 'abc' is not a number");
-	expect_err("amount>1e5", "query: column 8: '1e5' is not a number");
-	expect_err("amount:1.", "query: column 8: '1.' is not a number");
-	expect_err("amount:1,5", "query: column 8: '1,5' is not a number");
+	expect("amount<=999,5", "d000000003");
+	expect("amount<\"1 000\"", "d000000003");
+	expect("amount<1\xc2\xa0" "000", "d000000003");
+	expect_err("amount>abc", "query: column 8: cannot read amount 'abc' "
+		   "(try: 350000, 350 000, 350000.50)");
+	expect_err("amount>1e5", "query: column 8: cannot read amount '1e5' "
+		   "(try: 350000, 350 000, 350000.50)");
+	expect_err("amount:1.", "query: column 8: cannot read amount '1.' "
+		   "(try: 350000, 350 000, 350000.50)");
+	expect_err("amount:1,500", "query: column 8: ambiguous amount '1,500': "
+		   "',' may separate thousands or decimals (write 1500 or 1.5)");
+	expect_err("amount>-5", "query: column 8: '-5' is negative "
+		   "(amounts are never below zero)");
 }
 
 Test(query, dates)
@@ -620,8 +629,8 @@ Test(query, dates)
 	expect("birthday!=1990-03-10 type:contact",
 	       "b000000001 b000000003 b000000004");
 	expect_err("due<soon",
-		   "query: column 5: invalid date 'soon' (try 2026-12-01, "
-		   "'2026-12-01 15:30', today, tomorrow, +3d, +2h, monday)");
+		   "query: column 5: cannot read date 'soon' (try: today, "
+		   "monday, 31.12.2026, -7d)");
 }
 
 Test(query, presence)
