@@ -438,6 +438,38 @@ static void setup_i18n(void)
 	textdomain("crm");
 }
 
+#ifndef CRM_PHONE_MODULE
+#define CRM_PHONE_MODULE "/usr/local/lib/crm/crm-phone.so"
+#endif
+
+/*
+ * Tells the library where the phone number module is (it loads it when
+ * it first reads a number): next to the program when that runs from its
+ * build directory, else where make install puts it.  Two system calls;
+ * nothing is loaded here.
+ */
+static void setup_phone(void)
+{
+	static const char name[] = "/crm-phone.so";
+	char path[PATH_MAX];
+	ssize_t n = readlink("/proc/self/exe", path, sizeof(path) - 1);
+	char *slash;
+
+	if (n > 0) {
+		path[n] = '\0';
+		slash = strrchr(path, '/');
+		if (slash != NULL &&
+		    (size_t)(slash - path) + sizeof(name) <= sizeof(path)) {
+			memcpy(slash, name, sizeof(name));
+			if (access(path, F_OK) == 0) {
+				crm_phone_set_module(path);
+				return;
+			}
+		}
+	}
+	crm_phone_set_module(CRM_PHONE_MODULE);
+}
+
 int main(int argc, char **argv)
 {
 	struct cli cli = {0};
@@ -471,6 +503,7 @@ int main(int argc, char **argv)
 		rc = run_external(argv[ng + 1], argc - ng - 1, argv + ng + 1);
 		goto out;
 	}
+	setup_phone();
 	rc = run_command(&cli, c, argc - ng - 1, argv + ng + 1);
 out:
 	cli_parsed_free(&g);

@@ -185,6 +185,40 @@ static int db_commit(sqlite3 *db, char *hex)
 	return rc == SQLITE_ROW || rc == SQLITE_DONE ? SQLITE_OK : rc;
 }
 
+/*
+ * True when the phone keys of db were made reading numbers in region
+ * (meta 'region'): a store whose crm.yaml now names another region
+ * has its index rebuilt, as for another format.
+ */
+static bool db_region_is(sqlite3 *db, const char *region)
+{
+	sqlite3_stmt *st;
+	bool same = false;
+
+	if (sqlite3_prepare_v2(db, "SELECT value FROM meta WHERE key = 'region'",
+			       -1, &st, NULL) != SQLITE_OK)
+		return false;
+	if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0))
+		same = strcmp((const char *)sqlite3_column_text(st, 0),
+			      region) == 0;
+	sqlite3_finalize(st);
+	return same;
+}
+
+static int set_region(sqlite3 *db, const char *region)
+{
+	sqlite3_stmt *st;
+	int rc = sqlite3_prepare_v2(db, "INSERT OR REPLACE INTO meta VALUES"
+				    "('region', ?1)", -1, &st, NULL);
+
+	if (rc != SQLITE_OK)
+		return rc;
+	sqlite3_bind_text(st, 1, region, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? SQLITE_OK : rc;
+}
+
 static int set_commit(sqlite3 *db, const char *hex)
 {
 	sqlite3_stmt *st;
@@ -260,9 +294,11 @@ static int step_once(sqlite3_stmt *st)
 	return rc == SQLITE_DONE || rc == SQLITE_ROW ? SQLITE_OK : rc;
 }
 
-/* What the full-text index holds for a record: its folded text and the
- * digits of each phone.  Caller owns it. */
-static char *fts_text(const char *text, const char *phones)
+/* What the full-text index holds for a record: its folded text, the
+ * digits of each phone and, for each phone read in region, its key
+ * (crm_phone_index_keys).  Caller owns it. */
+static char *fts_text(const char *text, const char *phones,
+		      const char *region)
 {
 	struct crm_buf b = {0};
 	char *fold = crm_fold(text ? text : ""), *line, *save = NULL, *copy, *d;
@@ -278,6 +314,7 @@ static char *fts_text(const char *text, const char *phones)
 		}
 	}
 	free(copy);
+	crm_phone_index_keys(&b, phones, region);
 	return crm_buf_detach(&b);
 }
 
@@ -478,8 +515,10 @@ static void facet_values(const struct index_row *row,
 		vals[i] = row->col[cols[i]];
 }
 
-/* Fills the columns of row from the parsed record r. */
-static void row_from_record(struct index_row *row, const struct crm_record *r)
+/* Fills the columns of row from the parsed record r of a store whose
+ * phones are read in region. */
+static void row_from_record(struct index_row *row, const struct crm_record *r,
+			    const char *region)
 {
 	const struct crm_node *m = r->map;
 	const char *amount = crm_map_str(m, "amount");
@@ -509,7 +548,7 @@ static void row_from_record(struct index_row *row, const struct crm_record *r)
 	row->has_time[2] = time_of(m, "updated", &row->time[2]);
 	collect_text(m, &text);
 	row->col[R_TEXT] = crm_buf_detach(&text);
-	row->fts = fts_text(row->col[R_TEXT], row->col[R_PHONES]);
+	row->fts = fts_text(row->col[R_TEXT], row->col[R_PHONES], region);
 	facet_values(row, facet_vals);
 	row->facets = facet_text(r->type, facet_vals, row->col[R_TAGS]);
 	row_fields(row, r);
@@ -540,7 +579,7 @@ static struct index_row *make_row(struct crm_store *s, git_repository *repo,
 		git_blob_free(blob);
 	}
 	if (rec)
-		row_from_record(row, rec);
+		row_from_record(row, rec, s->cfg.default_region);
 	else
 		row->broken = crm_xstrdup(ferr.msg[0] ? ferr.msg : "?");
 	crm_record_free(rec);
@@ -628,8 +667,9 @@ static char *stored_facets(struct writer *w)
 							    4 + NFACET_COLS));
 }
 
-/* Removes row rid, with its tags, fields and full text. */
-static int delete_rid(struct writer *w, sqlite3_int64 rid)
+/* Removes row rid, with its tags, fields and full text (which holds
+ * the keys of its phones read in region). */
+static int delete_rid(struct writer *w, sqlite3_int64 rid, const char *region)
 {
 	char *fts = NULL, *facets = NULL;
 	int rc;
@@ -641,7 +681,8 @@ static int delete_rid(struct writer *w, sqlite3_int64 rid)
 	}
 	if (sqlite3_column_type(w->find, 1) != SQLITE_NULL) {
 		fts = fts_text((const char *)sqlite3_column_text(w->find, 1),
-			       (const char *)sqlite3_column_text(w->find, 2));
+			       (const char *)sqlite3_column_text(w->find, 2),
+			       region);
 		facets = stored_facets(w);
 	}
 	sqlite3_reset(w->find);
@@ -1574,6 +1615,7 @@ static int finish_index(sqlite3 *db, struct load *ld, const char *hex,
 	snprintf(threads, sizeof(threads), "PRAGMA threads=%zu", cpu_count());
 	exec(db, threads); /* sorts for the indexes on several CPUs */
 	rc = exec(db, indexes_sql) || set_commit(db, hex) ||
+	     set_region(db, ld->s->cfg.default_region) ||
 	     exec(db, version) || exec(db, "COMMIT") ?
 	     db_error(db, err, _("cannot build the index")) : CRM_OK;
 	frc = fts_finish(ld, rc == CRM_OK ? err : NULL);
@@ -1618,7 +1660,8 @@ static int rebuild(struct crm_store *s, struct crm_err *err)
 		goto fail;
 	}
 	if ((rc = load_all(&ld, db, tree, tmp, err)) ||
-	    (rc = finish_index(db, &ld, hex, err)))
+	    (rc = finish_index(db, &ld, hex, err)) ||
+	    (rc = crm_phone_load_status(err)))
 		goto fail;
 	sqlite3_close(db);
 	load_free(&ld);
@@ -1665,7 +1708,7 @@ static int apply_changes(struct crm_store *s, struct writer *w,
 			rids[n++] = c->v[i].rid;
 	qsort(rids, n, sizeof(*rids), by_rid);
 	for (i = 0; i < n && rc == SQLITE_OK; i++)
-		rc = delete_rid(w, rids[i]);
+		rc = delete_rid(w, rids[i], s->cfg.default_region);
 	for (i = 0; i < c->n && rc == SQLITE_OK; i++)
 		if (c->v[i].new)
 			rc = index_blob(s, w, c->v[i].path, &c->v[i].oid);
@@ -1736,6 +1779,8 @@ static int refresh(struct crm_store *s, struct crm_err *err)
 	}
 	if (strcmp(have, want) != 0) {
 		rc = head ? update_changed(s, s->db, head, err) : CRM_ENOTFOUND;
+		if (rc == CRM_OK)
+			rc = crm_phone_load_status(err);
 		if (rc == CRM_OK && set_commit(s->db, want) != SQLITE_OK)
 			rc = db_error(s->db, err, _("cannot update the index"));
 	}
@@ -1760,7 +1805,8 @@ static int open_existing(struct crm_store *s, struct crm_err *err)
 		return CRM_ENOTFOUND;
 	if ((rc = db_open(path, &s->db, err)))
 		return rc;
-	if (db_format(s->db) != CRM_INDEX_FORMAT) {
+	if (db_format(s->db) != CRM_INDEX_FORMAT ||
+	    !db_region_is(s->db, s->cfg.default_region)) {
 		crm_index_close(s);
 		return CRM_ENOTFOUND;
 	}
@@ -1813,8 +1859,9 @@ static int memory_index(struct crm_store *s, struct crm_err *err)
 	if (exec(db, schema_sql) || exec(db, fts_sql) ||
 	    store_trees(s->repo, db, tree) ||
 	    (rc = load_all(&ld, db, tree, NULL, err)) ||
+	    (rc = crm_phone_load_status(err)) ||
 	    exec(db, indexes_sql) || exec(db, analyze_sql) ||
-	    set_commit(db, hex)) {
+	    set_commit(db, hex) || set_region(db, s->cfg.default_region)) {
 		rc = rc ? rc : db_error(db, err, _("cannot build the index"));
 		load_free(&ld);
 		sqlite3_close(db);
@@ -1838,7 +1885,9 @@ static int readonly_index(struct crm_store *s, struct crm_err *err)
 	if (access(path, R_OK) == 0 &&
 	    sqlite3_open_v2(uri, &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI |
 			    SQLITE_OPEN_NOMUTEX, NULL) == SQLITE_OK &&
-	    db_format(db) == CRM_INDEX_FORMAT && db_commit(db, have) == SQLITE_OK &&
+	    db_format(db) == CRM_INDEX_FORMAT &&
+	    db_region_is(db, s->cfg.default_region) &&
+	    db_commit(db, have) == SQLITE_OK &&
 	    crm_store_head_hex(s, want) && strcmp(have, want) == 0) {
 		crm_sql_register(db);
 		crm_index_close(s);
