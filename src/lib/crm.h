@@ -669,9 +669,10 @@ int crm_phone_module_regions(char **out, struct crm_err *err);
  * a space after the country code, so that both it and the national
  * number can be found whole), appended to b after a newline, for each
  * '\n'-separated line of phones that crm_phone_digits accepts and that
- * parses in region as a valid number (or a possible one written with
- * its country code).  Lines that do not parse add nothing; when the
- * module cannot be loaded neither do they (crm_phone_load_status tells).
+ * parses in region as a number of a possible length (valid or not: that
+ * costs twice as much, and a query looks for valid numbers' keys only).
+ * Lines that do not parse add nothing; when the module cannot be loaded
+ * neither do they (crm_phone_load_status tells).
  */
 void crm_phone_index_keys(struct crm_buf *b, const char *phones,
 			  const char *region);

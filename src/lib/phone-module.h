@@ -25,6 +25,10 @@ int crm_phonemod_abi(void);
  * returns why it cannot (*out zeroed). */
 int crm_phonemod_parse(const char *typed, const char *region,
 		       struct crm_phone *out);
+/* The same, faster, for the index's keys: only e164, national,
+ * country_code and possible are filled. */
+int crm_phonemod_key(const char *typed, const char *region,
+		     struct crm_phone *out);
 /* The numbers typed may be (crm_phone_matches in crm.h says which), at
  * most max of them into out[]; returns how many, or -1 on failure. */
 int crm_phonemod_matches(const char *typed, const char *region,

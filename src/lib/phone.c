@@ -57,6 +57,7 @@ static struct {
 	void *handle;
 	char error[sizeof(((struct crm_err *)0)->msg)];
 	int (*parse)(const char *, const char *, struct crm_phone *);
+	int (*key)(const char *, const char *, struct crm_phone *);
 	int (*matches)(const char *, const char *, struct crm_phone *, size_t);
 	size_t (*regions)(char *, size_t);
 } mod = {PTHREAD_MUTEX_INITIALIZER};
@@ -104,6 +105,7 @@ static void load_locked(void)
 	}
 	if (!find(h, "crm_phonemod_abi", (void **)&abi) ||
 	    !find(h, "crm_phonemod_parse", (void **)&mod.parse) ||
+	    !find(h, "crm_phonemod_key", (void **)&mod.key) ||
 	    !find(h, "crm_phonemod_matches", (void **)&mod.matches) ||
 	    !find(h, "crm_phonemod_regions", (void **)&mod.regions) ||
 	    abi() != CRM_PHONE_ABI) {
@@ -255,12 +257,6 @@ void crm_phone_key(struct crm_buf *b, const struct crm_phone *p)
 	crm_buf_addf(b, "+%d %s;", p->country_code, p->national);
 }
 
-/* True when the stored number p is known well enough to have a key. */
-static bool keyed(const struct crm_phone *p)
-{
-	return p->valid || (p->international && p->possible);
-}
-
 void crm_phone_index_keys(struct crm_buf *b, const char *phones,
 			  const char *region)
 {
@@ -275,8 +271,8 @@ void crm_phone_index_keys(struct crm_buf *b, const char *phones,
 		nl = nl ? nl + 1 : NULL;
 		d = crm_phone_digits(one);
 		if (d != NULL && crm_phone_load(NULL) == CRM_OK &&
-		    mod.parse(one, region ? region : "ZZ", &p) ==
-		    CRM_PHONE_PARSED && keyed(&p)) {
+		    mod.key(one, region ? region : "ZZ", &p) ==
+		    CRM_PHONE_PARSED && p.possible) {
 			crm_buf_addc(b, '\n');
 			crm_phone_key(b, &p);
 		}

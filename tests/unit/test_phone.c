@@ -258,10 +258,11 @@ Test(phone, index_keys)
 	crm_phone_index_keys(&b, "8 (903) 555-12-34\n+994 50 321 65 87\n"
 			     "not a phone\n12\n050 321 65 87\n"
 			     "+1 415 555 0100", "RU");
-	/* 050...: no Russian number; +1 415 555 0100: fictional, but
-	 * written with its country code and of a possible length */
+	/* 050...: no Russian number, but of the length of one (a query
+	 * for it finds the Azerbaijani number by its own key); +1 415 555
+	 * 0100: fictional, of a possible length */
 	cr_expect_str_eq(b.s, "text\n+7 9035551234;\n+994 503216587;\n"
-			 "+1 4155550100;");
+			 "+7 0503216587;\n+1 4155550100;");
 	crm_buf_free(&b);
 	crm_phone_index_keys(&b, "050 321 65 87", "AZ");
 	cr_expect_str_eq(b.s, "\n+994 503216587;");
