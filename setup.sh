@@ -15,7 +15,7 @@ cd "$(dirname "$0")"
 
 # Build and run time dependencies.
 PKGS="build-essential pkg-config git libyaml-dev libgit2-dev libpcre2-dev
-libsqlite3-dev libssl-dev gettext locales"
+libsqlite3-dev libssl-dev libphonenumber-dev gettext locales"
 # Tests: Criterion, TAP runner (perl's prove), PyYAML as a second YAML
 # reader, man and groff to check the man pages, bash for completion.
 TEST_PKGS="libcriterion-dev perl python3 python3-yaml man-db groff-base
