@@ -736,7 +736,9 @@ int crm_crypto_load(struct crm_err *err);
  * The index is a SQLite database at .git/crm/index.db (WAL), derived from
  * the committed records and never committed.  Its schema:
  *
- *   meta(key TEXT PRIMARY KEY, value TEXT)       'commit' -> HEAD it reflects
+ *   meta(key TEXT PRIMARY KEY, value TEXT)       'commit' -> HEAD it reflects,
+ *                                 'region' -> defaults.region its phone
+ *                                 keys were read in (another: rebuilt)
  *   records(rid INTEGER PRIMARY KEY, id TEXT, type INTEGER,
  *           name TEXT, name_fold TEXT,
  *           owner, stage, pipeline, source, role, currency TEXT,
@@ -751,13 +753,15 @@ int crm_crypto_load(struct crm_err *err);
  *                                 directory and of each directory in it;
  *                                 with blob, what an update compares
  *                                 HEAD's trees with
- *   texts(rid INTEGER PRIMARY KEY, text TEXT)  every searchable string of
+ *   texts(rid INTEGER PRIMARY KEY, text TEXT,  every searchable string of
  *                                 a record, '\n'-joined; apart, so that
- *                                 records rows stay small
+ *                                 records rows stay small;
+ *         phone_keys TEXT)        its phones' keys (crm_phone_index_keys)
  *   fields(key TEXT, rid INTEGER, value TEXT)  every top-level scalar
  *                                 custom field (keys crm does not know)
  *   fts(text)                     FTS5, trigram, contentless; rowid = rid;
  *                                 holds crm_fold(text) plus phone digits
+ *                                 and phone_keys
  *   facets(t)                     FTS5, contentless, no positions; rowid =
  *                                 rid; one word per value of type, owner,
  *                                 stage, pipeline, source, role, currency,

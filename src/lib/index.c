@@ -34,7 +34,7 @@ static const char *const schema_sql =
 	" tags TEXT, broken TEXT, blob BLOB);"
 	"CREATE TABLE trees(path TEXT PRIMARY KEY, oid BLOB NOT NULL)"
 	" WITHOUT ROWID;"
-	"CREATE TABLE texts(rid INTEGER PRIMARY KEY, text TEXT);"
+	"CREATE TABLE texts(rid INTEGER PRIMARY KEY, text TEXT, phone_keys TEXT);"
 	"CREATE TABLE fields(key TEXT NOT NULL, rid INTEGER NOT NULL,"
 	" value TEXT);"
 	"CREATE VIRTUAL TABLE facets USING fts5(t, content='', detail=none,"
@@ -258,13 +258,14 @@ static int writer_start(struct writer *w, sqlite3 *db)
 			       -1, &w->field, NULL) ||
 	    sqlite3_prepare_v2(db, "INSERT INTO fts(rowid, text) VALUES(?1, ?2)",
 			       -1, &w->fts, NULL) ||
-	    sqlite3_prepare_v2(db, "INSERT INTO texts(rid, text) VALUES(?1, ?2)",
-			       -1, &w->text, NULL) ||
+	    sqlite3_prepare_v2(db, "INSERT INTO texts(rid, text, phone_keys)"
+			       " VALUES(?1, ?2, ?3)", -1, &w->text, NULL) ||
 	    sqlite3_prepare_v2(db, "DELETE FROM texts WHERE rid = ?1", -1,
 			       &w->deltext, NULL) ||
 	    sqlite3_prepare_v2(db, "SELECT r.rid, t.text, r.phones, r.type,"
 			       " r.owner, r.stage, r.pipeline, r.source, r.role,"
-			       " r.currency, r.company, r.contact, r.for_id, r.tags"
+			       " r.currency, r.company, r.contact, r.for_id, r.tags,"
+			       " t.phone_keys"
 			       " FROM records r LEFT JOIN texts t ON t.rid = r.rid"
 			       " WHERE r.rid = ?1", -1, &w->find, NULL) ||
 	    sqlite3_prepare_v2(db, "INSERT INTO facets(rowid, t) VALUES(?1, ?2)",
@@ -295,10 +296,12 @@ static int step_once(sqlite3_stmt *st)
 }
 
 /* What the full-text index holds for a record: its folded text, the
- * digits of each phone and, for each phone read in region, its key
- * (crm_phone_index_keys).  Caller owns it. */
+ * digits of each phone and the phones' keys (crm_phone_index_keys, kept
+ * in texts so that a delete does not read the numbers again, which the
+ * phone module's absence or a new version of its metadata could make
+ * come out otherwise).  Caller owns it. */
 static char *fts_text(const char *text, const char *phones,
-		      const char *region)
+		      const char *keys)
 {
 	struct crm_buf b = {0};
 	char *fold = crm_fold(text ? text : ""), *line, *save = NULL, *copy, *d;
@@ -314,7 +317,8 @@ static char *fts_text(const char *text, const char *phones,
 		}
 	}
 	free(copy);
-	crm_phone_index_keys(&b, phones, region);
+	if (keys != NULL)
+		crm_buf_adds(&b, keys);
 	return crm_buf_detach(&b);
 }
 
@@ -428,6 +432,7 @@ struct index_row {
 	char *path;
 	char *broken;                /* why it did not parse, or NULL */
 	char *col[R_NTEXT];          /* owned; NULL when absent */
+	char *phone_keys;            /* crm_phone_index_keys of its phones */
 	char *fts;                   /* what the full-text index holds */
 	char *facets;                /* what the facet index holds */
 	git_oid oid;                 /* its blob */
@@ -450,6 +455,7 @@ static void row_free(struct index_row *r)
 	free(r->broken);
 	for (i = 0; i < R_NTEXT; i++)
 		free(r->col[i]);
+	free(r->phone_keys);
 	free(r->fts);
 	free(r->facets);
 	for (i = 0; i < r->nfields; i++) {
@@ -522,7 +528,7 @@ static void row_from_record(struct index_row *row, const struct crm_record *r,
 {
 	const struct crm_node *m = r->map;
 	const char *amount = crm_map_str(m, "amount");
-	struct crm_buf text = {0};
+	struct crm_buf text = {0}, keys = {0};
 	const char *facet_vals[NFACET_COLS];
 
 	row->col[R_NAME] = crm_xstrdup(crm_record_name(r));
@@ -548,7 +554,10 @@ static void row_from_record(struct index_row *row, const struct crm_record *r,
 	row->has_time[2] = time_of(m, "updated", &row->time[2]);
 	collect_text(m, &text);
 	row->col[R_TEXT] = crm_buf_detach(&text);
-	row->fts = fts_text(row->col[R_TEXT], row->col[R_PHONES], region);
+	crm_phone_index_keys(&keys, row->col[R_PHONES], region);
+	row->phone_keys = crm_buf_detach(&keys);
+	row->fts = fts_text(row->col[R_TEXT], row->col[R_PHONES],
+			    row->phone_keys);
 	facet_values(row, facet_vals);
 	row->facets = facet_text(r->type, facet_vals, row->col[R_TAGS]);
 	row_fields(row, r);
@@ -636,6 +645,7 @@ static int insert_row(struct writer *w, struct index_row *row)
 		return rc;
 	sqlite3_bind_int64(w->text, 1, rid);
 	sqlite3_bind_text(w->text, 2, row->col[R_TEXT], -1, SQLITE_STATIC);
+	sqlite3_bind_text(w->text, 3, row->phone_keys, -1, SQLITE_STATIC);
 	if ((rc = step_once(w->text)) != SQLITE_OK)
 		return rc;
 	sqlite3_bind_int64(w->facet, 1, rid);
@@ -667,9 +677,8 @@ static char *stored_facets(struct writer *w)
 							    4 + NFACET_COLS));
 }
 
-/* Removes row rid, with its tags, fields and full text (which holds
- * the keys of its phones read in region). */
-static int delete_rid(struct writer *w, sqlite3_int64 rid, const char *region)
+/* Removes row rid, with its tags, fields and full text. */
+static int delete_rid(struct writer *w, sqlite3_int64 rid)
 {
 	char *fts = NULL, *facets = NULL;
 	int rc;
@@ -682,7 +691,8 @@ static int delete_rid(struct writer *w, sqlite3_int64 rid, const char *region)
 	if (sqlite3_column_type(w->find, 1) != SQLITE_NULL) {
 		fts = fts_text((const char *)sqlite3_column_text(w->find, 1),
 			       (const char *)sqlite3_column_text(w->find, 2),
-			       region);
+			       (const char *)sqlite3_column_text(w->find,
+							5 + NFACET_COLS));
 		facets = stored_facets(w);
 	}
 	sqlite3_reset(w->find);
@@ -1708,7 +1718,7 @@ static int apply_changes(struct crm_store *s, struct writer *w,
 			rids[n++] = c->v[i].rid;
 	qsort(rids, n, sizeof(*rids), by_rid);
 	for (i = 0; i < n && rc == SQLITE_OK; i++)
-		rc = delete_rid(w, rids[i], s->cfg.default_region);
+		rc = delete_rid(w, rids[i]);
 	for (i = 0; i < c->n && rc == SQLITE_OK; i++)
 		if (c->v[i].new)
 			rc = index_blob(s, w, c->v[i].path, &c->v[i].oid);

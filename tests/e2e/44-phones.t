@@ -131,6 +131,16 @@ for loc in C.UTF-8 ru_RU.UTF-8; do
 		phone:+79035551234 or phone:+994503216587
 done
 
+# a changed number: the index forgets the old one's key
+"$CRM" set "$olga" phones="+7 916 000-11-22" >/dev/null ||
+	echo "Bail out! crm set failed"
+finds C.UTF-8 "after set: the old number finds nothing" "" '8 903 555 12 35'
+finds C.UTF-8 "after set: the new one is found" "$olga" '8 916 000 11 22'
+"$CRM" set "$olga" phones="+7 903 555-12-35" >/dev/null ||
+	echo "Bail out! crm set failed"
+finds C.UTF-8 "set back: found again" "$olga" '8 903 555 12 35'
+finds C.UTF-8 "set back: the other number finds nothing" "" 89160001122
+
 # invalid UTF-8 in a query: a usage error, in both locales
 for loc in C.UTF-8 ru_RU.UTF-8; do
 	in_locale $loc search $'\xff903 555 12 34'
