@@ -96,9 +96,9 @@ static void print_field(const struct crm_change *c, const char *indent)
 {
 	char *a, *b;
 
-	if (is_entry_list(c->old) || is_entry_list(c->new)) {
-		long diff = (long)(c->new ? c->new->len : 0) -
-			    (long)(c->old ? c->old->len : 0);
+	if (is_entry_list(c->before) || is_entry_list(c->after)) {
+		long diff = (long)(c->after ? c->after->len : 0) -
+			    (long)(c->before ? c->before->len : 0);
 
 		printf("%s", indent);
 		put_safe(c->field);
@@ -106,8 +106,8 @@ static void print_field(const struct crm_change *c, const char *indent)
 				(unsigned long)labs(diff)), diff);
 		return;
 	}
-	a = value_text(c->old);
-	b = value_text(c->new);
+	a = value_text(c->before);
+	b = value_text(c->after);
 	printf("%s", indent);
 	put_safe(c->field);
 	fputs(": ", stdout);
@@ -256,9 +256,9 @@ static void json_change(const struct crm_change *c)
 	       action_key(c->action));
 	json_str_or_null(c->field);
 	fputs(", \"old\": ", stdout);
-	json_node_or_null(c->old, 8);
+	json_node_or_null(c->before, 8);
 	fputs(", \"new\": ", stdout);
-	json_node_or_null(c->new, 8);
+	json_node_or_null(c->after, 8);
 	putchar('}');
 }
 
@@ -335,8 +335,8 @@ static void table_entry(struct table *t, const struct crm_log_entry *e)
 	for (i = 0; i < e->nchanges; i++) {
 		const struct crm_change *c = &e->changes[i];
 
-		old = c->action == 'M' ? cell_text(c->old) : crm_xstrdup("");
-		new = c->action == 'M' ? cell_text(c->new) : crm_xstrdup("");
+		old = c->action == 'M' ? cell_text(c->before) : crm_xstrdup("");
+		new = c->action == 'M' ? cell_text(c->after) : crm_xstrdup("");
 		cells[0] = e->hash;
 		cells[1] = when;
 		cells[2] = e->login ? e->login : e->author;

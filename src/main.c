@@ -538,6 +538,25 @@ static void setup_i18n(void)
 	textdomain("crm");
 }
 
+#ifndef CRM_PHONE_MODULE
+#define CRM_PHONE_MODULE "/usr/local/lib/crm/crm-phone.so"
+#endif
+
+/*
+ * Tells the library where the phone number module is (it loads it when
+ * it first reads a number): next to the program when that runs from its
+ * build directory, else where make install puts it.  Nothing is loaded
+ * here.
+ */
+static void setup_phone(void)
+{
+	char exe[PATH_MAX], path[PATH_MAX + 16];
+
+	snprintf(path, sizeof(path), "%s/crm-phone.so", exe_dir(exe, sizeof(exe)));
+	crm_phone_set_module(exe[0] && access(path, F_OK) == 0 ? path
+							       : CRM_PHONE_MODULE);
+}
+
 /* The exit code for status rc (see crm(1)): library statuses are not
  * exit codes, and this is the one place that maps them. */
 static int exit_code(int rc)
@@ -571,6 +590,7 @@ static int dispatch(struct cli *cli, const struct parsed *g, int ng,
 	c = cli_find_command(argv[ng + 1]);
 	if (c == NULL)
 		return run_external(cli, argv[ng + 1], argv + ng + 1);
+	setup_phone();
 	return run_command(cli, c, argc - ng - 1, argv + ng + 1);
 }
 

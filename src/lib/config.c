@@ -1,6 +1,7 @@
 /*
  * config.c - crm.yaml: users, pipelines and their stages, defaults.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -90,6 +91,46 @@ static int parse_pipeline(const struct crm_node *n, struct crm_pipeline *p,
 		p->stages[p->nstages++] = crm_xstrdup(stages->items[i]->str);
 	}
 	return CRM_OK;
+}
+
+/*
+ * Reads defaults.region into cfg (upper-cased; "RU" when absent).  An
+ * unknown region is refused: phone numbers would be read wrong.
+ */
+static int parse_region(const struct crm_node *defaults,
+			struct crm_config *cfg, struct crm_err *err)
+{
+	const struct crm_node *n = defaults ? crm_map_get(defaults, "region")
+					    : NULL;
+	const char *hint;
+	char up[4] = "";
+	size_t i;
+
+	snprintf(cfg->default_region, sizeof(cfg->default_region), "RU");
+	if (n == NULL)
+		return CRM_OK;
+	for (i = 0; n->kind == CRM_NODE_SCALAR && n->str[i] && i < 3; i++)
+		up[i] = n->str[i] >= 'a' && n->str[i] <= 'z'
+			? (char)(n->str[i] - 'a' + 'A') : n->str[i];
+	if (n->kind == CRM_NODE_SCALAR && strlen(n->str) == 2 &&
+	    crm_phone_region_known(up)) {
+		memcpy(cfg->default_region, up, 3);
+		return CRM_OK;
+	}
+	if (n->kind != CRM_NODE_SCALAR)
+		return crm_seterr(err, CRM_ERR,
+				  _("line %d: field 'defaults.region' must be "
+				    "a country code such as RU"), n->line);
+	hint = crm_phone_region_suggest(up);
+	if (hint)
+		return crm_seterr(err, CRM_ERR,
+				  _("line %d: field 'defaults.region': unknown "
+				    "region '%s' (did you mean '%s'?)"),
+				  n->line, n->str, hint);
+	return crm_seterr(err, CRM_ERR,
+			  _("line %d: field 'defaults.region': unknown region "
+			    "'%s'\nhint: use a two-letter ISO 3166 country "
+			    "code, such as RU, AZ, KZ or GB"), n->line, n->str);
 }
 
 /* Reads the pipelines: list. */
@@ -259,6 +300,9 @@ int crm_config_parse(const char *buf, size_t len, struct crm_config *cfg,
 		if ((rc = parse_decimal(defaults, cfg, err)))
 			goto fail;
 	}
+	if ((rc = parse_region(defaults && defaults->kind == CRM_NODE_MAP ?
+			       defaults : NULL, cfg, err)))
+		goto fail;
 	if (cfg->default_pipeline &&
 	    crm_config_pipeline(cfg, cfg->default_pipeline) == NULL) {
 		rc = crm_seterr(err, CRM_ERR,

@@ -345,6 +345,9 @@ struct crm_config {
 	char *default_currency;
 	char decimal_separator; /* defaults.decimal_separator, 0 when absent */
 	char locale_decimal;    /* the caller's locale's, set by the caller */
+	/* defaults.region: the ISO 3166 code phone numbers written without
+	 * their country code are read in; "RU" when absent */
+	char default_region[4];
 	struct crm_node *root; /* the whole file, for keys crm does not know */
 };
 
@@ -672,10 +675,10 @@ struct crm_change {
 	char action;          /* 'A' added, 'D' removed, 'M' a field changed,
 				 'U' a version that does not parse */
 	char *field;          /* 'M': the field; otherwise NULL */
-	struct crm_node *old; /* 'M': the old value (NULL: absent); 'D': the
-				 removed record; otherwise NULL */
-	struct crm_node *new; /* 'M': the new value (NULL: removed); 'A': the
-				 added record; otherwise NULL */
+	struct crm_node *before; /* 'M': the old value (NULL: absent); 'D':
+				    the removed record; otherwise NULL */
+	struct crm_node *after;  /* 'M': the new value (NULL: removed); 'A':
+				    the added record; otherwise NULL */
 };
 
 struct crm_log_entry {
@@ -768,6 +771,108 @@ char *crm_fold(const char *s);
  */
 char *crm_phone_digits(const char *s);
 
+/* ---- phone numbers (phone.c; libphonenumber in crm-phone.so) ---- */
+
+/* What parsing a phone number gives (crm_phone_parse). */
+enum crm_phone_result {
+	CRM_PHONE_PARSED,
+	CRM_PHONE_NOT_A_NUMBER,
+	CRM_PHONE_BAD_COUNTRY,    /* a country code no country has */
+	CRM_PHONE_TOO_SHORT,
+	CRM_PHONE_TOO_LONG,
+	CRM_PHONE_BAD_REGION,     /* the region given is not one */
+	CRM_PHONE_FAILED,         /* libphonenumber failed (out of memory) */
+};
+
+#define CRM_PHONE_MAX 24      /* bytes of an E.164 or national number */
+
+/* A parsed phone number, as libphonenumber sees it. */
+struct crm_phone {
+	char e164[CRM_PHONE_MAX];     /* "+79035551234" */
+	char national[CRM_PHONE_MAX]; /* national significant number,
+					 "9035551234": no trunk prefix */
+	int country_code;             /* 7 */
+	char region[4];               /* the number's country, "RU"; "001"
+					 for a non-geographic number; ""
+					 when none fits */
+	bool valid;                   /* a number in a range the country
+					 has (libphonenumber's metadata) */
+	bool possible;                /* of a length its numbers have */
+	bool international;           /* typed with its country code (+,
+					 00, 8~10...), not in national form */
+};
+
+/*
+ * Where the phone module (crm-phone.so: libphonenumber and what it needs,
+ * loaded on the first parse) is; the command-line layer says, before the
+ * first parse.  path is copied.  Without it, parses fail.
+ */
+void crm_phone_set_module(const char *path);
+/* Loads the module, once.  CRM_ERR, naming it, when it is missing or
+ * cannot be loaded; later calls give the same answer. */
+int crm_phone_load(struct crm_err *err);
+/* CRM_ERR with the loader's message when a load was tried and failed,
+ * else CRM_OK (also when none was tried): what the index checks before
+ * it commits rows made without the module. */
+int crm_phone_load_status(struct crm_err *err);
+/*
+ * Parses typed, a phone number as someone typed it (spaces, dashes,
+ * brackets, a trunk prefix 8 or 0, an international prefix 00 or 8~10,
+ * +), dialled from region (ISO 3166 alpha-2, e.g. "RU"; NULL: none, so
+ * only numbers with their country code parse).  Fills *out; CRM_OK
+ * also for a number that is not valid (out->valid says).  CRM_EUSAGE
+ * with a message naming typed when it is not a phone number (or not
+ * UTF-8), CRM_ERR when the module cannot be loaded.
+ */
+int crm_phone_parse(const char *typed, const char *region,
+		    struct crm_phone *out, struct crm_err *err);
+/*
+ * The numbers a query's typed number may mean, for finding every stored
+ * form of them: its parse in region when valid (or possible, when typed
+ * with its country code); and, for a number typed in national form
+ * starting with a trunk prefix (8 ..., 0 ...), each other country whose
+ * trunk prefix that is and in which it is a valid number ("050 321 65
+ * 87" is also +994 50 321 65 87).  Distinct, region's first.  *out
+ * (caller frees; NULL when *n is 0) and *n; CRM_OK with *n 0 when typed
+ * is no full number; CRM_ERR when the module cannot be loaded.
+ */
+int crm_phone_matches(const char *typed, const char *region,
+		      struct crm_phone **out, size_t *n, struct crm_err *err);
+/* True when region is an ISO 3166 code libphonenumber knows ("RU",
+ * "AZ"; upper case); needs no module. */
+bool crm_phone_region_known(const char *region);
+/* The known region closest to a mistyped one, or NULL. */
+const char *crm_phone_region_suggest(const char *region);
+/* The regions the module's libphonenumber knows, space-separated (to
+ * check crm_phone_region_known's table against).  Caller owns *out. */
+int crm_phone_module_regions(char **out, struct crm_err *err);
+/*
+ * The index's key of a stored phone number, "+CC NATIONAL;" (E.164 with
+ * a space after the country code, so that both it and the national
+ * number can be found whole), appended to b after a newline, for each
+ * '\n'-separated line of phones that crm_phone_digits accepts and that
+ * parses in region as a number of a possible length (valid or not: that
+ * costs twice as much, and a query looks for valid numbers' keys only).
+ * Lines that do not parse add nothing; when the module cannot be loaded
+ * neither do they (crm_phone_load_status tells).
+ */
+void crm_phone_index_keys(struct crm_buf *b, const char *phones,
+			  const char *region);
+/* The key of one parsed number, as crm_phone_index_keys writes it. */
+void crm_phone_key(struct crm_buf *b, const struct crm_phone *p);
+/* Digits from which a query's phone-like term is a whole number. */
+#define CRM_PHONE_QUERY_DIGITS 7
+/*
+ * For a query's term typed: when it is made of what phone numbers are
+ * written with and holds CRM_PHONE_QUERY_DIGITS digits or more, appends
+ * to lit the FTS5 phrase of each number it may mean (crm_phone_matches:
+ * "\"+7 9035551234;\""), joined by " OR " (and after one when lit is not
+ * empty), to find the index keys of those numbers.  Appends nothing
+ * otherwise; CRM_ERR when the module is needed and cannot be loaded.
+ */
+int crm_phone_query_keys(const char *typed, const char *region,
+			 struct crm_buf *lit, struct crm_err *err);
+
 struct sqlite3;
 
 /*
@@ -813,7 +918,9 @@ int crm_crypto_load(struct crm_err *err);
  * The index is a SQLite database at .git/crm/index.db (WAL), derived from
  * the committed records and never committed.  Its schema:
  *
- *   meta(key TEXT PRIMARY KEY, value TEXT)       'commit' -> HEAD it reflects
+ *   meta(key TEXT PRIMARY KEY, value TEXT)       'commit' -> HEAD it reflects,
+ *                                 'region' -> defaults.region its phone
+ *                                 keys were read in (another: rebuilt)
  *   records(rid INTEGER PRIMARY KEY, id TEXT, type INTEGER,
  *           name TEXT, name_fold TEXT,
  *           owner, stage, pipeline, source, role, currency TEXT,
@@ -828,13 +935,15 @@ int crm_crypto_load(struct crm_err *err);
  *                                 directory and of each directory in it;
  *                                 with blob, what an update compares
  *                                 HEAD's trees with
- *   texts(rid INTEGER PRIMARY KEY, text TEXT)  every searchable string of
+ *   texts(rid INTEGER PRIMARY KEY, text TEXT,  every searchable string of
  *                                 a record, '\n'-joined; apart, so that
- *                                 records rows stay small
+ *                                 records rows stay small;
+ *         phone_keys TEXT)        its phones' keys (crm_phone_index_keys)
  *   fields(key TEXT, rid INTEGER, value TEXT)  every top-level scalar
  *                                 custom field (keys crm does not know)
  *   fts(text)                     FTS5, trigram, contentless; rowid = rid;
  *                                 holds crm_fold(text) plus phone digits
+ *                                 and phone_keys
  *   facets(t)                     FTS5, contentless, no positions; rowid =
  *                                 rid; one word per value of type, owner,
  *                                 stage, pipeline, source, role, currency,
@@ -845,7 +954,7 @@ int crm_crypto_load(struct crm_err *err);
  * broken set have only id and type (a record's file is the path
  * crm_record_path gives for them).
  */
-#define CRM_INDEX_FORMAT 9
+#define CRM_INDEX_FORMAT 10
 
 /* The SQL for the searchable text of the record "r". */
 #define CRM_TEXT_OF_R "(SELECT x.text FROM texts x WHERE x.rid = r.rid)"
@@ -995,6 +1104,9 @@ struct crm_query_env {
 	/* The record types searched (0: any); when it is one type, the
 	 * query's equality terms are looked up together with it. */
 	unsigned types;
+	/* Where phone numbers typed without their country code are read
+	 * (crm.yaml's defaults.region); NULL: only those with one. */
+	const char *region;
 };
 
 /*

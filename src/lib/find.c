@@ -254,7 +254,8 @@ static int where_clause(const struct crm_find *f, struct env_data *env,
 			struct crm_sql *sql, struct crm_buf *out,
 			struct crm_err *err)
 {
-	struct crm_query_env qenv = {env_resolve, env_custom, env, f->mask};
+	struct crm_query_env qenv = {env_resolve, env_custom, env, f->mask,
+				     env->s->cfg.default_region};
 	int rc;
 
 	int t;

@@ -78,8 +78,8 @@ static void entry_free(struct crm_log_entry *e)
 	for (j = 0; j < e->nchanges; j++) {
 		free(e->changes[j].name);
 		free(e->changes[j].field);
-		crm_node_free(e->changes[j].old);
-		crm_node_free(e->changes[j].new);
+		crm_node_free(e->changes[j].before);
+		crm_node_free(e->changes[j].after);
 	}
 	free(e->changes);
 	for (j = 0; j < e->npaths; j++)
@@ -120,8 +120,8 @@ static void add_field_change(struct crm_log_entry *e, enum crm_type type,
 	struct crm_change *c = add_change(e, type, id, na, nb, 'M');
 
 	c->field = crm_xstrdup(key);
-	c->old = a ? crm_node_dup(a) : NULL;
-	c->new = b ? crm_node_dup(b) : NULL;
+	c->before = a ? crm_node_dup(a) : NULL;
+	c->after = b ? crm_node_dup(b) : NULL;
 }
 
 /*
@@ -142,9 +142,9 @@ static void field_changes(const struct crm_node *na, const struct crm_node *nb,
 						  na ? 'D' : 'A');
 
 		if (na)
-			c->old = crm_node_dup(na);
+			c->before = crm_node_dup(na);
 		else
-			c->new = crm_node_dup(nb);
+			c->after = crm_node_dup(nb);
 		return;
 	}
 	for (i = 0; i < nb->len; i++) {

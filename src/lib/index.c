@@ -34,7 +34,7 @@ static const char *const schema_sql =
 	" tags TEXT, broken TEXT, blob BLOB);"
 	"CREATE TABLE trees(path TEXT PRIMARY KEY, oid BLOB NOT NULL)"
 	" WITHOUT ROWID;"
-	"CREATE TABLE texts(rid INTEGER PRIMARY KEY, text TEXT);"
+	"CREATE TABLE texts(rid INTEGER PRIMARY KEY, text TEXT, phone_keys TEXT);"
 	"CREATE TABLE fields(key TEXT NOT NULL, rid INTEGER NOT NULL,"
 	" value TEXT);"
 	"CREATE VIRTUAL TABLE facets USING fts5(t, content='', detail=none,"
@@ -185,6 +185,40 @@ static int db_commit(sqlite3 *db, char *hex)
 	return rc == SQLITE_ROW || rc == SQLITE_DONE ? SQLITE_OK : rc;
 }
 
+/*
+ * True when the phone keys of db were made reading numbers in region
+ * (meta 'region'): a store whose crm.yaml now names another region
+ * has its index rebuilt, as for another format.
+ */
+static bool db_region_is(sqlite3 *db, const char *region)
+{
+	sqlite3_stmt *st;
+	bool same = false;
+
+	if (sqlite3_prepare_v2(db, "SELECT value FROM meta WHERE key = 'region'",
+			       -1, &st, NULL) != SQLITE_OK)
+		return false;
+	if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0))
+		same = strcmp((const char *)sqlite3_column_text(st, 0),
+			      region) == 0;
+	sqlite3_finalize(st);
+	return same;
+}
+
+static int set_region(sqlite3 *db, const char *region)
+{
+	sqlite3_stmt *st;
+	int rc = sqlite3_prepare_v2(db, "INSERT OR REPLACE INTO meta VALUES"
+				    "('region', ?1)", -1, &st, NULL);
+
+	if (rc != SQLITE_OK)
+		return rc;
+	sqlite3_bind_text(st, 1, region, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? SQLITE_OK : rc;
+}
+
 static int set_commit(sqlite3 *db, const char *hex)
 {
 	sqlite3_stmt *st;
@@ -224,13 +258,14 @@ static int writer_start(struct writer *w, sqlite3 *db)
 			       -1, &w->field, NULL) ||
 	    sqlite3_prepare_v2(db, "INSERT INTO fts(rowid, text) VALUES(?1, ?2)",
 			       -1, &w->fts, NULL) ||
-	    sqlite3_prepare_v2(db, "INSERT INTO texts(rid, text) VALUES(?1, ?2)",
-			       -1, &w->text, NULL) ||
+	    sqlite3_prepare_v2(db, "INSERT INTO texts(rid, text, phone_keys)"
+			       " VALUES(?1, ?2, ?3)", -1, &w->text, NULL) ||
 	    sqlite3_prepare_v2(db, "DELETE FROM texts WHERE rid = ?1", -1,
 			       &w->deltext, NULL) ||
 	    sqlite3_prepare_v2(db, "SELECT r.rid, t.text, r.phones, r.type,"
 			       " r.owner, r.stage, r.pipeline, r.source, r.role,"
-			       " r.currency, r.company, r.contact, r.for_id, r.tags"
+			       " r.currency, r.company, r.contact, r.for_id, r.tags,"
+			       " t.phone_keys"
 			       " FROM records r LEFT JOIN texts t ON t.rid = r.rid"
 			       " WHERE r.rid = ?1", -1, &w->find, NULL) ||
 	    sqlite3_prepare_v2(db, "INSERT INTO facets(rowid, t) VALUES(?1, ?2)",
@@ -260,9 +295,13 @@ static int step_once(sqlite3_stmt *st)
 	return rc == SQLITE_DONE || rc == SQLITE_ROW ? SQLITE_OK : rc;
 }
 
-/* What the full-text index holds for a record: its folded text and the
- * digits of each phone.  Caller owns it. */
-static char *fts_text(const char *text, const char *phones)
+/* What the full-text index holds for a record: its folded text, the
+ * digits of each phone and the phones' keys (crm_phone_index_keys, kept
+ * in texts so that a delete does not read the numbers again, which the
+ * phone module's absence or a new version of its metadata could make
+ * come out otherwise).  Caller owns it. */
+static char *fts_text(const char *text, const char *phones,
+		      const char *keys)
 {
 	struct crm_buf b = {0};
 	char *fold = crm_fold(text ? text : ""), *line, *save = NULL, *copy, *d;
@@ -278,6 +317,8 @@ static char *fts_text(const char *text, const char *phones)
 		}
 	}
 	free(copy);
+	if (keys != NULL)
+		crm_buf_adds(&b, keys);
 	return crm_buf_detach(&b);
 }
 
@@ -391,6 +432,7 @@ struct index_row {
 	char *path;
 	char *broken;                /* why it did not parse, or NULL */
 	char *col[R_NTEXT];          /* owned; NULL when absent */
+	char *phone_keys;            /* crm_phone_index_keys of its phones */
 	char *fts;                   /* what the full-text index holds */
 	char *facets;                /* what the facet index holds */
 	git_oid oid;                 /* its blob */
@@ -413,6 +455,7 @@ static void row_free(struct index_row *r)
 	free(r->broken);
 	for (i = 0; i < R_NTEXT; i++)
 		free(r->col[i]);
+	free(r->phone_keys);
 	free(r->fts);
 	free(r->facets);
 	for (i = 0; i < r->nfields; i++) {
@@ -478,12 +521,14 @@ static void facet_values(const struct index_row *row,
 		vals[i] = row->col[cols[i]];
 }
 
-/* Fills the columns of row from the parsed record r. */
-static void row_from_record(struct index_row *row, const struct crm_record *r)
+/* Fills the columns of row from the parsed record r of a store whose
+ * phones are read in region. */
+static void row_from_record(struct index_row *row, const struct crm_record *r,
+			    const char *region)
 {
 	const struct crm_node *m = r->map;
 	const char *amount = crm_map_str(m, "amount");
-	struct crm_buf text = {0};
+	struct crm_buf text = {0}, keys = {0};
 	const char *facet_vals[NFACET_COLS];
 
 	row->col[R_NAME] = crm_xstrdup(crm_record_name(r));
@@ -509,7 +554,10 @@ static void row_from_record(struct index_row *row, const struct crm_record *r)
 	row->has_time[2] = time_of(m, "updated", &row->time[2]);
 	collect_text(m, &text);
 	row->col[R_TEXT] = crm_buf_detach(&text);
-	row->fts = fts_text(row->col[R_TEXT], row->col[R_PHONES]);
+	crm_phone_index_keys(&keys, row->col[R_PHONES], region);
+	row->phone_keys = crm_buf_detach(&keys);
+	row->fts = fts_text(row->col[R_TEXT], row->col[R_PHONES],
+			    row->phone_keys);
 	facet_values(row, facet_vals);
 	row->facets = facet_text(r->type, facet_vals, row->col[R_TAGS]);
 	row_fields(row, r);
@@ -540,7 +588,7 @@ static struct index_row *make_row(struct crm_store *s, git_repository *repo,
 		git_blob_free(blob);
 	}
 	if (rec)
-		row_from_record(row, rec);
+		row_from_record(row, rec, s->cfg.default_region);
 	else
 		row->broken = crm_xstrdup(ferr.msg[0] ? ferr.msg : "?");
 	crm_record_free(rec);
@@ -597,6 +645,7 @@ static int insert_row(struct writer *w, struct index_row *row)
 		return rc;
 	sqlite3_bind_int64(w->text, 1, rid);
 	sqlite3_bind_text(w->text, 2, row->col[R_TEXT], -1, SQLITE_STATIC);
+	sqlite3_bind_text(w->text, 3, row->phone_keys, -1, SQLITE_STATIC);
 	if ((rc = step_once(w->text)) != SQLITE_OK)
 		return rc;
 	sqlite3_bind_int64(w->facet, 1, rid);
@@ -641,7 +690,9 @@ static int delete_rid(struct writer *w, sqlite3_int64 rid)
 	}
 	if (sqlite3_column_type(w->find, 1) != SQLITE_NULL) {
 		fts = fts_text((const char *)sqlite3_column_text(w->find, 1),
-			       (const char *)sqlite3_column_text(w->find, 2));
+			       (const char *)sqlite3_column_text(w->find, 2),
+			       (const char *)sqlite3_column_text(w->find,
+							5 + NFACET_COLS));
 		facets = stored_facets(w);
 	}
 	sqlite3_reset(w->find);
@@ -1574,6 +1625,7 @@ static int finish_index(sqlite3 *db, struct load *ld, const char *hex,
 	snprintf(threads, sizeof(threads), "PRAGMA threads=%zu", cpu_count());
 	exec(db, threads); /* sorts for the indexes on several CPUs */
 	rc = exec(db, indexes_sql) || set_commit(db, hex) ||
+	     set_region(db, ld->s->cfg.default_region) ||
 	     exec(db, version) || exec(db, "COMMIT") ?
 	     db_error(db, err, _("cannot build the index")) : CRM_OK;
 	frc = fts_finish(ld, rc == CRM_OK ? err : NULL);
@@ -1618,7 +1670,8 @@ static int rebuild(struct crm_store *s, struct crm_err *err)
 		goto fail;
 	}
 	if ((rc = load_all(&ld, db, tree, tmp, err)) ||
-	    (rc = finish_index(db, &ld, hex, err)))
+	    (rc = finish_index(db, &ld, hex, err)) ||
+	    (rc = crm_phone_load_status(err)))
 		goto fail;
 	sqlite3_close(db);
 	load_free(&ld);
@@ -1736,6 +1789,8 @@ static int refresh(struct crm_store *s, struct crm_err *err)
 	}
 	if (strcmp(have, want) != 0) {
 		rc = head ? update_changed(s, s->db, head, err) : CRM_EREBUILD;
+		if (rc == CRM_OK)
+			rc = crm_phone_load_status(err);
 		if (rc == CRM_OK && set_commit(s->db, want) != SQLITE_OK)
 			rc = db_error(s->db, err, _("cannot update the index"));
 	}
@@ -1760,7 +1815,8 @@ static int open_existing(struct crm_store *s, struct crm_err *err)
 		return CRM_EREBUILD;
 	if ((rc = db_open(path, &s->db, err)))
 		return rc;
-	if (db_format(s->db) != CRM_INDEX_FORMAT) {
+	if (db_format(s->db) != CRM_INDEX_FORMAT ||
+	    !db_region_is(s->db, s->cfg.default_region)) {
 		crm_index_close(s);
 		return CRM_EREBUILD;
 	}
@@ -1813,8 +1869,9 @@ static int memory_index(struct crm_store *s, struct crm_err *err)
 	if (exec(db, schema_sql) || exec(db, fts_sql) ||
 	    store_trees(s->repo, db, tree) ||
 	    (rc = load_all(&ld, db, tree, NULL, err)) ||
+	    (rc = crm_phone_load_status(err)) ||
 	    exec(db, indexes_sql) || exec(db, analyze_sql) ||
-	    set_commit(db, hex)) {
+	    set_commit(db, hex) || set_region(db, s->cfg.default_region)) {
 		rc = rc ? rc : db_error(db, err, _("cannot build the index"));
 		load_free(&ld);
 		sqlite3_close(db);
@@ -1838,7 +1895,9 @@ static int readonly_index(struct crm_store *s, struct crm_err *err)
 	if (access(path, R_OK) == 0 &&
 	    sqlite3_open_v2(uri, &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI |
 			    SQLITE_OPEN_NOMUTEX, NULL) == SQLITE_OK &&
-	    db_format(db) == CRM_INDEX_FORMAT && db_commit(db, have) == SQLITE_OK &&
+	    db_format(db) == CRM_INDEX_FORMAT &&
+	    db_region_is(db, s->cfg.default_region) &&
+	    db_commit(db, have) == SQLITE_OK &&
 	    crm_store_head_hex(s, want) && strcmp(have, want) == 0) {
 		crm_sql_register(db);
 		crm_index_close(s);

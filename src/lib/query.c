@@ -689,7 +689,8 @@ static int parse_unary(struct parser *p, struct node **out)
 }
 
 /* True when n is an unquoted free-text word made only of what a phone
- * number is written with, holding a digit. */
+ * number is written with, holding a digit (or such words join_phone
+ * joined, with spaces: "8 903 555 12 34" is one number). */
 static bool is_phone_part(const struct node *n)
 {
 	const char *v;
@@ -701,7 +702,7 @@ static bool is_phone_part(const struct node *n)
 	for (v = n->term->value; *v != '\0'; v++) {
 		if (*v >= '0' && *v <= '9')
 			digit = true;
-		else if (strchr("+()-./", *v) == NULL)
+		else if (strchr("+()-./ ", *v) == NULL)
 			return false;
 	}
 	return digit;
@@ -946,15 +947,17 @@ static size_t add_line(struct compiler *c, const char *s)
 
 /*
  * A free-text word or phrase: a substring of the folded text through the
- * trigram index (or of its phone digits, when it looks like a phone), or
- * a scan for terms under three characters.  The folded word is kept for
+ * trigram index (or of its phone digits, when it looks like a phone, or
+ * the key of a number it may be: crm_phone_query_keys), or a scan for
+ * terms under three characters.  The folded word is kept for
  * highlighting unless it is negated.
  */
-static void compile_text(struct compiler *c, const struct term *t, bool neg)
+static int compile_text(struct compiler *c, const struct term *t, bool neg)
 {
 	struct crm_sql *out = c->out;
 	char *fold = crm_fold(t->value), *digits;
 	struct crm_buf lit = {0};
+	int rc;
 
 	if (!neg) {
 		out->words = crm_xrealloc(out->words, (out->nwords + 1) *
@@ -964,7 +967,7 @@ static void compile_text(struct compiler *c, const struct term *t, bool neg)
 	if (utf8_length(fold) < 3) {
 		crm_buf_addf(c->w, "instr(fold(" CRM_TEXT_OF_R "), ?%zu) > 0",
 			     take_text(c, fold));
-		return;
+		return CRM_OK;
 	}
 	fts_literal(&lit, fold);
 	digits = crm_phone_digits(t->value);
@@ -974,8 +977,10 @@ static void compile_text(struct compiler *c, const struct term *t, bool neg)
 	}
 	free(digits);
 	free(fold);
+	rc = crm_phone_query_keys(t->value, c->env->region, &lit, c->err);
 	crm_buf_addf(c->w, "r.rid IN (SELECT rowid FROM fts WHERE fts MATCH "
 		     "?%zu)", take_text(c, crm_buf_detach(&lit)));
+	return rc;
 }
 
 /* col = value, or col != value counting NULL as different. */
@@ -1016,18 +1021,32 @@ static void compile_email(struct compiler *c, const struct term *t)
 	free(fold);
 }
 
-/* phone:TEXT: one number's digits contain TEXT's; '=': they are equal. */
-static void compile_phone(struct compiler *c, const struct term *t)
+/* phone:TEXT: one number's digits contain TEXT's; '=': they are equal;
+ * either way, or it is a number TEXT may be (crm_phone_query_keys). */
+static int compile_phone(struct compiler *c, const struct term *t)
 {
 	char *digits = crm_phone_digits(t->value);
+	struct crm_buf keys = {0};
+	bool has_keys;
+	int rc;
 
+	rc = crm_phone_query_keys(t->value, c->env->region, &keys, c->err);
+	has_keys = keys.len > 0;
+	if (has_keys)
+		crm_buf_addf(c->w, "(r.rid IN (SELECT rowid FROM fts WHERE fts "
+			     "MATCH ?%zu) OR ",
+			     take_text(c, crm_buf_detach(&keys)));
 	if (t->op == OP_EQ)
 		crm_buf_addf(c->w, "instr(char(10) || digits(r.phones) || "
 			     "char(10), ?%zu) > 0", add_line(c, digits));
 	else
 		crm_buf_addf(c->w, "instr(digits(r.phones), ?%zu) > 0",
 			     add_text(c, digits));
+	if (has_keys)
+		crm_buf_addc(c->w, ')');
+	crm_buf_free(&keys);
 	free(digits);
+	return rc;
 }
 
 /* website:, address:: a field of the fields table contains (or equals)
@@ -1346,8 +1365,7 @@ static int compile_field(struct compiler *c, const struct term *t)
 		compile_email(c, t);
 		return CRM_OK;
 	case F_PHONE:
-		compile_phone(c, t);
-		return CRM_OK;
+		return compile_phone(c, t);
 	case F_TEXT:
 		compile_text_field(c, t);
 		return CRM_OK;
@@ -1380,8 +1398,7 @@ static int compile_term(struct compiler *c, const struct term *t, bool neg)
 {
 	switch (t->kind) {
 	case T_TEXT:
-		compile_text(c, t, neg);
-		return CRM_OK;
+		return compile_text(c, t, neg);
 	case T_REGEX:
 		crm_buf_addf(c->w, "regexp(?%zu, " CRM_TEXT_OF_R ")",
 			     add_text(c, t->value));

@@ -140,28 +140,28 @@ Test(history, field_changes_as_values)
 	cr_expect_eq(e[0].changes[0].type, CRM_CONTACT);
 	cr_expect_str_eq(e[0].changes[0].id, CT);
 	cr_expect_str_eq(e[0].changes[0].name, "Ivan");
-	cr_assert_not_null(e[0].changes[0].old);
-	cr_expect_str_eq(crm_map_str(e[0].changes[0].old, "company"), CO);
-	cr_expect_null(e[0].changes[0].new);
+	cr_assert_not_null(e[0].changes[0].before);
+	cr_expect_str_eq(crm_map_str(e[0].changes[0].before, "company"), CO);
+	cr_expect_null(e[0].changes[0].after);
 
 	/* the set: amount's old and new value, the tag list, no "updated" */
 	cr_expect_eq(e[1].nrecords, 1);
 	c = change_of(&e[1], DE, "amount");
 	cr_assert_not_null(c);
 	cr_expect_eq(c->action, 'M');
-	cr_expect_str_eq(c->old->str, "1000");
-	cr_expect_str_eq(c->new->str, "2000");
+	cr_expect_str_eq(c->before->str, "1000");
+	cr_expect_str_eq(c->after->str, "2000");
 	cr_expect_str_eq(c->name, "Supply");
 	c = change_of(&e[1], DE, "tags");
 	cr_assert_not_null(c);
-	cr_expect_null(c->old);
-	cr_assert_eq(c->new->kind, CRM_NODE_SEQ);
-	cr_expect_str_eq(c->new->items[0]->str, "hot");
+	cr_expect_null(c->before);
+	cr_assert_eq(c->after->kind, CRM_NODE_SEQ);
+	cr_expect_str_eq(c->after->items[0]->str, "hot");
 	cr_expect_null(change_of(&e[1], DE, "updated"));
 
 	/* the addition: the whole record */
 	cr_expect_eq(e[2].changes[0].action, 'A');
-	cr_expect_str_eq(crm_map_str(e[2].changes[0].new, "name"), "Supply");
+	cr_expect_str_eq(crm_map_str(e[2].changes[0].after, "name"), "Supply");
 	cr_expect_eq(e[2].npaths, 1);
 	cr_expect_str_eq(e[2].paths[0], "deals/d1/" DE ".yaml");
 	cr_expect_str_eq(e[2].login, "ann");

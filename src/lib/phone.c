@@ -1,0 +1,320 @@
+/*
+ * phone.c - phone numbers, crm's side of crm-phone.so (phone.cc), the
+ * module that wraps libphonenumber.  Loading libphonenumber with the ICU
+ * and protobuf libraries it needs costs milliseconds, more than most crm
+ * commands take, so crm is not linked with it: the module is loaded the
+ * first time a number is parsed, from where the command-line layer says
+ * it lies.  Here too: the regions crm.yaml may name (a table, so that
+ * reading crm.yaml needs no module; the unit tests hold it against the
+ * library's), and the keys by which the index and queries find numbers.
+ */
+#include <dlfcn.h>
+#include <limits.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "phone-module.h"
+
+/* The regions of libphonenumber's metadata, sorted. */
+static const char *const regions[] = {
+	"AC", "AD", "AE", "AF", "AG", "AI", "AL", "AM", "AO", "AR", "AS",
+	"AT", "AU", "AW", "AX", "AZ", "BA", "BB", "BD", "BE", "BF", "BG",
+	"BH", "BI", "BJ", "BL", "BM", "BN", "BO", "BQ", "BR", "BS", "BT",
+	"BW", "BY", "BZ", "CA", "CC", "CD", "CF", "CG", "CH", "CI", "CK",
+	"CL", "CM", "CN", "CO", "CR", "CU", "CV", "CW", "CX", "CY", "CZ",
+	"DE", "DJ", "DK", "DM", "DO", "DZ", "EC", "EE", "EG", "EH", "ER",
+	"ES", "ET", "FI", "FJ", "FK", "FM", "FO", "FR", "GA", "GB", "GD",
+	"GE", "GF", "GG", "GH", "GI", "GL", "GM", "GN", "GP", "GQ", "GR",
+	"GT", "GU", "GW", "GY", "HK", "HN", "HR", "HT", "HU", "ID", "IE",
+	"IL", "IM", "IN", "IO", "IQ", "IR", "IS", "IT", "JE", "JM", "JO",
+	"JP", "KE", "KG", "KH", "KI", "KM", "KN", "KP", "KR", "KW", "KY",
+	"KZ", "LA", "LB", "LC", "LI", "LK", "LR", "LS", "LT", "LU", "LV",
+	"LY", "MA", "MC", "MD", "ME", "MF", "MG", "MH", "MK", "ML", "MM",
+	"MN", "MO", "MP", "MQ", "MR", "MS", "MT", "MU", "MV", "MW", "MX",
+	"MY", "MZ", "NA", "NC", "NE", "NF", "NG", "NI", "NL", "NO", "NP",
+	"NR", "NU", "NZ", "OM", "PA", "PE", "PF", "PG", "PH", "PK", "PL",
+	"PM", "PR", "PS", "PT", "PW", "PY", "QA", "RE", "RO", "RS", "RU",
+	"RW", "SA", "SB", "SC", "SD", "SE", "SG", "SH", "SI", "SJ", "SK",
+	"SL", "SM", "SN", "SO", "SR", "SS", "ST", "SV", "SX", "SY", "SZ",
+	"TA", "TC", "TD", "TG", "TH", "TJ", "TK", "TL", "TM", "TN", "TO",
+	"TR", "TT", "TV", "TW", "TZ", "UA", "UG", "US", "UY", "UZ", "VA",
+	"VC", "VE", "VG", "VI", "VN", "VU", "WF", "WS", "XK", "YE", "YT",
+	"ZA", "ZM", "ZW",
+};
+
+#define NREGIONS (sizeof(regions) / sizeof(regions[0]))
+
+/* Numbers a query's typed number may mean, at most. */
+#define MAX_MATCHES 64
+
+/* The module, once loaded (or the reason it could not be). */
+static struct {
+	pthread_mutex_t lock;
+	char path[PATH_MAX];
+	bool tried;
+	void *handle;
+	char error[sizeof(((struct crm_err *)0)->msg)];
+	int (*parse)(const char *, const char *, struct crm_phone *);
+	int (*key)(const char *, const char *, struct crm_phone *);
+	int (*matches)(const char *, const char *, struct crm_phone *, size_t);
+	size_t (*regions)(char *, size_t);
+} mod = {PTHREAD_MUTEX_INITIALIZER};
+
+void crm_phone_set_module(const char *path)
+{
+	pthread_mutex_lock(&mod.lock);
+	if (mod.handle == NULL) {
+		snprintf(mod.path, sizeof(mod.path), "%s", path ? path : "");
+		mod.tried = false;
+		mod.error[0] = '\0';
+	}
+	pthread_mutex_unlock(&mod.lock);
+}
+
+/* Looks up name in handle into *fn; false when it is missing. */
+static bool find(void *handle, const char *name, void **fn)
+{
+	*fn = dlsym(handle, name);
+	return *fn != NULL;
+}
+
+/* Opens the module and finds its functions; with mod.lock held. */
+static void load_locked(void)
+{
+	int (*abi)(void);
+	const char *e;
+	void *h;
+
+	mod.tried = true;
+	if (mod.path[0] == '\0') {
+		snprintf(mod.error, sizeof(mod.error), "%s",
+			 _("cannot parse phone numbers: the phone number "
+			   "module's place is not known"));
+		return;
+	}
+	h = dlopen(mod.path, RTLD_NOW | RTLD_LOCAL);
+	if (h == NULL) {
+		e = dlerror();
+		snprintf(mod.error, sizeof(mod.error),
+			 _("cannot load the phone number module '%s': %s\n"
+			   "hint: crm needs it to read phone numbers; "
+			   "reinstall crm"), mod.path, e ? e : "?");
+		return;
+	}
+	if (!find(h, "crm_phonemod_abi", (void **)&abi) ||
+	    !find(h, "crm_phonemod_parse", (void **)&mod.parse) ||
+	    !find(h, "crm_phonemod_key", (void **)&mod.key) ||
+	    !find(h, "crm_phonemod_matches", (void **)&mod.matches) ||
+	    !find(h, "crm_phonemod_regions", (void **)&mod.regions) ||
+	    abi() != CRM_PHONE_ABI) {
+		snprintf(mod.error, sizeof(mod.error),
+			 _("cannot load the phone number module '%s': not "
+			   "the one of this crm\nhint: reinstall crm"),
+			 mod.path);
+		dlclose(h);
+		return;
+	}
+	mod.handle = h;
+}
+
+int crm_phone_load(struct crm_err *err)
+{
+	char msg[sizeof(mod.error)];
+	bool ok;
+
+	pthread_mutex_lock(&mod.lock);
+	if (!mod.tried)
+		load_locked();
+	ok = mod.handle != NULL;
+	if (!ok)
+		memcpy(msg, mod.error, sizeof(msg));
+	pthread_mutex_unlock(&mod.lock);
+	return ok ? CRM_OK : crm_seterr(err, CRM_ERR, "%s", msg);
+}
+
+int crm_phone_load_status(struct crm_err *err)
+{
+	bool failed;
+
+	pthread_mutex_lock(&mod.lock);
+	failed = mod.tried && mod.handle == NULL;
+	pthread_mutex_unlock(&mod.lock);
+	return failed ? crm_phone_load(err) : CRM_OK;
+}
+
+static int by_name(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+bool crm_phone_region_known(const char *region)
+{
+	return region != NULL &&
+	       bsearch(&region, regions, NREGIONS, sizeof(regions[0]),
+		       by_name) != NULL;
+}
+
+const char *crm_phone_region_suggest(const char *region)
+{
+	/* ISO 3166 calls the United Kingdom GB */
+	if (strcmp(region, "UK") == 0 || strcmp(region, "EN") == 0)
+		return "GB";
+	return NULL;
+}
+
+/* Sets err for a number typed that parsing gave result for. */
+static int parse_error(const char *typed, const char *region, int result,
+		       struct crm_err *err)
+{
+	switch (result) {
+	case CRM_PHONE_BAD_COUNTRY:
+		return crm_seterr(err, CRM_EUSAGE,
+				  _("'%s' is not a phone number: no country "
+				    "has its country code"), typed);
+	case CRM_PHONE_TOO_SHORT:
+		return crm_seterr(err, CRM_EUSAGE,
+				  _("'%s' is too short for a phone number"),
+				  typed);
+	case CRM_PHONE_TOO_LONG:
+		return crm_seterr(err, CRM_EUSAGE,
+				  _("'%s' is too long for a phone number"),
+				  typed);
+	case CRM_PHONE_BAD_REGION:
+		return crm_seterr(err, CRM_EUSAGE, _("unknown region '%s'"),
+				  region);
+	case CRM_PHONE_FAILED:
+		return crm_seterr(err, CRM_ERR,
+				  _("cannot read '%s' as a phone number"),
+				  typed);
+	default:
+		return crm_seterr(err, CRM_EUSAGE,
+				  _("'%s' is not a phone number"), typed);
+	}
+}
+
+int crm_phone_parse(const char *typed, const char *region,
+		    struct crm_phone *out, struct crm_err *err)
+{
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	if (!crm_utf8_valid(typed, strlen(typed)))
+		return crm_seterr(err, CRM_EUSAGE,
+				  _("phone number: invalid UTF-8"));
+	if (region != NULL && !crm_phone_region_known(region))
+		return parse_error(typed, region, CRM_PHONE_BAD_REGION, err);
+	if ((rc = crm_phone_load(err)) != CRM_OK)
+		return rc;
+	rc = mod.parse(typed, region ? region : "ZZ", out);
+	return rc == CRM_PHONE_PARSED ? CRM_OK
+				      : parse_error(typed, region, rc, err);
+}
+
+int crm_phone_matches(const char *typed, const char *region,
+		      struct crm_phone **out, size_t *n, struct crm_err *err)
+{
+	struct crm_phone found[MAX_MATCHES];
+	int rc, k;
+
+	*out = NULL;
+	*n = 0;
+	if (!crm_utf8_valid(typed, strlen(typed)) ||
+	    (region != NULL && !crm_phone_region_known(region)))
+		return CRM_OK;
+	if ((rc = crm_phone_load(err)) != CRM_OK)
+		return rc;
+	k = mod.matches(typed, region ? region : "ZZ", found, MAX_MATCHES);
+	if (k < 0)
+		return crm_seterr(err, CRM_ERR,
+				  _("cannot read '%s' as a phone number"),
+				  typed);
+	if (k == 0)
+		return CRM_OK;
+	*out = crm_xcalloc((size_t)k, sizeof(**out));
+	memcpy(*out, found, (size_t)k * sizeof(**out));
+	*n = (size_t)k;
+	return CRM_OK;
+}
+
+int crm_phone_module_regions(char **out, struct crm_err *err)
+{
+	size_t len;
+	int rc;
+
+	*out = NULL;
+	if ((rc = crm_phone_load(err)) != CRM_OK)
+		return rc;
+	len = mod.regions(NULL, 0);
+	*out = crm_xmalloc(len + 1);
+	mod.regions(*out, len + 1);
+	return CRM_OK;
+}
+
+void crm_phone_key(struct crm_buf *b, const struct crm_phone *p)
+{
+	crm_buf_addf(b, "+%d %s;", p->country_code, p->national);
+}
+
+void crm_phone_index_keys(struct crm_buf *b, const char *phones,
+			  const char *region)
+{
+	struct crm_phone p;
+	const char *line, *nl;
+	char *one, *d;
+
+	for (line = phones; line != NULL && *line != '\0'; line = nl) {
+		nl = strchr(line, '\n');
+		one = nl ? crm_xstrndup(line, (size_t)(nl - line))
+			 : crm_xstrdup(line);
+		nl = nl ? nl + 1 : NULL;
+		d = crm_phone_digits(one);
+		if (d != NULL && crm_phone_load(NULL) == CRM_OK &&
+		    mod.key(one, region ? region : "ZZ", &p) ==
+		    CRM_PHONE_PARSED && p.possible) {
+			crm_buf_addc(b, '\n');
+			crm_phone_key(b, &p);
+		}
+		free(d);
+		free(one);
+	}
+}
+
+/* True when typed, a phone-like query term, has digits enough to be a
+ * whole number, not a fragment to look for among the digits. */
+static bool whole_number(const char *typed)
+{
+	size_t n = 0;
+
+	for (; *typed != '\0'; typed++)
+		if (*typed >= '0' && *typed <= '9')
+			n++;
+	return n >= CRM_PHONE_QUERY_DIGITS;
+}
+
+int crm_phone_query_keys(const char *typed, const char *region,
+			 struct crm_buf *lit, struct crm_err *err)
+{
+	struct crm_phone *p;
+	size_t i, n;
+	char *d;
+	int rc;
+
+	if ((d = crm_phone_digits(typed)) == NULL)
+		return CRM_OK;
+	free(d);
+	if (!whole_number(typed))
+		return CRM_OK;
+	if ((rc = crm_phone_matches(typed, region, &p, &n, err)) != CRM_OK)
+		return rc;
+	for (i = 0; i < n; i++) {
+		if (lit->len)
+			crm_buf_adds(lit, " OR ");
+		crm_buf_addc(lit, '"');
+		crm_phone_key(lit, &p[i]);
+		crm_buf_addc(lit, '"');
+	}
+	free(p);
+	return CRM_OK;
+}
