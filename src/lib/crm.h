@@ -572,13 +572,26 @@ int crm_worktree_commit(struct crm_store *s, const char *subject, size_t *n,
 /* ---- text folding and regular expressions (fold.c) ---- */
 
 /*
- * Folds UTF-8 text for case-insensitive search, the same for every locale:
- * lowercase by Unicode's simple case mapping (Latin, Cyrillic, Greek,
- * Azerbaijani's Ə), every dotted and dotless i (I, İ, ı) to 'i', and
- * Russian ё to е.  Invalid UTF-8 bytes are copied as they are.  Caller
- * owns the result.
+ * Folds UTF-8 text for case- and accent-insensitive search and for
+ * references, the same for every locale: lowercase by Unicode's simple
+ * case mapping; every dotted and dotless i (I, İ, ı) to 'i'; Latin
+ * letters with marks to their base letter (ç -> c, ş -> s, ğ -> g,
+ * Azerbaijani ə -> e; ß -> ss, æ -> ae, œ -> oe); Greek without tonos;
+ * Russian ё to е (й stays й); combining marks dropped (but и + breve is
+ * й).  Invalid UTF-8 bytes are copied as they are.  Caller owns the
+ * result.
  */
 char *crm_fold(const char *s);
+
+/* Words longer than this (in bytes, folded) are not words of a name. */
+#define CRM_WORD_MAX 128
+
+/*
+ * The words of crm_fold(s) into *words (caller frees with
+ * crm_words_free): its runs of letters and digits, in order, repeats
+ * kept, those longer than CRM_WORD_MAX left out.  Returns how many.
+ */
+size_t crm_fold_words(const char *s, char ***words);
 /*
  * The digits of a phone number-like text ("+7 (495) 123-45-67" ->
  * "74951234567"), or NULL when s holds other letters or fewer than three
@@ -656,21 +669,22 @@ int crm_crypto_load(struct crm_err *err);
  *   facets(t)                     FTS5, contentless, no positions; rowid =
  *                                 rid; one word per value of type, owner,
  *                                 stage, pipeline, source, role, currency,
- *                                 company, contact, for_id and each tag
- *                                 (crm_facet_word)
+ *                                 company, contact, for_id, each tag
+ *                                 and each word of the name ("words",
+ *                                 crm_fold_words) (crm_facet_word)
  *
  * Dates are Unix times (a whole day: its local midnight).  Rows with
  * broken set have only id and type (a record's file is the path
  * crm_record_path gives for them).
  */
-#define CRM_INDEX_FORMAT 8
+#define CRM_INDEX_FORMAT 9
 
 /* The SQL for the searchable text of the record "r". */
 #define CRM_TEXT_OF_R "(SELECT x.text FROM texts x WHERE x.rid = r.rid)"
 
 /* Appends to b (after a space unless b is empty) the facets word for
- * value in column (one of the facet columns crm.h lists above, or
- * "tags"): a letter for the column, then value in hex. */
+ * value in column (one of the facet columns crm.h lists above,
+ * "tags" or "words"): a letter for the column, then value in hex. */
 void crm_facet_word(struct crm_buf *b, const char *column, const char *value);
 
 /* Progress of a long rebuild: done of total records. */
