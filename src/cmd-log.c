@@ -9,6 +9,8 @@
 
 const struct opt_spec log_opts[] = {
 	{"n", 'n', OPT_VALUE, N_("N"), N_("show at most N changes")},
+	{"type", 0, OPT_VALUE, N_("TYPE"),
+	 N_("take REF among the records of TYPE only")},
 	{NULL, 0, OPT_FLAG, NULL, NULL},
 };
 
@@ -93,6 +95,7 @@ int cmd_log(struct cli *cli, struct parsed *p)
 {
 	struct crm_log_entry *e = NULL;
 	char path[64], id[CRM_ID_LEN + 1];
+	struct cli_ref how;
 	enum crm_type t;
 	size_t n = 0, i, max;
 	int rc;
@@ -102,8 +105,10 @@ int cmd_log(struct cli *cli, struct parsed *p)
 				       _("too many arguments"));
 	if ((rc = parse_max(opt_get(p, log_opts, "n"), &max)))
 		return rc;
+	if ((rc = cli_ref_arg(p, log_opts, "log", CLI_REF_ANY, &how)))
+		return rc;
 	if (p->npos == 1) {
-		if ((rc = cli_resolve(cli, CRM_TYPE_ALL, p->pos[0], &t, id)))
+		if ((rc = cli_resolve(cli, &how, p->pos[0], &t, id)))
 			return rc;
 		crm_record_path(t, id, path, sizeof(path));
 	}

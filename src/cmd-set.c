@@ -7,7 +7,11 @@
 
 #include "cli.h"
 
-const struct opt_spec set_opts[] = {{NULL, 0, OPT_FLAG, NULL, NULL}};
+const struct opt_spec set_opts[] = {
+	{"type", 0, OPT_VALUE, N_("TYPE"),
+	 N_("take REF among the records of TYPE only")},
+	{NULL, 0, OPT_FLAG, NULL, NULL},
+};
 
 /* Splits "key=value", "key+=value" or "key-=value". Returns false when arg
  * has no '='. *key is owned by the caller. */
@@ -36,18 +40,16 @@ static int apply(struct cli *cli, struct crm_record *r, const char *arg)
 	const struct cmd *self = cli_find_command("set");
 	char *key, op, id[CRM_ID_LEN + 1];
 	const char *value;
+	struct cli_ref how = {"set", NULL, 0};
 	enum crm_type t;
-	unsigned mask;
 	int rc;
 
 	if (!split_assignment(arg, &key, &op, &value))
 		return cli_usage_error(self, _("expected KEY=VALUE, not '%s'"), arg);
 	if (crm_field_is_ref(key) && value[0]) {
-		mask = strcmp(key, "company") == 0 ? CRM_TYPE_BIT(CRM_COMPANY)
-		       : strcmp(key, "contact") == 0 ? CRM_TYPE_BIT(CRM_CONTACT)
-		       : CRM_TYPE_BIT(CRM_COMPANY) | CRM_TYPE_BIT(CRM_CONTACT) |
-			 CRM_TYPE_BIT(CRM_DEAL);
-		if ((rc = cli_resolve(cli, mask, value, &t, id))) {
+		how.label = key;
+		how.mask = cli_ref_field_mask(key);
+		if ((rc = cli_resolve(cli, &how, value, &t, id))) {
 			free(key);
 			return rc;
 		}
@@ -87,6 +89,7 @@ static void make_subject(const struct crm_record *before,
 int cmd_set(struct cli *cli, struct parsed *p)
 {
 	struct crm_record *r = NULL, *before = NULL;
+	struct cli_ref how;
 	char subject[512];
 	size_t i;
 	int rc;
@@ -94,7 +97,8 @@ int cmd_set(struct cli *cli, struct parsed *p)
 	if (p->npos < 2)
 		return cli_usage_error(cli_find_command("set"),
 				       _("need a record and KEY=VALUE"));
-	if ((rc = cli_load(cli, CRM_TYPE_ALL, p->pos[0], &r)))
+	if ((rc = cli_ref_arg(p, set_opts, "set", CLI_REF_ANY, &how)) ||
+	    (rc = cli_load(cli, &how, p->pos[0], &r)))
 		return rc;
 	before = crm_record_dup(r);
 	for (i = 1; i < p->npos && rc == CRM_OK; i++)

@@ -268,10 +268,10 @@ bool crm_pipeline_has_stage(const struct crm_pipeline *p, const char *stage);
 enum crm_type { CRM_COMPANY, CRM_CONTACT, CRM_DEAL, CRM_TASK, CRM_NTYPES };
 
 #define CRM_TYPE_ALL ((1u << CRM_NTYPES) - 1)
-/* With crm_store_resolve: a case-insensitive name prefix resolves too
- * when it is unambiguous (crm show). */
-#define CRM_RESOLVE_NAME_PREFIX (1u << 8)
 #define CRM_TYPE_BIT(t) (1u << (t))
+/* In the mask of crm_store_resolve: type t is preferred when a name
+ * matches several records and exactly one of them is of type t. */
+#define CRM_PREFER(t) (1u << (8 + (t)))
 
 const char *crm_type_name(enum crm_type t);   /* "company" */
 const char *crm_type_dir(enum crm_type t);    /* "companies" */
@@ -406,14 +406,39 @@ int crm_store_foreach(struct crm_store *s, unsigned mask, crm_record_cb cb,
 struct crm_match {
 	enum crm_type type;
 	char id[CRM_ID_LEN + 1];
-	char *name;
+	char *name;          /* "?" for a file that does not parse */
+	size_t idlen;        /* the shortest prefix of id (at least 4) that
+			      * no other record's id starts with */
 };
 
+/* The most candidates an ambiguous reference reports. */
+#define CRM_MATCH_MAX 20
+
 /*
- * Resolves a user's reference (unique id prefix, or exact name) among the
- * types in mask.  On success fills *type and id.  CRM_ENOTFOUND when
- * nothing matches; CRM_EAMBIGUOUS when several do, with the candidates in
- * *cands (caller frees with crm_matches_free) if cands is not NULL.
+ * Resolves a user's reference among the types in mask (CRM_TYPE_BIT
+ * bits, and CRM_PREFER bits for the types preferred), through the index
+ * (ref.c):
+ *
+ *   1. a whole id (any case, Crockford's look-alikes) or, failing that,
+ *      the exact name, case and accents folded (crm_fold): of several
+ *      such names, the one spelt byte for byte as ref is taken;
+ *   2. else the records whose id starts with ref;
+ *   3. else the records whose folded name starts with folded ref;
+ *   4. else the records having every word of ref among the words of
+ *      their name (crm_fold_words).
+ *
+ * The first level that matches anything decides; at a name level, of
+ * several records exactly one of a preferred type is taken.  An id
+ * prefix that is also a name prefix or word of another record (levels 2
+ * and 3 or 4 both matching) is ambiguous: a random id that happens to
+ * spell a name never wins by chance.
+ *
+ * On success fills *type and id.  CRM_EUSAGE for an empty ref or invalid
+ * UTF-8; CRM_ENOTFOUND when nothing matches; CRM_EAMBIGUOUS when several
+ * do, with at most CRM_MATCH_MAX candidates in *cands, sorted by type,
+ * name and id (caller frees with crm_matches_free), if cands is not
+ * NULL, and their number in *ncands; err's message says how many
+ * matched.
  */
 int crm_store_resolve(struct crm_store *s, unsigned mask, const char *ref,
 		      enum crm_type *type, char id[CRM_ID_LEN + 1],
