@@ -178,13 +178,45 @@ void cli_print_short_usage(const struct cmd *c, FILE *f);
 void cli_print_main_help(FILE *f);
 
 /*
- * Resolves ref among the types in mask, printing the candidates when it is
- * ambiguous.  Returns a status (already reported on failure).
+ * Where a command takes a record, and what it may be there.  Every
+ * reference goes through cli_resolve, which resolves it with
+ * crm_store_resolve (the levels are described there and in crm(1)).
  */
-int cli_resolve(struct cli *cli, unsigned mask, const char *ref,
+struct cli_ref {
+	const char *cmd;    /* the command, for its usage line */
+	const char *label;  /* "--company", "company" (set's KEY=REF), or
+			     * NULL for a positional argument, which takes
+			     * --type */
+	unsigned mask;      /* the types it may be (CRM_TYPE_BIT) and the
+			     * types preferred (CRM_PREFER) */
+};
+
+/* Every type, a company preferred: what a positional REF takes. */
+#define CLI_REF_ANY (CRM_TYPE_ALL | CRM_PREFER(CRM_COMPANY))
+
+/* The types the reference field key (company, contact, for) may name,
+ * for a cli_ref's mask; 0 when key is no reference. */
+unsigned cli_ref_field_mask(const char *key);
+
+/*
+ * Fills *how for the positional REF of command cmd, which may be any of
+ * the types of mask unless --type (in the command's option table spec)
+ * names one.  Reports a usage error for an unknown type.
+ */
+int cli_ref_arg(const struct parsed *p, const struct opt_spec *spec,
+		const char *cmd, unsigned mask, struct cli_ref *how);
+/*
+ * Resolves ref as how says into *type and id.  On failure reports it,
+ * naming how->label: the message, the candidates of an ambiguous
+ * reference (type, shortest unique id, name made terminal-safe) and a
+ * hint; returns the status (CRM_EUSAGE for an empty reference or
+ * invalid UTF-8, CRM_ENOTFOUND, CRM_EAMBIGUOUS...).
+ */
+int cli_resolve(struct cli *cli, const struct cli_ref *how, const char *ref,
 		enum crm_type *type, char id[CRM_ID_LEN + 1]);
-/* Reads the record ref names (any type in mask). Reports failures. */
-int cli_load(struct cli *cli, unsigned mask, const char *ref,
+/* Reads the record ref names into *out (caller frees), resolved as
+ * cli_resolve does.  Reports failures. */
+int cli_load(struct cli *cli, const struct cli_ref *how, const char *ref,
 	     struct crm_record **out);
 /* Commits one record change with a subject; reports failures; prints the
  * trace when asked. */
@@ -326,6 +358,16 @@ char *cli_when_text(const char *stored);
 /* How a task due at stored is shown at now: TSTYLE_RED when overdue,
  * TSTYLE_YELLOW when due later today, else TSTYLE_PLAIN. */
 enum table_style cli_due_style(const char *stored, time_t now);
+
+/* ---- terminal-safe text (safe.c) ---- */
+
+/* Appends s to b with what a terminal would act on escaped: controls as
+ * \t, \n, \r, \xNN (ESC is \x1b), C1 controls, line separators and
+ * bidirectional overrides as \uNNNN, bytes that are not UTF-8 as \xNN.
+ * Backslashes are kept as they are. */
+void cli_safe_add(struct crm_buf *b, const char *s);
+/* The same into a new string (caller frees); NULL gives "". */
+char *cli_safe(const char *s);
 
 /* Writes n as JSON (scalars as strings; typed numbers as numbers). */
 void json_node(FILE *f, const struct crm_node *n, int indent);

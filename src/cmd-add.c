@@ -54,7 +54,7 @@ static const struct {
 	{"currency", "currency", T_DE, 0},
 	{"stage", "stage", T_DE, 0},
 	{"due", "due", T_TA, 0},
-	{"for", "for", T_TA, T_CO | T_CN | T_DE},
+	{"for", "for", T_TA, T_CO | T_CN | T_DE | CRM_PREFER(CRM_COMPANY)},
 };
 
 /* The name from --name or the NAME words (joined by spaces). */
@@ -74,23 +74,26 @@ static char *record_name(struct parsed *p)
 	return crm_buf_detach(&b);
 }
 
-/* Sets one field from an option value, resolving references. */
+/* Sets one field from the value of option opt, resolving references
+ * among the types of ref_mask. */
 static int set_from_option(struct cli *cli, struct crm_record *r,
-			   const char *field, unsigned ref_mask, char op,
-			   const char *value)
+			   const char *opt, const char *field,
+			   unsigned ref_mask, char op, const char *value)
 {
-	char id[CRM_ID_LEN + 1];
+	char id[CRM_ID_LEN + 1], label[32];
+	struct cli_ref how = {"add", label, ref_mask};
 	enum crm_type t;
 	int rc;
 
-	if (value[0] == '\0')
-		return cli_usage_error(cli_find_command("add"),
-				       _("field '%s' needs a value"), field);
 	if (ref_mask) {
-		if ((rc = cli_resolve(cli, ref_mask, value, &t, id)))
+		snprintf(label, sizeof(label), "--%s", opt);
+		if ((rc = cli_resolve(cli, &how, value, &t, id)))
 			return rc;
 		value = id;
 	}
+	if (value[0] == '\0')
+		return cli_usage_error(cli_find_command("add"),
+				       _("field '%s' needs a value"), field);
 	rc = crm_record_set_field(r, field, op, value,
 				  crm_store_config(cli->store), cli_login(cli),
 				  cli->now, &cli->err);
@@ -116,7 +119,8 @@ static int apply_options(struct cli *cli, struct parsed *p,
 				_("option '--%s' does not apply to a %s"),
 				add_fields[i].opt, crm_type_name(r->type));
 		for (j = 0; j < v->count; j++) {
-			rc = set_from_option(cli, r, add_fields[i].field,
+			rc = set_from_option(cli, r, add_fields[i].opt,
+					     add_fields[i].field,
 					     add_fields[i].ref_mask,
 					     strcmp(add_fields[i].field,
 						    add_fields[i].opt) ? '+' : '=',
@@ -142,8 +146,7 @@ static int apply_set(struct cli *cli, struct parsed *p, struct crm_record *r)
 			return cli_usage_error(cli_find_command("add"),
 				_("--set needs KEY=VALUE, not '%s'"), v->vals[i]);
 		key = crm_xstrndup(v->vals[i], (size_t)(eq - v->vals[i]));
-		rc = set_from_option(cli, r, key,
-				     crm_field_is_ref(key) ? CRM_TYPE_ALL : 0,
+		rc = set_from_option(cli, r, "set", key, cli_ref_field_mask(key),
 				     '=', eq + 1);
 		free(key);
 	}
@@ -165,7 +168,8 @@ static int apply_defaults(struct cli *cli, struct crm_record *r)
 	if (!crm_map_get(r->map, "pipeline") && pl)
 		crm_map_set_str(r->map, "pipeline", pl->name);
 	if (!crm_map_get(r->map, "stage") && pl && pl->nstages)
-		rc = set_from_option(cli, r, "stage", 0, '=', pl->stages[0]);
+		rc = set_from_option(cli, r, "stage", "stage", 0, '=',
+				     pl->stages[0]);
 	if (!crm_map_get(r->map, "currency") && cfg->default_currency)
 		crm_map_set_str(r->map, "currency", cfg->default_currency);
 	return rc;

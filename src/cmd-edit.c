@@ -14,7 +14,11 @@
 
 #include "cli.h"
 
-const struct opt_spec edit_opts[] = {{NULL, 0, OPT_FLAG, NULL, NULL}};
+const struct opt_spec edit_opts[] = {
+	{"type", 0, OPT_VALUE, N_("TYPE"),
+	 N_("take REF among the records of TYPE only")},
+	{NULL, 0, OPT_FLAG, NULL, NULL},
+};
 
 /* Writes len bytes of buf to path (created or truncated). */
 static int write_file(const char *path, const char *buf, size_t len)
@@ -162,13 +166,14 @@ static int lock_unchanged(struct cli *cli, const struct crm_record *orig)
 int cmd_edit(struct cli *cli, struct parsed *p)
 {
 	struct crm_record *orig = NULL, *edited = NULL;
+	struct cli_ref how;
 	char path[PATH_MAX], subject[256], *text = NULL;
 	size_t len;
 	int rc;
 
-	if ((rc = cli_one_ref(p, "edit")))
-		return rc;
-	if ((rc = cli_load(cli, CRM_TYPE_ALL, p->pos[0], &orig)))
+	if ((rc = cli_one_ref(p, "edit")) ||
+	    (rc = cli_ref_arg(p, edit_opts, "edit", CLI_REF_ANY, &how)) ||
+	    (rc = cli_load(cli, &how, p->pos[0], &orig)))
 		return rc;
 	if ((rc = crm_record_serialize(orig, &text, &len, &cli->err))) {
 		rc = cli_fail(cli);

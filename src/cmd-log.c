@@ -20,6 +20,8 @@ const struct opt_spec log_opts[] = {
 	 N_("only the changes made at or after WHEN")},
 	{"until", 0, OPT_VALUE, N_("WHEN"),
 	 N_("only the changes made at or before WHEN")},
+	{"type", 0, OPT_VALUE, N_("TYPE"),
+	 N_("take REF among the records of TYPE only")},
 	{NULL, 0, OPT_FLAG, NULL, NULL},
 };
 
@@ -436,6 +438,7 @@ int cmd_log(struct cli *cli, struct parsed *p)
 	struct crm_log_query q = {0};
 	struct crm_log_entry *e = NULL;
 	char path[64], id[CRM_ID_LEN + 1];
+	struct cli_ref how;
 	enum crm_type t;
 	size_t n = 0, i;
 	int rc;
@@ -447,8 +450,10 @@ int cmd_log(struct cli *cli, struct parsed *p)
 				       _("too many arguments"));
 	if ((rc = parse_query(cli, p, &q)))
 		return rc;
+	if ((rc = cli_ref_arg(p, log_opts, "log", CLI_REF_ANY, &how)))
+		return rc;
 	if (p->npos == 1) {
-		if ((rc = cli_resolve(cli, CRM_TYPE_ALL, p->pos[0], &t, id)))
+		if ((rc = cli_resolve(cli, &how, p->pos[0], &t, id)))
 			return rc;
 		crm_record_path(t, id, path, sizeof(path));
 		q.path = path;

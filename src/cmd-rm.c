@@ -8,6 +8,8 @@
 const struct opt_spec rm_opts[] = {
 	{"force", 'f', OPT_FLAG, NULL,
 	 N_("remove even when other records refer to it")},
+	{"type", 0, OPT_VALUE, N_("TYPE"),
+	 N_("take REF among the records of TYPE only")},
 	{NULL, 0, OPT_FLAG, NULL, NULL},
 };
 
@@ -16,14 +18,16 @@ int cmd_rm(struct cli *cli, struct parsed *p)
 	struct crm_find f = {.mask = CRM_TYPE_ALL};
 	struct crm_row *refs = NULL;
 	struct crm_record *r = NULL;
+	struct cli_ref how;
 	struct crm_txn *txn;
 	char subject[512];
 	size_t nrefs = 0, total, i;
 	int rc;
 
-	if ((rc = cli_one_ref(p, "rm")))
-		return rc;
-	if ((rc = cli_load(cli, CRM_TYPE_ALL, p->pos[0], &r)))
+	/* no type preferred: a removal takes only what is unambiguous */
+	if ((rc = cli_one_ref(p, "rm")) ||
+	    (rc = cli_ref_arg(p, rm_opts, "rm", CRM_TYPE_ALL, &how)) ||
+	    (rc = cli_load(cli, &how, p->pos[0], &r)))
 		return rc;
 	f.refers_to = r->id;
 	if (crm_find_rows(cli->store, &f, &refs, &nrefs, &total, &cli->err)) {

@@ -10,6 +10,8 @@
 const struct opt_spec set_opts[] = {
 	{"new-field", 0, OPT_FLAG, NULL,
 	 N_("add a field even when its name is close to an existing one")},
+	{"type", 0, OPT_VALUE, N_("TYPE"),
+	 N_("take REF among the records of TYPE only")},
 	{NULL, 0, OPT_FLAG, NULL, NULL},
 };
 
@@ -93,8 +95,8 @@ static int apply(struct cli *cli, struct parsed *p, struct used_fields *u,
 	const struct cmd *self = cli_find_command("set");
 	char *key, op, id[CRM_ID_LEN + 1];
 	const char *value;
+	struct cli_ref how = {"set", NULL, 0};
 	enum crm_type t;
-	unsigned mask;
 	int rc;
 
 	if (!split_assignment(arg, &key, &op, &value))
@@ -104,11 +106,9 @@ static int apply(struct cli *cli, struct parsed *p, struct used_fields *u,
 		return rc;
 	}
 	if (crm_field_is_ref(key) && value[0]) {
-		mask = strcmp(key, "company") == 0 ? CRM_TYPE_BIT(CRM_COMPANY)
-		       : strcmp(key, "contact") == 0 ? CRM_TYPE_BIT(CRM_CONTACT)
-		       : CRM_TYPE_BIT(CRM_COMPANY) | CRM_TYPE_BIT(CRM_CONTACT) |
-			 CRM_TYPE_BIT(CRM_DEAL);
-		if ((rc = cli_resolve(cli, mask, value, &t, id))) {
+		how.label = key;
+		how.mask = cli_ref_field_mask(key);
+		if ((rc = cli_resolve(cli, &how, value, &t, id))) {
 			free(key);
 			return rc;
 		}
@@ -149,6 +149,7 @@ int cmd_set(struct cli *cli, struct parsed *p)
 {
 	struct crm_record *r = NULL, *before = NULL;
 	struct used_fields used = {0};
+	struct cli_ref how;
 	char subject[512];
 	size_t i;
 	int rc;
@@ -156,7 +157,8 @@ int cmd_set(struct cli *cli, struct parsed *p)
 	if (p->npos < 2)
 		return cli_usage_error(cli_find_command("set"),
 				       _("need a record and KEY=VALUE"));
-	if ((rc = cli_load(cli, CRM_TYPE_ALL, p->pos[0], &r)))
+	if ((rc = cli_ref_arg(p, set_opts, "set", CLI_REF_ANY, &how)) ||
+	    (rc = cli_load(cli, &how, p->pos[0], &r)))
 		return rc;
 	before = crm_record_dup(r);
 	used.before = before;

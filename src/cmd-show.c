@@ -14,7 +14,11 @@
 
 #include "cli.h"
 
-const struct opt_spec show_opts[] = {{NULL, 0, OPT_FLAG, NULL, NULL}};
+const struct opt_spec show_opts[] = {
+	{"type", 0, OPT_VALUE, N_("TYPE"),
+	 N_("take REF among the records of TYPE only")},
+	{NULL, 0, OPT_FLAG, NULL, NULL},
+};
 
 /* The column a field's value starts at, after the label. */
 #define LABEL_WIDTH 16
@@ -711,12 +715,12 @@ static int print_yaml(struct cli *cli, const struct crm_record *r)
 int cmd_show(struct cli *cli, struct parsed *p)
 {
 	struct crm_record *r = NULL;
+	struct cli_ref how;
 	int rc;
 
-	if ((rc = cli_one_ref(p, "show")))
-		return rc;
-	if ((rc = cli_load(cli, CRM_TYPE_ALL | CRM_RESOLVE_NAME_PREFIX, p->pos[0],
-			   &r)))
+	if ((rc = cli_one_ref(p, "show")) ||
+	    (rc = cli_ref_arg(p, show_opts, "show", CLI_REF_ANY, &how)) ||
+	    (rc = cli_load(cli, &how, p->pos[0], &r)))
 		return rc;
 	if (cli->format == FMT_JSON)
 		rc = print_json(cli, r);

@@ -6,12 +6,17 @@
 
 #include "cli.h"
 
-const struct opt_spec tag_opts[] = {{NULL, 0, OPT_FLAG, NULL, NULL}};
+const struct opt_spec tag_opts[] = {
+	{"type", 0, OPT_VALUE, N_("TYPE"),
+	 N_("take REF among the records of TYPE only")},
+	{NULL, 0, OPT_FLAG, NULL, NULL},
+};
 
 int cmd_tag(struct cli *cli, struct parsed *p)
 {
 	const struct cmd *self = cli_find_command("tag");
 	struct crm_record *r = NULL;
+	struct cli_ref how;
 	struct crm_buf subject = {0};
 	const char *arg, *tag;
 	bool changed = false;
@@ -21,7 +26,8 @@ int cmd_tag(struct cli *cli, struct parsed *p)
 
 	if (p->npos < 2)
 		return cli_usage_error(self, _("need a record and +TAG or -TAG"));
-	if ((rc = cli_load(cli, CRM_TYPE_ALL, p->pos[0], &r)))
+	if ((rc = cli_ref_arg(p, tag_opts, "tag", CLI_REF_ANY, &how)) ||
+	    (rc = cli_load(cli, &how, p->pos[0], &r)))
 		return rc;
 	crm_buf_addf(&subject, "%s %s: tag", crm_type_name(r->type),
 		     cli_short_id(r->id));

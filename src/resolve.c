@@ -1,39 +1,130 @@
 /*
  * resolve.c - record references from the command line: one way to turn
  * what a user typed (an id prefix, a name) into a record, for every
- * command and option that takes one.
+ * command and option that takes one, and one way to say why it did not.
  */
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "cli.h"
 
-int cli_resolve(struct cli *cli, unsigned mask, const char *ref,
+unsigned cli_ref_field_mask(const char *key)
+{
+	if (strcmp(key, "company") == 0)
+		return CRM_TYPE_BIT(CRM_COMPANY);
+	if (strcmp(key, "contact") == 0)
+		return CRM_TYPE_BIT(CRM_CONTACT);
+	if (strcmp(key, "for") == 0)
+		return CRM_TYPE_BIT(CRM_COMPANY) | CRM_TYPE_BIT(CRM_CONTACT) |
+		       CRM_TYPE_BIT(CRM_DEAL) | CRM_PREFER(CRM_COMPANY);
+	return 0;
+}
+
+int cli_ref_arg(const struct parsed *p, const struct opt_spec *spec,
+		const char *cmd, unsigned mask, struct cli_ref *how)
+{
+	const char *type = opt_get(p, spec, "type");
+	enum crm_type t;
+
+	how->cmd = cmd;
+	how->label = NULL;
+	how->mask = mask;
+	if (type == NULL)
+		return CRM_OK;
+	if (!crm_type_parse(type, &t))
+		return cli_usage_error(cli_find_command(cmd),
+				       _("unknown type '%s' (use company, "
+					 "contact, deal or task)"), type);
+	how->mask = CRM_TYPE_BIT(t);
+	return CRM_OK;
+}
+
+/*
+ * The one type of the candidates that exactly one of them has, when
+ * they are of several types and all of them are listed: what --type
+ * can pick.  NULL when there is none.
+ */
+static const char *picking_type(const struct crm_match *c, size_t n)
+{
+	size_t count[CRM_NTYPES] = {0}, i, kinds = 0;
+	int t;
+
+	if (n >= CRM_MATCH_MAX)
+		return NULL;
+	for (i = 0; i < n; i++)
+		if (count[c[i].type]++ == 0)
+			kinds++;
+	if (kinds < 2)
+		return NULL;
+	for (t = 0; t < CRM_NTYPES; t++)
+		if (count[t] == 1)
+			return crm_type_name((enum crm_type)t);
+	return NULL;
+}
+
+/* Lists the candidates of an ambiguous reference on stderr, and how to
+ * pick one of them. */
+static void print_candidates(const struct cli_ref *how,
+			     const struct crm_match *c, size_t n)
+{
+	const char *type = how->label ? NULL : picking_type(c, n);
+	char *name;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		name = cli_safe(c[i].name);
+		fprintf(stderr, "  %-8s %-*.*s  %s\n", crm_type_name(c[i].type),
+			(int)c[i].idlen, (int)c[i].idlen, c[i].id, name);
+		free(name);
+	}
+	if (type)
+		fprintf(stderr, _("hint: use the id, a longer prefix, or "
+				  "--type %s\n"), type);
+	else
+		fprintf(stderr, _("hint: use the id or a longer prefix\n"));
+}
+
+/* Reports the failure rc of resolving a reference from how->label. */
+static int report(struct cli *cli, const struct cli_ref *how, int rc)
+{
+	char *msg = cli_safe(cli->err.msg);
+	const char *sep = how->label ? ": " : "";
+	const char *label = how->label ? how->label : "";
+
+	if (rc == CRM_EUSAGE)
+		rc = cli_usage_error(cli_find_command(how->cmd), "%s%s%s",
+				     label, sep, msg);
+	else
+		rc = cli_error(cli, rc, "%s%s%s", label, sep, msg);
+	free(msg);
+	return rc;
+}
+
+int cli_resolve(struct cli *cli, const struct cli_ref *how, const char *ref,
 		enum crm_type *type, char id[CRM_ID_LEN + 1])
 {
 	struct crm_match *cands = NULL;
-	size_t n = 0, i;
+	size_t n = 0;
 	int rc;
 
-	rc = crm_store_resolve(cli->store, mask, ref, type, id, &cands, &n,
-			       &cli->err);
+	rc = crm_store_resolve(cli->store, how->mask, ref, type, id, &cands,
+			       &n, &cli->err);
 	if (rc == CRM_OK)
 		return rc;
-	cli_fail(cli);
-	for (i = 0; i < n; i++)
-		fprintf(stderr, "  %-8s %s  %s\n", crm_type_name(cands[i].type),
-			cands[i].id, cands[i].name);
+	report(cli, how, rc);
 	if (rc == CRM_EAMBIGUOUS)
-		fprintf(stderr, _("hint: use a longer id prefix\n"));
+		print_candidates(how, cands, n);
 	crm_matches_free(cands, n);
 	return rc | CLI_REPORTED;
 }
 
-int cli_load(struct cli *cli, unsigned mask, const char *ref,
+int cli_load(struct cli *cli, const struct cli_ref *how, const char *ref,
 	     struct crm_record **out)
 {
 	enum crm_type t;
 	char id[CRM_ID_LEN + 1];
-	int rc = cli_resolve(cli, mask, ref, &t, id);
+	int rc = cli_resolve(cli, how, ref, &t, id);
 
 	if (rc)
 		return rc;

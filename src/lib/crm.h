@@ -381,10 +381,10 @@ char crm_config_decimal(const struct crm_config *cfg);
 enum crm_type { CRM_COMPANY, CRM_CONTACT, CRM_DEAL, CRM_TASK, CRM_NTYPES };
 
 #define CRM_TYPE_ALL ((1u << CRM_NTYPES) - 1)
-/* With crm_store_resolve: a case-insensitive name prefix resolves too
- * when it is unambiguous (crm show). */
-#define CRM_RESOLVE_NAME_PREFIX (1u << 8)
 #define CRM_TYPE_BIT(t) (1u << (t))
+/* In the mask of crm_store_resolve: type t is preferred when a name
+ * matches several records and exactly one of them is of type t. */
+#define CRM_PREFER(t) (1u << (8 + (t)))
 
 const char *crm_type_name(enum crm_type t);   /* "company" */
 const char *crm_type_dir(enum crm_type t);    /* "companies" */
@@ -553,14 +553,39 @@ int crm_store_foreach(struct crm_store *s, unsigned mask, crm_record_cb cb,
 struct crm_match {
 	enum crm_type type;
 	char id[CRM_ID_LEN + 1];
-	char *name;
+	char *name;          /* "?" for a file that does not parse */
+	size_t idlen;        /* the shortest prefix of id (at least 4) that
+			      * no other record's id starts with */
 };
 
+/* The most candidates an ambiguous reference reports. */
+#define CRM_MATCH_MAX 20
+
 /*
- * Resolves a user's reference (unique id prefix, or exact name) among the
- * types in mask.  On success fills *type and id.  CRM_ENOTFOUND when
- * nothing matches; CRM_EAMBIGUOUS when several do, with the candidates in
- * *cands (caller frees with crm_matches_free) if cands is not NULL.
+ * Resolves a user's reference among the types in mask (CRM_TYPE_BIT
+ * bits, and CRM_PREFER bits for the types preferred), through the index
+ * (ref.c):
+ *
+ *   1. a whole id (any case, Crockford's look-alikes) or, failing that,
+ *      the exact name, case and accents folded (crm_fold): of several
+ *      such names, the one spelt byte for byte as ref is taken;
+ *   2. else the records whose id starts with ref;
+ *   3. else the records whose folded name starts with folded ref;
+ *   4. else the records having every word of ref among the words of
+ *      their name (crm_fold_words).
+ *
+ * The first level that matches anything decides; at a name level, of
+ * several records exactly one of a preferred type is taken.  An id
+ * prefix that is also a name prefix or word of another record (levels 2
+ * and 3 or 4 both matching) is ambiguous: a random id that happens to
+ * spell a name never wins by chance.
+ *
+ * On success fills *type and id.  CRM_EUSAGE for an empty ref or invalid
+ * UTF-8; CRM_ENOTFOUND when nothing matches; CRM_EAMBIGUOUS when several
+ * do, with at most CRM_MATCH_MAX candidates in *cands, sorted by type,
+ * name and id (caller frees with crm_matches_free), if cands is not
+ * NULL, and their number in *ncands; err's message says how many
+ * matched.
  */
 int crm_store_resolve(struct crm_store *s, unsigned mask, const char *ref,
 		      enum crm_type *type, char id[CRM_ID_LEN + 1],
@@ -757,13 +782,26 @@ int crm_worktree_commit(struct crm_store *s, const char *subject, size_t *n,
 /* ---- text folding and regular expressions (fold.c) ---- */
 
 /*
- * Folds UTF-8 text for case-insensitive search, the same for every locale:
- * lowercase by Unicode's simple case mapping (Latin, Cyrillic, Greek,
- * Azerbaijani's Ə), every dotted and dotless i (I, İ, ı) to 'i', and
- * Russian ё to е.  Invalid UTF-8 bytes are copied as they are.  Caller
- * owns the result.
+ * Folds UTF-8 text for case- and accent-insensitive search and for
+ * references, the same for every locale: lowercase by Unicode's simple
+ * case mapping; every dotted and dotless i (I, İ, ı) to 'i'; Latin
+ * letters with marks to their base letter (ç -> c, ş -> s, ğ -> g,
+ * Azerbaijani ə -> e; ß -> ss, æ -> ae, œ -> oe); Greek without tonos;
+ * Russian ё to е (й stays й); combining marks dropped (but и + breve is
+ * й).  Invalid UTF-8 bytes are copied as they are.  Caller owns the
+ * result.
  */
 char *crm_fold(const char *s);
+
+/* Words longer than this (in bytes, folded) are not words of a name. */
+#define CRM_WORD_MAX 128
+
+/*
+ * The words of crm_fold(s) into *words (caller frees with
+ * crm_words_free): its runs of letters and digits, in order, repeats
+ * kept, those longer than CRM_WORD_MAX left out.  Returns how many.
+ */
+size_t crm_fold_words(const char *s, char ***words);
 /*
  * The digits of a phone number-like text ("+7 (495) 123-45-67" ->
  * "74951234567"), or NULL when s holds other letters or fewer than three
@@ -947,21 +985,22 @@ int crm_crypto_load(struct crm_err *err);
  *   facets(t)                     FTS5, contentless, no positions; rowid =
  *                                 rid; one word per value of type, owner,
  *                                 stage, pipeline, source, role, currency,
- *                                 company, contact, for_id and each tag
- *                                 (crm_facet_word)
+ *                                 company, contact, for_id, each tag
+ *                                 and each word of the name ("words",
+ *                                 crm_fold_words) (crm_facet_word)
  *
  * Dates are Unix times (a whole day: its local midnight).  Rows with
  * broken set have only id and type (a record's file is the path
  * crm_record_path gives for them).
  */
-#define CRM_INDEX_FORMAT 10
+#define CRM_INDEX_FORMAT 11
 
 /* The SQL for the searchable text of the record "r". */
 #define CRM_TEXT_OF_R "(SELECT x.text FROM texts x WHERE x.rid = r.rid)"
 
 /* Appends to b (after a space unless b is empty) the facets word for
- * value in column (one of the facet columns crm.h lists above, or
- * "tags"): a letter for the column, then value in hex. */
+ * value in column (one of the facet columns crm.h lists above,
+ * "tags" or "words"): a letter for the column, then value in hex. */
 void crm_facet_word(struct crm_buf *b, const char *column, const char *value);
 
 /* Progress of a long rebuild: done of total records. */

@@ -10,11 +10,11 @@
 
 #include "crm.h"
 
-/* The records columns (and "tags") that are facets; a facet's word
- * starts with the letter 'a' + its place here. */
+/* The records columns (and "tags", and "words" of names) that are
+ * facets; a facet's word starts with the letter 'a' + its place here. */
 static const char *const facet_columns[] = {
 	"type", "owner", "stage", "pipeline", "source", "role", "currency",
-	"company", "contact", "for_id", "tags",
+	"company", "contact", "for_id", "tags", "words",
 };
 
 #define NFACETS (sizeof(facet_columns) / sizeof(facet_columns[0]))

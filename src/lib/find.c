@@ -126,6 +126,9 @@ static int env_resolve(const char *ref, unsigned mask,
 	struct env_data *e = data;
 	enum crm_type t;
 
+	/* as on the command line: a company preferred among several types */
+	if (mask & CRM_TYPE_BIT(CRM_COMPANY))
+		mask |= CRM_PREFER(CRM_COMPANY);
 	return crm_store_resolve(e->s, mask, ref, &t, id, NULL, NULL, err);
 }
 

@@ -64,12 +64,100 @@ static void utf8_encode(struct crm_buf *b, uint32_t cp)
 }
 
 /*
- * The folded form of one code point: i for every I/İ/ı, е for Ё/ё, else
- * its simple lowercase (ASCII only when C.UTF-8 is unavailable).  A
- * mapping that would give an invalid code point leaves cp alone.
+ * The letters of U+00C0..U+017F (Latin-1 and Latin Extended-A) without
+ * their marks, one byte each: the base letter, '.' when the letter has
+ * none (it folds by case alone), '+' for the two-letter ones of
+ * fold_pairs.
+ */
+static const char latin_base[] =
+	"aaaaaa+ceeeeiiii" "dnooooo.ouuuuy.+"   /* U+00C0 */
+	"aaaaaa+ceeeeiiii" "dnooooo.ouuuuy.y"   /* U+00E0 */
+	"aaaaaaccccccccdd" "ddeeeeeeeeeegggg"   /* U+0100 */
+	"gggghhhhiiiiiiii" "ii++jjkk.lllllll"   /* U+0120 */
+	"lllnnnnnn...oooo" "oo++rrrrrrssssss"   /* U+0140 */
+	"ssttttttuuuuuuuu" "uuuuwwyyyzzzzzzs";  /* U+0160 */
+
+#define LATIN_FIRST 0xc0
+#define LATIN_LAST 0x17f
+
+/* The letters that fold to two: æ, ß, ĳ, œ (either case), ẞ. */
+static const struct {
+	uint32_t cp;
+	char to[3];
+} fold_pairs[] = {
+	{0xc6, "ae"}, {0xdf, "ss"}, {0xe6, "ae"}, {0x132, "ij"},
+	{0x133, "ij"}, {0x152, "oe"}, {0x153, "oe"}, {0x1e9e, "ss"},
+};
+
+/*
+ * Other letters with marks, sorted: Latin Extended-B (Azerbaijani Ə,
+ * Romanian Ș Ț, pinyin's carons), Greek with tonos and dialytika, and
+ * the Cyrillic е and и with grave (Ё/ё are handled with the i's).
+ */
+static const struct {
+	uint16_t cp, to;
+} fold_marks[] = {
+	{0x180, 'b'},   {0x18f, 'e'},   {0x197, 'i'},   {0x1a0, 'o'},
+	{0x1a1, 'o'},   {0x1af, 'u'},   {0x1b0, 'u'},   {0x1b5, 'z'},
+	{0x1b6, 'z'},   {0x1cd, 'a'},   {0x1ce, 'a'},   {0x1cf, 'i'},
+	{0x1d0, 'i'},   {0x1d1, 'o'},   {0x1d2, 'o'},   {0x1d3, 'u'},
+	{0x1d4, 'u'},   {0x1d5, 'u'},   {0x1d6, 'u'},   {0x1d7, 'u'},
+	{0x1d8, 'u'},   {0x1d9, 'u'},   {0x1da, 'u'},   {0x1db, 'u'},
+	{0x1dc, 'u'},   {0x1e6, 'g'},   {0x1e7, 'g'},   {0x1e8, 'k'},
+	{0x1e9, 'k'},   {0x1ea, 'o'},   {0x1eb, 'o'},   {0x1f0, 'j'},
+	{0x1f4, 'g'},   {0x1f5, 'g'},   {0x1f8, 'n'},   {0x1f9, 'n'},
+	{0x218, 's'},   {0x219, 's'},   {0x21a, 't'},   {0x21b, 't'},
+	{0x259, 'e'},   {0x268, 'i'},
+	{0x386, 0x3b1}, {0x388, 0x3b5}, {0x389, 0x3b7}, {0x38a, 0x3b9},
+	{0x38c, 0x3bf}, {0x38e, 0x3c5}, {0x38f, 0x3c9}, {0x390, 0x3b9},
+	{0x3aa, 0x3b9}, {0x3ab, 0x3c5}, {0x3ac, 0x3b1}, {0x3ad, 0x3b5},
+	{0x3ae, 0x3b7}, {0x3af, 0x3b9}, {0x3b0, 0x3c5}, {0x3c2, 0x3c3},
+	{0x3ca, 0x3b9}, {0x3cb, 0x3c5}, {0x3cc, 0x3bf}, {0x3cd, 0x3c5},
+	{0x3ce, 0x3c9},
+	{0x400, 0x435}, {0x40d, 0x438}, {0x450, 0x435}, {0x45d, 0x438},
+};
+
+#define NFOLD_MARKS (sizeof(fold_marks) / sizeof(fold_marks[0]))
+#define NFOLD_PAIRS (sizeof(fold_pairs) / sizeof(fold_pairs[0]))
+
+/* The letter without marks that cp folds to from fold_marks, or 0. */
+static uint32_t marks_lookup(uint32_t cp)
+{
+	size_t lo = 0, hi = NFOLD_MARKS, mid;
+
+	while (lo < hi) {
+		mid = (lo + hi) / 2;
+		if (fold_marks[mid].cp == cp)
+			return fold_marks[mid].to;
+		if (fold_marks[mid].cp < cp)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return 0;
+}
+
+/* The two letters cp folds to, or NULL. */
+static const char *pair_lookup(uint32_t cp)
+{
+	size_t i;
+
+	for (i = 0; i < NFOLD_PAIRS; i++)
+		if (fold_pairs[i].cp == cp)
+			return fold_pairs[i].to;
+	return NULL;
+}
+
+/*
+ * The folded form of one code point that folds to one: i for every
+ * I/İ/ı, е for Ё/ё, the base letter of a Latin, Greek or Cyrillic
+ * letter with marks, else its simple lowercase (ASCII only when C.UTF-8
+ * is unavailable).  A mapping that would give an invalid code point
+ * leaves cp alone.
  */
 static uint32_t fold_cp(uint32_t cp)
 {
+	uint32_t base;
 	wint_t lc;
 
 	if (cp == 'I' || cp == 0x130 || cp == 0x131)
@@ -78,12 +166,46 @@ static uint32_t fold_cp(uint32_t cp)
 		return 0x435;
 	if (cp < 0x80)
 		return cp >= 'A' && cp <= 'Z' ? cp - 'A' + 'a' : cp;
+	if (cp >= LATIN_FIRST && cp <= LATIN_LAST &&
+	    latin_base[cp - LATIN_FIRST] != '.')
+		return (uint32_t)(unsigned char)latin_base[cp - LATIN_FIRST];
+	if ((base = marks_lookup(cp)) != 0)
+		return base;
 	if (fold_locale == (locale_t)0)
 		return cp;
 	lc = towlower_l((wint_t)cp, fold_locale);
 	if (lc == 0 || lc > 0x10ffff || (lc >= 0xd800 && lc <= 0xdfff))
 		return cp;
 	return (uint32_t)lc;
+}
+
+/* True for the combining diacritical marks (U+0300..U+036F). */
+static bool is_mark(uint32_t cp)
+{
+	return cp >= 0x300 && cp <= 0x36f;
+}
+
+/*
+ * Appends the folded form of cp to b.  A combining mark is dropped, as
+ * the letter it decorates lost its mark above; except the breve of и,
+ * which makes й, a letter of its own in Russian.
+ */
+static void fold_append(struct crm_buf *b, uint32_t cp)
+{
+	const char *pair;
+
+	if (is_mark(cp)) {
+		if (cp == 0x306 && b->len >= 2 &&
+		    (unsigned char)b->s[b->len - 2] == 0xd0 &&
+		    (unsigned char)b->s[b->len - 1] == 0xb8)
+			b->s[b->len - 1] = (char)0xb9;  /* и -> й */
+		return;
+	}
+	if (cp >= LATIN_FIRST && (pair = pair_lookup(cp)) != NULL) {
+		crm_buf_adds(b, pair);
+		return;
+	}
+	utf8_encode(b, fold_cp(cp));
 }
 
 char *crm_fold(const char *s)
@@ -100,12 +222,58 @@ char *crm_fold(const char *s)
 			crm_buf_addc(&b, (char)*p);
 			len = 1;
 		} else {
-			utf8_encode(&b, fold_cp(cp));
+			fold_append(&b, cp);
 		}
 		p += len;
 		n -= len;
 	}
 	return crm_buf_detach(&b);
+}
+
+/* True when the code point cp of folded text is part of a word. */
+static bool word_cp(uint32_t cp)
+{
+	if (cp < 0x80)
+		return (cp >= 'a' && cp <= 'z') || (cp >= '0' && cp <= '9');
+	if (fold_locale == (locale_t)0)
+		return true;
+	return iswalnum_l((wint_t)cp, fold_locale) != 0;
+}
+
+/* Appends a copy of s[0..n) to *words (*n words, *cap room) unless it is
+ * empty or longer than CRM_WORD_MAX. */
+static void add_word(char ***words, size_t *nwords, size_t *cap,
+		     const char *s, size_t n)
+{
+	if (n == 0 || n > CRM_WORD_MAX)
+		return;
+	if (*nwords == *cap) {
+		*cap = *cap ? *cap * 2 : 4;
+		*words = crm_xrealloc(*words, *cap * sizeof(**words));
+	}
+	(*words)[(*nwords)++] = crm_xstrndup(s, n);
+}
+
+size_t crm_fold_words(const char *s, char ***words)
+{
+	char *fold = crm_fold(s);
+	size_t n = strlen(fold), i = 0, start = 0, len, nwords = 0, cap = 0;
+	uint32_t cp;
+
+	*words = NULL;
+	while (i < n) {
+		len = crm_utf8_decode(fold + i, n - i, &cp);
+		if (len == 0 || !word_cp(cp)) {
+			add_word(words, &nwords, &cap, fold + start, i - start);
+			i += len ? len : 1;
+			start = i;
+		} else {
+			i += len;
+		}
+	}
+	add_word(words, &nwords, &cap, fold + start, n - start);
+	free(fold);
+	return nwords;
 }
 
 /* True for the characters a phone number may hold besides digits. */

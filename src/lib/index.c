@@ -265,7 +265,7 @@ static int writer_start(struct writer *w, sqlite3 *db)
 	    sqlite3_prepare_v2(db, "SELECT r.rid, t.text, r.phones, r.type,"
 			       " r.owner, r.stage, r.pipeline, r.source, r.role,"
 			       " r.currency, r.company, r.contact, r.for_id, r.tags,"
-			       " t.phone_keys"
+			       " t.phone_keys, r.name"
 			       " FROM records r LEFT JOIN texts t ON t.rid = r.rid"
 			       " WHERE r.rid = ?1", -1, &w->find, NULL) ||
 	    sqlite3_prepare_v2(db, "INSERT INTO facets(rowid, t) VALUES(?1, ?2)",
@@ -331,11 +331,23 @@ static const char *const facet_cols[] = {
 
 #define NFACET_COLS (sizeof(facet_cols) / sizeof(facet_cols[0]))
 
+/* Appends to b the facet words of the words of name (NULL: none), by
+ * which a reference finds a record by one word of its name. */
+static void name_words(struct crm_buf *b, const char *name)
+{
+	char **words;
+	size_t i, n = crm_fold_words(name ? name : "", &words);
+
+	for (i = 0; i < n; i++)
+		crm_facet_word(b, "words", words[i]);
+	crm_words_free(words, n);
+}
+
 /* What the facet index holds for a record of type t with the values
- * vals (in facet_cols order, NULL when absent) and tags ('\n'-joined, or
- * NULL).  Caller owns it. */
+ * vals (in facet_cols order, NULL when absent), tags ('\n'-joined, or
+ * NULL) and name (or NULL).  Caller owns it. */
 static char *facet_text(enum crm_type t, const char *const vals[NFACET_COLS],
-			const char *tags)
+			const char *tags, const char *name)
 {
 	struct crm_buf b = {0};
 	char type[16], *copy, *tag, *save = NULL;
@@ -351,6 +363,7 @@ static char *facet_text(enum crm_type t, const char *const vals[NFACET_COLS],
 	     tag = strtok_r(NULL, "\n", &save))
 		crm_facet_word(&b, "tags", tag);
 	free(copy);
+	name_words(&b, name);
 	return crm_buf_detach(&b);
 }
 
@@ -559,7 +572,8 @@ static void row_from_record(struct index_row *row, const struct crm_record *r,
 	row->fts = fts_text(row->col[R_TEXT], row->col[R_PHONES],
 			    row->phone_keys);
 	facet_values(row, facet_vals);
-	row->facets = facet_text(r->type, facet_vals, row->col[R_TAGS]);
+	row->facets = facet_text(r->type, facet_vals, row->col[R_TAGS],
+				 row->col[R_NAME]);
 	row_fields(row, r);
 }
 
@@ -674,7 +688,9 @@ static char *stored_facets(struct writer *w)
 		vals[i] = (const char *)sqlite3_column_text(w->find, 4 + (int)i);
 	return facet_text((enum crm_type)sqlite3_column_int(w->find, 3), vals,
 			  (const char *)sqlite3_column_text(w->find,
-							    4 + NFACET_COLS));
+							    4 + NFACET_COLS),
+			  (const char *)sqlite3_column_text(w->find,
+							    6 + NFACET_COLS));
 }
 
 /* Removes row rid, with its tags, fields and full text. */

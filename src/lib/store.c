@@ -1,6 +1,6 @@
 /*
  * store.c - finding, creating and opening a store; the writer lock;
- * reading committed records; resolving references.
+ * reading committed records.  References are resolved in ref.c.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -11,8 +11,6 @@
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
-
-#include <sqlite3.h>
 
 #include "store-internal.h"
 
@@ -702,166 +700,4 @@ int crm_store_foreach(struct crm_store *s, unsigned mask, crm_record_cb cb,
 	if ((rc = crm_store_head_tree(s, &root, err)) || root == NULL)
 		return rc;
 	return crm_store_walk(s, root, mask, parse_blob, &f);
-}
-
-void crm_matches_free(struct crm_match *m, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		free(m[i].name);
-	free(m);
-}
-
-/* Matches collected while resolving a reference. */
-struct matches {
-	struct crm_match *m;
-	size_t n, cap;
-	const char *name; /* the exact name looked for */
-};
-
-/* Adds (t, id) unless already there. */
-static void add_match(struct matches *ms, enum crm_type t, const char *id,
-		      const char *name)
-{
-	size_t i;
-
-	for (i = 0; i < ms->n; i++)
-		if (strcmp(ms->m[i].id, id) == 0)
-			return;
-	if (ms->n == ms->cap) {
-		ms->cap = ms->cap ? ms->cap * 2 : 8;
-		ms->m = crm_xrealloc(ms->m, ms->cap * sizeof(*ms->m));
-	}
-	ms->m[ms->n].type = t;
-	snprintf(ms->m[ms->n].id, sizeof(ms->m[ms->n].id), "%s", id);
-	ms->m[ms->n].name = name ? crm_xstrdup(name) : NULL;
-	ms->n++;
-}
-
-/* Adds the rows the query sql finds (columns type, id, name) among the
- * types in mask; a and b are its parameters (b may be NULL). */
-static int match_sql(sqlite3 *db, const char *sql, const char *a,
-		     const char *b, unsigned mask, struct matches *ms,
-		     struct crm_err *err)
-{
-	sqlite3_stmt *st;
-	const char *name;
-	int rc;
-
-	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
-		return crm_seterr(err, CRM_ERR, _("index: %s"), sqlite3_errmsg(db));
-	sqlite3_bind_text(st, 1, a, -1, SQLITE_STATIC);
-	if (b)
-		sqlite3_bind_text(st, 2, b, -1, SQLITE_STATIC);
-	sqlite3_bind_int(st, 3, (int)(mask & CRM_TYPE_ALL));
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW && ms->n < 50) {
-		name = (const char *)sqlite3_column_text(st, 2);
-		if (ms->name && (name == NULL || strcmp(name, ms->name) != 0))
-			continue;
-		add_match(ms, (enum crm_type)sqlite3_column_int(st, 0),
-			  (const char *)sqlite3_column_text(st, 1),
-			  name ? name : "?");
-	}
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE && rc != SQLITE_ROW)
-		return crm_seterr(err, CRM_ERR, _("index: %s"), sqlite3_errmsg(db));
-	return CRM_OK;
-}
-
-/* Finds the records a reference can mean, through the index. */
-static int match_ref(struct crm_store *s, unsigned mask, const char *ref,
-		     struct matches *ms, struct crm_err *err)
-{
-	static const char *const by_id =
-		"SELECT type, id, name FROM records WHERE id >= ?1 AND id < ?2"
-		" AND ((1 << type) & ?3) != 0 ORDER BY id";
-	/* names through the index on (type, name_fold), a type at a time */
-	_Static_assert(CRM_NTYPES == 4, "the type lists below name each type");
-	static const char *const by_name =
-		"SELECT type, id, name FROM records WHERE type IN (0, 1, 2, 3)"
-		" AND name_fold = fold(?1) AND ((1 << type) & ?3) != 0"
-		" ORDER BY id";
-	static const char *const by_name_prefix =
-		"SELECT type, id, name FROM records WHERE type IN (0, 1, 2, 3)"
-		" AND name_fold >= ?1 AND name_fold < ?2"
-		" AND ((1 << type) & ?3) != 0 ORDER BY id";
-	char prefix[CRM_ID_LEN + 1], upper[CRM_ID_LEN + 2];
-	struct crm_buf hi = {0};
-	sqlite3 *db;
-	char *fold;
-	int rc;
-
-	if ((rc = crm_store_index(s, &db, err)))
-		return rc;
-	if (crm_id_normalize_prefix(ref, prefix)) {
-		snprintf(upper, sizeof(upper), "%s~", prefix);
-		if ((rc = match_sql(db, by_id, prefix, upper, mask, ms, err)))
-			return rc;
-	}
-	ms->name = ref;
-	rc = match_sql(db, by_name, ref, NULL, mask, ms, err);
-	ms->name = NULL;
-	if (rc || ms->n || !(mask & CRM_RESOLVE_NAME_PREFIX))
-		return rc;
-	fold = crm_fold(ref);
-	crm_buf_addf(&hi, "%s\xf4\x8f\xbf\xbf", fold);
-	rc = match_sql(db, by_name_prefix, fold, hi.s, mask, ms, err);
-	crm_buf_free(&hi);
-	free(fold);
-	return rc;
-}
-
-int crm_store_resolve(struct crm_store *s, unsigned mask, const char *ref,
-		      enum crm_type *type, char id[CRM_ID_LEN + 1],
-		      struct crm_match **cands, size_t *ncands,
-		      struct crm_err *err)
-{
-	struct matches ms = {0};
-	char full[CRM_ID_LEN + 1];
-	enum crm_type t;
-	int rc;
-
-	if (cands)
-		*cands = NULL, *ncands = 0;
-	if (!crm_utf8_valid(ref, strlen(ref)))
-		return crm_seterr(err, CRM_EUSAGE,
-				  _("invalid UTF-8 in reference '%s'"), ref);
-	/* A whole id is looked up directly, without the index. */
-	if (strlen(ref) == CRM_ID_LEN && crm_id_normalize_prefix(ref, full) &&
-	    crm_store_find_id(s, full, &t, NULL) == CRM_OK &&
-	    (mask & CRM_TYPE_BIT(t))) {
-		*type = t;
-		memcpy(id, full, CRM_ID_LEN + 1);
-		return CRM_OK;
-	}
-	rc = match_ref(s, mask, ref, &ms, err);
-	if (rc == CRM_ERR && crm_index_discard_if_corrupt(s)) {
-		crm_matches_free(ms.m, ms.n);
-		memset(&ms, 0, sizeof(ms));
-		rc = match_ref(s, mask, ref, &ms, err);
-	}
-	if (rc)
-		goto out;
-	if (ms.n == 0) {
-		rc = crm_seterr(err, CRM_ENOTFOUND, _("no record matches '%s'"), ref);
-		goto out;
-	}
-	if (ms.n > 1) {
-		rc = crm_seterr(err, CRM_EAMBIGUOUS,
-				ngettext("'%s' is ambiguous: %zu record matches",
-					 "'%s' is ambiguous: %zu records match", ms.n),
-				ref, ms.n);
-		if (cands) {
-			*cands = ms.m, *ncands = ms.n;
-			ms.m = NULL, ms.n = 0;
-		}
-		goto out;
-	}
-	*type = ms.m[0].type;
-	memcpy(id, ms.m[0].id, CRM_ID_LEN + 1);
-	rc = CRM_OK;
-out:
-	crm_matches_free(ms.m, ms.n);
-	return rc;
 }

@@ -290,8 +290,8 @@ c2=$("$CRM" add company Twin)
 n=$(commits)
 run add contact Amb --company Twin
 is "$rc" 4 "ambiguous --company exits 4"
-like "$err" "$c1" "first candidate listed on stderr"
-like "$err" "$c2" "second candidate listed on stderr"
+like "$err" "company +${c1:0:4}[0-9a-z]* +Twin" "first candidate listed on stderr (short id)"
+like "$err" "company +${c2:0:4}[0-9a-z]* +Twin" "second candidate listed on stderr (short id)"
 nochange "$n" "ambiguous ref"
 
 # --- custom fields ---

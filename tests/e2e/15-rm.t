@@ -82,8 +82,8 @@ t2=$("$CRM" add company Twin)
 n=$(commits)
 run rm Twin
 is "$rc" 4 "rm of an ambiguous name exits 4"
-like "$err" "$t1" "candidate 1 listed"
-like "$err" "$t2" "candidate 2 listed"
+like "$err" "company +${t1:0:4}[0-9a-z]* +Twin" "candidate 1 listed (short id)"
+like "$err" "company +${t2:0:4}[0-9a-z]* +Twin" "candidate 2 listed (short id)"
 is "$(commits)" "$n" "no commit on errors"
 store_clean "rm errors"
 

@@ -24,7 +24,7 @@ or list, TYPE the type listed (list only), IDS the expected ids sorted and
 space-separated.
 bf.py pick STORE SEED N: prints N random record ids, one a line, with type.
 """
-import os, random, re, sys
+import os, random, re, sys, unicodedata
 import yaml
 
 Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -39,9 +39,38 @@ PHONE_CHARS = set("0123456789 +()-./")
 SEP = "\x1f"
 
 
+# Letters crm_fold takes to others than their decomposition's base.
+FOLD_SPECIAL = {"ß": "ss", "ẞ": "ss", "æ": "ae", "œ": "oe", "ĳ": "ij",
+                "ə": "e", "ø": "o", "ł": "l", "đ": "d", "ħ": "h", "ŧ": "t",
+                "ð": "d", "ſ": "s", "ŀ": "l", "ς": "σ", "ƀ": "b", "ɨ": "i",
+                "ƶ": "z"}
+
+# The letters of Latin Extended-B crm_fold takes to their base letter.
+FOLD_EXT_B = set("ƠơƯưǍǎǏǐǑǒǓǔǕǖǗǘǙǚǛǜǦǧǨǩǪǫǰǴǵǸǹȘșȚț" "ѐёѝ")
+
+
 def fold(s):
+    """crm_fold: lowercase, every i as i, letters without their marks (but
+    й stays й), the few letters of FOLD_SPECIAL."""
     s = s.replace("İ", "i").replace("I", "i").replace("ı", "i")
-    return s.lower().replace("ё", "е")
+    s = s.replace("Ƀ", "\ue000").lower()  # lowercased only: ƀ
+    out = []
+    for ch in s:
+        if ch == "\ue000":
+            out.append("ƀ")
+        elif ch in FOLD_SPECIAL:
+            out.append(FOLD_SPECIAL[ch])
+        elif "\u0300" <= ch <= "\u036f":
+            if ch == "\u0306" and out and out[-1] == "и":
+                out[-1] = "й"
+        elif ch == "й" or not ("\u00c0" <= ch <= "\u017f" or
+                              "\u0386" <= ch <= "\u03ce" or
+                              ch in FOLD_EXT_B):
+            out.append(ch)
+        else:
+            d = unicodedata.normalize("NFD", ch)
+            out.append(d[0] if d[0].isalpha() else ch)
+    return "".join(out)
 
 
 def phone_digits(s):
@@ -385,7 +414,7 @@ git clone -q "$S" "$O" || echo "Bail out! git clone failed"
 (
 	cd "$O" &&
 	python3 - "$SEED" <<'PY' &&
-import os, random, re, sys
+import os, random, re, sys, unicodedata
 r = random.Random(int(sys.argv[1]))
 files = sorted(os.path.join(d, s, f) for d in ("companies", "contacts", "deals", "tasks")
                for s in os.listdir(d) for f in os.listdir(os.path.join(d, s)))

@@ -25,18 +25,117 @@ Test(fold, table)
 		{"Hello, World 42", "hello, world 42"},
 		{"ИВАНОВ Иван", "иванов иван"},
 		{"Ёлкин ЁЖ ёж", "елкин еж еж"},
-		{"ƏLİYEV", "əliyev"},
-		{"Əliyev", "əliyev"},
+		{"ƏLİYEV", "eliyev"},
+		{"Əliyev", "eliyev"},
 		{"ISPARTA ıspanak İstanbul", "isparta ispanak istanbul"},
-		{"ΑΘΗΝΑ Σοφία", "αθηνα σοφία"},
-		{"Straße ÄÖÜ", "straße äöü"},
-		{"ÇĞŞ", "çğş"},
+		{"ΑΘΗΝΑ Σοφία", "αθηνα σοφια"},
+		{"Straße ÄÖÜ", "strasse aou"},
+		{"ÇĞŞ", "cgs"},
 		{"日本", "日本"},
 	};
 	size_t i;
 
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
 		expect_fold(cases[i][0], cases[i][1]);
+}
+
+Test(fold, diacritics)
+{
+	static const char *const cases[][2] = {
+		/* Azerbaijani */
+		{"Elçin", "elcin"},
+		{"Şirkət", "sirket"},
+		{"ŞİRKƏT", "sirket"},
+		{"Gülər Ağayeva", "guler agayeva"},
+		{"Ölkə", "olke"},
+		{"İlqar Qasımov", "ilqar qasimov"},
+		/* Russian: ё is е, й stays a letter of its own */
+		{"Пётр Алёшин", "петр алешин"},
+		{"Йошкар-Ола", "йошкар-ола"},
+		{"Андрей", "андрей"},
+		/* Latin */
+		{"Łódź Ørsted", "lodz orsted"},
+		{"Ștefan Țăran", "stefan taran"},
+		{"Œuvre Æsir", "oeuvre aesir"},
+		{"Ñoño Ÿvette", "nono yvette"},
+		{"Dvořák Čapek Ďáblice", "dvorak capek dablice"},
+		{"ẞ", "ss"},
+		/* Greek without tonos, final sigma as sigma */
+		{"Άρης ΈΡΩΣ", "αρησ ερωσ"},
+		/* not letters with marks: kept */
+		{"× ÷ þ ŋ", "× ÷ þ ŋ"},
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+		expect_fold(cases[i][0], cases[i][1]);
+}
+
+Test(fold, combining_marks)
+{
+	/* decomposed text folds as its composed form does */
+	expect_fold("Jose\xcc\x81", "jose");                 /* e + acute */
+	expect_fold("S\xcc\xa7irk\xc9\x99t", "sirket");     /* S + cedilla */
+	expect_fold("\xd0\x98\xd0\xb8\xcc\x86", "ий");       /* Ии + breve */
+	expect_fold("\xd0\xb5\xcc\x88\xd0\xb6", "еж");       /* е + diaeresis */
+	expect_fold("I\xcc\x87stanbul", "istanbul");         /* I + dot above */
+	expect_fold("\xcc\x81" "a", "a");                    /* a mark first */
+}
+
+Test(fold, idempotent)
+{
+	static const char *const cases[] = {
+		"Straße", "ƏLİYEV Şirkət", "Пётр Йошкар", "Œuvre ẞ", "Άρης",
+		"Jose\xcc\x81", "\xd0\xb8\xcc\x86", "A\xff",
+	};
+	size_t i;
+	char *once, *twice;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		once = crm_fold(cases[i]);
+		twice = crm_fold(once);
+		cr_expect_str_eq(twice, once, "fold of fold of \"%s\"",
+				 cases[i]);
+		free(once);
+		free(twice);
+	}
+}
+
+/* Expects crm_fold_words(in) to be the n words of want. */
+static void expect_words(const char *in, const char *const *want, size_t n)
+{
+	char **words;
+	size_t got = crm_fold_words(in, &words), i;
+
+	cr_expect_eq(got, n, "crm_fold_words(\"%s\"): %zu words", in, got);
+	for (i = 0; i < got && i < n; i++)
+		cr_expect_str_eq(words[i], want[i], "word %zu of \"%s\"", i, in);
+	crm_words_free(words, got);
+}
+
+Test(fold, words)
+{
+	static const char *const sokolov[] = {"андрей", "соколов"};
+	static const char *const romashka[] = {"ооо", "ромашка"};
+	static const char *const smith[] = {"mary", "smith", "jones", "o",
+					    "neil"};
+	static const char *const supply[] = {"supply", "2027", "a1"};
+	static const char *const sirket[] = {"elcin", "sirket"};
+	static const char *const repeat[] = {"new", "new", "york"};
+	char big[300];
+
+	expect_words("Андрей Соколов", sokolov, 2);
+	expect_words("ООО «Ромашка»", romashka, 2);
+	expect_words("Mary Smith-Jones, O'Neil", smith, 5);
+	expect_words("  Supply 2027 (A1) ", supply, 3);
+	expect_words("Elçin Şirkət", sirket, 2);
+	expect_words("New New York", repeat, 3);
+	expect_words("", NULL, 0);
+	expect_words("--- «» !", NULL, 0);
+	/* a word longer than CRM_WORD_MAX is no word */
+	memset(big, 'a', sizeof(big) - 1);
+	big[sizeof(big) - 1] = '\0';
+	expect_words(big, NULL, 0);
 }
 
 Test(fold, invalid_bytes_kept)

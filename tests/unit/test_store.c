@@ -291,10 +291,148 @@ Test(store, resolve_not_found)
 	cr_expect_null(fails(CRM_TYPE_ALL, "nobody", CRM_ENOTFOUND, &n));
 	cr_expect_eq(n, 0);
 	cr_expect_null(fails(CRM_TYPE_ALL, "zzzz", CRM_ENOTFOUND, &n));
-	cr_expect_null(fails(CRM_TYPE_ALL, "ivan petrov", CRM_ENOTFOUND, &n));
-	cr_expect_null(fails(CRM_TYPE_ALL, "Ivan", CRM_ENOTFOUND, &n));
+	cr_expect_null(fails(CRM_TYPE_ALL, "Petro", CRM_ENOTFOUND, &n));
+	cr_expect_null(fails(CRM_TYPE_ALL, "ivan smith", CRM_ENOTFOUND, &n));
 	cr_expect_null(fails(CRM_TYPE_ALL, "7k2m9xqa4dd", CRM_ENOTFOUND, &n));
-	cr_expect_null(fails(CRM_TYPE_ALL, "", CRM_ENOTFOUND, &n));
+	cr_expect_null(fails(CRM_TYPE_ALL, "\xff", CRM_EUSAGE, &n));
+}
+
+Test(store, resolve_empty_is_usage)
+{
+	struct crm_match *cands = NULL;
+	struct crm_err err = {0};
+	char id[CRM_ID_LEN + 1];
+	enum crm_type t;
+	size_t n = 0;
+
+	cr_expect_eq(crm_store_resolve(st, CRM_TYPE_ALL, "", &t, id, &cands,
+				       &n, &err), CRM_EUSAGE);
+	cr_expect_null(cands);
+}
+
+Test(store, resolve_folded_prefix_and_words)
+{
+	add(make(CRM_CONTACT, "a1a2a3a4a5", "Андрей Соколов", NULL));
+	add(make(CRM_COMPANY, "b1b2b3b4b5", "Şirkət Elçin MMC", NULL));
+	/* the exact name, case folded */
+	resolves(CRM_TYPE_ALL, "ivan petrov", CRM_CONTACT, IVAN);
+	resolves(CRM_TYPE_ALL, "АНДРЕЙ СОКОЛОВ", CRM_CONTACT, "a1a2a3a4a5");
+	resolves(CRM_TYPE_ALL, "sirket elcin mmc", CRM_COMPANY, "b1b2b3b4b5");
+	/* a prefix of the name */
+	resolves(CRM_TYPE_ALL, "ivan p", CRM_CONTACT, IVAN);
+	resolves(CRM_TYPE_ALL, "андр", CRM_CONTACT, "a1a2a3a4a5");
+	resolves(CRM_TYPE_ALL, "SIRK", CRM_COMPANY, "b1b2b3b4b5");
+	resolves(CRM_TYPE_ALL, "glob", CRM_COMPANY, GLOBEX);
+	/* words of the name, in any order */
+	resolves(CRM_TYPE_ALL, "Соколов", CRM_CONTACT, "a1a2a3a4a5");
+	resolves(CRM_TYPE_ALL, "petrov", CRM_CONTACT, IVAN);
+	resolves(CRM_TYPE_ALL, "petrov ivan", CRM_CONTACT, IVAN);
+	resolves(CRM_TYPE_ALL, "elcin", CRM_COMPANY, "b1b2b3b4b5");
+	resolves(CRM_TYPE_ALL, "MMC Şirkət", CRM_COMPANY, "b1b2b3b4b5");
+	/* a word is not a part of a word */
+	resolves(CRM_TYPE_ALL, "deal", CRM_DEAL, DEAL);
+}
+
+Test(store, resolve_ambiguous_at_each_level)
+{
+	struct crm_match *cands;
+	size_t n;
+
+	add(make(CRM_CONTACT, "a1a2a3a4a5", "Ivan Sokolov", NULL));
+	add(make(CRM_CONTACT, "a1a2a3a4a6", "ACME", NULL));
+	/* exact, folded: three of them, none spelt "acme" byte for byte */
+	cands = fails(CRM_TYPE_ALL, "acme", CRM_EAMBIGUOUS, &n);
+	cr_expect_eq(n, 3);
+	crm_matches_free(cands, n);
+	/* byte for byte: the contact */
+	resolves(CRM_TYPE_ALL, "ACME", CRM_CONTACT, "a1a2a3a4a6");
+	/* the prefix "ivan": Ivan Petrov and Ivan Sokolov */
+	cands = fails(CRM_TYPE_ALL, "ivan", CRM_EAMBIGUOUS, &n);
+	cr_expect_eq(n, 2);
+	crm_matches_free(cands, n);
+	/* the word "ivan" is not tried: the prefix level matched */
+	add(make(CRM_CONTACT, "a1a2a3a4a7", "Anna Sokolova", NULL));
+	add(make(CRM_CONTACT, "a1a2a3a4a8", "Boris Sokolov", NULL));
+	cands = fails(CRM_TYPE_ALL, "sokolov", CRM_EAMBIGUOUS, &n);
+	cr_expect_eq(n, 2, "the word, not Sokolova: %zu", n);
+	crm_matches_free(cands, n);
+}
+
+static void expect_two_acmes(struct crm_match *cands, size_t n);
+
+Test(store, resolve_prefers_a_type)
+{
+	struct crm_match *cands;
+	size_t n;
+	unsigned any = CRM_TYPE_ALL | CRM_PREFER(CRM_COMPANY);
+
+	add(make(CRM_DEAL, "a1a2a3a4a5", "Globex", NULL));
+	add(make(CRM_DEAL, "a1a2a3a4a6", "Globex renewal", NULL));
+	add(make(CRM_COMPANY, "b1b2b3b4b5", "Initech", NULL));
+	add(make(CRM_DEAL, "a1a2a3a4a7", "Initech supply", NULL));
+	/* exact: a company and a deal named Globex */
+	cands = fails(CRM_TYPE_ALL, "Globex", CRM_EAMBIGUOUS, &n);
+	cr_expect_eq(n, 2);
+	crm_matches_free(cands, n);
+	resolves(any, "Globex", CRM_COMPANY, GLOBEX);
+	/* prefix */
+	resolves(any, "initech", CRM_COMPANY, "b1b2b3b4b5");
+	resolves(CRM_TYPE_BIT(CRM_DEAL), "initech", CRM_DEAL, "a1a2a3a4a7");
+	/* two companies named Acme: no preference picks one */
+	cands = fails(any, "Acme", CRM_EAMBIGUOUS, &n);
+	expect_two_acmes(cands, n);
+	crm_matches_free(cands, n);
+	/* an id prefix is not a name: no preference */
+	add(make(CRM_COMPANY, "d0zzzzzzzz", "Zed", NULL));
+	cands = fails(any, "d0", CRM_EAMBIGUOUS, &n);
+	cr_expect_eq(n, 2);
+	crm_matches_free(cands, n);
+}
+
+Test(store, resolve_candidates_sorted_with_short_ids)
+{
+	struct crm_match *cands;
+	size_t n;
+
+	add(make(CRM_DEAL, "7k2m9xzzzz", "Acme", NULL));
+	cands = fails(CRM_TYPE_ALL, "Acme", CRM_EAMBIGUOUS, &n);
+	cr_assert_eq(n, 3);
+	cr_expect_eq(cands[0].type, CRM_COMPANY);
+	cr_expect_str_eq(cands[0].id, ACME1);
+	cr_expect_eq(cands[0].idlen, 7, "7k2m9xq is the shortest: %zu",
+		     cands[0].idlen);
+	cr_expect_str_eq(cands[1].id, ACME2);
+	cr_expect_eq(cands[1].idlen, 4, "at least 4: %zu", cands[1].idlen);
+	cr_expect_eq(cands[2].type, CRM_DEAL);
+	cr_expect_eq(cands[2].idlen, 7);
+	crm_matches_free(cands, n);
+}
+
+Test(store, resolve_caps_the_candidates)
+{
+	struct crm_match *cands;
+	struct crm_err err = {0};
+	char id[CRM_ID_LEN + 1];
+	struct crm_txn *txn = crm_txn_new(st);
+	struct crm_record *r;
+	enum crm_type t;
+	size_t n = 0;
+	int i;
+
+	for (i = 0; i < CRM_MATCH_MAX + 5; i++) {
+		snprintf(id, sizeof(id), "m%09d", i);
+		r = make(CRM_CONTACT, id, "Twin", NULL);
+		cr_assert_eq(crm_txn_put(txn, r, &err), CRM_OK, "%s", err.msg);
+		crm_record_free(r);
+	}
+	cr_assert_eq(crm_txn_commit(txn, "twins", "add", &err), CRM_OK, "%s",
+		     err.msg);
+	crm_txn_free(txn);
+	cr_expect_eq(crm_store_resolve(st, CRM_TYPE_ALL, "twin", &t, id, &cands,
+				       &n, &err), CRM_EAMBIGUOUS);
+	cr_expect_eq(n, CRM_MATCH_MAX);
+	cr_expect(strstr(err.msg, "more than 20") != NULL, "%s", err.msg);
+	crm_matches_free(cands, n);
 }
 
 /* Checks that cands[0..n) are exactly the two Acme companies. */
@@ -392,13 +530,22 @@ Test(store, resolve_name_that_looks_like_a_prefix)
 	size_t n;
 
 	/* "Dee" normalises to the prefix "dee", which no id has: the name
-	 * still resolves.  A name equal to another record's id prefix is
-	 * ambiguous, never a guess. */
+	 * still resolves.  An exact name comes before an id prefix (a
+	 * random id spells a short name often in a big store); an id
+	 * prefix that is also a name prefix or a word is ambiguous, never a
+	 * guess. */
 	add(make(CRM_COMPANY, "h1h2h3h4h5", "Dee", NULL));
 	resolves(CRM_TYPE_ALL, "Dee", CRM_COMPANY, "h1h2h3h4h5");
 	add(make(CRM_COMPANY, "j1j2j3j4j5", "q4r5", NULL));
-	cands = fails(CRM_TYPE_ALL, "q4r5", CRM_EAMBIGUOUS, &n);
-	cr_expect_eq(n, 2);
+	resolves(CRM_TYPE_ALL, "q4r5", CRM_COMPANY, "j1j2j3j4j5");
+	resolves(CRM_TYPE_ALL, "q4r5s", CRM_CONTACT, IVAN);
+	add(make(CRM_COMPANY, "k1k2k3k4k5", "Q4 Trading", NULL));
+	cands = fails(CRM_TYPE_ALL, "q4", CRM_EAMBIGUOUS, &n);
+	cr_expect_eq(n, 3, "q4r5s6t7v8, q4r5, Q4 Trading: %zu", n);
+	crm_matches_free(cands, n);
+	add(make(CRM_COMPANY, "k1k2k3k4k6", "Blue D0E1", NULL));
+	cands = fails(CRM_TYPE_ALL, "d0e1", CRM_EAMBIGUOUS, &n);
+	cr_expect_eq(n, 2, "the deal's id and the word: %zu", n);
 	crm_matches_free(cands, n);
 }
 
