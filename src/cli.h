@@ -332,15 +332,6 @@ void table_finish(struct table *t, bool print);
 void cli_delimited_row(FILE *f, const char *const *cells, size_t n,
 		       enum out_format fmt);
 
-/*
- * Text of a record made safe for a terminal, as less(1) shows it: C0
- * controls and DEL in caret notation (ESC "^[", BEL "^G", CR "^M",
- * newline "^J", tab "^I", DEL "^?"), C1 controls, bidirectional
- * overrides and line separators as "<U+0085>", bytes that are not UTF-8
- * as "<FF>".  For human formats only: JSON, CSV and TSV keep the exact
- * bytes.  Caller owns the result (never NULL; NULL s gives "").
- */
-char *cli_safe_text(const char *s);
 /* Terminal columns of the UTF-8 text s: wide CJK 2, combining marks 0. */
 size_t cli_text_width(const char *s);
 /* The width tables fit: $COLUMNS when it is a positive number, else the
@@ -366,6 +357,10 @@ enum table_style cli_due_style(const char *stored, time_t now);
  * bidirectional overrides as \uNNNN, bytes that are not UTF-8 as \xNN.
  * Backslashes are kept as they are. */
 void cli_safe_add(struct crm_buf *b, const char *s);
+/* The same for s[0..n); with keep_newlines, newlines stay as they are
+ * (a multi-line value shown on several lines). */
+void cli_safe_addn(struct crm_buf *b, const char *s, size_t n,
+		   bool keep_newlines);
 /* The same into a new string (caller frees); NULL gives "". */
 char *cli_safe(const char *s);
 

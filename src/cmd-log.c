@@ -30,43 +30,12 @@ const struct opt_spec log_opts[] = {
 
 /* ---- text ---- */
 
-/* Appends s to b on one line with what a terminal would act on escaped:
- * newline and tab as \n and \t, other control characters, DEL and C1
- * controls as \xNN or \u00NN, bytes that are not UTF-8 as \xNN.  (A
- * static helper until print.c has one.) */
-static void safe_add(struct crm_buf *b, const char *s)
-{
-	size_t n = strlen(s), len;
-	uint32_t cp = 0;
-
-	while (n > 0) {
-		unsigned char c = (unsigned char)*s;
-
-		len = c < 0x80 ? 1 : crm_utf8_decode(s, n, &cp);
-		if (c == '\n')
-			crm_buf_adds(b, "\\n");
-		else if (c == '\t')
-			crm_buf_adds(b, "\\t");
-		else if (len == 0 || c < 0x20 || c == 0x7f)
-			crm_buf_addf(b, "\\x%02x", c);
-		else if (c >= 0x80 && cp <= 0x9f)
-			crm_buf_addf(b, "\\u%04x", (unsigned)cp);
-		else
-			crm_buf_add(b, s, len);
-		if (len == 0)
-			len = 1;
-		s += len, n -= len;
-	}
-	if (b->s == NULL)
-		crm_buf_adds(b, "");
-}
-
 /* Prints s made safe for the terminal. */
 static void put_safe(const char *s)
 {
 	struct crm_buf b = {0};
 
-	safe_add(&b, s ? s : "");
+	cli_safe_add(&b, s ? s : "");
 	fputs(b.s, stdout);
 	crm_buf_free(&b);
 }

@@ -28,50 +28,12 @@ const struct opt_spec show_opts[] = {
 
 /* ---- text for a terminal ---- */
 
-/*
- * Appends s to b with what a terminal would act on escaped: C0 control
- * characters (but a newline when keep_nl), DEL and the C1 controls
- * U+0080..U+009F as \xNN or \u00NN, bytes that are not UTF-8 as \xNN.
- * (A static helper until print.c has one.)
- */
-static void safe_add(struct crm_buf *b, const char *s, bool keep_nl)
-{
-	size_t n = strlen(s), len;
-	uint32_t cp;
-
-	while (n > 0) {
-		unsigned char c = (unsigned char)*s;
-
-		if (c < 0x80) {
-			if ((c < 0x20 && !(c == '\n' && keep_nl)) || c == 0x7f)
-				crm_buf_addf(b, "\\x%02x", c);
-			else
-				crm_buf_addc(b, (char)c);
-			s++, n--;
-			continue;
-		}
-		len = crm_utf8_decode(s, n, &cp);
-		if (len == 0) {
-			crm_buf_addf(b, "\\x%02x", c);
-			s++, n--;
-		} else if (cp >= 0x80 && cp <= 0x9f) {
-			crm_buf_addf(b, "\\u%04x", (unsigned)cp);
-			s += len, n -= len;
-		} else {
-			crm_buf_add(b, s, len);
-			s += len, n -= len;
-		}
-	}
-	if (b->s == NULL)
-		crm_buf_adds(b, "");
-}
-
 /* A copy of s safe for a terminal, on one line.  Caller frees it. */
 static char *safe_line(const char *s)
 {
 	struct crm_buf b = {0};
 
-	safe_add(&b, s ? s : "", false);
+	cli_safe_add(&b, s ? s : "");
 	return crm_buf_detach(&b);
 }
 
@@ -144,7 +106,7 @@ static void field_line(struct cli *cli, const char *key, const char *value)
 	size_t w = crm_utf8_width(label);
 	const char *v;
 
-	safe_add(&b, value, true);
+	cli_safe_addn(&b, value, strlen(value), true);
 	printf("  %s%s%s", color_dim(cli), label, color_reset(cli));
 	do
 		putchar(' ');

@@ -65,50 +65,10 @@ static const char *style_start(const struct cli *cli, enum table_style st)
 #define HL_ON '\001'
 #define HL_OFF '\002'
 
-/* True for the code points shown escaped though printable: C1 controls,
- * the bidirectional overrides and isolates, line and paragraph
- * separators, which would reorder or break a table line. */
-static bool escaped_cp(uint32_t cp)
-{
-	return (cp >= 0x80 && cp < 0xa0) || (cp >= 0x202a && cp <= 0x202e) ||
-	       (cp >= 0x2066 && cp <= 0x2069) || cp == 0x2028 || cp == 0x2029;
-}
-
-/*
- * Appends s[0..n) to b, made safe for a terminal as less(1) shows such
- * text: C0 controls and DEL in caret notation ("^[" for ESC, "^G" for
- * BEL, "^M" for CR, "^J" for a newline), the code points escaped_cp()
- * names as "<U+0085>", bytes that are not UTF-8 as "<FF>".
- */
+/* Appends s[0..n) to b made safe for a terminal (cli_safe_addn). */
 static void safe_add(struct crm_buf *b, const char *s, size_t n)
 {
-	size_t i = 0, len;
-	uint32_t cp;
-
-	while (i < n) {
-		len = crm_utf8_decode(s + i, n - i, &cp);
-		if (len == 0) {
-			crm_buf_addf(b, "<%02X>", (unsigned char)s[i]);
-			i++;
-			continue;
-		}
-		if (cp < 0x20 || cp == 0x7f)
-			crm_buf_addf(b, "^%c", (char)(cp ^ 0x40));
-		else if (escaped_cp(cp))
-			crm_buf_addf(b, "<U+%04X>", (unsigned)cp);
-		else
-			crm_buf_add(b, s + i, len);
-		i += len;
-	}
-}
-
-char *cli_safe_text(const char *s)
-{
-	struct crm_buf b = {0};
-
-	if (s)
-		safe_add(&b, s, strlen(s));
-	return crm_buf_detach(&b);
+	cli_safe_addn(b, s, n, false);
 }
 
 /* The safe text of a cell, with the span hl names (if any) between the

@@ -34,9 +34,10 @@ static void escape_cp(struct crm_buf *b, uint32_t cp)
 		crm_buf_addf(b, "\\u%04x", (unsigned)cp);
 }
 
-void cli_safe_add(struct crm_buf *b, const char *s)
+void cli_safe_addn(struct crm_buf *b, const char *s, size_t n,
+		   bool keep_newlines)
 {
-	size_t n = strlen(s), len;
+	size_t len;
 	uint32_t cp;
 
 	while (n > 0) {
@@ -44,7 +45,7 @@ void cli_safe_add(struct crm_buf *b, const char *s)
 		if (len == 0) {
 			crm_buf_addf(b, "\\x%02x", (unsigned char)*s);
 			len = 1;
-		} else if (is_unsafe(cp)) {
+		} else if (is_unsafe(cp) && !(cp == '\n' && keep_newlines)) {
 			escape_cp(b, cp);
 		} else {
 			crm_buf_add(b, s, len);
@@ -52,6 +53,13 @@ void cli_safe_add(struct crm_buf *b, const char *s)
 		s += len;
 		n -= len;
 	}
+	if (b->s == NULL)
+		crm_buf_adds(b, "");
+}
+
+void cli_safe_add(struct crm_buf *b, const char *s)
+{
+	cli_safe_addn(b, s, strlen(s), false);
 }
 
 char *cli_safe(const char *s)

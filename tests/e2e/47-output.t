@@ -371,7 +371,7 @@ printf '%s' "$line" | LC_ALL=C grep -q $'[\x01-\x08\x0b-\x1f\x7f]'
 ok $((! $?)) "table: no raw control character"
 printf '%s' "$line" | grep -qF $'\xc2\x9b'
 ok $((! $?)) "table: no raw C1 control"
-like "$line" 'Evil\^\[\[31mRed\^G\^MX\^\?Y<U\+009B>Z' "table: ESC, BEL, CR, DEL, CSI shown escaped"
+like "$line" 'Evil\\x1b\[31mRed\\x07\\rX\\x7fY\\u009bZ' "table: ESC, BEL, CR, DEL, CSI shown escaped"
 run --format json list company
 chk=$(printf '%s' "$out" | python3 -c '
 import json, sys

@@ -150,7 +150,7 @@ ev=$("$CRM" add company "$evil")
 run show "$ev"
 is "$rc" 0 "show a name with control characters exits 0"
 ok "$(printf '%s' "$out" | grep -q "$(printf '[\033\007\r]')"; [ $? -ne 0 ]; echo $?)" "no raw ESC, BEL or CR reaches the terminal"
-like "$out" 'Evil\\x1b\[31mCo\\x07\\x0dX' "control characters shown escaped"
+like "$out" 'Evil\\x1b\[31mCo\\x07\\rX' "control characters shown escaped"
 run --format json show "$ev"
 is "$(py 'print(d["name"] == "Evil\x1b[31mCo\x07\rX")')" True "json keeps the name exact"
 run log -n 1
