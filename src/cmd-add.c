@@ -92,7 +92,7 @@ static int set_from_option(struct cli *cli, struct crm_record *r,
 		value = id;
 	}
 	if (value[0] == '\0')
-		return cli_usage_error(cli_find_command("add"),
+		return cli_usage_error(cli->cmd,
 				       _("field '%s' needs a value"), field);
 	rc = crm_record_set_field(r, field, op, value,
 				  crm_store_config(cli->store), cli_login(cli),
@@ -115,7 +115,7 @@ static int apply_options(struct cli *cli, struct parsed *p,
 		if (v->count == 0)
 			continue;
 		if (!(add_fields[i].types & CRM_TYPE_BIT(r->type)))
-			return cli_usage_error(cli_find_command("add"),
+			return cli_usage_error(cli->cmd,
 				_("option '--%s' does not apply to a %s"),
 				add_fields[i].opt, crm_type_name(r->type));
 		for (j = 0; j < v->count; j++) {
@@ -143,7 +143,7 @@ static int apply_set(struct cli *cli, struct parsed *p, struct crm_record *r)
 	for (i = 0; i < v->count && rc == CRM_OK; i++) {
 		eq = strchr(v->vals[i], '=');
 		if (eq == NULL || eq == v->vals[i])
-			return cli_usage_error(cli_find_command("add"),
+			return cli_usage_error(cli->cmd,
 				_("--set needs KEY=VALUE, not '%s'"), v->vals[i]);
 		key = crm_xstrndup(v->vals[i], (size_t)(eq - v->vals[i]));
 		rc = set_from_option(cli, r, "set", key, cli_ref_field_mask(key),
@@ -177,7 +177,7 @@ static int apply_defaults(struct cli *cli, struct crm_record *r)
 
 int cmd_add(struct cli *cli, struct parsed *p)
 {
-	const struct cmd *self = cli_find_command("add");
+	const struct cmd *self = cli->cmd;
 	struct crm_record *r = NULL;
 	char id[CRM_ID_LEN + 1], subject[512], *name = NULL;
 	enum crm_type t;

@@ -18,10 +18,10 @@ int cmd_commit(struct cli *cli, struct parsed *p)
 	int rc;
 
 	if (p->npos)
-		return cli_usage_error(cli_find_command("commit"),
+		return cli_usage_error(cli->cmd,
 				       _("too many arguments"));
 	if (msg && (msg[0] == '\0' || !crm_utf8_valid(msg, strlen(msg))))
-		return cli_usage_error(cli_find_command("commit"),
+		return cli_usage_error(cli->cmd,
 				       _("the message must be non-empty UTF-8"));
 	rc = crm_worktree_commit(cli->store, msg ? msg : "commit: files edited by hand",
 				 &n, &cli->err);

@@ -85,7 +85,7 @@ int cmd_init(struct cli *cli, struct parsed *p)
 	int rc;
 
 	if (p->npos > 1)
-		return cli_usage_error(cli_find_command("init"),
+		return cli_usage_error(cli->cmd,
 				       _("too many arguments"));
 	email = opt_get(p, init_opts, "email")
 		? crm_xstrdup(opt_get(p, init_opts, "email"))
@@ -97,7 +97,7 @@ int cmd_init(struct cli *cli, struct parsed *p)
 		? crm_xstrdup(opt_get(p, init_opts, "user"))
 		: derive_login(email);
 	if (!valid_login(login)) {
-		rc = cli_usage_error(cli_find_command("init"),
+		rc = cli_usage_error(cli->cmd,
 			_("invalid login '%s' (use lowercase letters, digits, "
 			  "'.', '_' and '-')"), login);
 		goto out;

@@ -441,7 +441,7 @@ static void warn_broken(struct cli *cli, enum crm_type t)
 
 int cmd_list(struct cli *cli, struct parsed *p)
 {
-	const struct cmd *self = cli_find_command("list");
+	const struct cmd *self = cli->cmd;
 	struct crm_find f = {0};
 	struct crm_query *q = NULL;
 	bool bom = opt_flag(p, list_opts, "bom");

@@ -345,7 +345,7 @@ static int log_format_ok(struct cli *cli)
 {
 	if (cli->format != FMT_YAML)
 		return CRM_OK;
-	return cli_usage_error(cli_find_command("log"),
+	return cli_usage_error(cli->cmd,
 			       _("'crm log' prints table, json, csv, tsv or "
 				 "ids, not yaml"));
 }
@@ -363,7 +363,7 @@ static int parse_when(struct cli *cli, const char *name, const char *s,
 	if (s == NULL)
 		return CRM_OK;
 	if (crm_date_parse(s, cli->now, &d, &err) != CRM_OK)
-		return cli_usage_error(cli_find_command("log"), "--%s: %s", name,
+		return cli_usage_error(cli->cmd, "--%s: %s", name,
 				       err.msg);
 	*out = d.when;
 	if (d.has_time || strcmp(name, "until") != 0)
@@ -390,11 +390,11 @@ static int parse_query(struct cli *cli, struct parsed *p,
 			     &q->until)))
 		return rc;
 	if (author && *author == '\0')
-		return cli_usage_error(cli_find_command("log"),
+		return cli_usage_error(cli->cmd,
 				       _("--author needs a login, a name or "
 					 "an e-mail"));
 	if (q->since && q->until && q->until < q->since)
-		return cli_usage_error(cli_find_command("log"),
+		return cli_usage_error(cli->cmd,
 				       _("--until is before --since"));
 	q->author = author;
 	q->changes = cli->format != FMT_IDS;
@@ -415,7 +415,7 @@ int cmd_log(struct cli *cli, struct parsed *p)
 	if ((rc = log_format_ok(cli)))
 		return rc;
 	if (p->npos > 1)
-		return cli_usage_error(cli_find_command("log"),
+		return cli_usage_error(cli->cmd,
 				       _("too many arguments"));
 	if ((rc = parse_query(cli, p, &q)))
 		return rc;

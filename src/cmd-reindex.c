@@ -24,7 +24,7 @@ int cmd_reindex(struct cli *cli, struct parsed *p)
 	bool tty = isatty(STDERR_FILENO) && !cli->quiet;
 
 	if (p->npos)
-		return cli_usage_error(cli_find_command("reindex"),
+		return cli_usage_error(cli->cmd,
 				       _("too many arguments"));
 	if (crm_store_reindex(cli->store, tty ? cli_progress : NULL, NULL,
 			      &cli->err))

@@ -92,7 +92,7 @@ static bool split_assignment(const char *arg, char **key, char *op,
 static int apply(struct cli *cli, struct parsed *p, struct used_fields *u,
 		 struct crm_record *r, const char *arg)
 {
-	const struct cmd *self = cli_find_command("set");
+	const struct cmd *self = cli->cmd;
 	char *key, op, id[CRM_ID_LEN + 1];
 	const char *value;
 	struct cli_ref how = {"set", NULL, 0};
@@ -155,7 +155,7 @@ int cmd_set(struct cli *cli, struct parsed *p)
 	int rc;
 
 	if (p->npos < 2)
-		return cli_usage_error(cli_find_command("set"),
+		return cli_usage_error(cli->cmd,
 				       _("need a record and KEY=VALUE"));
 	if ((rc = cli_ref_arg(p, set_opts, "set", CLI_REF_ANY, &how)) ||
 	    (rc = cli_load(cli, &how, p->pos[0], &r)))

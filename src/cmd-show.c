@@ -28,15 +28,6 @@ const struct opt_spec show_opts[] = {
 
 /* ---- text for a terminal ---- */
 
-/* A copy of s safe for a terminal, on one line.  Caller frees it. */
-static char *safe_line(const char *s)
-{
-	struct crm_buf b = {0};
-
-	cli_safe_add(&b, s ? s : "");
-	return crm_buf_detach(&b);
-}
-
 /* ---- values as shown ---- */
 
 /* The stored date or date-time s as shown into buf: a day as it is, a
@@ -101,7 +92,7 @@ static const char *field_label(const char *key)
  * terminal and its further lines indented under its first. */
 static void field_line(struct cli *cli, const char *key, const char *value)
 {
-	char *label = safe_line(field_label(key));
+	char *label = cli_safe(field_label(key));
 	struct crm_buf b = {0};
 	size_t w = crm_utf8_width(label);
 	const char *v;
@@ -226,8 +217,8 @@ static void print_history(struct cli *cli, const struct crm_node *h)
 
 		if (e->kind != CRM_NODE_MAP)
 			continue;
-		stage = safe_line(crm_map_str(e, "stage"));
-		by = safe_line(crm_map_str(e, "by"));
+		stage = cli_safe(crm_map_str(e, "stage"));
+		by = cli_safe(crm_map_str(e, "by"));
 		printf("  %-16s  %-14s %s\n",
 		       shown_time(crm_map_str(e, "at"), when, sizeof(when)),
 		       stage, by);
@@ -254,17 +245,17 @@ static void print_timeline(struct cli *cli, const struct crm_node *tl)
 		printf("  %s", shown_time(crm_map_str(e, "at"), when,
 					  sizeof(when)));
 		if ((v = crm_map_str(e, "by"))) {
-			s = safe_line(v);
+			s = cli_safe(v);
 			printf("  %s", s);
 			free(s);
 		}
 		if ((v = crm_map_str(e, "kind"))) {
-			s = safe_line(v);
+			s = cli_safe(v);
 			printf("  %s%s%s", color_bold(cli), s, color_reset(cli));
 			free(s);
 		}
 		if ((v = crm_map_str(e, "text"))) {
-			s = safe_line(v);
+			s = cli_safe(v);
 			printf("  %s", s);
 			free(s);
 		}
@@ -312,26 +303,26 @@ static void row_cells(const struct crm_row *r, enum crm_type t, char *cells[4])
 
 	memset(cells, 0, 4 * sizeof(char *));
 	if (t == CRM_TASK) {
-		cells[0] = safe_line(shown_time(r->due, when, sizeof(when)));
-		cells[1] = safe_line(r->name);
+		cells[0] = cli_safe(shown_time(r->due, when, sizeof(when)));
+		cells[1] = cli_safe(r->name);
 		ref = named_ref(r->for_id, r->for_name);
-		cells[2] = safe_line(ref);
+		cells[2] = cli_safe(ref);
 		free(ref);
-		cells[3] = safe_line(r->owner);
+		cells[3] = cli_safe(r->owner);
 		return;
 	}
-	cells[0] = safe_line(r->name);
+	cells[0] = cli_safe(r->name);
 	if (t == CRM_CONTACT) {
-		cells[1] = safe_line(r->role);
+		cells[1] = cli_safe(r->role);
 	} else {
-		cells[1] = safe_line(r->stage);
+		cells[1] = cli_safe(r->stage);
 		if (r->has_amount)
 			snprintf(amount, sizeof(amount), "%.15g%s%s", r->amount,
 				 r->currency ? " " : "",
 				 r->currency ? r->currency : "");
 		else
 			amount[0] = '\0';
-		cells[2] = safe_line(amount);
+		cells[2] = cli_safe(amount);
 	}
 	cells[3] = crm_xstrdup(cli_short_id(r->id));
 }
@@ -448,7 +439,7 @@ static const char *related_title(enum crm_type t)
 static int print_readable(struct cli *cli, const struct crm_record *r)
 {
 	const enum crm_type *rt;
-	char *name = safe_line(crm_record_name(r));
+	char *name = cli_safe(crm_record_name(r));
 	int rc = CRM_OK;
 
 	printf("%s%s%s  %s%s %s%s\n", color_bold(cli), name, color_reset(cli),

@@ -14,7 +14,7 @@ int cmd_status(struct cli *cli, struct parsed *p)
 	int rc;
 
 	if (p->npos)
-		return cli_usage_error(cli_find_command("status"),
+		return cli_usage_error(cli->cmd,
 				       _("too many arguments"));
 	rc = crm_worktree_changes(cli->store, &c, &n, &cli->err);
 	if (rc)

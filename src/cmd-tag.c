@@ -14,7 +14,7 @@ const struct opt_spec tag_opts[] = {
 
 int cmd_tag(struct cli *cli, struct parsed *p)
 {
-	const struct cmd *self = cli_find_command("tag");
+	const struct cmd *self = cli->cmd;
 	struct crm_record *r = NULL;
 	struct cli_ref how;
 	struct crm_buf subject = {0};

@@ -14,7 +14,7 @@ int cmd_undo(struct cli *cli, struct parsed *p)
 	int rc;
 
 	if (p->npos)
-		return cli_usage_error(cli_find_command("undo"),
+		return cli_usage_error(cli->cmd,
 				       _("too many arguments"));
 	rc = crm_undo(cli->store, &subject, &cli->err);
 	if (rc)
