@@ -163,7 +163,8 @@ int cmd_search(struct cli *cli, struct parsed *p)
 		NC_("column", "MATCH"),
 	};
 	const struct cmd *self = cli_find_command("search");
-	struct crm_find f = {.mask = CRM_TYPE_ALL, .rank = true, .limit = 50};
+	struct crm_find f = {.mask = CRM_TYPE_ALL, .rank = true, .limit = 50,
+			      .count = true};
 	struct search_out o = {.cli = cli};
 	struct crm_query *q = NULL;
 	size_t total = 0;
