@@ -730,8 +730,9 @@ typedef int (*crm_row_cb)(const struct crm_row *row, void *data);
  * Finds records through the index, passing them to cb one by one (memory
  * does not grow with their number).  *total gets how many match: all of
  * them with f->count or without a limit, else how many were passed on
- * (counting beyond a limit costs a pass over every match).  words (may be NULL) gets the query's free-text words, folded,
- * for highlighting (free with crm_words_free).  Query errors are
+ * (counting beyond a limit costs a pass over every match).  words (may be
+ * NULL) gets the query's free-text words, folded, for highlighting (free
+ * with crm_words_free).  Query errors are
  * CRM_EUSAGE.  A row's text is filled only when ranking (crm search).
  */
 int crm_find_each(struct crm_store *s, const struct crm_find *f,

@@ -459,7 +459,8 @@ static void ridset_bits(struct ridset *s)
 	s->nbits = s->n ? (size_t)s->rid[s->n - 1] + 1 : 1;
 	s->bits = crm_xcalloc(s->nbits / 8 + 1, 1);
 	for (i = 0; i < s->n; i++)
-		s->bits[s->rid[i] / 8] |= (unsigned char)(1u << (s->rid[i] % 8));
+		s->bits[s->rid[i] / 8] |=
+			(unsigned char)(1u << (s->rid[i] % 8));
 }
 
 /* True when rid is in s (NULL: the empty set); its bitmap must be made. */
@@ -471,7 +472,8 @@ static bool ridset_has(const struct ridset *s, sqlite3_int64 rid)
 
 static int cmp_rid(const void *a, const void *b)
 {
-	sqlite3_int64 x = *(const sqlite3_int64 *)a, y = *(const sqlite3_int64 *)b;
+	sqlite3_int64 x = *(const sqlite3_int64 *)a;
+	sqlite3_int64 y = *(const sqlite3_int64 *)b;
 
 	return x < y ? -1 : x > y;
 }
@@ -582,7 +584,8 @@ static bool read_key(sqlite3_stmt *st, sqlite3_int64 rid, unsigned mask,
 		k->rid = rid;
 		k->has_updated = sqlite3_column_type(st, 1) != SQLITE_NULL;
 		k->updated = sqlite3_column_int64(st, 1);
-		snprintf(k->id, sizeof(k->id), "%s", sqlite3_column_text(st, 2));
+		snprintf(k->id, sizeof(k->id), "%s",
+			 sqlite3_column_text(st, 2));
 		k->name = col_dup(st, 3);
 		found = true;
 	}
@@ -610,7 +613,8 @@ static int seek_order(sqlite3 *db, const struct ridset *set,
 		    read_key(st, set->rid[i], mask, &keys[n]))
 			n++;
 	sqlite3_finalize(st);
-	qsort(keys, n, sizeof(*keys), order == BY_NAME ? cmp_name : cmp_updated);
+	qsort(keys, n, sizeof(*keys),
+	      order == BY_NAME ? cmp_name : cmp_updated);
 	for (i = 0; i < n; i++) {
 		if (i < want)
 			ridlist_add(out, keys[i].rid);
@@ -811,7 +815,8 @@ static int word_rids(sqlite3 *db, const struct crm_find *f, const char *all,
 	rc = sqlite3_create_function_v2(db, "inset", 2, SQLITE_UTF8, NULL,
 					inset_fn, NULL, NULL, NULL);
 	if (rc != SQLITE_OK)
-		return crm_seterr(err, CRM_ERR, _("index: %s"), sqlite3_errmsg(db));
+		return crm_seterr(err, CRM_ERR, _("index: %s"),
+				  sqlite3_errmsg(db));
 	if ((rc = match_rids(db, "fts", all, &a, err)))
 		goto out;
 	*count = a.n;

@@ -249,7 +249,8 @@ static int writer_start(struct writer *w, sqlite3 *db)
 	    sqlite3_prepare_v2(db, "SELECT r.rid, t.text, r.phones, r.type,"
 			       " r.owner, r.stage, r.pipeline, r.source, r.role,"
 			       " r.currency, r.company, r.contact, r.for_id, r.tags,"
-			       " r.name_fold FROM records r LEFT JOIN texts t ON t.rid = r.rid"
+			       " r.name_fold"
+			       " FROM records r LEFT JOIN texts t ON t.rid = r.rid"
 			       " WHERE r.rid = ?1", -1, &w->find, NULL) ||
 	    sqlite3_prepare_v2(db, "INSERT INTO facets(rowid, t) VALUES(?1, ?2)",
 			       -1, &w->facet, NULL) ||
