@@ -738,10 +738,6 @@ static double rows_in_index(sqlite3 *db)
  * index for some hundred. */
 #define SEEK_COST 30.0
 
-/* How many times the rows it expects a walk may read before it gives
- * up for lookups: matches need not be spread evenly over the order (a
- * word of names is, by name, all in one place). */
-#define WALK_SLACK 3.0
 
 /* About how many rows of an index of rows rows a walk reads to find want
  * of in rows spread over it. */
@@ -757,7 +753,8 @@ static double walk_rows(size_t want, double in, double rows)
  * minus) of the types in mask, in order, the cheaper way: a walk of the
  * ordered index reads about want / share rows of it, where share is the
  * part of its rows in the set; looking up every row of the set and
- * sorting costs SEEK_COST steps a row.
+ * sorting costs SEEK_COST steps a row.  A walk that has cost as much as
+ * the lookups would gives up for them: at worst twice the cheaper way.
  */
 static int order_rids(sqlite3 *db, struct ridset *set, struct ridset *minus,
 		      unsigned mask, enum word_order order, size_t want,
@@ -776,10 +773,11 @@ static int order_rids(sqlite3 *db, struct ridset *set, struct ridset *minus,
 		in *= type_share(db, set, mask);
 	walk = walk_rows(want, in, rows);
 	if (walk < seek) {
-		walk = walk * WALK_SLACK < 1000 ? 1000 : walk * WALK_SLACK;
+		/* matches need not be spread evenly over the order (the
+		 * records a word of names finds are, by name, in one
+		 * place): walk while it costs less than the lookups */
 		rc = walk_order(db, set, minus, mask, order, want,
-				walk < seek ? (size_t)walk : (size_t)seek, out,
-				&done, err);
+				(size_t)seek + 1, out, &done, err);
 		if (rc || done)
 			return rc;
 	}
