@@ -316,6 +316,17 @@ static int select_first_rids(sqlite3 *db, const char *sql_text,
 	return rc;
 }
 
+/* Ends the read snapshot of a limited find, unless the index was found
+ * damaged: ending it would clear the error crm_find_each looks at to
+ * rebuild the index (which closes the snapshot with it). */
+static void end_snapshot(sqlite3 *db)
+{
+	int e = sqlite3_errcode(db) & 0xff;
+
+	if (e != SQLITE_CORRUPT && e != SQLITE_NOTADB)
+		sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
+}
+
 /* Rows read ahead before any is passed on: damage met in the index while
  * reading them is found before anything is shown, so the query can be
  * run again on a rebuilt index. */
@@ -397,7 +408,7 @@ static int find_limited(sqlite3 *db, const struct crm_find *f,
 	if (rc == CRM_OK)
 		rc = select_rids(db, q.s, rids, *total < f->limit ? *total
 				 : f->limit, cb, data, err);
-	sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
+	end_snapshot(db);
 	crm_buf_free(&q);
 	free(rids);
 	return rc;
@@ -874,7 +885,7 @@ static int find_words(sqlite3 *db, const struct crm_find *f, const char *all,
 	crm_buf_adds(&q, " FROM records r WHERE r.rid = ?1");
 	if (rc == CRM_OK)
 		rc = select_rids(db, q.s, order.rid, order.n, cb, data, err);
-	sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
+	end_snapshot(db);
 	*total = f->limit && f->count ? count : order.n;
 	crm_buf_free(&q);
 	free(order.rid);
