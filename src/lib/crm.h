@@ -729,8 +729,9 @@ typedef int (*crm_row_cb)(const struct crm_row *row, void *data);
 /*
  * Finds records through the index, passing them to cb one by one (memory
  * does not grow with their number).  *total gets how many match: all of
- * them with f->count or without a limit, else how many were passed on
- * (counting beyond a limit costs a pass over every match).  words (may be
+ * them with f->count or without a limit; otherwise it may count only
+ * those passed on (counting beyond a limit costs a pass over every
+ * match, which a search of words alone spares).  words (may be
  * NULL) gets the query's free-text words, folded, for highlighting (free
  * with crm_words_free).  Query errors are
  * CRM_EUSAGE.  A row's text is filled only when ranking (crm search).

@@ -384,8 +384,10 @@ static int select_rids(sqlite3 *db, const char *sql_text,
 	return rc;
 }
 
-/* The rows of a limited find: their ids in order (and, with f->count,
- * the count) in one pass, then the columns of the rows shown. */
+/* The rows of a limited find: their ids in order and the count in one
+ * pass, then the columns of the rows shown.  (With a LIMIT, SQLite would
+ * take the order from an index, which a damaged index gets wrong without
+ * an error; the whole scan does not depend on it.) */
 static int find_limited(sqlite3 *db, const struct crm_find *f,
 			const char *where, const char *order,
 			const struct crm_sql *sql, crm_row_cb cb, void *data,
@@ -398,8 +400,6 @@ static int find_limited(sqlite3 *db, const struct crm_find *f,
 	/* one snapshot for the ids and the rows read after them */
 	sqlite3_exec(db, "BEGIN", NULL, NULL, NULL);
 	crm_buf_addf(&q, "SELECT r.rid FROM records r%s%s", where, order);
-	if (!f->count)
-		crm_buf_addf(&q, " LIMIT %zu", f->limit);
 	rc = select_first_rids(db, q.s, sql, f->limit, &rids, total, err);
 	crm_buf_free(&q);
 	crm_buf_adds(&q, "SELECT ");
