@@ -12,95 +12,156 @@ const struct opt_spec search_opts[] = {
 	{NULL, 0, OPT_FLAG, NULL, NULL},
 };
 
-/* Length of the UTF-8 sequence starting with byte c. */
-static size_t seq_len(unsigned char c)
+/* Code points of context the MATCH cell shows around a match. */
+#define MATCH_BEFORE 20
+#define MATCH_WIDTH 60
+
+/* The number of code points of s[0..n). */
+static size_t cp_count(const char *s, size_t n)
 {
-	return c < 0x80 ? 1 : c < 0xe0 ? 2 : c < 0xf0 ? 3 : 4;
+	size_t i, c = 0;
+
+	for (i = 0; i < n && s[i]; i++)
+		if (((unsigned char)s[i] & 0xc0) != 0x80)
+			c++;
+	return c;
 }
 
-/* True when the folded text of s[0..n) starts with word. */
-static bool folded_starts(const char *s, size_t n, const char *word)
+/* The byte offset of code point cp of s (its length when s is shorter). */
+static size_t cp_offset(const char *s, size_t cp)
 {
-	char *part = crm_xstrndup(s, n), *fold = crm_fold(part);
-	bool yes = strncmp(fold, word, strlen(word)) == 0;
+	size_t i;
 
-	free(part);
-	free(fold);
-	return yes;
+	for (i = 0; s[i]; i++)
+		if (((unsigned char)s[i] & 0xc0) != 0x80 && cp-- == 0)
+			break;
+	return i;
 }
 
-/* Finds word (folded) in line: its byte offset and length in the line's
- * own spelling.  False when absent. */
-static bool find_folded(const char *line, const char *word, size_t *off,
-			size_t *len)
-{
-	size_t n = strlen(line), i, end;
-	char *part, *fold;
-	size_t want = strlen(word);
+/* A part of a line: bytes [off, off + len). */
+struct span {
+	size_t off, len;
+};
 
-	for (i = 0; i < n; i += seq_len((unsigned char)line[i])) {
-		if (!folded_starts(line + i, n - i, word))
-			continue;
-		for (end = i; end < n; end += seq_len((unsigned char)line[end])) {
-			part = crm_xstrndup(line + i, end - i);
-			fold = crm_fold(part);
-			free(part);
-			if (strlen(fold) >= want) {
-				free(fold);
-				break;
-			}
-			free(fold);
-		}
-		*off = i;
-		*len = (end < n ? end : n) - i;
-		if (*len == 0)
-			*len = n - i;
-		return true;
+/* Finds word (folded) in line, folded the same way (one code point for
+ * one), into *m, in the line's own bytes.  False when absent. */
+static bool find_folded(const char *line, const char *word, struct span *m)
+{
+	char *fold = crm_fold(line), *hit = strstr(fold, word);
+	size_t c0, c1;
+
+	if (hit == NULL || *word == '\0') {
+		free(fold);
+		return false;
 	}
-	return false;
+	c0 = cp_count(fold, (size_t)(hit - fold));
+	c1 = c0 + cp_count(word, strlen(word));
+	m->off = cp_offset(line, c0);
+	m->len = cp_offset(line, c1) - m->off;
+	free(fold);
+	return true;
 }
 
-/* The line of text that best shows why the record matched: the first one
- * holding a word, with the word at off for len bytes; NULL when none
- * holds one. */
-static char *matching_line(const char *text, char **words, size_t nwords,
-			   size_t *off, size_t *len)
+/* Finds the digits of a phone-like word among those of a phone-like line
+ * (which the index matches whatever spaces, dashes and brackets either
+ * is written with), from the first digit to the last, into *m. */
+static bool find_digits(const char *line, const char *word, struct span *m)
+{
+	char *want = crm_phone_digits(word), *have = crm_phone_digits(line);
+	char *hit = want && have ? strstr(have, want) : NULL;
+	size_t i, k, first = 0, last = 0;
+
+	if (hit) {
+		for (i = 0, k = 0; line[i]; i++) {
+			if (line[i] < '0' || line[i] > '9')
+				continue;
+			if (k == (size_t)(hit - have))
+				first = i;
+			if (k == (size_t)(hit - have) + strlen(want) - 1)
+				last = i;
+			k++;
+		}
+		m->off = first;
+		m->len = last + 1 - first;
+	}
+	free(want);
+	free(have);
+	return hit != NULL;
+}
+
+/* The first line of text other than the record's name itself that holds
+ * one of the words, with the match in *m; NULL when none does (the name
+ * alone matched, or a term other than a word).  Caller owns it. */
+static char *matching_line(const char *text, const char *name, char **words,
+			   size_t nwords, struct span *m)
 {
 	const char *p = text ? text : "", *nl;
 	char *line;
 	size_t w;
 
-	while (*p) {
+	for (; *p; p = nl + 1) {
 		nl = strchr(p, '\n');
 		line = crm_xstrndup(p, nl ? (size_t)(nl - p) : strlen(p));
-		for (w = 0; w < nwords; w++)
-			if (find_folded(line, words[w], off, len))
-				return line;
+		if (name == NULL || strcmp(line, name) != 0)
+			for (w = 0; w < nwords; w++)
+				if (find_folded(line, words[w], m) ||
+				    find_digits(line, words[w], m))
+					return line;
 		free(line);
 		if (nl == NULL)
 			break;
-		p = nl + 1;
 	}
 	return NULL;
 }
 
-/* The MATCH cell: the matching line, highlighted on a terminal. */
+/* Cuts line to MATCH_WIDTH code points around the match *m (moved to
+ * match), marking the cuts with an ellipsis.  Caller owns the result. */
+static char *around(const char *line, struct span *m)
+{
+	struct crm_buf b = {0};
+	size_t total = cp_count(line, strlen(line));
+	size_t c0 = cp_count(line, m->off), from = 0, to, start, end;
+
+	if (total <= MATCH_WIDTH)
+		return crm_xstrdup(line);
+	if (c0 > MATCH_BEFORE)
+		from = c0 - MATCH_BEFORE;
+	if (from + MATCH_WIDTH > total)
+		from = total - MATCH_WIDTH;
+	to = from + MATCH_WIDTH;
+	start = cp_offset(line, from);
+	end = cp_offset(line, to);
+	if (from)
+		crm_buf_adds(&b, "\u2026");
+	m->off = m->off - start + b.len;
+	if (m->off + m->len > b.len + end - start)
+		m->len = b.len + end - start - m->off;
+	crm_buf_add(&b, line + start, end - start);
+	if (to < total)
+		crm_buf_adds(&b, "\u2026");
+	return crm_buf_detach(&b);
+}
+
+/* The MATCH cell: the text that matched, with some context, highlighted
+ * on a terminal; "" when only the name matched. */
 static char *match_cell(struct cli *cli, const struct crm_row *r,
 			char **words, size_t nwords)
 {
 	struct crm_buf b = {0};
-	size_t off = 0, len = 0;
-	char *line = matching_line(r->text, words, nwords, &off, &len);
+	struct span m = {0, 0};
+	char *line = matching_line(r->text, r->name, words, nwords, &m), *cut;
 
 	if (line == NULL)
 		return crm_xstrdup("");
-	if (!cli->color || cli->format != FMT_TABLE)
-		return line;
-	crm_buf_add(&b, line, off);
-	crm_buf_addf(&b, "%s%s%.*s%s", color_bold(cli), color_red(cli),
-		     (int)len, line + off, color_reset(cli));
-	crm_buf_adds(&b, line + off + len);
+	cut = around(line, &m);
 	free(line);
+	if (!cli->color || cli->format != FMT_TABLE)
+		return cut;
+	crm_buf_add(&b, cut, m.off);
+	crm_buf_addf(&b, "%s%s%.*s%s", color_bold(cli), color_red(cli),
+		     (int)m.len, cut + m.off, color_reset(cli));
+	crm_buf_adds(&b, cut + m.off + m.len);
+	free(cut);
 	return crm_buf_detach(&b);
 }
 
@@ -163,7 +224,8 @@ int cmd_search(struct cli *cli, struct parsed *p)
 		NC_("column", "MATCH"),
 	};
 	const struct cmd *self = cli_find_command("search");
-	struct crm_find f = {.mask = CRM_TYPE_ALL, .rank = true, .limit = 50};
+	struct crm_find f = {.mask = CRM_TYPE_ALL, .rank = true, .limit = 50,
+			      .count = true};
 	struct search_out o = {.cli = cli};
 	struct crm_query *q = NULL;
 	size_t total = 0;

@@ -982,6 +982,8 @@ int crm_crypto_load(struct crm_err *err);
  *   fts(text)                     FTS5, trigram, contentless; rowid = rid;
  *                                 holds crm_fold(text) plus phone digits
  *                                 and phone_keys
+ *   names(name)                   FTS5, trigram, contentless; rowid = rid;
+ *                                 holds name_fold, for ranking searches
  *   facets(t)                     FTS5, contentless, no positions; rowid =
  *                                 rid; one word per value of type, owner,
  *                                 stage, pipeline, source, role, currency,
@@ -993,7 +995,7 @@ int crm_crypto_load(struct crm_err *err);
  * broken set have only id and type (a record's file is the path
  * crm_record_path gives for them).
  */
-#define CRM_INDEX_FORMAT 11
+#define CRM_INDEX_FORMAT 12
 
 /* The SQL for the searchable text of the record "r". */
 #define CRM_TEXT_OF_R "(SELECT x.text FROM texts x WHERE x.rid = r.rid)"
@@ -1053,6 +1055,8 @@ struct crm_find {
 	bool reverse;
 	bool rank;                    /* best matches first (crm search) */
 	size_t limit;                 /* 0: no limit */
+	bool count;                   /* *total counts the matches beyond
+					 the limit too */
 };
 
 /* Called for each row found; the row belongs to the caller of cb only
@@ -1061,9 +1065,12 @@ typedef int (*crm_row_cb)(const struct crm_row *row, void *data);
 
 /*
  * Finds records through the index, passing them to cb one by one (memory
- * does not grow with their number).  *total gets how many match before the
- * limit.  words (may be NULL) gets the query's free-text words, folded,
- * for highlighting (free with crm_words_free).  Query errors are
+ * does not grow with their number).  *total gets how many match: all of
+ * them with f->count or without a limit; otherwise it may count only
+ * those passed on (counting beyond a limit costs a pass over every
+ * match, which a search of words alone spares).  words (may be
+ * NULL) gets the query's free-text words, folded, for highlighting (free
+ * with crm_words_free).  Query errors are
  * CRM_EUSAGE.  A row's text is filled only when ranking (crm search).
  */
 int crm_find_each(struct crm_store *s, const struct crm_find *f,
@@ -1156,5 +1163,14 @@ struct crm_query_env {
 int crm_query_sql(const struct crm_query *q, const struct crm_query_env *env,
 		  struct crm_sql *out, struct crm_err *err);
 void crm_sql_free(struct crm_sql *sql);
+/*
+ * When q is nothing but free-text words and phrases joined by and, each
+ * of three characters or more: true, with the FTS5 query over the index's
+ * fts table that finds the same records appended to all, and the one
+ * over its names table that finds those whose name holds every word
+ * appended to names.  False (nothing appended) for any other query.
+ */
+bool crm_query_fts(const struct crm_query *q, struct crm_buf *all,
+		   struct crm_buf *names);
 
 #endif

@@ -383,6 +383,17 @@ static int select_first_rids(sqlite3 *db, const char *sql_text,
 	return rc;
 }
 
+/* Ends the read snapshot of a limited find, unless the index was found
+ * damaged: ending it would clear the error crm_find_each looks at to
+ * rebuild the index (which closes the snapshot with it). */
+static void end_snapshot(sqlite3 *db)
+{
+	int e = sqlite3_errcode(db) & 0xff;
+
+	if (e != SQLITE_CORRUPT && e != SQLITE_NOTADB)
+		sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
+}
+
 /* Rows read ahead before any is passed on: damage met in the index while
  * reading them is found before anything is shown, so the query can be
  * run again on a rebuilt index. */
@@ -441,7 +452,9 @@ static int select_rids(sqlite3 *db, const char *sql_text,
 }
 
 /* The rows of a limited find: their ids in order and the count in one
- * pass, then the columns of the rows shown. */
+ * pass, then the columns of the rows shown.  (With a LIMIT, SQLite would
+ * take the order from an index, which a damaged index gets wrong without
+ * an error; the whole scan does not depend on it.) */
 static int find_limited(sqlite3 *db, const struct crm_find *f,
 			const char *where, const char *order,
 			const struct crm_sql *sql, crm_row_cb cb, void *data,
@@ -462,7 +475,7 @@ static int find_limited(sqlite3 *db, const struct crm_find *f,
 	if (rc == CRM_OK)
 		rc = select_rids(db, q.s, rids, *total < f->limit ? *total
 				 : f->limit, cb, data, err);
-	sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
+	end_snapshot(db);
 	crm_buf_free(&q);
 	free(rids);
 	return rc;
@@ -485,13 +498,474 @@ static int find_all(sqlite3 *db, const struct crm_find *f, const char *where,
 	return rc;
 }
 
+/* ---- free-text searches: ranked without reading every match ---- */
+
+/* Row ids in ascending order, as a full-text index gives them, with a
+ * bitmap of them once membership is asked. */
+struct ridset {
+	sqlite3_int64 *rid;
+	size_t n, cap;
+	unsigned char *bits;          /* bit r set: r is in; NULL: not made */
+	size_t nbits;
+	size_t asked, budget;         /* inset() calls, and how many it may
+					 answer (0: any number) */
+};
+
+static void ridset_free(struct ridset *s)
+{
+	free(s->rid);
+	free(s->bits);
+	memset(s, 0, sizeof(*s));
+}
+
+static void ridset_add(struct ridset *s, sqlite3_int64 rid)
+{
+	if (s->n == s->cap) {
+		s->cap = s->cap ? s->cap * 2 : 256;
+		s->rid = crm_xrealloc(s->rid, s->cap * sizeof(*s->rid));
+	}
+	s->rid[s->n++] = rid;
+}
+
+/* Makes the bitmap of s (its ids are positive, as SQLite's rowids). */
+static void ridset_bits(struct ridset *s)
+{
+	size_t i;
+
+	if (s->bits)
+		return;
+	s->nbits = s->n ? (size_t)s->rid[s->n - 1] + 1 : 1;
+	s->bits = crm_xcalloc(s->nbits / 8 + 1, 1);
+	for (i = 0; i < s->n; i++)
+		s->bits[s->rid[i] / 8] |=
+			(unsigned char)(1u << (s->rid[i] % 8));
+}
+
+/* True when rid is in s (NULL: the empty set); its bitmap must be made. */
+static bool ridset_has(const struct ridset *s, sqlite3_int64 rid)
+{
+	return s && rid >= 0 && (size_t)rid < s->nbits &&
+	       (s->bits[rid / 8] & (1u << (rid % 8)));
+}
+
+static int cmp_rid(const void *a, const void *b)
+{
+	sqlite3_int64 x = *(const sqlite3_int64 *)a;
+	sqlite3_int64 y = *(const sqlite3_int64 *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* The rows of table (fts or names, an FTS5 table of the index) that
+ * match the FTS5 query match, into out, ascending. */
+static int match_rids(sqlite3 *db, const char *table, const char *match,
+		      struct ridset *out, struct crm_err *err)
+{
+	char sql[80];
+	sqlite3_stmt *st;
+	bool sorted = true;
+	int rc;
+
+	snprintf(sql, sizeof(sql), "SELECT rowid FROM %s WHERE %s MATCH ?1",
+		 table, table);
+	if ((rc = prepare(db, sql, NULL, &st, err)))
+		return rc;
+	sqlite3_bind_text(st, 1, match, -1, SQLITE_STATIC);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		ridset_add(out, sqlite3_column_int64(st, 0));
+		if (out->n > 1 && out->rid[out->n - 1] <= out->rid[out->n - 2])
+			sorted = false;
+	}
+	rc = rc == SQLITE_DONE ? CRM_OK : step_error(db, err);
+	sqlite3_finalize(st);
+	if (!sorted)
+		qsort(out->rid, out->n, sizeof(*out->rid), cmp_rid);
+	return rc;
+}
+
+/* SQL function inset(SET, RID): whether RID is in the struct ridset
+ * bound to SET with sqlite3_bind_pointer (a NULL one is empty); an error
+ * once asked more than the set's budget. */
+static void inset_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	struct ridset *s = sqlite3_value_pointer(argv[0], "crm_ridset");
+
+	(void)argc;
+	if (s && s->budget && ++s->asked > s->budget) {
+		sqlite3_result_error(ctx, "over budget", -1);
+		return;
+	}
+	sqlite3_result_int(ctx, ridset_has(s, sqlite3_value_int64(argv[1])));
+}
+
+/* The orders a free-text find can give without sorting every match. */
+enum word_order {
+	BY_UPDATED, /* most recently updated first, then by id */
+	BY_NAME,    /* by folded name, then by id (one type) */
+};
+
+/* Rows ids in the order they are to be passed on. */
+struct ridlist {
+	sqlite3_int64 *rid;
+	size_t n, cap;
+};
+
+static void ridlist_add(struct ridlist *l, sqlite3_int64 rid)
+{
+	if (l->n == l->cap) {
+		l->cap = l->cap ? l->cap * 2 : 64;
+		l->rid = crm_xrealloc(l->rid, l->cap * sizeof(*l->rid));
+	}
+	l->rid[l->n++] = rid;
+}
+
+/* What a row is ordered by, read by its rid. */
+struct row_key {
+	sqlite3_int64 rid;
+	bool has_updated;
+	sqlite3_int64 updated;
+	char id[CRM_ID_LEN + 1];
+	char *name;
+};
+
+/* qsort order of BY_UPDATED: updated descending (none last), then id. */
+static int cmp_updated(const void *a, const void *b)
+{
+	const struct row_key *x = a, *y = b;
+
+	if (x->has_updated != y->has_updated)
+		return x->has_updated ? -1 : 1;
+	if (x->updated != y->updated)
+		return x->updated > y->updated ? -1 : 1;
+	return strcmp(x->id, y->id);
+}
+
+/* qsort order of BY_NAME: name as SQLite's BINARY collation, then id. */
+static int cmp_name(const void *a, const void *b)
+{
+	const struct row_key *x = a, *y = b;
+	int c = strcmp(x->name ? x->name : "", y->name ? y->name : "");
+
+	return c ? c : strcmp(x->id, y->id);
+}
+
+/* Reads the key of row rid with st (the select of seek_order) into k;
+ * false when the row is not one of the types in mask. */
+static bool read_key(sqlite3_stmt *st, sqlite3_int64 rid, unsigned mask,
+		     struct row_key *k)
+{
+	bool found = false;
+
+	sqlite3_bind_int64(st, 1, rid);
+	if (sqlite3_step(st) == SQLITE_ROW &&
+	    (mask & CRM_TYPE_BIT(sqlite3_column_int(st, 0)))) {
+		k->rid = rid;
+		k->has_updated = sqlite3_column_type(st, 1) != SQLITE_NULL;
+		k->updated = sqlite3_column_int64(st, 1);
+		snprintf(k->id, sizeof(k->id), "%s",
+			 sqlite3_column_text(st, 2));
+		k->name = col_dup(st, 3);
+		found = true;
+	}
+	sqlite3_reset(st);
+	return found;
+}
+
+/* Appends to out, up to want of them, the rows of set (less those of
+ * minus) of the types in mask, in order: each row looked up by its id and
+ * the lot sorted.  For small sets. */
+static int seek_order(sqlite3 *db, const struct ridset *set,
+		      const struct ridset *minus, unsigned mask,
+		      enum word_order order, size_t want, struct ridlist *out,
+		      struct crm_err *err)
+{
+	struct row_key *keys = crm_xcalloc(set->n + 1, sizeof(*keys));
+	sqlite3_stmt *st;
+	size_t i, n = 0;
+	int rc;
+
+	rc = prepare(db, "SELECT type, updated_at, id, name_fold FROM records"
+		     " WHERE rid = ?1", NULL, &st, err);
+	for (i = 0; rc == CRM_OK && i < set->n; i++)
+		if (!ridset_has(minus, set->rid[i]) &&
+		    read_key(st, set->rid[i], mask, &keys[n]))
+			n++;
+	sqlite3_finalize(st);
+	qsort(keys, n, sizeof(*keys),
+	      order == BY_NAME ? cmp_name : cmp_updated);
+	for (i = 0; i < n; i++) {
+		if (i < want)
+			ridlist_add(out, keys[i].rid);
+		free(keys[i].name);
+	}
+	free(keys);
+	return rc;
+}
+
+/* The condition on r.type of mask (" AND r.type IN (...)"), none for
+ * every type, into b. */
+static void type_cond(unsigned mask, struct crm_buf *b)
+{
+	bool first = true;
+	int t;
+
+	if ((mask & CRM_TYPE_ALL) == CRM_TYPE_ALL)
+		return;
+	crm_buf_adds(b, " AND r.type IN (");
+	for (t = 0; t < CRM_NTYPES; t++) {
+		if (!(mask & CRM_TYPE_BIT(t)))
+			continue;
+		crm_buf_addf(b, "%s%d", first ? "" : ", ", t);
+		first = false;
+	}
+	crm_buf_adds(b, first ? "-1)" : ")");
+}
+
+/* Appends to out, up to want of them, the rows of set (less those of
+ * minus) of the types in mask, in order: by walking the index that holds
+ * the rows in that order until enough are found, reading at most budget
+ * rows of it (0: any number).  For big sets.  *done is false when the
+ * budget ran out first (nothing appended then). */
+static int walk_order(sqlite3 *db, struct ridset *set, struct ridset *minus,
+		      unsigned mask, enum word_order order, size_t want,
+		      size_t budget, struct ridlist *out, bool *done,
+		      struct crm_err *err)
+{
+	struct crm_buf q = {0};
+	size_t start = out->n;
+	sqlite3_stmt *st;
+	int rc;
+
+	*done = true;
+	set->asked = 0;
+	set->budget = budget;
+	ridset_bits(set);
+	if (minus)
+		ridset_bits(minus);
+	crm_buf_addf(&q, "SELECT r.rid FROM records r INDEXED BY %s WHERE"
+		     " inset(?1, r.rid) AND NOT inset(?2, r.rid)",
+		     order == BY_NAME ? "records_name" : "records_updated");
+	type_cond(mask, &q);
+	crm_buf_adds(&q, order == BY_NAME ? " ORDER BY r.name_fold, r.id"
+		     : " ORDER BY r.updated_at DESC, r.id");
+	crm_buf_adds(&q, " LIMIT ?3");
+	rc = prepare(db, q.s, NULL, &st, err);
+	crm_buf_free(&q);
+	if (rc)
+		return rc;
+	sqlite3_bind_pointer(st, 1, set, "crm_ridset", NULL);
+	sqlite3_bind_pointer(st, 2, minus, "crm_ridset", NULL);
+	sqlite3_bind_int64(st, 3, want > (size_t)INT64_MAX ? -1
+			   : (sqlite3_int64)want);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		ridlist_add(out, sqlite3_column_int64(st, 0));
+	if (rc != SQLITE_DONE && budget && set->asked > budget) {
+		*done = false;
+		out->n = start;
+		rc = SQLITE_DONE;
+	}
+	rc = rc == SQLITE_DONE ? CRM_OK : step_error(db, err);
+	sqlite3_finalize(st);
+	set->budget = 0;
+	return rc;
+}
+
+/* How many of some rows of set (at most 16, spread over it) are of the
+ * types in mask, as a share of those looked at. */
+static double type_share(sqlite3 *db, const struct ridset *set,
+			 unsigned mask)
+{
+	sqlite3_stmt *st;
+	size_t i, step, seen = 0, in = 0;
+
+	if ((mask & CRM_TYPE_ALL) == CRM_TYPE_ALL || set->n == 0)
+		return 1;
+	if (sqlite3_prepare_v2(db, "SELECT type FROM records WHERE rid = ?1",
+			       -1, &st, NULL) != SQLITE_OK)
+		return 1;
+	step = set->n / 16 + 1;
+	for (i = 0; i < set->n; i += step, seen++) {
+		sqlite3_bind_int64(st, 1, set->rid[i]);
+		if (sqlite3_step(st) == SQLITE_ROW &&
+		    (mask & CRM_TYPE_BIT(sqlite3_column_int(st, 0))))
+			in++;
+		sqlite3_reset(st);
+	}
+	sqlite3_finalize(st);
+	return (double)in / (double)seen;
+}
+
+/* The highest row id of the records: about how many rows a walk of a
+ * whole index reads. */
+static double rows_in_index(sqlite3 *db)
+{
+	sqlite3_stmt *st;
+	double n = 1;
+
+	if (sqlite3_prepare_v2(db, "SELECT max(rid) FROM records", -1, &st,
+			       NULL) != SQLITE_OK)
+		return n;
+	if (sqlite3_step(st) == SQLITE_ROW)
+		n = sqlite3_column_double(st, 0) + 1;
+	sqlite3_finalize(st);
+	return n;
+}
+
+/* Cost of a lookup of a row by its id, in steps of an index walk: the
+ * lookup reads a page of the table for one row, the walk one of the
+ * index for some hundred. */
+#define SEEK_COST 30.0
+
+
+/* About how many rows of an index of rows rows a walk reads to find want
+ * of in rows spread over it. */
+static double walk_rows(size_t want, double in, double rows)
+{
+	double walk = (double)want / (in > 1 ? in : 1) * rows;
+
+	return walk < rows ? walk : rows;
+}
+
+/*
+ * Appends to out, up to want of them, the rows of set (less those of
+ * minus) of the types in mask, in order, the cheaper way: a walk of the
+ * ordered index reads about want / share rows of it, where share is the
+ * part of its rows in the set; looking up every row of the set and
+ * sorting costs SEEK_COST steps a row.  A walk that has cost as much as
+ * the lookups would gives up for them: at worst twice the cheaper way.
+ */
+static int order_rids(sqlite3 *db, struct ridset *set, struct ridset *minus,
+		      unsigned mask, enum word_order order, size_t want,
+		      struct ridlist *out, struct crm_err *err)
+{
+	double rows = rows_in_index(db), in, walk;
+	double seek = SEEK_COST * (double)set->n;
+	bool done = false;
+	int rc;
+
+	if (set->n == 0 || want == 0)
+		return CRM_OK;
+	in = (double)(set->n - (minus ? minus->n : 0));
+	/* the share of the types only matters when the walk may be cheaper */
+	if (walk_rows(want, in, rows) < seek)
+		in *= type_share(db, set, mask);
+	walk = walk_rows(want, in, rows);
+	if (walk < seek) {
+		/* matches need not be spread evenly over the order (the
+		 * records a word of names finds are, by name, in one
+		 * place): walk while it costs less than the lookups */
+		rc = walk_order(db, set, minus, mask, order, want,
+				(size_t)seek + 1, out, &done, err);
+		if (rc || done)
+			return rc;
+	}
+	if (minus)
+		ridset_bits(minus);
+	return seek_order(db, set, minus, mask, order, want, out, err);
+}
+
+/* Keeps of names only the rows also in all (whose bitmap it makes). */
+static void ridset_keep(struct ridset *names, struct ridset *all)
+{
+	size_t i, n = 0;
+
+	ridset_bits(all);
+	for (i = 0; i < names->n; i++)
+		if (ridset_has(all, names->rid[i]))
+			names->rid[n++] = names->rid[i];
+	names->n = n;
+}
+
+/* The rows of a find that crm_query_fts turned into the FTS5 queries all
+ * and names, in order (names first when ranking), into out; *count gets
+ * how many rows match all. */
+static int word_rids(sqlite3 *db, const struct crm_find *f, const char *all,
+		     const char *names, struct ridlist *out, size_t *count,
+		     struct crm_err *err)
+{
+	struct ridset a = {0}, n = {0};
+	size_t want = f->limit ? f->limit : SIZE_MAX;
+	enum word_order order = f->rank ? BY_UPDATED : BY_NAME;
+	int rc;
+
+	rc = sqlite3_create_function_v2(db, "inset", 2, SQLITE_UTF8, NULL,
+					inset_fn, NULL, NULL, NULL);
+	if (rc != SQLITE_OK)
+		return crm_seterr(err, CRM_ERR, _("index: %s"),
+				  sqlite3_errmsg(db));
+	if ((rc = match_rids(db, "fts", all, &a, err)))
+		goto out;
+	*count = a.n;
+	if (f->rank) {
+		if ((rc = match_rids(db, "names", names, &n, err)))
+			goto out;
+		ridset_keep(&n, &a);
+		rc = order_rids(db, &n, NULL, f->mask, order, want, out, err);
+		if (rc == CRM_OK && out->n < want)
+			rc = order_rids(db, &a, &n, f->mask, order,
+					want - out->n, out, err);
+	} else {
+		rc = order_rids(db, &a, NULL, f->mask, order, want, out, err);
+	}
+out:
+	ridset_free(&a);
+	ridset_free(&n);
+	return rc;
+}
+
+/* True when f is a find word_rids answers: free-text words only (the
+ * FTS5 queries of crm_query_fts into all and names), ranked or by name
+ * in one type, and counted only when it can count them from the
+ * full-text index alone. */
+static bool is_word_find(const struct crm_find *f, struct crm_buf *all,
+			 struct crm_buf *names)
+{
+	bool one_type = f->mask && !(f->mask & (f->mask - 1));
+	bool every_type = (f->mask & CRM_TYPE_ALL) == CRM_TYPE_ALL;
+
+	if (f->mask == 0 || f->refers_to || f->reverse)
+		return false;
+	if (f->rank ? f->sort != NULL
+	    : (f->sort && strcmp(f->sort, "name") != 0) || !one_type)
+		return false;
+	if (f->count && f->limit && !every_type)
+		return false;
+	return crm_query_fts(f->query, all, names);
+}
+
+/* The rows of a free-text find (is_word_find): their ids in order from
+ * the full-text indexes, then the columns of the rows passed on. */
+static int find_words(sqlite3 *db, const struct crm_find *f, const char *all,
+		      const char *names, crm_row_cb cb, void *data,
+		      size_t *total, struct crm_err *err)
+{
+	struct ridlist order = {0};
+	struct crm_buf q = {0};
+	size_t count = 0;
+	int rc;
+
+	/* one snapshot for the ids and the rows read after them */
+	sqlite3_exec(db, "BEGIN", NULL, NULL, NULL);
+	rc = word_rids(db, f, all, names, &order, &count, err);
+	crm_buf_adds(&q, "SELECT ");
+	crm_buf_addf(&q, row_columns, f->rank ? CRM_TEXT_OF_R : "NULL");
+	crm_buf_adds(&q, " FROM records r WHERE r.rid = ?1");
+	if (rc == CRM_OK)
+		rc = select_rids(db, q.s, order.rid, order.n, cb, data, err);
+	end_snapshot(db);
+	*total = f->limit && f->count ? count : order.n;
+	crm_buf_free(&q);
+	free(order.rid);
+	return rc;
+}
+
 /* One attempt of crm_find_each. */
 static int find_each_once(struct crm_store *s, const struct crm_find *f,
 			  crm_row_cb cb, void *data, size_t *total,
 			  char ***words, size_t *nwords, struct crm_err *err)
 {
 	struct crm_sql sql = {0};
-	struct crm_buf where = {0}, order = {0};
+	struct crm_buf where = {0}, order = {0}, all = {0}, names = {0};
 	struct env_data env = {s, NULL};
 	int rc;
 
@@ -503,6 +977,9 @@ static int find_each_once(struct crm_store *s, const struct crm_find *f,
 	*total = 0;
 	if (f->mask == 0)
 		rc = CRM_OK; /* no type: nothing to read, the query checked */
+	else if (is_word_find(f, &all, &names))
+		rc = find_words(env.db, f, all.s, names.s, cb, data, total,
+				err);
 	else if (f->limit)
 		rc = find_limited(env.db, f, where.s, order.s, &sql, cb, data,
 				  total, err);
@@ -518,6 +995,8 @@ static int find_each_once(struct crm_store *s, const struct crm_find *f,
 out:
 	crm_buf_free(&where);
 	crm_buf_free(&order);
+	crm_buf_free(&all);
+	crm_buf_free(&names);
 	crm_sql_free(&sql);
 	return rc;
 }
@@ -631,8 +1110,9 @@ int crm_find_broken(struct crm_store *s, unsigned mask,
 	return CRM_OK;
 }
 
-int crm_find_custom_keys(struct crm_store *s, enum crm_type t, char ***keys,
-			 size_t *n, struct crm_err *err)
+/* crm_find_custom_keys, once. */
+static int custom_keys_once(struct crm_store *s, enum crm_type t,
+			    char ***keys, size_t *n, struct crm_err *err)
 {
 	sqlite3_stmt *st = NULL;
 	sqlite3 *db;
@@ -658,6 +1138,17 @@ int crm_find_custom_keys(struct crm_store *s, enum crm_type t, char ***keys,
 		*keys = NULL;
 		*n = 0;
 	}
+	return rc;
+}
+
+int crm_find_custom_keys(struct crm_store *s, enum crm_type t, char ***keys,
+			 size_t *n, struct crm_err *err)
+{
+	int rc = custom_keys_once(s, t, keys, n, err);
+
+	/* damage on a page this query read: rebuild, and try again */
+	if (rc == CRM_ERR && crm_index_discard_if_corrupt(s))
+		rc = custom_keys_once(s, t, keys, n, err);
 	return rc;
 }
 

@@ -40,10 +40,14 @@ static const char *const schema_sql =
 	"CREATE VIRTUAL TABLE facets USING fts5(t, content='', detail=none,"
 	" columnsize=0, tokenize='ascii');";
 
-/* The full-text index.  A rebuild makes it in a file of its own, then
- * copies its tables (fts_data, fts_idx, fts_config) into the index. */
+/* The full-text index, and the same of the folded names alone (which a
+ * search ranks first).  A rebuild makes them in a file of its own, then
+ * copies their tables (fts_data, fts_idx, fts_config and the same of
+ * names) into the index. */
 static const char *const fts_sql =
 	"CREATE VIRTUAL TABLE fts USING fts5(text, content='', columnsize=0,"
+	" tokenize='trigram case_sensitive 1');"
+	"CREATE VIRTUAL TABLE names USING fts5(name, content='', columnsize=0,"
 	" tokenize='trigram case_sensitive 1');";
 
 /* For a rebuild's bulk load: no merges of the full-text index's segments
@@ -59,6 +63,7 @@ static const char *const bulk_sql =
  * segments and searches read one b-tree; the settings for those updates. */
 static const char *const fts_finish_sql =
 	"INSERT INTO fts(fts) VALUES('optimize');"
+	"INSERT INTO names(names) VALUES('optimize');"
 	"INSERT INTO fts(fts, rank) VALUES('automerge', 4);"
 	"INSERT INTO fts(fts, rank) VALUES('crisismerge', 16);"
 	"INSERT INTO fts(fts, rank) VALUES('hashsize', 1048576);"
@@ -75,6 +80,12 @@ static const char *const fts_copy_sql =
 	"INSERT INTO main.fts_idx SELECT * FROM load.fts_idx;"
 	"DELETE FROM main.fts_config;"
 	"INSERT INTO main.fts_config SELECT * FROM load.fts_config;"
+	"DELETE FROM main.names_data;"
+	"INSERT INTO main.names_data SELECT * FROM load.names_data;"
+	"DELETE FROM main.names_idx;"
+	"INSERT INTO main.names_idx SELECT * FROM load.names_idx;"
+	"DELETE FROM main.names_config;"
+	"INSERT INTO main.names_config SELECT * FROM load.names_config;"
 	"COMMIT;";
 
 /* Last: the statistics the query planner chooses indexes by. */
@@ -90,6 +101,7 @@ static const char *const indexes_sql =
 	"CREATE INDEX records_contact ON records(contact);"
 	"CREATE INDEX records_for ON records(for_id);"
 	"CREATE INDEX records_due ON records(due_at);"
+	"CREATE INDEX records_updated ON records(updated_at DESC, id);"
 	"CREATE INDEX fields_key ON fields(key, rid);"
 	"CREATE INDEX fields_rid ON fields(rid);"
 	"CREATE INDEX records_broken ON records(type) WHERE broken IS NOT NULL;"
@@ -103,11 +115,15 @@ static const char *const insert_sql =
 	" ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21,"
 	" ?22, ?23, ?24, ?26, ?3)";
 
+/* Adds a folded name to the index of names. */
+static const char *const names_insert_sql =
+	"INSERT INTO names(rowid, name) VALUES(?1, ?2)";
+
 /* Prepared statements of one writing session. */
 struct writer {
 	sqlite3 *db;
 	sqlite3_stmt *insert, *text, *deltext, *field, *fts, *find, *del,
-		*delfields, *ftsdel, *facet, *facetdel;
+		*delfields, *ftsdel, *facet, *facetdel, *names, *namesdel;
 };
 
 /* Sets err from the database's last error. */
@@ -246,6 +262,8 @@ static void writer_finish(struct writer *w)
 	sqlite3_finalize(w->ftsdel);
 	sqlite3_finalize(w->facet);
 	sqlite3_finalize(w->facetdel);
+	sqlite3_finalize(w->names);
+	sqlite3_finalize(w->namesdel);
 	memset(w, 0, sizeof(*w));
 }
 
@@ -265,7 +283,7 @@ static int writer_start(struct writer *w, sqlite3 *db)
 	    sqlite3_prepare_v2(db, "SELECT r.rid, t.text, r.phones, r.type,"
 			       " r.owner, r.stage, r.pipeline, r.source, r.role,"
 			       " r.currency, r.company, r.contact, r.for_id, r.tags,"
-			       " t.phone_keys, r.name"
+			       " t.phone_keys, r.name, r.name_fold"
 			       " FROM records r LEFT JOIN texts t ON t.rid = r.rid"
 			       " WHERE r.rid = ?1", -1, &w->find, NULL) ||
 	    sqlite3_prepare_v2(db, "INSERT INTO facets(rowid, t) VALUES(?1, ?2)",
@@ -278,7 +296,11 @@ static int writer_start(struct writer *w, sqlite3 *db)
 	    sqlite3_prepare_v2(db, "DELETE FROM fields WHERE rid = ?1", -1,
 			       &w->delfields, NULL) ||
 	    sqlite3_prepare_v2(db, "INSERT INTO fts(fts, rowid, text)"
-			       " VALUES('delete', ?1, ?2)", -1, &w->ftsdel, NULL)) {
+			       " VALUES('delete', ?1, ?2)", -1, &w->ftsdel, NULL) ||
+	    sqlite3_prepare_v2(db, names_insert_sql, -1, &w->names, NULL) ||
+	    sqlite3_prepare_v2(db, "INSERT INTO names(names, rowid, name)"
+			       " VALUES('delete', ?1, ?2)", -1, &w->namesdel,
+			       NULL)) {
 		writer_finish(w);
 		return -1;
 	}
@@ -667,14 +689,36 @@ static int insert_row(struct writer *w, struct index_row *row)
 	return step_once(w->facet);
 }
 
-/* Adds the full text of the inserted row with st, an INSERT INTO fts. */
-static int insert_fts(sqlite3_stmt *st, const struct index_row *row)
+/* Adds the full text of the inserted row with st, an INSERT INTO fts,
+ * and its folded name with names (names_insert_sql). */
+static int insert_fts(sqlite3_stmt *st, sqlite3_stmt *names,
+		      const struct index_row *row)
 {
+	int rc;
+
 	if (row->broken)
 		return SQLITE_OK;
 	sqlite3_bind_int64(st, 1, row->rid);
 	sqlite3_bind_text(st, 2, row->fts, -1, SQLITE_STATIC);
-	return step_once(st);
+	if ((rc = step_once(st)) != SQLITE_OK)
+		return rc;
+	sqlite3_bind_int64(names, 1, row->rid);
+	sqlite3_bind_text(names, 2, row->col[R_FOLD] ? row->col[R_FOLD] : "",
+			  -1, SQLITE_STATIC);
+	return step_once(names);
+}
+
+/* Removes the folded name of row rid, which find stands on, from the
+ * index of names. */
+static int delete_name(struct writer *w, sqlite3_int64 rid)
+{
+	const char *fold = (const char *)sqlite3_column_text(w->find,
+							     7 + NFACET_COLS);
+
+	sqlite3_bind_int64(w->namesdel, 1, rid);
+	sqlite3_bind_text(w->namesdel, 2, fold ? fold : "", -1,
+			  SQLITE_TRANSIENT);
+	return step_once(w->namesdel);
 }
 
 /* The facet text the index holds for the row find stands on (what the
@@ -697,7 +741,7 @@ static char *stored_facets(struct writer *w)
 static int delete_rid(struct writer *w, sqlite3_int64 rid)
 {
 	char *fts = NULL, *facets = NULL;
-	int rc;
+	int rc = SQLITE_OK;
 
 	sqlite3_bind_int64(w->find, 1, rid);
 	if (sqlite3_step(w->find) != SQLITE_ROW) {
@@ -710,10 +754,10 @@ static int delete_rid(struct writer *w, sqlite3_int64 rid)
 			       (const char *)sqlite3_column_text(w->find,
 							5 + NFACET_COLS));
 		facets = stored_facets(w);
+		rc = delete_name(w, rid);
 	}
 	sqlite3_reset(w->find);
-	rc = SQLITE_OK;
-	if (fts) {
+	if (fts && rc == SQLITE_OK) {
 		sqlite3_bind_int64(w->ftsdel, 1, rid);
 		sqlite3_bind_text(w->ftsdel, 2, fts, -1, SQLITE_STATIC);
 		rc = step_once(w->ftsdel);
@@ -744,7 +788,7 @@ static int index_blob(struct crm_store *s, struct writer *w, const char *path,
 	int rc = row ? insert_row(w, row) : SQLITE_OK;
 
 	if (row && rc == SQLITE_OK)
-		rc = insert_fts(w->fts, row);
+		rc = insert_fts(w->fts, w->names, row);
 	row_free(row);
 	return rc;
 }
@@ -939,7 +983,7 @@ struct load {
 	bool failed;                   /* a write failed: only pass rows on */
 	sqlite3 *fts_db;               /* the full-text index's own file */
 	char fts_path[PATH_MAX];
-	sqlite3_stmt *fts_insert;
+	sqlite3_stmt *fts_insert, *names_insert;
 	pthread_t fts_thread;
 	int fts_rc;                    /* SQLite status of the full text */
 	struct reader rd[4];
@@ -1068,7 +1112,8 @@ static void *fts_thread(void *data)
 		if (rc == SQLITE_OK && load_failed(ld))
 			rc = SQLITE_ABORT;
 		for (i = 0; i < b->n && rc == SQLITE_OK; i++)
-			rc = insert_fts(ld->fts_insert, b->row[i]);
+			rc = insert_fts(ld->fts_insert, ld->names_insert,
+					b->row[i]);
 		if (rc != SQLITE_OK)
 			load_fail(ld);
 		give_back(ld, b);
@@ -1094,12 +1139,15 @@ static int fts_start(struct load *ld, const char *tmp, struct crm_err *err)
 			     "PRAGMA cache_size=-4096; BEGIN") ||
 	    exec(ld->fts_db, fts_sql) || exec(ld->fts_db, bulk_sql) ||
 	    sqlite3_prepare_v2(ld->fts_db, "INSERT INTO fts(rowid, text)"
-			       " VALUES(?1, ?2)", -1, &ld->fts_insert, NULL))
+			       " VALUES(?1, ?2)", -1, &ld->fts_insert, NULL) ||
+	    sqlite3_prepare_v2(ld->fts_db, names_insert_sql, -1,
+			       &ld->names_insert, NULL))
 		rc = db_error(ld->fts_db, err, _("cannot build the index"));
 	else if (pthread_create(&ld->fts_thread, NULL, fts_thread, ld) != 0)
 		rc = crm_seterr(err, CRM_ERR, _("cannot start a thread"));
 	if (rc != CRM_OK) {
 		sqlite3_finalize(ld->fts_insert);
+		sqlite3_finalize(ld->names_insert);
 		sqlite3_close(ld->fts_db);
 		ld->fts_db = NULL;
 		unlink(ld->fts_path);
@@ -1119,6 +1167,7 @@ static int fts_finish(struct load *ld, struct crm_err *err)
 	if (ld->fts_rc != SQLITE_OK)
 		rc = db_error(ld->fts_db, err, _("cannot build the index"));
 	sqlite3_finalize(ld->fts_insert);
+	sqlite3_finalize(ld->names_insert);
 	sqlite3_close(ld->fts_db);
 	ld->fts_db = NULL;
 	return rc;
@@ -1175,7 +1224,7 @@ static int insert_all(struct load *ld, struct writer *w)
 		for (i = 0; i < b->n && rc == SQLITE_OK; i++) {
 			rc = insert_row(w, b->row[i]);
 			if (rc == SQLITE_OK && ld->fts_db == NULL)
-				rc = insert_fts(w->fts, b->row[i]);
+				rc = insert_fts(w->fts, w->names, b->row[i]);
 		}
 		if (rc != SQLITE_OK)
 			load_fail(ld);

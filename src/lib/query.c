@@ -945,6 +945,22 @@ static size_t add_line(struct compiler *c, const char *s)
 	return take_text(c, crm_buf_detach(&b));
 }
 
+/* Appends to lit the FTS5 query of the fts table for the text of t
+ * folded as fold (three characters or more): the folded text, or its
+ * phone digits when it looks like a phone. */
+static void text_match(const struct term *t, const char *fold,
+		       struct crm_buf *lit)
+{
+	char *digits = crm_phone_digits(t->value);
+
+	fts_literal(lit, fold);
+	if (digits != NULL && strcmp(digits, fold) != 0) {
+		crm_buf_adds(lit, " OR ");
+		fts_literal(lit, digits);
+	}
+	free(digits);
+}
+
 /*
  * A free-text word or phrase: a substring of the folded text through the
  * trigram index (or of its phone digits, when it looks like a phone, or
@@ -955,7 +971,7 @@ static size_t add_line(struct compiler *c, const char *s)
 static int compile_text(struct compiler *c, const struct term *t, bool neg)
 {
 	struct crm_sql *out = c->out;
-	char *fold = crm_fold(t->value), *digits;
+	char *fold = crm_fold(t->value);
 	struct crm_buf lit = {0};
 	int rc;
 
@@ -969,18 +985,77 @@ static int compile_text(struct compiler *c, const struct term *t, bool neg)
 			     take_text(c, fold));
 		return CRM_OK;
 	}
-	fts_literal(&lit, fold);
-	digits = crm_phone_digits(t->value);
-	if (digits != NULL && strcmp(digits, fold) != 0) {
-		crm_buf_adds(&lit, " OR ");
-		fts_literal(&lit, digits);
-	}
-	free(digits);
+	text_match(t, fold, &lit);
 	free(fold);
 	rc = crm_phone_query_keys(t->value, c->env->region, &lit, c->err);
 	crm_buf_addf(c->w, "r.rid IN (SELECT rowid FROM fts WHERE fts MATCH "
 		     "?%zu)", take_text(c, crm_buf_detach(&lit)));
 	return rc;
+}
+
+/* Number of ASCII digits in s. */
+static size_t count_digits(const char *s)
+{
+	size_t n = 0;
+
+	for (; *s; s++)
+		n += *s >= '0' && *s <= '9';
+	return n;
+}
+
+/* True when n is a free-text term the trigram index answers alone: not a
+ * number that may be a phone, whose other forms compile_text adds. */
+static bool is_fts_term(const struct node *n)
+{
+	char *fold;
+	bool yes;
+
+	if (n->kind != N_TERM || n->term->kind != T_TEXT ||
+	    count_digits(n->term->value) >= CRM_PHONE_QUERY_DIGITS)
+		return false;
+	fold = crm_fold(n->term->value);
+	yes = utf8_length(fold) >= 3;
+	free(fold);
+	return yes;
+}
+
+/* Appends the FTS5 queries of the terms of the AND n (is_fts_term
+ * checked) to all and names, after " AND " when they hold some. */
+static void fts_and(const struct node *n, struct crm_buf *all,
+		    struct crm_buf *names)
+{
+	char *fold;
+
+	if (n->kind == N_AND) {
+		fts_and(n->a, all, names);
+		fts_and(n->b, all, names);
+		return;
+	}
+	fold = crm_fold(n->term->value);
+	crm_buf_adds(all, all->len ? " AND (" : "(");
+	text_match(n->term, fold, all);
+	crm_buf_addc(all, ')');
+	if (names->len)
+		crm_buf_adds(names, " AND ");
+	fts_literal(names, fold);
+	free(fold);
+}
+
+/* True when every operand of the ANDs under n is an FTS term. */
+static bool all_fts(const struct node *n)
+{
+	if (n->kind == N_AND)
+		return all_fts(n->a) && all_fts(n->b);
+	return is_fts_term(n);
+}
+
+bool crm_query_fts(const struct crm_query *q, struct crm_buf *all,
+		   struct crm_buf *names)
+{
+	if (crm_query_empty(q) || !all_fts(q->root))
+		return false;
+	fts_and(q->root, all, names);
+	return true;
 }
 
 /* col = value, or col != value counting NULL as different. */

@@ -848,3 +848,94 @@ Test(query, hostile_input)
 	free(big);
 	free(deep);
 }
+
+/* The FTS5 queries crm_query_fts gives for the one-word query s into
+ * all and names (caller frees both); false when it gives none. */
+static bool fts_of(const char *s, struct crm_buf *all, struct crm_buf *names)
+{
+	struct crm_err err = {0};
+	struct crm_query *q = NULL;
+	bool yes;
+
+	memset(all, 0, sizeof(*all));
+	memset(names, 0, sizeof(*names));
+	cr_assert_eq(crm_query_parse(&s, 1, now, &q, &err), CRM_OK, "%s",
+		     err.msg);
+	yes = crm_query_fts(q, all, names);
+	crm_query_free(q);
+	return yes;
+}
+
+/* The ids of the records whose full text matches the FTS5 query m. */
+static char *fts_ids(const char *m)
+{
+	struct crm_sql sql = {0};
+	char *ids;
+
+	crm_buf_adds(&sql.where, "r.rid IN (SELECT rowid FROM fts WHERE fts "
+		     "MATCH ?1)");
+	sql.params = crm_xcalloc(1, sizeof(*sql.params));
+	sql.params[0].text = crm_xstrdup(m);
+	sql.nparams = sql.cap = 1;
+	ids = select_ids(&sql);
+	crm_sql_free(&sql);
+	return ids;
+}
+
+/* Expects crm_query_fts to turn s into want_all and want_names, and its
+ * query of the full text to find what the query s finds. */
+static void expect_fts(const char *s, const char *want_all,
+		       const char *want_names)
+{
+	struct crm_buf all, names;
+	char *got, *want;
+
+	cr_assert(fts_of(s, &all, &names), "query [%s] has no FTS form", s);
+	cr_expect_str_eq(all.s, want_all, "query [%s]", s);
+	cr_expect_str_eq(names.s, want_names, "query [%s]", s);
+	got = fts_ids(all.s);
+	want = run_words(&s, 1);
+	cr_expect_str_eq(got, want, "query [%s] through [%s]", s, all.s);
+	free(got);
+	free(want);
+	crm_buf_free(&all);
+	crm_buf_free(&names);
+}
+
+/* Expects s to have no FTS form, and nothing appended. */
+static void expect_no_fts(const char *s)
+{
+	struct crm_buf all, names;
+
+	cr_expect(!fts_of(s, &all, &names), "query [%s] has an FTS form", s);
+	cr_expect_eq(all.len + names.len, 0, "query [%s]: text appended", s);
+	crm_buf_free(&all);
+	crm_buf_free(&names);
+}
+
+Test(query, fts_of_words)
+{
+	expect_fts("иван", "(\"иван\")", "\"иван\"");
+	expect_fts("ИВАНОВ", "(\"иванов\")", "\"иванов\"");
+	expect_fts("ƏLİYEV", "(\"eliyev\")", "\"eliyev\"");
+	expect_fts("495 123", "(\"495 123\" OR \"495123\")", "\"495 123\"");
+	expect_fts("romashka.ru", "(\"romashka.ru\")", "\"romashka.ru\"");
+	expect_fts("\"At Expo\" acme", "(\"at expo\") AND (\"acme\")",
+		   "\"at expo\" AND \"acme\"");
+	expect_fts("иван and иванов", "(\"иван\") AND (\"иванов\")",
+		   "\"иван\" AND \"иванов\"");
+	expect_fts("\"O'Brien\"", "(\"o'brien\")", "\"o'brien\"");
+	expect_fts("\"say \\\"hi\\\"\"", "(\"say \"\"hi\"\"\")",
+		   "\"say \"\"hi\"\"\"");
+	/* anything but words of three characters or more joined by and */
+	expect_no_fts("");
+	expect_no_fts("ёж");
+	expect_no_fts("иван ёж");
+	expect_no_fts("stage:won");
+	expect_no_fts("иван type:contact");
+	expect_no_fts("иван or acme");
+	expect_no_fts("-иван");
+	expect_no_fts("иван -acme");
+	expect_no_fts("/иван/");
+	expect_no_fts("(иван or acme) expo");
+}
