@@ -6,6 +6,8 @@
 #                     does not exist yet, and show today's work from it
 #   ./setup.sh test   build and run every test under the sanitizers
 #   ./setup.sh deps   only install the packages
+#   ./setup.sh bench  also install the benchmark's peers (taskwarrior,
+#                     ripgrep), build, and run the benchmark
 #
 # Packages are installed with apt-get when running as root (or with sudo
 # when it is available); otherwise the script says what to run.
@@ -21,6 +23,9 @@ libsqlite3-dev libssl-dev libphonenumber-dev gettext locales"
 # the completion scripts.
 TEST_PKGS="libcriterion-dev perl python3 python3-yaml man-db groff-base
 bash-completion zsh fish"
+
+# The benchmark's peers, measured in the same run as crm.
+BENCH_PKGS="taskwarrior ripgrep time"
 
 missing_packages() {
 	for p in "$@"; do
@@ -42,7 +47,7 @@ as_root() {
 
 install_packages() {
 	# shellcheck disable=SC2086
-	need=$(missing_packages $PKGS $TEST_PKGS)
+	need=$(missing_packages $PKGS $TEST_PKGS ${EXTRA_PKGS:-})
 	if [ -n "$need" ]; then
 		echo "setup: installing:" $need
 		if ! { as_root apt-get update -qq &&
@@ -96,8 +101,13 @@ test)
 	install_packages
 	make check
 	;;
+bench)
+	EXTRA_PKGS=$BENCH_PKGS install_packages
+	build
+	make bench
+	;;
 *)
-	echo "usage: ./setup.sh run|test|deps" >&2
+	echo "usage: ./setup.sh run|test|deps|bench" >&2
 	exit 2
 	;;
 esac
