@@ -1153,6 +1153,9 @@ struct crm_query_env {
 	/* Where phone numbers typed without their country code are read
 	 * (crm.yaml's defaults.region); NULL: only those with one. */
 	const char *region;
+	/* The configuration whose declared custom fields are queried as
+	 * their kind (a date field compared as a date); may be NULL. */
+	const struct crm_config *cfg;
 };
 
 /*

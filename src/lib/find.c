@@ -258,7 +258,7 @@ static int where_clause(const struct crm_find *f, struct env_data *env,
 			struct crm_err *err)
 {
 	struct crm_query_env qenv = {env_resolve, env_custom, env, f->mask,
-				     env->s->cfg.default_region};
+				     env->s->cfg.default_region, &env->s->cfg};
 	int rc;
 
 	int t;

@@ -111,6 +111,8 @@ struct term {
 	enum op op;
 	char *value;                /* word, phrase, pattern or value */
 	bool quoted;                /* T_TEXT: written as a "phrase" */
+	bool is_date;               /* custom field: the value reads as a date,
+				       in date */
 	enum crm_type type;         /* F_TYPE */
 	double num;                 /* F_AMOUNT */
 	struct crm_date date;       /* F_DATE, F_BIRTHDAY */
@@ -526,6 +528,10 @@ static int read_term(struct parser *p, struct term *t)
 					    _("no value after '%s%s'"),
 					    t->key, op_names[t->op]);
 		t->field = find_qfield(t->key);
+		if (t->field == NULL)
+			t->is_date = crm_date_parse_as(t->value, p->now,
+						       CRM_DATE_QUERY, &t->date,
+						       NULL) == CRM_OK;
 		return t->field != NULL ? check_field(p, t) : CRM_OK;
 	}
 	p->pos = start;
@@ -1304,9 +1310,46 @@ static int unknown_field(struct compiler *c, const struct term *t)
 	return syntax_error(c->err, t->col, _("unknown field '%s'"), t->key);
 }
 
+/* True when key is a custom field crm.yaml declares as a date for one of
+ * the types searched. */
+static bool custom_is_date(const struct crm_query_env *env, const char *key)
+{
+	const struct crm_custom_field *f;
+	int t;
+
+	for (t = 0; env->cfg && t < CRM_NTYPES; t++) {
+		if (env->types && !(env->types & CRM_TYPE_BIT(t)))
+			continue;
+		f = crm_config_field(env->cfg, t, key);
+		if (f && f->kind == CRM_CF_DATE)
+			return true;
+	}
+	return false;
+}
+
+/* KEY OP DATE on a custom date field: its day ("YYYY-MM-DD", the start
+ * of the stored text) compared with DATE's. */
+static int compile_custom_date(struct compiler *c, const struct term *t)
+{
+	struct crm_date day = { .when = t->date.when, .has_time = false };
+	char buf[32];
+
+	if (!t->is_date)
+		return syntax_error(c->err, t->vcol, _("'%s' is not a date"),
+				    t->value);
+	crm_date_format(&day, buf, sizeof(buf));
+	crm_buf_addf(c->w, "%sEXISTS (SELECT 1 FROM fields f WHERE f.key = "
+		     "?%zu AND f.rid = r.rid AND substr(f.value, 1, 10) %s ?%zu)",
+		     t->op == OP_NE ? "NOT " : "", add_text(c, t->key),
+		     op_sql[t->op == OP_NE || t->op == OP_COLON ? OP_EQ : t->op],
+		     add_text(c, buf));
+	return CRM_OK;
+}
+
 /*
  * KEY OP VALUE on a custom field: the text equal (or, with '!=', no such
- * field equal), or its number compared.
+ * field equal), or its number compared; a field crm.yaml declares as a
+ * date is compared as a date.
  */
 static int compile_custom(struct compiler *c, const struct term *t)
 {
@@ -1317,6 +1360,8 @@ static int compile_custom(struct compiler *c, const struct term *t)
 	if (env == NULL || env->has_custom_field == NULL ||
 	    !env->has_custom_field(t->key, env->data))
 		return unknown_field(c, t);
+	if (custom_is_date(env, t->key))
+		return compile_custom_date(c, t);
 	if (t->op >= OP_LT && !parse_number(t->value, &num))
 		return syntax_error(c->err, t->vcol, _("'%s' is not a number"),
 				    t->value);

@@ -92,6 +92,15 @@ like "$(cat "$(file_of company "$initech")")" "partners:
 "$CRM" add company Tiny --set employees=9 >/dev/null
 run list company 'employees>100' --format ids
 is "$out" "$initech" "a number field is compared as a number"
+run list deal 'renewal<2027-01-01' --format ids
+is "$out" "$deal" "a date field is compared as a date"
+run list deal 'renewal>31.12.2026' --format ids
+is "$out" "" "a date after the stored one finds nothing"
+run list deal 'renewal=2026-12-31' --format ids
+is "$out" "$deal" "a date field equals its day"
+run list deal 'renewal<soon'
+is "$rc" 2 "a date field compared with what is not a date is a usage error"
+like "$err" "'soon' is not a date" "the value is named"
 n2=$(commits)
 printf 'fields:\n  x: numbr\n' >crm.extra
 sed -i 's/  partners: list/  partners: lsit/' crm.yaml
