@@ -91,16 +91,38 @@ const struct cmd *cli_find_command(const char *name)
 	return NULL;
 }
 
+/* Writes "crm: error: " and the message fmt makes to stderr, made safe
+ * for the terminal: an argument or a name quoted in it can hold an
+ * escape sequence or invalid UTF-8; its own newlines (hint lines) stay. */
+static void error_line(const char *fmt, va_list ap)
+{
+	struct crm_buf b = {0};
+	char *msg;
+	va_list aq;
+	int n;
+
+	va_copy(aq, ap);
+	n = vsnprintf(NULL, 0, fmt, aq);
+	va_end(aq);
+	if (n < 0)
+		n = 0;
+	msg = crm_xmalloc((size_t)n + 1);
+	vsnprintf(msg, (size_t)n + 1, fmt, ap);
+	cli_safe_addn(&b, msg, strlen(msg), true);
+	fprintf(stderr, _("crm: error: "));
+	fprintf(stderr, "%s\n", b.s);
+	crm_buf_free(&b);
+	free(msg);
+}
+
 int cli_error(struct cli *cli, int status, const char *fmt, ...)
 {
 	va_list ap;
 
 	(void)cli;
-	fprintf(stderr, _("crm: error: "));
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	error_line(fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
 	return status | CLI_REPORTED;
 }
 
@@ -114,11 +136,9 @@ int cli_usage_error(const struct cmd *c, const char *fmt, ...)
 {
 	va_list ap;
 
-	fprintf(stderr, _("crm: error: "));
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	error_line(fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
 	if (c)
 		cli_print_short_usage(c, stderr);
 	return CRM_EUSAGE | CLI_REPORTED;

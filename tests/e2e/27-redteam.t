@@ -1,0 +1,37 @@
+#!/bin/bash
+# Hostile arguments: what the command line gets back in an error reaches
+# the terminal made safe, messages name the option as it is spelt, and
+# a refused command writes nothing.
+. "$(dirname "$0")/lib.sh"
+
+new_store redteam
+"$CRM" add company "Acme" >/dev/null
+n=$(commits)
+
+# --- an argument quoted in an error cannot drive the terminal ---
+esc=$(printf '\033')
+run list company --format "${esc}[31mred"
+is "$rc" 2 "an unknown --format value is a usage error"
+case $err in *"$esc"*) ok 1 "no raw escape in the --format error" ;;
+*) ok 0 "no raw escape in the --format error" ;; esac
+like "$err" "unknown value '\\\\x1b\\[31mred'" "the escape is shown as \\x1b"
+run "lis${esc}t" company
+is "$rc" 2 "an unknown command with an escape is a usage error"
+case $err in *"$esc"*) ok 1 "no raw escape in the unknown-command error" ;;
+*) ok 0 "no raw escape in the unknown-command error" ;; esac
+run list company "--$(printf 'é%.0s' {1..40})"
+is "$rc" 2 "a long unknown option is a usage error"
+printf '%s' "$err" | iconv -f UTF-8 -t UTF-8 >/dev/null 2>&1
+ok $? "the unknown-option error is valid UTF-8 even when cut"
+
+# --- one-letter options are named as they are spelt ---
+run list company -C
+is "$rc" 2 "-C with no directory is a usage error"
+like "$err" "^crm: error: option '-C' needs a value$" "the error names -C, not --C"
+run list company -C "$(printf 'x\377')"
+is "$rc" 2 "-C with invalid UTF-8 is a usage error"
+like "$err" "^crm: error: -C: the value is not valid UTF-8" "the UTF-8 error names -C"
+
+is "$(commits)" "$n" "refused commands made no commit"
+store_clean "redteam"
+done_testing
