@@ -150,6 +150,9 @@ static int store_value(struct parsed *p, const struct opt_spec *o,
 {
 	struct opt_values *v = slot(p, o);
 
+	if (value && !crm_utf8_valid(value, strlen(value)) && !o->name[1])
+		return crm_seterr(err, CRM_EUSAGE, _("-%s: the value is not "
+				  "valid UTF-8"), o->name);
 	if (value && !crm_utf8_valid(value, strlen(value)))
 		return crm_seterr(err, CRM_EUSAGE, _("--%s: the value is not "
 				  "valid UTF-8"), o->name);
@@ -201,6 +204,9 @@ static int parse_one(struct parsed *p, const char *command, time_t now,
 		return store_value(p, o, NULL, now, err);
 	}
 	if (value == NULL) {
+		if (*i + 1 >= argc && !o->name[1])
+			return crm_seterr(err, CRM_EUSAGE,
+					  _("option '-%s' needs a value"), o->name);
 		if (*i + 1 >= argc)
 			return crm_seterr(err, CRM_EUSAGE,
 					  _("option '--%s' needs a value"), o->name);
