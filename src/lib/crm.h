@@ -580,7 +580,8 @@ struct crm_match {
  * and 3 or 4 both matching) is ambiguous: a random id that happens to
  * spell a name never wins by chance.
  *
- * On success fills *type and id.  CRM_EUSAGE for an empty ref or invalid
+ * On success fills *type and id.  CRM_EUSAGE for an empty ref (nothing but
+ * spaces and marks once folded) or invalid
  * UTF-8; CRM_ENOTFOUND when nothing matches; CRM_EAMBIGUOUS when several
  * do, with at most CRM_MATCH_MAX candidates in *cands, sorted by type,
  * name and id (caller frees with crm_matches_free), if cands is not

@@ -32,6 +32,15 @@ run list company -C "$(printf 'x\377')"
 is "$rc" 2 "-C with invalid UTF-8 is a usage error"
 like "$err" "^crm: error: -C: the value is not valid UTF-8" "the UTF-8 error names -C"
 
+# --- a reference with nothing to match is empty, not every record ---
+run show "$(printf '\314\201')"
+is "$rc" 2 "a lone combining mark is an empty reference"
+like "$err" "^crm: error: empty record reference" "and says so"
+run show "   "
+is "$rc" 2 "a reference of spaces is an empty reference"
+run rm "$(printf '\t')"
+is "$rc" 2 "rm of a tab is an empty reference"
+
 is "$(commits)" "$n" "refused commands made no commit"
 store_clean "redteam"
 done_testing
