@@ -897,13 +897,25 @@ static bool is_list_field(const struct crm_record *r, const struct field *f,
 	return op != '=' || (n && n->kind == CRM_NODE_SEQ);
 }
 
+bool crm_field_name_valid(const char *key)
+{
+	const unsigned char *p;
+
+	if (key[0] == '\0' || !crm_utf8_valid(key, strlen(key)) ||
+	    strpbrk(key, ": \t\n#\"'") != NULL)
+		return false;
+	for (p = (const unsigned char *)key; *p; p++)
+		if (*p < 0x20 || *p == 0x7f)
+			return false;
+	return true;
+}
+
 /* Checks the key and value a user gave. */
 static int check_user_input(const struct crm_record *r, const struct field *f,
 			    const char *key, char op, const char *value,
 			    struct crm_err *err)
 {
-	if (key[0] == '\0' || !crm_utf8_valid(key, strlen(key)) ||
-	    strpbrk(key, ": \t\n#\"'") != NULL)
+	if (!crm_field_name_valid(key))
 		return crm_seterr(err, CRM_EUSAGE, _("invalid field name '%s'"), key);
 	if (!crm_utf8_valid(value, strlen(value)))
 		return crm_seterr(err, CRM_EUSAGE,

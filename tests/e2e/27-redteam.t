@@ -41,6 +41,23 @@ is "$rc" 2 "a reference of spaces is an empty reference"
 run rm "$(printf '\t')"
 is "$rc" 2 "rm of a tab is an empty reference"
 
+# --- a field name with a control character is no field name ---
+run set Acme "$(printf 'x\033')=1"
+is "$rc" 2 "set of a key with an escape is a usage error"
+like "$err" "^crm: error: invalid field name 'x\\\\x1b'" "and names the key, made safe"
+run set Acme "$(printf 'x\033')=1" --new-field
+is "$rc" 2 "--new-field does not let it through"
+is "$(commits)" "$n" "no commit for the bad key"
+cp crm.yaml "$TEST_ROOT/crm.yaml.orig"
+printf 'fields:\n  "a\\e[2J": text\n' >>crm.yaml
+run list company
+is "$rc" 1 "a declared field name with an escape is refused"
+like "$err" "line [0-9]+: invalid field name 'a\\\\x1b\\[2J'" "with its line"
+printf 'fields:\n  "": text\n' >"$TEST_ROOT/f" && cp "$TEST_ROOT/crm.yaml.orig" crm.yaml && cat "$TEST_ROOT/f" >>crm.yaml
+run list company
+is "$rc" 1 "an empty declared field name is refused"
+cp "$TEST_ROOT/crm.yaml.orig" crm.yaml
+
 is "$(commits)" "$n" "refused commands made no commit"
 store_clean "redteam"
 done_testing
