@@ -73,6 +73,19 @@ else
 	for i in 1 2 3 4 5; do ok 0 "# skip no script(1)"; done
 fi
 
+# --- completion hands the shell nothing a terminal would act on ---
+evil=$("$CRM" add company "$(printf 'Evil\033[2JCo')")
+bidi=$("$CRM" add company "$(printf 'Bidi\342\200\256oc')")
+n=$(commits)
+run __complete words -- crm show Ev
+case $out in *"$esc"*) ok 1 "no raw escape in the completion of a name" ;;
+*) ok 0 "no raw escape in the completion of a name" ;; esac
+like "$out" "^$evil	Evil\\\\x1b\\[2JCo \\(company\\)$" "the record is offered by its id, its name shown safe"
+run __complete words -- crm show Bi
+like "$out" "^$bidi	Bidi\\\\u202eoc" "a bidi override is offered as the id too"
+run __complete words -- crm show A
+like "$out" "^Acme	" "a plain name is still offered as itself"
+
 is "$(commits)" "$n" "refused commands made no commit"
 store_clean "redteam"
 done_testing
