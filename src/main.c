@@ -296,7 +296,7 @@ static int open_store(struct cli *cli, bool writes)
 /* Exports the context a crm-NAME command needs, as git does for git-NAME:
  * the store crm would use (CRM_DIR), the output format and the user; with
  * -C, the external command runs in that directory. */
-static void export_context(struct cli *cli)
+static int export_context(struct cli *cli)
 {
 	char def[PATH_MAX], cwd[PATH_MAX], *root = NULL;
 
@@ -315,7 +315,9 @@ static void export_context(struct cli *cli)
 	if (!cli->color)
 		setenv("NO_COLOR", "1", 1);
 	if (cli->dir_opt && chdir(cli->dir_opt) != 0)
-		return;
+		return cli_error(cli, CRM_ERR, _("cannot change to '%s': %s"),
+				 cli->dir_opt, strerror(errno));
+	return CRM_OK;
 }
 
 /* Runs crm-NAME from PATH, as git does; returns only on failure. */
@@ -329,7 +331,8 @@ static int run_external(struct cli *cli, const char *name, char **argv)
 	snprintf(prog, sizeof(prog), "crm-%s", name);
 	argv[0] = prog;
 	if (strchr(name, '/') == NULL && name[0] != '-') {
-		export_context(cli);
+		if (export_context(cli))
+			return CRM_ERR | CLI_REPORTED;
 		execvp(prog, argv);
 	}
 	for (c = crm_commands; c->name && n < 64; c++)

@@ -63,7 +63,21 @@ static const char *nearest_option(const struct parsed *p, const char *name)
 	return crm_suggest(name, cands, n);
 }
 
-/* Sets err for an unknown option arg given to command. */
+/* Sets err for an unknown option name given before any command, with
+ * hint the closest option's name or NULL. */
+static int unknown_global(const char *name, const char *hint,
+			  struct crm_err *err)
+{
+	if (hint && hint[1])
+		return crm_seterr(err, CRM_EUSAGE, _("unknown option '%s' "
+				  "(did you mean '--%s'?)"), name, hint);
+	if (hint)
+		return crm_seterr(err, CRM_EUSAGE, _("unknown option '%s' "
+				  "(did you mean '-%s'?)"), name, hint);
+	return crm_seterr(err, CRM_EUSAGE, _("unknown option '%s'"), name);
+}
+
+/* Sets err for an unknown option arg given to command ("" before any). */
 static int unknown_option(const struct parsed *p, const char *command,
 			  const char *arg, struct crm_err *err)
 {
@@ -72,6 +86,8 @@ static int unknown_option(const struct parsed *p, const char *command,
 
 	snprintf(name, sizeof(name), "%.*s", (int)strcspn(arg, "="), arg);
 	hint = nearest_option(p, name + strspn(name, "-"));
+	if (command[0] == '\0')
+		return unknown_global(name, hint, err);
 	if (hint && hint[1])
 		return crm_seterr(err, CRM_EUSAGE, _("unknown option '%s' for "
 				  "'crm %s' (did you mean '--%s'?)"), name,

@@ -86,6 +86,23 @@ like "$out" "^$bidi	Bidi\\\\u202eoc" "a bidi override is offered as the id too"
 run __complete words -- crm show A
 like "$out" "^Acme	" "a plain name is still offered as itself"
 
+# --- external commands: a -C that cannot be entered ---
+bin="$TEST_ROOT/bin"
+mkdir -p "$bin"
+printf '#!/bin/sh\necho "ran in $(pwd)"\n' >"$bin/crm-where"
+chmod +x "$bin/crm-where"
+PATH="$bin:$PATH" run -C "$TEST_ROOT/missing" where
+is "$rc" 1 "an external command with -C to a missing directory fails"
+like "$err" "^crm: error: cannot change to '.*/missing': " "and says which directory"
+is "$out" "" "the command is not run elsewhere"
+PATH="$bin:$PATH" run -C crm.yaml where
+is "$rc" 1 "-C to a file fails"
+run --bogus list company
+is "$rc" 2 "an unknown global option is a usage error"
+is "$err" "crm: error: unknown option '--bogus'" "with no empty command name in the message"
+run --formt json list company
+like "$err" "^crm: error: unknown option '--formt' \\(did you mean '--format'\\?\\)$" "and a did-you-mean"
+
 is "$(commits)" "$n" "refused commands made no commit"
 store_clean "redteam"
 done_testing
