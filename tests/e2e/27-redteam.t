@@ -73,6 +73,23 @@ else
 	for i in 1 2 3 4 5; do ok 0 "# skip no script(1)"; done
 fi
 
+# --- a tag with a control character is refused, one already stored can go ---
+n=$(commits)
+run tag Acme "+$(printf 'x\033')"
+is "$rc" 2 "tag +ESC is a usage error"
+like "$err" "invalid tag 'x\\\\x1b' \\(no control characters\\)" "and says why"
+run add company Tagged --tag "$(printf 'a\001')"
+is "$rc" 2 "add --tag with a control character is a usage error"
+is "$(commits)" "$n" "nothing committed for either"
+f=$(file_of company "$(printf '%s' "$("$CRM" list company Acme --format ids)" | head -1)")
+printf 'tags:\n- "b\\e"\n' >>"$f"
+git commit -qam "a tag from elsewhere"
+run show Acme
+is "$rc" 0 "a stored tag with a control character is still shown"
+run tag Acme "-$(printf 'b\033')"
+is "$rc" 0 "and can be removed"
+case $(cat "$f") in *tags*) ok 1 "the tag is gone" ;; *) ok 0 "the tag is gone" ;; esac
+
 # --- completion hands the shell nothing a terminal would act on ---
 evil=$("$CRM" add company "$(printf 'Evil\033[2JCo')")
 bidi=$("$CRM" add company "$(printf 'Bidi\342\200\256oc')")
