@@ -328,7 +328,8 @@ void table_add(struct table *t, const char *id, const char *const *cells);
  * frees the table. */
 void table_finish(struct table *t, bool print);
 
-/* Writes one CSV (fmt FMT_CSV) or TSV row of n cells (NULL: empty). */
+/* Writes one CSV (fmt FMT_CSV) or TSV row of n cells (NULL: empty);
+ * on a terminal (or its pager) each cell is made safe first. */
 void cli_delimited_row(FILE *f, const char *const *cells, size_t n,
 		       enum out_format fmt);
 

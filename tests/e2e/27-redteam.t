@@ -120,6 +120,21 @@ is "$err" "crm: error: unknown option '--bogus'" "with no empty command name in 
 run --formt json list company
 like "$err" "^crm: error: unknown option '--formt' \\(did you mean '--format'\\?\\)$" "and a did-you-mean"
 
+# --- CSV and TSV keep exact bytes for a script, not for a terminal ---
+run list company Evil --format csv
+case $out in *"$esc"*) ok 0 "piped CSV keeps the escape byte" ;;
+*) ok 1 "piped CSV keeps the escape byte" ;; esac
+if command -v script >/dev/null && script -qec true /dev/null >/dev/null 2>&1; then
+	for f in csv tsv; do
+		tty_out=$(timeout 20 script -qec "'$CRM' list company Evil --format $f" /dev/null 2>&1)
+		case $tty_out in *"$esc"*) ok 1 "$f on a terminal has no raw escape" ;;
+		*) ok 0 "$f on a terminal has no raw escape" ;; esac
+		like "$tty_out" 'Evil\\{1,2}x1b\[2JCo' "$f on a terminal shows it as \\x1b"
+	done
+else
+	for i in 1 2 3 4; do ok 0 "# skip no script(1)"; done
+fi
+
 is "$(commits)" "$n" "refused commands made no commit"
 store_clean "redteam"
 done_testing
