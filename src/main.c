@@ -91,10 +91,10 @@ const struct cmd *cli_find_command(const char *name)
 	return NULL;
 }
 
-/* Writes "crm: error: " and the message fmt makes to stderr, made safe
+/* Writes prefix and the message fmt makes to stderr, made safe
  * for the terminal: an argument or a name quoted in it can hold an
  * escape sequence or invalid UTF-8; its own newlines (hint lines) stay. */
-static void error_line(const char *fmt, va_list ap)
+static void message_line(const char *prefix, const char *fmt, va_list ap)
 {
 	struct crm_buf b = {0};
 	char *msg;
@@ -109,10 +109,18 @@ static void error_line(const char *fmt, va_list ap)
 	msg = crm_xmalloc((size_t)n + 1);
 	vsnprintf(msg, (size_t)n + 1, fmt, ap);
 	cli_safe_addn(&b, msg, strlen(msg), true);
-	fprintf(stderr, _("crm: error: "));
-	fprintf(stderr, "%s\n", b.s);
+	fprintf(stderr, "%s%s\n", prefix, b.s);
 	crm_buf_free(&b);
 	free(msg);
+}
+
+void cli_warning(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	message_line(_("crm: warning: "), fmt, ap);
+	va_end(ap);
 }
 
 int cli_error(struct cli *cli, int status, const char *fmt, ...)
@@ -121,7 +129,7 @@ int cli_error(struct cli *cli, int status, const char *fmt, ...)
 
 	(void)cli;
 	va_start(ap, fmt);
-	error_line(fmt, ap);
+	message_line(_("crm: error: "), fmt, ap);
 	va_end(ap);
 	return status | CLI_REPORTED;
 }
@@ -137,7 +145,7 @@ int cli_usage_error(const struct cmd *c, const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	error_line(fmt, ap);
+	message_line(_("crm: error: "), fmt, ap);
 	va_end(ap);
 	if (c)
 		cli_print_short_usage(c, stderr);

@@ -120,6 +120,17 @@ is "$err" "crm: error: unknown option '--bogus'" "with no empty command name in 
 run --formt json list company
 like "$err" "^crm: error: unknown option '--formt' \\(did you mean '--format'\\?\\)$" "and a did-you-mean"
 
+# --- a warning about a broken record is made safe too ---
+f=$(file_of company "$evil")
+printf 'tags:\n- "a \\e[2J"\n' >>"$f"
+git commit -qam "a broken record from elsewhere"
+run list company
+is "$rc" 0 "a list with a broken record still exits 0"
+like "$err" "^crm: warning: cannot read '.*': .*invalid tag 'a \\\\x1b\\[2J'" "the warning names the tag, made safe"
+case $err in *"$esc"*) ok 1 "no raw escape in the warning" ;; *) ok 0 "no raw escape in the warning" ;; esac
+git checkout -q HEAD~1 -- "$f" && git commit -qam "repaired"
+n=$(commits)
+
 # --- CSV and TSV keep exact bytes for a script, not for a terminal ---
 run list company Evil --format csv
 case $out in *"$esc"*) ok 0 "piped CSV keeps the escape byte" ;;
