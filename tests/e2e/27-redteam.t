@@ -146,6 +146,11 @@ else
 	for i in 1 2 3 4; do ok 0 "# skip no script(1)"; done
 fi
 
+# --- crm help of a misspelt command says which was meant ---
+run help lst
+is "$rc" 2 "help of an unknown command is a usage error"
+like "$err" "^hint: did you mean 'crm list'\\?$" "with the closest command as a hint"
+
 is "$(commits)" "$n" "refused commands made no commit"
 store_clean "redteam"
 done_testing
