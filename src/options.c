@@ -233,14 +233,15 @@ static int parse_one(struct parsed *p, const char *command, time_t now,
 
 /* True when arg is taken as a positional argument in dash_args mode: a
  * "-word" that is neither one of the command's short options nor an
- * inherited one that takes a value ("-C DIR"; "-q" stays a word). */
+ * inherited one that takes a value given alone ("-C DIR"; "-q" stays a
+ * word, and so does "-Customer": no value is glued to -C here). */
 static bool dash_positional(const struct parsed *p, const char *arg)
 {
 	const struct opt_spec *o = find_short(p->inherited, arg[1]);
 
 	if (arg[1] == '-' || find_short(p->spec, arg[1]))
 		return false;
-	return o == NULL || o->kind == OPT_FLAG;
+	return o == NULL || o->kind == OPT_FLAG || arg[2] != '\0';
 }
 
 int cli_parse(const struct opt_spec *spec, const struct opt_spec *inherited,

@@ -151,6 +151,18 @@ run help lst
 is "$rc" 2 "help of an unknown command is a usage error"
 like "$err" "^hint: did you mean 'crm list'\\?$" "with the closest command as a hint"
 
+# --- "-Customer" in crm tag and crm list is a word, not -C ustomer ---
+"$CRM" tag Acme +Customer >/dev/null
+run tag Acme -Customer
+is "$rc" 0 "tag -Customer removes a tag"
+like "$("$CRM" show Acme)" "^Acme" "the store is the same one"
+case $("$CRM" show Acme) in *Customer*) ok 1 "the tag Customer is gone" ;; *) ok 0 "the tag Customer is gone" ;; esac
+run list company -Corporation --format ids
+is "$rc" 0 "list -Corporation is a query word"
+run list company -C "$PWD" --format ids
+is "$rc" 0 "-C DIR as its own word still names a store"
+n=$(commits)
+
 is "$(commits)" "$n" "refused commands made no commit"
 store_clean "redteam"
 done_testing
