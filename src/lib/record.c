@@ -940,6 +940,10 @@ static int check_user_input(const struct crm_record *r, const struct field *f,
 	    (f->kind == F_NAME || (r->type == CRM_TASK && strcmp(key, "for") == 0)))
 		return crm_seterr(err, CRM_EUSAGE,
 				  _("field '%s' cannot be removed"), key);
+	if (op == '=' && f && f->kind == F_NAME &&
+	    value[strspn(value, " \t\n\v\f\r")] == '\0')
+		return crm_seterr(err, CRM_EUSAGE,
+				  _("field '%s' must not be blank"), key);
 	return CRM_OK;
 }
 

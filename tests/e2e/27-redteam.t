@@ -163,6 +163,18 @@ run list company -C "$PWD" --format ids
 is "$rc" 0 "-C DIR as its own word still names a store"
 n=$(commits)
 
+# --- a name of blanks is no name ---
+n=$(commits)
+run add company "   "
+is "$rc" 2 "add with a name of spaces is a usage error"
+like "$err" "^crm: error: a name is needed" "and says a name is needed"
+run add company --name "$(printf '\t')"
+is "$rc" 2 "add --name TAB is a usage error"
+run set Acme "name=  "
+is "$rc" 2 "set name to spaces is a usage error"
+like "$err" "^crm: error: field 'name' must not be blank" "and says so"
+is "$(commits)" "$n" "no commit for a blank name"
+
 is "$(commits)" "$n" "refused commands made no commit"
 store_clean "redteam"
 done_testing
