@@ -83,8 +83,13 @@ static int unknown_option(const struct parsed *p, const char *command,
 {
 	char name[64];
 	const char *hint;
+	size_t len = strcspn(arg, "=");
 
-	snprintf(name, sizeof(name), "%.*s", (int)strcspn(arg, "="), arg);
+	if (len >= sizeof(name))
+		len = sizeof(name) - 1;
+	while (len > 0 && ((unsigned char)arg[len] & 0xc0) == 0x80)
+		len--;          /* cut at a character, not inside one */
+	snprintf(name, sizeof(name), "%.*s", (int)len, arg);
 	hint = nearest_option(p, name + strspn(name, "-"));
 	if (command[0] == '\0')
 		return unknown_global(name, hint, err);

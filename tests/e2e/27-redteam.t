@@ -23,6 +23,8 @@ run list company "--$(printf 'é%.0s' {1..40})"
 is "$rc" 2 "a long unknown option is a usage error"
 printf '%s' "$err" | iconv -f UTF-8 -t UTF-8 >/dev/null 2>&1
 ok $? "the unknown-option error is valid UTF-8 even when cut"
+case $err in *'\x'*) ok 1 "the long option is cut at a character" ;;
+*) ok 0 "the long option is cut at a character" ;; esac
 
 # --- one-letter options are named as they are spelt ---
 run list company -C
