@@ -147,6 +147,9 @@ bool opt_given(const struct parsed *p, const char *name);
  * marked CLI_REPORTED (as do cli_fail and cli_usage_error). */
 int cli_error(struct cli *cli, int status, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+/* Prints "crm: warning: " and the message, made safe for the terminal
+ * as cli_error's is, on stderr. */
+void cli_warning(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Prints err's message as an error and returns its status. */
 int cli_fail(struct cli *cli);
 /* Prints the command's usage line and a hint; returns CRM_EUSAGE. */
@@ -328,7 +331,8 @@ void table_add(struct table *t, const char *id, const char *const *cells);
  * frees the table. */
 void table_finish(struct table *t, bool print);
 
-/* Writes one CSV (fmt FMT_CSV) or TSV row of n cells (NULL: empty). */
+/* Writes one CSV (fmt FMT_CSV) or TSV row of n cells (NULL: empty);
+ * on a terminal (or its pager) each cell is made safe first. */
 void cli_delimited_row(FILE *f, const char *const *cells, size_t n,
 		       enum out_format fmt);
 

@@ -180,15 +180,17 @@ int cmd_add(struct cli *cli, struct parsed *p)
 	const struct cmd *self = cli->cmd;
 	struct crm_record *r = NULL;
 	char id[CRM_ID_LEN + 1], subject[512], *name = NULL;
+	bool blank;
 	enum crm_type t;
 	int rc;
 
 	if ((rc = cli_type_arg(p, self->name, &t)))
 		return rc;
 	name = record_name(p);
-	if (name[0] == '\0' || !crm_utf8_valid(name, strlen(name))) {
-		rc = cli_usage_error(self, name[0] ? _("the name is not valid UTF-8")
-						   : _("a name is needed"));
+	blank = name[strspn(name, " \t\n\v\f\r")] == '\0';
+	if (blank || !crm_utf8_valid(name, strlen(name))) {
+		rc = cli_usage_error(self, blank ? _("a name is needed")
+					   : _("the name is not valid UTF-8"));
 		goto out;
 	}
 	if (t == CRM_TASK && opt_get(p, add_opts, "for") == NULL) {

@@ -136,7 +136,7 @@ static int edit_loop(struct cli *cli, const struct crm_record *orig,
 					    cli->now, out, &cli->err);
 		if (rc == CRM_OK)
 			break;
-		fprintf(stderr, _("crm: error: %s\n"), cli->err.msg);
+		cli_error(cli, rc, "%s", cli->err.msg);
 		free(shown);
 		shown = with_error(cli->err.msg, got);
 	}

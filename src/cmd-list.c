@@ -435,7 +435,7 @@ static void warn_broken(struct cli *cli, enum crm_type t)
 	if (crm_find_broken(cli->store, CRM_TYPE_BIT(t), &b, &n, &cli->err))
 		return;
 	for (i = 0; i < n; i++)
-		fprintf(stderr, _("crm: warning: %s\n"), b[i].error);
+		cli_warning("%s", b[i].error);
 	crm_broken_free(b, n);
 }
 

@@ -27,7 +27,8 @@ struct used_fields {
 
 /* Refuses key when it is a new field whose name is close to a field r
  * has or could have, or that other records use (a typo must not become
- * data); --new-field lets it through. */
+ * data); --new-field lets it through.  A name no field can have is
+ * left for the record's own check to refuse. */
 static int check_new_field(struct cli *cli, struct parsed *p,
 			   struct used_fields *u, const struct crm_record *r,
 			   const char *key)
@@ -36,7 +37,7 @@ static int check_new_field(struct cli *cli, struct parsed *p,
 	const char *hint;
 	size_t i;
 
-	if (opt_given(p, "new-field"))
+	if (opt_given(p, "new-field") || !crm_field_name_valid(key))
 		return CRM_OK;
 	if (!u->loaded) {
 		u->loaded = true;

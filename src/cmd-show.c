@@ -162,7 +162,7 @@ static char *ref_text(struct cli *cli, const char *id)
 		if (!crm_record_path(t, id, path, sizeof(path)))
 			snprintf(path, sizeof(path), "%s", id);
 		crm_buf_addf(&b, _("(unreadable: %s)"), path);
-		fprintf(stderr, _("crm: warning: %s\n"), err.msg);
+		cli_warning("%s", err.msg);
 		break;
 	}
 	return crm_buf_detach(&b);

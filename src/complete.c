@@ -66,18 +66,34 @@ struct comp {
 
 /* ---- printing ---- */
 
-/* Prints pre+value (and the description) as it is: the caller filtered.
- * Values that cannot be one line of the answer are left out. */
+/* True when s reaches a terminal as it is (cli_safe leaves it alone). */
+static bool term_safe(const char *s)
+{
+	char *safe = cli_safe(s);
+	bool same = strcmp(safe, s) == 0;
+
+	free(safe);
+	return same;
+}
+
+/* Prints pre+value (and the description, made safe for the terminal
+ * the shell shows it on): the caller filtered.  Values that cannot be
+ * one line of the answer, or that hold what a terminal would act on,
+ * are left out. */
 static void emit_raw(struct comp *c, const char *value, const char *descr)
 {
 	size_t len = strlen(value);
+	char *safe;
 
 	if (len == 0 || strpbrk(value, "\t\n") ||
-	    !crm_utf8_valid(value, len))
+	    !crm_utf8_valid(value, len) || !term_safe(value))
 		return;
 	printf("%s%s", c->pre, value);
-	if (descr && descr[0] && !c->plain && !strpbrk(descr, "\t\n"))
-		printf("\t%s", descr);
+	if (descr && descr[0] && !c->plain) {
+		safe = cli_safe(descr);
+		printf("\t%s", safe);
+		free(safe);
+	}
 	putchar('\n');
 	if (strchr("=:/", value[len - 1]))
 		c->nospace = true;
@@ -419,7 +435,8 @@ static int print_ids(struct comp *c, sqlite3 *db, unsigned mask)
  * Prints the records of the types in mask whose name starts with the typed
  * text, ignoring case (at most COMP_MAX, in name order), as their name
  * with the id as description; a name several of them share (which would
- * be ambiguous) as the id.  When no name matches, ids do.
+ * be ambiguous), or one a terminal would act on, as the id.  When no
+ * name matches, ids do.
  */
 static void print_refs(struct comp *c, unsigned mask)
 {
@@ -441,7 +458,7 @@ static void print_refs(struct comp *c, unsigned mask)
 	if (rows.n)
 		qsort(rows.r, rows.n, sizeof(*rows.r), cmp_names);
 	for (i = 0; i < rows.n && i < COMP_MAX; i++) {
-		if (name_shared(&rows, i)) {
+		if (name_shared(&rows, i) || !term_safe(rows.r[i].name)) {
 			snprintf(descr, sizeof(descr), "%s (%s)", rows.r[i].name,
 				 crm_type_name(rows.r[i].type));
 			emit_raw(c, rows.r[i].id, descr);

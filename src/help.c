@@ -130,6 +130,23 @@ void cli_print_main_help(FILE *f)
 	fprintf(f, _("\nSee 'crm help COMMAND' or 'man crm' for more.\n"));
 }
 
+/* Reports that name is no command, with the closest one as a hint. */
+static int no_such_command(struct cli *cli, const char *name)
+{
+	const char *cands[64], *hint;
+	const struct cmd *c;
+	size_t n = 0;
+
+	for (c = crm_commands; c->name && n < 64; c++)
+		if (!(c->flags & CMD_HIDDEN))
+			cands[n++] = c->name;
+	hint = crm_suggest(name, cands, n);
+	cli_error(cli, CRM_EUSAGE, _("no such command '%s'"), name);
+	if (hint)
+		fprintf(stderr, _("hint: did you mean 'crm %s'?\n"), hint);
+	return CRM_EUSAGE | CLI_REPORTED;
+}
+
 int cmd_help(struct cli *cli, struct parsed *p)
 {
 	const struct cmd *c;
@@ -143,8 +160,7 @@ int cmd_help(struct cli *cli, struct parsed *p)
 		c = cli_find_subcommand(c, p->pos[1]) ? cli_find_subcommand(c,
 			p->pos[1]) : c;
 	if (c == NULL || (c->flags & CMD_HIDDEN))
-		return cli_error(cli, CRM_EUSAGE, _("no such command '%s'"),
-				 p->pos[0]);
+		return no_such_command(cli, p->pos[0]);
 	cli_print_command_help(c, stdout);
 	return CRM_OK;
 }

@@ -91,16 +91,46 @@ const struct cmd *cli_find_command(const char *name)
 	return NULL;
 }
 
+/* Writes prefix and the message fmt makes to stderr, made safe
+ * for the terminal: an argument or a name quoted in it can hold an
+ * escape sequence or invalid UTF-8; its own newlines (hint lines) stay. */
+static void message_line(const char *prefix, const char *fmt, va_list ap)
+{
+	struct crm_buf b = {0};
+	char *msg;
+	va_list aq;
+	int n;
+
+	va_copy(aq, ap);
+	n = vsnprintf(NULL, 0, fmt, aq);
+	va_end(aq);
+	if (n < 0)
+		n = 0;
+	msg = crm_xmalloc((size_t)n + 1);
+	vsnprintf(msg, (size_t)n + 1, fmt, ap);
+	cli_safe_addn(&b, msg, strlen(msg), true);
+	fprintf(stderr, "%s%s\n", prefix, b.s);
+	crm_buf_free(&b);
+	free(msg);
+}
+
+void cli_warning(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	message_line(_("crm: warning: "), fmt, ap);
+	va_end(ap);
+}
+
 int cli_error(struct cli *cli, int status, const char *fmt, ...)
 {
 	va_list ap;
 
 	(void)cli;
-	fprintf(stderr, _("crm: error: "));
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	message_line(_("crm: error: "), fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
 	return status | CLI_REPORTED;
 }
 
@@ -114,11 +144,9 @@ int cli_usage_error(const struct cmd *c, const char *fmt, ...)
 {
 	va_list ap;
 
-	fprintf(stderr, _("crm: error: "));
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	message_line(_("crm: error: "), fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
 	if (c)
 		cli_print_short_usage(c, stderr);
 	return CRM_EUSAGE | CLI_REPORTED;
@@ -276,7 +304,7 @@ static int open_store(struct cli *cli, bool writes)
 /* Exports the context a crm-NAME command needs, as git does for git-NAME:
  * the store crm would use (CRM_DIR), the output format and the user; with
  * -C, the external command runs in that directory. */
-static void export_context(struct cli *cli)
+static int export_context(struct cli *cli)
 {
 	char def[PATH_MAX], cwd[PATH_MAX], *root = NULL;
 
@@ -295,7 +323,9 @@ static void export_context(struct cli *cli)
 	if (!cli->color)
 		setenv("NO_COLOR", "1", 1);
 	if (cli->dir_opt && chdir(cli->dir_opt) != 0)
-		return;
+		return cli_error(cli, CRM_ERR, _("cannot change to '%s': %s"),
+				 cli->dir_opt, strerror(errno));
+	return CRM_OK;
 }
 
 /* Runs crm-NAME from PATH, as git does; returns only on failure. */
@@ -309,7 +339,8 @@ static int run_external(struct cli *cli, const char *name, char **argv)
 	snprintf(prog, sizeof(prog), "crm-%s", name);
 	argv[0] = prog;
 	if (strchr(name, '/') == NULL && name[0] != '-') {
-		export_context(cli);
+		if (export_context(cli))
+			return CRM_ERR | CLI_REPORTED;
 		execvp(prog, argv);
 	}
 	for (c = crm_commands; c->name && n < 64; c++)

@@ -63,15 +63,36 @@ static const char *nearest_option(const struct parsed *p, const char *name)
 	return crm_suggest(name, cands, n);
 }
 
-/* Sets err for an unknown option arg given to command. */
+/* Sets err for an unknown option name given before any command, with
+ * hint the closest option's name or NULL. */
+static int unknown_global(const char *name, const char *hint,
+			  struct crm_err *err)
+{
+	if (hint && hint[1])
+		return crm_seterr(err, CRM_EUSAGE, _("unknown option '%s' "
+				  "(did you mean '--%s'?)"), name, hint);
+	if (hint)
+		return crm_seterr(err, CRM_EUSAGE, _("unknown option '%s' "
+				  "(did you mean '-%s'?)"), name, hint);
+	return crm_seterr(err, CRM_EUSAGE, _("unknown option '%s'"), name);
+}
+
+/* Sets err for an unknown option arg given to command ("" before any). */
 static int unknown_option(const struct parsed *p, const char *command,
 			  const char *arg, struct crm_err *err)
 {
 	char name[64];
 	const char *hint;
+	size_t len = strcspn(arg, "=");
 
-	snprintf(name, sizeof(name), "%.*s", (int)strcspn(arg, "="), arg);
+	if (len >= sizeof(name))
+		len = sizeof(name) - 1;
+	while (len > 0 && ((unsigned char)arg[len] & 0xc0) == 0x80)
+		len--;          /* cut at a character, not inside one */
+	snprintf(name, sizeof(name), "%.*s", (int)len, arg);
 	hint = nearest_option(p, name + strspn(name, "-"));
+	if (command[0] == '\0')
+		return unknown_global(name, hint, err);
 	if (hint && hint[1])
 		return crm_seterr(err, CRM_EUSAGE, _("unknown option '%s' for "
 				  "'crm %s' (did you mean '--%s'?)"), name,
@@ -150,6 +171,9 @@ static int store_value(struct parsed *p, const struct opt_spec *o,
 {
 	struct opt_values *v = slot(p, o);
 
+	if (value && !crm_utf8_valid(value, strlen(value)) && !o->name[1])
+		return crm_seterr(err, CRM_EUSAGE, _("-%s: the value is not "
+				  "valid UTF-8"), o->name);
 	if (value && !crm_utf8_valid(value, strlen(value)))
 		return crm_seterr(err, CRM_EUSAGE, _("--%s: the value is not "
 				  "valid UTF-8"), o->name);
@@ -201,6 +225,9 @@ static int parse_one(struct parsed *p, const char *command, time_t now,
 		return store_value(p, o, NULL, now, err);
 	}
 	if (value == NULL) {
+		if (*i + 1 >= argc && !o->name[1])
+			return crm_seterr(err, CRM_EUSAGE,
+					  _("option '-%s' needs a value"), o->name);
 		if (*i + 1 >= argc)
 			return crm_seterr(err, CRM_EUSAGE,
 					  _("option '--%s' needs a value"), o->name);
@@ -211,14 +238,15 @@ static int parse_one(struct parsed *p, const char *command, time_t now,
 
 /* True when arg is taken as a positional argument in dash_args mode: a
  * "-word" that is neither one of the command's short options nor an
- * inherited one that takes a value ("-C DIR"; "-q" stays a word). */
+ * inherited one that takes a value given alone ("-C DIR"; "-q" stays a
+ * word, and so does "-Customer": no value is glued to -C here). */
 static bool dash_positional(const struct parsed *p, const char *arg)
 {
 	const struct opt_spec *o = find_short(p->inherited, arg[1]);
 
 	if (arg[1] == '-' || find_short(p->spec, arg[1]))
 		return false;
-	return o == NULL || o->kind == OPT_FLAG;
+	return o == NULL || o->kind == OPT_FLAG || arg[2] != '\0';
 }
 
 int cli_parse(const struct opt_spec *spec, const struct opt_spec *inherited,

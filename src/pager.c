@@ -134,6 +134,46 @@ static void stdout_to_pager(void)
 	stdout = f;
 }
 
+/* True when the program word (n bytes) names is executable: a path, or
+ * a name found in one of $PATH's directories. */
+static bool program_exists(const char *word, size_t n)
+{
+	const char *path = getenv("PATH"), *dir, *end;
+	char buf[4096];
+	int w;
+
+	if (memchr(word, '/', n)) {
+		w = snprintf(buf, sizeof(buf), "%.*s", (int)n, word);
+		return w < 0 || (size_t)w >= sizeof(buf) || access(buf, X_OK) == 0;
+	}
+	for (dir = path ? path : "/usr/bin:/bin"; ; dir = end + 1) {
+		end = strchrnul(dir, ':');
+		if (end == dir)
+			w = snprintf(buf, sizeof(buf), "./%.*s", (int)n, word);
+		else
+			w = snprintf(buf, sizeof(buf), "%.*s/%.*s",
+				     (int)(end - dir), dir, (int)n, word);
+		if (w >= 0 && (size_t)w < sizeof(buf) && access(buf, X_OK) == 0)
+			return true;
+		if (*end == '\0')
+			return false;
+	}
+}
+
+/* False when cmd is plain words (no shell syntax) whose first word is
+ * no program: then the pager could only fail and take the output with
+ * it.  A command with shell syntax is left for the shell to judge. */
+static bool pager_runnable(const char *cmd)
+{
+	size_t skip = strspn(cmd, " \t");
+
+	if (strpbrk(cmd, "|&;<>()$`\\\"'*?[#~=%{}\n") != NULL)
+		return true;
+	if (cmd[skip] == '\0')
+		return false;
+	return program_exists(cmd + skip, strcspn(cmd + skip, " \t"));
+}
+
 void pager_start(bool disabled)
 {
 	const char *cmd = pager_command();
@@ -142,6 +182,14 @@ void pager_start(bool disabled)
 
 	if (disabled || cmd == NULL || pager_pid > 0 || !isatty(STDOUT_FILENO))
 		return;
+	if (!pager_runnable(cmd)) {
+		char *safe = cli_safe(cmd);
+
+		fprintf(stderr, _("crm: warning: pager '%s' not found; "
+				  "writing without it\n"), safe);
+		free(safe);
+		return;
+	}
 	pager_env(cli_term_width());
 	fflush(stdout);
 	if (pipe(fds) < 0)

@@ -294,20 +294,41 @@ static void tsv_field(FILE *f, const char *s)
 	}
 }
 
+/* True when what goes to f is read on a terminal: f is one, or is the
+ * pipe to the pager. */
+static bool to_terminal(FILE *f)
+{
+	int fd = fileno(f);
+
+	return (f == stdout && pager_active()) || (fd >= 0 && isatty(fd));
+}
+
 void cli_delimited_row(FILE *f, const char *const *cells, size_t n,
 		       enum out_format fmt)
 {
+	struct crm_buf safe = {0};
+	bool tty = to_terminal(f);
+	const char *cell;
 	size_t i;
 
 	for (i = 0; i < n; i++) {
+		cell = cells[i] ? cells[i] : "";
+		if (tty) {
+			safe.len = 0;
+			if (safe.s)
+				safe.s[0] = '\0';
+			cli_safe_addn(&safe, cell, strlen(cell), true);
+			cell = safe.s;
+		}
 		if (i)
 			fputc(fmt == FMT_CSV ? ',' : '\t', f);
 		if (fmt == FMT_CSV)
-			csv_field(f, cells[i] ? cells[i] : "");
+			csv_field(f, cell);
 		else
-			tsv_field(f, cells[i] ? cells[i] : "");
+			tsv_field(f, cell);
 	}
 	fputc('\n', f);
+	crm_buf_free(&safe);
 }
 
 /* ---- aligned tables ---- */

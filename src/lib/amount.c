@@ -243,7 +243,7 @@ int crm_amount_parse(const char *s, char decimal, char *buf, size_t size,
 		return not_an_amount(s, decimal, err);
 	while (len > 0 && is_blank(p[len - 1]))
 		len--;
-	if (len > 0 && p[0] == '-')
+	if (len > 1 && p[0] == '-' && p[1] >= '0' && p[1] <= '9')
 		return crm_seterr(err, CRM_EUSAGE,
 				  _("'%s' is negative (amounts are never below "
 				    "zero)"), s);

@@ -227,6 +227,9 @@ static int parse_field(const char *name, const struct crm_node *n,
 	int t, rc;
 
 	f->name = crm_xstrdup(name);
+	if (!crm_field_name_valid(name))
+		return crm_seterr(err, CRM_ERR, _("line %d: invalid field name "
+				  "'%s'"), n->line, name);
 	if ((rc = parse_kind(spec ? crm_map_get(n, "kind") : n, name, &f->kind,
 			     err)) ||
 	    (rc = parse_field_types(spec ? crm_map_get(n, "types") : NULL, name,

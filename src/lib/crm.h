@@ -464,6 +464,9 @@ void crm_record_note_stage(struct crm_record *r, const char *stage,
 const char *const *crm_record_fields(enum crm_type t);
 /* True when key holds a reference to another record's id. */
 bool crm_field_is_ref(const char *key);
+/* True when key can name a field: not empty, valid UTF-8, with no
+ * control character and none of : # ' " or a blank. */
+bool crm_field_name_valid(const char *key);
 /* True when name is a field every record of type t may have. */
 bool crm_record_known_field(enum crm_type t, const char *name);
 /* True when r has tag, compared with case folded (VIP is vip). */
@@ -580,7 +583,8 @@ struct crm_match {
  * and 3 or 4 both matching) is ambiguous: a random id that happens to
  * spell a name never wins by chance.
  *
- * On success fills *type and id.  CRM_EUSAGE for an empty ref or invalid
+ * On success fills *type and id.  CRM_EUSAGE for an empty ref (nothing but
+ * spaces and marks once folded) or invalid
  * UTF-8; CRM_ENOTFOUND when nothing matches; CRM_EAMBIGUOUS when several
  * do, with at most CRM_MATCH_MAX candidates in *cands, sorted by type,
  * name and id (caller frees with crm_matches_free), if cands is not

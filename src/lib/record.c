@@ -251,6 +251,15 @@ static bool is_number(const char *s)
 	return crm_amount_is_stored(s[0] == '-' ? s + 1 : s);
 }
 
+/* True when s holds a C0 control character or DEL. */
+static bool has_control(const char *s)
+{
+	for (; *s; s++)
+		if ((unsigned char)*s < 0x20 || *s == 0x7f)
+			return true;
+	return false;
+}
+
 /* Checks that a list field is a sequence of non-empty scalars. */
 static int check_list(const struct crm_node *n, const char *key,
 		      enum field_kind kind, struct crm_err *err)
@@ -897,13 +906,22 @@ static bool is_list_field(const struct crm_record *r, const struct field *f,
 	return op != '=' || (n && n->kind == CRM_NODE_SEQ);
 }
 
-/* Checks the key and value a user gave. */
+bool crm_field_name_valid(const char *key)
+{
+	if (key[0] == '\0' || !crm_utf8_valid(key, strlen(key)) ||
+	    strpbrk(key, ": \t\n#\"'") != NULL)
+		return false;
+	return !has_control(key);
+}
+
+/* Checks the key and value a user gave (a tag with a control character
+ * is refused here, not when read, so that one already stored can still
+ * be shown and removed). */
 static int check_user_input(const struct crm_record *r, const struct field *f,
 			    const char *key, char op, const char *value,
 			    struct crm_err *err)
 {
-	if (key[0] == '\0' || !crm_utf8_valid(key, strlen(key)) ||
-	    strpbrk(key, ": \t\n#\"'") != NULL)
+	if (!crm_field_name_valid(key))
 		return crm_seterr(err, CRM_EUSAGE, _("invalid field name '%s'"), key);
 	if (!crm_utf8_valid(value, strlen(value)))
 		return crm_seterr(err, CRM_EUSAGE,
@@ -912,6 +930,9 @@ static int check_user_input(const struct crm_record *r, const struct field *f,
 		  f->kind == F_TIMELINE))
 		return crm_seterr(err, CRM_EUSAGE,
 				  _("field '%s' is maintained by crm"), key);
+	if (f && f->kind == F_TAGS && op != '-' && has_control(value))
+		return crm_seterr(err, CRM_EUSAGE, _("field '%s': invalid tag "
+				  "'%s' (no control characters)"), key, value);
 	if (op != '=' && !is_list_field(r, f, key, op))
 		return crm_seterr(err, CRM_EUSAGE,
 				  _("field '%s' is not a list"), key);
@@ -919,6 +940,10 @@ static int check_user_input(const struct crm_record *r, const struct field *f,
 	    (f->kind == F_NAME || (r->type == CRM_TASK && strcmp(key, "for") == 0)))
 		return crm_seterr(err, CRM_EUSAGE,
 				  _("field '%s' cannot be removed"), key);
+	if (op == '=' && f && f->kind == F_NAME &&
+	    value[strspn(value, " \t\n\v\f\r")] == '\0')
+		return crm_seterr(err, CRM_EUSAGE,
+				  _("field '%s' must not be blank"), key);
 	return CRM_OK;
 }
 

@@ -476,7 +476,10 @@ int crm_store_resolve(struct crm_store *s, unsigned mask, const char *ref,
 	if (whole_id(s, ref, mask, type, id))
 		return CRM_OK;
 	lookup_init(&lk, ref, mask);
-	rc = match_indexed(s, &lk, &ms, err);
+	if (lk.fold[strspn(lk.fold, " \t\n\v\f\r")] == '\0')
+		rc = crm_seterr(err, CRM_EUSAGE, _("empty record reference"));
+	else
+		rc = match_indexed(s, &lk, &ms, err);
 	if (rc == CRM_OK && ms.n == 1) {
 		*type = ms.m[0].type;
 		memcpy(id, ms.m[0].id, CRM_ID_LEN + 1);

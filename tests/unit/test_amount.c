@@ -116,6 +116,12 @@ Test(amount, negative_refused)
 	expect_refused(" -1 500,50", ',', "is negative");
 }
 
+Test(amount, dash_without_digit_is_not_negative)
+{
+	expect_refused("--5", '.', "cannot read amount '--5'");
+	expect_refused("-", '.', "cannot read amount '-'");
+}
+
 Test(amount, stored_form)
 {
 	cr_expect(crm_amount_is_stored("1500"));

@@ -958,3 +958,17 @@ Test(record, amount_is_a_plain_number)
 	crm_record_free(back);
 	crm_record_free(d);
 }
+
+Test(record, field_name_valid)
+{
+	cr_expect(crm_field_name_valid("employees"));
+	cr_expect(crm_field_name_valid("a.b"));
+	cr_expect(crm_field_name_valid("отрасль"));
+	cr_expect_not(crm_field_name_valid(""));
+	cr_expect_not(crm_field_name_valid("a b"));
+	cr_expect_not(crm_field_name_valid("a:b"));
+	cr_expect_not(crm_field_name_valid("x\033[2J"));
+	cr_expect_not(crm_field_name_valid("x\177"));
+	cr_expect_not(crm_field_name_valid("x\r"));
+	cr_expect_not(crm_field_name_valid("\xff"));
+}
