@@ -889,9 +889,9 @@ const char *crm_phone_region_suggest(const char *region);
  * check crm_phone_region_known's table against).  Caller owns *out. */
 int crm_phone_module_regions(char **out, struct crm_err *err);
 /*
- * The index's key of a stored phone number, "+CC NATIONAL;" (E.164 with
- * a space after the country code, so that both it and the national
- * number can be found whole), appended to b after a newline, for each
+ * The index's key of a stored phone number: its E.164 form with each
+ * digit written as U+E000 + d, between '+' and ';' (characters nobody
+ * types, so that no word of a search matches inside a key), appended to b after a newline, for each
  * '\n'-separated line of phones that crm_phone_digits accepts and that
  * parses in region as a number of a possible length (valid or not: that
  * costs twice as much, and a query looks for valid numbers' keys only).
@@ -908,7 +908,7 @@ void crm_phone_key(struct crm_buf *b, const struct crm_phone *p);
  * For a query's term typed: when it is made of what phone numbers are
  * written with and holds CRM_PHONE_QUERY_DIGITS digits or more, appends
  * to lit the FTS5 phrase of each number it may mean (crm_phone_matches:
- * "\"+7 9035551234;\""), joined by " OR " (and after one when lit is not
+ * "\"+79035551234;\""), joined by " OR " (and after one when lit is not
  * empty), to find the index keys of those numbers.  Appends nothing
  * otherwise; CRM_ERR when the module is needed and cannot be loaded.
  */
@@ -999,7 +999,7 @@ int crm_crypto_load(struct crm_err *err);
  * broken set have only id and type (a record's file is the path
  * crm_record_path gives for them).
  */
-#define CRM_INDEX_FORMAT 12
+#define CRM_INDEX_FORMAT 13
 
 /* The SQL for the searchable text of the record "r". */
 #define CRM_TEXT_OF_R "(SELECT x.text FROM texts x WHERE x.rid = r.rid)"

@@ -252,9 +252,31 @@ int crm_phone_module_regions(char **out, struct crm_err *err)
 	return CRM_OK;
 }
 
+/* Appends the digits of s as the private-use characters U+E000..U+E009. */
+static void key_digits(struct crm_buf *b, const char *s)
+{
+	for (; *s; s++) {
+		if (*s < '0' || *s > '9')
+			continue;
+		/* U+E000 + d in UTF-8: EE 80 80+d */
+		crm_buf_addc(b, (char)0xee);
+		crm_buf_addc(b, (char)0x80);
+		crm_buf_addc(b, (char)(0x80 + (*s - '0')));
+	}
+}
+
 void crm_phone_key(struct crm_buf *b, const struct crm_phone *p)
 {
-	crm_buf_addf(b, "+%d %s;", p->country_code, p->national);
+	char cc[16];
+
+	/* The E.164 form, written with characters nobody types, so that
+	 * the key is found only by the keys of a query's number: a search
+	 * for "7 383" or "7383" must not match inside it. */
+	snprintf(cc, sizeof(cc), "%d", p->country_code);
+	crm_buf_addc(b, '+');
+	key_digits(b, cc);
+	key_digits(b, p->national);
+	crm_buf_addc(b, ';');
 }
 
 void crm_phone_index_keys(struct crm_buf *b, const char *phones,

@@ -230,6 +230,33 @@ Test(phone, matches_nothing)
 	cr_expect_eq(n, 0);
 }
 
+/* s with the key digits (U+E000 + d) written as digits, for comparing.
+ * Caller frees it. */
+static char *readable(const char *s)
+{
+	struct crm_buf out = {0};
+
+	for (; *s; s++) {
+		if ((unsigned char)s[0] == 0xee && (unsigned char)s[1] == 0x80 &&
+		    (unsigned char)s[2] >= 0x80 && (unsigned char)s[2] <= 0x89) {
+			crm_buf_addc(&out, (char)('0' + ((unsigned char)s[2] - 0x80)));
+			s += 2;
+		} else {
+			crm_buf_addc(&out, *s);
+		}
+	}
+	return crm_buf_detach(&out);
+}
+
+/* Expects the keys in got to read as want. */
+static void expect_keys(const char *got, const char *want)
+{
+	char *r = readable(got);
+
+	cr_expect_str_eq(r, want);
+	free(r);
+}
+
 Test(phone, query_keys)
 {
 	struct crm_err err = {0};
@@ -242,11 +269,11 @@ Test(phone, query_keys)
 	cr_expect_eq(b.len, 0);
 	cr_assert_eq(crm_phone_query_keys("+7 903 555-12-34", "RU", &b, &err),
 		     CRM_OK, "%s", err.msg);
-	cr_expect_str_eq(b.s, "\"+7 9035551234;\"");
+	expect_keys(b.s, "\"+79035551234;\"");
 	crm_buf_adds(&b, "");
 	cr_assert_eq(crm_phone_query_keys("+1 202 456 1111", "RU", &b, &err),
 		     CRM_OK);
-	cr_expect_str_eq(b.s, "\"+7 9035551234;\" OR \"+1 2024561111;\"");
+	expect_keys(b.s, "\"+79035551234;\" OR \"+12024561111;\"");
 	crm_buf_free(&b);
 }
 
@@ -261,11 +288,11 @@ Test(phone, index_keys)
 	/* 050...: no Russian number, but of the length of one (a query
 	 * for it finds the Azerbaijani number by its own key); +1 415 555
 	 * 0100: fictional, of a possible length */
-	cr_expect_str_eq(b.s, "text\n+7 9035551234;\n+994 503216587;\n"
-			 "+7 0503216587;\n+1 4155550100;");
+	expect_keys(b.s, "text\n+79035551234;\n+994503216587;\n"
+			 "+70503216587;\n+14155550100;");
 	crm_buf_free(&b);
 	crm_phone_index_keys(&b, "050 321 65 87", "AZ");
-	cr_expect_str_eq(b.s, "\n+994 503216587;");
+	expect_keys(b.s, "\n+994503216587;");
 	crm_buf_free(&b);
 	crm_phone_index_keys(&b, NULL, "AZ");
 	crm_phone_index_keys(&b, "", "AZ");
