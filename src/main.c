@@ -154,14 +154,24 @@ int cli_usage_error(const struct cmd *c, const char *fmt, ...)
 
 int cli_type_arg(const struct parsed *p, const char *name, enum crm_type *t)
 {
+	static const char *const types[] = {
+		"company", "contact", "deal", "task",
+		"companies", "contacts", "deals", "tasks",
+	};
 	const struct cmd *c = cli_find_command(name);
+	const char *hint;
 
 	if (p->npos == 0)
 		return cli_usage_error(c, _("which type: company, contact, "
 					    "deal or task?"));
-	if (!crm_type_parse(p->pos[0], t))
+	if (!crm_type_parse(p->pos[0], t)) {
+		hint = crm_suggest(p->pos[0], types, 8);
+		if (hint)
+			return cli_usage_error(c, _("unknown type '%s' (did you "
+					       "mean '%s'?)"), p->pos[0], hint);
 		return cli_usage_error(c, _("unknown type '%s' (use company, "
 					    "contact, deal or task)"), p->pos[0]);
+	}
 	return CRM_OK;
 }
 

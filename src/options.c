@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "cli.h"
 
@@ -143,7 +144,7 @@ static int convert(const struct opt_spec *o, const char *value, time_t now,
 		return CRM_OK;
 	case OPT_ENUM:
 		for (i = 0; o->keywords[i]; i++) {
-			if (strcmp(o->keywords[i], value) == 0) {
+			if (strcasecmp(o->keywords[i], value) == 0) {
 				v->keyword = (int)i;
 				return CRM_OK;
 			}

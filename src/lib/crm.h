@@ -388,7 +388,8 @@ enum crm_type { CRM_COMPANY, CRM_CONTACT, CRM_DEAL, CRM_TASK, CRM_NTYPES };
 
 const char *crm_type_name(enum crm_type t);   /* "company" */
 const char *crm_type_dir(enum crm_type t);    /* "companies" */
-/* Accepts "company", "companies" (and so on); false when unknown. */
+/* Accepts "company", "companies" (and so on), in any case; false when
+ * unknown. */
 bool crm_type_parse(const char *s, enum crm_type *t);
 
 struct crm_record {

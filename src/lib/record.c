@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "crm.h"
 
@@ -103,8 +104,8 @@ bool crm_type_parse(const char *s, enum crm_type *t)
 	int i;
 
 	for (i = 0; i < CRM_NTYPES; i++) {
-		if (strcmp(s, type_names[i]) == 0 ||
-		    strcmp(s, type_dirs[i]) == 0) {
+		if (strcasecmp(s, type_names[i]) == 0 ||
+		    strcasecmp(s, type_dirs[i]) == 0) {
 			*t = (enum crm_type)i;
 			return true;
 		}

@@ -53,6 +53,14 @@ run add company "$(printf 'Bad\377')" --source "$(printf '\377')"
 is "$rc" 2 "an option value that is not UTF-8 is a usage error"
 like "$err" "--source: the value is not valid UTF-8" "the option is named"
 
+run list company --format JSON --limit 1
+like "$out" '"format_version": 1' "a keyword is read in any case (--format JSON)"
+run list Company --format ids
+is "$rc" 0 "a record type is read in any case"
+run list compan
+is "$rc" 2 "a misspelt type is a usage error"
+like "$err" "unknown type 'compan' \(did you mean 'company'\?\)" "the nearest type is suggested"
+
 # --- unknown options name the command and suggest ---
 run list company --formt json
 is "$rc" 2 "an unknown option exits 2"

@@ -105,12 +105,13 @@ Test(record, type_parse)
 		enum crm_type t;
 	} ok[] = {
 		{"company", CRM_COMPANY}, {"companies", CRM_COMPANY},
+		{"Company", CRM_COMPANY}, {"DEALS", CRM_DEAL},
 		{"contact", CRM_CONTACT}, {"contacts", CRM_CONTACT},
 		{"deal", CRM_DEAL},       {"deals", CRM_DEAL},
 		{"task", CRM_TASK},       {"tasks", CRM_TASK},
 	};
 	static const char *const bad[] = {
-		"", "Company", "compan", "companys", "people", "contactss",
+		"", "compan", "companys", "people", "contactss",
 		"deal ", "tasks/", "timeline",
 	};
 	enum crm_type t;
