@@ -167,9 +167,6 @@ int cli_one_ref(const struct parsed *p, const char *name);
 int cli_find_store(const char *dir_opt, char **root, struct crm_err *err);
 /* Progress of a long index rebuild, on stderr (a terminal). */
 void cli_progress(size_t done, size_t total, void *data);
-/* Parses the value of --limit of command cmd into *limit (unchanged when
- * s is NULL); reports a usage error. */
-int cli_parse_limit(const char *s, const char *cmd, size_t *limit);
 /* Prints help for one command to f: usage, options, global options. */
 void cli_print_command_help(const struct cmd *c, FILE *f);
 /* Prints c's usage line, its options generated from its table. */

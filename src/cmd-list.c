@@ -454,9 +454,7 @@ int cmd_list(struct cli *cli, struct parsed *p)
 		return cli_usage_error(self, _("--format yaml is for 'crm show'"));
 	if (bom && cli->format != FMT_CSV && cli->format != FMT_TSV)
 		return cli_usage_error(self, _("--bom is for --format csv or tsv"));
-	if ((rc = cli_parse_limit(opt_get(p, list_opts, "limit"), "list",
-				  &f.limit)))
-		return rc;
+	f.limit = (size_t)opt_int(p, "limit", 0);
 	if (crm_query_parse((const char *const *)p->pos + 1, p->npos - 1,
 			    cli->now, &q, &cli->err))
 		return cli_fail(cli);

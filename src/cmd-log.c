@@ -11,7 +11,7 @@
 #include "cli.h"
 
 const struct opt_spec log_opts[] = {
-	{"limit", 'n', OPT_VALUE, N_("N"),
+	{"limit", 'n', OPT_INT, N_("N"),
 	 N_("show at most N changes (0: all)")},
 	{"author", 0, OPT_VALUE, N_("LOGIN"),
 	 N_("only the changes of this user (a login, or part of a name or "
@@ -382,9 +382,8 @@ static int parse_query(struct cli *cli, struct parsed *p,
 	const char *author = opt_get(p, log_opts, "author");
 	int rc;
 
-	if ((rc = cli_parse_limit(opt_get(p, log_opts, "limit"), "log",
-				  &q->max)) ||
-	    (rc = parse_when(cli, "since", opt_get(p, log_opts, "since"),
+	q->max = (size_t)opt_int(p, "limit", (long)q->max);
+	if ((rc = parse_when(cli, "since", opt_get(p, log_opts, "since"),
 			     &q->since)) ||
 	    (rc = parse_when(cli, "until", opt_get(p, log_opts, "until"),
 			     &q->until)))

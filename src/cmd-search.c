@@ -233,9 +233,7 @@ int cmd_search(struct cli *cli, struct parsed *p)
 
 	if (p->npos == 0)
 		return cli_usage_error(self, _("what to search for?"));
-	if ((rc = cli_parse_limit(opt_get(p, search_opts, "limit"), "search",
-				  &f.limit)))
-		return rc;
+	f.limit = (size_t)opt_int(p, "limit", (long)f.limit);
 	if (crm_query_parse((const char *const *)p->pos, p->npos, cli->now, &q,
 			    &cli->err))
 		return cli_fail(cli);

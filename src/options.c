@@ -355,18 +355,3 @@ bool opt_date(const struct parsed *p, const char *name, struct crm_date *d)
 	*d = v->date;
 	return true;
 }
-
-int cli_parse_limit(const char *s, const char *cmd, size_t *limit)
-{
-	char *end;
-	long v;
-
-	if (s == NULL)
-		return CRM_OK;
-	v = strtol(s, &end, 10);
-	if (*s == '\0' || *end != '\0' || v < 0)
-		return cli_usage_error(cli_find_command(cmd),
-				       _("--limit needs a number, not '%s'"), s);
-	*limit = (size_t)v;
-	return CRM_OK;
-}

@@ -491,9 +491,11 @@ out:
 	return rc;
 }
 
-int crm_store_parse_path(struct crm_store *s, const char *path,
-			 const char *buf, size_t len, struct crm_record **out,
-			 struct crm_err *err)
+/* Parses the record file path holds: as committed, or (input) as a
+ * person wrote it, its values read as crm set reads them. */
+static int parse_path(struct crm_store *s, const char *path, const char *buf,
+		      size_t len, bool input, struct crm_record **out,
+		      struct crm_err *err)
 {
 	enum crm_type t;
 	char id[CRM_ID_LEN + 1];
@@ -502,29 +504,26 @@ int crm_store_parse_path(struct crm_store *s, const char *path,
 	if (!crm_record_path_parse(path, &t, id))
 		return crm_seterr(err, CRM_ERR, _("'%s' is not a record file"),
 				  path);
-	rc = crm_record_parse(t, id, buf, len, &s->cfg, out, err);
+	rc = input ? crm_record_parse_input(t, id, buf, len, &s->cfg, s->now,
+					    out, err)
+		   : crm_record_parse(t, id, buf, len, &s->cfg, out, err);
 	if (rc && err)
 		crm_err_prefix(err, _("cannot read '%s'"), path);
-	if (rc)
-		return rc;
-	return CRM_OK;
+	return rc;
+}
+
+int crm_store_parse_path(struct crm_store *s, const char *path,
+			 const char *buf, size_t len, struct crm_record **out,
+			 struct crm_err *err)
+{
+	return parse_path(s, path, buf, len, false, out, err);
 }
 
 int crm_store_parse_input_path(struct crm_store *s, const char *path,
 			       const char *buf, size_t len,
 			       struct crm_record **out, struct crm_err *err)
 {
-	enum crm_type t;
-	char id[CRM_ID_LEN + 1];
-	int rc;
-
-	if (!crm_record_path_parse(path, &t, id))
-		return crm_seterr(err, CRM_ERR, _("'%s' is not a record file"),
-				  path);
-	rc = crm_record_parse_input(t, id, buf, len, &s->cfg, s->now, out, err);
-	if (rc)
-		return crm_err_prefix(err, _("cannot read '%s'"), path);
-	return CRM_OK;
+	return parse_path(s, path, buf, len, true, out, err);
 }
 
 void crm_store_set_input(struct crm_store *s, time_t now, char locale_decimal)
