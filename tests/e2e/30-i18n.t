@@ -5,7 +5,7 @@
 
 . "$(dirname "$0")/lib.sh"
 
-: "${CRM_LOCALEDIR:=$(dirname "$0")/../../build/locale}"
+: "${CRM_LOCALEDIR:=$(dirname "$CRM")/locale}"
 CRM_LOCALEDIR=$(cd "$CRM_LOCALEDIR" 2>/dev/null && pwd) || {
 	echo "Bail out! no compiled catalogues (CRM_LOCALEDIR); run make first"
 	exit 1
