@@ -392,6 +392,81 @@ const char *crm_type_dir(enum crm_type t);    /* "companies" */
  * unknown. */
 bool crm_type_parse(const char *s, enum crm_type *t);
 
+/* ---- the field registry (field.c) ---- */
+
+/* How a field's value is written and checked. */
+enum crm_field_kind {
+	CRM_FIELD_ID,       /* the record's own id */
+	CRM_FIELD_NAME,     /* non-empty string */
+	CRM_FIELD_TEXT,     /* string */
+	CRM_FIELD_REF,      /* id of another record */
+	CRM_FIELD_USER,     /* login of a user */
+	CRM_FIELD_PHONES,   /* list of phone numbers */
+	CRM_FIELD_EMAILS,   /* list of e-mail addresses */
+	CRM_FIELD_TAGS,     /* list of words */
+	CRM_FIELD_DAY,      /* whole date */
+	CRM_FIELD_WHEN,     /* date or date-time */
+	CRM_FIELD_STAMP,    /* date-time */
+	CRM_FIELD_AMOUNT,   /* non-negative decimal number */
+	CRM_FIELD_CURRENCY, /* ISO 4217 code */
+	CRM_FIELD_PIPELINE, /* a pipeline of crm.yaml */
+	CRM_FIELD_STAGE,    /* a stage of the record's pipeline */
+	CRM_FIELD_HISTORY,  /* list of {stage, at, by} */
+	CRM_FIELD_TIMELINE, /* list of maps */
+	CRM_FIELD_NUMBER,   /* decimal number, may be negative (custom) */
+	CRM_FIELD_LIST,     /* list of strings (custom) */
+	CRM_FIELD_CUSTOM,   /* the registry's mark of where custom fields go */
+};
+
+/* Flags of a registered field. */
+#define CRM_FIELD_FACET 1u /* the facet index holds its values */
+#define CRM_FIELD_ADD 2u   /* crm add takes it as --TERM */
+
+/*
+ * One field of the record types, declared once: what the validator
+ * checks, the index keeps, the query language and sorting accept, the
+ * tables and crm show print and crm add takes as an option.
+ */
+struct crm_field {
+	const char *name;        /* its key in record files */
+	enum crm_field_kind kind;
+	unsigned types;          /* CRM_TYPE_BIT()s of the types having it */
+	const char *term;        /* its singular, for queries and crm add
+				    ("tag"), or NULL: its name */
+	unsigned refers;         /* references: the types it may name, with
+				    CRM_PREFER bits */
+	const char *label;       /* NC_("field", ...): in crm show */
+	const char *header;      /* NC_("column", ...): in table headers */
+	const char *column;      /* its text column in the index's records
+				    table (REAL for amounts), or NULL */
+	const char *time_column; /* dates: its Unix time column, or NULL */
+	unsigned flags;          /* CRM_FIELD_* */
+	const char *metavar;     /* N_(): crm add's value placeholder */
+	const char *help;        /* N_(): crm add's option help */
+};
+
+/* The most fields the registry may hold (its size bounds arrays that
+ * keep a value per field). */
+#define CRM_FIELDS_MAX 48
+
+/* The i-th registered field, in file order (custom fields go at the one
+ * of kind CRM_FIELD_CUSTOM); NULL past the last. */
+const struct crm_field *crm_field_at(size_t i);
+/* The number of registered fields. */
+size_t crm_field_count(void);
+/* The registered field called name (or, with by_term, whose term is
+ * name) that records of the types in mask may have; NULL when none. */
+const struct crm_field *crm_field_find(unsigned mask, const char *name,
+				       bool by_term);
+/* The position of f in the registry (f from crm_field_at/find). */
+size_t crm_field_index(const struct crm_field *f);
+/* The term of f: its term, else its name. */
+const char *crm_field_term(const struct crm_field *f);
+/* True for fields whose value is a list of strings. */
+bool crm_field_is_list(enum crm_field_kind kind);
+/* True for fields whose value is a date or a date-time. */
+bool crm_field_is_date(enum crm_field_kind kind);
+
 struct crm_record {
 	enum crm_type type;
 	char id[CRM_ID_LEN + 1];

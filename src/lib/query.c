@@ -12,6 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <pthread.h>
+
 #include "crm.h"
 
 #define QUERY_MAX_LEN 4096   /* bytes in the joined query */
@@ -52,48 +54,90 @@ struct qfield {
 	const char *col;   /* its records column (F_EXACT, F_REF, F_DATE...) */
 	const char *has;   /* the column has:NAME tests, or NULL */
 	unsigned mask;     /* F_REF: the types it may name */
+	bool facet;        /* equality is answered by the facet index */
 };
 
-#define REF_FOR (CRM_TYPE_BIT(CRM_COMPANY) | CRM_TYPE_BIT(CRM_CONTACT) | \
-		 CRM_TYPE_BIT(CRM_DEAL))
+/* The fields a query knows: its own (type, has, no), then those of the
+ * registry by term and by name; every other name is a custom field.
+ * Made once, from the registry. */
+static struct qfield qfields[3 + 2 * CRM_FIELDS_MAX];
+static size_t nqfields;
+static pthread_once_t qfields_once = PTHREAD_ONCE_INIT;
 
-/* The fields a query knows; every other name is a custom field. */
-static const struct qfield qfields[] = {
-	{"type", F_TYPE, OPS_EQNE, "type", NULL, 0},
-	{"stage", F_EXACT, OPS_EQNE, "stage", "stage", 0},
-	{"owner", F_EXACT, OPS_EQNE, "owner", "owner", 0},
-	{"source", F_EXACT, OPS_EQNE, "source", "source", 0},
-	{"pipeline", F_EXACT, OPS_EQNE, "pipeline", "pipeline", 0},
-	{"currency", F_EXACT, OPS_EQNE, "currency", "currency", 0},
-	{"role", F_EXACT, OPS_EQNE, "role", "role", 0},
-	{"tag", F_TAG, OPS_EQNE, NULL, "tags", 0},
-	{"tags", F_TAG, OPS_EQNE, NULL, "tags", 0},
-	{"name", F_NAME, OPS_EQ, NULL, "name", 0},
-	{"email", F_EMAIL, OPS_EQ, NULL, "emails", 0},
-	{"emails", F_EMAIL, OPS_EQ, NULL, "emails", 0},
-	{"phone", F_PHONE, OPS_EQ, NULL, "phones", 0},
-	{"phones", F_PHONE, OPS_EQ, NULL, "phones", 0},
-	{"website", F_TEXT, OPS_EQ, NULL, NULL, 0},
-	{"address", F_TEXT, OPS_EQ, NULL, NULL, 0},
-	{"id", F_ID, OPS_EQ, NULL, "id", 0},
-	{"company", F_REF, OPS_EQNE, "company", "company",
-	 CRM_TYPE_BIT(CRM_COMPANY)},
-	{"contact", F_REF, OPS_EQNE, "contact", "contact",
-	 CRM_TYPE_BIT(CRM_CONTACT)},
-	{"for", F_REF, OPS_EQNE, "for_id", "for_id", REF_FOR},
-	{"amount", F_AMOUNT, OPS_ALL, "amount", "amount", 0},
-	{"due", F_DATE, OPS_ALL, "due_at", "due", 0},
-	{"created", F_DATE, OPS_ALL, "created_at", "created_at", 0},
-	{"updated", F_DATE, OPS_ALL, "updated_at", "updated_at", 0},
-	{"birthday", F_BIRTHDAY, OPS_ALL, "birthday", "birthday", 0},
-	{"has", F_HAS, 1u << OP_COLON, NULL, NULL, 0},
-	{"no", F_NO, 1u << OP_COLON, NULL, NULL, 0},
-};
-#define NQFIELDS (sizeof(qfields) / sizeof(qfields[0]))
+/* How the registered field f is queried into *q (its name left unset);
+ * false when it is not (histories and timelines). */
+static bool query_kind(const struct crm_field *f, struct qfield *q)
+{
+	memset(q, 0, sizeof(*q));
+	q->col = f->time_column ? f->time_column : f->column;
+	q->has = f->column ? f->column : f->time_column;
+	q->facet = (f->flags & CRM_FIELD_FACET) != 0;
+	switch (f->kind) {
+	case CRM_FIELD_ID: q->kind = F_ID; q->ops = OPS_EQ; q->has = "id";
+		return true;
+	case CRM_FIELD_NAME: q->kind = F_NAME; q->ops = OPS_EQ;
+		q->has = "name"; return true;
+	case CRM_FIELD_REF: q->kind = F_REF; q->ops = OPS_EQNE;
+		q->mask = f->refers; return true;
+	case CRM_FIELD_TEXT: case CRM_FIELD_USER: case CRM_FIELD_PIPELINE:
+	case CRM_FIELD_STAGE: case CRM_FIELD_CURRENCY:
+		q->kind = f->column ? F_EXACT : F_TEXT;
+		q->ops = f->column ? OPS_EQNE : OPS_EQ;
+		return true;
+	case CRM_FIELD_TAGS: q->kind = F_TAG; q->ops = OPS_EQNE; break;
+	case CRM_FIELD_EMAILS: q->kind = F_EMAIL; q->ops = OPS_EQ; break;
+	case CRM_FIELD_PHONES: q->kind = F_PHONE; q->ops = OPS_EQ; break;
+	case CRM_FIELD_AMOUNT: q->kind = F_AMOUNT; q->ops = OPS_ALL;
+		return true;
+	case CRM_FIELD_WHEN: case CRM_FIELD_STAMP: q->kind = F_DATE;
+		q->ops = OPS_ALL; return true;
+	case CRM_FIELD_DAY: q->kind = F_BIRTHDAY; q->ops = OPS_ALL;
+		return true;
+	default:
+		return false;
+	}
+	q->col = NULL;   /* lists: matched item by item */
+	return true;
+}
+
+/* Appends a field of the query called name. */
+static void add_qfield(const char *name, enum fkind kind, unsigned ops,
+		       const struct qfield *like)
+{
+	struct qfield *q = &qfields[nqfields++];
+
+	if (like != NULL)
+		*q = *like;
+	q->name = name;
+	q->kind = kind;
+	q->ops = ops;
+	if (kind == F_TYPE)
+		q->facet = true;
+}
+
+/* Fills qfields (pthread_once). */
+static void make_qfields(void)
+{
+	const struct crm_field *f;
+	struct qfield q;
+	size_t i;
+
+	add_qfield("type", F_TYPE, OPS_EQNE, NULL);
+	for (i = 0; (f = crm_field_at(i)) != NULL; i++) {
+		if (!query_kind(f, &q))
+			continue;
+		if (f->term != NULL)
+			add_qfield(f->term, q.kind, q.ops, &q);
+		add_qfield(f->name, q.kind, q.ops, &q);
+	}
+	add_qfield("has", F_HAS, 1u << OP_COLON, NULL);
+	add_qfield("no", F_NO, 1u << OP_COLON, NULL);
+}
 
 const char *crm_query_field(size_t i)
 {
-	return i < NQFIELDS ? qfields[i].name : NULL;
+	pthread_once(&qfields_once, make_qfields);
+	return i < nqfields ? qfields[i].name : NULL;
 }
 
 static const char *const op_names[] = {":", "=", "!=", "<", "<=", ">", ">="};
@@ -220,7 +264,8 @@ static const struct qfield *find_qfield(const char *name)
 {
 	size_t i;
 
-	for (i = 0; i < NQFIELDS; i++)
+	pthread_once(&qfields_once, make_qfields);
+	for (i = 0; i < nqfields; i++)
 		if (strcmp(qfields[i].name, name) == 0)
 			return &qfields[i];
 	return NULL;
@@ -1296,13 +1341,13 @@ static void compile_has(struct compiler *c, const struct term *t)
 /* The error for a field that is neither known nor in the store. */
 static int unknown_field(struct compiler *c, const struct term *t)
 {
-	const char *names[NQFIELDS];
+	const char *names[sizeof(qfields) / sizeof(qfields[0])];
 	const char *hint;
 	size_t i;
 
-	for (i = 0; i < NQFIELDS; i++)
+	for (i = 0; crm_query_field(i); i++)
 		names[i] = qfields[i].name;
-	hint = crm_suggest(t->key, names, NQFIELDS);
+	hint = crm_suggest(t->key, names, i);
 	if (hint != NULL)
 		return syntax_error(c->err, t->col,
 				    _("unknown field '%s' (did you mean "
@@ -1385,15 +1430,7 @@ static bool is_facet_term(const struct term *t)
 	if (t->kind != T_FIELD || t->field == NULL ||
 	    (t->op != OP_COLON && t->op != OP_EQ))
 		return false;
-	switch (t->field->kind) {
-	case F_TYPE:
-	case F_EXACT:
-	case F_TAG:
-	case F_REF:
-		return true;
-	default:
-		return false;
-	}
+	return t->field->facet;
 }
 
 /* True when n is a facet term other than a type. */
@@ -1426,7 +1463,7 @@ static int facet_word(struct compiler *c, const struct term *t,
 		crm_facet_word(words, "type", value);
 		return CRM_OK;
 	case F_TAG:
-		crm_facet_word(words, "tags", t->value);
+		crm_facet_word(words, t->field->has, t->value);
 		return CRM_OK;
 	case F_REF:
 		if ((rc = resolve_ref(c, t, value)) != CRM_OK)

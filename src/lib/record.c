@@ -8,6 +8,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include <pthread.h>
+
 #include "crm.h"
 
 static const char *const type_names[CRM_NTYPES] = {
@@ -17,77 +19,16 @@ static const char *const type_dirs[CRM_NTYPES] = {
 	"companies", "contacts", "deals", "tasks",
 };
 
-/* How a known field is checked. */
-enum field_kind {
-	F_ID,       /* the record's own id */
-	F_NAME,     /* non-empty string */
-	F_STR,      /* string */
-	F_REF,      /* id of another record */
-	F_OWNER,    /* login of a user */
-	F_PHONES,   /* list of strings */
-	F_EMAILS,   /* list of e-mail addresses */
-	F_TAGS,     /* list of words */
-	F_DAY,      /* whole date */
-	F_WHEN,     /* date or date-time */
-	F_STAMP,    /* date-time */
-	F_AMOUNT,   /* non-negative decimal number */
-	F_CURRENCY, /* three capital letters */
-	F_PIPELINE, /* a pipeline of crm.yaml */
-	F_STAGE,    /* a stage of the record's pipeline */
-	F_HISTORY,  /* list of {stage, at, by} */
-	F_TIMELINE, /* list of maps */
-	F_NUMBER,   /* decimal number, may be negative (custom fields) */
-	F_LIST,     /* list of strings (custom fields) */
-};
-
-struct field {
-	const char *name;
-	enum field_kind kind;
-};
-
-/* Known fields of each type, in file order; "" marks where custom fields go. */
-static const struct field company_fields[] = {
-	{"id", F_ID}, {"name", F_NAME}, {"owner", F_OWNER},
-	{"phones", F_PHONES}, {"emails", F_EMAILS}, {"website", F_STR},
-	{"address", F_STR}, {"source", F_STR}, {"tags", F_TAGS},
-	{"created", F_STAMP}, {"updated", F_STAMP}, {"", F_STR},
-	{"timeline", F_TIMELINE}, {NULL, F_STR},
-};
-static const struct field contact_fields[] = {
-	{"id", F_ID}, {"name", F_NAME}, {"company", F_REF}, {"role", F_STR},
-	{"owner", F_OWNER}, {"phones", F_PHONES}, {"emails", F_EMAILS},
-	{"birthday", F_DAY}, {"source", F_STR}, {"tags", F_TAGS},
-	{"created", F_STAMP}, {"updated", F_STAMP}, {"", F_STR},
-	{"timeline", F_TIMELINE}, {NULL, F_STR},
-};
-static const struct field deal_fields[] = {
-	{"id", F_ID}, {"name", F_NAME}, {"company", F_REF},
-	{"contact", F_REF}, {"pipeline", F_PIPELINE}, {"stage", F_STAGE},
-	{"amount", F_AMOUNT}, {"currency", F_CURRENCY}, {"owner", F_OWNER},
-	{"source", F_STR}, {"tags", F_TAGS}, {"created", F_STAMP},
-	{"updated", F_STAMP}, {"", F_STR}, {"stage_history", F_HISTORY},
-	{"timeline", F_TIMELINE}, {NULL, F_STR},
-};
-static const struct field task_fields[] = {
-	{"id", F_ID}, {"name", F_NAME}, {"for", F_REF}, {"due", F_WHEN},
-	{"owner", F_OWNER}, {"tags", F_TAGS}, {"created", F_STAMP},
-	{"updated", F_STAMP}, {"", F_STR}, {"timeline", F_TIMELINE},
-	{NULL, F_STR},
-};
-
-static const struct field *const type_fields[CRM_NTYPES] = {
-	company_fields, contact_fields, deal_fields, task_fields,
-};
-
 /* The kind of record field each kind of custom field is checked as. */
-static const enum field_kind custom_kind_fields[] = {
-	[CRM_CF_TEXT] = F_STR, [CRM_CF_NUMBER] = F_NUMBER,
-	[CRM_CF_DATE] = F_WHEN, [CRM_CF_USER] = F_OWNER,
-	[CRM_CF_REF] = F_REF, [CRM_CF_LIST] = F_LIST,
+static const enum crm_field_kind custom_kind_fields[] = {
+	[CRM_CF_TEXT] = CRM_FIELD_TEXT, [CRM_CF_NUMBER] = CRM_FIELD_NUMBER,
+	[CRM_CF_DATE] = CRM_FIELD_WHEN, [CRM_CF_USER] = CRM_FIELD_USER,
+	[CRM_CF_REF] = CRM_FIELD_REF, [CRM_CF_LIST] = CRM_FIELD_LIST,
 };
 
-/* Field names per type for crm_record_fields(), filled on first use. */
-static const char *field_names[CRM_NTYPES][24];
+/* Field names per type for crm_record_fields(), made once. */
+static const char *field_names[CRM_NTYPES][CRM_FIELDS_MAX + 1];
+static pthread_once_t field_names_once = PTHREAD_ONCE_INIT;
 
 const char *crm_type_name(enum crm_type t)
 {
@@ -114,14 +55,9 @@ bool crm_type_parse(const char *s, enum crm_type *t)
 }
 
 /* The known field called name for type t, or NULL (custom field). */
-static const struct field *find_field(enum crm_type t, const char *name)
+static const struct crm_field *find_field(enum crm_type t, const char *name)
 {
-	const struct field *f;
-
-	for (f = type_fields[t]; f->name; f++)
-		if (f->name[0] && strcmp(f->name, name) == 0)
-			return f;
-	return NULL;
+	return crm_field_find(CRM_TYPE_BIT(t), name, false);
 }
 
 bool crm_record_known_field(enum crm_type t, const char *name)
@@ -131,11 +67,11 @@ bool crm_record_known_field(enum crm_type t, const char *name)
 
 /* The field key of r: a known field of its type, else a custom field
  * declared in cfg (described in *buf), else NULL. */
-static const struct field *field_of(const struct crm_record *r,
+static const struct crm_field *field_of(const struct crm_record *r,
 				    const char *key, const struct crm_config *cfg,
-				    struct field *buf)
+				    struct crm_field *buf)
 {
-	const struct field *f = find_field(r->type, key);
+	const struct crm_field *f = find_field(r->type, key);
 	const struct crm_custom_field *cf;
 
 	if (f)
@@ -148,22 +84,31 @@ static const struct field *field_of(const struct crm_record *r,
 	return buf;
 }
 
+/* Fills field_names from the registry. */
+static void make_field_names(void)
+{
+	const struct crm_field *f;
+	size_t i, t, n;
+
+	for (t = 0; t < CRM_NTYPES; t++) {
+		n = 0;
+		for (i = 0; (f = crm_field_at(i)) != NULL; i++)
+			if (f->name[0] && (f->types & CRM_TYPE_BIT(t)))
+				field_names[t][n++] = f->name;
+	}
+}
+
 const char *const *crm_record_fields(enum crm_type t)
 {
-	const struct field *f;
-	size_t n = 0;
-
-	if (field_names[t][0] == NULL)
-		for (f = type_fields[t]; f->name; f++)
-			if (f->name[0])
-				field_names[t][n++] = f->name;
+	pthread_once(&field_names_once, make_field_names);
 	return field_names[t];
 }
 
 bool crm_field_is_ref(const char *key)
 {
-	return strcmp(key, "company") == 0 || strcmp(key, "contact") == 0 ||
-	       strcmp(key, "for") == 0;
+	const struct crm_field *f = crm_field_find(CRM_TYPE_ALL, key, false);
+
+	return f != NULL && f->kind == CRM_FIELD_REF;
 }
 
 bool crm_record_path(enum crm_type t, const char *id, char *buf, size_t size)
@@ -263,7 +208,7 @@ static bool has_control(const char *s)
 
 /* Checks that a list field is a sequence of non-empty scalars. */
 static int check_list(const struct crm_node *n, const char *key,
-		      enum field_kind kind, struct crm_err *err)
+		      enum crm_field_kind kind, struct crm_err *err)
 {
 	size_t i;
 	char msg[256];
@@ -276,12 +221,12 @@ static int check_list(const struct crm_node *n, const char *key,
 		if (it->kind != CRM_NODE_SCALAR || it->str[0] == '\0')
 			return field_error(err, it, key,
 					   _("items must be non-empty text"));
-		if (kind == F_EMAILS && strchr(it->str, '@') == NULL) {
+		if (kind == CRM_FIELD_EMAILS && strchr(it->str, '@') == NULL) {
 			snprintf(msg, sizeof(msg), _("invalid e-mail '%s'"),
 				 it->str);
 			return field_error(err, it, key, msg);
 		}
-		if (kind == F_TAGS && strpbrk(it->str, " \t\n\v\f\r,") != NULL) {
+		if (kind == CRM_FIELD_TAGS && strpbrk(it->str, " \t\n\v\f\r,") != NULL) {
 			snprintf(msg, sizeof(msg),
 				 _("invalid tag '%s' (no spaces or commas)"),
 				 it->str);
@@ -352,68 +297,68 @@ static int check_map_list(const struct crm_node *n, const char *key,
 
 /* Checks a date field's stored form. */
 static int check_date(const struct crm_node *n, const char *key,
-		      enum field_kind kind, struct crm_err *err)
+		      enum crm_field_kind kind, struct crm_err *err)
 {
 	struct crm_date d;
 	char msg[256];
 
 	if (crm_date_parse_stored(n->str, &d) == CRM_OK &&
-	    (kind == F_WHEN || (kind == F_DAY) != d.has_time))
+	    (kind == CRM_FIELD_WHEN || (kind == CRM_FIELD_DAY) != d.has_time))
 		return CRM_OK;
 	snprintf(msg, sizeof(msg),
-		 kind == F_DAY ? _("invalid date '%s' (expected YYYY-MM-DD)")
+		 kind == CRM_FIELD_DAY ? _("invalid date '%s' (expected YYYY-MM-DD)")
 			       : _("invalid date '%s' (expected ISO 8601)"),
 		 n->str);
 	return field_error(err, n, key, msg);
 }
 
 /* Validates the value n of known field f of record r. */
-static int check_field(const struct crm_record *r, const struct field *f,
+static int check_field(const struct crm_record *r, const struct crm_field *f,
 		       const struct crm_node *n, const struct crm_config *cfg,
 		       struct crm_err *err)
 {
 	char msg[256];
 
-	if (f->kind == F_HISTORY || f->kind == F_TIMELINE)
+	if (f->kind == CRM_FIELD_HISTORY || f->kind == CRM_FIELD_TIMELINE)
 		return check_map_list(n, f->name, err);
-	if (f->kind == F_PHONES || f->kind == F_EMAILS || f->kind == F_TAGS ||
-	    f->kind == F_LIST)
+	if (f->kind == CRM_FIELD_PHONES || f->kind == CRM_FIELD_EMAILS || f->kind == CRM_FIELD_TAGS ||
+	    f->kind == CRM_FIELD_LIST)
 		return check_list(n, f->name, f->kind, err);
 	if (n->kind != CRM_NODE_SCALAR)
 		return field_error(err, n, f->name, _("must be a single value"));
 	switch (f->kind) {
-	case F_ID:
+	case CRM_FIELD_ID:
 		if (strcmp(n->str, r->id) != 0) {
 			snprintf(msg, sizeof(msg),
 				 _("'%s' does not match the file name"), n->str);
 			return field_error(err, n, f->name, msg);
 		}
 		return CRM_OK;
-	case F_NAME:
+	case CRM_FIELD_NAME:
 		if (n->str[0] == '\0')
 			return field_error(err, n, f->name, _("must not be empty"));
 		return CRM_OK;
-	case F_REF:
+	case CRM_FIELD_REF:
 		if (!crm_id_valid(n->str)) {
 			snprintf(msg, sizeof(msg), _("'%s' is not a record id"),
 				 n->str);
 			return field_error(err, n, f->name, msg);
 		}
 		return CRM_OK;
-	case F_OWNER:
+	case CRM_FIELD_USER:
 		return check_owner(n, f->name, cfg, err);
-	case F_DAY:
-	case F_WHEN:
-	case F_STAMP:
+	case CRM_FIELD_DAY:
+	case CRM_FIELD_WHEN:
+	case CRM_FIELD_STAMP:
 		return check_date(n, f->name, f->kind, err);
-	case F_AMOUNT:
+	case CRM_FIELD_AMOUNT:
 		if (!crm_amount_is_stored(n->str)) {
 			snprintf(msg, sizeof(msg), _("'%s' is not an amount"),
 				 n->str);
 			return field_error(err, n, f->name, msg);
 		}
 		return CRM_OK;
-	case F_CURRENCY:
+	case CRM_FIELD_CURRENCY:
 		if (strlen(n->str) != 3 || !isupper((unsigned char)n->str[0]) ||
 		    !isupper((unsigned char)n->str[1]) ||
 		    !isupper((unsigned char)n->str[2])) {
@@ -423,21 +368,21 @@ static int check_field(const struct crm_record *r, const struct field *f,
 			return field_error(err, n, f->name, msg);
 		}
 		return CRM_OK;
-	case F_NUMBER:
+	case CRM_FIELD_NUMBER:
 		if (!is_number(n->str)) {
 			snprintf(msg, sizeof(msg), _("'%s' is not a number"),
 				 n->str);
 			return field_error(err, n, f->name, msg);
 		}
 		return CRM_OK;
-	case F_PIPELINE:
+	case CRM_FIELD_PIPELINE:
 		if (cfg && cfg->npipelines && !crm_config_pipeline(cfg, n->str)) {
 			snprintf(msg, sizeof(msg), _("unknown pipeline '%s'"),
 				 n->str);
 			return field_error(err, n, f->name, msg);
 		}
 		return CRM_OK;
-	case F_STAGE:
+	case CRM_FIELD_STAGE:
 		return check_stage(r, n, cfg, err);
 	default:
 		return CRM_OK;
@@ -447,8 +392,8 @@ static int check_field(const struct crm_record *r, const struct field *f,
 int crm_record_validate(const struct crm_record *r,
 			const struct crm_config *cfg, struct crm_err *err)
 {
-	const struct field *f;
-	struct field custom;
+	const struct crm_field *f;
+	struct crm_field custom;
 	size_t i;
 	int rc;
 
@@ -499,10 +444,10 @@ fail:
 }
 
 /* The kind of date a date field holds. */
-static enum crm_date_kind date_kind(enum field_kind kind)
+static enum crm_date_kind date_kind(enum crm_field_kind kind)
 {
-	return kind == F_DAY ? CRM_DATE_DAY
-	       : kind == F_STAMP ? CRM_DATE_STAMP : CRM_DATE_WHEN;
+	return kind == CRM_FIELD_DAY ? CRM_DATE_DAY
+	       : kind == CRM_FIELD_STAMP ? CRM_DATE_STAMP : CRM_DATE_WHEN;
 }
 
 /*
@@ -511,16 +456,16 @@ static enum crm_date_kind date_kind(enum field_kind kind)
  * relative to now, amounts with cfg's decimal separator.  CRM_EUSAGE
  * with the reader's message.
  */
-static int read_value(enum field_kind kind, const char *value,
+static int read_value(enum crm_field_kind kind, const char *value,
 		      const struct crm_config *cfg, time_t now, char *buf,
 		      size_t size, struct crm_err *err)
 {
 	struct crm_date d;
 
-	if (kind == F_AMOUNT)
+	if (kind == CRM_FIELD_AMOUNT)
 		return crm_amount_parse(value, crm_config_decimal(cfg), buf,
 					size, err);
-	if (kind == F_CURRENCY)
+	if (kind == CRM_FIELD_CURRENCY)
 		return crm_currency_parse(value, buf, err);
 	if (crm_date_parse_as(value, now, date_kind(kind), &d, err) != CRM_OK)
 		return CRM_EUSAGE;
@@ -568,19 +513,19 @@ static void replace_value(struct crm_record *r, size_t i, const char *text,
 }
 
 /* True when the scalar n already is the stored form of a field of kind. */
-static bool is_stored(const struct crm_node *n, enum field_kind kind)
+static bool is_stored(const struct crm_node *n, enum crm_field_kind kind)
 {
 	struct crm_date d;
 
 	switch (kind) {
-	case F_DAY:
-	case F_WHEN:
-	case F_STAMP:
+	case CRM_FIELD_DAY:
+	case CRM_FIELD_WHEN:
+	case CRM_FIELD_STAMP:
 		return crm_date_parse_stored(n->str, &d) == CRM_OK &&
-		       (kind == F_WHEN || (kind == F_DAY) != d.has_time);
-	case F_AMOUNT:
+		       (kind == CRM_FIELD_WHEN || (kind == CRM_FIELD_DAY) != d.has_time);
+	case CRM_FIELD_AMOUNT:
 		return crm_amount_is_stored(n->str);
-	case F_CURRENCY:
+	case CRM_FIELD_CURRENCY:
 		return crm_currency_find(n->str) != NULL;
 	default:
 		return true;
@@ -590,7 +535,7 @@ static bool is_stored(const struct crm_node *n, enum field_kind kind)
 /* Reads the value at index i (known field f) as a person wrote it and
  * puts its stored form in its place. */
 static int normalize_value(struct crm_record *r, size_t i,
-			   const struct field *f, const struct crm_config *cfg,
+			   const struct crm_field *f, const struct crm_config *cfg,
 			   time_t now, struct crm_err *err)
 {
 	const struct crm_node *n = r->map->items[i];
@@ -602,14 +547,14 @@ static int normalize_value(struct crm_record *r, size_t i,
 	rc = read_value(f->kind, n->str, cfg, now, buf, sizeof(buf), err);
 	if (rc)
 		return input_error(err, n, f->name);
-	replace_value(r, i, buf, f->kind == F_AMOUNT);
+	replace_value(r, i, buf, f->kind == CRM_FIELD_AMOUNT);
 	return CRM_OK;
 }
 
 int crm_record_normalize(struct crm_record *r, const struct crm_config *cfg,
 			 time_t now, struct crm_err *err)
 {
-	const struct field *f;
+	const struct crm_field *f;
 	long i;
 	size_t k;
 	int rc;
@@ -667,7 +612,7 @@ static void move_key(struct crm_node *src, struct crm_node *dst, const char *key
 /* Known string fields are strings, whatever they looked like. */
 static void untype_strings(struct crm_record *r)
 {
-	const struct field *f;
+	const struct crm_field *f;
 	struct crm_node *n;
 	size_t i;
 
@@ -676,19 +621,21 @@ static void untype_strings(struct crm_record *r)
 		f = find_field(r->type, r->map->keys[i]);
 		if (f == NULL || n == NULL || n->kind != CRM_NODE_SCALAR)
 			continue;
-		n->typed = f->kind == F_AMOUNT;
+		n->typed = f->kind == CRM_FIELD_AMOUNT;
 	}
 }
 
 void crm_record_canonicalize(struct crm_record *r)
 {
 	struct crm_node *src = r->map, *dst = crm_node_new_map();
-	const struct field *f;
-	size_t i;
+	const struct crm_field *f;
+	size_t i, k;
 
 	untype_strings(r);
-	for (f = type_fields[r->type]; f->name; f++) {
-		if (f->name[0]) {
+	for (k = 0; (f = crm_field_at(k)) != NULL; k++) {
+		if (!(f->types & CRM_TYPE_BIT(r->type)))
+			continue;
+		if (f->kind != CRM_FIELD_CUSTOM) {
 			move_key(src, dst, f->name);
 			continue;
 		}
@@ -728,7 +675,10 @@ static struct crm_node *list_for(struct crm_record *r, const char *key)
  * (VIP and vip are one tag) and e-mail addresses. */
 static bool folds_case(const char *key)
 {
-	return strcmp(key, "tags") == 0 || strcmp(key, "emails") == 0;
+	const struct crm_field *f = crm_field_find(CRM_TYPE_ALL, key, false);
+
+	return f != NULL && (f->kind == CRM_FIELD_TAGS ||
+			     f->kind == CRM_FIELD_EMAILS);
 }
 
 /* Index of the scalar s in seq, or -1; with fold, case is ignored. */
@@ -795,13 +745,9 @@ static int set_list(struct crm_record *r, const char *key, char op,
 /* Maps the singular names users type to the list fields. */
 static const char *canonical_key(const char *key)
 {
-	if (strcmp(key, "phone") == 0)
-		return "phones";
-	if (strcmp(key, "email") == 0)
-		return "emails";
-	if (strcmp(key, "tag") == 0)
-		return "tags";
-	return key;
+	const struct crm_field *f = crm_field_find(CRM_TYPE_ALL, key, true);
+
+	return f && f->term && strcmp(f->term, key) == 0 ? f->name : key;
 }
 
 /* True when key names a field of r: known to its type, or one of its own
@@ -875,7 +821,7 @@ static void restore_field(struct crm_record *r, const char *key,
 
 /* Validates key after a change; on failure restores saved and returns
  * CRM_EUSAGE with a message without a line number. */
-static int check_changed(struct crm_record *r, const struct field *f,
+static int check_changed(struct crm_record *r, const struct crm_field *f,
 			 const char *key, struct crm_node *saved,
 			 const struct crm_config *cfg, struct crm_err *err)
 {
@@ -895,14 +841,14 @@ static int check_changed(struct crm_record *r, const struct field *f,
 }
 
 /* True when key of r is (or becomes, with op) a list. */
-static bool is_list_field(const struct crm_record *r, const struct field *f,
+static bool is_list_field(const struct crm_record *r, const struct crm_field *f,
 			  const char *key, char op)
 {
 	const struct crm_node *n;
 
 	if (f)
-		return f->kind == F_PHONES || f->kind == F_EMAILS ||
-		       f->kind == F_TAGS || f->kind == F_LIST;
+		return f->kind == CRM_FIELD_PHONES || f->kind == CRM_FIELD_EMAILS ||
+		       f->kind == CRM_FIELD_TAGS || f->kind == CRM_FIELD_LIST;
 	n = crm_map_get(r->map, key);
 	return op != '=' || (n && n->kind == CRM_NODE_SEQ);
 }
@@ -918,7 +864,7 @@ bool crm_field_name_valid(const char *key)
 /* Checks the key and value a user gave (a tag with a control character
  * is refused here, not when read, so that one already stored can still
  * be shown and removed). */
-static int check_user_input(const struct crm_record *r, const struct field *f,
+static int check_user_input(const struct crm_record *r, const struct crm_field *f,
 			    const char *key, char op, const char *value,
 			    struct crm_err *err)
 {
@@ -927,21 +873,21 @@ static int check_user_input(const struct crm_record *r, const struct field *f,
 	if (!crm_utf8_valid(value, strlen(value)))
 		return crm_seterr(err, CRM_EUSAGE,
 				  _("field '%s': invalid UTF-8 in the value"), key);
-	if (f && (f->kind == F_ID || f->kind == F_STAMP || f->kind == F_HISTORY ||
-		  f->kind == F_TIMELINE))
+	if (f && (f->kind == CRM_FIELD_ID || f->kind == CRM_FIELD_STAMP || f->kind == CRM_FIELD_HISTORY ||
+		  f->kind == CRM_FIELD_TIMELINE))
 		return crm_seterr(err, CRM_EUSAGE,
 				  _("field '%s' is maintained by crm"), key);
-	if (f && f->kind == F_TAGS && op != '-' && has_control(value))
+	if (f && f->kind == CRM_FIELD_TAGS && op != '-' && has_control(value))
 		return crm_seterr(err, CRM_EUSAGE, _("field '%s': invalid tag "
 				  "'%s' (no control characters)"), key, value);
 	if (op != '=' && !is_list_field(r, f, key, op))
 		return crm_seterr(err, CRM_EUSAGE,
 				  _("field '%s' is not a list"), key);
 	if (op == '=' && value[0] == '\0' && f &&
-	    (f->kind == F_NAME || (r->type == CRM_TASK && strcmp(key, "for") == 0)))
+	    (f->kind == CRM_FIELD_NAME || (r->type == CRM_TASK && strcmp(key, "for") == 0)))
 		return crm_seterr(err, CRM_EUSAGE,
 				  _("field '%s' cannot be removed"), key);
-	if (op == '=' && f && f->kind == F_NAME &&
+	if (op == '=' && f && f->kind == CRM_FIELD_NAME &&
 	    value[strspn(value, " \t\n\v\f\r")] == '\0')
 		return crm_seterr(err, CRM_EUSAGE,
 				  _("field '%s' must not be blank"), key);
@@ -952,8 +898,8 @@ int crm_record_set_field(struct crm_record *r, const char *key, char op,
 			 const char *value, const struct crm_config *cfg,
 			 const char *by, time_t now, struct crm_err *err)
 {
-	const struct field *f;
-	struct field custom;
+	const struct crm_field *f;
+	struct crm_field custom;
 	struct crm_node *old, *saved;
 	char stamp[CRM_AMOUNT_SIZE];
 	char *old_stage = NULL;
@@ -978,8 +924,8 @@ int crm_record_set_field(struct crm_record *r, const char *key, char op,
 		crm_map_del(r->map, key);
 		return CRM_OK;
 	}
-	if (f && (f->kind == F_DAY || f->kind == F_WHEN ||
-		  f->kind == F_AMOUNT || f->kind == F_CURRENCY)) {
+	if (f && (f->kind == CRM_FIELD_DAY || f->kind == CRM_FIELD_WHEN ||
+		  f->kind == CRM_FIELD_AMOUNT || f->kind == CRM_FIELD_CURRENCY)) {
 		if (read_value(f->kind, value, cfg, now, stamp, sizeof(stamp),
 			       err) != CRM_OK) {
 			crm_node_free(saved);
@@ -987,20 +933,20 @@ int crm_record_set_field(struct crm_record *r, const char *key, char op,
 		}
 		value = stamp;
 	}
-	if (f && f->kind == F_STAGE && saved && saved->kind == CRM_NODE_SCALAR)
+	if (f && f->kind == CRM_FIELD_STAGE && saved && saved->kind == CRM_NODE_SCALAR)
 		old_stage = crm_xstrdup(saved->str);
-	crm_map_set(r->map, key, f && (f->kind == F_AMOUNT ||
-				       (f->kind == F_NUMBER && is_number(value)))
+	crm_map_set(r->map, key, f && (f->kind == CRM_FIELD_AMOUNT ||
+				       (f->kind == CRM_FIELD_NUMBER && is_number(value)))
 				 ? crm_node_new_typed(value)
 				 : crm_node_new_scalar(value));
-	if (f && (f->kind == F_AMOUNT || f->kind == F_CURRENCY) &&
+	if (f && (f->kind == CRM_FIELD_AMOUNT || f->kind == CRM_FIELD_CURRENCY) &&
 	    check_money(r, err) != CRM_OK) {
 		restore_field(r, key, saved);
 		free(old_stage);
 		return crm_err_prefix(err, "%s", "amount");
 	}
 	rc = check_changed(r, f, key, saved, cfg, err);
-	if (rc == CRM_OK && f && f->kind == F_STAGE &&
+	if (rc == CRM_OK && f && f->kind == CRM_FIELD_STAGE &&
 	    (old_stage == NULL || strcmp(old_stage, value) != 0))
 		crm_record_note_stage(r, value, by, now);
 	free(old_stage);
