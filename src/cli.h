@@ -23,6 +23,8 @@ enum opt_kind {
 	OPT_INT,   /* a whole number >= 0 */
 	OPT_ENUM,  /* one of keywords[] */
 	OPT_DATE,  /* a date or time as crm_date_parse() reads it */
+	OPT_REF,   /* a record: a name or an id, not blank (the command
+		      resolves it, see cli_resolve) */
 };
 
 /* One option of a command, for parsing, --help and completion alike. */
@@ -418,10 +420,14 @@ int cmd_reindex(struct cli *cli, struct parsed *p);
 int cmd_complete(struct cli *cli, struct parsed *p);
 
 /* Option tables, shared with help and completion. */
-extern const struct opt_spec init_opts[], add_opts[], show_opts[],
+extern const struct opt_spec init_opts[], show_opts[],
 	list_opts[], set_opts[], tag_opts[], rm_opts[], edit_opts[],
 	log_opts[], undo_opts[], status_opts[], commit_opts[], help_opts[],
 	search_opts[], reindex_opts[],
 	global_opts[], no_opts[];
+/* crm add's options, made from the field registry by
+ * cli_add_options_init, which main() calls first. */
+extern struct opt_spec add_opts[];
+void cli_add_options_init(void);
 
 #endif

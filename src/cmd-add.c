@@ -7,55 +7,29 @@
 
 #include "cli.h"
 
-#define T_CO CRM_TYPE_BIT(CRM_COMPANY)
-#define T_CN CRM_TYPE_BIT(CRM_CONTACT)
-#define T_DE CRM_TYPE_BIT(CRM_DEAL)
-#define T_TA CRM_TYPE_BIT(CRM_TASK)
+/* --name, an option for each field of the registry crm add takes
+ * (cli_add_options_init), --set. */
+struct opt_spec add_opts[CRM_FIELDS_MAX + 3];
 
-const struct opt_spec add_opts[] = {
-	{"name", 0, OPT_VALUE, N_("NAME"), N_("the name (or use NAME words)")},
-	{"phone", 0, OPT_LIST, N_("PHONE"), N_("a phone number (repeatable)")},
-	{"email", 0, OPT_LIST, N_("EMAIL"), N_("an e-mail address (repeatable)")},
-	{"company", 0, OPT_VALUE, N_("REF"), N_("the company (contact, deal)")},
-	{"contact", 0, OPT_VALUE, N_("REF"), N_("the contact (deal)")},
-	{"role", 0, OPT_VALUE, N_("ROLE"), N_("role at the company (contact)")},
-	{"owner", 0, OPT_VALUE, N_("LOGIN"), N_("responsible user")},
-	{"tag", 0, OPT_LIST, N_("TAG"), N_("a tag (repeatable)")},
-	{"source", 0, OPT_VALUE, N_("SOURCE"), N_("where it came from")},
-	{"birthday", 0, OPT_VALUE, N_("DATE"), N_("birthday (contact)")},
-	{"amount", 0, OPT_VALUE, N_("NUMBER"), N_("amount (deal)")},
-	{"currency", 0, OPT_VALUE, N_("CODE"), N_("currency (deal)")},
-	{"stage", 0, OPT_VALUE, N_("STAGE"), N_("stage (deal)")},
-	{"pipeline", 0, OPT_VALUE, N_("NAME"), N_("pipeline (deal)")},
-	{"due", 0, OPT_VALUE, N_("DATE"), N_("when it is due (task)")},
-	{"for", 0, OPT_VALUE, N_("REF"), N_("what the task is for (task)")},
-	{"set", 0, OPT_LIST, N_("KEY=VALUE"), N_("any field (repeatable)")},
-	{NULL, 0, OPT_FLAG, NULL, NULL},
-};
+void cli_add_options_init(void)
+{
+	const struct crm_field *f;
+	size_t i, n = 0;
 
-/* Which types each option applies to, and the field it sets. */
-static const struct {
-	const char *opt;
-	const char *field;
-	unsigned types;
-	unsigned ref_mask; /* for references: the types a REF may name */
-} add_fields[] = {
-	{"phone", "phones", T_CO | T_CN, 0},
-	{"email", "emails", T_CO | T_CN, 0},
-	{"company", "company", T_CN | T_DE, T_CO},
-	{"contact", "contact", T_DE, T_CN},
-	{"role", "role", T_CN, 0},
-	{"owner", "owner", T_CO | T_CN | T_DE | T_TA, 0},
-	{"tag", "tags", T_CO | T_CN | T_DE | T_TA, 0},
-	{"source", "source", T_CO | T_CN | T_DE, 0},
-	{"birthday", "birthday", T_CN, 0},
-	{"pipeline", "pipeline", T_DE, 0},
-	{"amount", "amount", T_DE, 0},
-	{"currency", "currency", T_DE, 0},
-	{"stage", "stage", T_DE, 0},
-	{"due", "due", T_TA, 0},
-	{"for", "for", T_TA, T_CO | T_CN | T_DE | CRM_PREFER(CRM_COMPANY)},
-};
+	add_opts[n++] = (struct opt_spec){"name", 0, OPT_VALUE, N_("NAME"),
+		N_("the name (or use NAME words)"), NULL};
+	for (i = 0; (f = crm_field_at(i)) != NULL; i++) {
+		if (!(f->flags & CRM_FIELD_ADD))
+			continue;
+		add_opts[n++] = (struct opt_spec){crm_field_term(f), 0,
+			crm_field_is_list(f->kind) ? OPT_LIST
+			: f->kind == CRM_FIELD_REF ? OPT_REF : OPT_VALUE,
+			f->metavar, f->help, NULL};
+	}
+	add_opts[n++] = (struct opt_spec){"set", 0, OPT_LIST, N_("KEY=VALUE"),
+		N_("any field (repeatable)"), NULL};
+	add_opts[n] = (struct opt_spec){NULL, 0, OPT_FLAG, NULL, NULL, NULL};
+}
 
 /* The name from --name or the NAME words (joined by spaces). */
 static char *record_name(struct parsed *p)
@@ -102,28 +76,31 @@ static int set_from_option(struct cli *cli, struct crm_record *r,
 	return CRM_OK;
 }
 
-/* Applies every option that was given; refuses those not for type t. */
+/* Applies every option of a field that was given; refuses those not
+ * for the record's type. */
 static int apply_options(struct cli *cli, struct parsed *p,
 			 struct crm_record *r)
 {
 	const struct opt_values *v;
+	const struct crm_field *f;
+	const char *opt;
 	size_t i, j;
 	int rc;
 
-	for (i = 0; i < sizeof(add_fields) / sizeof(add_fields[0]); i++) {
-		v = opt_all(p, add_opts, add_fields[i].opt);
+	for (i = 0; (f = crm_field_at(i)) != NULL; i++) {
+		if (!(f->flags & CRM_FIELD_ADD))
+			continue;
+		opt = crm_field_term(f);
+		v = opt_all(p, add_opts, opt);
 		if (v->count == 0)
 			continue;
-		if (!(add_fields[i].types & CRM_TYPE_BIT(r->type)))
+		if (!(f->types & CRM_TYPE_BIT(r->type)))
 			return cli_usage_error(cli->cmd,
 				_("option '--%s' does not apply to a %s"),
-				add_fields[i].opt, crm_type_name(r->type));
+				opt, crm_type_name(r->type));
 		for (j = 0; j < v->count; j++) {
-			rc = set_from_option(cli, r, add_fields[i].opt,
-					     add_fields[i].field,
-					     add_fields[i].ref_mask,
-					     strcmp(add_fields[i].field,
-						    add_fields[i].opt) ? '+' : '=',
+			rc = set_from_option(cli, r, opt, f->name, f->refers,
+					     crm_field_is_list(f->kind) ? '+' : '=',
 					     v->vals[j]);
 			if (rc)
 				return rc;

@@ -18,16 +18,13 @@ const struct opt_spec list_opts[] = {
 	{NULL, 0, OPT_FLAG, NULL, NULL},
 };
 
-/* Which value of a row a column of the table shows. */
-enum col_value {
-	V_ID, V_NAME, V_OWNER, V_PHONE, V_EMAIL, V_TAGS, V_COMPANY, V_ROLE,
-	V_STAGE, V_AMOUNT, V_CURRENCY, V_DUE, V_FOR,
-};
-
-/* A column of the table: how it prints, and what it shows. */
+/* A column of the table: the field it shows (its header is the
+ * field's), how it prints. */
 struct column {
-	struct table_col col;
-	enum col_value value;
+	const char *field;
+	int priority;
+	unsigned flags;     /* TCOL_* */
+	size_t min;
 };
 
 /* Priorities: ID and NAME go last; the others in the order in which
@@ -38,40 +35,26 @@ struct column {
 #define NAME_MIN 16
 
 static const struct column company_cols[] = {
-	{{NC_("column", "ID"), P_ID, 0}, V_ID},
-	{{NC_("column", "NAME"), P_NAME, TCOL_SHRINK, NAME_MIN}, V_NAME},
-	{{NC_("column", "OWNER"), 40, TCOL_SHRINK}, V_OWNER},
-	{{NC_("column", "PHONE"), 60, TCOL_SHRINK}, V_PHONE},
-	{{NC_("column", "TAGS"), 30, TCOL_SHRINK}, V_TAGS},
-	{{NULL, 0, 0}, V_ID},
+	{"id", P_ID, 0, 0}, {"name", P_NAME, TCOL_SHRINK, NAME_MIN},
+	{"owner", 40, TCOL_SHRINK, 0}, {"phones", 60, TCOL_SHRINK, 0},
+	{"tags", 30, TCOL_SHRINK, 0}, {NULL, 0, 0, 0},
 };
 static const struct column contact_cols[] = {
-	{{NC_("column", "ID"), P_ID, 0}, V_ID},
-	{{NC_("column", "NAME"), P_NAME, TCOL_SHRINK, NAME_MIN}, V_NAME},
-	{{NC_("column", "COMPANY"), 60, TCOL_SHRINK}, V_COMPANY},
-	{{NC_("column", "ROLE"), 40, TCOL_SHRINK}, V_ROLE},
-	{{NC_("column", "PHONE"), 55, TCOL_SHRINK}, V_PHONE},
-	{{NC_("column", "EMAIL"), 50, TCOL_SHRINK}, V_EMAIL},
-	{{NC_("column", "OWNER"), 30, TCOL_SHRINK}, V_OWNER},
-	{{NULL, 0, 0}, V_ID},
+	{"id", P_ID, 0, 0}, {"name", P_NAME, TCOL_SHRINK, NAME_MIN},
+	{"company", 60, TCOL_SHRINK, 0}, {"role", 40, TCOL_SHRINK, 0},
+	{"phones", 55, TCOL_SHRINK, 0}, {"emails", 50, TCOL_SHRINK, 0},
+	{"owner", 30, TCOL_SHRINK, 0}, {NULL, 0, 0, 0},
 };
 static const struct column deal_cols[] = {
-	{{NC_("column", "ID"), P_ID, 0}, V_ID},
-	{{NC_("column", "NAME"), P_NAME, TCOL_SHRINK, NAME_MIN}, V_NAME},
-	{{NC_("column", "STAGE"), 60, TCOL_SHRINK}, V_STAGE},
-	{{NC_("column", "AMOUNT"), 70, TCOL_RIGHT}, V_AMOUNT},
-	{{NC_("column", "CURRENCY"), 50, 0}, V_CURRENCY},
-	{{NC_("column", "COMPANY"), 40, TCOL_SHRINK}, V_COMPANY},
-	{{NC_("column", "OWNER"), 30, TCOL_SHRINK}, V_OWNER},
-	{{NULL, 0, 0}, V_ID},
+	{"id", P_ID, 0, 0}, {"name", P_NAME, TCOL_SHRINK, NAME_MIN},
+	{"stage", 60, TCOL_SHRINK, 0}, {"amount", 70, TCOL_RIGHT, 0},
+	{"currency", 50, 0, 0}, {"company", 40, TCOL_SHRINK, 0},
+	{"owner", 30, TCOL_SHRINK, 0}, {NULL, 0, 0, 0},
 };
 static const struct column task_cols[] = {
-	{{NC_("column", "ID"), P_ID, 0}, V_ID},
-	{{NC_("column", "DUE"), 80, 0}, V_DUE},
-	{{NC_("column", "NAME"), P_NAME, TCOL_SHRINK, NAME_MIN}, V_NAME},
-	{{NC_("column", "FOR"), 50, TCOL_SHRINK}, V_FOR},
-	{{NC_("column", "OWNER"), 30, TCOL_SHRINK}, V_OWNER},
-	{{NULL, 0, 0}, V_ID},
+	{"id", P_ID, 0, 0}, {"due", 80, 0, 0},
+	{"name", P_NAME, TCOL_SHRINK, NAME_MIN}, {"for", 50, TCOL_SHRINK, 0},
+	{"owner", 30, TCOL_SHRINK, 0}, {NULL, 0, 0, 0},
 };
 static const struct column *const type_cols[CRM_NTYPES] = {
 	company_cols, contact_cols, deal_cols, task_cols,
@@ -103,28 +86,27 @@ static char *dup_or_empty(const char *s)
 	return crm_xstrdup(s ? s : "");
 }
 
-/* The text of value v of row r, for the table.  Caller owns it. */
-static char *cell(const struct crm_row *r, enum col_value v)
+/* The text of the registered field f of row r, for the table: a
+ * reference as the name of the record, the first phone or e-mail, tags
+ * joined, amounts and times as the locale writes them.  Caller owns it. */
+static char *cell(const struct crm_row *r, const struct crm_field *f)
 {
-	switch (v) {
-	case V_ID: return dup_or_empty(r->id);
-	case V_NAME: return dup_or_empty(r->name);
-	case V_OWNER: return dup_or_empty(r->owner);
-	case V_PHONE: return first_line(r->phones);
-	case V_EMAIL: return first_line(r->emails);
-	case V_TAGS: return comma_list(r->tags);
-	case V_COMPANY:
-		return dup_or_empty(r->company_name ? r->company_name : r->company);
-	case V_ROLE: return dup_or_empty(r->role);
-	case V_STAGE: return dup_or_empty(r->stage);
-	case V_AMOUNT:
+	size_t i = crm_field_index(f);
+
+	switch (f->kind) {
+	case CRM_FIELD_ID: return dup_or_empty(r->id);
+	case CRM_FIELD_NAME: return dup_or_empty(r->name);
+	case CRM_FIELD_REF:
+		return dup_or_empty(r->ref_name[i] ? r->ref_name[i] : r->value[i]);
+	case CRM_FIELD_PHONES:
+	case CRM_FIELD_EMAILS: return first_line(r->value[i]);
+	case CRM_FIELD_TAGS: return comma_list(r->value[i]);
+	case CRM_FIELD_AMOUNT:
 		return r->has_amount ? cli_amount_text(r->amount)
 				     : crm_xstrdup("");
-	case V_CURRENCY: return dup_or_empty(r->currency);
-	case V_DUE: return cli_when_text(r->due);
-	case V_FOR: return dup_or_empty(r->for_name ? r->for_name : r->for_id);
+	case CRM_FIELD_WHEN: return cli_when_text(r->value[i]);
+	default: return dup_or_empty(r->value[i]);
 	}
-	return crm_xstrdup("");
 }
 
 /* The columns of a CSV or TSV list: every field of the type, a
@@ -140,6 +122,7 @@ struct list_out {
 	struct cli *cli;
 	enum crm_type type;
 	struct table tab;
+	const struct crm_field *cols[CRM_FIELDS_MAX]; /* the table's */
 	struct fields fields;
 	size_t ncols, n;
 	int rc;
@@ -149,15 +132,14 @@ struct list_out {
 static int print_row(const struct crm_row *r, void *data)
 {
 	struct list_out *o = data;
-	const struct column *cols = type_cols[o->type];
 	char **cells = crm_xcalloc(o->ncols, sizeof(*cells));
 	enum table_style st = TSTYLE_PLAIN;
 	size_t c;
 
 	for (c = 0; c < o->ncols; c++)
-		cells[c] = cell(r, cols[c].value);
+		cells[c] = cell(r, o->cols[c]);
 	if (o->type == CRM_TASK)
-		st = cli_due_style(r->due, o->cli->now);
+		st = cli_due_style(crm_row_get(r, "due"), o->cli->now);
 	table_add_row(&o->tab, r->id, (const char *const *)cells, st, NULL);
 	for (c = 0; c < o->ncols; c++)
 		free(cells[c]);
@@ -175,18 +157,6 @@ static int read_record(struct list_out *o, const struct crm_row *row,
 		return CRM_OK;
 	o->rc = o->cli->err.status ? o->cli->err.status : CRM_ERR;
 	return o->rc;
-}
-
-/* The name row gives for reference field key, or NULL. */
-static const char *ref_name(const struct crm_row *row, const char *key)
-{
-	if (strcmp(key, "company") == 0)
-		return row->company_name;
-	if (strcmp(key, "contact") == 0)
-		return row->contact_name;
-	if (strcmp(key, "for") == 0)
-		return row->for_name;
-	return NULL;
 }
 
 /* ---- JSON ---- */
@@ -218,7 +188,7 @@ static struct crm_node *with_ref_names(const struct crm_node *map,
 		snprintf(key, sizeof(key), "%s_name", map->keys[i]);
 		if (crm_map_get(map, key))
 			continue;
-		name = ref_name(row, map->keys[i]);
+		name = crm_row_ref_name(row, map->keys[i]);
 		crm_map_append(out, crm_xstrdup(key), name
 			       ? crm_node_new_scalar(name)
 			       : crm_node_new_typed("null"));
@@ -251,7 +221,10 @@ static int print_json_row(const struct crm_row *row, void *data)
  * carries them, a CSV cell would not hold them usefully. */
 static bool entry_list(const char *key)
 {
-	return strcmp(key, "timeline") == 0 || strcmp(key, "stage_history") == 0;
+	const struct crm_field *f = crm_field_find(CRM_TYPE_ALL, key, false);
+
+	return f && (f->kind == CRM_FIELD_TIMELINE ||
+		     f->kind == CRM_FIELD_HISTORY);
 }
 
 /* Appends key (copied) to fs unless it is there. */
@@ -332,7 +305,7 @@ static char *field_cell(const struct crm_record *r, const struct crm_row *row,
 	if (len > 5 && strcmp(key + len - 5, "_name") == 0 && len - 5 < sizeof(ref)) {
 		snprintf(ref, sizeof(ref), "%.*s", (int)(len - 5), key);
 		if (crm_field_is_ref(ref))
-			return dup_or_empty(ref_name(row, ref));
+			return dup_or_empty(crm_row_ref_name(row, ref));
 	}
 	return crm_xstrdup("");
 }
@@ -413,11 +386,17 @@ static int print_list(struct cli *cli, enum crm_type t,
 		return print_json(cli, t, f);
 	if (cli->format == FMT_CSV || cli->format == FMT_TSV)
 		return print_delimited(cli, t, f, bom);
-	while (cols[o.ncols].col.header)
+	while (cols[o.ncols].field)
 		o.ncols++;
 	tc = crm_xcalloc(o.ncols, sizeof(*tc));
-	for (total = 0; total < o.ncols; total++)
-		tc[total] = cols[total].col;
+	for (total = 0; total < o.ncols; total++) {
+		o.cols[total] = crm_field_find(CRM_TYPE_BIT(t),
+					       cols[total].field, false);
+		tc[total].header = o.cols[total]->header;
+		tc[total].priority = cols[total].priority;
+		tc[total].flags = cols[total].flags;
+		tc[total].min = cols[total].min;
+	}
 	table_init_cols(&o.tab, o.ncols, tc, cli, stdout);
 	free(tc);
 	rc = crm_find_each(cli->store, f, print_row, &o, &total, NULL, NULL,

@@ -60,32 +60,18 @@ static bool is_overdue(const char *s, time_t now)
 /* True for the fields that hold a stored time. */
 static bool is_time_field(const char *key)
 {
-	return strcmp(key, "created") == 0 || strcmp(key, "updated") == 0 ||
-	       strcmp(key, "due") == 0;
+	const struct crm_field *f = crm_field_find(CRM_TYPE_ALL, key, false);
+
+	return f && (f->kind == CRM_FIELD_STAMP || f->kind == CRM_FIELD_WHEN);
 }
 
 /* The label of a field in the user's language: known fields translated,
  * custom ones as they are. */
 static const char *field_label(const char *key)
 {
-	static const char *const labels[] = {
-		NC_("field", "company"), NC_("field", "contact"),
-		NC_("field", "for"), NC_("field", "role"),
-		NC_("field", "owner"), NC_("field", "phones"),
-		NC_("field", "emails"), NC_("field", "website"),
-		NC_("field", "address"), NC_("field", "source"),
-		NC_("field", "tags"), NC_("field", "birthday"),
-		NC_("field", "pipeline"), NC_("field", "stage"),
-		NC_("field", "amount"), NC_("field", "currency"),
-		NC_("field", "due"), NC_("field", "created"),
-		NC_("field", "updated"),
-	};
-	size_t i;
+	const struct crm_field *f = crm_field_find(CRM_TYPE_ALL, key, false);
 
-	for (i = 0; i < sizeof(labels) / sizeof(labels[0]); i++)
-		if (strcmp(strchr(labels[i], '\004') + 1, key) == 0)
-			return crm_pgettext(labels[i]);
-	return key;
+	return f && f->label ? crm_pgettext(f->label) : key;
 }
 
 /* Prints one "  label  value" line; the value is made safe for the
@@ -303,23 +289,23 @@ static void row_cells(const struct crm_row *r, enum crm_type t, char *cells[4])
 
 	memset(cells, 0, 4 * sizeof(char *));
 	if (t == CRM_TASK) {
-		cells[0] = cli_safe(shown_time(r->due, when, sizeof(when)));
+		cells[0] = cli_safe(shown_time(crm_row_get(r, "due"), when, sizeof(when)));
 		cells[1] = cli_safe(r->name);
-		ref = named_ref(r->for_id, r->for_name);
+		ref = named_ref(crm_row_get(r, "for"), crm_row_ref_name(r, "for"));
 		cells[2] = cli_safe(ref);
 		free(ref);
-		cells[3] = cli_safe(r->owner);
+		cells[3] = cli_safe(crm_row_get(r, "owner"));
 		return;
 	}
 	cells[0] = cli_safe(r->name);
 	if (t == CRM_CONTACT) {
-		cells[1] = cli_safe(r->role);
+		cells[1] = cli_safe(crm_row_get(r, "role"));
 	} else {
-		cells[1] = cli_safe(r->stage);
+		cells[1] = cli_safe(crm_row_get(r, "stage"));
 		if (r->has_amount)
 			snprintf(amount, sizeof(amount), "%.15g%s%s", r->amount,
-				 r->currency ? " " : "",
-				 r->currency ? r->currency : "");
+				 crm_row_get(r, "currency") ? " " : "",
+				 crm_row_get(r, "currency") ? crm_row_get(r, "currency") : "");
 		else
 			amount[0] = '\0';
 		cells[2] = cli_safe(amount);
@@ -402,7 +388,7 @@ static int print_related(struct cli *cli, const char *id, enum crm_type t,
 	red = crm_xcalloc(n, sizeof(*red));
 	for (i = 0; i < n; i++) {
 		row_cells(&rows[i], t, cells[i]);
-		red[i] = t == CRM_TASK && is_overdue(rows[i].due, cli->now);
+		red[i] = t == CRM_TASK && is_overdue(crm_row_get(&rows[i], "due"), cli->now);
 	}
 	print_columns(cli, cells, n, red);
 	for (i = 0; i < n; i++)
@@ -548,30 +534,30 @@ static void json_row(const struct crm_row *r)
 	json_key(&first, "name", 8);
 	json_str_or_null(r->name);
 	json_key(&first, "owner", 8);
-	json_str_or_null(r->owner);
+	json_str_or_null(crm_row_get(r, "owner"));
 	if (r->type == CRM_TASK) {
 		json_key(&first, "due", 8);
-		json_str_or_null(r->due);
-		json_row_ref(&first, "for", r->for_id, r->for_name);
+		json_str_or_null(crm_row_get(r, "due"));
+		json_row_ref(&first, "for", crm_row_get(r, "for"), crm_row_ref_name(r, "for"));
 	} else if (r->type == CRM_CONTACT) {
 		json_key(&first, "role", 8);
-		json_str_or_null(r->role);
+		json_str_or_null(crm_row_get(r, "role"));
 		json_key(&first, "phones", 8);
-		json_lines(r->phones);
+		json_lines(crm_row_get(r, "phones"));
 		json_key(&first, "emails", 8);
-		json_lines(r->emails);
+		json_lines(crm_row_get(r, "emails"));
 	} else if (r->type == CRM_DEAL) {
 		json_key(&first, "stage", 8);
-		json_str_or_null(r->stage);
+		json_str_or_null(crm_row_get(r, "stage"));
 		json_key(&first, "amount", 8);
 		if (r->has_amount)
 			printf("%.15g", r->amount);
 		else
 			fputs("null", stdout);
 		json_key(&first, "currency", 8);
-		json_str_or_null(r->currency);
-		json_row_ref(&first, "company", r->company, r->company_name);
-		json_row_ref(&first, "contact", r->contact, r->contact_name);
+		json_str_or_null(crm_row_get(r, "currency"));
+		json_row_ref(&first, "company", crm_row_get(r, "company"), crm_row_ref_name(r, "company"));
+		json_row_ref(&first, "contact", crm_row_get(r, "contact"), crm_row_ref_name(r, "contact"));
 	}
 	printf("\n      }");
 }

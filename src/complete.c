@@ -37,9 +37,6 @@ const struct opt_spec help_opts[] = {{NULL, 0, OPT_FLAG, NULL, NULL}};
 /* Names (or ids, or tags, or directories) offered at most. */
 #define COMP_MAX 200
 
-#define MASK_FOR (CRM_TYPE_BIT(CRM_COMPANY) | CRM_TYPE_BIT(CRM_CONTACT) | \
-		  CRM_TYPE_BIT(CRM_DEAL))
-
 /* What a word may be. */
 enum what {
 	W_NONE, W_COMMANDS, W_TYPES, W_REFS, W_QUERY, W_ASSIGN, W_TAGS,
@@ -765,18 +762,30 @@ static const struct {
 	unsigned mask;   /* W_REFS: the types it may name */
 } value_kinds[] = {
 	{"C", W_DIRS, 0}, {"format", W_FORMATS, 0}, {"sort", W_SORT, 0},
-	{"user", W_USERS, 0}, {"owner", W_USERS, 0}, {"stage", W_STAGES, 0},
-	{"pipeline", W_PIPELINES, 0}, {"tag", W_TAGS, 0},
-	{"tags", W_TAGS, 0}, {"type", W_TYPES, 0}, {"set", W_ASSIGN, 0},
+	{"user", W_USERS, 0}, {"type", W_TYPES, 0}, {"set", W_ASSIGN, 0},
 	{"has", W_FIELDS, 0}, {"no", W_FIELDS, 0},
-	{"company", W_REFS, CRM_TYPE_BIT(CRM_COMPANY)},
-	{"contact", W_REFS, CRM_TYPE_BIT(CRM_CONTACT)},
-	{"for", W_REFS, MASK_FOR},
 };
 
-/* Looks up the value kind of name[0..len); W_NONE when free text. */
+/* What the values of the registered field f are; W_NONE: free text. */
+static enum what field_value_kind(const struct crm_field *f, unsigned *mask)
+{
+	*mask = f->refers & CRM_TYPE_ALL;
+	switch (f->kind) {
+	case CRM_FIELD_USER: return W_USERS;
+	case CRM_FIELD_STAGE: return W_STAGES;
+	case CRM_FIELD_PIPELINE: return W_PIPELINES;
+	case CRM_FIELD_TAGS: return W_TAGS;
+	case CRM_FIELD_REF: return W_REFS;
+	default: return W_NONE;
+	}
+}
+
+/* Looks up the value kind of name[0..len): the options' own, else the
+ * field's of that name or term; W_NONE when free text. */
 static enum what value_kind(const char *name, size_t len, unsigned *mask)
 {
+	const struct crm_field *f;
+	char key[64];
 	size_t i;
 
 	for (i = 0; i < sizeof(value_kinds) / sizeof(value_kinds[0]); i++) {
@@ -786,7 +795,11 @@ static enum what value_kind(const char *name, size_t len, unsigned *mask)
 			return value_kinds[i].what;
 		}
 	}
-	return W_NONE;
+	if (len >= sizeof(key))
+		return W_NONE;
+	snprintf(key, sizeof(key), "%.*s", (int)len, name);
+	f = crm_field_find(CRM_TYPE_ALL, key, true);
+	return f ? field_value_kind(f, mask) : W_NONE;
 }
 
 static void complete_what(struct comp *c, enum what w, unsigned mask);

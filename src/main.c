@@ -642,6 +642,7 @@ int main(int argc, char **argv)
 	int ng, rc;
 
 	setup_i18n();
+	cli_add_options_init();
 	cli.now = time(NULL);
 	tzset();        /* the library reads dates in this local time zone */
 	cli.lock_timeout_ms = lock_timeout();

@@ -161,6 +161,11 @@ static int convert(const struct opt_spec *o, const char *value, time_t now,
 		if (crm_date_parse(value, now, &v->date, err))
 			return crm_err_prefix(err, "--%s", o->name);
 		return CRM_OK;
+	case OPT_REF:
+		if (value[strspn(value, " \t\n\v\f\r")] == '\0')
+			return crm_seterr(err, CRM_EUSAGE, "--%s: %s", o->name,
+					  _("empty record reference"));
+		return CRM_OK;
 	default:
 		return CRM_OK;
 	}

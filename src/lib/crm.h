@@ -1041,12 +1041,12 @@ int crm_crypto_load(struct crm_err *err);
  *                                 keys were read in (another: rebuilt)
  *   records(rid INTEGER PRIMARY KEY, id TEXT, type INTEGER,
  *           name TEXT, name_fold TEXT,
- *           owner, stage, pipeline, source, role, currency TEXT,
- *           amount REAL, company, contact, for_id TEXT,
- *           due TEXT, due_at INTEGER, birthday TEXT,
- *           created_at INTEGER, updated_at INTEGER,
- *           phones, emails, tags TEXT ('\n'-joined; a tag holds no
- *                                 white space),
+ *           then the columns of the field registry (field.c: each
+ *           field's column, TEXT, or REAL for amounts, and its time
+ *           column, INTEGER), today owner, stage, pipeline, source,
+ *           role, currency, amount, company, contact, for_id, due,
+ *           due_at, birthday, created_at, updated_at, phones, emails,
+ *           tags ('\n'-joined lists; a tag holds no white space),
  *           broken TEXT,          why the file did not parse, else NULL
  *           blob BLOB)            the id of the file's blob
  *   trees(path TEXT PRIMARY KEY, oid BLOB)  the tree id of each type's
@@ -1065,17 +1065,17 @@ int crm_crypto_load(struct crm_err *err);
  *   names(name)                   FTS5, trigram, contentless; rowid = rid;
  *                                 holds name_fold, for ranking searches
  *   facets(t)                     FTS5, contentless, no positions; rowid =
- *                                 rid; one word per value of type, owner,
- *                                 stage, pipeline, source, role, currency,
- *                                 company, contact, for_id, each tag
- *                                 and each word of the name ("words",
+ *                                 rid; one word for the type, per value
+ *                                 of each field the registry marks
+ *                                 CRM_FIELD_FACET (each item of a list),
+ *                                 and per word of the name ("words",
  *                                 crm_fold_words) (crm_facet_word)
  *
  * Dates are Unix times (a whole day: its local midnight).  Rows with
  * broken set have only id and type (a record's file is the path
  * crm_record_path gives for them).
  */
-#define CRM_INDEX_FORMAT 13
+#define CRM_INDEX_FORMAT 14
 
 /* The SQL for the searchable text of the record "r". */
 #define CRM_TEXT_OF_R "(SELECT x.text FROM texts x WHERE x.rid = r.rid)"
@@ -1110,13 +1110,24 @@ void crm_store_set_progress(struct crm_store *s, crm_progress_cb progress,
 struct crm_row {
 	enum crm_type type;
 	char id[CRM_ID_LEN + 1];
-	char *name, *owner, *stage, *currency, *role, *company, *contact,
-		*for_id, *due, *phones, *emails, *tags, *text;
-	char *company_name, *contact_name, *for_name; /* resolved names */
+	char *name;
+	char *text;                     /* searchable text, when ranking */
+	char *value[CRM_FIELDS_MAX];    /* by field (crm_field_index): the
+					   text of its index column ('\n'-
+					   joined lists); NULL when absent */
+	char *ref_name[CRM_FIELDS_MAX]; /* references: the name of the
+					   record named, NULL when missing */
 	double amount;
 	bool has_amount;
 	long long updated_at;
 };
+
+/* The value of the field called field of r (its index column's text),
+ * or NULL. */
+const char *crm_row_get(const struct crm_row *r, const char *field);
+/* For a reference field: the name of the record r's field names, or
+ * NULL (no such record, or no such field). */
+const char *crm_row_ref_name(const struct crm_row *r, const char *field);
 
 /* What to find. */
 struct crm_find {

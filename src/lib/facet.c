@@ -10,28 +10,41 @@
 
 #include "crm.h"
 
-/* The records columns (and "tags", and "words" of names) that are
- * facets; a facet's word starts with the letter 'a' + its place here. */
-static const char *const facet_columns[] = {
-	"type", "owner", "stage", "pipeline", "source", "role", "currency",
-	"company", "contact", "for_id", "tags", "words",
-};
+/*
+ * The letter a facet's words start with: 'a' for the type, 'b' for the
+ * words of names, then 'c' onwards for the fields of the registry marked
+ * CRM_FIELD_FACET, in its order, by their index column.  '?' for any
+ * other column.
+ */
+static char facet_letter(const char *column)
+{
+	const struct crm_field *f;
+	size_t i;
+	char letter = 'c';
 
-#define NFACETS (sizeof(facet_columns) / sizeof(facet_columns[0]))
+	if (strcmp(column, "type") == 0)
+		return 'a';
+	if (strcmp(column, "words") == 0)
+		return 'b';
+	for (i = 0; (f = crm_field_at(i)) != NULL; i++) {
+		if (!(f->flags & CRM_FIELD_FACET))
+			continue;
+		if (strcmp(f->column, column) == 0)
+			return letter;
+		letter++;
+	}
+	return '?';
+}
 
 void crm_facet_word(struct crm_buf *b, const char *column, const char *value)
 {
 	static const char hex[] = "0123456789abcdef";
 	char *folded = crm_fold(value);
 	const char *p;
-	size_t i;
 
-	for (i = 0; i < NFACETS; i++)
-		if (strcmp(facet_columns[i], column) == 0)
-			break;
 	if (b->len)
 		crm_buf_addc(b, ' ');
-	crm_buf_addc(b, (char)('a' + i));
+	crm_buf_addc(b, facet_letter(column));
 	for (p = folded; *p != '\0'; p++) {
 		crm_buf_addc(b, hex[(unsigned char)*p >> 4]);
 		crm_buf_addc(b, hex[(unsigned char)*p & 0xf]);

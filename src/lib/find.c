@@ -6,40 +6,73 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <pthread.h>
 #include <sqlite3.h>
 
 #include "store-internal.h"
 
-/* The columns a row is read from, in struct crm_row order; %s is the
- * text (the record's searchable text, or NULL when nobody needs it). */
-static const char *const row_columns =
-	"r.type, r.id, r.name, r.owner, r.stage, r.currency, r.role,"
-	" r.company, r.contact, r.for_id, r.due, r.phones, r.emails, r.tags,"
-	" %s, (SELECT name FROM records x WHERE x.id = r.company),"
-	" (SELECT name FROM records x WHERE x.id = r.contact),"
-	" (SELECT name FROM records x WHERE x.id = r.for_id),"
-	" r.amount, r.updated_at";
+/* The columns a row is read from: type, id, name, %s (the record's
+ * searchable text, or NULL when nobody needs it), amount, updated_at,
+ * then the column of each registered field that has one, then the name
+ * of the record each reference names.  Made once, from the registry. */
+static char *row_columns;
+static pthread_once_t row_columns_once = PTHREAD_ONCE_INIT;
 
-/* Sort keys users may name, and the expression each sorts by. */
-static const struct {
-	const char *field;
-	const char *expr;
-} sort_keys[] = {
-	{"name", "r.name_fold"}, {"id", "r.id"}, {"owner", "r.owner"},
-	{"stage", "r.stage"}, {"pipeline", "r.pipeline"},
-	{"source", "r.source"}, {"role", "r.role"}, {"currency", "r.currency"},
-	{"amount", "r.amount"}, {"company", "r.company"},
-	{"contact", "r.contact"}, {"for", "r.for_id"}, {"due", "r.due_at"},
-	{"birthday", "r.birthday"}, {"created", "r.created_at"},
-	{"updated", "r.updated_at"}, {"phones", "r.phones"},
-	{"emails", "r.emails"}, {"tags", "r.tags"},
-};
+/* The first of row_columns' field columns. */
+#define ROW_FIELD_COL 6
 
-#define NSORT (sizeof(sort_keys) / sizeof(sort_keys[0]))
+/* Fills row_columns (pthread_once). */
+static void make_row_columns(void)
+{
+	struct crm_buf b = {0};
+	const struct crm_field *f;
+	size_t i;
+
+	crm_buf_adds(&b, "r.type, r.id, r.name, %s, r.amount, r.updated_at");
+	for (i = 0; (f = crm_field_at(i)) != NULL; i++)
+		if (f->column)
+			crm_buf_addf(&b, ", r.%s", f->column);
+	for (i = 0; (f = crm_field_at(i)) != NULL; i++)
+		if (f->column && f->kind == CRM_FIELD_REF)
+			crm_buf_addf(&b, ", (SELECT name FROM records x"
+				     " WHERE x.id = r.%s)", f->column);
+	row_columns = crm_buf_detach(&b);
+}
+
+/* Appends the columns a row is read from to q, with text as the text. */
+static void add_row_columns(struct crm_buf *q, const char *text)
+{
+	pthread_once(&row_columns_once, make_row_columns);
+	crm_buf_addf(q, row_columns, text);
+}
+
+/* The expression sorting by the registered field f sorts by; NULL when
+ * the index keeps no column of it. */
+static const char *sort_expr(const struct crm_field *f, char *buf,
+			     size_t size)
+{
+	const char *col = f->time_column ? f->time_column : f->column;
+
+	if (f->kind == CRM_FIELD_NAME)
+		col = "name_fold";
+	else if (f->kind == CRM_FIELD_ID)
+		col = "id";
+	if (col == NULL)
+		return NULL;
+	snprintf(buf, size, "r.%s", col);
+	return buf;
+}
 
 const char *crm_find_sort_field(size_t i)
 {
-	return i < NSORT ? sort_keys[i].field : NULL;
+	const struct crm_field *f;
+	char buf[64];
+	size_t k, n = 0;
+
+	for (k = 0; (f = crm_field_at(k)) != NULL; k++)
+		if (sort_expr(f, buf, sizeof(buf)) && n++ == i)
+			return f->name;
+	return NULL;
 }
 
 /* A copy of column i of st, or NULL. */
@@ -50,50 +83,55 @@ static char *col_dup(sqlite3_stmt *st, int i)
 	return t ? crm_xstrdup((const char *)t) : NULL;
 }
 
-/* Number of string fields of a row. */
-#define ROW_STRINGS 16
-
-/* The addresses of r's string fields, in row_columns order from column 2. */
-static void row_strings(struct crm_row *r, char **out[ROW_STRINGS])
-{
-	char **cols[ROW_STRINGS] = {
-		&r->name, &r->owner, &r->stage, &r->currency, &r->role,
-		&r->company, &r->contact, &r->for_id, &r->due, &r->phones,
-		&r->emails, &r->tags, &r->text, &r->company_name,
-		&r->contact_name, &r->for_name,
-	};
-
-	memcpy(out, cols, sizeof(cols));
-}
-
-/* Reads the current row of st into r. */
+/* Reads the current row of st (add_row_columns) into r. */
 static void read_row(sqlite3_stmt *st, struct crm_row *r)
 {
-	char **cols[ROW_STRINGS];
+	const struct crm_field *f;
 	size_t i;
+	int col = ROW_FIELD_COL;
 
 	memset(r, 0, sizeof(*r));
-	row_strings(r, cols);
 	r->type = (enum crm_type)sqlite3_column_int(st, 0);
 	snprintf(r->id, sizeof(r->id), "%s", sqlite3_column_text(st, 1));
-	for (i = 0; i < ROW_STRINGS; i++)
-		*cols[i] = col_dup(st, (int)i + 2);
-	r->has_amount = sqlite3_column_type(st, 18) != SQLITE_NULL;
-	r->amount = sqlite3_column_double(st, 18);
-	r->updated_at = sqlite3_column_int64(st, 19);
+	r->name = col_dup(st, 2);
+	r->text = col_dup(st, 3);
+	r->has_amount = sqlite3_column_type(st, 4) != SQLITE_NULL;
+	r->amount = sqlite3_column_double(st, 4);
+	r->updated_at = sqlite3_column_int64(st, 5);
+	for (i = 0; (f = crm_field_at(i)) != NULL; i++)
+		if (f->column)
+			r->value[i] = col_dup(st, col++);
+	for (i = 0; (f = crm_field_at(i)) != NULL; i++)
+		if (f->column && f->kind == CRM_FIELD_REF)
+			r->ref_name[i] = col_dup(st, col++);
 }
 
 /* Frees the strings of one row. */
 static void row_clear(struct crm_row *r)
 {
-	char **cols[ROW_STRINGS];
 	size_t i;
 
-	row_strings(r, cols);
-	for (i = 0; i < ROW_STRINGS; i++) {
-		free(*cols[i]);
-		*cols[i] = NULL;
+	free(r->name);
+	free(r->text);
+	for (i = 0; i < CRM_FIELDS_MAX; i++) {
+		free(r->value[i]);
+		free(r->ref_name[i]);
 	}
+	memset(r, 0, sizeof(*r));
+}
+
+const char *crm_row_get(const struct crm_row *r, const char *field)
+{
+	const struct crm_field *f = crm_field_find(CRM_TYPE_ALL, field, false);
+
+	return f ? r->value[crm_field_index(f)] : NULL;
+}
+
+const char *crm_row_ref_name(const struct crm_row *r, const char *field)
+{
+	const struct crm_field *f = crm_field_find(CRM_TYPE_ALL, field, false);
+
+	return f ? r->ref_name[crm_field_index(f)] : NULL;
 }
 
 void crm_rows_free(struct crm_row *rows, size_t n)
@@ -208,9 +246,11 @@ static int order_by(const struct crm_find *f, struct env_data *env,
 		    struct crm_sql *sql, struct crm_buf *out,
 		    struct crm_err *err)
 {
-	const char *names[NSORT], *hint;
+	const char *names[CRM_FIELDS_MAX], *hint, *expr;
 	const char *dir = f->reverse ? " DESC" : "";
-	size_t i;
+	const struct crm_field *field;
+	char buf[64];
+	size_t i, n = 0;
 
 	if (f->rank && f->sort == NULL) {
 		/* names holding every word first; not "(1)" alone, which
@@ -229,11 +269,13 @@ static int order_by(const struct crm_find *f, struct env_data *env,
 		order_by_stage(f, env, sql, out);
 		return CRM_OK;
 	}
-	for (i = 0; i < NSORT; i++) {
-		names[i] = sort_keys[i].field;
-		if (strcmp(f->sort ? f->sort : "name", sort_keys[i].field) == 0) {
+	for (i = 0; (field = crm_field_at(i)) != NULL; i++) {
+		if ((expr = sort_expr(field, buf, sizeof(buf))) == NULL)
+			continue;
+		names[n++] = field->name;
+		if (strcmp(f->sort ? f->sort : "name", field->name) == 0) {
 			crm_buf_addf(out, " ORDER BY %s IS NULL, %s%s, r.id%s",
-				     sort_keys[i].expr, sort_keys[i].expr, dir, dir);
+				     expr, expr, dir, dir);
 			return CRM_OK;
 		}
 	}
@@ -244,7 +286,7 @@ static int order_by(const struct crm_find *f, struct env_data *env,
 			     sql->nparams, dir, dir);
 		return CRM_OK;
 	}
-	hint = crm_suggest(f->sort, names, NSORT);
+	hint = crm_suggest(f->sort, names, n);
 	if (hint)
 		return crm_seterr(err, CRM_EUSAGE,
 				  _("unknown field '%s' (did you mean '%s'?)"),
@@ -470,7 +512,7 @@ static int find_limited(sqlite3 *db, const struct crm_find *f,
 	rc = select_first_rids(db, q.s, sql, f->limit, &rids, total, err);
 	crm_buf_free(&q);
 	crm_buf_adds(&q, "SELECT ");
-	crm_buf_addf(&q, row_columns, f->rank ? CRM_TEXT_OF_R : "NULL");
+	add_row_columns(&q, f->rank ? CRM_TEXT_OF_R : "NULL");
 	crm_buf_adds(&q, " FROM records r WHERE r.rid = ?1");
 	if (rc == CRM_OK)
 		rc = select_rids(db, q.s, rids, *total < f->limit ? *total
@@ -491,7 +533,7 @@ static int find_all(sqlite3 *db, const struct crm_find *f, const char *where,
 	int rc;
 
 	crm_buf_adds(&q, "SELECT ");
-	crm_buf_addf(&q, row_columns, f->rank ? CRM_TEXT_OF_R : "NULL");
+	add_row_columns(&q, f->rank ? CRM_TEXT_OF_R : "NULL");
 	crm_buf_addf(&q, " FROM records r%s%s", where, order);
 	rc = select_each(db, q.s, sql, cb, data, total, err);
 	crm_buf_free(&q);
@@ -948,7 +990,7 @@ static int find_words(sqlite3 *db, const struct crm_find *f, const char *all,
 	sqlite3_exec(db, "BEGIN", NULL, NULL, NULL);
 	rc = word_rids(db, f, all, names, &order, &count, err);
 	crm_buf_adds(&q, "SELECT ");
-	crm_buf_addf(&q, row_columns, f->rank ? CRM_TEXT_OF_R : "NULL");
+	add_row_columns(&q, f->rank ? CRM_TEXT_OF_R : "NULL");
 	crm_buf_adds(&q, " FROM records r WHERE r.rid = ?1");
 	if (rc == CRM_OK)
 		rc = select_rids(db, q.s, order.rid, order.n, cb, data, err);
@@ -1043,7 +1085,6 @@ struct collected {
 static int collect_row(const struct crm_row *r, void *data)
 {
 	struct collected *c = data;
-	char **cols[ROW_STRINGS];
 	struct crm_row *d;
 	size_t i;
 
@@ -1053,10 +1094,14 @@ static int collect_row(const struct crm_row *r, void *data)
 	}
 	d = &c->rows[c->n++];
 	*d = *r;
-	row_strings(d, cols);
-	for (i = 0; i < ROW_STRINGS; i++)
-		if (*cols[i])
-			*cols[i] = crm_xstrdup(*cols[i]);
+	d->name = r->name ? crm_xstrdup(r->name) : NULL;
+	d->text = r->text ? crm_xstrdup(r->text) : NULL;
+	for (i = 0; i < CRM_FIELDS_MAX; i++) {
+		if (r->value[i])
+			d->value[i] = crm_xstrdup(r->value[i]);
+		if (r->ref_name[i])
+			d->ref_name[i] = crm_xstrdup(r->ref_name[i]);
+	}
 	return 0;
 }
 

@@ -18,27 +18,7 @@
 #include <sqlite3.h>
 #include <sys/stat.h>
 
-#include "store-internal.h"
-
-/* Tables only: every index is made after a rebuild's bulk load, which
- * sorts once instead of inserting a million keys at random places. */
-static const char *const schema_sql =
-	"CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT) WITHOUT ROWID;"
-	"CREATE TABLE records("
-	" rid INTEGER PRIMARY KEY, id TEXT NOT NULL,"
-	" type INTEGER NOT NULL,"
-	" name TEXT, name_fold TEXT, owner TEXT, stage TEXT, pipeline TEXT,"
-	" source TEXT, role TEXT, currency TEXT, amount REAL, company TEXT,"
-	" contact TEXT, for_id TEXT, due TEXT, due_at INTEGER, birthday TEXT,"
-	" created_at INTEGER, updated_at INTEGER, phones TEXT, emails TEXT,"
-	" tags TEXT, broken TEXT, blob BLOB);"
-	"CREATE TABLE trees(path TEXT PRIMARY KEY, oid BLOB NOT NULL)"
-	" WITHOUT ROWID;"
-	"CREATE TABLE texts(rid INTEGER PRIMARY KEY, text TEXT, phone_keys TEXT);"
-	"CREATE TABLE fields(key TEXT NOT NULL, rid INTEGER NOT NULL,"
-	" value TEXT);"
-	"CREATE VIRTUAL TABLE facets USING fts5(t, content='', detail=none,"
-	" columnsize=0, tokenize='ascii');";
+#include "indexrow.h"
 
 /* The full-text index, and the same of the folded names alone (which a
  * search ranks first).  A rebuild makes them in a file of its own, then
@@ -106,25 +86,6 @@ static const char *const indexes_sql =
 	"CREATE INDEX fields_rid ON fields(rid);"
 	"CREATE INDEX records_broken ON records(type) WHERE broken IS NOT NULL;"
 	"INSERT INTO facets(facets) VALUES('optimize');";
-
-static const char *const insert_sql =
-	"INSERT INTO records(id, type, name, name_fold, owner,"
-	" stage, pipeline, source, role, currency, amount, company, contact,"
-	" for_id, due, due_at, birthday, created_at, updated_at, phones,"
-	" emails, tags, broken, blob) VALUES(?1, ?2, ?5, ?6, ?7, ?8,"
-	" ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21,"
-	" ?22, ?23, ?24, ?26, ?3)";
-
-/* Adds a folded name to the index of names. */
-static const char *const names_insert_sql =
-	"INSERT INTO names(rowid, name) VALUES(?1, ?2)";
-
-/* Prepared statements of one writing session. */
-struct writer {
-	sqlite3 *db;
-	sqlite3_stmt *insert, *text, *deltext, *field, *fts, *find, *del,
-		*delfields, *ftsdel, *facet, *facetdel, *names, *namesdel;
-};
 
 /* Sets err from the database's last error. */
 static int db_error(sqlite3 *db, struct crm_err *err, const char *what)
@@ -249,547 +210,16 @@ static int set_commit(sqlite3 *db, const char *hex)
 	return rc == SQLITE_DONE ? SQLITE_OK : rc;
 }
 
-static void writer_finish(struct writer *w)
-{
-	sqlite3_finalize(w->insert);
-	sqlite3_finalize(w->field);
-	sqlite3_finalize(w->fts);
-	sqlite3_finalize(w->text);
-	sqlite3_finalize(w->deltext);
-	sqlite3_finalize(w->find);
-	sqlite3_finalize(w->del);
-	sqlite3_finalize(w->delfields);
-	sqlite3_finalize(w->ftsdel);
-	sqlite3_finalize(w->facet);
-	sqlite3_finalize(w->facetdel);
-	sqlite3_finalize(w->names);
-	sqlite3_finalize(w->namesdel);
-	memset(w, 0, sizeof(*w));
-}
-
-static int writer_start(struct writer *w, sqlite3 *db)
-{
-	memset(w, 0, sizeof(*w));
-	w->db = db;
-	if (sqlite3_prepare_v2(db, insert_sql, -1, &w->insert, NULL) ||
-	    sqlite3_prepare_v2(db, "INSERT INTO fields VALUES(?1, ?2, ?3)",
-			       -1, &w->field, NULL) ||
-	    sqlite3_prepare_v2(db, "INSERT INTO fts(rowid, text) VALUES(?1, ?2)",
-			       -1, &w->fts, NULL) ||
-	    sqlite3_prepare_v2(db, "INSERT INTO texts(rid, text, phone_keys)"
-			       " VALUES(?1, ?2, ?3)", -1, &w->text, NULL) ||
-	    sqlite3_prepare_v2(db, "DELETE FROM texts WHERE rid = ?1", -1,
-			       &w->deltext, NULL) ||
-	    sqlite3_prepare_v2(db, "SELECT r.rid, t.text, r.phones, r.type,"
-			       " r.owner, r.stage, r.pipeline, r.source, r.role,"
-			       " r.currency, r.company, r.contact, r.for_id, r.tags,"
-			       " t.phone_keys, r.name, r.name_fold"
-			       " FROM records r LEFT JOIN texts t ON t.rid = r.rid"
-			       " WHERE r.rid = ?1", -1, &w->find, NULL) ||
-	    sqlite3_prepare_v2(db, "INSERT INTO facets(rowid, t) VALUES(?1, ?2)",
-			       -1, &w->facet, NULL) ||
-	    sqlite3_prepare_v2(db, "INSERT INTO facets(facets, rowid, t)"
-			       " VALUES('delete', ?1, ?2)", -1, &w->facetdel,
-			       NULL) ||
-	    sqlite3_prepare_v2(db, "DELETE FROM records WHERE rid = ?1", -1,
-			       &w->del, NULL) ||
-	    sqlite3_prepare_v2(db, "DELETE FROM fields WHERE rid = ?1", -1,
-			       &w->delfields, NULL) ||
-	    sqlite3_prepare_v2(db, "INSERT INTO fts(fts, rowid, text)"
-			       " VALUES('delete', ?1, ?2)", -1, &w->ftsdel, NULL) ||
-	    sqlite3_prepare_v2(db, names_insert_sql, -1, &w->names, NULL) ||
-	    sqlite3_prepare_v2(db, "INSERT INTO names(names, rowid, name)"
-			       " VALUES('delete', ?1, ?2)", -1, &w->namesdel,
-			       NULL)) {
-		writer_finish(w);
-		return -1;
-	}
-	return 0;
-}
-
-/* Runs a prepared statement once and resets it; SQLITE_DONE -> OK. */
-static int step_once(sqlite3_stmt *st)
-{
-	int rc = sqlite3_step(st);
-
-	sqlite3_reset(st);
-	sqlite3_clear_bindings(st);
-	return rc == SQLITE_DONE || rc == SQLITE_ROW ? SQLITE_OK : rc;
-}
-
-/* What the full-text index holds for a record: its folded text, the
- * digits of each phone and the phones' keys (crm_phone_index_keys, kept
- * in texts so that a delete does not read the numbers again, which the
- * phone module's absence or a new version of its metadata could make
- * come out otherwise).  Caller owns it. */
-static char *fts_text(const char *text, const char *phones,
-		      const char *keys)
-{
-	struct crm_buf b = {0};
-	char *fold = crm_fold(text ? text : ""), *line, *save = NULL, *copy, *d;
-
-	crm_buf_adds(&b, fold);
-	free(fold);
-	copy = crm_xstrdup(phones ? phones : "");
-	for (line = strtok_r(copy, "\n", &save); line;
-	     line = strtok_r(NULL, "\n", &save)) {
-		if ((d = crm_phone_digits(line)) != NULL) {
-			crm_buf_addf(&b, "\n%s", d);
-			free(d);
-		}
-	}
-	free(copy);
-	if (keys != NULL)
-		crm_buf_adds(&b, keys);
-	return crm_buf_detach(&b);
-}
-
-/* The facet columns of a record in the order find selects them from
- * its 5th column; type comes first, tags last and apart. */
-static const char *const facet_cols[] = {
-	"owner", "stage", "pipeline", "source", "role", "currency", "company",
-	"contact", "for_id",
-};
-
-#define NFACET_COLS (sizeof(facet_cols) / sizeof(facet_cols[0]))
-
-/* Appends to b the facet words of the words of name (NULL: none), by
- * which a reference finds a record by one word of its name. */
-static void name_words(struct crm_buf *b, const char *name)
-{
-	char **words;
-	size_t i, n = crm_fold_words(name ? name : "", &words);
-
-	for (i = 0; i < n; i++)
-		crm_facet_word(b, "words", words[i]);
-	crm_words_free(words, n);
-}
-
-/* What the facet index holds for a record of type t with the values
- * vals (in facet_cols order, NULL when absent), tags ('\n'-joined, or
- * NULL) and name (or NULL).  Caller owns it. */
-static char *facet_text(enum crm_type t, const char *const vals[NFACET_COLS],
-			const char *tags, const char *name)
-{
-	struct crm_buf b = {0};
-	char type[16], *copy, *tag, *save = NULL;
-	size_t i;
-
-	snprintf(type, sizeof(type), "%d", (int)t);
-	crm_facet_word(&b, "type", type);
-	for (i = 0; i < NFACET_COLS; i++)
-		if (vals[i] != NULL)
-			crm_facet_word(&b, facet_cols[i], vals[i]);
-	copy = crm_xstrdup(tags ? tags : "");
-	for (tag = strtok_r(copy, "\n", &save); tag;
-	     tag = strtok_r(NULL, "\n", &save))
-		crm_facet_word(&b, "tags", tag);
-	free(copy);
-	name_words(&b, name);
-	return crm_buf_detach(&b);
-}
-
-/* Keys whose values are no text worth searching: ids and dates. */
-static bool not_text(const char *key)
-{
-	static const char *const skip[] = {
-		"id", "created", "updated", "company", "contact", "for", "at",
-		"due", "birthday", "stage_history", "by",
-	};
-	size_t i;
-
-	for (i = 0; i < sizeof(skip) / sizeof(skip[0]); i++)
-		if (strcmp(key, skip[i]) == 0)
-			return true;
-	return false;
-}
-
-/* Appends every searchable string under n to b, one a line. */
-static void collect_text(const struct crm_node *n, struct crm_buf *b)
-{
-	size_t i;
-
-	if (n->kind == CRM_NODE_SCALAR) {
-		if (n->str[0]) {
-			crm_buf_adds(b, n->str);
-			crm_buf_addc(b, '\n');
-		}
-		return;
-	}
-	for (i = 0; i < n->len; i++)
-		if (n->kind == CRM_NODE_SEQ || !not_text(n->keys[i]))
-			collect_text(n->items[i], b);
-}
-
-/* A list field as '\n'-joined text (NULL when absent). Caller owns it. */
-static char *joined(const struct crm_node *map, const char *key)
-{
-	const struct crm_node *n = crm_map_get(map, key);
-	struct crm_buf b = {0};
-	size_t i;
-
-	if (n == NULL)
-		return NULL;
-	if (n->kind == CRM_NODE_SCALAR)
-		return crm_xstrdup(n->str);
-	for (i = 0; n->kind == CRM_NODE_SEQ && i < n->len; i++) {
-		if (n->items[i]->kind != CRM_NODE_SCALAR)
-			continue;
-		if (b.len)
-			crm_buf_addc(&b, '\n');
-		crm_buf_adds(&b, n->items[i]->str);
-	}
-	return crm_buf_detach(&b);
-}
-
-/* True for the keys the index keeps in columns of their own. */
-static bool is_known(enum crm_type t, const char *key)
-{
-	const char *const *f;
-
-	for (f = crm_record_fields(t); *f; f++)
-		if (strcmp(*f, key) == 0)
-			return true;
-	return false;
-}
-
-/* The text columns of a row, in insert_sql's order from ?5. */
-enum row_text {
-	R_NAME, R_FOLD, R_OWNER, R_STAGE, R_PIPELINE, R_SOURCE, R_ROLE,
-	R_CURRENCY, R_AMOUNT_UNUSED, R_COMPANY, R_CONTACT, R_FOR, R_DUE,
-	R_DUE_AT_UNUSED, R_BIRTHDAY, R_CREATED_UNUSED, R_UPDATED_UNUSED,
-	R_PHONES, R_EMAILS, R_TAGS, R_TEXT, R_NTEXT
-};
-
-/* One file made ready for the index: everything computed, so that it can
- * be built on one thread and inserted on another. */
-struct index_row {
-	char *path;
-	char *broken;                /* why it did not parse, or NULL */
-	char *col[R_NTEXT];          /* owned; NULL when absent */
-	char *phone_keys;            /* crm_phone_index_keys of its phones */
-	char *fts;                   /* what the full-text index holds */
-	char *facets;                /* what the facet index holds */
-	git_oid oid;                 /* its blob */
-	sqlite3_int64 rid;           /* its row, once inserted */
-	bool has_amount;
-	double amount;
-	bool has_time[3];            /* due, created, updated */
-	long long time[3];
-	char **fkeys, **fvals;       /* custom scalar fields */
-	size_t nfields;
-};
-
-static void row_free(struct index_row *r)
-{
-	size_t i;
-
-	if (r == NULL)
-		return;
-	free(r->path);
-	free(r->broken);
-	for (i = 0; i < R_NTEXT; i++)
-		free(r->col[i]);
-	free(r->phone_keys);
-	free(r->fts);
-	free(r->facets);
-	for (i = 0; i < r->nfields; i++) {
-		free(r->fkeys[i]);
-		free(r->fvals[i]);
-	}
-	free(r->fkeys);
-	free(r->fvals);
-	free(r);
-}
-
-/* A copy of map[key]'s scalar text, or NULL. */
-static char *str_of(const struct crm_node *map, const char *key)
-{
-	const char *v = crm_map_str(map, key);
-
-	return v ? crm_xstrdup(v) : NULL;
-}
-
-/* The Unix time of the stored date at key into *t; false when absent. */
-static bool time_of(const struct crm_node *map, const char *key,
-		    long long *t)
-{
-	struct crm_date d;
-	const char *v = crm_map_str(map, key);
-
-	if (v == NULL || crm_date_parse_stored(v, &d) != CRM_OK)
-		return false;
-	*t = (long long)d.when;
-	return true;
-}
-
-/* Fills the custom fields of row from r. */
-static void row_fields(struct index_row *row, const struct crm_record *r)
-{
-	const struct crm_node *v;
-	size_t i;
-
-	for (i = 0; i < r->map->len; i++) {
-		v = r->map->items[i];
-		if (v->kind != CRM_NODE_SCALAR || is_known(r->type, r->map->keys[i]))
-			continue;
-		row->fkeys = crm_xrealloc(row->fkeys,
-					  (row->nfields + 1) * sizeof(char *));
-		row->fvals = crm_xrealloc(row->fvals,
-					  (row->nfields + 1) * sizeof(char *));
-		row->fkeys[row->nfields] = crm_xstrdup(r->map->keys[i]);
-		row->fvals[row->nfields++] = crm_xstrdup(v->str);
-	}
-}
-
-/* The facet columns of row, in facet_cols order. */
-static void facet_values(const struct index_row *row,
-			 const char *vals[NFACET_COLS])
-{
-	static const enum row_text cols[NFACET_COLS] = {
-		R_OWNER, R_STAGE, R_PIPELINE, R_SOURCE, R_ROLE, R_CURRENCY,
-		R_COMPANY, R_CONTACT, R_FOR,
-	};
-	size_t i;
-
-	for (i = 0; i < NFACET_COLS; i++)
-		vals[i] = row->col[cols[i]];
-}
-
-/* Fills the columns of row from the parsed record r of a store whose
- * phones are read in region. */
-static void row_from_record(struct index_row *row, const struct crm_record *r,
-			    const char *region)
-{
-	const struct crm_node *m = r->map;
-	const char *amount = crm_map_str(m, "amount");
-	struct crm_buf text = {0}, keys = {0};
-	const char *facet_vals[NFACET_COLS];
-
-	row->col[R_NAME] = crm_xstrdup(crm_record_name(r));
-	row->col[R_FOLD] = crm_fold(crm_record_name(r));
-	row->col[R_OWNER] = str_of(m, "owner");
-	row->col[R_STAGE] = str_of(m, "stage");
-	row->col[R_PIPELINE] = str_of(m, "pipeline");
-	row->col[R_SOURCE] = str_of(m, "source");
-	row->col[R_ROLE] = str_of(m, "role");
-	row->col[R_CURRENCY] = str_of(m, "currency");
-	row->col[R_COMPANY] = str_of(m, "company");
-	row->col[R_CONTACT] = str_of(m, "contact");
-	row->col[R_FOR] = str_of(m, "for");
-	row->col[R_DUE] = str_of(m, "due");
-	row->col[R_BIRTHDAY] = str_of(m, "birthday");
-	row->col[R_PHONES] = joined(m, "phones");
-	row->col[R_EMAILS] = joined(m, "emails");
-	row->col[R_TAGS] = joined(m, "tags");
-	row->has_amount = amount != NULL;
-	row->amount = amount ? crm_amount_value(amount) : 0;
-	row->has_time[0] = time_of(m, "due", &row->time[0]);
-	row->has_time[1] = time_of(m, "created", &row->time[1]);
-	row->has_time[2] = time_of(m, "updated", &row->time[2]);
-	collect_text(m, &text);
-	row->col[R_TEXT] = crm_buf_detach(&text);
-	crm_phone_index_keys(&keys, row->col[R_PHONES], region);
-	row->phone_keys = crm_buf_detach(&keys);
-	row->fts = fts_text(row->col[R_TEXT], row->col[R_PHONES],
-			    row->phone_keys);
-	facet_values(row, facet_vals);
-	row->facets = facet_text(r->type, facet_vals, row->col[R_TAGS],
-				 row->col[R_NAME]);
-	row_fields(row, r);
-}
-
-/* Reads and parses the blob oid at path into a new row; NULL when path is
- * not a record file. */
-static struct index_row *make_row(struct crm_store *s, git_repository *repo,
-				  const char *path, const git_oid *oid)
-{
-	struct index_row *row;
-	struct crm_record *rec = NULL;
-	struct crm_err ferr = {0};
-	enum crm_type t;
-	char id[CRM_ID_LEN + 1];
-	git_blob *blob;
-
-	if (!crm_record_path_parse(path, &t, id))
-		return NULL;
-	row = crm_xcalloc(1, sizeof(*row));
-	row->path = crm_xstrdup(path);
-	git_oid_cpy(&row->oid, oid);
-	if (git_blob_lookup(&blob, repo, oid) < 0) {
-		crm_git_error(&ferr, path);
-	} else {
-		crm_store_parse_path(s, path, git_blob_rawcontent(blob),
-				     (size_t)git_blob_rawsize(blob), &rec, &ferr);
-		git_blob_free(blob);
-	}
-	if (rec)
-		row_from_record(row, rec, s->cfg.default_region);
-	else
-		row->broken = crm_xstrdup(ferr.msg[0] ? ferr.msg : "?");
-	crm_record_free(rec);
-	return row;
-}
-
-/* Inserts the custom fields of row at rid. */
-static int insert_fields(struct writer *w, const struct index_row *row,
-			 sqlite3_int64 rid)
-{
-	size_t i;
-	int rc = SQLITE_OK;
-
-	for (i = 0; i < row->nfields && rc == SQLITE_OK; i++) {
-		sqlite3_bind_text(w->field, 1, row->fkeys[i], -1, SQLITE_STATIC);
-		sqlite3_bind_int64(w->field, 2, rid);
-		sqlite3_bind_text(w->field, 3, row->fvals[i], -1, SQLITE_STATIC);
-		rc = step_once(w->field);
-	}
-	return rc;
-}
-
-/* Inserts one row with its fields, text and facets; not its full text,
- * which insert_fts adds. */
-static int insert_row(struct writer *w, struct index_row *row)
-{
-	static const int time_param[3] = {18, 20, 21};
-	sqlite3_stmt *st = w->insert;
-	enum crm_type t;
-	char id[CRM_ID_LEN + 1];
-	sqlite3_int64 rid;
-	int i, rc;
-
-	crm_record_path_parse(row->path, &t, id);
-	sqlite3_bind_text(st, 1, id, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int(st, 2, (int)t);
-	sqlite3_bind_blob(st, 3, row->oid.id, GIT_OID_RAWSZ, SQLITE_STATIC);
-	for (i = 0; i < R_NTEXT; i++)
-		if (row->col[i])
-			sqlite3_bind_text(st, 5 + i, row->col[i], -1, SQLITE_STATIC);
-	if (row->has_amount)
-		sqlite3_bind_double(st, 13, row->amount);
-	for (i = 0; i < 3; i++)
-		if (row->has_time[i])
-			sqlite3_bind_int64(st, time_param[i], row->time[i]);
-	if (row->broken)
-		sqlite3_bind_text(st, 26, row->broken, -1, SQLITE_STATIC);
-	rc = step_once(st);
-	rid = row->rid = sqlite3_last_insert_rowid(w->db);
-	if (rc != SQLITE_OK || row->broken)
-		return rc;
-	rc = insert_fields(w, row, rid);
-	if (rc != SQLITE_OK)
-		return rc;
-	sqlite3_bind_int64(w->text, 1, rid);
-	sqlite3_bind_text(w->text, 2, row->col[R_TEXT], -1, SQLITE_STATIC);
-	sqlite3_bind_text(w->text, 3, row->phone_keys, -1, SQLITE_STATIC);
-	if ((rc = step_once(w->text)) != SQLITE_OK)
-		return rc;
-	sqlite3_bind_int64(w->facet, 1, rid);
-	sqlite3_bind_text(w->facet, 2, row->facets, -1, SQLITE_STATIC);
-	return step_once(w->facet);
-}
-
-/* Adds the full text of the inserted row with st, an INSERT INTO fts,
- * and its folded name with names (names_insert_sql). */
-static int insert_fts(sqlite3_stmt *st, sqlite3_stmt *names,
-		      const struct index_row *row)
-{
-	int rc;
-
-	if (row->broken)
-		return SQLITE_OK;
-	sqlite3_bind_int64(st, 1, row->rid);
-	sqlite3_bind_text(st, 2, row->fts, -1, SQLITE_STATIC);
-	if ((rc = step_once(st)) != SQLITE_OK)
-		return rc;
-	sqlite3_bind_int64(names, 1, row->rid);
-	sqlite3_bind_text(names, 2, row->col[R_FOLD] ? row->col[R_FOLD] : "",
-			  -1, SQLITE_STATIC);
-	return step_once(names);
-}
-
-/* Removes the folded name of row rid, which find stands on, from the
- * index of names. */
-static int delete_name(struct writer *w, sqlite3_int64 rid)
-{
-	const char *fold = (const char *)sqlite3_column_text(w->find,
-							     7 + NFACET_COLS);
-
-	sqlite3_bind_int64(w->namesdel, 1, rid);
-	sqlite3_bind_text(w->namesdel, 2, fold ? fold : "", -1,
-			  SQLITE_TRANSIENT);
-	return step_once(w->namesdel);
-}
-
-/* The facet text the index holds for the row find stands on (what the
- * contentless facets table needs to delete it).  Caller owns it. */
-static char *stored_facets(struct writer *w)
-{
-	const char *vals[NFACET_COLS];
-	size_t i;
-
-	for (i = 0; i < NFACET_COLS; i++)
-		vals[i] = (const char *)sqlite3_column_text(w->find, 4 + (int)i);
-	return facet_text((enum crm_type)sqlite3_column_int(w->find, 3), vals,
-			  (const char *)sqlite3_column_text(w->find,
-							    4 + NFACET_COLS),
-			  (const char *)sqlite3_column_text(w->find,
-							    6 + NFACET_COLS));
-}
-
-/* Removes row rid, with its tags, fields and full text. */
-static int delete_rid(struct writer *w, sqlite3_int64 rid)
-{
-	char *fts = NULL, *facets = NULL;
-	int rc = SQLITE_OK;
-
-	sqlite3_bind_int64(w->find, 1, rid);
-	if (sqlite3_step(w->find) != SQLITE_ROW) {
-		sqlite3_reset(w->find);
-		return SQLITE_OK;
-	}
-	if (sqlite3_column_type(w->find, 1) != SQLITE_NULL) {
-		fts = fts_text((const char *)sqlite3_column_text(w->find, 1),
-			       (const char *)sqlite3_column_text(w->find, 2),
-			       (const char *)sqlite3_column_text(w->find,
-							5 + NFACET_COLS));
-		facets = stored_facets(w);
-		rc = delete_name(w, rid);
-	}
-	sqlite3_reset(w->find);
-	if (fts && rc == SQLITE_OK) {
-		sqlite3_bind_int64(w->ftsdel, 1, rid);
-		sqlite3_bind_text(w->ftsdel, 2, fts, -1, SQLITE_STATIC);
-		rc = step_once(w->ftsdel);
-		sqlite3_bind_int64(w->facetdel, 1, rid);
-		sqlite3_bind_text(w->facetdel, 2, facets, -1, SQLITE_STATIC);
-		if (rc == SQLITE_OK)
-			rc = step_once(w->facetdel);
-	}
-	free(fts);
-	free(facets);
-	sqlite3_bind_int64(w->deltext, 1, rid);
-	sqlite3_bind_int64(w->delfields, 1, rid);
-	sqlite3_bind_int64(w->del, 1, rid);
-	if (rc == SQLITE_OK)
-		rc = step_once(w->deltext);
-	if (rc == SQLITE_OK)
-		rc = step_once(w->delfields);
-	if (rc == SQLITE_OK)
-		rc = step_once(w->del);
-	return rc;
-}
-
 /* Parses the blob oid at path and indexes it. */
 static int index_blob(struct crm_store *s, struct writer *w, const char *path,
 		      const git_oid *oid)
 {
-	struct index_row *row = make_row(s, s->repo, path, oid);
-	int rc = row ? insert_row(w, row) : SQLITE_OK;
+	struct index_row *row = index_row_make(s, s->repo, path, oid);
+	int rc = row ? index_row_insert(w, row) : SQLITE_OK;
 
 	if (row && rc == SQLITE_OK)
-		rc = insert_fts(w->fts, w->names, row);
-	row_free(row);
+		rc = index_row_insert_fts(w->fts, w->names, row);
+	index_row_free(row);
 	return rc;
 }
 
@@ -817,7 +247,7 @@ static void batches_free(struct row_batch *list)
 	for (; list != NULL; list = next) {
 		next = list->next;
 		for (i = 0; i < list->n; i++)
-			row_free(list->row[i]);
+			index_row_free(list->row[i]);
 		free(list);
 	}
 }
@@ -1059,7 +489,7 @@ static void *read_thread(void *data)
 			e = &ld->es.e[i];
 			crm_record_path((enum crm_type)e->type, e->id, path,
 					sizeof(path));
-			if ((row = make_row(ld->s, r->repo, path, &e->oid)) == NULL)
+			if ((row = index_row_make(ld->s, r->repo, path, &e->oid)) == NULL)
 				continue;
 			if (b == NULL) {
 				b = crm_xcalloc(1, sizeof(*b));
@@ -1112,7 +542,7 @@ static void *fts_thread(void *data)
 		if (rc == SQLITE_OK && load_failed(ld))
 			rc = SQLITE_ABORT;
 		for (i = 0; i < b->n && rc == SQLITE_OK; i++)
-			rc = insert_fts(ld->fts_insert, ld->names_insert,
+			rc = index_row_insert_fts(ld->fts_insert, ld->names_insert,
 					b->row[i]);
 		if (rc != SQLITE_OK)
 			load_fail(ld);
@@ -1140,7 +570,8 @@ static int fts_start(struct load *ld, const char *tmp, struct crm_err *err)
 	    exec(ld->fts_db, fts_sql) || exec(ld->fts_db, bulk_sql) ||
 	    sqlite3_prepare_v2(ld->fts_db, "INSERT INTO fts(rowid, text)"
 			       " VALUES(?1, ?2)", -1, &ld->fts_insert, NULL) ||
-	    sqlite3_prepare_v2(ld->fts_db, names_insert_sql, -1,
+	    sqlite3_prepare_v2(ld->fts_db, "INSERT INTO names(rowid, name)"
+			       " VALUES(?1, ?2)", -1,
 			       &ld->names_insert, NULL))
 		rc = db_error(ld->fts_db, err, _("cannot build the index"));
 	else if (pthread_create(&ld->fts_thread, NULL, fts_thread, ld) != 0)
@@ -1222,9 +653,9 @@ static int insert_all(struct load *ld, struct writer *w)
 		if (rc == SQLITE_OK && load_failed(ld))
 			rc = SQLITE_ABORT;
 		for (i = 0; i < b->n && rc == SQLITE_OK; i++) {
-			rc = insert_row(w, b->row[i]);
+			rc = index_row_insert(w, b->row[i]);
 			if (rc == SQLITE_OK && ld->fts_db == NULL)
-				rc = insert_fts(w->fts, w->names, b->row[i]);
+				rc = index_row_insert_fts(w->fts, w->names, b->row[i]);
 		}
 		if (rc != SQLITE_OK)
 			load_fail(ld);
@@ -1729,7 +1160,7 @@ static int rebuild(struct crm_store *s, struct crm_err *err)
 	load_init(&ld, s);
 	if (exec(db, "PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;"
 		     "PRAGMA cache_size=-16384; BEGIN") ||
-	    exec(db, schema_sql) || exec(db, fts_sql) ||
+	    exec(db, index_tables_sql()) || exec(db, fts_sql) ||
 	    store_trees(s->repo, db, tree)) {
 		rc = db_error(db, err, _("cannot build the index"));
 		goto fail;
@@ -1783,7 +1214,7 @@ static int apply_changes(struct crm_store *s, struct writer *w,
 			rids[n++] = c->v[i].rid;
 	qsort(rids, n, sizeof(*rids), by_rid);
 	for (i = 0; i < n && rc == SQLITE_OK; i++)
-		rc = delete_rid(w, rids[i]);
+		rc = index_row_delete(w, rids[i]);
 	for (i = 0; i < c->n && rc == SQLITE_OK; i++)
 		if (c->v[i].new)
 			rc = index_blob(s, w, c->v[i].path, &c->v[i].oid);
@@ -1931,7 +1362,7 @@ static int memory_index(struct crm_store *s, struct crm_err *err)
 	if (tree)
 		git_oid_tostr(hex, sizeof(hex), &s->head_oid);
 	load_init(&ld, s);
-	if (exec(db, schema_sql) || exec(db, fts_sql) ||
+	if (exec(db, index_tables_sql()) || exec(db, fts_sql) ||
 	    store_trees(s->repo, db, tree) ||
 	    (rc = load_all(&ld, db, tree, NULL, err)) ||
 	    (rc = crm_phone_load_status(err)) ||

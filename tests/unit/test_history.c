@@ -297,7 +297,7 @@ Test(history, find_indirect_tasks_by_due)
 	cr_expect_str_eq(rows[0].id, TK);
 	cr_expect_str_eq(rows[1].id, TD);
 	cr_expect_str_eq(rows[2].id, TC);
-	cr_expect_str_eq(rows[1].for_name, "Supply");
+	cr_expect_str_eq(crm_row_ref_name(&rows[1], "for"), "Supply");
 	crm_rows_free(rows, n);
 
 	/* a contact's deals' tasks hang on the contact */

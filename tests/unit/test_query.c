@@ -10,22 +10,12 @@
 #include <time.h>
 
 #include "crm.h"
+#include "indexrow.h"
 
-static const char schema[] =
-	"CREATE TABLE records(rid INTEGER PRIMARY KEY, id TEXT UNIQUE, "
-	"type INTEGER, name TEXT, name_fold TEXT, "
-	"owner TEXT, stage TEXT, pipeline TEXT, source TEXT, role TEXT, "
-	"currency TEXT, amount REAL, company TEXT, contact TEXT, "
-	"for_id TEXT, due TEXT, due_at INTEGER, birthday TEXT, "
-	"created_at INTEGER, updated_at INTEGER, phones TEXT, emails TEXT, "
-	"tags TEXT, broken TEXT);"
-	"CREATE TABLE texts(rid INTEGER PRIMARY KEY, text TEXT);"
-	"CREATE TABLE tags(tag TEXT, rid INTEGER);"
-	"CREATE TABLE fields(key TEXT, rid INTEGER, value TEXT);"
+/* The index's own tables (indexrow.c), and its full-text table. */
+static const char fts_schema[] =
 	"CREATE VIRTUAL TABLE fts USING fts5(text, content='', "
-	"tokenize='trigram case_sensitive 1');"
-	"CREATE VIRTUAL TABLE facets USING fts5(t, content='', detail=none, "
-	"columnsize=0, tokenize='ascii');";
+	"tokenize='trigram case_sensitive 1');";
 
 /* A hand-made record; NULL and 0 mean absent. */
 struct rec {
@@ -211,17 +201,11 @@ static char *rec_facets(const struct rec *r)
 	return crm_buf_detach(&b);
 }
 
-/* Inserts the tags and the custom fields of r. */
+/* Inserts the custom fields of r. */
 static void insert_extra(const struct rec *r, long rid)
 {
 	char *list, *line, *save, *eq;
 
-	list = crm_xstrdup(r->tags ? r->tags : "");
-	for (line = strtok_r(list, "\n", &save); line;
-	     line = strtok_r(NULL, "\n", &save))
-		insert3("INSERT INTO tags(rid, tag) VALUES(?1, ?2)", rid, line,
-			NULL);
-	free(list);
 	list = crm_xstrdup(r->custom ? r->custom : "");
 	for (line = strtok_r(list, "\n", &save); line;
 	     line = strtok_r(NULL, "\n", &save)) {
@@ -299,7 +283,8 @@ static void setup(void)
 	now = timegm(&tm);
 	cr_assert_eq(sqlite3_open(":memory:", &db), SQLITE_OK);
 	cr_assert_eq(crm_sql_register(db), CRM_OK);
-	exec(schema);
+	exec(index_tables_sql());
+	exec(fts_schema);
 	for (i = 0; i < NRECS; i++)
 		insert_rec(&recs[i], (long)i + 1);
 }

@@ -1,0 +1,623 @@
+/*
+ * indexrow.c - what a record becomes in the index: a row of the records
+ * table, whose columns are those the field registry gives (field.c), its
+ * custom fields, its searchable text, its facet words and its folded
+ * name; and the statements that insert and delete such rows.
+ */
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "indexrow.h"
+
+/* The first parameter of the registered fields' columns in the insert:
+ * field i's column is ?(FIELD_PARAM + 2i), its time column the next. */
+#define FIELD_PARAM 7
+
+struct index_row {
+	char *path;
+	char *broken;                   /* why it did not parse, or NULL */
+	char *name, *fold;              /* its name, and folded */
+	char *text;                     /* its searchable text */
+	char *col[CRM_FIELDS_MAX];      /* by field: its column's text
+					   ('\n'-joined lists); NULL: none */
+	bool has_time[CRM_FIELDS_MAX];  /* by field: its time column is set */
+	long long time[CRM_FIELDS_MAX];
+	char *phone_keys;               /* crm_phone_index_keys of its phones */
+	char *fts;                      /* what the full-text index holds */
+	char *facets;                   /* what the facet index holds */
+	git_oid oid;                    /* its blob */
+	sqlite3_int64 rid;              /* its row, once inserted */
+	char **fkeys, **fvals;          /* custom scalar fields */
+	size_t nfields;
+};
+
+static char *tables_sql, *insert_sql, *find_sql;
+static pthread_once_t sql_once = PTHREAD_ONCE_INIT;
+
+/* The registered field whose column holds the phones. */
+static const struct crm_field *phones_field(void)
+{
+	return crm_field_find(CRM_TYPE_ALL, "phones", false);
+}
+
+/* Appends ", COL TYPE" for each column of the registered fields. */
+static void add_field_columns(struct crm_buf *b)
+{
+	const struct crm_field *f;
+	size_t i;
+
+	for (i = 0; (f = crm_field_at(i)) != NULL; i++) {
+		if (f->column)
+			crm_buf_addf(b, " %s %s,", f->column,
+				     f->kind == CRM_FIELD_AMOUNT ? "REAL" : "TEXT");
+		if (f->time_column)
+			crm_buf_addf(b, " %s INTEGER,", f->time_column);
+	}
+}
+
+/* The tables: every index is made after a rebuild's bulk load, which
+ * sorts once instead of inserting a million keys at random places. */
+static char *make_tables_sql(void)
+{
+	struct crm_buf b = {0};
+
+	crm_buf_adds(&b, "CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT)"
+		     " WITHOUT ROWID;"
+		     "CREATE TABLE records(rid INTEGER PRIMARY KEY,"
+		     " id TEXT NOT NULL, type INTEGER NOT NULL, name TEXT,"
+		     " name_fold TEXT,");
+	add_field_columns(&b);
+	crm_buf_adds(&b, " broken TEXT, blob BLOB);"
+		     "CREATE TABLE trees(path TEXT PRIMARY KEY, oid BLOB NOT NULL)"
+		     " WITHOUT ROWID;"
+		     "CREATE TABLE texts(rid INTEGER PRIMARY KEY, text TEXT,"
+		     " phone_keys TEXT);"
+		     "CREATE TABLE fields(key TEXT NOT NULL, rid INTEGER NOT NULL,"
+		     " value TEXT);"
+		     "CREATE VIRTUAL TABLE facets USING fts5(t, content='',"
+		     " detail=none, columnsize=0, tokenize='ascii');");
+	return crm_buf_detach(&b);
+}
+
+/* The insert of a row: ?1 id, ?2 type, ?3 blob, ?4 broken, ?5 name,
+ * ?6 name_fold, then the fields' columns (FIELD_PARAM). */
+static char *make_insert_sql(void)
+{
+	struct crm_buf cols = {0}, vals = {0};
+	const struct crm_field *f;
+	size_t i;
+
+	for (i = 0; (f = crm_field_at(i)) != NULL; i++) {
+		if (f->column) {
+			crm_buf_addf(&cols, ", %s", f->column);
+			crm_buf_addf(&vals, ", ?%zu", FIELD_PARAM + 2 * i);
+		}
+		if (f->time_column) {
+			crm_buf_addf(&cols, ", %s", f->time_column);
+			crm_buf_addf(&vals, ", ?%zu", FIELD_PARAM + 2 * i + 1);
+		}
+	}
+	crm_buf_addf(&cols, ") VALUES(?1, ?2, ?3, ?4, ?5, ?6%s)",
+		     vals.s ? vals.s : "");
+	crm_buf_free(&vals);
+	vals.s = crm_buf_detach(&cols);
+	crm_buf_addf(&cols, "INSERT INTO records(id, type, blob, broken, name,"
+		     " name_fold%s", vals.s);
+	free(vals.s);
+	return crm_buf_detach(&cols);
+}
+
+/* What a delete reads of a row: rid, text, type, phone_keys, name,
+ * name_fold, then each field's column (NULL for those without). */
+static char *make_find_sql(void)
+{
+	struct crm_buf b = {0};
+	const struct crm_field *f;
+	size_t i;
+
+	crm_buf_adds(&b, "SELECT r.rid, t.text, r.type, t.phone_keys, r.name,"
+		     " r.name_fold");
+	for (i = 0; (f = crm_field_at(i)) != NULL; i++) {
+		if (f->column)
+			crm_buf_addf(&b, ", r.%s", f->column);
+		else
+			crm_buf_adds(&b, ", NULL");
+	}
+	crm_buf_adds(&b, " FROM records r LEFT JOIN texts t ON t.rid = r.rid"
+		     " WHERE r.rid = ?1");
+	return crm_buf_detach(&b);
+}
+
+/* The column of field i in make_find_sql's select. */
+#define FIND_FIELD_COL 6
+
+/* Makes the statements' text (pthread_once). */
+static void make_sql(void)
+{
+	tables_sql = make_tables_sql();
+	insert_sql = make_insert_sql();
+	find_sql = make_find_sql();
+}
+
+const char *index_tables_sql(void)
+{
+	pthread_once(&sql_once, make_sql);
+	return tables_sql;
+}
+
+void writer_finish(struct writer *w)
+{
+	sqlite3_finalize(w->insert);
+	sqlite3_finalize(w->field);
+	sqlite3_finalize(w->fts);
+	sqlite3_finalize(w->text);
+	sqlite3_finalize(w->deltext);
+	sqlite3_finalize(w->find);
+	sqlite3_finalize(w->del);
+	sqlite3_finalize(w->delfields);
+	sqlite3_finalize(w->ftsdel);
+	sqlite3_finalize(w->facet);
+	sqlite3_finalize(w->facetdel);
+	sqlite3_finalize(w->names);
+	sqlite3_finalize(w->namesdel);
+	memset(w, 0, sizeof(*w));
+}
+
+/* Prepares sql on db into *st; non-zero on failure. */
+static int prepare(sqlite3 *db, const char *sql, sqlite3_stmt **st)
+{
+	return sqlite3_prepare_v2(db, sql, -1, st, NULL) != SQLITE_OK;
+}
+
+int writer_start(struct writer *w, sqlite3 *db)
+{
+	pthread_once(&sql_once, make_sql);
+	memset(w, 0, sizeof(*w));
+	w->db = db;
+	if (prepare(db, insert_sql, &w->insert) ||
+	    prepare(db, "INSERT INTO fields VALUES(?1, ?2, ?3)", &w->field) ||
+	    prepare(db, "INSERT INTO fts(rowid, text) VALUES(?1, ?2)", &w->fts) ||
+	    prepare(db, "INSERT INTO texts(rid, text, phone_keys)"
+		    " VALUES(?1, ?2, ?3)", &w->text) ||
+	    prepare(db, "DELETE FROM texts WHERE rid = ?1", &w->deltext) ||
+	    prepare(db, find_sql, &w->find) ||
+	    prepare(db, "INSERT INTO facets(rowid, t) VALUES(?1, ?2)",
+		    &w->facet) ||
+	    prepare(db, "INSERT INTO facets(facets, rowid, t)"
+		    " VALUES('delete', ?1, ?2)", &w->facetdel) ||
+	    prepare(db, "DELETE FROM records WHERE rid = ?1", &w->del) ||
+	    prepare(db, "DELETE FROM fields WHERE rid = ?1", &w->delfields) ||
+	    prepare(db, "INSERT INTO fts(fts, rowid, text)"
+		    " VALUES('delete', ?1, ?2)", &w->ftsdel) ||
+	    prepare(db, "INSERT INTO names(rowid, name) VALUES(?1, ?2)",
+		    &w->names) ||
+	    prepare(db, "INSERT INTO names(names, rowid, name)"
+		    " VALUES('delete', ?1, ?2)", &w->namesdel)) {
+		writer_finish(w);
+		return -1;
+	}
+	return 0;
+}
+
+int step_once(sqlite3_stmt *st)
+{
+	int rc = sqlite3_step(st);
+
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	return rc == SQLITE_DONE || rc == SQLITE_ROW ? SQLITE_OK : rc;
+}
+
+/* What the full-text index holds for a record: its folded text, the
+ * digits of each phone and the phones' keys (crm_phone_index_keys, kept
+ * in texts so that a delete does not read the numbers again, which the
+ * phone module's absence or a new version of its metadata could make
+ * come out otherwise).  Caller owns it. */
+static char *fts_text(const char *text, const char *phones,
+		      const char *keys)
+{
+	struct crm_buf b = {0};
+	char *fold = crm_fold(text ? text : ""), *line, *save = NULL, *copy, *d;
+
+	crm_buf_adds(&b, fold);
+	free(fold);
+	copy = crm_xstrdup(phones ? phones : "");
+	for (line = strtok_r(copy, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save)) {
+		if ((d = crm_phone_digits(line)) != NULL) {
+			crm_buf_addf(&b, "\n%s", d);
+			free(d);
+		}
+	}
+	free(copy);
+	if (keys != NULL)
+		crm_buf_adds(&b, keys);
+	return crm_buf_detach(&b);
+}
+
+/* Appends to b the facet words of the lines of value for column. */
+static void facet_lines(struct crm_buf *b, const char *column,
+			const char *value)
+{
+	char *copy = crm_xstrdup(value), *line, *save = NULL;
+
+	for (line = strtok_r(copy, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save))
+		crm_facet_word(b, column, line);
+	free(copy);
+}
+
+/* What the facet index holds for a record of type t with the column
+ * values vals (by field; NULL when absent) and name (or NULL): the
+ * type, each value of a facet field (each item of a list) and each word
+ * of the name, by which a reference finds a record.  Caller owns it. */
+static char *facet_text(enum crm_type t, char *const vals[CRM_FIELDS_MAX],
+			const char *name)
+{
+	const struct crm_field *f;
+	struct crm_buf b = {0};
+	char type[16], **words;
+	size_t i, n;
+
+	snprintf(type, sizeof(type), "%d", (int)t);
+	crm_facet_word(&b, "type", type);
+	for (i = 0; (f = crm_field_at(i)) != NULL; i++) {
+		if (!(f->flags & CRM_FIELD_FACET) || vals[i] == NULL)
+			continue;
+		if (crm_field_is_list(f->kind))
+			facet_lines(&b, f->column, vals[i]);
+		else
+			crm_facet_word(&b, f->column, vals[i]);
+	}
+	n = crm_fold_words(name ? name : "", &words);
+	for (i = 0; i < n; i++)
+		crm_facet_word(&b, "words", words[i]);
+	crm_words_free(words, n);
+	return crm_buf_detach(&b);
+}
+
+/* True for keys whose values are no text worth searching: ids, dates
+ * and histories, and the same keys of timeline entries. */
+static bool not_text(const char *key)
+{
+	const struct crm_field *f = crm_field_find(CRM_TYPE_ALL, key, false);
+
+	if (f != NULL)
+		return f->kind == CRM_FIELD_ID || f->kind == CRM_FIELD_REF ||
+		       f->kind == CRM_FIELD_HISTORY || crm_field_is_date(f->kind);
+	return strcmp(key, "at") == 0 || strcmp(key, "by") == 0;
+}
+
+/* Appends every searchable string under n to b, one a line. */
+static void collect_text(const struct crm_node *n, struct crm_buf *b)
+{
+	size_t i;
+
+	if (n->kind == CRM_NODE_SCALAR) {
+		if (n->str[0]) {
+			crm_buf_adds(b, n->str);
+			crm_buf_addc(b, '\n');
+		}
+		return;
+	}
+	for (i = 0; i < n->len; i++)
+		if (n->kind == CRM_NODE_SEQ || !not_text(n->keys[i]))
+			collect_text(n->items[i], b);
+}
+
+/* A field as its column's text: a scalar's copy, a list '\n'-joined;
+ * NULL when absent.  Caller owns it. */
+static char *column_text(const struct crm_node *map, const char *key)
+{
+	const struct crm_node *n = crm_map_get(map, key);
+	struct crm_buf b = {0};
+	size_t i;
+
+	if (n == NULL)
+		return NULL;
+	if (n->kind == CRM_NODE_SCALAR)
+		return crm_xstrdup(n->str);
+	for (i = 0; n->kind == CRM_NODE_SEQ && i < n->len; i++) {
+		if (n->items[i]->kind != CRM_NODE_SCALAR)
+			continue;
+		if (b.len)
+			crm_buf_addc(&b, '\n');
+		crm_buf_adds(&b, n->items[i]->str);
+	}
+	return n->kind == CRM_NODE_SEQ ? crm_buf_detach(&b) : NULL;
+}
+
+/* The Unix time of the stored date at key into *t; false when absent. */
+static bool time_of(const struct crm_node *map, const char *key,
+		    long long *t)
+{
+	struct crm_date d;
+	const char *v = crm_map_str(map, key);
+
+	if (v == NULL || crm_date_parse_stored(v, &d) != CRM_OK)
+		return false;
+	*t = (long long)d.when;
+	return true;
+}
+
+/* True for the keys the index keeps in columns of their own. */
+static bool is_known(enum crm_type t, const char *key)
+{
+	return crm_field_find(CRM_TYPE_BIT(t), key, false) != NULL;
+}
+
+/* Fills the custom fields of row from r. */
+static void row_fields(struct index_row *row, const struct crm_record *r)
+{
+	const struct crm_node *v;
+	size_t i;
+
+	for (i = 0; i < r->map->len; i++) {
+		v = r->map->items[i];
+		if (v->kind != CRM_NODE_SCALAR || is_known(r->type, r->map->keys[i]))
+			continue;
+		row->fkeys = crm_xrealloc(row->fkeys,
+					  (row->nfields + 1) * sizeof(char *));
+		row->fvals = crm_xrealloc(row->fvals,
+					  (row->nfields + 1) * sizeof(char *));
+		row->fkeys[row->nfields] = crm_xstrdup(r->map->keys[i]);
+		row->fvals[row->nfields++] = crm_xstrdup(v->str);
+	}
+}
+
+/* Fills the registered fields' columns of row from the record r. */
+static void row_columns(struct index_row *row, const struct crm_record *r)
+{
+	const struct crm_field *f;
+	size_t i;
+
+	for (i = 0; (f = crm_field_at(i)) != NULL; i++) {
+		if (!(f->types & CRM_TYPE_BIT(r->type)))
+			continue;
+		if (f->column)
+			row->col[i] = column_text(r->map, f->name);
+		if (f->time_column)
+			row->has_time[i] = time_of(r->map, f->name, &row->time[i]);
+	}
+}
+
+/* Fills row from the parsed record r of a store whose phones are read in
+ * region. */
+static void row_from_record(struct index_row *row, const struct crm_record *r,
+			    const char *region)
+{
+	const char *phones;
+	struct crm_buf text = {0}, keys = {0};
+
+	row->name = crm_xstrdup(crm_record_name(r));
+	row->fold = crm_fold(row->name);
+	row_columns(row, r);
+	phones = row->col[crm_field_index(phones_field())];
+	collect_text(r->map, &text);
+	row->text = crm_buf_detach(&text);
+	crm_phone_index_keys(&keys, phones, region);
+	row->phone_keys = crm_buf_detach(&keys);
+	row->fts = fts_text(row->text, phones, row->phone_keys);
+	row->facets = facet_text(r->type, row->col, row->name);
+	row_fields(row, r);
+}
+
+struct index_row *index_row_make(struct crm_store *s, git_repository *repo,
+				 const char *path, const git_oid *oid)
+{
+	struct index_row *row;
+	struct crm_record *rec = NULL;
+	struct crm_err ferr = {0};
+	enum crm_type t;
+	char id[CRM_ID_LEN + 1];
+	git_blob *blob;
+
+	if (!crm_record_path_parse(path, &t, id))
+		return NULL;
+	row = crm_xcalloc(1, sizeof(*row));
+	row->path = crm_xstrdup(path);
+	git_oid_cpy(&row->oid, oid);
+	if (git_blob_lookup(&blob, repo, oid) < 0) {
+		crm_git_error(&ferr, path);
+	} else {
+		crm_store_parse_path(s, path, git_blob_rawcontent(blob),
+				     (size_t)git_blob_rawsize(blob), &rec, &ferr);
+		git_blob_free(blob);
+	}
+	if (rec)
+		row_from_record(row, rec, s->cfg.default_region);
+	else
+		row->broken = crm_xstrdup(ferr.msg[0] ? ferr.msg : "?");
+	crm_record_free(rec);
+	return row;
+}
+
+void index_row_free(struct index_row *r)
+{
+	size_t i;
+
+	if (r == NULL)
+		return;
+	free(r->path);
+	free(r->broken);
+	free(r->name);
+	free(r->fold);
+	free(r->text);
+	for (i = 0; i < CRM_FIELDS_MAX; i++)
+		free(r->col[i]);
+	free(r->phone_keys);
+	free(r->fts);
+	free(r->facets);
+	for (i = 0; i < r->nfields; i++) {
+		free(r->fkeys[i]);
+		free(r->fvals[i]);
+	}
+	free(r->fkeys);
+	free(r->fvals);
+	free(r);
+}
+
+/* Inserts the custom fields of row at rid. */
+static int insert_fields(struct writer *w, const struct index_row *row,
+			 sqlite3_int64 rid)
+{
+	size_t i;
+	int rc = SQLITE_OK;
+
+	for (i = 0; i < row->nfields && rc == SQLITE_OK; i++) {
+		sqlite3_bind_text(w->field, 1, row->fkeys[i], -1, SQLITE_STATIC);
+		sqlite3_bind_int64(w->field, 2, rid);
+		sqlite3_bind_text(w->field, 3, row->fvals[i], -1, SQLITE_STATIC);
+		rc = step_once(w->field);
+	}
+	return rc;
+}
+
+/* Binds the registered fields' columns of row to st. */
+static void bind_columns(sqlite3_stmt *st, const struct index_row *row)
+{
+	const struct crm_field *f;
+	size_t i;
+	int p;
+
+	for (i = 0; (f = crm_field_at(i)) != NULL; i++) {
+		p = (int)(FIELD_PARAM + 2 * i);
+		if (row->col[i] && f->kind == CRM_FIELD_AMOUNT)
+			sqlite3_bind_double(st, p, crm_amount_value(row->col[i]));
+		else if (row->col[i])
+			sqlite3_bind_text(st, p, row->col[i], -1, SQLITE_STATIC);
+		if (row->has_time[i])
+			sqlite3_bind_int64(st, p + 1, row->time[i]);
+	}
+}
+
+int index_row_insert(struct writer *w, struct index_row *row)
+{
+	sqlite3_stmt *st = w->insert;
+	enum crm_type t;
+	char id[CRM_ID_LEN + 1];
+	sqlite3_int64 rid;
+	int rc;
+
+	crm_record_path_parse(row->path, &t, id);
+	sqlite3_bind_text(st, 1, id, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int(st, 2, (int)t);
+	sqlite3_bind_blob(st, 3, row->oid.id, GIT_OID_RAWSZ, SQLITE_STATIC);
+	if (row->broken)
+		sqlite3_bind_text(st, 4, row->broken, -1, SQLITE_STATIC);
+	if (row->name)
+		sqlite3_bind_text(st, 5, row->name, -1, SQLITE_STATIC);
+	if (row->fold)
+		sqlite3_bind_text(st, 6, row->fold, -1, SQLITE_STATIC);
+	bind_columns(st, row);
+	rc = step_once(st);
+	rid = row->rid = sqlite3_last_insert_rowid(w->db);
+	if (rc != SQLITE_OK || row->broken)
+		return rc;
+	rc = insert_fields(w, row, rid);
+	if (rc != SQLITE_OK)
+		return rc;
+	sqlite3_bind_int64(w->text, 1, rid);
+	sqlite3_bind_text(w->text, 2, row->text, -1, SQLITE_STATIC);
+	sqlite3_bind_text(w->text, 3, row->phone_keys, -1, SQLITE_STATIC);
+	if ((rc = step_once(w->text)) != SQLITE_OK)
+		return rc;
+	sqlite3_bind_int64(w->facet, 1, rid);
+	sqlite3_bind_text(w->facet, 2, row->facets, -1, SQLITE_STATIC);
+	return step_once(w->facet);
+}
+
+int index_row_insert_fts(sqlite3_stmt *st, sqlite3_stmt *names,
+			 const struct index_row *row)
+{
+	int rc;
+
+	if (row->broken)
+		return SQLITE_OK;
+	sqlite3_bind_int64(st, 1, row->rid);
+	sqlite3_bind_text(st, 2, row->fts, -1, SQLITE_STATIC);
+	if ((rc = step_once(st)) != SQLITE_OK)
+		return rc;
+	sqlite3_bind_int64(names, 1, row->rid);
+	sqlite3_bind_text(names, 2, row->fold ? row->fold : "", -1,
+			  SQLITE_STATIC);
+	return step_once(names);
+}
+
+/* The text of column i of the row find stands on, or NULL. */
+static const char *found(struct writer *w, int i)
+{
+	return (const char *)sqlite3_column_text(w->find, i);
+}
+
+/* The full text and facets the index holds for the row find stands on
+ * (what the contentless tables need to delete it), into *fts and
+ * *facets (caller owns them). */
+static void stored_texts(struct writer *w, char **fts, char **facets)
+{
+	char *vals[CRM_FIELDS_MAX] = {0};
+	size_t i, n = crm_field_count();
+	size_t phones = crm_field_index(phones_field());
+
+	for (i = 0; i < n; i++)
+		if (found(w, FIND_FIELD_COL + (int)i))
+			vals[i] = crm_xstrdup(found(w, FIND_FIELD_COL + (int)i));
+	*fts = fts_text(found(w, 1), vals[phones], found(w, 3));
+	*facets = facet_text((enum crm_type)sqlite3_column_int(w->find, 2),
+			     vals, found(w, 4));
+	for (i = 0; i < n; i++)
+		free(vals[i]);
+}
+
+/* Deletes the full text, folded name and facets of row rid. */
+static int delete_texts(struct writer *w, sqlite3_int64 rid, const char *fts,
+			const char *fold, const char *facets)
+{
+	int rc;
+
+	sqlite3_bind_int64(w->ftsdel, 1, rid);
+	sqlite3_bind_text(w->ftsdel, 2, fts, -1, SQLITE_STATIC);
+	if ((rc = step_once(w->ftsdel)) != SQLITE_OK)
+		return rc;
+	sqlite3_bind_int64(w->namesdel, 1, rid);
+	sqlite3_bind_text(w->namesdel, 2, fold ? fold : "", -1, SQLITE_STATIC);
+	if ((rc = step_once(w->namesdel)) != SQLITE_OK)
+		return rc;
+	sqlite3_bind_int64(w->facetdel, 1, rid);
+	sqlite3_bind_text(w->facetdel, 2, facets, -1, SQLITE_STATIC);
+	return step_once(w->facetdel);
+}
+
+int index_row_delete(struct writer *w, sqlite3_int64 rid)
+{
+	char *fts = NULL, *facets = NULL, *fold = NULL;
+	int rc = SQLITE_OK;
+
+	sqlite3_bind_int64(w->find, 1, rid);
+	if (sqlite3_step(w->find) != SQLITE_ROW) {
+		sqlite3_reset(w->find);
+		return SQLITE_OK;
+	}
+	if (sqlite3_column_type(w->find, 1) != SQLITE_NULL) {
+		stored_texts(w, &fts, &facets);
+		fold = crm_xstrdup(found(w, 5) ? found(w, 5) : "");
+	}
+	sqlite3_reset(w->find);
+	if (fts)
+		rc = delete_texts(w, rid, fts, fold, facets);
+	free(fts);
+	free(facets);
+	free(fold);
+	sqlite3_bind_int64(w->deltext, 1, rid);
+	sqlite3_bind_int64(w->delfields, 1, rid);
+	sqlite3_bind_int64(w->del, 1, rid);
+	if (rc == SQLITE_OK)
+		rc = step_once(w->deltext);
+	if (rc == SQLITE_OK)
+		rc = step_once(w->delfields);
+	if (rc == SQLITE_OK)
+		rc = step_once(w->del);
+	return rc;
+}

@@ -1,0 +1,47 @@
+/*
+ * indexrow.h - what a record becomes in the index (indexrow.c): the
+ * records table made from the field registry, the rows read from record
+ * files, and the statements that insert and delete them.  Shared by the
+ * index's rebuild and its updates (index.c).
+ */
+#ifndef CRM_INDEXROW_H
+#define CRM_INDEXROW_H
+
+#include <sqlite3.h>
+
+#include "store-internal.h"
+
+/* Prepared statements of one writing session. */
+struct writer {
+	sqlite3 *db;
+	sqlite3_stmt *insert, *text, *deltext, *field, *fts, *find, *del,
+		*delfields, *ftsdel, *facet, *facetdel, *names, *namesdel;
+};
+
+/* One file made ready for the index: everything computed, so that it can
+ * be built on one thread and inserted on another. */
+struct index_row;
+
+/* The tables of the index but its full-text ones (crm_index_schema). */
+const char *index_tables_sql(void);
+/* Prepares w's statements on db; non-zero (nothing left) on failure. */
+int writer_start(struct writer *w, sqlite3 *db);
+void writer_finish(struct writer *w);
+/* Runs a prepared statement once and resets it; SQLITE_DONE -> OK. */
+int step_once(sqlite3_stmt *st);
+/* Reads and parses the blob oid at path into a new row, which records a
+ * file that does not parse as broken; NULL when path is no record file. */
+struct index_row *index_row_make(struct crm_store *s, git_repository *repo,
+				 const char *path, const git_oid *oid);
+void index_row_free(struct index_row *r);
+/* Inserts one row with its fields, text and facets; not its full text,
+ * which index_row_insert_fts adds.  SQLite's status. */
+int index_row_insert(struct writer *w, struct index_row *row);
+/* Adds the full text of the inserted row with st, an INSERT INTO fts,
+ * and its folded name with names (INSERT INTO names). */
+int index_row_insert_fts(sqlite3_stmt *st, sqlite3_stmt *names,
+			 const struct index_row *row);
+/* Removes row rid, with its fields, facets and full text. */
+int index_row_delete(struct writer *w, sqlite3_int64 rid);
+
+#endif
