@@ -85,7 +85,7 @@ static char *make_tables_sql(void)
  * ?6 name_fold, then the fields' columns (FIELD_PARAM). */
 static char *make_insert_sql(void)
 {
-	struct crm_buf cols = {0}, vals = {0};
+	struct crm_buf cols = {0}, vals = {0}, sql = {0};
 	const struct crm_field *f;
 	size_t i;
 
@@ -99,14 +99,12 @@ static char *make_insert_sql(void)
 			crm_buf_addf(&vals, ", ?%zu", FIELD_PARAM + 2 * i + 1);
 		}
 	}
-	crm_buf_addf(&cols, ") VALUES(?1, ?2, ?3, ?4, ?5, ?6%s)",
-		     vals.s ? vals.s : "");
+	crm_buf_addf(&sql, "INSERT INTO records(id, type, blob, broken, name,"
+		     " name_fold%s) VALUES(?1, ?2, ?3, ?4, ?5, ?6%s)",
+		     cols.s ? cols.s : "", vals.s ? vals.s : "");
+	crm_buf_free(&cols);
 	crm_buf_free(&vals);
-	vals.s = crm_buf_detach(&cols);
-	crm_buf_addf(&cols, "INSERT INTO records(id, type, blob, broken, name,"
-		     " name_fold%s", vals.s);
-	free(vals.s);
-	return crm_buf_detach(&cols);
+	return crm_buf_detach(&sql);
 }
 
 /* What a delete reads of a row: rid, text, type, phone_keys, name,
