@@ -273,11 +273,16 @@ static int order_by(const struct crm_find *f, struct env_data *env,
 		if ((expr = sort_expr(field, buf, sizeof(buf))) == NULL)
 			continue;
 		names[n++] = field->name;
-		if (strcmp(f->sort ? f->sort : "name", field->name) == 0) {
-			crm_buf_addf(out, " ORDER BY %s IS NULL, %s%s, r.id%s",
-				     expr, expr, dir, dir);
-			return CRM_OK;
-		}
+		if (strcmp(f->sort ? f->sort : "name", field->name) != 0)
+			continue;
+		/* empty values last; a name and an id are never empty, and
+		 * without the test the index of names gives the order */
+		if (field->kind != CRM_FIELD_NAME && field->kind != CRM_FIELD_ID)
+			crm_buf_addf(out, " ORDER BY %s IS NULL, ", expr);
+		else
+			crm_buf_adds(out, " ORDER BY ");
+		crm_buf_addf(out, "%s%s, r.id%s", expr, dir, dir);
+		return CRM_OK;
 	}
 	if (env_custom(f->sort, env)) {
 		add_param(sql, f->sort);
@@ -493,10 +498,11 @@ static int select_rids(sqlite3 *db, const char *sql_text,
 	return rc;
 }
 
-/* The rows of a limited find: their ids in order and the count in one
- * pass, then the columns of the rows shown.  (With a LIMIT, SQLite would
- * take the order from an index, which a damaged index gets wrong without
- * an error; the whole scan does not depend on it.) */
+/* The rows of a limited find: their ids in order (and, with f->count,
+ * the count of all in the same pass), then the columns of the rows
+ * shown.  Without a count, the select has the limit, so that an index
+ * in the order asked for (names, ids) gives the first rows without
+ * sorting every match. */
 static int find_limited(sqlite3 *db, const struct crm_find *f,
 			const char *where, const char *order,
 			const struct crm_sql *sql, crm_row_cb cb, void *data,
@@ -509,6 +515,8 @@ static int find_limited(sqlite3 *db, const struct crm_find *f,
 	/* one snapshot for the ids and the rows read after them */
 	sqlite3_exec(db, "BEGIN", NULL, NULL, NULL);
 	crm_buf_addf(&q, "SELECT r.rid FROM records r%s%s", where, order);
+	if (!f->count)
+		crm_buf_addf(&q, " LIMIT %zu", f->limit);
 	rc = select_first_rids(db, q.s, sql, f->limit, &rids, total, err);
 	crm_buf_free(&q);
 	crm_buf_adds(&q, "SELECT ");
