@@ -81,6 +81,9 @@ static const char *const indexes_sql =
 	"CREATE INDEX records_contact ON records(contact);"
 	"CREATE INDEX records_for ON records(for_id);"
 	"CREATE INDEX records_due ON records(due_at);"
+	/* the order of crm list task: due first, undated last */
+	"CREATE INDEX records_due_order ON records(type, due_at IS NULL,"
+	" due_at);"
 	"CREATE INDEX records_updated ON records(updated_at DESC, id);"
 	"CREATE INDEX fields_key ON fields(key, rid);"
 	"CREATE INDEX fields_rid ON fields(rid);"
