@@ -1,11 +1,14 @@
 # fish completion for crm(1)
 #
-# Every answer comes from the binary itself: `crm __complete words --
+# Every answer comes from the binary itself: `crm __complete fish --
 # WORD... CUR` reads the command line with the tables that drive option
 # parsing and help, finds the store as the command will (-C on the line,
 # $CRM_DIR, the working directory, the default store) and prints the
 # candidates for CUR, one a line, "VALUE<TAB>DESCRIPTION" (records: the
-# name, described by the id), which is what fish takes.
+# name, described by the id), which is what fish takes.  fish cannot be
+# told to add no space after a word, and adds none after one that ends
+# in = : or /; so the "fish" form ends such words there ("name=",
+# "owner:", "dir/"), where "words" leaves a query's field name bare.
 #
 # commands: init add show list search set tag rm edit log undo status commit reindex help
 #
@@ -19,7 +22,7 @@ function __crm_complete
     # the token as typed, unquoted (an open quote is dropped)
     set -l plain (string unescape -- $cur 2>/dev/null)
     or set plain (string replace -r -- '^[\'"]' '' $cur)
-    command crm __complete words -- $words "$plain" 2>/dev/null | string match -v -- '\t*'
+    command crm __complete fish -- $words "$plain" 2>/dev/null | string match -v -- '\t*'
 end
 
 complete -c crm -f -a '(__crm_complete)'

@@ -16,9 +16,9 @@ const struct opt_spec log_opts[] = {
 	{"author", 0, OPT_VALUE, N_("LOGIN"),
 	 N_("only the changes of this user (a login, or part of a name or "
 	    "e-mail)")},
-	{"since", 0, OPT_VALUE, N_("WHEN"),
+	{"since", 0, OPT_DATE, N_("WHEN"),
 	 N_("only the changes made at or after WHEN")},
-	{"until", 0, OPT_VALUE, N_("WHEN"),
+	{"until", 0, OPT_DATE, N_("WHEN"),
 	 N_("only the changes made at or before WHEN")},
 	{"type", 0, OPT_VALUE, N_("TYPE"),
 	 N_("take REF among the records of TYPE only")},
@@ -350,29 +350,22 @@ static int log_format_ok(struct cli *cli)
 				 "ids, not yaml"));
 }
 
-/* Parses the date of option name into *out: a whole day's start for
- * --since, its end for --until. */
-static int parse_when(struct cli *cli, const char *name, const char *s,
-		      time_t *out)
+/* The moment option name (an OPT_DATE, read by the options parser) sets
+ * into *out, 0 when not given: a whole day's start for --since, its last
+ * second for --until. */
+static time_t when_opt(const struct parsed *p, const char *name)
 {
 	struct crm_date d;
-	struct crm_err err = {0};
 	struct tm tm;
 
-	*out = 0;
-	if (s == NULL)
-		return CRM_OK;
-	if (crm_date_parse(s, cli->now, &d, &err) != CRM_OK)
-		return cli_usage_error(cli->cmd, "--%s: %s", name,
-				       err.msg);
-	*out = d.when;
+	if (!opt_date(p, name, &d))
+		return 0;
 	if (d.has_time || strcmp(name, "until") != 0)
-		return CRM_OK;
+		return d.when;
 	localtime_r(&d.when, &tm);
 	tm.tm_mday++;
 	tm.tm_isdst = -1;
-	*out = mktime(&tm) - 1;
-	return CRM_OK;
+	return mktime(&tm) - 1;
 }
 
 /* Fills q from the options. */
@@ -380,14 +373,10 @@ static int parse_query(struct cli *cli, struct parsed *p,
 		       struct crm_log_query *q)
 {
 	const char *author = opt_get(p, log_opts, "author");
-	int rc;
 
 	q->max = (size_t)opt_int(p, "limit", (long)q->max);
-	if ((rc = parse_when(cli, "since", opt_get(p, log_opts, "since"),
-			     &q->since)) ||
-	    (rc = parse_when(cli, "until", opt_get(p, log_opts, "until"),
-			     &q->until)))
-		return rc;
+	q->since = when_opt(p, "since");
+	q->until = when_opt(p, "until");
 	if (author && *author == '\0')
 		return cli_usage_error(cli->cmd,
 				       _("--author needs a login, a name or "

@@ -142,27 +142,88 @@ static char *around(const char *line, struct span *m)
 	return crm_buf_detach(&b);
 }
 
-/* The MATCH cell: the text that matched, with some context, highlighted
- * on a terminal; "" when only the name matched. */
-static char *match_cell(struct cli *cli, const struct crm_row *r,
-			char **words, size_t nwords)
+/* True when the stored phone number phone, read in region, is one of
+ * the numbers nums[0..n). */
+static bool phone_is_one_of(const char *phone, const char *region,
+			    const struct crm_phone *nums, size_t n)
 {
-	struct crm_buf b = {0};
-	struct span m = {0, 0};
-	char *line = matching_line(r->text, r->name, words, nwords, &m), *cut;
+	struct crm_phone p;
+	size_t i;
+
+	if (crm_phone_parse(phone, region, &p, NULL) != CRM_OK)
+		return false;
+	for (i = 0; i < n; i++)
+		if (strcmp(p.e164, nums[i].e164) == 0)
+			return true;
+	return false;
+}
+
+/* The first of the newline-separated phones that is a number word may
+ * mean, in the region of the store's crm.yaml, whatever either is
+ * written with ("+7 495 123-45-67" is "84951234567"), whole in *m; NULL
+ * when none is or word is no full number.  Caller owns it. */
+static char *phone_of_number(const char *phones, const char *word,
+			     const char *region, struct span *m)
+{
+	struct crm_phone *nums = NULL;
+	const char *p, *nl;
+	char *line = NULL;
+	size_t n = 0;
+
+	if (phones == NULL ||
+	    crm_phone_matches(word, region, &nums, &n, NULL) != CRM_OK)
+		return NULL;
+	for (p = phones; n && *p && line == NULL; p = nl + 1) {
+		nl = strchr(p, '\n');
+		line = crm_xstrndup(p, nl ? (size_t)(nl - p) : strlen(p));
+		if (!phone_is_one_of(line, region, nums, n)) {
+			free(line);
+			line = NULL;
+		}
+		if (nl == NULL)
+			break;
+	}
+	free(nums);
+	if (line) {
+		m->off = 0;
+		m->len = strlen(line);
+	}
+	return line;
+}
+
+/* The phone of r that one of the words is another written form of, whole
+ * in *m; NULL when none.  Caller owns it. */
+static char *matching_phone(struct cli *cli, const struct crm_row *r,
+			    char **words, size_t nwords, struct span *m)
+{
+	const char *region = crm_store_config(cli->store)->default_region;
+	char *line = NULL;
+	size_t w;
+
+	for (w = 0; w < nwords && line == NULL; w++)
+		line = phone_of_number(crm_row_get(r, "phones"), words[w], region, m);
+	return line;
+}
+
+/* The MATCH cell: the text that matched, with some context, and in *m
+ * the span that matched (the printer highlights it on a terminal with
+ * colour): a line of the record that holds a word, else its phone that
+ * a number searched for is another form of; "" when only the name
+ * matched.  Caller owns it. */
+static char *match_cell(struct cli *cli, const struct crm_row *r,
+			char **words, size_t nwords, struct span *m)
+{
+	char *line = matching_line(r->text, r->name, words, nwords, m), *cut;
 
 	if (line == NULL)
+		line = matching_phone(cli, r, words, nwords, m);
+	if (line == NULL) {
+		m->off = m->len = 0;
 		return crm_xstrdup("");
-	cut = around(line, &m);
+	}
+	cut = around(line, m);
 	free(line);
-	if (!cli->color || cli->format != FMT_TABLE)
-		return cut;
-	crm_buf_add(&b, cut, m.off);
-	crm_buf_addf(&b, "%s%s%.*s%s", color_bold(cli), color_red(cli),
-		     (int)m.len, cut + m.off, color_reset(cli));
-	crm_buf_adds(&b, cut + m.off + m.len);
-	free(cut);
-	return crm_buf_detach(&b);
+	return cut;
 }
 
 /* What printing search results needs while they stream by. */
@@ -178,13 +239,16 @@ static int print_result(const struct crm_row *r, void *data)
 {
 	struct search_out *o = data;
 	const char *cells[4];
-	char *m = match_cell(o->cli, r, o->words, o->nwords);
+	struct span sp = {0, 0};
+	char *m = match_cell(o->cli, r, o->words, o->nwords, &sp);
+	struct table_hl hl = {3, sp.off, sp.len};
 
 	cells[0] = crm_type_name(r->type);
 	cells[1] = r->id;
 	cells[2] = r->name;
 	cells[3] = m;
-	table_add(&o->tab, r->id, cells);
+	table_add_row(&o->tab, r->id, cells, TSTYLE_PLAIN,
+		      sp.len ? &hl : NULL);
 	free(m);
 	o->n++;
 	return 0;
@@ -194,7 +258,8 @@ static int print_result(const struct crm_row *r, void *data)
 static int print_json_result(const struct crm_row *r, void *data)
 {
 	struct search_out *o = data;
-	char *m = match_cell(o->cli, r, o->words, o->nwords);
+	struct span sp;
+	char *m = match_cell(o->cli, r, o->words, o->nwords, &sp);
 
 	printf("%s\n    {\"type\": \"%s\", \"id\": \"%s\", \"name\": ",
 	       o->n++ ? "," : "", crm_type_name(r->type), r->id);

@@ -9,6 +9,11 @@
  *	candidates for CUR, the word under the cursor, after the words of
  *	the command line before it (the first is "crm"); the store is found
  *	as the command itself would find it, -C on the line included
+ *   crm __complete fish -- WORD... CUR
+ *	the same for a shell that cannot be told to add no space after a
+ *	word (fish adds none after one ending in = : / and a few others):
+ *	a field name of a query comes with its ':' ("owner:"), and there
+ *	is no "\tnospace" line
  *   crm __complete commands | options [CMD] | types | fields | users |
  *		    stages | pipelines | formats | sort | tags [PREFIX] |
  *		    refs [TYPE] [PREFIX]
@@ -58,6 +63,8 @@ struct comp {
 	int type;               /* its type (or the line's), -1 when unknown */
 	bool plain;             /* no descriptions */
 	bool nospace;
+	bool fish;              /* end words where no space goes with ':' */
+	const char *suffix;     /* after each query field name ("" or ":") */
 	size_t n;               /* candidates printed */
 };
 
@@ -678,17 +685,22 @@ out:
 }
 
 /* Prints the field names of the query language (and the custom fields),
- * bare: the user types the operator. */
+ * followed by c->suffix: bare ("") when the user types the operator. */
 static void print_query_fields(struct comp *c, bool custom)
 {
+	struct crm_buf b = {0};
 	size_t i;
 
-	for (i = 0; crm_query_field(i); i++)
-		emit(c, crm_query_field(i),
-		     compares(crm_query_field(i), c->cli->now)
-		     ? _("field (: = != < > <= >=)") : _("field (: = !=)"));
+	for (i = 0; crm_query_field(i); i++) {
+		b.len = 0;
+		crm_buf_addf(&b, "%s%s", crm_query_field(i), c->suffix);
+		emit(c, b.s, compares(crm_query_field(i), c->cli->now)
+			     ? _("field (: = != < > <= >=)")
+			     : _("field (: = !=)"));
+	}
 	if (custom)
-		print_custom_fields(c, "");
+		print_custom_fields(c, c->suffix);
+	crm_buf_free(&b);
 }
 
 /* True when field is one a command may set (not id, the times, the
@@ -739,8 +751,126 @@ static void print_assignment(struct comp *c, const char *field)
 	}
 }
 
+/* The crm.yaml custom field called name that type t (every type when
+ * -1) has, or NULL. */
+static const struct crm_custom_field *declared_field(struct comp *c, int t,
+						     const char *name)
+{
+	const struct crm_config *cfg;
+	const struct crm_custom_field *f = NULL;
+	int i;
+
+	if (!comp_store(c))
+		return NULL;
+	cfg = crm_store_config(c->cli->store);
+	for (i = t < 0 ? 0 : t; f == NULL && i < (t < 0 ? CRM_NTYPES : t + 1);
+	     i++)
+		f = crm_config_field(cfg, i, name);
+	return f;
+}
+
+/* True when a field record type t (every type when -1) knows is called
+ * name, so that it is offered already. */
+static bool built_in(int t, const char *name)
+{
+	int i;
+
+	for (i = t < 0 ? 0 : t; i < (t < 0 ? CRM_NTYPES : t + 1); i++)
+		if (crm_record_known_field((enum crm_type)i, name))
+			return true;
+	return false;
+}
+
+/* Prints "name=" for the custom fields crm.yaml declares for type t
+ * (every type when -1), with "name+=" and "name-=" for a list. */
+static void print_declared_fields(struct comp *c, int t)
+{
+	static const char *const ops[] = {"=", "+=", "-="};
+	const struct crm_config *cfg;
+	const struct crm_custom_field *f;
+	char buf[256], descr[512];
+	size_t i, k;
+
+	if (!comp_store(c))
+		return;
+	cfg = crm_store_config(c->cli->store);
+	for (i = 0; i < cfg->nfields; i++) {
+		f = &cfg->fields[i];
+		if ((t >= 0 && !(f->types & CRM_TYPE_BIT(t))) ||
+		    built_in(t, f->name) || declared_field(c, t, f->name) != f)
+			continue;
+		snprintf(descr, sizeof(descr), "%s (%s)",
+			 f->label ? f->label : _("custom field"),
+			 crm_custom_kind_name(f->kind));
+		for (k = 0; k < (f->kind == CRM_CF_LIST ? 3 : 1); k++)
+			if (snprintf(buf, sizeof(buf), "%s%s", f->name, ops[k]) <
+			    (int)sizeof(buf))
+				emit(c, buf, descr);
+	}
+}
+
+/* True when a record of type t (any when -1) holds the custom field key,
+ * by the index. */
+static bool type_holds(sqlite3 *db, int t, const char *key)
+{
+	static const char *const sql =
+		"SELECT 1 FROM fields JOIN records USING (rid)"
+		" WHERE fields.key = ?1 AND (?2 < 0 OR records.type = ?2)"
+		" LIMIT 1";
+	sqlite3_stmt *st;
+	bool found;
+
+	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
+		return false;
+	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 2, t);
+	found = sqlite3_step(st) == SQLITE_ROW;
+	sqlite3_finalize(st);
+	return found;
+}
+
+/* Prints "key=" for the custom fields that records of type t (any when
+ * -1) hold and crm.yaml does not declare (those print_declared_fields
+ * offers), a seek for each key of the index, at most 50 keys. */
+static void print_held_fields(struct comp *c, int t)
+{
+	static const char *const sql =
+		"SELECT key FROM fields WHERE key > ?1 AND key < ?2"
+		" ORDER BY key LIMIT 1";
+	struct crm_buf hi = {0}, v = {0};
+	char *last = crm_xstrdup(c->cur);
+	sqlite3 *db = comp_db(c);
+	sqlite3_stmt *st;
+	size_t n;
+
+	if (db == NULL || sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
+		goto out;
+	crm_buf_addf(&hi, "%s\xf4\x8f\xbf\xbf", c->cur);
+	for (n = 0; n < 50; n++) {
+		sqlite3_bind_text(st, 1, last, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_text(st, 2, hi.s, -1, SQLITE_STATIC);
+		if (sqlite3_step(st) != SQLITE_ROW)
+			break;
+		free(last);
+		last = crm_xstrdup((const char *)sqlite3_column_text(st, 0));
+		sqlite3_reset(st);
+		if (built_in(t, last) || declared_field(c, t, last) ||
+		    !crm_field_name_valid(last) || !type_holds(db, t, last))
+			continue;
+		v.len = 0;
+		crm_buf_addf(&v, "%s=", last);
+		emit(c, v.s, _("custom field"));
+	}
+	sqlite3_finalize(st);
+out:
+	crm_buf_free(&hi);
+	crm_buf_free(&v);
+	free(last);
+}
+
 /* Prints the assignments of the fields of type t, or of every type
- * (each field once) when t is -1. */
+ * (each field once) when t is -1: the built-in ones, then the custom
+ * fields crm.yaml declares for it, then those its records hold. */
 static void print_assign_fields(struct comp *c, int t)
 {
 	const char *const *f;
@@ -750,6 +880,8 @@ static void print_assign_fields(struct comp *c, int t)
 		for (f = crm_record_fields((enum crm_type)i); *f; f++)
 			if (settable(*f) && (t >= 0 || !earlier_type_has(i, *f)))
 				print_assignment(c, *f);
+	print_declared_fields(c, t);
+	print_held_fields(c, t);
 }
 
 /* ---- dispatch ---- */
@@ -841,7 +973,9 @@ static void complete_query(struct comp *c)
 		;
 	op = name + len;
 	if (*op == '\0') {
+		c->suffix = c->fish ? ":" : "";
 		complete_after(c, keep, W_FIELDS, 0);
+		c->suffix = "";
 		c->nospace = c->n > 0;  /* the operator comes next */
 		return;
 	}
@@ -854,6 +988,24 @@ static void complete_query(struct comp *c)
 	c->query = true;
 	complete_after(c, keep + len + oplen, w, mask);
 	c->query = false;
+}
+
+/* What the value of the custom field c->cur[0..klen) is, by its kind in
+ * crm.yaml: users, records, or free text (W_NONE). */
+static enum what custom_value_kind(struct comp *c, size_t klen,
+				   unsigned *mask)
+{
+	const struct crm_custom_field *f;
+	char *key = crm_xstrndup(c->cur, klen);
+
+	f = declared_field(c, c->type, key);
+	free(key);
+	*mask = 0;
+	if (f && f->kind == CRM_CF_USER)
+		return W_USERS;
+	if (f && f->kind == CRM_CF_REF)
+		return W_REFS;
+	return W_NONE;
 }
 
 /* Completes a word of crm set (or --set): "field=" or a field's value. */
@@ -873,6 +1025,8 @@ static void complete_assign(struct comp *c)
 	if (klen > 1 && (eq[-1] == '+' || eq[-1] == '-'))
 		klen--;
 	w = value_kind(c->cur, klen, &mask);
+	if (w == W_NONE)
+		w = custom_value_kind(c, klen, &mask);
 	if (w == W_TAGS && eq[-1] != '-')
 		c->ref = NULL;  /* adding: every tag, not the record's */
 	if (w != W_FIELDS && w != W_ASSIGN && w != W_SORT && w != W_FORMATS)
@@ -1151,7 +1305,7 @@ static void complete_words(struct comp *c, char **words, size_t n)
 	} else
 		complete_positional(c, &ln);
 out:
-	if (c->nospace && c->n)
+	if (c->nospace && c->n && !c->fish)
 		printf("\tnospace\n");
 	free(ln.pos);
 }
@@ -1200,11 +1354,13 @@ static int complete_list(struct comp *c, const char *what, char **args,
 
 int cmd_complete(struct cli *cli, struct parsed *p)
 {
-	struct comp c = {.cli = cli, .pre = "", .cur = "", .type = -1};
+	struct comp c = {.cli = cli, .pre = "", .cur = "", .type = -1,
+			 .suffix = ""};
 	const char *what = p->npos ? p->pos[0] : "";
 
 	c.dir = cli->dir_opt;
-	if (strcmp(what, "words") == 0) {
+	c.fish = strcmp(what, "fish") == 0;
+	if (strcmp(what, "words") == 0 || c.fish) {
 		complete_words(&c, p->pos + 1, p->npos - 1);
 		return CRM_OK;
 	}

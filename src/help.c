@@ -130,37 +130,89 @@ void cli_print_main_help(FILE *f)
 	fprintf(f, _("\nSee 'crm help COMMAND' or 'man crm' for more.\n"));
 }
 
-/* Reports that name is no command, with the closest one as a hint. */
+/* The one visible command whose name starts with name ("stat" for
+ * status), or NULL when none or several do. */
+static const char *only_prefixed(const char *name)
+{
+	const struct cmd *c;
+	const char *found = NULL;
+	size_t len = strlen(name);
+
+	for (c = crm_commands; c->name && len; c++) {
+		if ((c->flags & CMD_HIDDEN) || strncmp(c->name, name, len) != 0)
+			continue;
+		if (found)
+			return NULL;
+		found = c->name;
+	}
+	return found;
+}
+
+/* Prints a hint naming every visible command, for a name close to none. */
+static void hint_commands(void)
+{
+	const struct cmd *c;
+	const char *sep = "";
+
+	fprintf(stderr, _("hint: the commands are:"));
+	for (c = crm_commands; c->name; c++) {
+		if (c->flags & CMD_HIDDEN)
+			continue;
+		fprintf(stderr, "%s %s", sep, c->name);
+		sep = ",";
+	}
+	fputc('\n', stderr);
+}
+
+/* Reports that name is no command, with the nearest one (the one command
+ * it begins, else a close spelling) as a hint, or else the list of
+ * commands. */
 static int no_such_command(struct cli *cli, const char *name)
 {
-	const char *cands[64], *hint;
+	const char *cands[64] = {NULL}, *hint;
 	const struct cmd *c;
 	size_t n = 0;
 
 	for (c = crm_commands; c->name && n < 64; c++)
 		if (!(c->flags & CMD_HIDDEN))
 			cands[n++] = c->name;
-	hint = crm_suggest(name, cands, n);
+	hint = only_prefixed(name);
+	if (hint == NULL)
+		hint = crm_suggest(name, cands, n);
 	cli_error(cli, CRM_EUSAGE, _("no such command '%s'"), name);
 	if (hint)
 		fprintf(stderr, _("hint: did you mean 'crm %s'?\n"), hint);
+	else
+		hint_commands();
 	return CRM_EUSAGE | CLI_REPORTED;
 }
 
+/*
+ * crm help [COMMAND [SUBCOMMAND]]: the main help, or one command's.  A
+ * word after the command (or after its subcommand) is a usage error that
+ * names it, never ignored.
+ */
 int cmd_help(struct cli *cli, struct parsed *p)
 {
-	const struct cmd *c;
+	const struct cmd *c, *sub;
+	size_t used = 1;
 
 	if (p->npos == 0) {
 		cli_print_main_help(stdout);
 		return CRM_OK;
 	}
 	c = cli_find_command(p->pos[0]);
-	if (c && c->subs && p->npos > 1)
-		c = cli_find_subcommand(c, p->pos[1]) ? cli_find_subcommand(c,
-			p->pos[1]) : c;
 	if (c == NULL || (c->flags & CMD_HIDDEN))
 		return no_such_command(cli, p->pos[0]);
+	if (c->subs && p->npos > 1 &&
+	    (sub = cli_find_subcommand(c, p->pos[1])) != NULL) {
+		c = sub;
+		used = 2;
+	}
+	if (p->npos > used)
+		return cli_usage_error(cli->cmd, _("unexpected argument '%s' "
+				       "after 'crm help %s'"), p->pos[used],
+				       c->name);
 	cli_print_command_help(c, stdout);
 	return CRM_OK;
 }

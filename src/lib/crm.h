@@ -643,7 +643,7 @@ struct crm_match {
 /*
  * Resolves a user's reference among the types in mask (CRM_TYPE_BIT
  * bits, and CRM_PREFER bits for the types preferred), through the index
- * (ref.c):
+ * (ref.c), once the ASCII white space at either end of ref is dropped:
  *
  *   1. a whole id (any case, Crockford's look-alikes) or, failing that,
  *      the exact name, case and accents folded (crm_fold): of several

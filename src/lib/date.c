@@ -32,6 +32,12 @@ struct date_fields {
 	long offset;            /* seconds east of UTC, when has_offset */
 };
 
+/* A day written well that the calendar lacks ("31.02.2026"): what an
+ * error names.  mon is 0 when there was none. */
+struct nonday {
+	int year, mon, mday;
+};
+
 /* True for an ASCII digit. */
 static bool is_digit(char c)
 {
@@ -54,6 +60,25 @@ static int month_days(int year, int mon)
 	if (mon == 2 && leap_year(year))
 		return 29;
 	return days[mon - 1];
+}
+
+/*
+ * Checks day mday of month mon of year (years 1 to 9999).  True when it
+ * exists; false when not, and then, when the month and year are real and
+ * mday is only past the month's end, notes the day in *bad (may be NULL).
+ */
+static bool day_exists(int year, int mon, int mday, struct nonday *bad)
+{
+	if (year < 1 || year > 9999 || mon < 1 || mon > 12 || mday < 1)
+		return false;
+	if (mday <= month_days(year, mon))
+		return true;
+	if (bad) {
+		bad->year = year;
+		bad->mon = mon;
+		bad->mday = mday;
+	}
+	return false;
 }
 
 /*
@@ -84,18 +109,24 @@ static bool read_char(const char **p, char c)
 }
 
 /*
+ * Reads the digits of "YYYY-MM-DD" at *p into f, whether or not the day
+ * exists.  Advances *p; returns false when the text is not of that form.
+ */
+static bool read_ymd_text(const char **p, struct date_fields *f)
+{
+	return read_digits(p, 4, &f->year) && read_char(p, '-') &&
+	       read_digits(p, 2, &f->mon) && read_char(p, '-') &&
+	       read_digits(p, 2, &f->mday);
+}
+
+/*
  * Reads "YYYY-MM-DD" at *p into f and checks it names a real day (years
  * 0001 to 9999).  Advances *p; returns false when it is no such date.
  */
 static bool read_ymd(const char **p, struct date_fields *f)
 {
-	if (!read_digits(p, 4, &f->year) || !read_char(p, '-') ||
-	    !read_digits(p, 2, &f->mon) || !read_char(p, '-') ||
-	    !read_digits(p, 2, &f->mday))
-		return false;
-	if (f->year < 1 || f->mon < 1 || f->mon > 12 || f->mday < 1)
-		return false;
-	return f->mday <= month_days(f->year, f->mon);
+	return read_ymd_text(p, f) &&
+	       day_exists(f->year, f->mon, f->mday, NULL);
 }
 
 /* Whether read_hms needs the seconds. */
@@ -237,14 +268,16 @@ static int fields_to_date(const struct date_fields *f, struct crm_date *out)
 /*
  * Parses an absolute date as users type it: "YYYY-MM-DD", optionally
  * followed by ' ' or 't' and "HH:MM[:SS]" and an offset ("z", "+03:00",
- * "+0300").  s is lowercased.  Returns false when s is no such date.
+ * "+0300").  s is lowercased.  Returns false when s is no such date,
+ * noting in *bad a well-written day that does not exist ("2026-02-31").
  */
-static bool parse_absolute(const char *s, struct crm_date *out)
+static bool parse_absolute(const char *s, struct crm_date *out,
+			   struct nonday *bad)
 {
 	struct date_fields f = { 0 };
 	const char *p = s;
 
-	if (!read_ymd(&p, &f))
+	if (!read_ymd_text(&p, &f))
 		return false;
 	if (*p != '\0') {
 		if (*p != ' ' && *p != 't')
@@ -255,7 +288,7 @@ static bool parse_absolute(const char *s, struct crm_date *out)
 		if (*p != '\0' && !read_offset(&p, true, &f))
 			return false;
 	}
-	if (*p != '\0')
+	if (*p != '\0' || !day_exists(f.year, f.mon, f.mday, bad))
 		return false;
 	fields_to_date(&f, out);
 	return true;
@@ -477,6 +510,8 @@ static bool read_year(const char *w, int *year)
 struct day {
 	struct date_fields f;   /* the calendar date */
 	bool yearless;          /* written without a year */
+	struct nonday bad;      /* a day that does not exist, when read_day
+				   fails for that */
 };
 
 /*
@@ -497,8 +532,7 @@ static bool month_day(int year, int mon, int mday, time_t now,
 				   (mon == today.mon && mday < today.mday)))
 			year++;
 	}
-	if (mon < 1 || mon > 12 || mday < 1 || year < 1 || year > 9999 ||
-	    mday > month_days(year, mon))
+	if (!day_exists(year, mon, mday, &d->bad))
 		return false;
 	d->f.year = year;
 	d->f.mon = mon;
@@ -549,8 +583,8 @@ static bool read_day(char *const *w, size_t n, time_t now,
 		ymd_of(day_offset(now, v), &d->f);
 		return true;
 	}
-	if (n == 1 && (p = w[0], read_ymd(&p, &d->f)) && *p == '\0')
-		return true;
+	if (n == 1 && (p = w[0], read_ymd_text(&p, &d->f)) && *p == '\0')
+		return day_exists(d->f.year, d->f.mon, d->f.mday, &d->bad);
 	if (n == 1 && read_dotted(w[0], now, query, d))
 		return true;
 	/* [в|on] [this|next] WEEKDAY */
@@ -679,6 +713,8 @@ static bool read_relative_words(char *const *w, size_t n, time_t now,
 /* What reading a value found besides the date. */
 struct reading {
 	bool yearless;          /* a day and month without a year */
+	struct nonday bad;      /* a day that does not exist, when that is
+				   why the words are no date */
 };
 
 /*
@@ -706,8 +742,10 @@ static bool read_words(struct words *ws, time_t now, enum crm_date_kind kind,
 		if (n > 0 && is_one_of(ws->w[n - 1], at))
 			n--;
 	}
-	if (!read_day(ws->w, n, now, kind, &d))
+	if (!read_day(ws->w, n, now, kind, &d)) {
+		rd->bad = d.bad;
 		return false;
+	}
 	rd->yearless = d.yearless;
 	d.f.has_time = tf.has_time;
 	d.f.hour = tf.hour;
@@ -819,6 +857,36 @@ static int unreadable(const char *s, const struct words *ws,
 			  s, examples(kind));
 }
 
+/* The month names of no_such_day's message, in the form that it takes. */
+static const char *const month_names[12] = {
+	NC_("month in 'February 2026 has only 28 days'", "January"),
+	NC_("month in 'February 2026 has only 28 days'", "February"),
+	NC_("month in 'February 2026 has only 28 days'", "March"),
+	NC_("month in 'February 2026 has only 28 days'", "April"),
+	NC_("month in 'February 2026 has only 28 days'", "May"),
+	NC_("month in 'February 2026 has only 28 days'", "June"),
+	NC_("month in 'February 2026 has only 28 days'", "July"),
+	NC_("month in 'February 2026 has only 28 days'", "August"),
+	NC_("month in 'February 2026 has only 28 days'", "September"),
+	NC_("month in 'February 2026 has only 28 days'", "October"),
+	NC_("month in 'February 2026 has only 28 days'", "November"),
+	NC_("month in 'February 2026 has only 28 days'", "December"),
+};
+
+/* Sets err for s, a day that its month lacks (bad). */
+static int no_such_day(const char *s, const struct nonday *bad,
+		       struct crm_err *err)
+{
+	int days = month_days(bad->year, bad->mon);
+
+	return crm_seterr(err, CRM_EUSAGE,
+			  ngettext("cannot read date '%s': %s %d has only "
+				   "%d day", "cannot read date '%s': %s %d has "
+				   "only %d days", (unsigned long)days),
+			  s, crm_pgettext(month_names[bad->mon - 1]),
+			  bad->year, days);
+}
+
 /* Checks that d (read from s) fits kind; sets err when it does not. */
 static int check_kind(const char *s, const struct crm_date *d,
 		      const struct reading *rd, enum crm_date_kind kind,
@@ -845,14 +913,21 @@ int crm_date_parse_as(const char *s, time_t now, enum crm_date_kind kind,
 {
 	struct words ws;
 	struct reading rd = { false };
+	struct nonday bad = { 0 };
 	struct crm_date d;
 	int rc;
 
-	if (!cut_words(s, &ws) ||
-	    !(parse_relative(ws.joined, now, &d) ||
-	      parse_absolute(ws.joined, &d) ||
-	      read_words(&ws, now, kind, &d, &rd)))
+	if (!cut_words(s, &ws))
 		return unreadable(s, &ws, kind, err);
+	if (!(parse_relative(ws.joined, now, &d) ||
+	      parse_absolute(ws.joined, &d, &bad) ||
+	      read_words(&ws, now, kind, &d, &rd))) {
+		if (bad.mon == 0)
+			bad = rd.bad;
+		if (bad.mon)
+			return no_such_day(s, &bad, err);
+		return unreadable(s, &ws, kind, err);
+	}
 	if ((rc = check_kind(s, &d, &rd, kind, err)))
 		return rc;
 	*out = d;

@@ -182,12 +182,15 @@ const char *crm_record_name(const struct crm_record *r)
 	return s ? s : "";
 }
 
-/* Sets err to "line N: field 'key': MSG" and returns CRM_ERR. */
+/* Sets err to "line N: field 'key': MSG", or "field 'key': MSG" for a
+ * value read from no file (n->line 0), and returns CRM_ERR. */
 static int field_error(struct crm_err *err, const struct crm_node *n,
 		       const char *key, const char *msg)
 {
+	if (n == NULL || n->line == 0)
+		return crm_seterr(err, CRM_ERR, _("field '%s': %s"), key, msg);
 	return crm_seterr(err, CRM_ERR, _("line %d: field '%s': %s"),
-			  n ? n->line : 0, key, msg);
+			  n->line, key, msg);
 }
 
 /* True when s is a decimal number: an amount's stored form with an
@@ -204,6 +207,34 @@ static bool has_control(const char *s)
 		if ((unsigned char)*s < 0x20 || *s == 0x7f)
 			return true;
 	return false;
+}
+
+/* True for a character that shows as nothing but space: Unicode's
+ * White_Space, and the zero-width space and no-break space. */
+static bool is_space_char(uint32_t c)
+{
+	return c == ' ' || (c >= '\t' && c <= '\r') || c == 0x85 ||
+	       c == 0xa0 || c == 0x1680 || (c >= 0x2000 && c <= 0x200b) ||
+	       c == 0x2028 || c == 0x2029 || c == 0x202f || c == 0x205f ||
+	       c == 0x3000 || c == 0xfeff;
+}
+
+/* True when the UTF-8 text s is empty or holds nothing but white space
+ * (a name nobody could see or type back); text that is not UTF-8 is not
+ * blank. */
+static bool is_blank_text(const char *s)
+{
+	size_t n = strlen(s), k;
+	uint32_t c;
+
+	while (n > 0) {
+		k = crm_utf8_decode(s, n, &c);
+		if (k == 0 || !is_space_char(c))
+			return false;
+		s += k;
+		n -= k;
+	}
+	return true;
 }
 
 /* Checks that a list field is a sequence of non-empty scalars. */
@@ -337,6 +368,9 @@ static int check_field(const struct crm_record *r, const struct crm_field *f,
 	case CRM_FIELD_NAME:
 		if (n->str[0] == '\0')
 			return field_error(err, n, f->name, _("must not be empty"));
+		if (is_blank_text(n->str))
+			return field_error(err, n, f->name,
+					   _("must not be blank"));
 		return CRM_OK;
 	case CRM_FIELD_REF:
 		if (!crm_id_valid(n->str)) {
@@ -820,7 +854,7 @@ static void restore_field(struct crm_record *r, const char *key,
 }
 
 /* Validates key after a change; on failure restores saved and returns
- * CRM_EUSAGE with a message without a line number. */
+ * CRM_EUSAGE with a message without a line number (the value has none). */
 static int check_changed(struct crm_record *r, const struct crm_field *f,
 			 const char *key, struct crm_node *saved,
 			 const struct crm_config *cfg, struct crm_err *err)
@@ -834,8 +868,6 @@ static int check_changed(struct crm_record *r, const struct crm_field *f,
 	restore_field(r, key, saved);
 	if (err == NULL)
 		return CRM_EUSAGE;
-	if (strncmp(err->msg, "line 0: ", 8) == 0)
-		memmove(err->msg, err->msg + 8, strlen(err->msg + 8) + 1);
 	err->status = CRM_EUSAGE;
 	return CRM_EUSAGE;
 }
@@ -887,10 +919,6 @@ static int check_user_input(const struct crm_record *r, const struct crm_field *
 	    (f->kind == CRM_FIELD_NAME || (r->type == CRM_TASK && strcmp(key, "for") == 0)))
 		return crm_seterr(err, CRM_EUSAGE,
 				  _("field '%s' cannot be removed"), key);
-	if (op == '=' && f && f->kind == CRM_FIELD_NAME &&
-	    value[strspn(value, " \t\n\v\f\r")] == '\0')
-		return crm_seterr(err, CRM_EUSAGE,
-				  _("field '%s' must not be blank"), key);
 	return CRM_OK;
 }
 

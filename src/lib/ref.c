@@ -457,22 +457,37 @@ static bool whole_id(struct crm_store *s, const char *ref, unsigned mask,
 	return true;
 }
 
-int crm_store_resolve(struct crm_store *s, unsigned mask, const char *ref,
-		      enum crm_type *type, char id[CRM_ID_LEN + 1],
-		      struct crm_match **cands, size_t *ncands,
-		      struct crm_err *err)
+/* True for the ASCII white space trimmed off a reference. */
+static bool is_ascii_space(char c)
+{
+	return c == ' ' || (c >= '\t' && c <= '\r');
+}
+
+/* A copy of ref without the ASCII white space at either end (a pasted
+ * " 7k2m" or "Acme\n" means the id or the name).  Caller frees it. */
+static char *trimmed_ref(const char *ref)
+{
+	size_t len;
+
+	while (is_ascii_space(*ref))
+		ref++;
+	len = strlen(ref);
+	while (len > 0 && is_ascii_space(ref[len - 1]))
+		len--;
+	return crm_xstrndup(ref, len);
+}
+
+/* crm_store_resolve for ref with no white space at either end; ref is
+ * not empty and is valid UTF-8. */
+static int resolve_trimmed(struct crm_store *s, unsigned mask,
+			   const char *ref, enum crm_type *type,
+			   char id[CRM_ID_LEN + 1], struct crm_match **cands,
+			   size_t *ncands, struct crm_err *err)
 {
 	struct matches ms = {0};
 	struct lookup lk;
 	int rc;
 
-	if (cands)
-		*cands = NULL, *ncands = 0;
-	if (ref[0] == '\0')
-		return crm_seterr(err, CRM_EUSAGE, _("empty record reference"));
-	if (!crm_utf8_valid(ref, strlen(ref)))
-		return crm_seterr(err, CRM_EUSAGE,
-				  _("invalid UTF-8 in reference '%s'"), ref);
 	if (whole_id(s, ref, mask, type, id))
 		return CRM_OK;
 	lookup_init(&lk, ref, mask);
@@ -488,5 +503,28 @@ int crm_store_resolve(struct crm_store *s, unsigned mask, const char *ref,
 	}
 	matches_clear(&ms);
 	lookup_free(&lk);
+	return rc;
+}
+
+int crm_store_resolve(struct crm_store *s, unsigned mask, const char *ref,
+		      enum crm_type *type, char id[CRM_ID_LEN + 1],
+		      struct crm_match **cands, size_t *ncands,
+		      struct crm_err *err)
+{
+	char *trimmed;
+	int rc;
+
+	if (cands)
+		*cands = NULL, *ncands = 0;
+	if (!crm_utf8_valid(ref, strlen(ref)))
+		return crm_seterr(err, CRM_EUSAGE,
+				  _("invalid UTF-8 in reference '%s'"), ref);
+	trimmed = trimmed_ref(ref);
+	if (trimmed[0] == '\0')
+		rc = crm_seterr(err, CRM_EUSAGE, _("empty record reference"));
+	else
+		rc = resolve_trimmed(s, mask, trimmed, type, id, cands, ncands,
+				     err);
+	free(trimmed);
 	return rc;
 }

@@ -174,7 +174,7 @@ run add company --name "$(printf '\t')"
 is "$rc" 2 "add --name TAB is a usage error"
 run set Acme "name=  "
 is "$rc" 2 "set name to spaces is a usage error"
-like "$err" "^crm: error: field 'name' must not be blank" "and says so"
+like "$err" "^crm: error: field 'name': must not be blank" "and says so"
 is "$(commits)" "$n" "no commit for a blank name"
 
 is "$(commits)" "$n" "refused commands made no commit"

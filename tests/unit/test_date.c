@@ -237,6 +237,52 @@ Test(date_msk, invalid_message)
 			 "'tomorrow'?)");
 }
 
+/* Expects s, read at now, refused with exactly the message want. */
+static void expect_message(const char *s, time_t now, const char *want)
+{
+	struct crm_err err = { 0 };
+	struct crm_date d = { .when = 42 };
+
+	cr_expect_eq(crm_date_parse(s, now, &d, &err), CRM_EUSAGE,
+		     "'%s' accepted", s);
+	cr_expect_str_eq(err.msg, want, "'%s': %s", s, err.msg);
+	cr_expect_eq(d.when, 42, "'%s': out changed", s);
+}
+
+Test(date_msk, day_past_the_month)
+{
+	time_t now = sunday_noon();
+
+	expect_message("31.02.2026", now, "cannot read date '31.02.2026': "
+		       "February 2026 has only 28 days");
+	expect_message("2026-02-31", now, "cannot read date '2026-02-31': "
+		       "February 2026 has only 28 days");
+	expect_message("29.02.2027", now, "cannot read date '29.02.2027': "
+		       "February 2027 has only 28 days");
+	expect_message("2100-02-29", now, "cannot read date '2100-02-29': "
+		       "February 2100 has only 28 days");
+	expect_message("2028-02-30", now, "cannot read date '2028-02-30': "
+		       "February 2028 has only 29 days");
+	expect_message("31.04.2026 15:00", now, "cannot read date "
+		       "'31.04.2026 15:00': April 2026 has only 30 days");
+	expect_message("2026-06-31T10:00+03:00", now, "cannot read date "
+		       "'2026-06-31T10:00+03:00': June 2026 has only 30 days");
+	expect_message("31 ноября 2026", now, "cannot read date "
+		       "'31 ноября 2026': November 2026 has only 30 days");
+	expect_message("32.01.2026", now, "cannot read date '32.01.2026': "
+		       "January 2026 has only 31 days");
+	/* without a year: the coming February, 2027's */
+	expect_message("feb 29", now, "cannot read date 'feb 29': "
+		       "February 2027 has only 28 days");
+	/* a day 0 or a month 13 is no day of a month: the usual message */
+	expect_invalid("00.01.2026");
+	expect_invalid("31.13.2026");
+	/* 29 February exists in leap years */
+	expect_date("29.02.2028", now, "2028-02-29", false);
+	expect_date("2000-02-29", now, "2000-02-29", false);
+	expect_date("29 feb 2028", now, "2028-02-29", false);
+}
+
 Test(date_msk, very_long_input)
 {
 	char s[5000];

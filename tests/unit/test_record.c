@@ -496,6 +496,14 @@ static const struct bad_case bad_cases[] = {
 	 "id: q4r5s6t7v8\nname: Acme\ntimeline:\n- at: '2026-01-01'\n"
 	 "  kind: note\n- just text\n",
 	 6, "timeline", NULL},
+	{CRM_COMPANY, "name of spaces",
+	 "id: q4r5s6t7v8\nname: '   '\n", 2, "name", "must not be blank"},
+	{CRM_CONTACT, "name of tabs and spaces",
+	 "id: q4r5s6t7v8\nname: \"\\t \\t\"\n", 2, "name",
+	 "must not be blank"},
+	{CRM_DEAL, "name of no-break spaces",
+	 "id: q4r5s6t7v8\nname: \"\xc2\xa0\xe3\x80\x80\"\n", 2, "name",
+	 "must not be blank"},
 	{CRM_TASK, "task without for",
 	 "id: q4r5s6t7v8\nname: Call\ndue: '2026-03-02'\n", 1, "for", NULL},
 };
@@ -772,6 +780,10 @@ Test(record, failed_validation_leaves_record_unchanged)
 	expect_refused(c, "bad key", '=', "x", NULL);
 	expect_refused(c, "", '=', "x", NULL);
 	expect_refused(c, "role", '=', "\xff\xfe", NULL);
+	expect_refused(c, "name", '=', "   ", "must not be blank");
+	expect_refused(c, "name", '=', "\t \xc2\xa0", "must not be blank");
+	set_ok(c, "name", '=', " Ivan\xc2\xa0");
+	set_ok(c, "name", '=', "Ivan");
 
 	set_ok(d, "stage", '=', "lead");
 	set_ok(d, "amount", '=', "1500");

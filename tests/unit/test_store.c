@@ -310,6 +310,35 @@ Test(store, resolve_empty_is_usage)
 	cr_expect_null(cands);
 }
 
+Test(store, resolve_trims_white_space)
+{
+	struct crm_match *cands = NULL;
+	struct crm_err err = {0};
+	char id[CRM_ID_LEN + 1];
+	enum crm_type t;
+	size_t n = 0;
+
+	/* a pasted id or name: ASCII white space at either end is dropped */
+	resolves(CRM_TYPE_ALL, " " IVAN, CRM_CONTACT, IVAN);
+	resolves(CRM_TYPE_ALL, IVAN "\n", CRM_CONTACT, IVAN);
+	resolves(CRM_TYPE_ALL, "\t7k2m ", CRM_COMPANY, ACME1);
+	resolves(CRM_TYPE_ALL, " 7K3\r\n", CRM_COMPANY, ACME2);
+	resolves(CRM_TYPE_ALL, "  Ivan Petrov  ", CRM_CONTACT, IVAN);
+	resolves(CRM_TYPE_ALL, "Globex\t", CRM_COMPANY, GLOBEX);
+	/* the message quotes what was looked up */
+	cr_expect_eq(crm_store_resolve(st, CRM_TYPE_ALL, "  nobody ", &t, id,
+				       &cands, &n, &err), CRM_ENOTFOUND);
+	cr_expect_str_eq(err.msg, "no record matches 'nobody'");
+	/* nothing but white space is no reference */
+	cr_expect_eq(crm_store_resolve(st, CRM_TYPE_ALL, " \t\n ", &t, id,
+				       &cands, &n, &err), CRM_EUSAGE);
+	cr_expect_str_eq(err.msg, "empty record reference");
+	cr_expect_null(cands);
+	/* a no-break space is not trimmed: it is part of what was typed */
+	cr_expect_eq(crm_store_resolve(st, CRM_TYPE_ALL, "\xc2\xa0" IVAN, &t,
+				       id, &cands, &n, &err), CRM_ENOTFOUND);
+}
+
 Test(store, resolve_folded_prefix_and_words)
 {
 	add(make(CRM_CONTACT, "a1a2a3a4a5", "Андрей Соколов", NULL));
