@@ -36,14 +36,19 @@ bool crm_config_name_valid(const char *s)
 	return true;
 }
 
-/* Sets err for a name that is no valid id of what ("stage", "login"). */
-static int invalid_name(const char *what, const char *name,
-			struct crm_err *err)
+/* Sets err for a name that is no valid id: a new stage's (stage true)
+ * or a new user's login. */
+static int invalid_name(bool stage, const char *name, struct crm_err *err)
 {
-	return crm_seterr(err, CRM_EUSAGE, _("invalid %s '%s'\nhint: use "
-			  "lowercase ASCII letters, digits, '_' and '-', "
-			  "starting with a letter or a digit, at most %d "
-			  "characters"), what, name, NAME_MAX_LEN);
+	const char *hint = _("hint: use lowercase ASCII letters, digits, '_' "
+			     "and '-', starting with a letter or a digit, at "
+			     "most 64 characters");
+
+	if (stage)
+		return crm_seterr(err, CRM_EUSAGE, _("invalid stage name '%s'"
+				  "\n%s"), name, hint);
+	return crm_seterr(err, CRM_EUSAGE, _("invalid login '%s'\n%s"), name,
+			  hint);
 }
 
 /* ---- crm.yaml's tree ---- */
@@ -459,7 +464,7 @@ static int check_new_stage(const struct crm_pipeline *p, const char *new,
 			   struct crm_err *err)
 {
 	if (!crm_config_name_valid(new))
-		return invalid_name(_("stage"), new, err);
+		return invalid_name(true, new, err);
 	if (crm_pipeline_has_stage(p, new))
 		return crm_seterr(err, CRM_ERR, _("pipeline '%s' already has a "
 				  "stage '%s'"), p->name, new);
@@ -667,7 +672,7 @@ static int check_new_login(struct crm_store *s, const char *login,
 			   struct crm_err *err)
 {
 	if (!crm_config_name_valid(login))
-		return invalid_name(_("login"), login, err);
+		return invalid_name(false, login, err);
 	if (crm_config_user(&s->cfg, login))
 		return crm_seterr(err, CRM_ERR, _("user '%s' already exists"),
 				  login);

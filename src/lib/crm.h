@@ -393,11 +393,11 @@ struct crm_txn;
 /* True when s can name a new stage or user: 1 to 64 of a-z, 0-9, '_'
  * and '-', starting with a letter or a digit. */
 bool crm_config_name_valid(const char *s);
-/* Renames stage old of pipeline to new, in every deal of the pipeline
+/* Renames stage from of pipeline to to, in every deal of the pipeline
  * (its stage and its stage_history entries).  *moved gets the deals
  * whose stage it was, *records the deals rewritten. */
 int crm_stage_rename(struct crm_store *s, struct crm_txn *t,
-		     const char *pipeline, const char *old, const char *new,
+		     const char *pipeline, const char *from, const char *to,
 		     size_t *moved, size_t *records, struct crm_err *err);
 /* Adds stage to pipeline, after stage after or before stage before (at
  * most one of them; both NULL: last). */
@@ -413,11 +413,11 @@ int crm_stage_rm(struct crm_store *s, struct crm_txn *t, const char *pipeline,
 /* Adds user login (name required, email may be NULL). */
 int crm_user_add(struct crm_store *s, struct crm_txn *t, const char *login,
 		 const char *name, const char *email, struct crm_err *err);
-/* Renames user old to new in crm.yaml and in every record's owner and
+/* Renames user from to to in crm.yaml and in every record's owner and
  * custom fields of kind user (stage_history and timeline entries keep
  * the login of who acted).  *records gets the records rewritten. */
-int crm_user_rename(struct crm_store *s, struct crm_txn *t, const char *old,
-		    const char *new, size_t *records, struct crm_err *err);
+int crm_user_rename(struct crm_store *s, struct crm_txn *t, const char *from,
+		    const char *to, size_t *records, struct crm_err *err);
 /* Removes user login: refused while records name it (owner or a custom
  * field of kind user), unless to (may be NULL) takes them over; refused
  * for the last user and for the acting one. */
