@@ -388,6 +388,71 @@ static int find_user_records(struct crm_store *s, const char *login,
 	return rc;
 }
 
+/*
+ * Reads the committed record type/id without checking its owners and
+ * stages against crm.yaml (a record may name a user crm.yaml lost: it is
+ * what is being put right); migrate() checks what it writes.
+ */
+static int read_raw(struct crm_store *s, enum crm_type type, const char *id,
+		    struct crm_record **out, struct crm_err *err)
+{
+	char path[64], *buf = NULL;
+	git_tree *tree;
+	size_t len;
+	int rc;
+
+	*out = NULL;
+	crm_record_path(type, id, path, sizeof(path));
+	if ((rc = crm_store_head_tree(s, &tree, err)) ||
+	    (rc = crm_tree_read(s->repo, tree, path, &buf, &len, err)))
+		return rc;
+	rc = crm_record_parse(type, id, buf, len, NULL, out, err);
+	if (rc)
+		crm_err_prefix(err, _("cannot read '%s'"), path);
+	free(buf);
+	return rc;
+}
+
+/* True when t holds type/id already. */
+static bool has_target(const struct targets *t, enum crm_type type,
+		       const char *id)
+{
+	size_t i;
+
+	for (i = 0; i < t->n; i++)
+		if (t->v[i].type == type && strcmp(t->v[i].id, id) == 0)
+			return true;
+	return false;
+}
+
+/* Adds to t the records the index holds as broken (they do not parse,
+ * or name what crm.yaml lacks) whose owner is login. */
+static int add_broken_owned(struct crm_store *s, const char *login,
+			    struct targets *t, struct crm_err *err)
+{
+	struct crm_broken *b = NULL;
+	struct crm_record *r;
+	struct crm_row row = {0};
+	size_t n = 0, i;
+	const char *owner;
+	int rc;
+
+	if ((rc = crm_find_broken(s, CRM_TYPE_ALL, &b, &n, err)))
+		return rc;
+	for (i = 0; i < n; i++) {
+		if (!crm_record_path_parse(b[i].path, &row.type, row.id) ||
+		    has_target(t, row.type, row.id) ||
+		    read_raw(s, row.type, row.id, &r, NULL) != CRM_OK)
+			continue;
+		owner = crm_map_str(r->map, "owner");
+		if (owner && strcmp(owner, login) == 0)
+			add_target(&row, t);
+		crm_record_free(r);
+	}
+	crm_broken_free(b, n);
+	return CRM_OK;
+}
+
 /* Changes a record in place; true when it changed anything. */
 typedef bool (*migrate_fn)(struct crm_record *r, void *data);
 
@@ -409,7 +474,7 @@ static int migrate(struct crm_store *s, struct crm_txn *t,
 	*n = 0;
 	crm_date_now(s->now, stamp, sizeof(stamp));
 	for (i = 0; i < tg->n && rc == CRM_OK; i++) {
-		if ((rc = crm_store_read(s, tg->v[i].type, tg->v[i].id, &r, err)))
+		if ((rc = read_raw(s, tg->v[i].type, tg->v[i].id, &r, err)))
 			break;
 		if (fn(r, data)) {
 			crm_map_set_str(r->map, "updated", stamp);
@@ -823,7 +888,7 @@ static int count_named(struct crm_store *s, const struct targets *tg,
 
 	*n = 0;
 	for (i = 0; i < tg->n; i++) {
-		if ((rc = crm_store_read(s, tg->v[i].type, tg->v[i].id, &r, err)))
+		if ((rc = read_raw(s, tg->v[i].type, tg->v[i].id, &r, err)))
 			return rc;
 		if (move_user_in(r, m))
 			(*n)++;
@@ -883,8 +948,8 @@ out:
 	return rc;
 }
 
-/* Checks reassign's FROM: a user, or a login records still have (one
- * crm.yaml lost); *known says which. */
+/* Checks reassign's FROM: a user, or a login the records found (tg)
+ * still have although crm.yaml lost it. */
 static int check_from(struct crm_store *s, const char *from,
 		      const struct targets *tg, struct crm_err *err)
 {
@@ -915,6 +980,8 @@ int crm_reassign(struct crm_store *s, struct crm_txn *t, const char *from,
 	if (query)
 		crm_buf_addf(&q, " and (%s)", query);
 	if ((rc = find_targets(s, CRM_TYPE_ALL, q.s, &tg, err)) ||
+	    (!query && !crm_config_user(&s->cfg, from) &&
+	     (rc = add_broken_owned(s, from, &tg, err))) ||
 	    (rc = check_from(s, from, &tg, err)))
 		goto out;
 	rc = migrate(s, t, &tg, move_user_in, &m, &s->cfg, records, err);
