@@ -54,36 +54,51 @@ static int invalid_name(bool stage, const char *name, struct crm_err *err)
 /* ---- crm.yaml's tree ---- */
 
 /*
+ * Fails when the work tree's file at path is not what HEAD holds (buf,
+ * len): an edit by hand that the command would overwrite, or commit
+ * unseen.
+ */
+static int check_unchanged(struct crm_store *s, const char *path,
+			   const char *buf, size_t len, struct crm_err *err)
+{
+	char full[4096], *wt = NULL;
+	size_t wlen;
+	bool same;
+
+	snprintf(full, sizeof(full), "%s/%s", s->root, path);
+	same = crm_read_file(full, &wt, &wlen) == 0 && wlen == len &&
+	       memcmp(wt, buf, len) == 0;
+	free(wt);
+	if (same)
+		return CRM_OK;
+	return crm_seterr(err, CRM_ERR, _("'%s' has changes that are not "
+			  "committed\nhint: commit them with 'crm commit', or "
+			  "drop them with 'git checkout -- %s', first"), path,
+			  path);
+}
+
+/*
  * Reads HEAD's crm.yaml into *root (caller frees), refusing while the
  * work tree's file differs from it.
  */
 static int head_config(struct crm_store *s, struct crm_node **root,
 		       struct crm_err *err)
 {
-	char path[4096], *head = NULL, *wt = NULL;
-	size_t hlen, wlen;
+	char *head = NULL;
+	size_t hlen;
 	git_tree *tree;
 	int rc;
 
 	*root = NULL;
 	if ((rc = crm_store_head_tree(s, &tree, err)) ||
-	    (rc = crm_tree_read(s->repo, tree, "crm.yaml", &head, &hlen, err)))
-		return rc;
-	snprintf(path, sizeof(path), "%s/crm.yaml", s->root);
-	if (crm_read_file(path, &wt, &wlen) != 0 || wlen != hlen ||
-	    memcmp(wt, head, hlen) != 0) {
-		rc = crm_seterr(err, CRM_ERR, _("'crm.yaml' has changes that "
-				"are not committed\nhint: commit them with 'crm "
-				"commit', or drop them with 'git checkout -- "
-				"crm.yaml', first"));
+	    (rc = crm_tree_read(s->repo, tree, "crm.yaml", &head, &hlen, err)) ||
+	    (rc = check_unchanged(s, "crm.yaml", head, hlen, err)))
 		goto out;
-	}
 	rc = crm_yaml_parse(head, hlen, root, err);
 	if (rc)
 		crm_err_prefix(err, _("cannot read '%s'"), "crm.yaml");
 out:
 	free(head);
-	free(wt);
 	return rc;
 }
 
@@ -293,124 +308,55 @@ struct targets {
 		char id[CRM_ID_LEN + 1];
 	} *v;
 	size_t n, cap;
-	/* for deals: the pipeline (NULL: any) and stage (NULL: any) kept */
 	const struct crm_config *cfg;
+	/* what is kept: deals of a pipeline and in a stage, records of an
+	 * owner (NULL: any) */
 	const char *pipeline;
 	const char *stage;
+	const char *owner;
 };
 
-/* True when the deal row is in t's pipeline and stage. */
-static bool row_wanted(const struct targets *t, const struct crm_row *row)
+/* True when a deal whose pipeline field is pipeline (NULL: absent) and
+ * stage is stage (may be NULL), owned by owner (may be NULL), is one t
+ * keeps. */
+static bool wanted(const struct targets *t, const char *pipeline,
+		   const char *stage, const char *owner)
 {
 	const struct crm_pipeline *p;
-	const char *st = crm_row_get(row, "stage");
 
-	if (t->stage && (st == NULL || strcmp(st, t->stage) != 0))
+	if (t->stage && (stage == NULL || strcmp(stage, t->stage) != 0))
+		return false;
+	if (t->owner && (owner == NULL || strcmp(owner, t->owner) != 0))
 		return false;
 	if (t->pipeline == NULL)
 		return true;
-	p = crm_config_pipeline(t->cfg, crm_row_get(row, "pipeline"));
+	p = crm_config_pipeline(t->cfg, pipeline);
 	return p && strcmp(p->name, t->pipeline) == 0;
 }
 
-/* crm_find_each's callback: keeps the rows wanted. */
-static int add_target(const struct crm_row *row, void *data)
+/* Adds type/id to t. */
+static void push_target(struct targets *t, enum crm_type type,
+			const char *id)
 {
-	struct targets *t = data;
-
-	if (!row_wanted(t, row))
-		return 0;
 	if (t->n == t->cap) {
 		t->cap = t->cap ? t->cap * 2 : 64;
 		t->v = crm_xrealloc(t->v, t->cap * sizeof(*t->v));
 	}
-	t->v[t->n].type = row->type;
-	memcpy(t->v[t->n].id, row->id, sizeof(row->id));
+	t->v[t->n].type = type;
+	snprintf(t->v[t->n].id, sizeof(t->v[t->n].id), "%s", id);
 	t->n++;
+}
+
+/* crm_find_each's callback: keeps the rows wanted (records are
+ * checked again when read). */
+static int add_target(const struct crm_row *row, void *data)
+{
+	struct targets *t = data;
+
+	if (wanted(t, crm_row_get(row, "pipeline"), crm_row_get(row, "stage"),
+		   crm_row_get(row, "owner")))
+		push_target(t, row->type, row->id);
 	return 0;
-}
-
-/* Finds into t the records of the types in mask that query (words of
- * the query language; NULL: every record) matches. */
-static int find_targets(struct crm_store *s, unsigned mask,
-			const char *query, struct targets *t,
-			struct crm_err *err)
-{
-	struct crm_query *q = NULL;
-	struct crm_find f = {.mask = mask};
-	size_t total;
-	int rc;
-
-	t->cfg = &s->cfg;
-	if (query && (rc = crm_query_parse(&query, 1, s->now, &q, err)))
-		return rc;
-	f.query = q;
-	rc = crm_find_each(s, &f, add_target, t, &total, NULL, NULL, err);
-	crm_query_free(q);
-	return rc;
-}
-
-/* The deals of pipeline (in stage, unless NULL) into t. */
-static int find_deals(struct crm_store *s, const char *pipeline,
-		      const char *stage, struct targets *t,
-		      struct crm_err *err)
-{
-	t->pipeline = pipeline;
-	t->stage = stage;
-	return find_targets(s, CRM_TYPE_BIT(CRM_DEAL), NULL, t, err);
-}
-
-/* The query "owner:LOGIN", or with fields, "owner:LOGIN or F:LOGIN..."
- * for every custom field of kind user.  Caller frees it. */
-static char *user_query(const struct crm_config *cfg, const char *login,
-			bool fields)
-{
-	struct crm_buf b = {0};
-	size_t i;
-
-	crm_buf_addf(&b, "owner:%s", login);
-	for (i = 0; fields && i < cfg->nfields; i++)
-		if (cfg->fields[i].kind == CRM_CF_USER)
-			crm_buf_addf(&b, " or %s:%s", cfg->fields[i].name, login);
-	return crm_buf_detach(&b);
-}
-
-/* The records whose owner (and, with fields, a custom field of kind
- * user) may be login, by the index, into t (checked when read). */
-static int find_user_records(struct crm_store *s, const char *login,
-			     bool fields, struct targets *t,
-			     struct crm_err *err)
-{
-	char *q = user_query(&s->cfg, login, fields);
-	int rc = find_targets(s, CRM_TYPE_ALL, q, t, err);
-
-	free(q);
-	return rc;
-}
-
-/*
- * Reads the committed record type/id without checking its owners and
- * stages against crm.yaml (a record may name a user crm.yaml lost: it is
- * what is being put right); migrate() checks what it writes.
- */
-static int read_raw(struct crm_store *s, enum crm_type type, const char *id,
-		    struct crm_record **out, struct crm_err *err)
-{
-	char path[64], *buf = NULL;
-	git_tree *tree;
-	size_t len;
-	int rc;
-
-	*out = NULL;
-	crm_record_path(type, id, path, sizeof(path));
-	if ((rc = crm_store_head_tree(s, &tree, err)) ||
-	    (rc = crm_tree_read(s->repo, tree, path, &buf, &len, err)))
-		return rc;
-	rc = crm_record_parse(type, id, buf, len, NULL, out, err);
-	if (rc)
-		crm_err_prefix(err, _("cannot read '%s'"), path);
-	free(buf);
-	return rc;
 }
 
 /* True when t holds type/id already. */
@@ -425,32 +371,124 @@ static bool has_target(const struct targets *t, enum crm_type type,
 	return false;
 }
 
-/* Adds to t the records the index holds as broken (they do not parse,
- * or name what crm.yaml lacks) whose owner is login. */
-static int add_broken_owned(struct crm_store *s, const char *login,
-			    struct targets *t, struct crm_err *err)
+/*
+ * Reads the committed record type/id without checking its owners and
+ * stages against crm.yaml (a record may name a user crm.yaml lost: it is
+ * what is being put right); refuses when its file was edited by hand.
+ */
+static int read_raw(struct crm_store *s, enum crm_type type, const char *id,
+		    struct crm_record **out, struct crm_err *err)
+{
+	char path[64], *buf = NULL;
+	git_tree *tree;
+	size_t len;
+	int rc;
+
+	*out = NULL;
+	crm_record_path(type, id, path, sizeof(path));
+	if ((rc = crm_store_head_tree(s, &tree, err)) ||
+	    (rc = crm_tree_read(s->repo, tree, path, &buf, &len, err)) ||
+	    (rc = check_unchanged(s, path, buf, len, err)))
+		goto out;
+	rc = crm_record_parse(type, id, buf, len, NULL, out, err);
+	if (rc)
+		crm_err_prefix(err, _("cannot read '%s'"), path);
+out:
+	free(buf);
+	return rc;
+}
+
+/*
+ * Adds to t the records of the types in mask that the index holds as
+ * broken (a file that does not validate, naming a stage or a user
+ * crm.yaml lacks, say) and that t wants; those that do not parse at all
+ * are left alone.
+ */
+static int add_broken(struct crm_store *s, unsigned mask, struct targets *t,
+		      struct crm_err *err)
 {
 	struct crm_broken *b = NULL;
 	struct crm_record *r;
-	struct crm_row row = {0};
+	char id[CRM_ID_LEN + 1];
+	enum crm_type type;
 	size_t n = 0, i;
-	const char *owner;
 	int rc;
 
-	if ((rc = crm_find_broken(s, CRM_TYPE_ALL, &b, &n, err)))
+	if ((rc = crm_find_broken(s, mask, &b, &n, err)))
 		return rc;
 	for (i = 0; i < n; i++) {
-		if (!crm_record_path_parse(b[i].path, &row.type, row.id) ||
-		    has_target(t, row.type, row.id) ||
-		    read_raw(s, row.type, row.id, &r, NULL) != CRM_OK)
+		if (!crm_record_path_parse(b[i].path, &type, id) ||
+		    has_target(t, type, id) ||
+		    read_raw(s, type, id, &r, NULL) != CRM_OK)
 			continue;
-		owner = crm_map_str(r->map, "owner");
-		if (owner && strcmp(owner, login) == 0)
-			add_target(&row, t);
+		if (wanted(t, crm_map_str(r->map, "pipeline"),
+			   crm_map_str(r->map, "stage"),
+			   crm_map_str(r->map, "owner")))
+			push_target(t, type, id);
 		crm_record_free(r);
 	}
 	crm_broken_free(b, n);
 	return CRM_OK;
+}
+
+/* Finds into t the records of the types in mask that query (text of the
+ * query language; NULL: every record) matches, and, with broken, those
+ * of the broken records t wants. */
+static int find_targets(struct crm_store *s, unsigned mask,
+			const char *query, bool broken, struct targets *t,
+			struct crm_err *err)
+{
+	struct crm_query *q = NULL;
+	struct crm_find f = {.mask = mask};
+	size_t total;
+	int rc;
+
+	t->cfg = &s->cfg;
+	if (query && (rc = crm_query_parse(&query, 1, s->now, &q, err)))
+		return rc;
+	f.query = q;
+	rc = crm_find_each(s, &f, add_target, t, &total, NULL, NULL, err);
+	crm_query_free(q);
+	if (rc == CRM_OK && broken)
+		rc = add_broken(s, mask, t, err);
+	return rc;
+}
+
+/* The deals of pipeline (in stage, unless NULL) into t. */
+static int find_deals(struct crm_store *s, const char *pipeline,
+		      const char *stage, struct targets *t,
+		      struct crm_err *err)
+{
+	t->pipeline = pipeline;
+	t->stage = stage;
+	return find_targets(s, CRM_TYPE_BIT(CRM_DEAL), NULL, true, t, err);
+}
+
+/* The query "owner:LOGIN or F:LOGIN..." for every custom field of kind
+ * user.  Caller frees it. */
+static char *user_query(const struct crm_config *cfg, const char *login)
+{
+	struct crm_buf b = {0};
+	size_t i;
+
+	crm_buf_addf(&b, "owner:%s", login);
+	for (i = 0; i < cfg->nfields; i++)
+		if (cfg->fields[i].kind == CRM_CF_USER)
+			crm_buf_addf(&b, " or %s:%s", cfg->fields[i].name, login);
+	return crm_buf_detach(&b);
+}
+
+/* The records whose owner or custom field of kind user may be login,
+ * by the index, and every broken record, into t (the migration checks
+ * each when it reads it). */
+static int find_user_records(struct crm_store *s, const char *login,
+			     struct targets *t, struct crm_err *err)
+{
+	char *q = user_query(&s->cfg, login);
+	int rc = find_targets(s, CRM_TYPE_ALL, q, true, t, err);
+
+	free(q);
+	return rc;
 }
 
 /* Changes a record in place; true when it changed anything. */
@@ -458,8 +496,10 @@ typedef bool (*migrate_fn)(struct crm_record *r, void *data);
 
 /*
  * Reads each record of targets, lets fn change it and queues those it
- * changed in t, with "updated" set and checked against cfg (the
- * configuration to be committed).  *n gets how many.
+ * changed in t, with "updated" set; a record that was valid must stay
+ * valid against cfg (the configuration to be committed).  One already
+ * invalid is not made worse and is written as changed.  *n gets how
+ * many changed.
  */
 static int migrate(struct crm_store *s, struct crm_txn *t,
 		   const struct targets *tg, migrate_fn fn, void *data,
@@ -468,6 +508,7 @@ static int migrate(struct crm_store *s, struct crm_txn *t,
 {
 	struct crm_record *r;
 	char stamp[40];
+	bool valid;
 	size_t i;
 	int rc = CRM_OK;
 
@@ -476,14 +517,14 @@ static int migrate(struct crm_store *s, struct crm_txn *t,
 	for (i = 0; i < tg->n && rc == CRM_OK; i++) {
 		if ((rc = read_raw(s, tg->v[i].type, tg->v[i].id, &r, err)))
 			break;
+		valid = crm_record_validate(r, &s->cfg, NULL) == CRM_OK;
 		if (fn(r, data)) {
 			crm_map_set_str(r->map, "updated", stamp);
-			rc = crm_record_validate(r, cfg, err);
-			if (rc == CRM_OK)
-				rc = crm_txn_put(t, r, err);
-			else
+			if (valid && (rc = crm_record_validate(r, cfg, err)))
 				crm_err_prefix(err, "%s %s", crm_type_name(r->type),
 					       r->id);
+			if (rc == CRM_OK)
+				rc = crm_txn_put(t, r, err);
 			(*n)++;
 		}
 		crm_record_free(r);
@@ -837,7 +878,7 @@ int crm_user_rename(struct crm_store *s, struct crm_txn *t, const char *old,
 	}
 	login = crm_map_get(users->items[i], "login");
 	set_scalar(login, new);
-	if ((rc = find_user_records(s, old, true, &tg, err)) ||
+	if ((rc = find_user_records(s, old, &tg, err)) ||
 	    (rc = stage_config(s, t, root, &cfg, err)) ||
 	    (rc = migrate(s, t, &tg, move_user_in, &m, &cfg, records, err)))
 		goto out;
@@ -912,7 +953,7 @@ int crm_user_rm(struct crm_store *s, struct crm_txn *t, const char *login,
 	if ((rc = find_user(s, login, err)) ||
 	    (to && (rc = check_heir(s, login, to, err))) ||
 	    (rc = check_removable(s, login, err)) ||
-	    (rc = find_user_records(s, login, true, &tg, err)))
+	    (rc = find_user_records(s, login, &tg, err)))
 		goto out;
 	if (to == NULL) {
 		if ((rc = count_named(s, &tg, &m, &named, err)) || named == 0)
@@ -979,9 +1020,8 @@ int crm_reassign(struct crm_store *s, struct crm_txn *t, const char *from,
 	crm_buf_addf(&q, "owner:%s", from);
 	if (query)
 		crm_buf_addf(&q, " and (%s)", query);
-	if ((rc = find_targets(s, CRM_TYPE_ALL, q.s, &tg, err)) ||
-	    (!query && !crm_config_user(&s->cfg, from) &&
-	     (rc = add_broken_owned(s, from, &tg, err))) ||
+	tg.owner = from;
+	if ((rc = find_targets(s, CRM_TYPE_ALL, q.s, query == NULL, &tg, err)) ||
 	    (rc = check_from(s, from, &tg, err)))
 		goto out;
 	rc = migrate(s, t, &tg, move_user_in, &m, &s->cfg, records, err);

@@ -109,6 +109,28 @@ is "$(tail -1 crm.yaml)" "# a note of my own" "the hand edit is kept"
 is "$(commits)" "$n" "nothing committed over the hand edit"
 git checkout -q -- crm.yaml
 
+# a deal edited by hand and not committed: refused, the edit kept
+printf 'note: mine\n' >>"$(file_of deal "$d2")"
+run stage rename sales won closed
+is "$rc" 1 "a rename over a hand-edited deal exits 1"
+like "$err" "'$(file_of deal "$d2")' has changes that are not committed" "the hand-edited file is named"
+is "$(tail -1 "$(file_of deal "$d2")")" "note: mine" "the hand edit of the deal is kept"
+is "$(commits)" "$n" "nothing committed over the hand-edited deal"
+like "$(cat crm.yaml)" "- won" "crm.yaml is not changed either"
+git checkout -q -- "$(file_of deal "$d2")"
+
+# a deal naming a user crm.yaml lacks (a plain git commit) is renamed too
+sed -i 's/^owner: .*/owner: zed/' "$(file_of deal "$d2")"
+git commit -qam "a colleague's commit"
+run stage rename sales won closed
+is "$rc" 0 "a rename with a deal that does not validate"
+is "$(grep '^stage:' "$(file_of deal "$d2")")" "stage: closed" "the deal that does not validate is renamed too"
+"$CRM" undo >/dev/null
+"$CRM" reassign zed ann >/dev/null
+is "$(grep '^owner:' "$(file_of deal "$d2")")" "owner: ann" "reassign puts the owner right"
+is "$(grep '^stage:' "$(file_of deal "$d2")")" "stage: won" "undo took the rename back"
+n=$(commits)
+
 # --- stage add ------------------------------------------------------------------
 n=$(commits)
 run stage add sales demo --after qualified
