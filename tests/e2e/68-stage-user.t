@@ -5,6 +5,7 @@
 # written; help and completion of the subcommands; English and Russian.
 . "$(dirname "$0")/lib.sh"
 
+COMP=$(cd "$(dirname "$0")/../../completions" && pwd)
 ru() { LC_ALL=ru_RU.UTF-8 LANG=ru_RU.UTF-8 run "$@"; }
 
 # nothing_written N WHAT: no commit since N, the work tree clean.
@@ -367,4 +368,26 @@ is "$(comp user rm dina --to "")" "ann dina " "completion: user rm --to offers t
 is "$(comp user add dina --na)" "--name " "completion: user add's options"
 is "$(comp help stage "")" "add rm rename " "completion: crm help stage offers the subcommands"
 is "$(comp st)" "status stage " "completion: the commands include stage"
+
+# the shells' scripts, through the binary
+mkdir -p "$TEST_ROOT/bin"
+ln -s "$CRM" "$TEST_ROOT/bin/crm"
+got=$(PATH="$TEST_ROOT/bin:$PATH" bash --norc --noprofile -c '
+. "$1" || exit 9
+COMP_LINE="crm stage rename sales cl"
+COMP_POINT=${#COMP_LINE}
+read -ra COMP_WORDS <<<"$COMP_LINE"
+COMP_CWORD=$((${#COMP_WORDS[@]} - 1))
+_crm crm "${COMP_WORDS[COMP_CWORD]}" "${COMP_WORDS[COMP_CWORD-1]}"
+printf "%s\n" "${COMPREPLY[@]}"
+' bcomp "$COMP/crm.bash")
+is "$got" "closed_won" "bash: 'crm stage rename sales cl' completes the stage"
+if command -v fish >/dev/null; then
+	got=$(PATH="$TEST_ROOT/bin:$PATH" HOME="$HOME" fish --no-config -c \
+		"source '$COMP/crm.fish'; complete -C 'crm user ren'" 2>&1 | cut -f1)
+	is "$got" "rename" "fish: 'crm user ren' completes the subcommand"
+else
+	echo "ok $((_tap_n + 1)) # SKIP fish is not installed"
+	_tap_n=$((_tap_n + 1))
+fi
 done_testing
