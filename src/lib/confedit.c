@@ -464,18 +464,41 @@ static int find_deals(struct crm_store *s, const char *pipeline,
 	return find_targets(s, CRM_TYPE_BIT(CRM_DEAL), NULL, true, t, err);
 }
 
-/* The query "owner:LOGIN or F:LOGIN..." for every custom field of kind
- * user.  Caller frees it. */
-static char *user_query(const struct crm_config *cfg, const char *login)
+/* True when name is one of names[0..n). */
+static bool among(const char *name, char *const *names, size_t n)
 {
-	struct crm_buf b = {0};
 	size_t i;
 
+	for (i = 0; i < n; i++)
+		if (strcmp(names[i], name) == 0)
+			return true;
+	return false;
+}
+
+/*
+ * The query "owner:LOGIN or F:LOGIN..." for every custom field F of
+ * kind user that some record has (the query language knows no other
+ * custom field).  Caller frees it.
+ */
+static int user_query(struct crm_store *s, const char *login, char **out,
+		      struct crm_err *err)
+{
+	const struct crm_config *cfg = &s->cfg;
+	struct crm_buf b = {0};
+	char **used = NULL;
+	size_t nused = 0, i;
+	int rc;
+
+	if ((rc = crm_find_field_names(s, &used, &nused, err)))
+		return rc;
 	crm_buf_addf(&b, "owner:%s", login);
 	for (i = 0; i < cfg->nfields; i++)
-		if (cfg->fields[i].kind == CRM_CF_USER)
+		if (cfg->fields[i].kind == CRM_CF_USER &&
+		    among(cfg->fields[i].name, used, nused))
 			crm_buf_addf(&b, " or %s:%s", cfg->fields[i].name, login);
-	return crm_buf_detach(&b);
+	crm_words_free(used, nused);
+	*out = crm_buf_detach(&b);
+	return CRM_OK;
 }
 
 /* The records whose owner or custom field of kind user may be login,
@@ -484,9 +507,11 @@ static char *user_query(const struct crm_config *cfg, const char *login)
 static int find_user_records(struct crm_store *s, const char *login,
 			     struct targets *t, struct crm_err *err)
 {
-	char *q = user_query(&s->cfg, login);
-	int rc = find_targets(s, CRM_TYPE_ALL, q, true, t, err);
+	char *q = NULL;
+	int rc = user_query(s, login, &q, err);
 
+	if (rc == CRM_OK)
+		rc = find_targets(s, CRM_TYPE_ALL, q, true, t, err);
 	free(q);
 	return rc;
 }

@@ -230,7 +230,7 @@ is "$rc" 0 "the new user can own records"
 store_clean "user add"
 
 # --- user rename (owner and custom fields of kind user) -------------------------
-printf 'fields:\n  partner: user\n' >>crm.yaml
+printf 'fields:\n  partner: user\n  helper:\n    kind: user\n    types: [deal]\n' >>crm.yaml  # helper: no record has it
 "$CRM" commit -q
 "$CRM" set "$d2" partner=bob >/dev/null
 n=$(commits)
