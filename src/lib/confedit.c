@@ -230,8 +230,9 @@ static void swap_config(struct crm_store *s, struct crm_config *cfg,
 
 /* ---- what names exist ---- */
 
-/* Sets err for an unknown name among cands[0..n), with the nearest as
- * a hint; what is a translated phrase with one %s for the name. */
+/* Sets err (CRM_ENOTFOUND) for an unknown name among cands[0..n):
+ * fmt_hint (translated: the name, the nearest candidate, extra) when
+ * one is close, else fmt_plain (the name, extra); extra may be NULL. */
 static int unknown(const char *fmt_hint, const char *fmt_plain,
 		   const char *name, const char *const *cands, size_t n,
 		   const char *extra, struct crm_err *err)
@@ -252,7 +253,6 @@ static const struct crm_pipeline *find_pipeline(struct crm_store *s,
 {
 	const char **cands;
 	size_t i;
-	const struct crm_pipeline *p = NULL;
 
 	for (i = 0; i < s->cfg.npipelines; i++)
 		if (strcmp(s->cfg.pipelines[i].name, name) == 0)
@@ -264,7 +264,7 @@ static const struct crm_pipeline *find_pipeline(struct crm_store *s,
 		_("unknown pipeline '%s'%s"), name, cands, s->cfg.npipelines,
 		NULL, err);
 	free(cands);
-	return p;
+	return NULL;
 }
 
 /* CRM_OK when stage is one of p's, else CRM_ENOTFOUND with a hint. */
