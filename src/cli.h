@@ -418,12 +418,31 @@ int cmd_help(struct cli *cli, struct parsed *p);
 int cmd_search(struct cli *cli, struct parsed *p);
 int cmd_reindex(struct cli *cli, struct parsed *p);
 int cmd_complete(struct cli *cli, struct parsed *p);
+int cmd_stage_add(struct cli *cli, struct parsed *p);
+int cmd_stage_rm(struct cli *cli, struct parsed *p);
+int cmd_stage_rename(struct cli *cli, struct parsed *p);
+int cmd_user_add(struct cli *cli, struct parsed *p);
+int cmd_user_rename(struct cli *cli, struct parsed *p);
+int cmd_user_rm(struct cli *cli, struct parsed *p);
+int cmd_reassign(struct cli *cli, struct parsed *p);
+
+/* CRM_OK when command c got exactly n arguments, else reports a usage
+ * error. */
+int cli_nargs(const struct cmd *c, const struct parsed *p, size_t n);
+/* Commits txn (filled by a confedit.c function of the library) with
+ * subject, and prints done, a translated line, unless --quiet. */
+int cli_commit_config(struct cli *cli, struct crm_txn *txn,
+		      const char *subject, const char *command,
+		      const char *done);
 
 /* Option tables, shared with help and completion. */
 extern const struct opt_spec init_opts[], show_opts[],
 	list_opts[], set_opts[], tag_opts[], rm_opts[], edit_opts[],
 	log_opts[], undo_opts[], status_opts[], commit_opts[], help_opts[],
 	search_opts[], reindex_opts[],
+	stage_opts[], stage_add_opts[], stage_rm_opts[], stage_rename_opts[],
+	user_opts[], user_add_opts[], user_rename_opts[], user_rm_opts[],
+	reassign_opts[],
 	global_opts[], no_opts[];
 /* crm add's options, made from the field registry by
  * cli_add_options_init, which main() calls first. */

@@ -46,6 +46,7 @@ const struct opt_spec help_opts[] = {{NULL, 0, OPT_FLAG, NULL, NULL}};
 enum what {
 	W_NONE, W_COMMANDS, W_TYPES, W_REFS, W_QUERY, W_ASSIGN, W_TAGS,
 	W_USERS, W_STAGES, W_PIPELINES, W_FORMATS, W_SORT, W_DIRS, W_FIELDS,
+	W_SUBS,
 };
 
 /* The state of one completion. */
@@ -65,6 +66,8 @@ struct comp {
 	bool nospace;
 	bool fish;              /* end words where no space goes with ':' */
 	const char *suffix;     /* after each query field name ("" or ":") */
+	const char *pipeline;   /* stages: only this pipeline's (NULL: all) */
+	const struct cmd *parent; /* subcommands: of this command */
 	size_t n;               /* candidates printed */
 };
 
@@ -176,6 +179,19 @@ static void print_commands(struct comp *c)
 	for (k = crm_commands; k->name; k++)
 		if (!(k->flags & CMD_HIDDEN))
 			emit(c, k->name, _(k->summary));
+}
+
+/* Prints the subcommands of c->parent ("rename" of "stage"). */
+static void print_subs(struct comp *c)
+{
+	const struct cmd *k;
+	size_t len;
+
+	if (c->parent == NULL || c->parent->subs == NULL)
+		return;
+	len = strlen(c->parent->name) + 1;
+	for (k = c->parent->subs; k->name; k++)
+		emit(c, k->name + len, _(k->summary));
 }
 
 /* Prints the crm-NAME executables of PATH as NAME. */
@@ -321,6 +337,8 @@ static void print_stages(struct comp *c)
 	cfg = crm_store_config(c->cli->store);
 	for (i = 0; i < cfg->npipelines; i++) {
 		p = &cfg->pipelines[i];
+		if (c->pipeline && strcmp(c->pipeline, p->name) != 0)
+			continue;
 		for (j = 0; j < p->nstages; j++)
 			if (!stage_seen(cfg, i, p->stages[j]) &&
 			    strncmp(p->stages[j], c->cur, strlen(c->cur)) == 0)
@@ -1073,6 +1091,7 @@ static void complete_what(struct comp *c, enum what w, unsigned mask)
 	case W_SORT: print_sort(c); break;
 	case W_DIRS: print_dirs(c); break;
 	case W_FIELDS: print_query_fields(c, true); break;
+	case W_SUBS: print_subs(c); break;
 	}
 }
 
@@ -1089,6 +1108,21 @@ static const struct {
 	{"rm", W_REFS, W_NONE}, {"edit", W_REFS, W_NONE},
 	{"log", W_REFS, W_NONE}, {"help", W_COMMANDS, W_NONE},
 	{"init", W_DIRS, W_NONE},
+};
+
+/* What the positional arguments of a subcommand (and of crm reassign)
+ * are: the first, the second, the rest. */
+static const struct {
+	const char *cmd;
+	enum what first, second, rest;
+} sub_positionals[] = {
+	{"stage add", W_PIPELINES, W_NONE, W_NONE},
+	{"stage rm", W_PIPELINES, W_STAGES, W_NONE},
+	{"stage rename", W_PIPELINES, W_STAGES, W_NONE},
+	{"user add", W_NONE, W_NONE, W_NONE},
+	{"user rename", W_USERS, W_NONE, W_NONE},
+	{"user rm", W_USERS, W_NONE, W_NONE},
+	{"reassign", W_USERS, W_USERS, W_QUERY},
 };
 
 /* The option of spec, else of the global options, that word (an option)
@@ -1183,6 +1217,11 @@ static void read_line(struct comp *c, char **words, size_t n,
 			continue;
 		}
 		if (ln->cmd && (ln->dashdash || !is_option_of(ln->cmd, words[i]))) {
+			if (ln->cmd->subs && ln->npos == 0) {
+				ln->cmd = cli_find_subcommand(ln->cmd, words[i]);
+				ln->unknown = ln->cmd == NULL;
+				continue;
+			}
 			ln->pos[ln->npos++] = words[i];
 			continue;
 		}
@@ -1204,6 +1243,24 @@ static void read_line(struct comp *c, char **words, size_t n,
 	}
 }
 
+/* What the value of option o of the line's command is: a stage of the
+ * pipeline named first for crm stage's --to, --after and --before, a
+ * user for crm user rm --to, else as value_kind says. */
+static enum what option_value_kind(struct comp *c, const struct line *ln,
+				   const struct opt_spec *o, unsigned *mask)
+{
+	const char *name = ln->cmd ? ln->cmd->name : "";
+
+	*mask = 0;
+	if (strncmp(name, "stage ", 6) == 0 && strcmp(o->arg, N_("STAGE")) == 0) {
+		c->pipeline = ln->npos ? ln->pos[0] : NULL;
+		return W_STAGES;
+	}
+	if (strncmp(name, "user ", 5) == 0 && strcmp(o->name, "to") == 0)
+		return W_USERS;
+	return value_kind(o->name, strlen(o->name), mask);
+}
+
 /* Completes an option: its name, or "--name=value". */
 static void complete_option(struct comp *c, const struct line *ln)
 {
@@ -1215,7 +1272,7 @@ static void complete_option(struct comp *c, const struct line *ln)
 	if (c->cur[1] == '-' && eq) {
 		o = find_opt(ln->cmd ? ln->cmd->opts : global_opts, c->cur, &v);
 		if (o && o->kind != OPT_FLAG) {
-			w = value_kind(o->name, strlen(o->name), &mask);
+			w = option_value_kind(c, ln, o, &mask);
 			complete_after(c, (size_t)(eq - c->cur + 1), w, mask);
 		}
 		return;
@@ -1250,7 +1307,30 @@ static void line_context(struct comp *c, const struct line *ln)
 /* Completes a positional argument of the command. */
 static void complete_positional(struct comp *c, const struct line *ln)
 {
+	const struct cmd *k;
 	size_t i;
+
+	if (ln->cmd->subs) {
+		c->parent = ln->cmd;
+		complete_what(c, W_SUBS, 0);
+		return;
+	}
+	if (strcmp(ln->cmd->name, "help") == 0 && ln->npos == 1) {
+		k = cli_find_command(ln->pos[0]);
+		c->parent = k;
+		complete_what(c, k && k->subs ? W_SUBS : W_NONE, 0);
+		return;
+	}
+	for (i = 0; i < sizeof(sub_positionals) / sizeof(sub_positionals[0]);
+	     i++) {
+		if (strcmp(sub_positionals[i].cmd, ln->cmd->name) != 0)
+			continue;
+		c->pipeline = ln->npos ? ln->pos[0] : NULL;
+		complete_what(c, ln->npos == 0 ? sub_positionals[i].first
+				 : ln->npos == 1 ? sub_positionals[i].second
+				 : sub_positionals[i].rest, 0);
+		return;
+	}
 
 	for (i = 0; i < sizeof(positionals) / sizeof(positionals[0]); i++) {
 		if (strcmp(positionals[i].cmd, ln->cmd->name) != 0)
@@ -1293,7 +1373,7 @@ static void complete_words(struct comp *c, char **words, size_t n)
 	if (ln.cmd)
 		line_context(c, &ln);
 	if (ln.want) {
-		w = value_kind(ln.want->name, strlen(ln.want->name), &mask);
+		w = option_value_kind(c, &ln, ln.want, &mask);
 		complete_what(c, w, mask);
 		goto out;
 	}

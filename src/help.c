@@ -36,14 +36,17 @@ static void usage_word(struct crm_buf *b, size_t *col, size_t indent,
 	*col += w;
 }
 
-void cli_print_usage(const struct cmd *c, FILE *f)
+/* Prints c's usage line, its options generated from its table, after
+ * head_fmt (a translated "usage: crm %s\n" or "   or: crm %s\n"). */
+static void print_usage_line(const struct cmd *c, const char *head_fmt,
+			     FILE *f)
 {
 	struct crm_buf b = {0};
 	const struct opt_spec *o;
 	char head[128], opt[96], word[112];
 	size_t col, indent;
 
-	snprintf(head, sizeof(head), _("usage: crm %s\n"), c->name);
+	snprintf(head, sizeof(head), head_fmt, c->name);
 	head[strcspn(head, "\n")] = '\0';
 	crm_buf_adds(&b, head);
 	col = indent = crm_utf8_width(head);
@@ -56,6 +59,23 @@ void cli_print_usage(const struct cmd *c, FILE *f)
 	}
 	fprintf(f, "%s\n", b.s);
 	crm_buf_free(&b);
+}
+
+/*
+ * Prints c's usage: for a command with subcommands, one line for each
+ * of them ("usage:" then "   or:", as git does), else c's own.
+ */
+void cli_print_usage(const struct cmd *c, FILE *f)
+{
+	const struct cmd *s;
+
+	if (c->subs == NULL || c->subs[0].name == NULL) {
+		print_usage_line(c, _("usage: crm %s\n"), f);
+		return;
+	}
+	for (s = c->subs; s->name; s++)
+		print_usage_line(s, s == c->subs ? _("usage: crm %s\n")
+						 : _("   or: crm %s\n"), f);
 }
 
 void cli_print_short_usage(const struct cmd *c, FILE *f)
@@ -92,6 +112,42 @@ static void print_options(const struct opt_spec *spec, const char *skip,
 	}
 }
 
+/* True when a subcommand of c before sub has an option called name. */
+static bool earlier_sub_has(const struct cmd *c, const struct cmd *sub,
+			    const char *name)
+{
+	const struct cmd *s;
+	const struct opt_spec *o;
+
+	for (s = c->subs; s < sub; s++)
+		for (o = s->opts; o && o->name; o++)
+			if (strcmp(o->name, name) == 0)
+				return true;
+	return false;
+}
+
+/* Prints the options of c's subcommands, each name once, under
+ * "options:" (nothing when they have none). */
+static void print_sub_options(const struct cmd *c, FILE *f)
+{
+	const struct cmd *s;
+	const struct opt_spec *o;
+	struct opt_spec one[2] = {{0}};
+	bool head = false;
+
+	for (s = c->subs; s->name; s++) {
+		for (o = s->opts; o && o->name; o++) {
+			if (earlier_sub_has(c, s, o->name))
+				continue;
+			if (!head)
+				fprintf(f, _("\noptions:\n"));
+			head = true;
+			one[0] = *o;
+			print_options(one, NULL, f);
+		}
+	}
+}
+
 void cli_print_command_help(const struct cmd *c, FILE *f)
 {
 	const struct cmd *s;
@@ -107,6 +163,8 @@ void cli_print_command_help(const struct cmd *c, FILE *f)
 		fprintf(f, _("\noptions:\n"));
 		print_options(c->opts, NULL, f);
 	}
+	if (c->subs)
+		print_sub_options(c, f);
 	if (!(c->flags & CMD_NO_GLOBALS)) {
 		fprintf(f, _("\nglobal options (also before the command):\n"));
 		print_options(global_opts, "version", f);

@@ -34,6 +34,30 @@ const struct opt_spec global_opts[] = {
 	{NULL, 0, OPT_FLAG, NULL, NULL},
 };
 
+/* The subcommands of crm stage and crm user. */
+static const struct cmd stage_subs[] = {
+	{"stage add", cmd_stage_add, CMD_STORE | CMD_LOCK, stage_add_opts,
+	 N_("PIPELINE STAGE"), N_("add a stage to a pipeline")},
+	{"stage rm", cmd_stage_rm, CMD_STORE | CMD_LOCK, stage_rm_opts,
+	 N_("PIPELINE STAGE"),
+	 N_("remove a stage that no deal is in, or move its deals")},
+	{"stage rename", cmd_stage_rename, CMD_STORE | CMD_LOCK,
+	 stage_rename_opts, N_("PIPELINE OLD NEW"),
+	 N_("rename a stage and every deal's use of it")},
+	{NULL, NULL, 0, NULL, NULL, NULL, 0, NULL},
+};
+
+static const struct cmd user_subs[] = {
+	{"user add", cmd_user_add, CMD_STORE | CMD_LOCK, user_add_opts,
+	 N_("LOGIN"), N_("add a user")},
+	{"user rename", cmd_user_rename, CMD_STORE | CMD_LOCK, user_rename_opts,
+	 N_("OLD NEW"), N_("rename a user in crm.yaml and in every record")},
+	{"user rm", cmd_user_rm, CMD_STORE | CMD_LOCK, user_rm_opts,
+	 N_("LOGIN"),
+	 N_("remove a user who owns nothing, or hand the records over")},
+	{NULL, NULL, 0, NULL, NULL, NULL, 0, NULL},
+};
+
 const struct cmd crm_commands[] = {
 	{"init", cmd_init, 0, init_opts,
 	 N_("[DIR]"),
@@ -74,7 +98,14 @@ const struct cmd crm_commands[] = {
 	 "", N_("validate and commit files edited by hand")},
 	{"reindex", cmd_reindex, CMD_STORE, reindex_opts, "",
 	 N_("rebuild the search index")},
-	{"help", cmd_help, 0, help_opts, N_("[COMMAND]"),
+	{"stage", NULL, 0, stage_opts, N_("add|rm|rename ARGS..."),
+	 N_("change the stages of a pipeline"), 0, stage_subs},
+	{"user", NULL, 0, user_opts, N_("add|rename|rm ARGS..."),
+	 N_("change the users of the store"), 0, user_subs},
+	{"reassign", cmd_reassign, CMD_STORE | CMD_LOCK | CMD_DASH,
+	 reassign_opts, N_("FROM TO [QUERY...]"),
+	 N_("hand the records of one owner over to another")},
+	{"help", cmd_help, 0, help_opts, N_("[COMMAND [SUBCOMMAND]]"),
 	 N_("show help for crm or a command")},
 	{"__complete", cmd_complete, CMD_HIDDEN | CMD_NO_GLOBALS, no_opts,
 	 N_("WHAT [ARG]"), N_("answers for shell completion")},
@@ -472,6 +503,28 @@ const struct cmd *cli_find_subcommand(const struct cmd *c, const char *name)
 	return NULL;
 }
 
+/* Reports that name (NULL: none given) is no subcommand of c, with the
+ * nearest one as a hint. */
+static int no_such_subcommand(const struct cmd *c, const char *name)
+{
+	const char *cands[32], *hint;
+	const struct cmd *s;
+	size_t n = 0, len = strlen(c->name);
+
+	for (s = c->subs; s->name && n < 32; s++)
+		cands[n++] = s->name + len + 1;
+	if (name == NULL)
+		return cli_usage_error(c, _("which subcommand of 'crm %s'?"),
+				       c->name);
+	hint = crm_suggest(name, cands, n);
+	if (hint)
+		return cli_usage_error(c, _("unknown subcommand '%s' of 'crm %s' "
+				       "(did you mean 'crm %s %s'?)"), name,
+				       c->name, c->name, hint);
+	return cli_usage_error(c, _("unknown subcommand '%s' of 'crm %s'"),
+			       name, c->name);
+}
+
 /* True when argv (a command's arguments) asks for its help. */
 static bool wants_help(int argc, char **argv)
 {
@@ -517,12 +570,8 @@ static int run_command(struct cli *cli, const struct cmd *c, int argc,
 		cli_print_command_help(c, stdout);
 		return CRM_OK;
 	}
-	if (c->subs && c->fn == NULL) {
-		rc = cli_usage_error(c, argc > 1 ? _("unknown subcommand '%s'")
-						 : _("which subcommand?"),
-				     argc > 1 ? argv[1] : "");
-		return rc;
-	}
+	if (c->subs && c->fn == NULL)
+		return no_such_subcommand(c, argc > 1 ? argv[1] : NULL);
 	cli->cmd = c;
 	rc = cli_parse(c->opts, (c->flags & CMD_NO_GLOBALS) ? NULL : global_opts,
 		       c->name, c->flags & CMD_DASH, cli->now, argc - 1,

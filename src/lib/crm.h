@@ -376,6 +376,60 @@ const char *crm_custom_kind_name(enum crm_custom_kind k);
  * locale's, else 0 (none: ambiguous amounts are refused). */
 char crm_config_decimal(const struct crm_config *cfg);
 
+/* ---- changing stages and users with their records (confedit.c) ----
+ *
+ * Each function checks its names against the store's crm.yaml, queues in
+ * t the new crm.yaml (rewritten from its tree: comments are not kept)
+ * and every record it migrates (with "updated" set, validated against
+ * the new configuration), and on success makes the new configuration the
+ * store's; the caller commits t.  They refuse while the work tree's
+ * crm.yaml differs from HEAD's.  Unknown pipelines, stages and users are
+ * CRM_ENOTFOUND with a did-you-mean, names that are no valid id
+ * CRM_EUSAGE, a name taken or still used CRM_ERR with a hint.
+ */
+struct crm_store;
+struct crm_txn;
+
+/* True when s can name a new stage or user: 1 to 64 of a-z, 0-9, '_'
+ * and '-', starting with a letter or a digit. */
+bool crm_config_name_valid(const char *s);
+/* Renames stage from of pipeline to to, in every deal of the pipeline
+ * (its stage and its stage_history entries).  *moved gets the deals
+ * whose stage it was, *records the deals rewritten. */
+int crm_stage_rename(struct crm_store *s, struct crm_txn *t,
+		     const char *pipeline, const char *from, const char *to,
+		     size_t *moved, size_t *records, struct crm_err *err);
+/* Adds stage to pipeline, after stage after or before stage before (at
+ * most one of them; both NULL: last). */
+int crm_stage_add(struct crm_store *s, struct crm_txn *t,
+		  const char *pipeline, const char *stage, const char *after,
+		  const char *before, struct crm_err *err);
+/* Removes stage of pipeline: refused while deals are in it, unless to
+ * (may be NULL) names the stage they move to (noted in their history as
+ * the acting user's move, now).  *moved gets how many moved. */
+int crm_stage_rm(struct crm_store *s, struct crm_txn *t, const char *pipeline,
+		 const char *stage, const char *to, size_t *moved,
+		 struct crm_err *err);
+/* Adds user login (name required, email may be NULL). */
+int crm_user_add(struct crm_store *s, struct crm_txn *t, const char *login,
+		 const char *name, const char *email, struct crm_err *err);
+/* Renames user from to to in crm.yaml and in every record's owner and
+ * custom fields of kind user (stage_history and timeline entries keep
+ * the login of who acted).  *records gets the records rewritten. */
+int crm_user_rename(struct crm_store *s, struct crm_txn *t, const char *from,
+		    const char *to, size_t *records, struct crm_err *err);
+/* Removes user login: refused while records name it (owner or a custom
+ * field of kind user), unless to (may be NULL) takes them over; refused
+ * for the last user and for the acting one. */
+int crm_user_rm(struct crm_store *s, struct crm_txn *t, const char *login,
+		const char *to, size_t *records, struct crm_err *err);
+/* Hands the records owned by from (a user, or a login records still
+ * have) that query matches (query language text; NULL: all) over to
+ * user to.  *records gets how many; crm.yaml is not changed. */
+int crm_reassign(struct crm_store *s, struct crm_txn *t, const char *from,
+		 const char *to, const char *query, size_t *records,
+		 struct crm_err *err);
+
 /* ---- records (record.c) ---- */
 
 enum crm_type { CRM_COMPANY, CRM_CONTACT, CRM_DEAL, CRM_TASK, CRM_NTYPES };

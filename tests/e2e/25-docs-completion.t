@@ -111,8 +111,8 @@ is "$(printf '%s\n' "$got" | grep -x 'company\|contact\|deal\|task' | tr '\n' ' 
 	"company contact deal task " "bash: 'crm add ' offers the four types"
 got=$(bcomp "crm add contact --ph")
 like "$got" "^--phone=?$" "bash: 'crm add contact --ph' offers --phone"
-got=$(bcomp "crm st")
-is "$(printf '%s' "$got" | tr '\n' ' ')" "status" "bash: 'crm st' completes to status"
+got=$(bcomp "crm stat")
+is "$(printf '%s' "$got" | tr '\n' ' ')" "status" "bash: 'crm stat' completes to status"
 got=$(bcomp "crm ")
 is "$(printf '%s\n' "$got" | grep -c .)" "$(printf '%s\n' "$cmds" | grep -c .)" "bash: 'crm ' offers every command"
 iid=$("$CRM" --format ids list contact | head -1)

@@ -259,7 +259,7 @@ for f in $got; do
 done
 is "$rc" 0 "every offered sort field is accepted by crm list"
 got=$(bcomp "crm help s")
-is "$(words "$got")" "show search set status" "bash: 'crm help s' offers commands"
+is "$(words "$got")" "show search set status stage" "bash: 'crm help s' offers commands"
 got=$(bcomp "crm log -")
 has "$got" "--limit" "bash: 'crm log -' offers --limit"
 mkdir -p "$TEST_ROOT/dirs/alpha" "$TEST_ROOT/dirs/beta"

@@ -26,7 +26,7 @@ for args in "list extra" "list extra more" "help help" "show 7k2m" "add company"
 			"crm: error: unexpected argument '$second' after 'crm help $first'" \
 			"help $args: names '$second'"
 	fi
-	like "$err" "usage: crm help \[COMMAND\]" "help $args: the usage line of help"
+	like "$err" "usage: crm help \[COMMAND \[SUBCOMMAND\]\]" "help $args: the usage line of help"
 	is "$out" "" "help $args: no help printed"
 done
 run help list -- extra
