@@ -68,8 +68,9 @@ const struct cmd crm_commands[] = {
 	 FMT_BIT(FMT_TSV) | FMT_BIT(FMT_IDS)},
 	{"undo", cmd_undo, CMD_STORE | CMD_LOCK, undo_opts, "",
 	 N_("revert the last change made by crm")},
-	{"status", cmd_status, CMD_STORE, status_opts, "",
-	 N_("list files edited outside crm")},
+	{"status", cmd_status, CMD_STORE | CMD_GITSTATE, status_opts, "",
+	 N_("list files edited outside crm"),
+	 FMT_BIT(FMT_TABLE) | FMT_BIT(FMT_JSON)},
 	{"commit", cmd_commit, CMD_STORE | CMD_LOCK, commit_opts,
 	 "", N_("validate and commit files edited by hand")},
 	{"reindex", cmd_reindex, CMD_STORE, reindex_opts, "",
@@ -486,13 +487,36 @@ static bool wants_help(int argc, char **argv)
 	return false;
 }
 
+/*
+ * The one place that keeps commands from writing to a store in the
+ * middle of a git operation or with conflicted files: a command that
+ * writes is refused before it starts (crm_txn_commit refuses too); one
+ * that reads says, on stderr, that what it shows is the last commit.
+ */
+static int check_git_state(struct cli *cli, const struct cmd *c)
+{
+	enum crm_gitop op;
+
+	if (c->flags & (CMD_LOCK | CMD_WRITES))
+		return crm_store_check_writable(cli->store, &cli->err)
+		       ? cli_fail(cli) : CRM_OK;
+	if ((c->flags & CMD_GITSTATE) || cli->quiet)
+		return CRM_OK;
+	op = crm_store_gitop(cli->store);
+	if (op != CRM_GITOP_NONE)
+		cli_warning(_("%s: crm shows the records of the last commit "
+			      "(see 'crm status')"), crm_gitop_describe(op));
+	return CRM_OK;
+}
+
 /* Opens the store and takes the lock as command c's flags ask. */
 static int set_up(struct cli *cli, const struct cmd *c)
 {
 	int rc;
 
 	if ((c->flags & CMD_STORE) &&
-	    (rc = open_store(cli, c->flags & (CMD_LOCK | CMD_WRITES))))
+	    ((rc = open_store(cli, c->flags & (CMD_LOCK | CMD_WRITES))) ||
+	     (rc = check_git_state(cli, c))))
 		return rc;
 	if ((c->flags & CMD_LOCK) &&
 	    crm_store_lock(cli->store, cli->lock_timeout_ms, &cli->err))
