@@ -80,7 +80,7 @@ static void print_json(const struct crm_gitstate *gs,
 {
 	size_t i, shown = 0;
 
-	fputs("{\"operation\": ", stdout);
+	fputs("{\"format_version\": 1,\n \"operation\": ", stdout);
 	if (gs->op != CRM_GITOP_NONE)
 		json_string(stdout, crm_gitop_name(gs->op));
 	else

@@ -97,7 +97,8 @@ else ok 0 "status does not send to crm commit mid-merge"; fi
 is "$err" "" "status mid-merge prints no warning"
 run --format json status
 is "$rc" 1 "status --format json mid-merge exits 1"
-like "$out" '^\{"operation": "merge",$' "JSON: the operation"
+like "$out" '^\{"format_version": 1,$' "JSON: the format version"
+like "$out" '^ "operation": "merge",$' "JSON: the operation"
 like "$out" "^ \"conflicts\": \[\"$cf\"\],$" "JSON: the conflicted file"
 like "$out" '"changes": \[\]\}$' "JSON: no other change"
 run --quiet status
@@ -180,7 +181,7 @@ is "$rc" 1 "status with committed markers exits 1"
 like "$out" "^U $cf  unresolved conflict$" "status lists the file with markers"
 like "$out" "^hint: remove the conflict markers" "status says how to fix it"
 run --format json status
-like "$out" '^\{"operation": null,$' "JSON: no operation"
+like "$out" '^ "operation": null,$' "JSON: no operation"
 like "$out" "\"conflicts\": \[\"$cf\"\]" "JSON: the file with markers"
 run show "$oid"
 is "$rc:$err" "0:" "show of another record: no warning, exit 0"
