@@ -290,6 +290,20 @@ static char locale_decimal(void)
 	return 0;
 }
 
+/* Reports a store that did not open; when git is in the middle of an
+ * operation (a conflicted crm.yaml does not parse), says how to finish. */
+static int open_failed(struct cli *cli)
+{
+	enum crm_gitop op = cli->store ? crm_store_gitop(cli->store)
+				       : CRM_GITOP_NONE;
+	int rc = cli_fail(cli);
+
+	if (op != CRM_GITOP_NONE)
+		fprintf(stderr, _("hint: %s\n%s\n"), crm_gitop_describe(op),
+			crm_gitop_hint(op));
+	return rc;
+}
+
 /* Opens the store for a command and, for one that writes, picks the
  * acting user. */
 static int open_store(struct cli *cli, bool writes)
@@ -304,7 +318,7 @@ static int open_store(struct cli *cli, bool writes)
 	rc = crm_store_open(root, &cli->store, &cli->err);
 	free(root);
 	if (rc)
-		return cli_fail(cli);
+		return open_failed(cli);
 	crm_store_set_input(cli->store, cli->now, locale_decimal());
 	login = cli->user ? cli->user : writes ? user_from_git(cli->store) : NULL;
 	if (login && crm_store_set_user(cli->store, login, &cli->err))

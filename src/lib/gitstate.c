@@ -104,26 +104,25 @@ const char *crm_gitop_hint(enum crm_gitop op)
 {
 	switch (op) {
 	case CRM_GITOP_MERGE:
-		return _("hint: fix the conflicted files ('crm status' lists "
-			 "them), 'git add' them\nhint: and run 'git merge "
-			 "--continue'; or run 'git merge --abort' to go back");
+		return _("hint: fix the conflicted files, 'git add' them and run "
+			 "'git merge --continue';\nhint: or run 'git merge "
+			 "--abort' to go back");
 	case CRM_GITOP_REBASE:
-		return _("hint: fix the conflicted files ('crm status' lists "
-			 "them), 'git add' them\nhint: and run 'git rebase "
-			 "--continue'; or run 'git rebase --abort' to go back");
+		return _("hint: fix the conflicted files, 'git add' them and run "
+			 "'git rebase --continue';\nhint: or run 'git rebase "
+			 "--abort' to go back");
 	case CRM_GITOP_CHERRY_PICK:
-		return _("hint: fix the conflicted files ('crm status' lists "
-			 "them), 'git add' them\nhint: and run 'git cherry-pick "
-			 "--continue'; or run 'git cherry-pick --abort' to go "
-			 "back");
+		return _("hint: fix the conflicted files, 'git add' them and run "
+			 "'git cherry-pick --continue';\nhint: or run 'git "
+			 "cherry-pick --abort' to go back");
 	case CRM_GITOP_REVERT:
-		return _("hint: fix the conflicted files ('crm status' lists "
-			 "them), 'git add' them\nhint: and run 'git revert "
-			 "--continue'; or run 'git revert --abort' to go back");
+		return _("hint: fix the conflicted files, 'git add' them and run "
+			 "'git revert --continue';\nhint: or run 'git revert "
+			 "--abort' to go back");
 	case CRM_GITOP_AM:
-		return _("hint: fix the conflicted files ('crm status' lists "
-			 "them), 'git add' them\nhint: and run 'git am "
-			 "--continue'; or run 'git am --abort' to go back");
+		return _("hint: fix the conflicted files, 'git add' them and run "
+			 "'git am --continue';\nhint: or run 'git am --abort' to "
+			 "go back");
 	case CRM_GITOP_BISECT:
 		return _("hint: run 'git bisect reset' when the bisect is "
 			 "done");
@@ -297,12 +296,16 @@ void crm_gitstate_free(struct crm_gitstate *st)
 	st->nconflicts = 0;
 }
 
-/* The refusal for a store in the middle of op. */
+/* The refusal for a store in the middle of op (a bisect has no
+ * conflicted files to list). */
 static int refuse_op(enum crm_gitop op, struct crm_err *err)
 {
 	return crm_seterr(err, CRM_ERR, _("%s: crm will not write to it "
-					  "until it is finished\n%s"),
-			  crm_gitop_describe(op), crm_gitop_hint(op));
+					  "until it is finished\n%s%s"),
+			  crm_gitop_describe(op),
+			  op == CRM_GITOP_BISECT ? "" :
+			  _("hint: 'crm status' lists the conflicted files\n"),
+			  crm_gitop_hint(op));
 }
 
 /* The refusal for conflicted files (the first of them named). */

@@ -70,8 +70,9 @@ grep -q '^<<<<<<< ' "$cf"
 ok $? "$cf holds conflict markers"
 
 merge_msg="^crm: error: the store is in the middle of a merge \(git merge\): crm will not write to it until it is finished
-hint: .*'git add' them
-hint: and run 'git merge --continue'; or run 'git merge --abort' to go back$"
+hint: 'crm status' lists the conflicted files
+hint: fix the conflicted files, 'git add' them and run 'git merge --continue';
+hint: or run 'git merge --abort' to go back$"
 refuses "add mid-merge" "$merge_msg" add contact "Anna Smirnova"
 refuses "set mid-merge" "$merge_msg" set "$oid" role=x
 refuses "set of the conflicted record" "$merge_msg" set "$cid" role=x
@@ -90,8 +91,8 @@ is "$rc" 1 "status mid-merge exits 1"
 like "$out" "^the store is in the middle of a merge \(git merge\)$" \
 	"status says the store is mid-merge"
 like "$out" "^U $cf  unresolved conflict$" "status lists the conflicted file"
-like "$out" "^hint: and run 'git merge --continue'; or run 'git merge --abort' to go back$" \
-	"status says how to finish or abort"
+like "$out" "^hint: fix the conflicted files, 'git add' them and run 'git merge --continue';
+hint: or run 'git merge --abort' to go back$" "status says how to finish or abort"
 if printf '%s\n' "$out" | grep -q "crm commit"; then ok 1 "status does not send to crm commit mid-merge"
 else ok 0 "status does not send to crm commit mid-merge"; fi
 is "$err" "" "status mid-merge prints no warning"
@@ -110,7 +111,7 @@ if [ $have_ru = yes ]; then
 		"status in Russian: mid-merge"
 	like "$out" "^U $cf  неразрешённый конфликт$" \
 		"status in Russian: the conflicted file"
-	like "$out" "^подсказка: выполните 'git merge --abort', чтобы вернуть всё как было$" \
+	like "$out" "^подсказка: 'git merge --continue'; или выполните 'git merge --abort',$" \
 		"status in Russian: how to abort"
 	out=$(LC_ALL=ru_RU.UTF-8 "$CRM" set "$oid" role=x 2>&1)
 	is "$?" 1 "set in Russian mid-merge exits 1"
@@ -210,14 +211,36 @@ run set "$cid" role=buyer
 is "$rc" 0 "set works once the file is checked out"
 store_clean "after the stash"
 
+# --- crm.yaml conflicted: the store does not open, and says why ----------------------
+(cd "$TEST_ROOT/a" && sed -i 's/^\(  *name: \)Ann Smith$/\1Ann A/' crm.yaml &&
+	git commit -qam "rename Ann in a")
+sed -i 's/^\(  *name: \)Ann Smith$/\1Ann B/' crm.yaml && git commit -qam "rename Ann in b"
+git pull -q --no-rebase >/dev/null 2>&1
+grep -q '^<<<<<<< ' crm.yaml
+ok $? "a pull that conflicts in crm.yaml"
+before=$(snapshot)
+for c in "status" "list contact" "set $oid role=x"; do
+	run $c
+	is "$rc" 1 "$c with crm.yaml conflicted exits 1"
+	like "$err" "^crm: error: cannot read 'crm.yaml': .*
+hint: the store is in the middle of a merge \(git merge\)
+hint: fix the conflicted files, 'git add' them and run 'git merge --continue';
+hint: or run 'git merge --abort' to go back$" "$c with crm.yaml conflicted says how to finish"
+done
+is "$(snapshot)" "$before" "crm.yaml conflicted: nothing changed"
+git merge --abort
+run set "$oid" role=x
+is "$rc" 0 "set works after the abort"
+
 # --- a real rebase that stops on a conflict ----------------------------------------
 git clone -q "$TEST_ROOT/a" "$TEST_ROOT/c"
 conflict_pull c engineer manager --rebase
 test -d .git/rebase-merge -o -d .git/rebase-apply
 ok $? "git pull --rebase stops on the conflict"
 rebase_msg="^crm: error: the store is in the middle of a rebase \(git rebase\): crm will not write to it until it is finished
-hint: .*
-hint: and run 'git rebase --continue'; or run 'git rebase --abort' to go back$"
+hint: 'crm status' lists the conflicted files
+hint: fix the conflicted files, 'git add' them and run 'git rebase --continue';
+hint: or run 'git rebase --abort' to go back$"
 refuses "set mid-rebase" "$rebase_msg" set "$oid" role=x
 refuses "add mid-rebase" "$rebase_msg" add company Acme
 run status
@@ -239,7 +262,8 @@ git revert --no-edit "$two" >/dev/null 2>&1
 test -f .git/REVERT_HEAD
 ok $? "git revert stops on the conflict"
 refuses "set mid-revert" "^crm: error: the store is in the middle of a revert .*
-hint: and run 'git revert --continue'; or run 'git revert --abort' to go back$" \
+hint: .*'git revert --continue';
+hint: or run 'git revert --abort' to go back$" \
 	set "$oid" role=x
 git revert --abort
 git checkout -q -b side "$two~1"
@@ -248,7 +272,8 @@ git cherry-pick "$two" >/dev/null 2>&1
 test -f .git/CHERRY_PICK_HEAD
 ok $? "git cherry-pick stops on the conflict"
 refuses "set mid-cherry-pick" "^crm: error: the store is in the middle of a cherry-pick .*
-hint: and run 'git cherry-pick --continue'; or run 'git cherry-pick --abort' to go back$" \
+hint: .*'git cherry-pick --continue';
+hint: or run 'git cherry-pick --abort' to go back$" \
 	set "$oid" role=x
 run --format json status
 like "$out" '"operation": "cherry-pick"' "JSON: cherry-pick"
