@@ -203,9 +203,21 @@ static void add_conflict(struct crm_gitstate *st, const char *path)
 	st->conflicts[st->nconflicts++] = crm_xstrdup(path);
 }
 
-/* Adds the paths that .git/index holds conflict entries for. */
-static int index_conflicts(struct crm_store *s, struct crm_gitstate *st,
-			   struct crm_err *err)
+/* crm_gitindex_path_cb: adds an unmerged path to the crm_gitstate. */
+static void add_unmerged(const char *path, size_t len, void *data)
+{
+	char *p = crm_xmalloc(len + 1);
+
+	memcpy(p, path, len);
+	p[len] = '\0';
+	add_conflict(data, p);
+	free(p);
+}
+
+/* The same through libgit2, for an index crm_gitindex_conflicts does not
+ * walk. */
+static int libgit2_conflicts(struct crm_store *s, struct crm_gitstate *st,
+			     struct crm_err *err)
 {
 	const git_index_entry *anc, *ours, *theirs, *e;
 	git_index_conflict_iterator *it = NULL;
@@ -234,6 +246,20 @@ out:
 	git_index_free(idx);
 	git_libgit2_shutdown();
 	return rc;
+}
+
+/* Adds the paths that .git/index holds conflict entries for. */
+static int index_conflicts(struct crm_store *s, struct crm_gitstate *st,
+			   struct crm_err *err)
+{
+	struct crm_err ierr = {0};
+	int rc = crm_gitindex_conflicts(s->gitdir, add_unmerged, st, &ierr);
+
+	if (rc == CRM_EUSAGE)
+		return libgit2_conflicts(s, st, err);
+	if (rc)
+		return crm_seterr(err, rc, "%s", ierr.msg);
+	return CRM_OK;
 }
 
 /* Adds the record files that do not parse in HEAD (so says the index)

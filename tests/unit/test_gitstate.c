@@ -352,6 +352,47 @@ Test(gitstate, unmerged_index_entries_are_conflicts)
 	crm_store_close(s2);
 }
 
+/* crm_gitindex_path_cb: counts the calls, keeps the last path. */
+static void count_path(const char *path, size_t len, void *data)
+{
+	char *last = data;
+
+	snprintf(last, 256, "%.*s", (int)len, path);
+	last[255]++;    /* the count, in the last byte */
+}
+
+Test(gitstate, unmerged_entries_of_every_index_version)
+{
+	struct crm_gitstate gs;
+	struct crm_err err = {0};
+	char last[256] = {0};
+
+	/* stages 2 and 3 of one path */
+	cr_assert_eq(sh("b=$(git rev-parse HEAD:" IVAN_PATH ") && "
+			"printf '0 %%s\t%%s\n100644 %%s 2\t%%s\n"
+			"100644 %%s 3\t%%s\n' "
+			"0000000000000000000000000000000000000000 " IVAN_PATH
+			" $b " IVAN_PATH " $b " IVAN_PATH
+			" | git update-index --index-info"), 0);
+	cr_assert_eq(crm_gitindex_conflicts(gitdir, count_path, last, &err),
+		     CRM_OK, "%s", err.msg);
+	cr_expect_eq(last[255], 2, "once per stage");
+	last[255] = 0;
+	cr_expect_str_eq(last, IVAN_PATH);
+	/* version 4 (prefix-compressed names) is left to libgit2 */
+	cr_assert_eq(sh("git update-index --index-version 4"), 0);
+	cr_expect_eq(crm_gitindex_conflicts(gitdir, count_path, last, &err),
+		     CRM_EUSAGE);
+	cr_assert_eq(crm_store_gitstate(st, &gs, &err), CRM_OK, "%s", err.msg);
+	cr_assert_eq(gs.nconflicts, 1, "version 4, through libgit2");
+	cr_expect_str_eq(gs.conflicts[0], IVAN_PATH);
+	crm_gitstate_free(&gs);
+	/* no index file at all: no conflicts */
+	cr_assert_eq(sh("rm .git/index"), 0);
+	cr_expect_eq(crm_gitindex_conflicts(gitdir, count_path, last, &err),
+		     CRM_OK, "%s", err.msg);
+}
+
 Test(gitstate, committed_markers_are_conflicts)
 {
 	static const char text[] =
