@@ -248,18 +248,16 @@ out:
 	return rc;
 }
 
-/* Adds the paths that .git/index holds conflict entries for. */
+/* Adds the paths that .git/index holds conflict entries for: from the
+ * walk of the file, or, when that fails (a format it does not walk, a
+ * damaged file), from libgit2, which says what is wrong. */
 static int index_conflicts(struct crm_store *s, struct crm_gitstate *st,
 			   struct crm_err *err)
 {
-	struct crm_err ierr = {0};
-	int rc = crm_gitindex_conflicts(s->gitdir, add_unmerged, st, &ierr);
-
-	if (rc == CRM_EUSAGE)
-		return libgit2_conflicts(s, st, err);
-	if (rc)
-		return crm_seterr(err, rc, "%s", ierr.msg);
-	return CRM_OK;
+	if (crm_gitindex_conflicts(s->gitdir, add_unmerged, st, NULL) == CRM_OK)
+		return CRM_OK;
+	crm_gitstate_free(st);  /* what the walk found before it failed */
+	return libgit2_conflicts(s, st, err);
 }
 
 /* Adds the record files that do not parse in HEAD (so says the index)
