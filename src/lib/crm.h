@@ -724,9 +724,9 @@ struct crm_gitstate {
  * Fills *st (free with crm_gitstate_free): the operation in progress and
  * the conflicted files, which are the paths .git/index holds conflict
  * entries for, the record files that do not parse in HEAD and hold
- * conflict markers in the work tree (a conflict someone committed), and
- * crm.yaml when it holds conflict markers.  Loads libgit2 and brings the
- * index up to date.
+ * conflict markers in the work tree (a conflict someone committed; not
+ * looked for when the index cannot be opened), and crm.yaml when it
+ * holds conflict markers.  Loads libgit2 and brings the index up to date.
  */
 int crm_store_gitstate(struct crm_store *s, struct crm_gitstate *st,
 		       struct crm_err *err);

@@ -254,19 +254,27 @@ out:
 static int index_conflicts(struct crm_store *s, struct crm_gitstate *st,
 			   struct crm_err *err)
 {
-	if (crm_gitindex_conflicts(s->gitdir, add_unmerged, st, NULL) == CRM_OK)
+	struct crm_err ierr = {0};
+
+	if (crm_gitindex_conflicts(s->gitdir, add_unmerged, st, &ierr) ==
+	    CRM_OK)
 		return CRM_OK;
 	crm_gitstate_free(st);  /* what the walk found before it failed */
 	return libgit2_conflicts(s, st, err);
 }
 
-/* Adds the record files that do not parse in HEAD (so says the index)
+/*
+ * Adds the record files that do not parse in HEAD (so says the index)
  * and hold conflict markers in the work tree: a conflict someone
- * committed. */
+ * committed.  An index that cannot be opened (a full disk, .git/crm
+ * not a directory) hides none of the other checks and changes no
+ * command's error: these files are then not looked for.
+ */
 static int committed_conflicts(struct crm_store *s, struct crm_gitstate *st,
 			       struct crm_err *err)
 {
 	struct crm_broken *b = NULL;
+	struct crm_err ierr = {0};
 	git_tree *head;
 	size_t n = 0, i;
 	int rc;
@@ -275,8 +283,8 @@ static int committed_conflicts(struct crm_store *s, struct crm_gitstate *st,
 		return rc;
 	if (head == NULL)
 		return CRM_OK;      /* no commit yet: no records */
-	if ((rc = crm_find_broken(s, CRM_TYPE_ALL, &b, &n, err)))
-		return rc;
+	if (crm_find_broken(s, CRM_TYPE_ALL, &b, &n, &ierr) != CRM_OK)
+		return CRM_OK;
 	for (i = 0; i < n; i++)
 		if (file_has_markers(s, b[i].path))
 			add_conflict(st, b[i].path);
