@@ -529,14 +529,17 @@ static int set_up(struct cli *cli, const struct cmd *c)
 	int rc;
 
 	if ((c->flags & CMD_STORE) &&
-	    ((rc = open_store(cli, c->flags & (CMD_LOCK | CMD_WRITES))) ||
-	     (rc = check_git_state(cli, c))))
+	    (rc = open_store(cli, c->flags & (CMD_LOCK | CMD_WRITES))))
 		return rc;
 	if ((c->flags & CMD_LOCK) &&
 	    crm_store_lock(cli->store, cli->lock_timeout_ms, &cli->err))
 		return cli_fail(cli);
 	if (cli->store && isatty(STDERR_FILENO) && !cli->quiet)
 		crm_store_set_progress(cli->store, cli_progress, NULL);
+	/* under the lock: what the check reads (HEAD, the index) is what
+	 * the command then works on */
+	if (cli->store)
+		return check_git_state(cli, c);
 	return CRM_OK;
 }
 
