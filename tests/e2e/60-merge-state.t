@@ -78,7 +78,9 @@ refuses "set mid-merge" "$merge_msg" set "$oid" role=x
 refuses "set of the conflicted record" "$merge_msg" set "$cid" role=x
 refuses "tag mid-merge" "$merge_msg" tag "$oid" vip
 refuses "rm mid-merge" "$merge_msg" rm "$oid"
-EDITOR=true refuses "edit mid-merge" "$merge_msg" edit "$oid"
+EDITOR="touch $TEST_ROOT/editor-ran" refuses "edit mid-merge" "$merge_msg" edit "$oid"
+test ! -e "$TEST_ROOT/editor-ran"
+ok $? "edit mid-merge: the editor is not started"
 refuses "undo mid-merge" "$merge_msg" undo
 refuses "commit mid-merge" "$merge_msg" commit
 refuses "set --quiet mid-merge" "$merge_msg" --quiet set "$oid" role=x
@@ -279,6 +281,23 @@ run --format json status
 like "$out" '"operation": "cherry-pick"' "JSON: cherry-pick"
 git cherry-pick --abort
 git checkout -q main
+
+# --- git am that stops on a conflict ------------------------------------------------
+"$CRM" set "$cid" role=patched >/dev/null
+git format-patch -1 --stdout HEAD >"$TEST_ROOT/patch"
+git reset -q --hard HEAD~1
+"$CRM" set "$cid" role=other >/dev/null
+git am "$TEST_ROOT/patch" >/dev/null 2>&1
+test -f .git/rebase-apply/applying
+ok $? "git am stops on the conflict"
+refuses "set mid-am" "^crm: error: the store is in the middle of applying patches \(git am\).*
+hint: .*'git am --continue';
+hint: or run 'git am --abort' to go back$" set "$oid" role=x
+run --format json status
+like "$out" '"operation": "am"' "JSON: am"
+git am --abort
+run set "$oid" role=y
+is "$rc" 0 "set works after git am --abort"
 
 # --- a bisect ----------------------------------------------------------------
 git bisect start >/dev/null 2>&1
