@@ -160,7 +160,7 @@ bool crm_has_conflict_markers(const char *buf, size_t len)
 static bool file_has_markers(const struct crm_store *s, const char *path)
 {
 	char full[PATH_MAX], *buf = NULL;
-	size_t len = 0;
+	size_t len = 0, want;
 	struct stat st;
 	ssize_t r;
 	bool found = false;
@@ -174,9 +174,10 @@ static bool file_has_markers(const struct crm_store *s, const char *path)
 		return false;
 	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode))
 		goto out;
-	buf = crm_xmalloc(MARKER_SCAN_MAX);
-	while (len < MARKER_SCAN_MAX &&
-	       (r = read(fd, buf + len, MARKER_SCAN_MAX - len)) != 0) {
+	want = (size_t)st.st_size < MARKER_SCAN_MAX ? (size_t)st.st_size
+						    : MARKER_SCAN_MAX;
+	buf = crm_xmalloc(want + 1);
+	while (len < want && (r = read(fd, buf + len, want - len)) != 0) {
 		if (r < 0 && errno == EINTR)
 			continue;
 		if (r < 0)
@@ -190,14 +191,9 @@ out:
 	return found;
 }
 
-/* Adds path to st's conflicts unless it is there already. */
+/* Adds path to st's conflicts (crm_store_gitstate drops the repeats). */
 static void add_conflict(struct crm_gitstate *st, const char *path)
 {
-	size_t i;
-
-	for (i = 0; i < st->nconflicts; i++)
-		if (strcmp(st->conflicts[i], path) == 0)
-			return;
 	st->conflicts = crm_xrealloc(st->conflicts,
 				     (st->nconflicts + 1) * sizeof(char *));
 	st->conflicts[st->nconflicts++] = crm_xstrdup(path);
@@ -298,6 +294,24 @@ static int path_cmp(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+/* Sorts st's conflicts and drops the repeats (a path at several conflict
+ * stages, or also holding markers). */
+static void sort_unique(struct crm_gitstate *st)
+{
+	size_t i, n = 0;
+
+	if (st->nconflicts < 2)
+		return;
+	qsort(st->conflicts, st->nconflicts, sizeof(char *), path_cmp);
+	for (i = 0; i < st->nconflicts; i++) {
+		if (n && strcmp(st->conflicts[n - 1], st->conflicts[i]) == 0)
+			free(st->conflicts[i]);
+		else
+			st->conflicts[n++] = st->conflicts[i];
+	}
+	st->nconflicts = n;
+}
+
 int crm_store_gitstate(struct crm_store *s, struct crm_gitstate *st,
 		       struct crm_err *err)
 {
@@ -312,8 +326,7 @@ int crm_store_gitstate(struct crm_store *s, struct crm_gitstate *st,
 	}
 	if (file_has_markers(s, "crm.yaml"))
 		add_conflict(st, "crm.yaml");
-	if (st->nconflicts > 1)
-		qsort(st->conflicts, st->nconflicts, sizeof(char *), path_cmp);
+	sort_unique(st);
 	return CRM_OK;
 }
 
