@@ -98,6 +98,7 @@ struct cli {
  */
 #define CLI_REPORTED 0x100
 #define CMD_PAGER 0x40 /* long output goes through a pager on a terminal */
+#define CMD_GITSTATE 0x200 /* reports a git operation in progress itself */
 
 struct cmd {
 	const char *name;            /* "add", or "deal move" for a subcommand */

@@ -92,8 +92,9 @@ const struct cmd crm_commands[] = {
 	 FMT_BIT(FMT_TSV) | FMT_BIT(FMT_IDS)},
 	{"undo", cmd_undo, CMD_STORE | CMD_LOCK, undo_opts, "",
 	 N_("revert the last change made by crm")},
-	{"status", cmd_status, CMD_STORE, status_opts, "",
-	 N_("list files edited outside crm")},
+	{"status", cmd_status, CMD_STORE | CMD_GITSTATE, status_opts, "",
+	 N_("list files edited outside crm"),
+	 FMT_BIT(FMT_TABLE) | FMT_BIT(FMT_JSON)},
 	{"commit", cmd_commit, CMD_STORE | CMD_LOCK, commit_opts,
 	 "", N_("validate and commit files edited by hand")},
 	{"reindex", cmd_reindex, CMD_STORE, reindex_opts, "",
@@ -320,6 +321,20 @@ static char locale_decimal(void)
 	return 0;
 }
 
+/* Reports a store that did not open; when git is in the middle of an
+ * operation (a conflicted crm.yaml does not parse), says how to finish. */
+static int open_failed(struct cli *cli)
+{
+	enum crm_gitop op = cli->store ? crm_store_gitop(cli->store)
+				       : CRM_GITOP_NONE;
+	int rc = cli_fail(cli);
+
+	if (op != CRM_GITOP_NONE)
+		fprintf(stderr, _("hint: %s\n%s\n"), crm_gitop_describe(op),
+			crm_gitop_hint(op));
+	return rc;
+}
+
 /* Opens the store for a command and, for one that writes, picks the
  * acting user. */
 static int open_store(struct cli *cli, bool writes)
@@ -334,7 +349,7 @@ static int open_store(struct cli *cli, bool writes)
 	rc = crm_store_open(root, &cli->store, &cli->err);
 	free(root);
 	if (rc)
-		return cli_fail(cli);
+		return open_failed(cli);
 	crm_store_set_input(cli->store, cli->now, locale_decimal());
 	login = cli->user ? cli->user : writes ? user_from_git(cli->store) : NULL;
 	if (login && crm_store_set_user(cli->store, login, &cli->err))
@@ -539,6 +554,28 @@ static bool wants_help(int argc, char **argv)
 	return false;
 }
 
+/*
+ * The one place that keeps commands from writing to a store in the
+ * middle of a git operation or with conflicted files: a command that
+ * writes is refused before it starts (crm_txn_commit refuses too); one
+ * that reads says, on stderr, that what it shows is the last commit.
+ */
+static int check_git_state(struct cli *cli, const struct cmd *c)
+{
+	enum crm_gitop op;
+
+	if (c->flags & (CMD_LOCK | CMD_WRITES))
+		return crm_store_check_writable(cli->store, &cli->err)
+		       ? cli_fail(cli) : CRM_OK;
+	if ((c->flags & CMD_GITSTATE) || cli->quiet)
+		return CRM_OK;
+	op = crm_store_gitop(cli->store);
+	if (op != CRM_GITOP_NONE)
+		cli_warning(_("%s: crm shows the records of the last commit "
+			      "(see 'crm status')"), crm_gitop_describe(op));
+	return CRM_OK;
+}
+
 /* Opens the store and takes the lock as command c's flags ask. */
 static int set_up(struct cli *cli, const struct cmd *c)
 {
@@ -552,6 +589,10 @@ static int set_up(struct cli *cli, const struct cmd *c)
 		return cli_fail(cli);
 	if (cli->store && isatty(STDERR_FILENO) && !cli->quiet)
 		crm_store_set_progress(cli->store, cli_progress, NULL);
+	/* under the lock: what the check reads (HEAD, the index) is what
+	 * the command then works on */
+	if (cli->store)
+		return check_git_state(cli, c);
 	return CRM_OK;
 }
 

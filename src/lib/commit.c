@@ -527,6 +527,8 @@ int crm_txn_commit(struct crm_txn *t, const char *subject,
 	double t0;
 
 	memset(tm, 0, sizeof(*tm));
+	if ((rc = crm_store_check_writable(s, err)))
+		goto out;
 	if ((rc = build_commit(t, message, &head_tree, &parent, &commit_oid, err)) ||
 	    (rc = journal_write(t, err)))
 		goto out;

@@ -661,3 +661,57 @@ int crm_gitindex_apply(const char *gitdir, const struct crm_index_change *ch,
 		return ret;
 	return crm_gitindex_commit(&lk, ch, n, err);
 }
+
+/* The entries of the mapped index f, from its header, walked for the
+ * ones at a conflict stage. */
+static int conflicts_walk(const char *path, const struct index_file *f,
+			  crm_gitindex_path_cb cb, void *data,
+			  struct crm_err *err)
+{
+	size_t off = HDR_SIZE, end = f->len - SHA_SIZE;
+	struct entry e;
+	uint32_t i;
+
+	for (i = 0; i < f->count; i++) {
+		if (!entry_parse(f, off, end, &e))
+			return crm_seterr(err, CRM_ERR,
+					  _("'%s': truncated entry"), path);
+		if (e.stage != 0)
+			cb(e.name, e.namelen, data);
+		off += e.size;
+	}
+	return extensions_check(path, f, off, end, err);
+}
+
+int crm_gitindex_conflicts(const char *gitdir, crm_gitindex_path_cb cb,
+			   void *data, struct crm_err *err)
+{
+	struct index_file f = {0};
+	char path[PATH_MAX];
+	int ret;
+
+	if (snprintf(path, sizeof(path), "%s/index", gitdir) >=
+	    (int)sizeof(path))
+		return crm_seterr(err, CRM_ERR, _("path too long: '%s'"), gitdir);
+	ret = index_map(path, &f, err);
+	if (ret == CRM_ENOTFOUND)
+		return CRM_OK;
+	if (ret)
+		return ret;
+	if (memcmp(f.data, "DIRC", 4) != 0) {
+		ret = crm_seterr(err, CRM_ERR, _("'%s': not an index file"),
+				 path);
+		goto out;
+	}
+	f.version = get_be32(f.data + 4);
+	f.count = get_be32(f.data + 8);
+	if (f.version != 2 && f.version != 3)
+		ret = crm_seterr(err, CRM_EUSAGE,
+				 _("'%s': unknown index version %u"), path,
+				 f.version);
+	else
+		ret = conflicts_walk(path, &f, cb, data, err);
+out:
+	index_unmap(&f);
+	return ret;
+}

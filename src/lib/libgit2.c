@@ -313,12 +313,50 @@ int git_index_add_bypath(git_index *index, const char *path)
 	return f(index, path);
 }
 
+int git_index_conflict_iterator_new(git_index_conflict_iterator **it,
+	git_index *index)
+{
+	static void *fn;
+	__typeof__(git_index_conflict_iterator_new) *f =
+		resolve(&fn, "git_index_conflict_iterator_new");
+
+	return f(it, index);
+}
+
+int git_index_conflict_next(const git_index_entry **ancestor,
+	const git_index_entry **ours, const git_index_entry **theirs,
+	git_index_conflict_iterator *it)
+{
+	static void *fn;
+	__typeof__(git_index_conflict_next) *f =
+		resolve(&fn, "git_index_conflict_next");
+
+	return f(ancestor, ours, theirs, it);
+}
+
+void git_index_conflict_iterator_free(git_index_conflict_iterator *it)
+{
+	static void *fn;
+	__typeof__(git_index_conflict_iterator_free) *f =
+		resolve(&fn, "git_index_conflict_iterator_free");
+
+	f(it);
+}
+
 void git_index_free(git_index *index)
 {
 	static void *fn;
 	__typeof__(git_index_free) *f = resolve(&fn, "git_index_free");
 
 	f(index);
+}
+
+int git_index_open(git_index **index, const char *index_path)
+{
+	static void *fn;
+	__typeof__(git_index_open) *f = resolve(&fn, "git_index_open");
+
+	return f(index, index_path);
 }
 
 int git_index_read(git_index *index, int force)
@@ -594,6 +632,15 @@ int git_repository_open_ext(git_repository **out, const char *path,
 		resolve(&fn, "git_repository_open_ext");
 
 	return f(out, path, flags, ceiling_dirs);
+}
+
+int git_repository_state(git_repository *repo)
+{
+	static void *fn;
+	__typeof__(git_repository_state) *f =
+		resolve(&fn, "git_repository_state");
+
+	return f(repo);
 }
 
 void git_revwalk_free(git_revwalk *walk)

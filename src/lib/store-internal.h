@@ -22,6 +22,7 @@ struct crm_store {
 	git_tree *head_tree;      /* cached; NULL when unborn or not loaded */
 	git_oid head_oid;         /* commit the cached tree belongs to */
 	bool head_loaded;
+	bool writable_checked;    /* no conflicted file (gitstate.c) */
 	struct crm_timings timings;
 	struct sqlite3 *db;       /* the index, once opened */
 	bool db_fresh;            /* checked against HEAD by this process */
