@@ -379,6 +379,12 @@ const char *color_green(const struct cli *cli);
 const char *color_yellow(const struct cli *cli);
 const char *color_reset(const struct cli *cli);
 
+/* Prints the field changes of a log entry as crm log does: each record
+ * changed, then its fields ("    stage: lead -> won"); without the record
+ * lines when one_record (cmd-log.c). */
+void cli_print_log_changes(struct cli *cli, const struct crm_log_entry *e,
+			   bool one_record);
+
 /* ---- the pager (pager.c) ---- */
 
 /*
@@ -412,6 +418,7 @@ int cmd_rm(struct cli *cli, struct parsed *p);
 int cmd_edit(struct cli *cli, struct parsed *p);
 int cmd_log(struct cli *cli, struct parsed *p);
 int cmd_undo(struct cli *cli, struct parsed *p);
+int cmd_redo(struct cli *cli, struct parsed *p);
 int cmd_status(struct cli *cli, struct parsed *p);
 int cmd_commit(struct cli *cli, struct parsed *p);
 int cmd_help(struct cli *cli, struct parsed *p);
@@ -422,7 +429,7 @@ int cmd_complete(struct cli *cli, struct parsed *p);
 /* Option tables, shared with help and completion. */
 extern const struct opt_spec init_opts[], show_opts[],
 	list_opts[], set_opts[], tag_opts[], rm_opts[], edit_opts[],
-	log_opts[], undo_opts[], status_opts[], commit_opts[], help_opts[],
+	log_opts[], undo_opts[], redo_opts[], status_opts[], commit_opts[], help_opts[],
 	search_opts[], reindex_opts[],
 	global_opts[], no_opts[];
 /* crm add's options, made from the field registry by
