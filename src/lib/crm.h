@@ -673,6 +673,22 @@ int crm_store_resolve(struct crm_store *s, unsigned mask, const char *ref,
 		      struct crm_err *err);
 void crm_matches_free(struct crm_match *m, size_t n);
 
+/* What crm_store_find_ids gives an id no record (or several) has. */
+#define CRM_IDS_NONE (-1)
+#define CRM_IDS_SEVERAL (-2)
+
+/*
+ * The types of the full ids ids[0..n) among the types in mask, through
+ * the index in one query (not one per id, which costs the same again
+ * and again for a long list): types[i] gets ids[i]'s type, CRM_IDS_NONE
+ * when no record of those types has it, CRM_IDS_SEVERAL when records of
+ * several types do.  CRM_EUSAGE, naming it, for a string that is no full
+ * id (bulk.c).
+ */
+int crm_store_find_ids(struct crm_store *s, unsigned mask,
+		       const char *const *ids, size_t n, int *types,
+		       struct crm_err *err);
+
 /* A fresh id that no record uses. */
 int crm_store_new_id(struct crm_store *s, char id[CRM_ID_LEN + 1],
 		     struct crm_err *err);

@@ -428,42 +428,55 @@ out:
 
 /* ---- refusing ---- */
 
-/* The newest commit after stop (exclusive) on HEAD's first parents that
- * changed path; NULL when none is found.  Caller frees it. */
+/* True when commit c changed path (from its first parent). */
+static bool commit_changed(git_commit *c, const char *path)
+{
+	git_tree *tc = NULL, *tp = NULL;
+	git_commit *p = NULL;
+	git_oid a, b;
+	bool ha, hb, hit;
+
+	hit = git_commit_tree(&tc, c) == 0 &&
+	      (git_commit_parentcount(c) == 0 ||
+	       (git_commit_parent(&p, c, 0) == 0 &&
+		git_commit_tree(&tp, p) == 0));
+	if (hit) {
+		ha = blob_of(tc, path, &a);
+		hb = blob_of(tp, path, &b);
+		hit = ha != hb || (ha && !git_oid_equal(&a, &b));
+	}
+	git_tree_free(tc);
+	git_tree_free(tp);
+	git_commit_free(p);
+	return hit;
+}
+
+/* Of the commits after stop (exclusive) on HEAD's first parents that
+ * changed path, the newest by someone else than the store's user, else
+ * the newest; NULL when none is found.  Caller frees it. */
 static git_commit *who_changed(struct crm_store *s, const git_oid *stop,
 			       const char *path)
 {
 	git_revwalk *walk = first_parents(s);
-	git_commit *c = NULL, *p;
-	git_tree *tc, *tp;
-	git_oid oid, a, b;
-	bool ha, hb, hit;
+	git_commit *c, *newest = NULL;
+	git_oid oid;
 
 	while (walk && git_revwalk_next(&oid, walk) == 0 &&
 	       !git_oid_equal(&oid, stop)) {
 		if (git_commit_lookup(&c, s->repo, &oid) < 0)
 			break;
-		tc = tp = NULL;
-		p = NULL;
-		hit = git_commit_tree(&tc, c) == 0 &&
-		      (git_commit_parentcount(c) == 0 ||
-		       (git_commit_parent(&p, c, 0) == 0 &&
-			git_commit_tree(&tp, p) == 0));
-		if (hit) {
-			ha = blob_of(tc, path, &a);
-			hb = blob_of(tp, path, &b);
-			hit = ha != hb || (ha && !git_oid_equal(&a, &b));
-		}
-		git_tree_free(tc);
-		git_tree_free(tp);
-		git_commit_free(p);
-		if (hit)
+		if (commit_changed(c, path) && !is_mine(s, c)) {
+			git_commit_free(newest);
+			newest = c;
 			break;
-		git_commit_free(c);
-		c = NULL;
+		}
+		if (newest == NULL && commit_changed(c, path))
+			newest = c;
+		else
+			git_commit_free(c);
 	}
 	git_revwalk_free(walk);
-	return c;
+	return newest;
 }
 
 /* "deal 7k2m 'Supply 2027'" for a record path (HEAD's name, else the
