@@ -49,7 +49,7 @@ int crm_store_find_ids(struct crm_store *s, unsigned mask,
 	json = json_ids(ids, n);
 	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK ||
 	    sqlite3_bind_text(st, 1, json, -1, SQLITE_STATIC) != SQLITE_OK) {
-		rc = crm_seterr(err, CRM_ERR, _("cannot read the index: %s"),
+		rc = crm_seterr(err, CRM_ERR, _("index: %s"),
 				sqlite3_errmsg(db));
 		goto out;
 	}
@@ -62,7 +62,7 @@ int crm_store_find_ids(struct crm_store *s, unsigned mask,
 		types[i] = types[i] == CRM_IDS_NONE ? t : CRM_IDS_SEVERAL;
 	}
 	rc = rc == SQLITE_DONE ? CRM_OK
-	     : crm_seterr(err, CRM_ERR, _("cannot read the index: %s"),
+	     : crm_seterr(err, CRM_ERR, _("index: %s"),
 			  sqlite3_errmsg(db));
 out:
 	sqlite3_finalize(st);

@@ -237,7 +237,7 @@ static int nothing(struct crm_store *s, bool redo, const struct found *f,
 				  "undo reverted, before any new change"), hex,
 				  git_commit_summary(f->other));
 	return crm_seterr(err, CRM_ERR, _("nothing of yours (%s) to undo\n"
-			  "hint: the last change, %s '%s', is %s's; 'crm undo "
+			  "hint: the last change, %s '%s', is by %s; 'crm undo "
 			  "--any' undoes it"),
 			  s->user ? s->user->login : "crm", hex,
 			  git_commit_summary(f->other),
