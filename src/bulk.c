@@ -14,10 +14,9 @@
 int cli_split_refs(struct cli *cli, const struct parsed *p, bool from_stdin,
 		   struct cli_args *refs, struct cli_args *args)
 {
-	size_t i, sep = 0;
+	size_t i, sep = 0, skip = 0;
 	bool have_sep = false;
 
-	(void)cli;
 	if (p->dashdash && p->before_dashdash > 0) {
 		sep = p->before_dashdash;
 		have_sep = true;
@@ -26,6 +25,7 @@ int cli_split_refs(struct cli *cli, const struct parsed *p, bool from_stdin,
 			if (strcmp(p->pos[i], "--") == 0) {
 				sep = i;
 				have_sep = true;
+				skip = 1; /* the literal "--" among them */
 			}
 	}
 	if (from_stdin && have_sep)
@@ -34,8 +34,8 @@ int cli_split_refs(struct cli *cli, const struct parsed *p, bool from_stdin,
 				       "'--'"));
 	refs->v = p->pos;
 	refs->n = from_stdin ? 0 : have_sep ? sep : p->npos ? 1 : 0;
-	args->v = p->pos + refs->n + (have_sep ? 1 : 0);
-	args->n = p->npos - refs->n - (have_sep ? 1 : 0);
+	args->v = p->pos + refs->n + skip;
+	args->n = p->npos - refs->n - skip;
 	return CRM_OK;
 }
 
