@@ -245,6 +245,9 @@ out:
 	return rc;
 }
 
+/* The pieces a pack is handed to the indexer in, as a fetch would. */
+#define PACK_CHUNK (64 * 1024)
+
 /* Writes the pack in b into the store's object database, indexed, and
  * makes the store's repository see it. */
 static int write_pack(struct crm_store *s, const git_buf *b,
@@ -255,11 +258,22 @@ static int write_pack(struct crm_store *s, const git_buf *b,
 	git_indexer_progress stats = {0};
 	int rc = CRM_OK;
 
+	size_t off, n;
+
 	if (git_repository_odb(&odb, s->repo) < 0 ||
-	    git_odb_write_pack(&wp, odb, NULL, NULL) < 0 ||
-	    wp->append(wp, b->ptr, b->size, &stats) < 0 ||
-	    wp->commit(wp, &stats) < 0 || git_odb_refresh(odb) < 0)
-		rc = crm_git_error(err, _("cannot write the commit"));
+	    git_odb_write_pack(&wp, odb, NULL, NULL) < 0)
+		goto fail;
+	for (off = 0; off < b->size; off += n) {
+		n = b->size - off < PACK_CHUNK ? b->size - off : PACK_CHUNK;
+		if (wp->append(wp, b->ptr + off, n, &stats) < 0)
+			goto fail;
+	}
+	if (wp->commit(wp, &stats) < 0 || git_odb_refresh(odb) < 0)
+		goto fail;
+	goto out;
+fail:
+	rc = crm_git_error(err, _("cannot write the commit"));
+out:
 	if (wp)
 		wp->free(wp);
 	git_odb_free(odb);
