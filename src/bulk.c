@@ -3,7 +3,7 @@
  * "--" (crm set A B -- k=v), one reference (crm set A k=v), or the
  * references on standard input, one a line (--stdin).  Each is resolved
  * as every reference is, but the full ids of a long list are looked up
- * in the index together, in one query.
+ * together, in one pass over HEAD's tree (crm_store_find_ids).
  */
 #include <stdio.h>
 #include <stdlib.h>

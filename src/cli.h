@@ -250,8 +250,8 @@ struct cli_records {
 /*
  * Resolves refs, and with from_stdin the references on standard input
  * (one a line; blank lines skipped), as cli_resolve does, naming the
- * line of one that fails; full ids are looked up together in one query
- * of the index.  Reports failures.  Free *out with cli_records_free.
+ * line of one that fails; full ids are looked up together
+ * (crm_store_find_ids).  Reports failures.  Free *out with cli_records_free.
  */
 int cli_resolve_many(struct cli *cli, const struct cli_ref *how,
 		     const struct cli_args *refs, bool from_stdin,

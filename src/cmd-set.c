@@ -40,8 +40,9 @@ static int check_new_field(struct cli *cli, struct parsed *p,
 	const char *hint;
 	size_t i;
 
-	if (opt_given(p, "new-field") || !crm_field_name_valid(key))
-		return CRM_OK;
+	if (opt_given(p, "new-field") || !crm_field_name_valid(key) ||
+	    crm_record_known_field(r->type, key) || crm_map_get(r->map, key))
+		return CRM_OK; /* no typo: nothing to load (the index) */
 	if (!u->loaded) {
 		u->loaded = true;
 		if (crm_find_field_names(cli->store, &u->keys, &u->n, &cli->err))

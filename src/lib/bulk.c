@@ -1,40 +1,56 @@
 /*
  * bulk.c - what commands that change many records at once need from the
- * store: the records of many ids found in one pass over the index.
+ * store: the types of many full ids, found in one pass over HEAD's tree.
+ *
+ * Not through the index: a bulk change usually follows another (a list,
+ * a set, an undo), and the index would first re-read every record the
+ * last one changed; the tree answers at once, and the next read brings
+ * the index up to date as it always does.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include <sqlite3.h>
-
 #include "store-internal.h"
 
-/* The ids as one JSON array, for json_each.  Caller frees it. */
-static char *json_ids(const char *const *ids, size_t n)
+/* True when tree has the file of record (t, id). */
+static bool has_file(git_tree *tree, enum crm_type t, const char *id)
 {
-	struct crm_buf b = {0};
-	size_t i;
+	git_tree_entry *e;
+	char path[64];
 
-	crm_buf_addc(&b, '[');
-	for (i = 0; i < n; i++)
-		crm_buf_addf(&b, "%s\"%s\"", i ? "," : "", ids[i]);
-	crm_buf_addc(&b, ']');
-	return crm_buf_detach(&b);
+	if (!crm_record_path(t, id, path, sizeof(path)) ||
+	    git_tree_entry_bypath(&e, tree, path) < 0)
+		return false;
+	git_tree_entry_free(e);
+	return true;
+}
+
+/* The type of id among the types in mask (tried from first on: ids of
+ * a list are mostly of one type): CRM_IDS_NONE or CRM_IDS_SEVERAL when
+ * not exactly one has it. */
+static int type_of(git_tree *tree, unsigned mask, const char *id, int first)
+{
+	int found = CRM_IDS_NONE, i, t;
+
+	for (i = 0; i < CRM_NTYPES; i++) {
+		t = (first + i) % CRM_NTYPES;
+		if (!(mask & CRM_TYPE_BIT(t)) || !has_file(tree, (enum crm_type)t, id))
+			continue;
+		if (found != CRM_IDS_NONE)
+			return CRM_IDS_SEVERAL;
+		found = t;
+	}
+	return found;
 }
 
 int crm_store_find_ids(struct crm_store *s, unsigned mask,
 		       const char *const *ids, size_t n, int *types,
 		       struct crm_err *err)
 {
-	static const char *const sql =
-		"SELECT j.key, r.type FROM json_each(?1) j "
-		"JOIN records r ON r.id = j.value";
-	sqlite3 *db;
-	sqlite3_stmt *st = NULL;
-	char *json;
+	git_tree *tree;
 	size_t i;
-	int rc, t;
+	int rc, last = 0;
 
 	for (i = 0; i < n; i++) {
 		types[i] = CRM_IDS_NONE;
@@ -44,28 +60,12 @@ int crm_store_find_ids(struct crm_store *s, unsigned mask,
 	}
 	if (n == 0)
 		return CRM_OK;
-	if ((rc = crm_store_index(s, &db, err)))
+	if ((rc = crm_store_head_tree(s, &tree, err)) || tree == NULL)
 		return rc;
-	json = json_ids(ids, n);
-	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK ||
-	    sqlite3_bind_text(st, 1, json, -1, SQLITE_STATIC) != SQLITE_OK) {
-		rc = crm_seterr(err, CRM_ERR, _("index: %s"),
-				sqlite3_errmsg(db));
-		goto out;
+	for (i = 0; i < n; i++) {
+		types[i] = type_of(tree, mask, ids[i], last);
+		if (types[i] >= 0)
+			last = types[i];
 	}
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		i = (size_t)sqlite3_column_int64(st, 0);
-		t = sqlite3_column_int(st, 1);
-		if (i >= n || t < 0 || t >= CRM_NTYPES ||
-		    !(mask & CRM_TYPE_BIT(t)))
-			continue;
-		types[i] = types[i] == CRM_IDS_NONE ? t : CRM_IDS_SEVERAL;
-	}
-	rc = rc == SQLITE_DONE ? CRM_OK
-	     : crm_seterr(err, CRM_ERR, _("index: %s"),
-			  sqlite3_errmsg(db));
-out:
-	sqlite3_finalize(st);
-	free(json);
-	return rc;
+	return CRM_OK;
 }

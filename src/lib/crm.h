@@ -678,9 +678,10 @@ void crm_matches_free(struct crm_match *m, size_t n);
 #define CRM_IDS_SEVERAL (-2)
 
 /*
- * The types of the full ids ids[0..n) among the types in mask, through
- * the index in one query (not one per id, which costs the same again
- * and again for a long list): types[i] gets ids[i]'s type, CRM_IDS_NONE
+ * The types of the full ids ids[0..n) among the types in mask, in one
+ * pass over HEAD's tree (not one search of the index each, nor a wait
+ * for the index to catch up with the last bulk change first): types[i]
+ * gets ids[i]'s type, CRM_IDS_NONE
  * when no record of those types has it, CRM_IDS_SEVERAL when records of
  * several types do.  CRM_EUSAGE, naming it, for a string that is no full
  * id (bulk.c).
