@@ -55,6 +55,8 @@ struct parsed {
 	size_t niopt;
 	char **pos;         /* positional arguments (borrowed from argv) */
 	size_t npos;
+	bool dashdash;      /* "--" ended the options */
+	size_t before_dashdash; /* positional arguments before it */
 };
 
 /* Output formats. */
@@ -221,6 +223,45 @@ int cli_resolve(struct cli *cli, const struct cli_ref *how, const char *ref,
  * cli_resolve does.  Reports failures. */
 int cli_load(struct cli *cli, const struct cli_ref *how, const char *ref,
 	     struct crm_record **out);
+/* ---- several records at once (bulk.c) ---- */
+
+/* Some of a command's positional arguments (borrowed). */
+struct cli_args {
+	char **v;
+	size_t n;
+};
+
+/*
+ * Splits the positional arguments of a command that changes several
+ * records (crm set, crm tag): "REF... -- ARG..." (the first "--" that
+ * follows references, or a second one after "--" ended the options),
+ * else "REF ARG...", or with from_stdin every one an ARG.  Reports a
+ * usage error for references with --stdin.
+ */
+int cli_split_refs(struct cli *cli, const struct parsed *p, bool from_stdin,
+		   struct cli_args *refs, struct cli_args *args);
+
+/* Records found, each once, in the order first named. */
+struct cli_records {
+	enum crm_type *t;
+	char (*id)[CRM_ID_LEN + 1];
+	size_t n, cap;
+};
+
+/*
+ * Resolves refs, and with from_stdin the references on standard input
+ * (one a line; blank lines skipped), as cli_resolve does, naming the
+ * line of one that fails; full ids are looked up together
+ * (crm_store_find_ids).  Reports failures.  Free *out with cli_records_free.
+ */
+int cli_resolve_many(struct cli *cli, const struct cli_ref *how,
+		     const struct cli_args *refs, bool from_stdin,
+		     struct cli_records *out);
+void cli_records_free(struct cli_records *rs);
+/* Appends " on 312 deals" (one type) or " on 5 records" to a subject. */
+void cli_bulk_subject(struct crm_buf *b, const enum crm_type *types,
+		      size_t n);
+
 /* Commits one record change with a subject; reports failures; prints the
  * trace when asked. */
 int cli_commit_record(struct cli *cli, const struct crm_record *r,
@@ -380,6 +421,12 @@ const char *color_green(const struct cli *cli);
 const char *color_yellow(const struct cli *cli);
 const char *color_reset(const struct cli *cli);
 
+/* Prints the field changes of a log entry as crm log does: each record
+ * changed, then its fields ("    stage: lead -> won"); without the record
+ * lines when one_record (cmd-log.c). */
+void cli_print_log_changes(struct cli *cli, const struct crm_log_entry *e,
+			   bool one_record);
+
 /* ---- the pager (pager.c) ---- */
 
 /*
@@ -413,6 +460,7 @@ int cmd_rm(struct cli *cli, struct parsed *p);
 int cmd_edit(struct cli *cli, struct parsed *p);
 int cmd_log(struct cli *cli, struct parsed *p);
 int cmd_undo(struct cli *cli, struct parsed *p);
+int cmd_redo(struct cli *cli, struct parsed *p);
 int cmd_status(struct cli *cli, struct parsed *p);
 int cmd_commit(struct cli *cli, struct parsed *p);
 int cmd_help(struct cli *cli, struct parsed *p);
@@ -439,7 +487,7 @@ int cli_commit_config(struct cli *cli, struct crm_txn *txn,
 /* Option tables, shared with help and completion. */
 extern const struct opt_spec init_opts[], show_opts[],
 	list_opts[], set_opts[], tag_opts[], rm_opts[], edit_opts[],
-	log_opts[], undo_opts[], status_opts[], commit_opts[], help_opts[],
+	log_opts[], undo_opts[], redo_opts[], status_opts[], commit_opts[], help_opts[],
 	search_opts[], reindex_opts[],
 	stage_opts[], stage_add_opts[], stage_rm_opts[], stage_rename_opts[],
 	user_opts[], user_add_opts[], user_rename_opts[], user_rm_opts[],

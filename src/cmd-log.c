@@ -119,9 +119,8 @@ static void local_when(time_t when, char *buf, size_t size)
 		snprintf(buf, size, "%lld", (long long)when);
 }
 
-/* Prints the changes of one entry; record lines unless one record's log. */
-static void print_changes(struct cli *cli, const struct crm_log_entry *e,
-			  bool one_record)
+void cli_print_log_changes(struct cli *cli, const struct crm_log_entry *e,
+			   bool one_record)
 {
 	const char *indent = one_record ? "  " : "    ";
 	size_t i;
@@ -160,7 +159,7 @@ static void print_entry(struct cli *cli, const struct crm_log_entry *e,
 	fputs("  ", stdout);
 	put_safe(e->subject);
 	putchar('\n');
-	print_changes(cli, e, one_record);
+	cli_print_log_changes(cli, e, one_record);
 	if (one_record)
 		return;
 	for (i = 0; i < e->npaths; i++) {

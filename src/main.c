@@ -91,7 +91,9 @@ const struct cmd crm_commands[] = {
 	 FMT_BIT(FMT_TABLE) | FMT_BIT(FMT_JSON) | FMT_BIT(FMT_CSV) |
 	 FMT_BIT(FMT_TSV) | FMT_BIT(FMT_IDS)},
 	{"undo", cmd_undo, CMD_STORE | CMD_LOCK, undo_opts, "",
-	 N_("revert the last change made by crm")},
+	 N_("revert your last change made by crm")},
+	{"redo", cmd_redo, CMD_STORE | CMD_LOCK, redo_opts, "",
+	 N_("re-apply what the last undo reverted")},
 	{"status", cmd_status, CMD_STORE | CMD_GITSTATE, status_opts, "",
 	 N_("list files edited outside crm"),
 	 FMT_BIT(FMT_TABLE) | FMT_BIT(FMT_JSON)},

@@ -275,6 +275,8 @@ int cli_parse(const struct opt_spec *spec, const struct opt_spec *inherited,
 
 		if (!only_pos && strcmp(arg, "--") == 0) {
 			only_pos = true;
+			p->dashdash = true;
+			p->before_dashdash = p->npos;
 			continue;
 		}
 		if (only_pos || !is_option(arg) ||

@@ -727,6 +727,23 @@ int crm_store_resolve(struct crm_store *s, unsigned mask, const char *ref,
 		      struct crm_err *err);
 void crm_matches_free(struct crm_match *m, size_t n);
 
+/* What crm_store_find_ids gives an id no record (or several) has. */
+#define CRM_IDS_NONE (-1)
+#define CRM_IDS_SEVERAL (-2)
+
+/*
+ * The types of the full ids ids[0..n) among the types in mask, in one
+ * pass over HEAD's tree (not one search of the index each, nor a wait
+ * for the index to catch up with the last bulk change first): types[i]
+ * gets ids[i]'s type, CRM_IDS_NONE
+ * when no record of those types has it, CRM_IDS_SEVERAL when records of
+ * several types do.  CRM_EUSAGE, naming it, for a string that is no full
+ * id (bulk.c).
+ */
+int crm_store_find_ids(struct crm_store *s, unsigned mask,
+		       const char *const *ids, size_t n, int *types,
+		       struct crm_err *err);
+
 /* A fresh id that no record uses. */
 int crm_store_new_id(struct crm_store *s, char id[CRM_ID_LEN + 1],
 		     struct crm_err *err);
@@ -966,11 +983,46 @@ int crm_history(struct crm_store *s, const char *path, size_t max,
 		struct crm_log_entry **out, size_t *n, struct crm_err *err);
 void crm_log_entries_free(struct crm_log_entry *e, size_t n);
 
+/* How crm_undo and crm_redo pick and make their revert. */
+struct crm_undo_opts {
+	bool any;   /* the newest change of anyone, not only the store's
+		       user's */
+	bool force; /* revert even records changed since, three-way: the
+		       later changes to other fields are kept */
+};
+
+/* What crm_undo or crm_redo reverted. */
+struct crm_undo_result {
+	char target[41]; /* the commit reverted: the change (undo), the
+			    undo (redo) */
+	char *subject;   /* the change's subject (redo: the change the undo
+			    had reverted) */
+	char *author;    /* the name of the target's author */
+	bool mine;       /* the store's user is that author */
+	size_t merged;   /* files merged three-way (force) */
+};
+
 /*
- * Reverts the newest commit that crm made, as a new commit.  Refuses when
- * a later commit changed the same files.  *subject gets the undone subject.
+ * Reverts, as one new commit, the newest change crm made (a commit with
+ * a Crm-Command trailer, but init and undos) by the store's user (by
+ * anyone with o->any) that no later undo reverted: each file it changed
+ * goes back to its version before.  Repeated, it walks back.  The commit
+ * says what it reverted in its Crm-Undoes trailer.  CRM_ERR when there is
+ * nothing to undo, or when a later commit changed one of its files again
+ * (the message names the record, the commit and its author) unless
+ * o->force.  Caller frees *res with crm_undo_result_free on success.
  */
-int crm_undo(struct crm_store *s, char **subject, struct crm_err *err);
+int crm_undo(struct crm_store *s, const struct crm_undo_opts *o,
+	     struct crm_undo_result *res, struct crm_err *err);
+/*
+ * Reverts the newest undo of the store's user (anyone's with o->any)
+ * that no redo reverted yet, when no other change of that user came
+ * after it: re-applies what it reverted (trailer Crm-Redoes).  Refuses
+ * as crm_undo does.
+ */
+int crm_redo(struct crm_store *s, const struct crm_undo_opts *o,
+	     struct crm_undo_result *res, struct crm_err *err);
+void crm_undo_result_free(struct crm_undo_result *res);
 
 /* A file of the work tree that differs from HEAD. */
 struct crm_wt_change {

@@ -1,6 +1,6 @@
 /*
- * history.c - the store's history (crm log), undo, and files edited by
- * hand (crm status, crm commit).
+ * history.c - the store's history (crm log), and files edited by hand
+ * (crm status, crm commit).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -544,138 +544,20 @@ void crm_log_entries_free(struct crm_log_entry *e, size_t n)
 	free(e);
 }
 
-/* Finds the newest crm commit not already undone.  Undo commits undo
- * their target, so repeated undos walk back through history. */
-static int find_undo_target(struct crm_store *s, git_commit **target,
-			    struct crm_err *err)
+int crm_tree_changed_paths(git_repository *repo, git_tree *a, git_tree *b,
+			   char ***paths, size_t *n)
 {
-	git_revwalk *walk = NULL;
-	git_commit *c;
-	git_oid oid;
-	char **undone = NULL, *cmd, *t;
-	size_t nundone = 0, i;
-	bool skip;
-	int rc = CRM_ERR;
-
-	*target = NULL;
-	if (git_revwalk_new(&walk, s->repo) < 0 ||
-	    git_revwalk_push_head(walk) < 0)
-		return crm_seterr(err, CRM_ERR, _("nothing to undo"));
-	git_revwalk_simplify_first_parent(walk);
-	while (git_revwalk_next(&oid, walk) == 0) {
-		char hex[41];
-
-		if (git_commit_lookup(&c, s->repo, &oid) < 0)
-			break;
-		git_oid_tostr(hex, sizeof(hex), &oid);
-		cmd = trailer(git_commit_message(c), "Crm-Command");
-		t = trailer(git_commit_message(c), "Crm-Undoes");
-		for (skip = false, i = 0; i < nundone; i++)
-			skip |= strcmp(undone[i], hex) == 0;
-		if (t && !skip)
-			push_str(&undone, &nundone, t), t = NULL;
-		if (cmd && !skip && strcmp(cmd, "undo") != 0) {
-			if (strcmp(cmd, "init") != 0) {
-				*target = c;
-				c = NULL;
-				rc = CRM_OK;
-			}
-			free(cmd);
-			free(t);
-			git_commit_free(c);
-			break;
-		}
-		free(cmd);
-		free(t);
-		git_commit_free(c);
-	}
-	for (i = 0; i < nundone; i++)
-		free(undone[i]);
-	free(undone);
-	git_revwalk_free(walk);
-	if (*target == NULL)
-		return crm_seterr(err, CRM_ERR, _("nothing to undo"));
-	return rc;
-}
-
-/* Queues in txn the reversal of target's changes, refusing when a later
- * commit changed one of its files again. */
-static int queue_reversal(struct crm_store *s, git_commit *target,
-			  struct crm_txn *txn, struct crm_err *err)
-{
-	git_tree *tree = NULL, *ptree = NULL, *head;
-	git_commit *parent = NULL;
 	struct crm_log_entry e = {0};
-	git_oid now_oid, then_oid;
-	bool has_now, has_then;
-	char *buf;
-	size_t i, len;
-	int rc = CRM_ERR;
+	int rc = changed_paths(repo, a, b, &e);
 
-	if (git_commit_tree(&tree, target) < 0 ||
-	    git_commit_parent(&parent, target, 0) < 0 ||
-	    git_commit_tree(&ptree, parent) < 0 ||
-	    changed_paths(s->repo, ptree, tree, &e) < 0) {
-		rc = crm_git_error(err, _("cannot read the change to undo"));
-		goto out;
-	}
-	if ((rc = crm_store_head_tree(s, &head, err)))
-		goto out;
-	for (i = 0; i < e.npaths; i++) {
-		has_now = blob_at(head, e.paths[i], &now_oid);
-		has_then = blob_at(tree, e.paths[i], &then_oid);
-		if (has_now != has_then ||
-		    (has_now && !git_oid_equal(&now_oid, &then_oid))) {
-			rc = crm_seterr(err, CRM_ERR,
-					_("cannot undo: '%s' changed again since"),
-					e.paths[i]);
-			goto out;
-		}
-		if (crm_tree_read(s->repo, ptree, e.paths[i], &buf, &len,
-				  NULL) == CRM_OK) {
-			crm_txn_put_raw(txn, e.paths[i], buf, len);
-			free(buf);
-		} else {
-			crm_txn_delete_path(txn, e.paths[i]);
-		}
-	}
-	rc = CRM_OK;
-out:
-	for (i = 0; i < e.npaths; i++)
-		free(e.paths[i]);
-	free(e.paths);
-	git_tree_free(tree);
-	git_tree_free(ptree);
-	git_commit_free(parent);
+	*paths = e.paths;
+	*n = e.npaths;
 	return rc;
 }
 
-int crm_undo(struct crm_store *s, char **subject, struct crm_err *err)
+char *crm_commit_trailer(const char *message, const char *key)
 {
-	git_commit *target = NULL;
-	struct crm_txn *txn = NULL;
-	struct crm_buf msg = {0};
-	char hex[41];
-	int rc;
-
-	*subject = NULL;
-	if ((rc = crm_store_repo(s, err)) ||
-	    (rc = find_undo_target(s, &target, err)))
-		return rc;
-	txn = crm_txn_new(s);
-	if ((rc = queue_reversal(s, target, txn, err)))
-		goto out;
-	git_oid_tostr(hex, sizeof(hex), git_commit_id(target));
-	crm_txn_add_trailer(txn, "Crm-Undoes", hex);
-	crm_buf_addf(&msg, "undo: %s", git_commit_summary(target));
-	rc = crm_txn_commit(txn, msg.s, "undo", err);
-	if (rc == CRM_OK)
-		*subject = crm_xstrdup(git_commit_summary(target));
-out:
-	crm_buf_free(&msg);
-	crm_txn_free(txn);
-	git_commit_free(target);
-	return rc;
+	return trailer(message, key);
 }
 
 /* Reads the work-tree file at path. Caller frees *buf. */

@@ -836,3 +836,48 @@ int git_treebuilder_write(git_oid *id, git_treebuilder *bld)
 
 	return f(id, bld);
 }
+
+/* ---- writing many objects as one pack (commit.c) ---- */
+
+int git_mempack_new(git_odb_backend **out)
+{
+	static void *fn;
+	__typeof__(git_mempack_new) *f = resolve(&fn, "git_mempack_new");
+
+	return f(out);
+}
+
+int git_mempack_dump(git_buf *pack, git_repository *repo,
+	git_odb_backend *backend)
+{
+	static void *fn;
+	__typeof__(git_mempack_dump) *f = resolve(&fn, "git_mempack_dump");
+
+	return f(pack, repo, backend);
+}
+
+int git_mempack_reset(git_odb_backend *backend)
+{
+	static void *fn;
+	__typeof__(git_mempack_reset) *f = resolve(&fn, "git_mempack_reset");
+
+	return f(backend);
+}
+
+int git_odb_add_backend(git_odb *odb, git_odb_backend *backend, int priority)
+{
+	static void *fn;
+	__typeof__(git_odb_add_backend) *f =
+		resolve(&fn, "git_odb_add_backend");
+
+	return f(odb, backend, priority);
+}
+
+int git_odb_write_pack(git_odb_writepack **out, git_odb *db,
+	git_indexer_progress_cb progress_cb, void *progress_payload)
+{
+	static void *fn;
+	__typeof__(git_odb_write_pack) *f = resolve(&fn, "git_odb_write_pack");
+
+	return f(out, db, progress_cb, progress_payload);
+}

@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 #include <git2.h>
+#include <git2/sys/mempack.h>
 
 #include "crm.h"
 
@@ -93,6 +94,14 @@ int crm_dl_load(struct crm_dl *l, struct crm_err *err);
  * without a function of its own API: crm cannot go on, and aborts.
  */
 void *crm_dl_resolve(struct crm_dl *l, void **slot, const char *name);
+
+/* The paths of the files that differ between trees a and b (either may
+ * be NULL), in path order (history.c).  Caller frees each and *paths. */
+int crm_tree_changed_paths(git_repository *repo, git_tree *a, git_tree *b,
+			   char ***paths, size_t *n);
+/* The value of trailer key ("Crm-Command") in a commit message, or NULL.
+ * Caller owns it. */
+char *crm_commit_trailer(const char *message, const char *key);
 
 /* Milliseconds on a monotonic clock. */
 double crm_now_ms(void);

@@ -98,13 +98,18 @@ is "$(git log -1 --format=%an)" "Ann Smith" "undo authored by the user"
 store_clean "undo"
 before_stage=$(git show HEAD~3:"$fd")
 run undo
-is "$rc" 0 "second undo exits 0"
-is "$(cat "$fd")" "$before_stage" "second undo walks back the stage change"
-like "$(git log -1 --format=%s)" "^undo: deal ${de:0:4}: lead -> won$" "second undo subject"
+is "$rc" 1 "ann's second undo (of her deal's creation) is refused: bob changed the deal since"
+like "$err" "deal ${de:0:4} 'Supply 2027' changed since, in [0-9a-f]{8} 'deal ${de:0:4}: lead -> won' by Bob Jones" \
+	"the refusal names the record, the later commit and its author"
+run --user bob undo
+is "$rc" 0 "bob's undo exits 0"
+is "$(cat "$fd")" "$before_stage" "bob's undo walks back his stage change, not ann's"
+like "$(git log -1 --format=%s)" "^undo: deal ${de:0:4}: lead -> won$" "bob's undo subject"
+is "$(git log -1 --format=%an)" "Bob Jones" "bob's undo authored by bob"
 is "$(commits)" $((n + 2)) "two undos, two commits"
 store_clean "second undo"
 run undo
-is "$rc" 0 "third undo (of add deal) exits 0"
+is "$rc" 0 "ann's undo (of add deal) exits 0 now"
 ok "$([ ! -e "$fd" ]; echo $?)" "undo of add removes the file"
 run --format ids list deal
 is "$out" "" "the deal is gone from the list"
@@ -129,7 +134,7 @@ n=$(commits)
 content=$(cat "$fc")
 run undo
 is "$rc" 1 "undo refuses when a later commit touched the file"
-like "$err" "$fc" "refusal names the file"
+like "$err" "company ${co:0:4} 'Acme Ltd' changed since, in [0-9a-f]{8} 'hand edit' by Ann Smith" "refusal names the record and the commit"
 is "$(commits)" "$n" "no commit on refusal"
 is "$(cat "$fc")" "$content" "file unchanged on refusal"
 store_clean "undo refused"

@@ -959,7 +959,9 @@ Test(store, undo_twice)
 	struct crm_record *r = NULL;
 	struct crm_err err = {0};
 	struct crm_log_entry *e = NULL;
-	char *subject = NULL, *orig = NULL, *text;
+	struct crm_undo_opts opts = {0};
+	struct crm_undo_result res;
+	char *orig = NULL, *text;
 	enum crm_type t;
 	size_t n, len;
 
@@ -976,17 +978,17 @@ Test(store, undo_twice)
 	resolves(CRM_TYPE_ALL, "Newco", CRM_COMPANY, "k1k2k3k4k5");
 
 	/* The first undo removes the company. */
-	cr_assert_eq(crm_undo(st, &subject, &err), CRM_OK, "%s", err.msg);
-	cr_expect_str_eq(subject, "company k1k2k3k4k5: add");
-	free(subject);
+	cr_assert_eq(crm_undo(st, &opts, &res, &err), CRM_OK, "%s", err.msg);
+	cr_expect_str_eq(res.subject, "company k1k2k3k4k5: add");
+	crm_undo_result_free(&res);
 	cr_expect_eq(crm_store_find_id(st, "k1k2k3k4k5", &t, &err),
 		     CRM_ENOTFOUND);
 	expect_git_clean();
 
 	/* The second undoes the role change. */
-	cr_assert_eq(crm_undo(st, &subject, &err), CRM_OK, "%s", err.msg);
-	cr_expect_str_eq(subject, "contact q4r5: role CEO");
-	free(subject);
+	cr_assert_eq(crm_undo(st, &opts, &res, &err), CRM_OK, "%s", err.msg);
+	cr_expect_str_eq(res.subject, "contact q4r5: role CEO");
+	crm_undo_result_free(&res);
 	cr_assert_eq(crm_store_read(st, CRM_CONTACT, IVAN, &r, &err), CRM_OK);
 	cr_expect_null(crm_map_get(r->map, "role"));
 	cr_assert_eq(crm_record_serialize(r, &text, &len, &err), CRM_OK);
@@ -1005,9 +1007,9 @@ Test(store, undo_twice)
 	crm_log_entries_free(e, n);
 
 	/* The third goes on to the task's creation. */
-	cr_assert_eq(crm_undo(st, &subject, &err), CRM_OK, "%s", err.msg);
-	cr_expect_str_eq(subject, "task " TASK ": add");
-	free(subject);
+	cr_assert_eq(crm_undo(st, &opts, &res, &err), CRM_OK, "%s", err.msg);
+	cr_expect_str_eq(res.subject, "task " TASK ": add");
+	crm_undo_result_free(&res);
 	cr_expect_eq(crm_store_find_id(st, TASK, &t, &err), CRM_ENOTFOUND);
 }
 
@@ -1016,16 +1018,18 @@ Test(store, undo_walks_back_to_init)
 	/* Repeated undos walk back through every crm commit; the init
 	 * commit is never undone. */
 	struct crm_err err = {0};
-	char *subject = (char *)1;
+	struct crm_undo_opts opts = {0};
+	struct crm_undo_result res;
 	int i;
 
 	for (i = 0; i < 6; i++) {
-		cr_assert_eq(crm_undo(st, &subject, &err), CRM_OK, "undo %d: %s",
-			     i, err.msg);
-		free(subject);
+		cr_assert_eq(crm_undo(st, &opts, &res, &err), CRM_OK,
+			     "undo %d: %s", i, err.msg);
+		crm_undo_result_free(&res);
 	}
-	cr_expect_eq(crm_undo(st, &subject, &err), CRM_ERR);
-	cr_expect_null(subject);
+	res.subject = (char *)1;
+	cr_expect_eq(crm_undo(st, &opts, &res, &err), CRM_ERR);
+	cr_expect_null(res.subject);
 	cr_expect(strstr(err.msg, "nothing to undo") != NULL, "%s", err.msg);
 	expect_git_clean();
 }
