@@ -729,6 +729,12 @@ static void validate_change(struct crm_store *s, struct crm_wt_change *c,
 			crm_err_prefix(&err, _("cannot read '%s'"), c->path);
 	} else {
 		rc = crm_store_parse_input_path(s, c->path, buf, len, rec, &err);
+		if (rc == CRM_OK &&
+		    (rc = crm_store_check_record(s, *rec, &err)) != CRM_OK) {
+			crm_err_prefix(&err, _("cannot read '%s'"), c->path);
+			crm_record_free(*rec);
+			*rec = NULL;
+		}
 	}
 	free(buf);
 	if (rc) {

@@ -93,6 +93,25 @@ int crm_dl_load(struct crm_dl *l, struct crm_err *err);
  */
 void *crm_dl_resolve(struct crm_dl *l, void **slot, const char *name);
 
+/* One change of a transaction, as the checks before a commit see it. */
+struct crm_txn_item {
+	const char *path;
+	struct crm_record *rec; /* a record to write (changed in place by
+				   crm_record_apply_change), or NULL */
+	const char *buf;        /* raw bytes to write, or NULL */
+	size_t len;
+};
+/*
+ * The checks of a transaction before it commits (txncheck.c): each record
+ * goes through crm_record_apply_change against HEAD's version, with the
+ * configuration the commit leaves (its crm.yaml when it writes one), the
+ * store's user and now; a crm.yaml it writes must parse and must keep
+ * every user, pipeline and stage that records use.  Messages start with
+ * the file's path.
+ */
+int crm_txn_check(struct crm_store *s, struct crm_txn_item *items, size_t n,
+		  struct crm_err *err);
+
 /* Milliseconds on a monotonic clock. */
 double crm_now_ms(void);
 
