@@ -514,7 +514,8 @@ int crm_record_check_key(struct crm_record *r, const char *key,
 /* What is wrong with a readable record against crm.yaml. */
 struct crm_problem {
 	char *field;   /* its key */
-	char *message; /* "field 'stage': unknown stage 'won' ..." */
+	char *message; /* "line 4: field 'stage': unknown stage 'won' ..."
+			  (no line for a record built in memory) */
 };
 /* The problems of r against cfg, in field order, into *out (caller
  * frees with crm_problems_free; NULL when none); returns how many. */
@@ -1130,7 +1131,11 @@ int crm_crypto_load(struct crm_err *err);
  *
  *   meta(key TEXT PRIMARY KEY, value TEXT)       'commit' -> HEAD it reflects,
  *                                 'region' -> defaults.region its phone
- *                                 keys were read in (another: rebuilt)
+ *                                 keys were read in (another: rebuilt),
+ *                                 'config' -> the fingerprint of the
+ *                                 crm.yaml its records were checked
+ *                                 against (another: the files that did
+ *                                 not parse are read again)
  *   records(rid INTEGER PRIMARY KEY, id TEXT, type INTEGER,
  *           name TEXT, name_fold TEXT,
  *           then the columns of the field registry (field.c: each
@@ -1167,7 +1172,7 @@ int crm_crypto_load(struct crm_err *err);
  * broken set have only id and type (a record's file is the path
  * crm_record_path gives for them).
  */
-#define CRM_INDEX_FORMAT 15
+#define CRM_INDEX_FORMAT 16
 
 /* The SQL for the searchable text of the record "r". */
 #define CRM_TEXT_OF_R "(SELECT x.text FROM texts x WHERE x.rid = r.rid)"

@@ -487,17 +487,13 @@ static void add_problem(const struct crm_record *r, size_t i,
 {
 	const struct crm_field *f;
 	struct crm_field custom;
-	struct crm_node *copy;
 	struct crm_err err = {0};
 	int rc;
 
 	f = field_of(r, r->map->keys[i], cfg, &custom);
 	if (f == NULL)
 		return;
-	copy = crm_node_dup(r->map->items[i]);
-	copy->line = 0; /* "field 'x': ...", for any output */
-	rc = check_field(r, f, copy, cfg, &err);
-	crm_node_free(copy);
+	rc = check_field(r, f, r->map->items[i], cfg, &err);
 	if (rc == CRM_OK)
 		return;
 	*out = crm_xrealloc(*out, (*n + 1) * sizeof(**out));

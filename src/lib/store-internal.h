@@ -17,6 +17,7 @@ struct crm_store {
 	char *gitdir;             /* root/.git */
 	git_repository *repo;
 	struct crm_config cfg;
+	char cfg_sum[17];         /* crm.yaml's fingerprint (crm_config_sum) */
 	const struct crm_user *user;
 	int lockfd;               /* -1 when not locked */
 	git_tree *head_tree;      /* cached; NULL when unborn or not loaded */
@@ -111,6 +112,11 @@ struct crm_txn_item {
  */
 int crm_txn_check(struct crm_store *s, struct crm_txn_item *items, size_t n,
 		  struct crm_err *err);
+
+/* The fingerprint of crm.yaml's text buf[0..len) into sum: 16 hex
+ * digits of its 64-bit FNV-1a hash; the index keeps the one its records
+ * were checked against (meta 'config'). */
+void crm_config_sum(const char *buf, size_t len, char sum[17]);
 
 /* Milliseconds on a monotonic clock. */
 double crm_now_ms(void);
