@@ -117,6 +117,9 @@ struct fields {
 	size_t n;
 };
 
+/* The flagged rows whose problems a list spells out. */
+#define FLAGGED_MAX 10
+
 /* What printing a list needs while the rows stream by. */
 struct list_out {
 	struct cli *cli;
@@ -126,6 +129,7 @@ struct list_out {
 	struct fields fields;
 	size_t ncols, n;
 	size_t nflagged;    /* rows naming what crm.yaml does not have */
+	char flagged[FLAGGED_MAX][CRM_ID_LEN + 1]; /* the first of them */
 	int rc;
 };
 
@@ -168,11 +172,35 @@ static char *flag_cell(char *cell)
 	return crm_buf_detach(&b);
 }
 
-/* Warns once, after the list, about its flagged rows. */
-static void warn_flagged(size_t n)
+/* Warns about the problems of the flagged record id of type t: its
+ * file, line and field, as crm show does. */
+static void warn_record(struct cli *cli, enum crm_type t, const char *id)
 {
+	struct crm_record *r;
+	struct crm_problem *pr;
+	char path[64];
+	size_t n, i;
+
+	if (crm_store_read(cli->store, t, id, &r, &cli->err) != CRM_OK)
+		return;
+	crm_record_path(t, id, path, sizeof(path));
+	n = crm_record_problems(r, crm_store_config(cli->store), &pr);
+	for (i = 0; i < n; i++)
+		cli_warning("'%s': %s", path, pr[i].message);
+	crm_problems_free(pr, n);
+	crm_record_free(r);
+}
+
+/* Warns, after the list, about its flagged rows: the first few one by
+ * one, then how many there are. */
+static void warn_flagged(const struct list_out *o)
+{
+	size_t i, n = o->nflagged;
+
 	if (n == 0)
 		return;
+	for (i = 0; i < n && i < FLAGGED_MAX; i++)
+		warn_record(o->cli, o->type, o->flagged[i]);
 	cli_warning(ngettext("%zu record names a user, pipeline or stage that "
 			     "crm.yaml does not have (marked '(?)'; 'crm show "
 			     "ID' says what)",
@@ -194,8 +222,8 @@ static int print_row(const struct crm_row *r, void *data)
 		if (unknown_value(o, r, o->cols[c]))
 			cells[c] = flag_cell(cells[c]);
 	}
-	if (row_flagged(o, r))
-		o->nflagged++;
+	if (row_flagged(o, r) && o->nflagged++ < FLAGGED_MAX)
+		memcpy(o->flagged[o->nflagged - 1], r->id, CRM_ID_LEN + 1);
 	if (o->type == CRM_TASK)
 		st = cli_due_style(crm_row_get(r, "due"), o->cli->now);
 	table_add_row(&o->tab, r->id, (const char *const *)cells, st, NULL);
@@ -464,7 +492,7 @@ static int print_list(struct cli *cli, enum crm_type t,
 			   &cli->err);
 	table_finish(&o.tab, rc == CRM_OK);
 	if (rc == CRM_OK)
-		warn_flagged(o.nflagged);
+		warn_flagged(&o);
 	return rc;
 }
 

@@ -190,7 +190,9 @@ int crm_record_apply_change(const struct crm_record *before,
 	if ((rc = check_changed(before, after, env, err)) ||
 	    (rc = note_stage(before, after, env, err)))
 		return rc;
-	if (content_changed(before, after))
+	if (content_changed(before, after) &&
+	    !(key_changed(before, after, "updated") &&
+	      crm_map_get(after->map, "updated")))
 		touch(before, after, env->now);
 	return CRM_OK;
 }

@@ -545,8 +545,9 @@ bool crm_config_knows(const struct crm_config *cfg, const char *field,
  *     now, by} unless the change itself added one whose stage is the
  *     new stage (a hand edit that keeps the history is kept as written;
  *     one whose last entry names another stage is refused);
- *   - updated is set to now when anything changed (created too, for a
- *     new record that has none).
+ *   - updated is set to now when anything changed, unless the change
+ *     wrote updated itself (a hand edit or an import that sets it is
+ *     kept); created too, for a new record that has none.
  *
  * Messages are "field 'x': ..." (with "line N: " for values read from a
  * file).  CRM_ERR.
