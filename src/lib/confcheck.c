@@ -171,53 +171,83 @@ static long stage_orphans(const struct orphan_ctx *c,
 	return n;
 }
 
-/* Refuses when deals are still in a stage of from that to lacks. */
+/* Refuses when deals are still in pipeline p of from, which to lacks. */
+static int check_pipeline(const struct orphan_ctx *c,
+			  const struct crm_config *from,
+			  const struct crm_config *to,
+			  const struct crm_pipeline *p, struct crm_err *err)
+{
+	char example[CRM_ID_LEN + 1] = "", one[CRM_ID_LEN + 1];
+	long n = 0, k;
+	size_t j;
+
+	for (j = 0; j < p->nstages; j++) {
+		k = stage_orphans(c, from, to, p, p->stages[j], one, err);
+		if (k < 0)
+			return CRM_ERR;
+		if (n == 0 && k > 0)
+			memcpy(example, one, sizeof(one));
+		n += k;
+	}
+	if (n == 0)
+		return CRM_OK;
+	return crm_seterr(err, CRM_ERR, ngettext(
+		"cannot remove pipeline '%s' from 'crm.yaml': %ld deal is in "
+		"it (%s)\nhint: move it first with 'crm set ID "
+		"pipeline=OTHER'",
+		"cannot remove pipeline '%s' from 'crm.yaml': %ld deals are "
+		"in it (e.g. %s)\nhint: move them first with 'crm set ID "
+		"pipeline=OTHER'", (unsigned long)n), p->name, n, example);
+}
+
+/* Refuses when deals are still in stage s of pipeline p (a pipeline to
+ * keeps) and to lacks s. */
+static int check_stage(const struct orphan_ctx *c,
+		       const struct crm_config *from,
+		       const struct crm_config *to,
+		       const struct crm_pipeline *p, const char *stage,
+		       struct crm_err *err)
+{
+	char example[CRM_ID_LEN + 1] = "";
+	long n = stage_orphans(c, from, to, p, stage, example, err);
+
+	if (n < 0)
+		return CRM_ERR;
+	if (n == 0)
+		return CRM_OK;
+	return crm_seterr(err, CRM_ERR, ngettext(
+		"cannot remove stage '%s' of pipeline '%s' from 'crm.yaml': "
+		"%ld deal is in it (%s)\nhint: use 'crm stage rename %s %s "
+		"NEW' or 'crm stage rm %s %s --to STAGE'",
+		"cannot remove stage '%s' of pipeline '%s' from 'crm.yaml': "
+		"%ld deals are in it (e.g. %s)\nhint: use 'crm stage rename "
+		"%s %s NEW' or 'crm stage rm %s %s --to STAGE'",
+		(unsigned long)n), stage, p->name, n, example, p->name, stage,
+		p->name, stage);
+}
+
+/* Refuses when deals are still in a pipeline or stage of from that to
+ * lacks. */
 static int check_stages(const struct orphan_ctx *c,
 			const struct crm_config *from,
 			const struct crm_config *to, struct crm_err *err)
 {
-	char example[CRM_ID_LEN + 1] = "";
 	const struct crm_pipeline *p;
 	size_t i, j;
-	long n;
+	int rc = CRM_OK;
 
 	if (to->npipelines == 0)
 		return CRM_OK;
-	for (i = 0; i < from->npipelines; i++) {
+	for (i = 0; i < from->npipelines && rc == CRM_OK; i++) {
 		p = &from->pipelines[i];
-		for (j = 0; j < p->nstages; j++) {
-			n = stage_orphans(c, from, to, p, p->stages[j], example,
-					  err);
-			if (n < 0)
-				return CRM_ERR;
-			if (n == 0)
-				continue;
-			if (crm_config_pipeline(to, p->name) == NULL)
-				return crm_seterr(err, CRM_ERR, ngettext(
-					"cannot remove pipeline '%s' from "
-					"'crm.yaml': %ld deal is in it (%s)\n"
-					"hint: move it first with 'crm set "
-					"ID pipeline=OTHER'",
-					"cannot remove pipeline '%s' from "
-					"'crm.yaml': %ld deals are in it (e.g. "
-					"%s)\nhint: move them first with 'crm "
-					"set ID pipeline=OTHER'",
-					(unsigned long)n), p->name, n, example);
-			return crm_seterr(err, CRM_ERR, ngettext(
-				"cannot remove stage '%s' of pipeline '%s' "
-				"from 'crm.yaml': %ld deal is in it (%s)\n"
-				"hint: use 'crm stage rename %s %s NEW' or "
-				"'crm stage rm %s %s --to STAGE'",
-				"cannot remove stage '%s' of pipeline '%s' "
-				"from 'crm.yaml': %ld deals are in it (e.g. "
-				"%s)\nhint: use 'crm stage rename %s %s NEW' "
-				"or 'crm stage rm %s %s --to STAGE'",
-				(unsigned long)n), p->stages[j], p->name, n,
-				example, p->name, p->stages[j], p->name,
-				p->stages[j]);
+		if (crm_config_pipeline(to, p->name) == NULL) {
+			rc = check_pipeline(c, from, to, p, err);
+			continue;
 		}
+		for (j = 0; j < p->nstages && rc == CRM_OK; j++)
+			rc = check_stage(c, from, to, p, p->stages[j], err);
 	}
-	return CRM_OK;
+	return rc;
 }
 
 int crm_config_check_orphans(struct crm_store *s, const struct crm_config *from,
