@@ -673,9 +673,10 @@ Test(store, foreach_visits_each_once_and_reports_broken)
 
 Test(store, foreach_reports_invalid_record)
 {
-	/* A well-formed YAML file that fails validation (unknown owner). */
+	/* A well-formed YAML file that fails validation (an amount that is
+	 * none; an unknown owner would only be a problem, crm_record_problems). */
 	static const char path[] = "deals/m1/m1m2m3m4m5.yaml";
-	static const char text[] = "id: m1m2m3m4m5\nname: Odd\nowner: bob\n";
+	static const char text[] = "id: m1m2m3m4m5\nname: Odd\namount: 12abc\n";
 	struct crm_txn *t = crm_txn_new(st);
 	struct crm_err err = {0};
 	struct walk w = {0};
@@ -690,7 +691,7 @@ Test(store, foreach_reports_invalid_record)
 	cr_expect_eq(w.nbroken, 1);
 	cr_expect(strstr(w.broken_msg, path) != NULL, "%s", w.broken_msg);
 	cr_expect(strstr(w.broken_msg, "line 3") != NULL, "%s", w.broken_msg);
-	cr_expect(strstr(w.broken_msg, "owner") != NULL, "%s", w.broken_msg);
+	cr_expect(strstr(w.broken_msg, "amount") != NULL, "%s", w.broken_msg);
 }
 
 /* ---- the lock ---- */
