@@ -143,25 +143,27 @@ static int note_stage(const struct crm_record *before,
 			  was ? was : "", s1);
 }
 
-/* True when before and after differ in anything but updated. */
+/* The number of keys of map other than skip. */
+static size_t keys_but(const struct crm_node *map, const char *skip)
+{
+	return map->len - (crm_map_get(map, skip) ? 1 : 0);
+}
+
+/* True when before and after differ in anything but updated (key order
+ * aside: files are written in canonical order). */
 static bool content_changed(const struct crm_record *before,
 			    const struct crm_record *after)
 {
-	struct crm_record *a, *b;
-	bool changed;
+	size_t i;
 
-	if (before == NULL)
+	if (before == NULL ||
+	    keys_but(before->map, "updated") != keys_but(after->map, "updated"))
 		return true;
-	a = crm_record_dup(before);
-	b = crm_record_dup(after);
-	crm_map_del(a->map, "updated");
-	crm_map_del(b->map, "updated");
-	crm_record_canonicalize(a);
-	crm_record_canonicalize(b);
-	changed = !crm_node_equal(a->map, b->map);
-	crm_record_free(a);
-	crm_record_free(b);
-	return changed;
+	for (i = 0; i < after->map->len; i++)
+		if (strcmp(after->map->keys[i], "updated") != 0 &&
+		    key_changed(before, after, after->map->keys[i]))
+			return true;
+	return false;
 }
 
 /* Sets updated (and created, on a new record without it) to now. */
