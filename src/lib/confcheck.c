@@ -98,6 +98,39 @@ static void count_writes(const struct orphan_ctx *c, const char *key,
 	}
 }
 
+/* The records whose owner, or a custom field from declares of kind
+ * user, is login, as the change leaves them; -1 on error. */
+static long user_records(const struct orphan_ctx *c,
+			 const struct crm_config *from, const char *login,
+			 char *example, struct crm_err *err)
+{
+	char one[CRM_ID_LEN + 1];
+	long n, k;
+	size_t i;
+
+	n = count_rows(c, "SELECT id FROM records WHERE broken IS NULL"
+		       " AND owner = ?1 ORDER BY id", login, NULL, example, err);
+	if (n < 0)
+		return -1;
+	count_writes(c, "owner", login, NULL, false, NULL, NULL, &n, example);
+	for (i = 0; i < from->nfields; i++) {
+		if (from->fields[i].kind != CRM_CF_USER)
+			continue;
+		k = count_rows(c, "SELECT r.id FROM fields f JOIN records r"
+			       " ON r.rid = f.rid WHERE f.key = ?2"
+			       " AND f.value = ?1 ORDER BY r.id", login,
+			       from->fields[i].name, one, err);
+		if (k < 0)
+			return -1;
+		count_writes(c, from->fields[i].name, login, NULL, false, NULL,
+			     NULL, &k, one);
+		if (n == 0 && k > 0)
+			memcpy(example, one, sizeof(one));
+		n += k;
+	}
+	return n;
+}
+
 /* Refuses when records are still owned by a user of from that to lacks. */
 static int check_users(const struct orphan_ctx *c, const struct crm_config *from,
 		       const struct crm_config *to, struct crm_err *err)
@@ -113,13 +146,8 @@ static int check_users(const struct orphan_ctx *c, const struct crm_config *from
 		login = from->users[i].login;
 		if (crm_config_user(to, login))
 			continue;
-		n = count_rows(c, "SELECT id FROM records WHERE broken IS NULL"
-			       " AND owner = ?1 ORDER BY id", login, NULL,
-			       example, err);
-		if (n < 0)
+		if ((n = user_records(c, from, login, example, err)) < 0)
 			return CRM_ERR;
-		count_writes(c, "owner", login, NULL, false, NULL, to, &n,
-			     example);
 		if (n == 0)
 			continue;
 		return crm_seterr(err, CRM_ERR, ngettext(

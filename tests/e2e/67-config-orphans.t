@@ -70,6 +70,25 @@ like "$err" "crm user rm bob --to LOGIN" "the hint names crm user rm --to"
 nothing_written "$n" "a user with records" " M crm.yaml"
 git checkout -q crm.yaml
 
+# nor one a custom field of kind user names
+printf 'fields:\n  manager: {kind: user, types: [company]}\n' >>crm.yaml
+"$CRM" commit >/dev/null || exit 1
+"$CRM" set "$ct" owner=ann >/dev/null
+"$CRM" set "$w1" owner=ann >/dev/null
+mg=$("$CRM" add company "Managed" --set manager=bob)
+n=$(commits)
+python3 - <<'PY'
+t = open("crm.yaml").read()
+i = t.index("- login: bob")
+j = t.index("pipelines:")
+open("crm.yaml", "w").write(t[:i] + t[j:])
+PY
+run commit
+is "$rc" 1 "removing a user a custom user field names is refused"
+like "$err" "cannot remove user 'bob' from 'crm.yaml': 1 record is theirs \($mg\)" "the record is named"
+nothing_written "$n" "a user of a custom field" " M crm.yaml"
+git checkout -q crm.yaml
+
 # a pipeline deals are in may not
 python3 - <<'PY'
 t = open("crm.yaml").read()
