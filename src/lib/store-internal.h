@@ -112,6 +112,13 @@ struct crm_txn_item {
  */
 int crm_txn_check(struct crm_store *s, struct crm_txn_item *items, size_t n,
 		  struct crm_err *err);
+/* The part of it for crm.yaml: refuses when to (the new configuration)
+ * drops a user, pipeline or stage that records use, items (the records
+ * written with it, the files removed) counted as they will be, against
+ * HEAD's crm.yaml (nothing is checked when HEAD has none that parses). */
+int crm_txn_check_orphans(struct crm_store *s, const struct crm_config *to,
+			  const struct crm_txn_item *items, size_t n,
+			  struct crm_err *err);
 
 /* The fingerprint of crm.yaml's text buf[0..len) into sum: 16 hex
  * digits of its 64-bit FNV-1a hash; the index keeps the one its records

@@ -91,10 +91,9 @@ static int check_record(struct crm_store *s, struct crm_txn_item *item,
 	return rc;
 }
 
-/* Checks that the new configuration keeps what the records use. */
-static int check_orphans(struct crm_store *s, const struct crm_config *to,
-			 const struct crm_txn_item *items, size_t n,
-			 struct crm_err *err)
+int crm_txn_check_orphans(struct crm_store *s, const struct crm_config *to,
+			  const struct crm_txn_item *items, size_t n,
+			  struct crm_err *err)
 {
 	struct crm_config from;
 	const struct crm_record **writes = crm_xcalloc(n + 1, sizeof(*writes));
@@ -150,7 +149,7 @@ int crm_txn_check(struct crm_store *s, struct crm_txn_item *items, size_t n,
 		if (items[i].rec)
 			rc = check_record(s, &items[i], &env, err);
 	if (rc == CRM_OK && conf)
-		rc = check_orphans(s, &newcfg, items, n, err);
+		rc = crm_txn_check_orphans(s, &newcfg, items, n, err);
 	if (conf)
 		crm_config_free(&newcfg);
 	return rc;

@@ -174,7 +174,6 @@ if locale -a 2>/dev/null | grep -qiE '^ru_RU\.utf-?8$' &&
 	is "$rc" 1 "ru: commit of an unknown stage exits 1"
 	like "$err" "^crm: ошибка: " "ru: the error is in Russian"
 	git checkout -q -- "$f1"
-	"$CRM" set "$d2" stage=lost >/dev/null
 	n=$(commits)
 	LC_ALL=ru_RU.UTF-8 LANG=ru_RU.UTF-8 run commit
 	is "$rc" 1 "ru: a crm.yaml dropping a used stage is refused"

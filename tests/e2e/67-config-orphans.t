@@ -35,7 +35,8 @@ like "$err" "cannot remove stage 'won' of pipeline 'sales' from 'crm.yaml': 2 de
 like "$err" "hint: use 'crm stage rename sales won NEW' or 'crm stage rm sales won --to STAGE'" "the hint names the commands"
 nothing_written "$n" "a used stage" " M crm.yaml"
 run status
-like "$out" "M crm.yaml" "status still shows the edit"
+like "$out" "M crm.yaml +cannot remove stage 'won'" "status says commit would refuse the edit"
+is "$rc" 1 "status exits 1"
 
 # the same rename with the deals moved by hand in the same commit passes
 for d in "$w1" "$w2"; do
