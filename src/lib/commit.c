@@ -22,6 +22,9 @@ struct txn_change {
 	git_oid blob;
 	struct crm_record *rec; /* a record to write: checked and
 				   serialised into buf by txn_prepare */
+	struct crm_record *before; /* HEAD's version, when the caller gave
+				      it (crm_txn_put_change) */
+	bool has_before;
 };
 
 struct crm_txn {
@@ -49,6 +52,7 @@ void crm_txn_free(struct crm_txn *t)
 		free(t->ch[i].path);
 		free(t->ch[i].buf);
 		crm_record_free(t->ch[i].rec);
+		crm_record_free(t->ch[i].before);
 	}
 	free(t->ch);
 	crm_buf_free(&t->trailers);
@@ -76,7 +80,9 @@ static struct txn_change *change_for(struct crm_txn *t, const char *path)
 			free(t->ch[i].buf);
 			t->ch[i].buf = NULL;
 			crm_record_free(t->ch[i].rec);
-			t->ch[i].rec = NULL;
+			crm_record_free(t->ch[i].before);
+			t->ch[i].rec = t->ch[i].before = NULL;
+			t->ch[i].has_before = false;
 			return &t->ch[i];
 		}
 	}
@@ -109,6 +115,21 @@ int crm_txn_put(struct crm_txn *t, const struct crm_record *r,
 	return CRM_OK;
 }
 
+int crm_txn_put_change(struct crm_txn *t, const struct crm_record *before,
+		       const struct crm_record *r, struct crm_err *err)
+{
+	char path[64];
+	struct txn_change *c;
+
+	if (!crm_record_path(r->type, r->id, path, sizeof(path)))
+		return crm_seterr(err, CRM_ERR, _("invalid id '%s'"), r->id);
+	c = change_for(t, path);
+	c->rec = crm_record_dup(r);
+	c->before = before ? crm_record_dup(before) : NULL;
+	c->has_before = true;
+	return CRM_OK;
+}
+
 /* Runs the change pass on each record queued, serialising it (change.c,
  * txncheck.c), and checks a changed crm.yaml against the store. */
 static int txn_prepare(struct crm_txn *t, struct crm_err *err)
@@ -120,6 +141,8 @@ static int txn_prepare(struct crm_txn *t, struct crm_err *err)
 	for (i = 0; i < t->n; i++) {
 		items[i].path = t->ch[i].path;
 		items[i].rec = t->ch[i].rec;
+		items[i].before = t->ch[i].before;
+		items[i].has_before = t->ch[i].has_before;
 		items[i].buf = t->ch[i].buf;
 		items[i].len = t->ch[i].len;
 	}

@@ -777,9 +777,17 @@ struct crm_txn;
 
 struct crm_txn *crm_txn_new(struct crm_store *s);
 void crm_txn_free(struct crm_txn *t);
-/* Queues a record to be written (serialised now; r stays the caller's). */
+/* Queues a record to be written (a copy: r stays the caller's).  At
+ * commit the copy goes through crm_record_apply_change against HEAD's
+ * version, then is serialised. */
 int crm_txn_put(struct crm_txn *t, const struct crm_record *r,
 		struct crm_err *err);
+/* The same for a caller that read r's HEAD version before (NULL: r is
+ * new), which the change pass then compares r with instead of reading
+ * it again: for commands that change many records at once.  before
+ * must be HEAD's version, as crm_store_read gave it. */
+int crm_txn_put_change(struct crm_txn *t, const struct crm_record *before,
+		       const struct crm_record *r, struct crm_err *err);
 /* Queues raw bytes for a path (already validated by the caller). */
 void crm_txn_put_raw(struct crm_txn *t, const char *path, const char *buf,
 		     size_t len);

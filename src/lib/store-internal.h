@@ -101,6 +101,8 @@ struct crm_txn_item {
 				   crm_record_apply_change), or NULL */
 	const char *buf;        /* raw bytes to write, or NULL */
 	size_t len;
+	const struct crm_record *before; /* HEAD's version, if has_before */
+	bool has_before;        /* else it is read from HEAD */
 };
 /*
  * The checks of a transaction before it commits (txncheck.c): each record

@@ -78,14 +78,18 @@ static const struct crm_txn_item *config_item(const struct crm_txn_item *items,
 static int check_record(struct crm_store *s, struct crm_txn_item *item,
 			const struct crm_change_env *env, struct crm_err *err)
 {
-	struct crm_record *before = NULL;
+	struct crm_record *read = NULL;
+	const struct crm_record *before = item->before;
 	int rc;
 
-	if (crm_store_read(s, item->rec->type, item->rec->id, &before,
-			   NULL) != CRM_OK)
-		before = NULL; /* new, or broken: every field is checked */
+	if (!item->has_before) {
+		if (crm_store_read(s, item->rec->type, item->rec->id, &read,
+				   NULL) != CRM_OK)
+			read = NULL; /* new, or broken: all is checked */
+		before = read;
+	}
 	rc = crm_record_apply_change(before, item->rec, env, err);
-	crm_record_free(before);
+	crm_record_free(read);
 	if (rc)
 		crm_err_prefix(err, "%s", item->path);
 	return rc;
