@@ -155,6 +155,10 @@ int cli_error(struct cli *cli, int status, const char *fmt, ...)
 /* Prints "crm: warning: " and the message, made safe for the terminal
  * as cli_error's is, on stderr. */
 void cli_warning(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* The problems of r against crm.yaml (crm_record_problems) as a list of
+ * {field, message} maps for JSON, or NULL when it has none.  Caller owns
+ * it. */
+struct crm_node *cli_problems_node(struct cli *cli, const struct crm_record *r);
 /* Prints err's message as an error and returns its status. */
 int cli_fail(struct cli *cli);
 /* Prints the command's usage line and a hint; returns CRM_EUSAGE. */

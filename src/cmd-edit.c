@@ -134,6 +134,11 @@ static int edit_loop(struct cli *cli, const struct crm_record *orig,
 		rc = crm_record_parse_input(orig->type, orig->id, got, len,
 					    crm_store_config(cli->store),
 					    cli->now, out, &cli->err);
+		if (rc == CRM_OK &&
+		    (rc = crm_store_check_record(cli->store, *out, &cli->err))) {
+			crm_record_free(*out);
+			*out = NULL;
+		}
 		if (rc == CRM_OK)
 			break;
 		cli_error(cli, rc, "%s", cli->err.msg);

@@ -117,6 +117,9 @@ struct fields {
 	size_t n;
 };
 
+/* The flagged rows whose problems a list spells out. */
+#define FLAGGED_MAX 10
+
 /* What printing a list needs while the rows stream by. */
 struct list_out {
 	struct cli *cli;
@@ -125,8 +128,86 @@ struct list_out {
 	const struct crm_field *cols[CRM_FIELDS_MAX]; /* the table's */
 	struct fields fields;
 	size_t ncols, n;
+	size_t nflagged;    /* rows naming what crm.yaml does not have */
+	char flagged[FLAGGED_MAX][CRM_ID_LEN + 1]; /* the first of them */
 	int rc;
 };
+
+/* True when field f of row r holds a user, pipeline or stage that the
+ * store's crm.yaml does not have. */
+static bool unknown_value(const struct list_out *o, const struct crm_row *r,
+			  const struct crm_field *f)
+{
+	const char *v = r->value[crm_field_index(f)];
+
+	if (f->kind != CRM_FIELD_USER && f->kind != CRM_FIELD_PIPELINE &&
+	    f->kind != CRM_FIELD_STAGE)
+		return false;
+	return !crm_config_knows(crm_store_config(o->cli->store), f->name, v,
+				 crm_row_get(r, "pipeline"));
+}
+
+/* True when row r names a user, pipeline or stage crm.yaml lacks. */
+static bool row_flagged(const struct list_out *o, const struct crm_row *r)
+{
+	static const char *const names[] = {"owner", "pipeline", "stage"};
+	const struct crm_field *f;
+	size_t i;
+
+	for (i = 0; i < 3; i++) {
+		f = crm_field_find(CRM_TYPE_BIT(r->type), names[i], false);
+		if (f && unknown_value(o, r, f))
+			return true;
+	}
+	return false;
+}
+
+/* Marks a cell whose value crm.yaml does not have: "won (?)". */
+static char *flag_cell(char *cell)
+{
+	struct crm_buf b = {0};
+
+	crm_buf_addf(&b, "%s (?)", cell);
+	free(cell);
+	return crm_buf_detach(&b);
+}
+
+/* Warns about the problems of the flagged record id of type t: its
+ * file, line and field, as crm show does. */
+static void warn_record(struct cli *cli, enum crm_type t, const char *id)
+{
+	struct crm_record *r;
+	struct crm_problem *pr;
+	char path[64];
+	size_t n, i;
+
+	if (crm_store_read(cli->store, t, id, &r, &cli->err) != CRM_OK)
+		return;
+	crm_record_path(t, id, path, sizeof(path));
+	n = crm_record_problems(r, crm_store_config(cli->store), &pr);
+	for (i = 0; i < n; i++)
+		cli_warning("'%s': %s", path, pr[i].message);
+	crm_problems_free(pr, n);
+	crm_record_free(r);
+}
+
+/* Warns, after the list, about its flagged rows: the first few one by
+ * one, then how many there are. */
+static void warn_flagged(const struct list_out *o)
+{
+	size_t i, n = o->nflagged;
+
+	if (n == 0)
+		return;
+	for (i = 0; i < n && i < FLAGGED_MAX; i++)
+		warn_record(o->cli, o->type, o->flagged[i]);
+	cli_warning(ngettext("%zu record names a user, pipeline or stage that "
+			     "crm.yaml does not have (marked '(?)'; 'crm show "
+			     "ID' says what)",
+			     "%zu records name a user, pipeline or stage that "
+			     "crm.yaml does not have (marked '(?)'; 'crm show "
+			     "ID' says what)", n), n);
+}
 
 /* Row callback: one table row, a task coloured by when it is due. */
 static int print_row(const struct crm_row *r, void *data)
@@ -136,8 +217,13 @@ static int print_row(const struct crm_row *r, void *data)
 	enum table_style st = TSTYLE_PLAIN;
 	size_t c;
 
-	for (c = 0; c < o->ncols; c++)
+	for (c = 0; c < o->ncols; c++) {
 		cells[c] = cell(r, o->cols[c]);
+		if (unknown_value(o, r, o->cols[c]))
+			cells[c] = flag_cell(cells[c]);
+	}
+	if (row_flagged(o, r) && o->nflagged++ < FLAGGED_MAX)
+		memcpy(o->flagged[o->nflagged - 1], r->id, CRM_ID_LEN + 1);
 	if (o->type == CRM_TASK)
 		st = cli_due_style(crm_row_get(r, "due"), o->cli->now);
 	table_add_row(&o->tab, r->id, (const char *const *)cells, st, NULL);
@@ -201,7 +287,7 @@ static int print_json_row(const struct crm_row *row, void *data)
 {
 	struct list_out *o = data;
 	struct crm_record *r;
-	struct crm_node *m;
+	struct crm_node *m, *problems;
 
 	if (read_record(o, row, &r))
 		return 1;
@@ -209,6 +295,9 @@ static int print_json_row(const struct crm_row *row, void *data)
 		json_list_head(o->type);
 	printf("%s\n    ", o->n++ ? "," : "");
 	m = with_ref_names(r->map, row);
+	if (crm_map_get(m, "problems") == NULL &&
+	    (problems = cli_problems_node(o->cli, r)) != NULL)
+		crm_map_set(m, "problems", problems);
 	json_node(stdout, m, 4);
 	crm_node_free(m);
 	crm_record_free(r);
@@ -402,6 +491,8 @@ static int print_list(struct cli *cli, enum crm_type t,
 	rc = crm_find_each(cli->store, f, print_row, &o, &total, NULL, NULL,
 			   &cli->err);
 	table_finish(&o.tab, rc == CRM_OK);
+	if (rc == CRM_OK)
+		warn_flagged(&o);
 	return rc;
 }
 

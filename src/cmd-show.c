@@ -604,12 +604,14 @@ static bool json_own_key(const char *key)
 	return strcmp(key, "format_version") == 0 ||
 	       strcmp(key, "type") == 0 || strcmp(key, "related") == 0 ||
 	       (n > 5 && strcmp(key + n - 5, "_name") == 0) ||
+	       strcmp(key, "problems") == 0 ||
 	       (n > 6 && strcmp(key + n - 6, "_error") == 0);
 }
 
 /* The JSON form: one document, schema in crm-show(1). */
 static int print_json(struct cli *cli, const struct crm_record *r)
 {
+	struct crm_node *problems;
 	bool first = true;
 	size_t i;
 	int rc;
@@ -631,9 +633,51 @@ static int print_json(struct cli *cli, const struct crm_record *r)
 		json_key(&first, key, 2);
 		json_node(stdout, r->map->items[i], 2);
 	}
+	if ((problems = cli_problems_node(cli, r)) != NULL) {
+		json_key(&first, "problems", 2);
+		json_node(stdout, problems, 2);
+		crm_node_free(problems);
+	}
 	rc = json_related(cli, r, &first);
 	puts("\n}");
 	return rc;
+}
+
+/* ---- problems: what crm.yaml does not know ---- */
+
+struct crm_node *cli_problems_node(struct cli *cli, const struct crm_record *r)
+{
+	struct crm_problem *pr;
+	struct crm_node *seq, *m;
+	size_t n = crm_record_problems(r, crm_store_config(cli->store), &pr), i;
+
+	if (n == 0)
+		return NULL;
+	seq = crm_node_new_seq();
+	for (i = 0; i < n; i++) {
+		m = crm_node_new_map();
+		crm_map_set_str(m, "field", pr[i].field);
+		crm_map_set_str(m, "message", pr[i].message);
+		crm_seq_push(seq, m);
+	}
+	crm_problems_free(pr, n);
+	return seq;
+}
+
+/* Warns, one line each, about r's problems (the file and what). */
+static void warn_problems(struct cli *cli, const struct crm_record *r)
+{
+	struct crm_problem *pr;
+	size_t n = crm_record_problems(r, crm_store_config(cli->store), &pr), i;
+	char path[64];
+
+	crm_record_path(r->type, r->id, path, sizeof(path));
+	for (i = 0; i < n; i++)
+		cli_warning("'%s': %s", path, pr[i].message);
+	if (n)
+		fputs(_("hint: crm.yaml does not have it; 'crm set' the field "
+			"to a value crm.yaml has\n"), stderr);
+	crm_problems_free(pr, n);
 }
 
 /* ---- the command ---- */
@@ -661,6 +705,8 @@ int cmd_show(struct cli *cli, struct parsed *p)
 	    (rc = cli_ref_arg(p, show_opts, "show", CLI_REF_ANY, &how)) ||
 	    (rc = cli_load(cli, &how, p->pos[0], &r)))
 		return rc;
+	if (cli->format != FMT_JSON && cli->format != FMT_IDS)
+		warn_problems(cli, r);
 	if (cli->format == FMT_JSON)
 		rc = print_json(cli, r);
 	else if (cli->format == FMT_YAML)

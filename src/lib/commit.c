@@ -20,6 +20,11 @@ struct txn_change {
 	char *buf;      /* new content; NULL when removed */
 	size_t len;
 	git_oid blob;
+	struct crm_record *rec; /* a record to write: checked and
+				   serialised into buf by txn_prepare */
+	struct crm_record *before; /* HEAD's version, when the caller gave
+				      it (crm_txn_put_change) */
+	bool has_before;
 };
 
 struct crm_txn {
@@ -48,6 +53,8 @@ void crm_txn_free(struct crm_txn *t)
 	for (i = 0; i < t->n; i++) {
 		free(t->ch[i].path);
 		free(t->ch[i].buf);
+		crm_record_free(t->ch[i].rec);
+		crm_record_free(t->ch[i].before);
 	}
 	free(t->ch);
 	free(t->slots);
@@ -102,7 +109,7 @@ static void grow_slots(struct crm_txn *t)
 		*slot_for(t, t->ch[i].path) = i + 1;
 }
 
-/* The change for path, added if new. */
+/* The change for path, added if new (emptied if queued before). */
 static struct txn_change *change_for(struct crm_txn *t, const char *path)
 {
 	size_t *slot;
@@ -114,6 +121,10 @@ static struct txn_change *change_for(struct crm_txn *t, const char *path)
 
 		free(c->buf);
 		c->buf = NULL;
+		crm_record_free(c->rec);
+		crm_record_free(c->before);
+		c->rec = c->before = NULL;
+		c->has_before = false;
 		return c;
 	}
 	if (t->n == t->cap) {
@@ -138,17 +149,56 @@ void crm_txn_put_raw(struct crm_txn *t, const char *path, const char *buf,
 int crm_txn_put(struct crm_txn *t, const struct crm_record *r,
 		struct crm_err *err)
 {
-	char path[64], *out;
-	size_t len;
+	char path[64];
+
+	if (!crm_record_path(r->type, r->id, path, sizeof(path)))
+		return crm_seterr(err, CRM_ERR, _("invalid id '%s'"), r->id);
+	change_for(t, path)->rec = crm_record_dup(r);
+	return CRM_OK;
+}
+
+int crm_txn_put_change(struct crm_txn *t, const struct crm_record *before,
+		       const struct crm_record *r, struct crm_err *err)
+{
+	char path[64];
+	struct txn_change *c;
+
+	if (!crm_record_path(r->type, r->id, path, sizeof(path)))
+		return crm_seterr(err, CRM_ERR, _("invalid id '%s'"), r->id);
+	c = change_for(t, path);
+	c->rec = crm_record_dup(r);
+	c->before = before ? crm_record_dup(before) : NULL;
+	c->has_before = true;
+	return CRM_OK;
+}
+
+/* Runs the change pass on each record queued, serialising it (change.c,
+ * txncheck.c), and checks a changed crm.yaml against the store. */
+static int txn_prepare(struct crm_txn *t, struct crm_err *err)
+{
+	struct crm_txn_item *items = crm_xcalloc(t->n + 1, sizeof(*items));
+	size_t i;
 	int rc;
 
-	rc = crm_record_serialize(r, &out, &len, err);
-	if (rc)
-		return rc;
-	crm_record_path(r->type, r->id, path, sizeof(path));
-	crm_txn_put_raw(t, path, out, len);
-	free(out);
-	return CRM_OK;
+	for (i = 0; i < t->n; i++) {
+		items[i].path = t->ch[i].path;
+		items[i].rec = t->ch[i].rec;
+		items[i].before = t->ch[i].before;
+		items[i].has_before = t->ch[i].has_before;
+		items[i].buf = t->ch[i].buf;
+		items[i].len = t->ch[i].len;
+	}
+	rc = crm_txn_check(t->s, items, t->n, err);
+	for (i = 0; rc == CRM_OK && i < t->n; i++) {
+		if (t->ch[i].rec == NULL)
+			continue;
+		rc = crm_record_serialize(t->ch[i].rec, &t->ch[i].buf,
+					  &t->ch[i].len, err);
+		crm_record_free(t->ch[i].rec);
+		t->ch[i].rec = NULL;
+	}
+	free(items);
+	return rc;
 }
 
 void crm_txn_delete_path(struct crm_txn *t, const char *path)
@@ -692,7 +742,8 @@ int crm_txn_commit(struct crm_txn *t, const char *subject,
 	memset(tm, 0, sizeof(*tm));
 	if ((rc = crm_store_check_writable(s, err)))
 		goto out;
-	if ((rc = build_commit(t, message, &head_tree, &parent, &commit_oid, err)) ||
+	if ((rc = txn_prepare(t, err)) ||
+	    (rc = build_commit(t, message, &head_tree, &parent, &commit_oid, err)) ||
 	    (rc = journal_write(t, err)))
 		goto out;
 	t0 = crm_now_ms();

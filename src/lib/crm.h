@@ -546,9 +546,79 @@ struct crm_record *crm_record_dup(const struct crm_record *r);
 int crm_record_parse(enum crm_type t, const char *expect_id, const char *buf,
 		     size_t len, const struct crm_config *cfg,
 		     struct crm_record **out, struct crm_err *err);
-/* Validates fields of an in-memory record (same checks as parsing). */
+/* Validates every field of an in-memory record, strictly: users,
+ * pipelines, stages and declared custom fields are checked against cfg. */
 int crm_record_validate(const struct crm_record *r,
 			const struct crm_config *cfg, struct crm_err *err);
+/*
+ * The checks of a record read from the store (crm_record_parse): its
+ * form and the form of each value, but not what crm.yaml lists (users,
+ * pipelines, stages, the kinds of declared custom fields), so that a
+ * record naming a stage that crm.yaml dropped stays readable; those are
+ * its problems (crm_record_problems).
+ */
+int crm_record_validate_read(const struct crm_record *r,
+			     const struct crm_config *cfg, struct crm_err *err);
+/* Normalises (as crm_record_normalize) and checks strictly (as
+ * crm_record_validate) the one field key of r, if r has it. */
+int crm_record_check_key(struct crm_record *r, const char *key,
+			 const struct crm_config *cfg, time_t now,
+			 struct crm_err *err);
+
+/* What is wrong with a readable record against crm.yaml. */
+struct crm_problem {
+	char *field;   /* its key */
+	char *message; /* "line 4: field 'stage': unknown stage 'won' ..."
+			  (no line for a record built in memory) */
+};
+/* The problems of r against cfg, in field order, into *out (caller
+ * frees with crm_problems_free; NULL when none); returns how many. */
+size_t crm_record_problems(const struct crm_record *r,
+			   const struct crm_config *cfg,
+			   struct crm_problem **out);
+void crm_problems_free(struct crm_problem *p, size_t n);
+/* False when value of the registered field (owner, pipeline, stage: a
+ * stage of pipeline, NULL for the default one) is one cfg does not
+ * know; true for every other field and for a NULL value. */
+bool crm_config_knows(const struct crm_config *cfg, const char *field,
+		      const char *value, const char *pipeline);
+
+/*
+ * The one pass every change of a record goes through (change.c; the
+ * transaction runs it on each record it writes, crm_txn_commit).
+ * before is the record as HEAD has it (NULL: a new record), after the
+ * record to write, changed in place:
+ *
+ *   - each field whose value differs from before's (every field of a
+ *     new record) is normalised and checked strictly against cfg (a
+ *     deal's stage also when its pipeline changed), and each such
+ *     reference must name an existing record of a type it may name;
+ *     fields left as they were are not (a stage crm.yaml dropped does
+ *     not block a change of another field);
+ *   - a deal whose stage changed gets a stage_history entry {stage, at:
+ *     now, by} unless the change itself added one whose stage is the
+ *     new stage (a hand edit that keeps the history is kept as written;
+ *     one whose last entry names another stage is refused);
+ *   - updated is set to now when anything changed, unless the change
+ *     wrote updated itself (a hand edit or an import that sets it is
+ *     kept); created too, for a new record that has none.
+ *
+ * Messages are "field 'x': ..." (with "line N: " for values read from a
+ * file).  CRM_ERR.
+ */
+struct crm_change_env {
+	const struct crm_config *cfg;
+	const char *by;         /* the committing user's login, or NULL */
+	time_t now;
+	/* The type of the record whose id is id: CRM_OK and *t, or
+	 * CRM_ENOTFOUND.  NULL: references are not looked up. */
+	int (*lookup)(const char *id, enum crm_type *t, void *data);
+	void *data;
+};
+int crm_record_apply_change(const struct crm_record *before,
+			    struct crm_record *after,
+			    const struct crm_change_env *env,
+			    struct crm_err *err);
 /*
  * The input pass for values people wrote in a file (crm edit, a hand
  * edit): dates, amounts and currencies of known fields that are not in
@@ -811,15 +881,47 @@ void crm_gitstate_free(struct crm_gitstate *st);
  */
 int crm_store_check_writable(struct crm_store *s, struct crm_err *err);
 
+/*
+ * Runs crm_record_apply_change on r against the version HEAD has (none:
+ * a new record), with the store's configuration, user and now, its
+ * references looked up in HEAD: what the commit of r will check and
+ * change, for a command to say so before it writes (crm edit, crm
+ * status).  Messages as crm_record_apply_change's.
+ */
+int crm_store_check_record(struct crm_store *s, struct crm_record *r,
+			   struct crm_err *err);
+/*
+ * Refuses (CRM_ERR) a change of crm.yaml from `from` to `to` that would
+ * leave records naming a user, pipeline or stage that `to` lacks
+ * (confcheck.c), with a message naming what, how many records, one of
+ * their ids, and a hint of the commands that migrate them.  The records
+ * are found through the index; writes[0..nwrites) are the records the
+ * same change writes (counted as they will be), gone[0..ngone) the ids
+ * it removes.  A configuration without users or pipelines checks none.
+ */
+int crm_config_check_orphans(struct crm_store *s, const struct crm_config *from,
+			     const struct crm_config *to,
+			     const struct crm_record *const *writes,
+			     size_t nwrites, const char *const *gone,
+			     size_t ngone, struct crm_err *err);
+
 /* ---- writing: one commit per command (commit.c) ---- */
 
 struct crm_txn;
 
 struct crm_txn *crm_txn_new(struct crm_store *s);
 void crm_txn_free(struct crm_txn *t);
-/* Queues a record to be written (serialised now; r stays the caller's). */
+/* Queues a record to be written (a copy: r stays the caller's).  At
+ * commit the copy goes through crm_record_apply_change against HEAD's
+ * version, then is serialised. */
 int crm_txn_put(struct crm_txn *t, const struct crm_record *r,
 		struct crm_err *err);
+/* The same for a caller that read r's HEAD version before (NULL: r is
+ * new), which the change pass then compares r with instead of reading
+ * it again: for commands that change many records at once.  before
+ * must be HEAD's version, as crm_store_read gave it. */
+int crm_txn_put_change(struct crm_txn *t, const struct crm_record *before,
+		       const struct crm_record *r, struct crm_err *err);
 /* Queues raw bytes for a path (already validated by the caller). */
 void crm_txn_put_raw(struct crm_txn *t, const char *path, const char *buf,
 		     size_t len);
@@ -1224,7 +1326,11 @@ int crm_crypto_load(struct crm_err *err);
  *
  *   meta(key TEXT PRIMARY KEY, value TEXT)       'commit' -> HEAD it reflects,
  *                                 'region' -> defaults.region its phone
- *                                 keys were read in (another: rebuilt)
+ *                                 keys were read in (another: rebuilt),
+ *                                 'config' -> the fingerprint of the
+ *                                 crm.yaml its records were checked
+ *                                 against (another: the files that did
+ *                                 not parse are read again)
  *   records(rid INTEGER PRIMARY KEY, id TEXT, type INTEGER,
  *           name TEXT, name_fold TEXT,
  *           then the columns of the field registry (field.c: each
@@ -1261,7 +1367,7 @@ int crm_crypto_load(struct crm_err *err);
  * broken set have only id and type (a record's file is the path
  * crm_record_path gives for them).
  */
-#define CRM_INDEX_FORMAT 15
+#define CRM_INDEX_FORMAT 16
 
 /* The SQL for the searchable text of the record "r". */
 #define CRM_TEXT_OF_R "(SELECT x.text FROM texts x WHERE x.rid = r.rid)"

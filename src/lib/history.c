@@ -611,6 +611,12 @@ static void validate_change(struct crm_store *s, struct crm_wt_change *c,
 			crm_err_prefix(&err, _("cannot read '%s'"), c->path);
 	} else {
 		rc = crm_store_parse_input_path(s, c->path, buf, len, rec, &err);
+		if (rc == CRM_OK &&
+		    (rc = crm_store_check_record(s, *rec, &err)) != CRM_OK) {
+			crm_err_prefix(&err, _("cannot read '%s'"), c->path);
+			crm_record_free(*rec);
+			*rec = NULL;
+		}
 	}
 	free(buf);
 	if (rc) {
@@ -665,6 +671,43 @@ static char deleted_letter(struct crm_store *s, const git_diff_delta *d)
 	return git_oid_equal(&oid, &d->old_file.id) ? 0 : 'M';
 }
 
+/* Marks an edited crm.yaml of ch[0..n) invalid when it drops a user,
+ * pipeline or stage that records use, the other changes (recs: their
+ * records, NULL when removed or invalid) counted as they will be. */
+static void check_config_change(struct crm_store *s, struct crm_wt_change *ch,
+				size_t n, struct crm_record **recs)
+{
+	struct crm_txn_item *items = crm_xcalloc(n + 1, sizeof(*items));
+	struct crm_config cfg;
+	struct crm_err err = {0};
+	char *buf = NULL;
+	size_t i, k = n, m = 0, len;
+
+	for (i = 0; i < n; i++)
+		if (strcmp(ch[i].path, "crm.yaml") == 0 && ch[i].valid &&
+		    ch[i].status != 'D')
+			k = i;
+	if (k == n || read_worktree(s, ch[k].path, &buf, &len) != 0 ||
+	    crm_config_parse(buf, len, &cfg, NULL) != CRM_OK) {
+		free(buf);
+		free(items);
+		return;
+	}
+	for (i = 0; i < n; i++) {
+		if (i == k || (recs[i] == NULL && ch[i].status != 'D'))
+			continue;
+		items[m].path = ch[i].path;
+		items[m++].rec = recs[i];
+	}
+	if (crm_txn_check_orphans(s, &cfg, items, m, &err) != CRM_OK) {
+		ch[k].valid = false;
+		ch[k].error = crm_xstrdup(err.msg);
+	}
+	crm_config_free(&cfg);
+	free(buf);
+	free(items);
+}
+
 /*
  * Compares HEAD's tree with the work tree, .git/index serving as a cache
  * of file hashes; an index that fell behind HEAD cannot make an unchanged
@@ -676,7 +719,7 @@ int crm_worktree_changes(struct crm_store *s, struct crm_wt_change **out,
 	git_diff_options opts = GIT_DIFF_OPTIONS_INIT;
 	git_diff *diff = NULL;
 	git_tree *head;
-	struct crm_record *rec;
+	struct crm_record *rec, **recs = NULL;
 	size_t i, count;
 	char letter;
 	int rc;
@@ -701,9 +744,14 @@ int crm_worktree_changes(struct crm_store *s, struct crm_wt_change **out,
 			continue;
 		add_wt_change(out, n, path, letter);
 		validate_change(s, &(*out)[*n - 1], &rec);
-		crm_record_free(rec);
+		recs = crm_xrealloc(recs, *n * sizeof(*recs));
+		recs[*n - 1] = rec;
 	}
 	git_diff_free(diff);
+	check_config_change(s, *out, *n, recs);
+	for (i = 0; i < *n; i++)
+		crm_record_free(recs[i]);
+	free(recs);
 	return CRM_OK;
 }
 

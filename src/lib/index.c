@@ -199,6 +199,36 @@ static int set_region(sqlite3 *db, const char *region)
 	return rc == SQLITE_DONE ? SQLITE_OK : rc;
 }
 
+/* True when db's records were checked against the crm.yaml whose
+ * fingerprint is sum (meta 'config'). */
+static bool db_config_is(sqlite3 *db, const char *sum)
+{
+	sqlite3_stmt *st;
+	bool same = false;
+
+	if (sqlite3_prepare_v2(db, "SELECT value FROM meta WHERE key = 'config'",
+			       -1, &st, NULL) != SQLITE_OK)
+		return false;
+	if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0))
+		same = strcmp((const char *)sqlite3_column_text(st, 0), sum) == 0;
+	sqlite3_finalize(st);
+	return same;
+}
+
+static int set_config(sqlite3 *db, const char *sum)
+{
+	sqlite3_stmt *st;
+	int rc = sqlite3_prepare_v2(db, "INSERT OR REPLACE INTO meta VALUES"
+				    "('config', ?1)", -1, &st, NULL);
+
+	if (rc != SQLITE_OK)
+		return rc;
+	sqlite3_bind_text(st, 1, sum, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? SQLITE_OK : rc;
+}
+
 static int set_commit(sqlite3 *db, const char *hex)
 {
 	sqlite3_stmt *st;
@@ -1125,6 +1155,7 @@ static int finish_index(sqlite3 *db, struct load *ld, const char *hex,
 	exec(db, threads); /* sorts for the indexes on several CPUs */
 	rc = exec(db, indexes_sql) || set_commit(db, hex) ||
 	     set_region(db, ld->s->cfg.default_region) ||
+	     set_config(db, ld->s->cfg_sum) ||
 	     exec(db, version) || exec(db, "COMMIT") ?
 	     db_error(db, err, _("cannot build the index")) : CRM_OK;
 	frc = fts_finish(ld, rc == CRM_OK ? err : NULL);
@@ -1256,6 +1287,77 @@ static int update_changed(struct crm_store *s, sqlite3 *db, git_tree *head,
 	return rc;
 }
 
+/* The rows of files that did not parse: row id, path and blob id. */
+struct broken_rows {
+	sqlite3_int64 *rid;
+	char (*path)[64];
+	git_oid *oid;
+	size_t n;
+};
+
+/* Reads the broken rows of db into b; SQLite's status. */
+static int read_broken(sqlite3 *db, struct broken_rows *b)
+{
+	sqlite3_stmt *st;
+	int rc = sqlite3_prepare_v2(db, "SELECT rid, type, id, blob FROM records"
+				    " INDEXED BY records_broken"
+				    " WHERE broken IS NOT NULL", -1, &st, NULL);
+	const char *id;
+
+	if (rc != SQLITE_OK)
+		return rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		id = (const char *)sqlite3_column_text(st, 2);
+		if (id == NULL || sqlite3_column_bytes(st, 3) != GIT_OID_RAWSZ)
+			continue;
+		b->rid = crm_xrealloc(b->rid, (b->n + 1) * sizeof(*b->rid));
+		b->path = crm_xrealloc(b->path, (b->n + 1) * sizeof(*b->path));
+		b->oid = crm_xrealloc(b->oid, (b->n + 1) * sizeof(*b->oid));
+		b->rid[b->n] = sqlite3_column_int64(st, 0);
+		crm_record_path((enum crm_type)sqlite3_column_int(st, 1), id,
+				b->path[b->n], sizeof(b->path[b->n]));
+		memcpy(b->oid[b->n].id, sqlite3_column_blob(st, 3), GIT_OID_RAWSZ);
+		b->n++;
+	}
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? SQLITE_OK : rc;
+}
+
+/*
+ * crm.yaml is not the one the index's records were checked against:
+ * the files that did not parse are read again (what crm.yaml lists
+ * never breaks a record, but the kinds it declares may have), and the
+ * new fingerprint is kept, in the open transaction of db.
+ */
+static int recheck_config(struct crm_store *s, sqlite3 *db,
+			  struct crm_err *err)
+{
+	struct broken_rows b = {0};
+	struct writer w;
+	size_t i;
+	int st;
+
+	if ((st = crm_store_repo(s, err)))
+		return st;
+	st = read_broken(db, &b);
+	if (st == SQLITE_OK && b.n && (st = writer_start(&w, db)) == SQLITE_OK) {
+		for (i = 0; i < b.n && st == SQLITE_OK; i++)
+			st = index_row_delete(&w, b.rid[i]);
+		for (i = 0; i < b.n && st == SQLITE_OK; i++)
+			st = index_blob(s, &w, b.path[i], &b.oid[i]);
+		writer_finish(&w);
+	}
+	if (st == SQLITE_OK)
+		st = set_config(db, s->cfg_sum);
+	free(b.rid);
+	free(b.path);
+	free(b.oid);
+	if (st != SQLITE_OK)
+		return is_corrupt(st) ? CRM_ECORRUPT : db_error(db, err,
+				_("cannot update the index"));
+	return CRM_OK;
+}
+
 /*
  * Brings an open, well-formed index up to HEAD.  CRM_ECORRUPT when it
  * turned out corrupt and CRM_EREBUILD when it needs a rebuild.
@@ -1264,19 +1366,22 @@ static int refresh(struct crm_store *s, struct crm_err *err)
 {
 	char have[41], want[GIT_OID_HEXSZ + 1] = "";
 	git_tree *head;
+	bool same_config;
 	int rc;
 
 	if ((rc = db_commit(s->db, have)) != SQLITE_OK)
 		return is_corrupt(rc) ? CRM_ECORRUPT : CRM_EREBUILD;
+	same_config = db_config_is(s->db, s->cfg_sum);
 	/* The common case, answered without opening the repository. */
-	if (have[0] && crm_store_head_hex(s, want) && strcmp(have, want) == 0)
+	if (same_config && have[0] && crm_store_head_hex(s, want) &&
+	    strcmp(have, want) == 0)
 		return CRM_OK;
 	if ((rc = crm_store_head_tree(s, &head, err)))
 		return rc;
 	want[0] = '\0';
 	if (head)
 		git_oid_tostr(want, sizeof(want), &s->head_oid);
-	if (strcmp(have, want) == 0)
+	if (same_config && strcmp(have, want) == 0)
 		return CRM_OK;
 	rc = exec(s->db, "BEGIN IMMEDIATE");
 	if (rc == SQLITE_OK)
@@ -1293,6 +1398,8 @@ static int refresh(struct crm_store *s, struct crm_err *err)
 		if (rc == CRM_OK && set_commit(s->db, want) != SQLITE_OK)
 			rc = db_error(s->db, err, _("cannot update the index"));
 	}
+	if (rc == CRM_OK && !db_config_is(s->db, s->cfg_sum))
+		rc = recheck_config(s, s->db, err);
 	if (rc != CRM_OK) {
 		exec(s->db, "ROLLBACK");
 		return rc;
@@ -1370,7 +1477,8 @@ static int memory_index(struct crm_store *s, struct crm_err *err)
 	    (rc = load_all(&ld, db, tree, NULL, err)) ||
 	    (rc = crm_phone_load_status(err)) ||
 	    exec(db, indexes_sql) || exec(db, analyze_sql) ||
-	    set_commit(db, hex) || set_region(db, s->cfg.default_region)) {
+	    set_commit(db, hex) || set_region(db, s->cfg.default_region) ||
+	    set_config(db, s->cfg_sum)) {
 		rc = rc ? rc : db_error(db, err, _("cannot build the index"));
 		load_free(&ld);
 		sqlite3_close(db);
@@ -1396,6 +1504,7 @@ static int readonly_index(struct crm_store *s, struct crm_err *err)
 			    SQLITE_OPEN_NOMUTEX, NULL) == SQLITE_OK &&
 	    db_format(db) == CRM_INDEX_FORMAT &&
 	    db_region_is(db, s->cfg.default_region) &&
+	    db_config_is(db, s->cfg_sum) &&
 	    db_commit(db, have) == SQLITE_OK &&
 	    crm_store_head_hex(s, want) && strcmp(have, want) == 0) {
 		crm_sql_register(db);

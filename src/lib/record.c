@@ -299,7 +299,12 @@ static int check_stage(const struct crm_record *r, const struct crm_node *n,
 	if (cfg == NULL || cfg->npipelines == 0)
 		return CRM_OK;
 	p = crm_config_pipeline(cfg, crm_map_str(r->map, "pipeline"));
-	if (p == NULL || crm_pipeline_has_stage(p, n->str))
+	if (p == NULL) {
+		snprintf(msg, sizeof(msg), _("unknown pipeline '%s'"),
+			 crm_map_str(r->map, "pipeline"));
+		return field_error(err, n, "stage", msg);
+	}
+	if (crm_pipeline_has_stage(p, n->str))
 		return CRM_OK;
 	hint = crm_suggest(n->str, (const char *const *)p->stages, p->nstages);
 	if (hint)
@@ -423,8 +428,19 @@ static int check_field(const struct crm_record *r, const struct crm_field *f,
 	}
 }
 
-int crm_record_validate(const struct crm_record *r,
-			const struct crm_config *cfg, struct crm_err *err)
+/* True for the kinds whose values crm.yaml lists (users, pipelines,
+ * stages): what a record read from the store may name wrongly without
+ * being broken. */
+static bool names_config(enum crm_field_kind kind)
+{
+	return kind == CRM_FIELD_USER || kind == CRM_FIELD_PIPELINE ||
+	       kind == CRM_FIELD_STAGE;
+}
+
+/* Validates r; with strict, its values are checked against cfg too
+ * (users, pipelines, stages, the kinds of declared custom fields). */
+static int validate(const struct crm_record *r, const struct crm_config *cfg,
+		    bool strict, struct crm_err *err)
 {
 	const struct crm_field *f;
 	struct crm_field custom;
@@ -440,11 +456,99 @@ int crm_record_validate(const struct crm_record *r,
 		return crm_seterr(err, CRM_ERR, _("line %d: field '%s' is missing"),
 				  r->map->line ? r->map->line : 1, "for");
 	for (i = 0; i < r->map->len; i++) {
-		f = field_of(r, r->map->keys[i], cfg, &custom);
-		if (f && (rc = check_field(r, f, r->map->items[i], cfg, err)))
+		f = strict ? field_of(r, r->map->keys[i], cfg, &custom)
+			   : find_field(r->type, r->map->keys[i]);
+		if (f == NULL || (!strict && names_config(f->kind) &&
+				  r->map->items[i]->kind == CRM_NODE_SCALAR))
+			continue;
+		if ((rc = check_field(r, f, r->map->items[i], cfg, err)))
 			return rc;
 	}
 	return CRM_OK;
+}
+
+int crm_record_validate(const struct crm_record *r,
+			const struct crm_config *cfg, struct crm_err *err)
+{
+	return validate(r, cfg, true, err);
+}
+
+int crm_record_validate_read(const struct crm_record *r,
+			     const struct crm_config *cfg, struct crm_err *err)
+{
+	return validate(r, cfg, false, err);
+}
+
+/* The problem of field key of r (at index i) against cfg, appended to
+ * *out (grown; *n counts), when it has one. */
+static void add_problem(const struct crm_record *r, size_t i,
+			const struct crm_config *cfg, struct crm_problem **out,
+			size_t *n)
+{
+	const struct crm_field *f;
+	struct crm_field custom;
+	struct crm_err err = {0};
+	int rc;
+
+	f = field_of(r, r->map->keys[i], cfg, &custom);
+	if (f == NULL)
+		return;
+	rc = check_field(r, f, r->map->items[i], cfg, &err);
+	if (rc == CRM_OK)
+		return;
+	*out = crm_xrealloc(*out, (*n + 1) * sizeof(**out));
+	(*out)[*n].field = crm_xstrdup(r->map->keys[i]);
+	(*out)[*n].message = crm_xstrdup(err.msg);
+	(*n)++;
+}
+
+size_t crm_record_problems(const struct crm_record *r,
+			   const struct crm_config *cfg,
+			   struct crm_problem **out)
+{
+	size_t i, n = 0;
+
+	*out = NULL;
+	if (r->map == NULL || r->map->kind != CRM_NODE_MAP)
+		return 0;
+	for (i = 0; i < r->map->len; i++)
+		add_problem(r, i, cfg, out, &n);
+	return n;
+}
+
+void crm_problems_free(struct crm_problem *p, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		free(p[i].field);
+		free(p[i].message);
+	}
+	free(p);
+}
+
+bool crm_config_knows(const struct crm_config *cfg, const char *field,
+		      const char *value, const char *pipeline)
+{
+	const struct crm_field *f = crm_field_find(CRM_TYPE_ALL, field, false);
+	const struct crm_pipeline *p;
+
+	if (f == NULL || value == NULL || cfg == NULL)
+		return true;
+	switch (f->kind) {
+	case CRM_FIELD_USER:
+		return cfg->nusers == 0 || crm_config_user(cfg, value) != NULL;
+	case CRM_FIELD_PIPELINE:
+		return cfg->npipelines == 0 ||
+		       crm_config_pipeline(cfg, value) != NULL;
+	case CRM_FIELD_STAGE:
+		if (cfg->npipelines == 0)
+			return true;
+		p = crm_config_pipeline(cfg, pipeline);
+		return p != NULL && crm_pipeline_has_stage(p, value);
+	default:
+		return true;
+	}
 }
 
 int crm_record_parse(enum crm_type t, const char *expect_id, const char *buf,
@@ -467,7 +571,7 @@ int crm_record_parse(enum crm_type t, const char *expect_id, const char *buf,
 		goto fail;
 	}
 	snprintf(r->id, sizeof(r->id), "%s", expect_id ? expect_id : id);
-	rc = crm_record_validate(r, cfg, err);
+	rc = crm_record_validate_read(r, cfg, err);
 	if (rc)
 		goto fail;
 	*out = r;
@@ -623,7 +727,7 @@ int crm_record_parse_input(enum crm_type t, const char *expect_id,
 		 expect_id ? expect_id : crm_map_str(r->map, "id") ?
 		 crm_map_str(r->map, "id") : "");
 	if ((rc = crm_record_normalize(r, cfg, now, err)) ||
-	    (rc = crm_record_validate(r, cfg, err)))
+	    (rc = crm_record_validate_read(r, cfg, err)))
 		goto fail;
 	*out = r;
 	return CRM_OK;
@@ -979,4 +1083,29 @@ int crm_record_set_field(struct crm_record *r, const char *key, char op,
 		crm_record_note_stage(r, value, by, now);
 	free(old_stage);
 	return rc;
+}
+
+int crm_record_check_key(struct crm_record *r, const char *key,
+			 const struct crm_config *cfg, time_t now,
+			 struct crm_err *err)
+{
+	const struct crm_field *f;
+	struct crm_field custom;
+	long i = crm_map_index(r->map, key);
+	int rc;
+
+	if (i < 0)
+		return CRM_OK;
+	f = find_field(r->type, key);
+	if (f && (rc = normalize_value(r, (size_t)i, f, cfg, now, err)))
+		return rc;
+	f = field_of(r, key, cfg, &custom);
+	if (f && (rc = check_field(r, f, r->map->items[i], cfg, err)))
+		return rc;
+	if (f && (f->kind == CRM_FIELD_AMOUNT || f->kind == CRM_FIELD_CURRENCY) &&
+	    check_money(r, err) != CRM_OK) {
+		i = crm_map_index(r->map, "amount");
+		return input_error(err, r->map->items[i], "amount");
+	}
+	return CRM_OK;
 }

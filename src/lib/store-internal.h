@@ -18,6 +18,7 @@ struct crm_store {
 	char *gitdir;             /* root/.git */
 	git_repository *repo;
 	struct crm_config cfg;
+	char cfg_sum[17];         /* crm.yaml's fingerprint (crm_config_sum) */
 	const struct crm_user *user;
 	int lockfd;               /* -1 when not locked */
 	git_tree *head_tree;      /* cached; NULL when unborn or not loaded */
@@ -102,6 +103,39 @@ int crm_tree_changed_paths(git_repository *repo, git_tree *a, git_tree *b,
 /* The value of trailer key ("Crm-Command") in a commit message, or NULL.
  * Caller owns it. */
 char *crm_commit_trailer(const char *message, const char *key);
+
+/* One change of a transaction, as the checks before a commit see it. */
+struct crm_txn_item {
+	const char *path;
+	struct crm_record *rec; /* a record to write (changed in place by
+				   crm_record_apply_change), or NULL */
+	const char *buf;        /* raw bytes to write, or NULL */
+	size_t len;
+	const struct crm_record *before; /* HEAD's version, if has_before */
+	bool has_before;        /* else it is read from HEAD */
+};
+/*
+ * The checks of a transaction before it commits (txncheck.c): each record
+ * goes through crm_record_apply_change against HEAD's version, with the
+ * configuration the commit leaves (its crm.yaml when it writes one), the
+ * store's user and now; a crm.yaml it writes must parse and must keep
+ * every user, pipeline and stage that records use.  Messages start with
+ * the file's path.
+ */
+int crm_txn_check(struct crm_store *s, struct crm_txn_item *items, size_t n,
+		  struct crm_err *err);
+/* The part of it for crm.yaml: refuses when to (the new configuration)
+ * drops a user, pipeline or stage that records use, items (the records
+ * written with it, the files removed) counted as they will be, against
+ * HEAD's crm.yaml (nothing is checked when HEAD has none that parses). */
+int crm_txn_check_orphans(struct crm_store *s, const struct crm_config *to,
+			  const struct crm_txn_item *items, size_t n,
+			  struct crm_err *err);
+
+/* The fingerprint of crm.yaml's text buf[0..len) into sum: 16 hex
+ * digits of its 64-bit FNV-1a hash; the index keeps the one its records
+ * were checked against (meta 'config'). */
+void crm_config_sum(const char *buf, size_t len, char sum[17]);
 
 /* Milliseconds on a monotonic clock. */
 double crm_now_ms(void);

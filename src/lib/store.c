@@ -185,10 +185,23 @@ static int load_config(struct crm_store *s, struct crm_err *err)
 				  strerror(errno));
 	}
 	rc = crm_config_parse(buf, len, &s->cfg, err);
+	crm_config_sum(buf, len, s->cfg_sum);
 	free(buf);
 	if (rc)
 		return crm_err_prefix(err, _("cannot read '%s'"), "crm.yaml");
 	return CRM_OK;
+}
+
+void crm_config_sum(const char *buf, size_t len, char sum[17])
+{
+	uint64_t h = 14695981039346656037ULL;
+	size_t i;
+
+	for (i = 0; i < len; i++) {
+		h ^= (unsigned char)buf[i];
+		h *= 1099511628211ULL;
+	}
+	snprintf(sum, 17, "%016llx", (unsigned long long)h);
 }
 
 int crm_store_open(const char *root, struct crm_store **out,

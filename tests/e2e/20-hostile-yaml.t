@@ -20,6 +20,17 @@ put() {
 
 # check_broken ID PATH DESC [LINE] [PATTERN]: crm show fails cleanly with one
 # line naming PATH (and LINE when given) and matching PATTERN.
+# check_flagged ID PATH DESC LINE PATTERN: a record naming what crm.yaml
+# lacks is shown, with a warning naming the file, the line and what.
+check_flagged() {
+	local id=$1 path=$2 desc=$3 line=$4 pat=$5
+	run show "$id"
+	is "$rc" 0 "$desc: crm show exits 0"
+	like "$out" "$id" "$desc: crm show shows the record"
+	like "$err" "^crm: warning: '$path': line $line: " "$desc: warning names the file and line"
+	like "$err" "$pat" "$desc: warning says what is wrong"
+}
+
 check_broken() {
 	local id=$1 path=$2 desc=$3 line=${4:-} pat=${5:-}
 	run show "$id"
@@ -93,10 +104,10 @@ check_broken aaaaaaaaa9 $C/aaaaaaaaa9.yaml "2 MiB file" "" "large|size|big"
 check_broken aaaaaaaab1 $C/aaaaaaaab1.yaml "invalid UTF-8" 2 "UTF-8"
 check_broken aaaaaaaab2 $C/aaaaaaaab2.yaml "overlong UTF-8" 2 "UTF-8"
 check_broken aaaaaaaab3 $C/aaaaaaaab3.yaml "NUL byte" 2 "NUL"
-check_broken aaaaaaaab4 $C/aaaaaaaab4.yaml "unknown owner" 3 "owner.*zed"
+check_flagged aaaaaaaab4 $C/aaaaaaaab4.yaml "unknown owner" 3 "owner.*zed"
 check_broken aaaaaaaab5 $C/aaaaaaaab5.yaml "id not matching the file name" 1 "aaaaaaaab9"
 check_broken aaaaaaaab6 $C/aaaaaaaab6.yaml "missing name" "" "name"
-check_broken dddddddd01 deals/dd/dddddddd01.yaml "unknown stage" 4 \
+check_flagged dddddddd01 deals/dd/dddddddd01.yaml "unknown stage" 4 \
 	"unknown stage 'wonn' \(did you mean 'won'\?\)"
 
 # An empty file and a nested list inside a list field: errors, no crash.
@@ -111,7 +122,8 @@ run list contact
 is "$rc" 0 "list contact exits 0 despite broken files"
 like "$out" "Good Alice" "list contact shows the first valid contact"
 like "$out" "Good Boris" "list contact shows the second valid contact"
-if printf '%s' "$out" | grep -Eq 'Syntax|Alias|Laughs|Tagged|Dup|Nobody|Wrong id'; then
+like "$out" "Nobody owns +zed \(\?\)" "list contact shows the unknown owner, marked"
+if printf '%s' "$out" | grep -Eq 'Syntax|Alias|Laughs|Tagged|Dup|Wrong id'; then
 	ok 1 "list contact shows no broken record"
 else
 	ok 0 "list contact shows no broken record"
@@ -120,8 +132,8 @@ like "$err" "warning: .*aaaaaaaaa1\.yaml" "list contact warns about a broken fil
 like "$err" "warning: .*aaaaaaaab3\.yaml" "list contact warns about the NUL file"
 run --format json list contact
 is "$rc" 0 "list contact --format json exits 0"
-printf '%s' "$out" | python3 -c 'import json,sys; d=json.load(sys.stdin); assert len(d["records"]) == 2' 2>/dev/null
-ok $? "json list holds the two valid contacts and parses"
+printf '%s' "$out" | python3 -c 'import json,sys; d=json.load(sys.stdin); assert len(d["records"]) == 3; assert [r["problems"][0]["field"] for r in d["records"] if "problems" in r] == ["owner"]' 2>/dev/null
+ok $? "json list holds the three readable contacts, the unknown owner flagged"
 run show "$good1"
 is "$rc" 0 "show of a valid contact still works"
 run show "Good Boris"
@@ -129,7 +141,7 @@ is "$rc" 0 "show by name of a valid contact still works"
 
 # --- crm set on a broken record writes nothing --------------------------------
 before=$(commits)
-for id in aaaaaaaaa1 aaaaaaaaa2 aaaaaaaab3 aaaaaaaab4; do
+for id in aaaaaaaaa1 aaaaaaaaa2 aaaaaaaab3; do
 	cp "$C/$id.yaml" "$TEST_ROOT/before.yaml"
 	run set "$id" role=accountant
 	is "$rc" 1 "set on broken $id exits 1"
@@ -138,9 +150,20 @@ for id in aaaaaaaaa1 aaaaaaaaa2 aaaaaaaab3 aaaaaaaab4; do
 	ok $? "set on broken $id leaves the file untouched"
 done
 is "$(commits)" "$before" "no commit from set on broken records"
+run set dddddddd01 stage=wonn2
+is "$rc" 2 "set of another unknown stage on a flagged deal exits 2"
+is "$(commits)" "$before" "no commit from the refused stage"
+run tag aaaaaaaab5 vip
+is "$rc" 1 "tag on a record whose id does not match its file exits 1"
+is "$(commits)" "$before" "no commit from tag on a broken record"
+run set aaaaaaaab4 role=accountant
+is "$rc" 0 "set of another field on a record with an unknown owner works"
+like "$(cat $C/aaaaaaaab4.yaml)" "owner: zed" "the unknown owner is left as it was"
 run set dddddddd01 stage=won
-is "$rc" 1 "set stage on a deal with an unknown stage exits 1"
-is "$(commits)" "$before" "no commit from set on the broken deal"
+is "$rc" 0 "set of a known stage on a flagged deal works"
+run show dddddddd01
+is "$err" "" "the fixed deal is no longer flagged"
+before=$(commits)
 run tag aaaaaaaab5 vip
 is "$rc" 1 "tag on a record whose id does not match its file exits 1"
 is "$(commits)" "$before" "no commit from tag on a broken record"

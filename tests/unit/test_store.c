@@ -673,9 +673,10 @@ Test(store, foreach_visits_each_once_and_reports_broken)
 
 Test(store, foreach_reports_invalid_record)
 {
-	/* A well-formed YAML file that fails validation (unknown owner). */
+	/* A well-formed YAML file that fails validation (an amount that is
+	 * none; an unknown owner would only be a problem, crm_record_problems). */
 	static const char path[] = "deals/m1/m1m2m3m4m5.yaml";
-	static const char text[] = "id: m1m2m3m4m5\nname: Odd\nowner: bob\n";
+	static const char text[] = "id: m1m2m3m4m5\nname: Odd\namount: 12abc\n";
 	struct crm_txn *t = crm_txn_new(st);
 	struct crm_err err = {0};
 	struct walk w = {0};
@@ -690,7 +691,7 @@ Test(store, foreach_reports_invalid_record)
 	cr_expect_eq(w.nbroken, 1);
 	cr_expect(strstr(w.broken_msg, path) != NULL, "%s", w.broken_msg);
 	cr_expect(strstr(w.broken_msg, "line 3") != NULL, "%s", w.broken_msg);
-	cr_expect(strstr(w.broken_msg, "owner") != NULL, "%s", w.broken_msg);
+	cr_expect(strstr(w.broken_msg, "amount") != NULL, "%s", w.broken_msg);
 }
 
 /* ---- the lock ---- */
@@ -1111,4 +1112,79 @@ Test(store, init_refuses_existing_store)
 	cr_expect_eq(crm_store_init(dir, "bob", "Bob", NULL, NOW, &err),
 		     CRM_ERR);
 	cr_expect(strstr(err.msg, dir) != NULL, "%s", err.msg);
+}
+
+/* The stage_history entries of the committed deal DEAL, and the last
+ * one's stage in last (64 bytes). */
+static size_t deal_history(char *last)
+{
+	struct crm_record *r = NULL;
+	struct crm_err err = {0};
+	const struct crm_node *h;
+	size_t n;
+
+	cr_assert_eq(crm_store_read(st, CRM_DEAL, DEAL, &r, &err), CRM_OK,
+		     "%s", err.msg);
+	h = crm_map_get(r->map, "stage_history");
+	n = h ? h->len : 0;
+	snprintf(last, 64, "%s", n ? crm_map_str(h->items[n - 1], "stage") : "");
+	crm_record_free(r);
+	return n;
+}
+
+Test(store, txn_runs_the_change_pass)
+{
+	struct crm_record *before = NULL, *r;
+	struct crm_txn *t;
+	struct crm_err err = {0};
+	char last[64];
+
+	cr_assert_eq(crm_store_read(st, CRM_DEAL, DEAL, &before, &err), CRM_OK);
+	cr_expect_eq(deal_history(last), 1);
+	/* a stage written without its entry gets it */
+	r = crm_record_dup(before);
+	crm_map_set_str(r->map, "stage", "won");
+	commit_records("deal: won", "test", r, NULL);
+	cr_expect_eq(deal_history(last), 2);
+	cr_expect_str_eq(last, "won");
+	/* the same with HEAD's version given by the caller */
+	crm_record_free(before);
+	crm_record_free(r);
+	cr_assert_eq(crm_store_read(st, CRM_DEAL, DEAL, &before, &err), CRM_OK);
+	r = crm_record_dup(before);
+	crm_map_set_str(r->map, "stage", "proposal");
+	t = crm_txn_new(st);
+	cr_assert_eq(crm_txn_put_change(t, before, r, &err), CRM_OK);
+	cr_assert_eq(crm_txn_commit(t, "deal: proposal", "test", &err), CRM_OK,
+		     "%s", err.msg);
+	crm_txn_free(t);
+	cr_expect_eq(deal_history(last), 3);
+	cr_expect_str_eq(last, "proposal");
+	/* a reference to no record is refused, nothing committed */
+	crm_map_set_str(r->map, "company", "zzzzzzzzzz");
+	t = crm_txn_new(st);
+	cr_assert_eq(crm_txn_put(t, r, &err), CRM_OK);
+	cr_expect_eq(crm_txn_commit(t, "deal: bad", "test", &err), CRM_ERR);
+	cr_expect(strstr(err.msg, "deals/") && strstr(err.msg, "no record "
+		  "'zzzzzzzzzz'"), "%s", err.msg);
+	crm_txn_free(t);
+	cr_expect_eq(deal_history(last), 3);
+	crm_record_free(before);
+	crm_record_free(r);
+}
+
+Test(store, txn_refuses_a_crm_yaml_that_orphans)
+{
+	static const char conf[] =
+		"version: 1\nusers:\n- login: ann\n  name: Ann\n"
+		"pipelines:\n- name: sales\n  stages:\n  - qualified\n  - won\n";
+	struct crm_txn *t = crm_txn_new(st);
+	struct crm_err err = {0};
+
+	crm_txn_put_raw(t, "crm.yaml", conf, strlen(conf));
+	cr_expect_eq(crm_txn_commit(t, "drop lead", "test", &err), CRM_ERR);
+	cr_expect(strstr(err.msg, "cannot remove stage 'lead'") &&
+		  strstr(err.msg, DEAL) && strstr(err.msg, "hint: "),
+		  "%s", err.msg);
+	crm_txn_free(t);
 }

@@ -1,0 +1,178 @@
+/*
+ * txncheck.c - what a transaction checks before it commits: every record
+ * it writes goes through the change pass (change.c) against HEAD's
+ * version, and a crm.yaml it writes through confcheck.c.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "store-internal.h"
+
+/* What the reference lookups of the pass need. */
+struct lookup_ctx {
+	struct crm_store *s;
+	const struct crm_txn_item *items;
+	size_t n;
+};
+
+/* The type of the record id, as the commit will leave it: what the
+ * transaction writes or removes, else what HEAD has. */
+static int lookup(const char *id, enum crm_type *t, void *data)
+{
+	const struct lookup_ctx *c = data;
+	char path[64];
+	size_t i;
+	int k;
+
+	if (!crm_id_valid(id))
+		return CRM_ENOTFOUND;
+	for (k = 0; k < CRM_NTYPES; k++) {
+		crm_record_path((enum crm_type)k, id, path, sizeof(path));
+		for (i = 0; i < c->n; i++) {
+			if (strcmp(c->items[i].path, path) != 0)
+				continue;
+			if (c->items[i].rec == NULL && c->items[i].buf == NULL)
+				return CRM_ENOTFOUND;
+			*t = (enum crm_type)k;
+			return CRM_OK;
+		}
+	}
+	return crm_store_find_id(c->s, id, t, NULL);
+}
+
+/* The configuration HEAD's crm.yaml holds into *cfg; false when HEAD
+ * has none that parses. */
+static bool head_config(struct crm_store *s, struct crm_config *cfg)
+{
+	git_tree *tree;
+	char *buf;
+	size_t len;
+	bool ok;
+
+	memset(cfg, 0, sizeof(*cfg));
+	if (crm_store_head_tree(s, &tree, NULL) != CRM_OK || tree == NULL ||
+	    crm_tree_read(s->repo, tree, "crm.yaml", &buf, &len, NULL) != CRM_OK)
+		return false;
+	ok = crm_config_parse(buf, len, cfg, NULL) == CRM_OK;
+	free(buf);
+	if (!ok)
+		crm_config_free(cfg);
+	return ok;
+}
+
+/* The crm.yaml the transaction writes, or NULL. */
+static const struct crm_txn_item *config_item(const struct crm_txn_item *items,
+					      size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (strcmp(items[i].path, "crm.yaml") == 0 && items[i].buf)
+			return &items[i];
+	return NULL;
+}
+
+/* Runs the change pass on the record of item against HEAD's version. */
+static int check_record(struct crm_store *s, struct crm_txn_item *item,
+			const struct crm_change_env *env, struct crm_err *err)
+{
+	struct crm_record *read = NULL;
+	const struct crm_record *before = item->before;
+	int rc;
+
+	if (!item->has_before) {
+		if (crm_store_read(s, item->rec->type, item->rec->id, &read,
+				   NULL) != CRM_OK)
+			read = NULL; /* new, or broken: all is checked */
+		before = read;
+	}
+	rc = crm_record_apply_change(before, item->rec, env, err);
+	crm_record_free(read);
+	if (rc)
+		crm_err_prefix(err, "%s", item->path);
+	return rc;
+}
+
+int crm_txn_check_orphans(struct crm_store *s, const struct crm_config *to,
+			  const struct crm_txn_item *items, size_t n,
+			  struct crm_err *err)
+{
+	struct crm_config from;
+	const struct crm_record **writes = crm_xcalloc(n + 1, sizeof(*writes));
+	const char **gone = crm_xcalloc(n + 1, sizeof(*gone));
+	enum crm_type t;
+	char id[CRM_ID_LEN + 1];
+	size_t i, nw = 0, ng = 0;
+	int rc = CRM_OK;
+
+	for (i = 0; i < n; i++) {
+		if (items[i].rec)
+			writes[nw++] = items[i].rec;
+		else if (items[i].buf == NULL &&
+			 crm_record_path_parse(items[i].path, &t, id))
+			gone[ng++] = strrchr(items[i].path, '/') + 1;
+	}
+	/* ids of removed files: "xx/ID.yaml" ends in the id and ".yaml" */
+	for (i = 0; i < ng; i++)
+		gone[i] = crm_xstrndup(gone[i], CRM_ID_LEN);
+	if (head_config(s, &from)) {
+		rc = crm_config_check_orphans(s, &from, to, writes, nw, gone,
+					      ng, err);
+		crm_config_free(&from);
+	}
+	for (i = 0; i < ng; i++)
+		free((char *)gone[i]);
+	free(gone);
+	free(writes);
+	return rc;
+}
+
+int crm_txn_check(struct crm_store *s, struct crm_txn_item *items, size_t n,
+		  struct crm_err *err)
+{
+	const struct crm_txn_item *conf = config_item(items, n);
+	struct lookup_ctx lc = {.s = s, .items = items, .n = n};
+	struct crm_change_env env = {.cfg = &s->cfg, .lookup = lookup,
+				     .data = &lc};
+	struct crm_config newcfg;
+	size_t i;
+	int rc = CRM_OK;
+
+	if (conf) {
+		if (crm_config_parse(conf->buf, conf->len, &newcfg, err) != CRM_OK)
+			return crm_err_prefix(err, _("cannot read '%s'"),
+					      "crm.yaml");
+		newcfg.locale_decimal = s->cfg.locale_decimal;
+		env.cfg = &newcfg;
+	}
+	env.by = s->user ? s->user->login : NULL;
+	env.now = s->now ? s->now : time(NULL);
+	for (i = 0; i < n && rc == CRM_OK; i++)
+		if (items[i].rec)
+			rc = check_record(s, &items[i], &env, err);
+	if (rc == CRM_OK && conf)
+		rc = crm_txn_check_orphans(s, &newcfg, items, n, err);
+	if (conf)
+		crm_config_free(&newcfg);
+	return rc;
+}
+
+int crm_store_check_record(struct crm_store *s, struct crm_record *r,
+			   struct crm_err *err)
+{
+	struct lookup_ctx lc = {.s = s};
+	struct crm_change_env env = {.cfg = &s->cfg, .lookup = lookup,
+				     .data = &lc};
+	struct crm_record *before = NULL;
+	int rc;
+
+	env.by = s->user ? s->user->login : NULL;
+	env.now = s->now ? s->now : time(NULL);
+	if (crm_store_read(s, r->type, r->id, &before, NULL) != CRM_OK)
+		before = NULL;
+	rc = crm_record_apply_change(before, r, &env, err);
+	crm_record_free(before);
+	return rc;
+}
