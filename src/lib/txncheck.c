@@ -101,18 +101,24 @@ int crm_txn_check_orphans(struct crm_store *s, const struct crm_config *to,
 {
 	struct crm_config from;
 	const struct crm_record **writes = crm_xcalloc(n + 1, sizeof(*writes));
+	struct crm_record **parsed = crm_xcalloc(n + 1, sizeof(*parsed));
 	const char **gone = crm_xcalloc(n + 1, sizeof(*gone));
 	enum crm_type t;
 	char id[CRM_ID_LEN + 1];
-	size_t i, nw = 0, ng = 0;
+	size_t i, nw = 0, ng = 0, np = 0;
 	int rc = CRM_OK;
 
 	for (i = 0; i < n; i++) {
 		if (items[i].rec)
 			writes[nw++] = items[i].rec;
-		else if (items[i].buf == NULL &&
-			 crm_record_path_parse(items[i].path, &t, id))
+		else if (!crm_record_path_parse(items[i].path, &t, id))
+			continue;
+		else if (items[i].buf == NULL)
 			gone[ng++] = strrchr(items[i].path, '/') + 1;
+		else if (crm_store_parse_path(s, items[i].path, items[i].buf,
+					      items[i].len, &parsed[np],
+					      NULL) == CRM_OK)
+			writes[nw++] = parsed[np++]; /* raw bytes (undo) */
 	}
 	/* ids of removed files: "xx/ID.yaml" ends in the id and ".yaml" */
 	for (i = 0; i < ng; i++)
@@ -124,6 +130,9 @@ int crm_txn_check_orphans(struct crm_store *s, const struct crm_config *to,
 	}
 	for (i = 0; i < ng; i++)
 		free((char *)gone[i]);
+	for (i = 0; i < np; i++)
+		crm_record_free(parsed[i]);
+	free(parsed);
 	free(gone);
 	free(writes);
 	return rc;
