@@ -692,6 +692,18 @@ void crm_txn_put_raw(struct crm_txn *t, const char *path, const char *buf,
 /* Queues a record file's removal. */
 void crm_txn_delete(struct crm_txn *t, enum crm_type type, const char *id);
 void crm_txn_delete_path(struct crm_txn *t, const char *path);
+
+/*
+ * Says that the change queued for path was made from the work-tree file
+ * holding buf (NULL: from no file), not from HEAD's version, as crm edit
+ * and crm commit make theirs.  crm_txn_commit() refuses to write when the
+ * work tree holds anything else.  A path not queued yet is ignored.
+ */
+void crm_txn_expect(struct crm_txn *t, const char *path, const char *buf,
+		    size_t len);
+
+/* crm_txn_expect() with what the work tree holds at path now. */
+void crm_txn_expect_current(struct crm_txn *t, const char *path);
 /* Adds a "Key: value" trailer to the commit message. */
 void crm_txn_add_trailer(struct crm_txn *t, const char *key,
 			 const char *value);
@@ -726,6 +738,38 @@ int crm_txn_recover(struct crm_store *s, struct crm_err *err);
 /* Reads a whole file (at most CRM_YAML_MAX_SIZE + 8 KiB); 0 on success.
  * Caller frees *buf (NUL-terminated). */
 int crm_read_file(const char *path, char **buf, size_t *len);
+
+/* Reads the rest of the open file fd (at most CRM_YAML_MAX_SIZE + 8 KiB)
+ * and closes it; 0 on success, -1 with errno set.  Caller frees *buf. */
+int crm_read_fd(int fd, char **buf, size_t *len);
+
+/* ---- paths below the store's top (path.c) ---- */
+/* errno of a file crm will not read because it is not a regular file. */
+#define CRM_ENOTREG EMEDIUMTYPE
+
+/*
+ * Opens the directory holding rel (a '/'-separated path below root, no
+ * "." or ".." in it) without following a symbolic link below root,
+ * creating missing directories when create is set.  Returns the
+ * directory's descriptor (the caller closes it) and points *base at
+ * rel's last component, or -1 with errno set (ELOOP or ENOTDIR for a
+ * link on the way).
+ */
+int crm_path_parent(const char *root, const char *rel, bool create,
+		    const char **base);
+
+/* Opens the regular file rel below root for reading, following no link
+ * and never blocking on a FIFO; -1 with errno set (CRM_ENOTREG for a
+ * file that is not a regular one). */
+int crm_path_open(const char *root, const char *rel);
+
+/* Reads the regular file rel below root as crm_path_open() opens it;
+ * 0 on success, -1 with errno set.  Caller frees *buf. */
+int crm_path_read(const char *root, const char *rel, char **buf, size_t *len);
+
+/* What went wrong for errno e, said for a path below the store (static
+ * text). */
+const char *crm_path_strerror(int e);
 
 /* ---- .git/index patching (gitindex.c) ---- */
 

@@ -682,10 +682,7 @@ out:
 static int read_worktree(struct crm_store *s, const char *path, char **buf,
 			 size_t *len)
 {
-	char full[PATH_MAX];
-
-	snprintf(full, sizeof(full), "%s/%s", s->root, path);
-	return crm_read_file(full, buf, len);
+	return crm_path_read(s->root, path, buf, len);
 }
 
 /* True for the paths crm status looks at. */
@@ -720,7 +717,7 @@ static void validate_change(struct crm_store *s, struct crm_wt_change *c,
 		return;
 	if (read_worktree(s, c->path, &buf, &len) != 0) {
 		rc = crm_seterr(&err, CRM_ERR, _("cannot read '%s': %s"),
-				c->path, strerror(errno));
+				c->path, crm_path_strerror(errno));
 	} else if (strcmp(c->path, "crm.yaml") == 0) {
 		rc = crm_config_parse(buf, len, &cfg, &err);
 		if (rc == CRM_OK)
@@ -871,6 +868,7 @@ int crm_worktree_commit(struct crm_store *s, const char *subject, size_t *n,
 				 : crm_seterr(err, CRM_ERR, "%s", ch[i].error);
 			crm_record_free(rec);
 		}
+		crm_txn_expect_current(txn, ch[i].path);
 	}
 	if (rc == CRM_OK && nch > 0)
 		rc = crm_txn_commit(txn, subject, "commit", err);
