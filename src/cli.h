@@ -167,6 +167,15 @@ int cli_one_ref(const struct parsed *p, const char *name);
  * nearest parent of the working directory holding crm.yaml, the default
  * store.  Sets *root (caller owns); CRM_ENOSTORE when there is none. */
 int cli_find_store(const char *dir_opt, char **root, struct crm_err *err);
+
+/* ${XDG_DATA_HOME:-$HOME/.local/share}/crm into buf, an absolute path
+ * only: NULL when neither variable holds one (a relative default store
+ * would be looked for wherever crm runs). */
+const char *cli_default_store(char *buf, size_t size);
+
+/* The message (untranslated) for a command that needs the default store
+ * when cli_default_store() has none. */
+extern const char cli_no_home_msg[];
 /* Progress of a long index rebuild, on stderr (a terminal). */
 void cli_progress(size_t done, size_t total, void *data);
 /* Prints help for one command to f: usage, options, global options. */

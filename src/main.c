@@ -245,25 +245,36 @@ int cli_commit_record(struct cli *cli, const struct crm_record *r,
 	return rc;
 }
 
-/* ${XDG_DATA_HOME:-$HOME/.local/share}/crm into buf. */
-static const char *default_store(char *buf, size_t size)
+const char cli_no_home_msg[] =
+	N_("there is no default store: HOME is not set (or not an absolute "
+	   "path)\nhint: use -C DIR, or set CRM_DIR or HOME");
+
+const char *cli_default_store(char *buf, size_t size)
 {
 	const char *xdg = getenv("XDG_DATA_HOME"), *home = getenv("HOME");
+	int n;
 
 	if (xdg && xdg[0] == '/')
-		snprintf(buf, size, "%s/crm", xdg);
+		n = snprintf(buf, size, "%s/crm", xdg);
+	else if (home && home[0] == '/')
+		n = snprintf(buf, size, "%s/.local/share/crm", home);
 	else
-		snprintf(buf, size, "%s/.local/share/crm", home ? home : ".");
-	return buf;
+		return NULL;
+	return n > 0 && (size_t)n < size ? buf : NULL;
 }
 
 int cli_find_store(const char *dir_opt, char **root, struct crm_err *err)
 {
 	char def[PATH_MAX], cwd[PATH_MAX];
+	const char *d = cli_default_store(def, sizeof(def));
+	int rc;
 
-	return crm_store_discover(dir_opt, getenv("CRM_DIR"),
-				  getcwd(cwd, sizeof(cwd)),
-				  default_store(def, sizeof(def)), root, err);
+	rc = crm_store_discover(dir_opt, getenv("CRM_DIR"),
+				getcwd(cwd, sizeof(cwd)), d, root, err);
+	if (rc == CRM_ENOSTORE && d == NULL && dir_opt == NULL &&
+	    !(getenv("CRM_DIR") && getenv("CRM_DIR")[0]))
+		rc = crm_seterr(err, CRM_ENOSTORE, "%s", _(cli_no_home_msg));
+	return rc;
 }
 
 /* The login of the user whose e-mail is git's user.email, or NULL. */
@@ -320,7 +331,7 @@ static int export_context(struct cli *cli)
 
 	if (crm_store_discover(cli->dir_opt, getenv("CRM_DIR"),
 			       getcwd(cwd, sizeof(cwd)),
-			       default_store(def, sizeof(def)), &root,
+			       cli_default_store(def, sizeof(def)), &root,
 			       NULL) == CRM_OK)
 		setenv("CRM_DIR", root, 1);
 	free(root);

@@ -141,6 +141,8 @@ void crm_seq_push(struct crm_node *seq, struct crm_node *val);
 
 /* ---- YAML text (yaml.c) ---- */
 
+/* The newest crm.yaml 'version' this crm understands. */
+#define CRM_CONFIG_VERSION 1
 #define CRM_YAML_MAX_SIZE (1024 * 1024) /* bytes in one record file */
 #define CRM_YAML_MAX_DEPTH 16           /* nesting of maps and sequences */
 

@@ -527,6 +527,8 @@ static int input_error(struct crm_err *err, const struct crm_node *n,
 {
 	char msg[sizeof(err->msg)];
 
+	if (err == NULL)
+		return CRM_ERR;
 	snprintf(msg, sizeof(msg), "%s", err->msg);
 	if (n->line > 0)
 		return field_error(err, n, key, msg);
