@@ -194,10 +194,11 @@ int cmd_add(struct cli *cli, struct parsed *p)
 	}
 	snprintf(subject, sizeof(subject), "%s %s: add %s", crm_type_name(t),
 		 cli_short_id(id), name);
-	if ((rc = cli_commit_record(cli, r, subject, "add")))
-		goto out;
+	/* printed before the commit, which cli_commit() refuses when the
+	 * id could not be written (see crm-add(1)) */
 	if (!cli->quiet)
 		printf("%s\n", id);
+	rc = cli_commit_record(cli, r, subject, "add");
 out:
 	crm_record_free(r);
 	free(name);

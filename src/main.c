@@ -226,7 +226,15 @@ static void trace_commit(struct cli *cli)
 int cli_commit(struct cli *cli, struct crm_txn *txn, const char *subject,
 	       const char *command)
 {
-	int rc = crm_txn_commit(txn, subject, command, &cli->err);
+	int rc;
+
+	/* What the command printed about this change reaches its reader
+	 * first: a script that cannot learn the new id must not retry into
+	 * a duplicate. */
+	if (fflush(stdout) != 0 || ferror(stdout))
+		return cli_error(cli, CRM_ERR, _("cannot write output: %s; "
+				 "nothing changed"), strerror(errno ? errno : EIO));
+	rc = crm_txn_commit(txn, subject, command, &cli->err);
 
 	if (rc)
 		return cli_fail(cli);

@@ -692,6 +692,16 @@ int crm_record_serialize(const struct crm_record *r, char **out,
 	crm_record_canonicalize(copy);
 	rc = crm_yaml_emit(copy->map, out, outlen, err);
 	crm_record_free(copy);
+	if (rc == CRM_OK && *outlen > CRM_YAML_MAX_SIZE) {
+		/* the reader would refuse it: it could never be shown,
+		 * changed or removed */
+		rc = crm_seterr(err, CRM_ERR, _("the record would take %zu "
+				"bytes, more than the %d a record may hold "
+				"(1 MiB)"), *outlen, CRM_YAML_MAX_SIZE);
+		free(*out);
+		*out = NULL;
+		*outlen = 0;
+	}
 	return rc;
 }
 
