@@ -2,6 +2,7 @@
  * cmd-rm.c - crm rm: remove a record, unless others refer to it.
  */
 #include <stdio.h>
+#include <stdlib.h>
 
 #include "cli.h"
 
@@ -66,10 +67,13 @@ int cmd_rm(struct cli *cli, struct parsed *p)
 					"%s '%s' is referred to by %zu records; "
 					"use --force to remove it anyway", nrefs),
 			       crm_type_name(r->type), crm_record_name(r), nrefs);
-		for (i = 0; i < nrefs; i++)
+		for (i = 0; i < nrefs; i++) {
+			char *name = cli_safe(refs[i].name);
+
 			fprintf(stderr, "  %-8s %s  %s\n",
-				crm_type_name(refs[i].type), refs[i].id,
-				refs[i].name);
+				crm_type_name(refs[i].type), refs[i].id, name);
+			free(name);
+		}
 		goto out;
 	}
 	snprintf(subject, sizeof(subject), "%s %s: remove %s",

@@ -2,6 +2,7 @@
  * cmd-status.c - crm status: record files edited outside crm.
  */
 #include <stdio.h>
+#include <stdlib.h>
 
 #include "cli.h"
 
@@ -11,6 +12,7 @@ int cmd_status(struct cli *cli, struct parsed *p)
 {
 	struct crm_wt_change *c = NULL;
 	size_t n = 0, i, bad = 0;
+	char *path, *msg;
 	int rc;
 
 	if (p->npos)
@@ -24,13 +26,19 @@ int cmd_status(struct cli *cli, struct parsed *p)
 			bad++;
 		if (cli->quiet)
 			continue;
-		printf("%c %s", c[i].status, c[i].path);
+		/* a file name and a message quoting a value are text from
+		 * the store: never raw to the terminal */
+		path = cli_safe(c[i].path);
+		msg = cli_safe(c[i].valid ? "" : c[i].error);
+		printf("%c %s", c[i].status, path);
 		if (c[i].valid)
 			printf("  %s%s%s\n", color_green(cli), _("ok"),
 			       color_reset(cli));
 		else
-			printf("  %s%s%s\n", color_red(cli), c[i].error,
+			printf("  %s%s%s\n", color_red(cli), msg,
 			       color_reset(cli));
+		free(path);
+		free(msg);
 	}
 	if (n == 0 && !cli->quiet)
 		printf(_("nothing edited outside crm\n"));

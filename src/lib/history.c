@@ -771,12 +771,20 @@ static char delta_letter(const git_diff_delta *d)
  * it is gone. */
 static char deleted_letter(struct crm_store *s, const git_diff_delta *d)
 {
-	char full[PATH_MAX];
 	git_oid oid;
+	char *buf;
+	size_t len;
+	int rc;
 
-	snprintf(full, sizeof(full), "%s/%s", s->root, d->old_file.path);
-	if (git_odb_hashfile(&oid, full, GIT_OBJECT_BLOB) < 0)
-		return 'D';
+	/* read as every file below the store is (no link followed, no
+	 * FIFO opened): something there that is no regular file is 'M',
+	 * and its check says what it is */
+	if (crm_path_read(s->root, d->old_file.path, &buf, &len) != 0)
+		return errno == ENOENT ? 'D' : 'M';
+	rc = git_odb_hash(&oid, buf, len, GIT_OBJECT_BLOB);
+	free(buf);
+	if (rc < 0)
+		return 'M';
 	return git_oid_equal(&oid, &d->old_file.id) ? 0 : 'M';
 }
 
