@@ -401,9 +401,12 @@ static int check_one(struct crm_txn *t, const struct txn_change *c,
 	bool want_file = expected_blob(c, head, &want), have_file = true;
 	char *buf;
 	size_t len;
-	int rc;
+	int fd, rc;
 
-	if (crm_path_read(t->s->root, c->path, &buf, &len) != 0) {
+	/* the whole file, however large: a record too large to parse
+	 * still has to match HEAD's to be removed */
+	fd = crm_path_open(t->s->root, c->path);
+	if (fd < 0 || crm_read_fd(fd, SIZE_MAX, &buf, &len) != 0) {
 		if (errno != ENOENT)
 			return crm_seterr(err, CRM_ERR, _("cannot write '%s': %s"),
 					  c->path, crm_path_strerror(errno));

@@ -741,9 +741,9 @@ int crm_txn_recover(struct crm_store *s, struct crm_err *err);
  * Caller frees *buf (NUL-terminated). */
 int crm_read_file(const char *path, char **buf, size_t *len);
 
-/* Reads the rest of the open file fd (at most CRM_YAML_MAX_SIZE + 8 KiB)
- * and closes it; 0 on success, -1 with errno set.  Caller frees *buf. */
-int crm_read_fd(int fd, char **buf, size_t *len);
+/* Reads the rest of the open file fd (at most max + 8 KiB) and closes
+ * it; 0 on success, -1 with errno set.  Caller frees *buf. */
+int crm_read_fd(int fd, size_t max, char **buf, size_t *len);
 
 /* ---- paths below the store's top (path.c) ---- */
 /* errno of a file crm will not read because it is not a regular file. */

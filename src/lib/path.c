@@ -94,7 +94,7 @@ int crm_path_read(const char *root, const char *rel, char **buf, size_t *len)
 	*len = 0;
 	if (fd < 0)
 		return -1;
-	return crm_read_fd(fd, buf, len);
+	return crm_read_fd(fd, CRM_YAML_MAX_SIZE, buf, len);
 }
 
 const char *crm_path_strerror(int e)

@@ -272,7 +272,7 @@ const char *crm_pgettext(const char *ctx_and_msg)
 	return strchr(ctx_and_msg, '\004') + 1;
 }
 
-int crm_read_fd(int fd, char **buf, size_t *len)
+int crm_read_fd(int fd, size_t max, char **buf, size_t *len)
 {
 	struct crm_buf b = {0};
 	char chunk[8192];
@@ -281,8 +281,7 @@ int crm_read_fd(int fd, char **buf, size_t *len)
 
 	*buf = NULL;
 	*len = 0;
-	while ((n = read(fd, chunk, sizeof(chunk))) > 0 &&
-	       b.len <= CRM_YAML_MAX_SIZE)
+	while ((n = read(fd, chunk, sizeof(chunk))) > 0 && b.len <= max)
 		crm_buf_add(&b, chunk, (size_t)n);
 	saved = errno;
 	close(fd);
@@ -321,5 +320,5 @@ int crm_read_file(const char *path, char **buf, size_t *len)
 	*len = 0;
 	if (fd < 0)
 		return -1;
-	return crm_read_fd(fd, buf, len);
+	return crm_read_fd(fd, CRM_YAML_MAX_SIZE, buf, len);
 }
