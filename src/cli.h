@@ -236,6 +236,16 @@ int cli_commit_record(struct cli *cli, const struct crm_record *r,
 /* Commits a prepared transaction (reports failures, prints the trace). */
 int cli_commit(struct cli *cli, struct crm_txn *txn, const char *subject,
 	       const char *command);
+/* cli_commit() that prints line (NULL: nothing) on standard output just
+ * before the branch moves, and flushes it with whatever the command
+ * printed before; when that output cannot be written nothing is
+ * committed (see crm-add(1)). */
+int cli_commit_say(struct cli *cli, struct crm_txn *txn, const char *subject,
+		   const char *command, const char *line);
+/* cli_commit_record() that says line as cli_commit_say() does. */
+int cli_commit_record_say(struct cli *cli, const struct crm_record *r,
+			  const char *subject, const char *command,
+			  const char *line);
 /* Sets the record's "updated" to now. */
 void cli_touch(struct cli *cli, struct crm_record *r);
 /* The login of the acting user ("" when the store has none). */

@@ -46,7 +46,7 @@ int cmd_rm(struct cli *cli, struct parsed *p)
 	struct crm_record *r = NULL;
 	struct cli_ref how;
 	struct crm_txn *txn;
-	char subject[512];
+	char subject[512], line[128];
 	size_t nrefs = 0, total, i;
 	int rc;
 
@@ -78,13 +78,13 @@ int cmd_rm(struct cli *cli, struct parsed *p)
 	}
 	snprintf(subject, sizeof(subject), "%s %s: remove %s",
 		 crm_type_name(r->type), cli_short_id(r->id), crm_record_name(r));
-	/* printed before the commit, which cli_commit() refuses when the
-	 * line could not be written */
-	if (!cli->quiet)
-		printf(_("removed %s %s\n"), crm_type_name(r->type), r->id);
+	/* printed just before the branch moves: nothing is removed when
+	 * the line cannot be written */
+	snprintf(line, sizeof(line), _("removed %s %s\n"),
+		 crm_type_name(r->type), r->id);
 	txn = crm_txn_new(cli->store);
 	crm_txn_delete(txn, r->type, r->id);
-	rc = cli_commit(cli, txn, subject, "rm");
+	rc = cli_commit_say(cli, txn, subject, "rm", cli->quiet ? NULL : line);
 	crm_txn_free(txn);
 out:
 	crm_rows_free(refs, nrefs);

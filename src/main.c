@@ -223,17 +223,31 @@ static void trace_commit(struct cli *cli)
 	fprintf(stderr, "crm: trace: pack %.2f ms\n", t->pack_ms);
 }
 
-int cli_commit(struct cli *cli, struct crm_txn *txn, const char *subject,
-	       const char *command)
+/* The publish callback of every commit: prints line (may be NULL) and
+ * flushes standard output just before the branch moves, so that what a
+ * command says about a change reaches its reader first; when it cannot,
+ * the change is not made (a script that could not learn the new id must
+ * not retry into a duplicate). */
+static int say_before_commit(void *data, struct crm_err *err)
+{
+	const char *line = data;
+
+	if (line)
+		fputs(line, stdout);
+	errno = 0;
+	if (fflush(stdout) != 0 || ferror(stdout))
+		return crm_seterr(err, CRM_ERR, _("cannot write output: %s; "
+				  "nothing changed"),
+				  strerror(errno ? errno : EIO));
+	return CRM_OK;
+}
+
+int cli_commit_say(struct cli *cli, struct crm_txn *txn, const char *subject,
+		   const char *command, const char *line)
 {
 	int rc;
 
-	/* What the command printed about this change reaches its reader
-	 * first: a script that cannot learn the new id must not retry into
-	 * a duplicate. */
-	if (fflush(stdout) != 0 || ferror(stdout))
-		return cli_error(cli, CRM_ERR, _("cannot write output: %s; "
-				 "nothing changed"), strerror(errno ? errno : EIO));
+	crm_txn_on_publish(txn, say_before_commit, (void *)line);
 	rc = crm_txn_commit(txn, subject, command, &cli->err);
 
 	if (rc)
@@ -242,15 +256,29 @@ int cli_commit(struct cli *cli, struct crm_txn *txn, const char *subject,
 	return CRM_OK;
 }
 
-int cli_commit_record(struct cli *cli, const struct crm_record *r,
-		      const char *subject, const char *command)
+int cli_commit(struct cli *cli, struct crm_txn *txn, const char *subject,
+	       const char *command)
+{
+	return cli_commit_say(cli, txn, subject, command, NULL);
+}
+
+int cli_commit_record_say(struct cli *cli, const struct crm_record *r,
+			  const char *subject, const char *command,
+			  const char *line)
 {
 	struct crm_txn *txn = crm_txn_new(cli->store);
 	int rc = crm_txn_put(txn, r, &cli->err);
 
-	rc = rc ? cli_fail(cli) : cli_commit(cli, txn, subject, command);
+	rc = rc ? cli_fail(cli)
+		: cli_commit_say(cli, txn, subject, command, line);
 	crm_txn_free(txn);
 	return rc;
+}
+
+int cli_commit_record(struct cli *cli, const struct crm_record *r,
+		      const char *subject, const char *command)
+{
+	return cli_commit_record_say(cli, r, subject, command, NULL);
 }
 
 const char cli_no_home_msg[] =

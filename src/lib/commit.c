@@ -30,6 +30,8 @@ struct crm_txn {
 	struct txn_change *ch;
 	size_t n, cap;
 	struct crm_buf trailers; /* "Key: value\n" lines */
+	crm_txn_publish_cb publish;
+	void *publish_data;
 };
 
 struct crm_txn *crm_txn_new(struct crm_store *s)
@@ -59,6 +61,12 @@ void crm_txn_add_trailer(struct crm_txn *t, const char *key,
 			 const char *value)
 {
 	crm_buf_addf(&t->trailers, "%s: %s\n", key, value);
+}
+
+void crm_txn_on_publish(struct crm_txn *t, crm_txn_publish_cb cb, void *data)
+{
+	t->publish = cb;
+	t->publish_data = data;
 }
 
 size_t crm_txn_count(const struct crm_txn *t)
@@ -666,6 +674,8 @@ int crm_txn_commit(struct crm_txn *t, const char *subject,
 	tm->worktree_ms = crm_now_ms() - t0;
 	if (rc == CRM_OK && (rc = crm_gitindex_lock(s->gitdir, &lk, err)) == CRM_OK)
 		journal_note_lock(s, lk.inode);
+	if (rc == CRM_OK && t->publish)
+		rc = t->publish(t->publish_data, err);
 	if (rc == CRM_OK)
 		rc = advance_head(t, message, subject, &head_tree, &parent,
 				  &commit_oid, err);

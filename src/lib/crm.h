@@ -706,6 +706,16 @@ void crm_txn_expect(struct crm_txn *t, const char *path, const char *buf,
 
 /* crm_txn_expect() with what the work tree holds at path now. */
 void crm_txn_expect_current(struct crm_txn *t, const char *path);
+
+/*
+ * cb is called by crm_txn_commit() once everything that can fail before
+ * the branch moves has succeeded, just before it moves: the command line
+ * prints there what it says about the change (a new id), so that what
+ * cannot be said is not done.  A non-zero return (with err set) abandons
+ * the commit, leaving the store as it was.
+ */
+typedef int (*crm_txn_publish_cb)(void *data, struct crm_err *err);
+void crm_txn_on_publish(struct crm_txn *t, crm_txn_publish_cb cb, void *data);
 /* Adds a "Key: value" trailer to the commit message. */
 void crm_txn_add_trailer(struct crm_txn *t, const char *key,
 			 const char *value);
