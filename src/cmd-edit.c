@@ -284,17 +284,24 @@ int cmd_edit(struct cli *cli, struct parsed *p)
 		goto out;
 	e.text = e.from_disk ? disk : text;
 	rc = edit_loop(cli, &e, &edited);
-	if (!e.keep)
-		unlink(e.path);
 	if (rc || edited == NULL || crm_node_equal(edited->map, orig->map)) {
 		if (rc == CRM_OK && !cli->quiet)
 			printf(_("nothing changed\n"));
-		goto out;
+		goto done;
 	}
-	if ((rc = lock_unchanged(cli, orig)))
-		goto out;
-	cli_touch(cli, edited);
-	rc = commit_edit(cli, edited, disk, disklen);
+	if ((rc = lock_unchanged(cli, orig)) == CRM_OK) {
+		cli_touch(cli, edited);
+		rc = commit_edit(cli, edited, disk, disklen);
+	}
+	/* a valid change that could not be committed (the record changed
+	 * meanwhile, a hand edit, a lock) is the user's work: kept */
+	if (rc) {
+		e.keep = true;
+		fprintf(stderr, _("hint: your text is kept in '%s'\n"), e.path);
+	}
+done:
+	if (!e.keep)
+		unlink(e.path);
 out:
 	free(text);
 	free(disk);

@@ -132,6 +132,9 @@ is "$rc" 1 "a hand edit made during crm edit: exit 1"
 like "$err" "'$cfile' has changes that are not committed" "...names the file"
 like "$(cat "$cfile")" "w: 4" "...keeps it"
 is "$(commits)" "$n" "...no commit"
+kept=$(printf '%s\n' "$err" | sed -n "s/^hint: your text is kept in '\(.*\)'$/\1/p")
+like "$(cat "$kept" 2>/dev/null)" "role: king" "...and keeps the editor's text in the file it names"
+rm -f "$kept"
 git checkout -q -- "$cfile"
 
 # --- crm edit's temporary file ------------------------------------------------
@@ -156,6 +159,9 @@ ok $? "the two edits used different files"
 is "$rc" 1 "the first edit then sees the record changed: exit 1"
 like "$err" "changed by someone else" "...and says so"
 like "$(git show HEAD:"$cfile")" "role: inner" "the second edit's change stands"
+kept=$(printf '%s\n' "$err" | sed -n "s/^hint: your text is kept in '\(.*\)'$/\1/p")
+like "$(cat "$kept" 2>/dev/null)" "role: outer" "the first edit's text is kept"
+rm -f "$kept"
 store_clean "after two edits at once"
 
 # --- an editor that keeps saving invalid files --------------------------------
