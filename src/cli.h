@@ -174,6 +174,15 @@ int cli_one_ref(const struct parsed *p, const char *name);
  * nearest parent of the working directory holding crm.yaml, the default
  * store.  Sets *root (caller owns); CRM_ENOSTORE when there is none. */
 int cli_find_store(const char *dir_opt, char **root, struct crm_err *err);
+
+/* ${XDG_DATA_HOME:-$HOME/.local/share}/crm into buf, an absolute path
+ * only: NULL when neither variable holds one (a relative default store
+ * would be looked for wherever crm runs). */
+const char *cli_default_store(char *buf, size_t size);
+
+/* The message (untranslated) for a command that needs the default store
+ * when cli_default_store() has none. */
+extern const char cli_no_home_msg[];
 /* Progress of a long index rebuild, on stderr (a terminal). */
 void cli_progress(size_t done, size_t total, void *data);
 /* Prints help for one command to f: usage, options, global options. */
@@ -273,6 +282,16 @@ int cli_commit_record(struct cli *cli, const struct crm_record *r,
 /* Commits a prepared transaction (reports failures, prints the trace). */
 int cli_commit(struct cli *cli, struct crm_txn *txn, const char *subject,
 	       const char *command);
+/* cli_commit() that prints line (NULL: nothing) on standard output just
+ * before the branch moves, and flushes it with whatever the command
+ * printed before; when that output cannot be written nothing is
+ * committed (see crm-add(1)). */
+int cli_commit_say(struct cli *cli, struct crm_txn *txn, const char *subject,
+		   const char *command, const char *line);
+/* cli_commit_record() that says line as cli_commit_say() does. */
+int cli_commit_record_say(struct cli *cli, const struct crm_record *r,
+			  const char *subject, const char *command,
+			  const char *line);
 /* Sets the record's "updated" to now. */
 void cli_touch(struct cli *cli, struct crm_record *r);
 /* The login of the acting user ("" when the store has none). */

@@ -156,7 +156,7 @@ int cmd_add(struct cli *cli, struct parsed *p)
 {
 	const struct cmd *self = cli->cmd;
 	struct crm_record *r = NULL;
-	char id[CRM_ID_LEN + 1], subject[512], *name = NULL;
+	char id[CRM_ID_LEN + 1], subject[512], line[CRM_ID_LEN + 2], *name = NULL;
 	bool blank;
 	enum crm_type t;
 	int rc;
@@ -194,10 +194,11 @@ int cmd_add(struct cli *cli, struct parsed *p)
 	}
 	snprintf(subject, sizeof(subject), "%s %s: add %s", crm_type_name(t),
 		 cli_short_id(id), name);
-	if ((rc = cli_commit_record(cli, r, subject, "add")))
-		goto out;
-	if (!cli->quiet)
-		printf("%s\n", id);
+	/* printed just before the branch moves: not committed when the id
+	 * cannot be written (see crm-add(1)) */
+	snprintf(line, sizeof(line), "%s\n", id);
+	rc = cli_commit_record_say(cli, r, subject, "add",
+				   cli->quiet ? NULL : line);
 out:
 	crm_record_free(r);
 	free(name);

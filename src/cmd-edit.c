@@ -1,6 +1,8 @@
 /*
- * cmd-edit.c - crm edit: the record's YAML in $EDITOR, validated, re-opened
- * with the error until it is right or left unchanged, then committed.
+ * cmd-edit.c - crm edit: the record's file as it is on disk (a hand edit
+ * not committed yet included) in $EDITOR, in a private temporary file,
+ * validated, re-opened with the error until it is right, left unchanged,
+ * or saved invalid EDIT_MAX_INVALID times; then committed.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -19,6 +21,10 @@ const struct opt_spec edit_opts[] = {
 	 N_("take REF among the records of TYPE only")},
 	{NULL, 0, OPT_FLAG, NULL, NULL},
 };
+
+/* Invalid saves after which crm edit gives up (a non-interactive editor
+ * that keeps saving the same mistake must not loop forever). */
+#define EDIT_MAX_INVALID 5
 
 /* Writes len bytes of buf to path (created or truncated). */
 static int write_file(const char *path, const char *buf, size_t len)
@@ -93,35 +99,54 @@ static char *with_error(const char *msg, const char *text)
 	return crm_buf_detach(&b);
 }
 
-/* Edits until the text parses as a valid record, the user gives up, or the
- * editor fails.  *out gets the record, NULL when there is nothing to do. */
-static int edit_loop(struct cli *cli, const struct crm_record *orig,
-		     const char *path, const char *text, struct crm_record **out)
+/* What one crm edit works on: the record as committed, the text the
+ * editor is first shown, and the private file it edits. */
+struct edit {
+	const struct crm_record *orig;
+	const char *text;  /* the file on disk, else HEAD's version */
+	bool from_disk;    /* text is a hand edit that HEAD lacks */
+	char path[PATH_MAX];
+	bool keep;         /* leave path for the user: it holds their text */
+};
+
+/* True when the editor's save got ends the loop without a record: the
+ * user left it as shown (after an error, or with nothing to commit). */
+static bool left_unchanged(const struct edit *e, const char *got,
+			   const char *shown)
 {
-	char *shown = crm_xstrdup(text), *got = NULL;
+	return strcmp(got, shown) == 0 &&
+	       (strcmp(shown, e->text) != 0 || !e->from_disk);
+}
+
+/* Edits until the text parses as a valid record, the user gives up, the
+ * editor fails or saves EDIT_MAX_INVALID invalid texts.  *out gets the
+ * record, NULL when there is nothing to do. */
+static int edit_loop(struct cli *cli, struct edit *e, struct crm_record **out)
+{
+	char *shown = crm_xstrdup(e->text), *got = NULL;
 	size_t len;
-	int rc;
+	int rc, invalid = 0;
 
 	*out = NULL;
 	for (;;) {
-		if (write_file(path, shown, strlen(shown)) != 0) {
+		if (write_file(e->path, shown, strlen(shown)) != 0) {
 			rc = cli_error(cli, CRM_ERR, _("cannot write '%s': %s"),
-				       path, strerror(errno));
+				       e->path, strerror(errno));
 			break;
 		}
-		if (run_editor(path) != 0) {
+		if (run_editor(e->path) != 0) {
 			rc = cli_error(cli, CRM_ERR,
 				       _("the editor failed; nothing changed"));
 			break;
 		}
 		free(got);
 		got = NULL;
-		if (crm_read_file(path, &got, &len) != 0) {
-			rc = cli_error(cli, CRM_ERR, _("cannot read '%s'"), path);
+		if (crm_read_file(e->path, &got, &len) != 0) {
+			rc = cli_error(cli, CRM_ERR, _("cannot read '%s'"), e->path);
 			break;
 		}
-		if (strcmp(got, shown) == 0) {
-			rc = strcmp(shown, text) == 0
+		if (left_unchanged(e, got, shown)) {
+			rc = strcmp(shown, e->text) == 0
 			     ? CRM_OK
 			     : cli_error(cli, CRM_ERR, _("gave up; nothing changed"));
 			break;
@@ -131,7 +156,7 @@ static int edit_loop(struct cli *cli, const struct crm_record *orig,
 				       _("the file is empty; nothing changed"));
 			break;
 		}
-		rc = crm_record_parse_input(orig->type, orig->id, got, len,
+		rc = crm_record_parse_input(e->orig->type, e->orig->id, got, len,
 					    crm_store_config(cli->store),
 					    cli->now, out, &cli->err);
 		if (rc == CRM_OK &&
@@ -144,6 +169,16 @@ static int edit_loop(struct cli *cli, const struct crm_record *orig,
 		cli_error(cli, rc, "%s", cli->err.msg);
 		free(shown);
 		shown = with_error(cli->err.msg, got);
+		if (++invalid == EDIT_MAX_INVALID) {
+			e->keep = write_file(e->path, got, len) == 0;
+			rc = e->keep
+			     ? cli_error(cli, CRM_ERR, _("gave up after %d invalid "
+					 "saves; nothing changed\nhint: your "
+					 "text is kept in '%s'"), invalid, e->path)
+			     : cli_error(cli, CRM_ERR, _("gave up after %d invalid "
+					 "saves; nothing changed"), invalid);
+			break;
+		}
 	}
 	free(shown);
 	free(got);
@@ -168,41 +203,113 @@ static int lock_unchanged(struct cli *cli, const struct crm_record *orig)
 	return rc;
 }
 
+/* Reads the record's file as it is in the work tree into *disk (NULL
+ * when there is none); *from_disk tells whether it differs from head,
+ * HEAD's version serialised. */
+static int read_disk(struct cli *cli, const struct crm_record *r,
+		     const char *head, char **disk, size_t *len,
+		     bool *from_disk)
+{
+	char rel[64];
+
+	crm_record_path(r->type, r->id, rel, sizeof(rel));
+	*from_disk = false;
+	if (crm_path_read(crm_store_root(cli->store), rel, disk, len) != 0) {
+		*disk = NULL;
+		if (errno == ENOENT)
+			return CRM_OK;
+		return cli_error(cli, CRM_ERR, _("cannot read '%s': %s"), rel,
+				 crm_path_strerror(errno));
+	}
+	*from_disk = *len != strlen(head) || memcmp(*disk, head, *len) != 0;
+	return CRM_OK;
+}
+
+/* Creates the private file crm edit works in (mode 0600, a name of its
+ * own under .git/crm/tmp) into e->path. */
+static int make_edit_file(struct cli *cli, struct edit *e)
+{
+	const char *root = crm_store_root(cli->store);
+	int fd;
+
+	snprintf(e->path, sizeof(e->path), "%s/.git/crm", root);
+	mkdir(e->path, 0777);
+	snprintf(e->path, sizeof(e->path), "%s/.git/crm/tmp", root);
+	mkdir(e->path, 0700);
+	if (snprintf(e->path, sizeof(e->path), "%s/.git/crm/tmp/edit-%s-XXXXXX.yaml",
+		     root, e->orig->id) >= (int)sizeof(e->path) ||
+	    (fd = mkstemps(e->path, 5)) < 0)
+		return cli_error(cli, CRM_ERR, _("cannot create a file in '%s': %s"),
+				 ".git/crm/tmp", strerror(errno));
+	close(fd);
+	return CRM_OK;
+}
+
+/* Commits edited, made from the work-tree file disk (NULL: none). */
+static int commit_edit(struct cli *cli, const struct crm_record *edited,
+		       const char *disk, size_t disklen)
+{
+	struct crm_txn *txn = crm_txn_new(cli->store);
+	char subject[256], rel[64];
+	int rc;
+
+	snprintf(subject, sizeof(subject), "%s %s: edit",
+		 crm_type_name(edited->type), cli_short_id(edited->id));
+	crm_record_path(edited->type, edited->id, rel, sizeof(rel));
+	if ((rc = crm_txn_put(txn, edited, &cli->err))) {
+		rc = cli_fail(cli);
+	} else {
+		crm_txn_expect(txn, rel, disk, disklen);
+		rc = cli_commit(cli, txn, subject, "edit");
+	}
+	crm_txn_free(txn);
+	return rc;
+}
+
 int cmd_edit(struct cli *cli, struct parsed *p)
 {
 	struct crm_record *orig = NULL, *edited = NULL;
+	struct edit e = {0};
 	struct cli_ref how;
-	char path[PATH_MAX], subject[256], *text = NULL;
-	size_t len;
+	char *text = NULL, *disk = NULL;
+	size_t len, disklen = 0;
 	int rc;
 
 	if ((rc = cli_one_ref(p, "edit")) ||
 	    (rc = cli_ref_arg(p, edit_opts, "edit", CLI_REF_ANY, &how)) ||
 	    (rc = cli_load(cli, &how, p->pos[0], &orig)))
 		return rc;
+	e.orig = orig;
 	if ((rc = crm_record_serialize(orig, &text, &len, &cli->err))) {
 		rc = cli_fail(cli);
 		goto out;
 	}
-	snprintf(path, sizeof(path), "%s/.git/crm", crm_store_root(cli->store));
-	mkdir(path, 0777);
-	snprintf(path, sizeof(path), "%s/.git/crm/EDIT-%s.yaml",
-		 crm_store_root(cli->store), orig->id);
-	rc = edit_loop(cli, orig, path, text, &edited);
-	unlink(path);
+	if ((rc = read_disk(cli, orig, text, &disk, &disklen, &e.from_disk)) ||
+	    (rc = make_edit_file(cli, &e)))
+		goto out;
+	e.text = e.from_disk ? disk : text;
+	rc = edit_loop(cli, &e, &edited);
 	if (rc || edited == NULL || crm_node_equal(edited->map, orig->map)) {
 		if (rc == CRM_OK && !cli->quiet)
 			printf(_("nothing changed\n"));
-		goto out;
+		goto done;
 	}
-	if ((rc = lock_unchanged(cli, orig)))
-		goto out;
-	cli_touch(cli, edited);
-	snprintf(subject, sizeof(subject), "%s %s: edit", crm_type_name(orig->type),
-		 cli_short_id(orig->id));
-	rc = cli_commit_record(cli, edited, subject, "edit");
+	if ((rc = lock_unchanged(cli, orig)) == CRM_OK) {
+		cli_touch(cli, edited);
+		rc = commit_edit(cli, edited, disk, disklen);
+	}
+	/* a valid change that could not be committed (the record changed
+	 * meanwhile, a hand edit, a lock) is the user's work: kept */
+	if (rc) {
+		e.keep = true;
+		fprintf(stderr, _("hint: your text is kept in '%s'\n"), e.path);
+	}
+done:
+	if (!e.keep)
+		unlink(e.path);
 out:
 	free(text);
+	free(disk);
 	crm_record_free(edited);
 	crm_record_free(orig);
 	return rc;

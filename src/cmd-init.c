@@ -50,7 +50,7 @@ static bool valid_login(const char *login)
 static const char *target_dir(struct cli *cli, struct parsed *p, char *buf,
 			      size_t size)
 {
-	const char *env = getenv("CRM_DIR"), *xdg = getenv("XDG_DATA_HOME");
+	const char *env = getenv("CRM_DIR");
 
 	if (p->npos)
 		return p->pos[0];
@@ -58,12 +58,7 @@ static const char *target_dir(struct cli *cli, struct parsed *p, char *buf,
 		return cli->dir_opt;
 	if (env && env[0])
 		return env;
-	if (xdg && xdg[0] == '/')
-		snprintf(buf, size, "%s/crm", xdg);
-	else
-		snprintf(buf, size, "%s/.local/share/crm",
-			 getenv("HOME") ? getenv("HOME") : ".");
-	return buf;
+	return cli_default_store(buf, size);
 }
 
 /* Opens the new store for the sample data, as its first user. */
@@ -87,6 +82,8 @@ int cmd_init(struct cli *cli, struct parsed *p)
 	if (p->npos > 1)
 		return cli_usage_error(cli->cmd,
 				       _("too many arguments"));
+	if (dir == NULL)
+		return cli_error(cli, CRM_ENOSTORE, "%s", _(cli_no_home_msg));
 	email = opt_get(p, init_opts, "email")
 		? crm_xstrdup(opt_get(p, init_opts, "email"))
 		: crm_git_config("user.email");

@@ -154,8 +154,11 @@ static void print_entry(struct cli *cli, const struct crm_log_entry *e,
 	       when, color_bold(cli));
 	put_safe(e->author);
 	printf("%s", color_reset(cli));
-	if (e->login)
-		printf(" (%s)", e->login);
+	if (e->login) {
+		fputs(" (", stdout);
+		put_safe(e->login);
+		putchar(')');
+	}
 	fputs("  ", stdout);
 	put_safe(e->subject);
 	putchar('\n');

@@ -37,13 +37,18 @@ static const char *shown_time(const char *s, char *buf, size_t size)
 {
 	struct crm_date d;
 	struct tm tm;
+	char *safe;
 
 	if (s == NULL)
 		s = "";
 	if (crm_date_parse_stored(s, &d) != CRM_OK || !d.has_time ||
 	    localtime_r(&d.when, &tm) == NULL ||
-	    strftime(buf, size, "%Y-%m-%d %H:%M", &tm) == 0)
-		snprintf(buf, size, "%s", s);
+	    strftime(buf, size, "%Y-%m-%d %H:%M", &tm) == 0) {
+		/* not a time: shown as it is, made safe for the terminal */
+		safe = cli_safe(s);
+		snprintf(buf, size, "%s", safe);
+		free(safe);
+	}
 	return buf;
 }
 

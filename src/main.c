@@ -257,10 +257,32 @@ static void trace_commit(struct cli *cli)
 	fprintf(stderr, "crm: trace: pack %.2f ms\n", t->pack_ms);
 }
 
-int cli_commit(struct cli *cli, struct crm_txn *txn, const char *subject,
-	       const char *command)
+/* The publish callback of every commit: prints line (may be NULL) and
+ * flushes standard output just before the branch moves, so that what a
+ * command says about a change reaches its reader first; when it cannot,
+ * the change is not made (a script that could not learn the new id must
+ * not retry into a duplicate). */
+static int say_before_commit(void *data, struct crm_err *err)
 {
-	int rc = crm_txn_commit(txn, subject, command, &cli->err);
+	const char *line = data;
+
+	if (line)
+		fputs(line, stdout);
+	errno = 0;
+	if (fflush(stdout) != 0 || ferror(stdout))
+		return crm_seterr(err, CRM_ERR, _("cannot write output: %s; "
+				  "nothing changed"),
+				  strerror(errno ? errno : EIO));
+	return CRM_OK;
+}
+
+int cli_commit_say(struct cli *cli, struct crm_txn *txn, const char *subject,
+		   const char *command, const char *line)
+{
+	int rc;
+
+	crm_txn_on_publish(txn, say_before_commit, (void *)line);
+	rc = crm_txn_commit(txn, subject, command, &cli->err);
 
 	if (rc)
 		return cli_fail(cli);
@@ -268,36 +290,61 @@ int cli_commit(struct cli *cli, struct crm_txn *txn, const char *subject,
 	return CRM_OK;
 }
 
-int cli_commit_record(struct cli *cli, const struct crm_record *r,
-		      const char *subject, const char *command)
+int cli_commit(struct cli *cli, struct crm_txn *txn, const char *subject,
+	       const char *command)
+{
+	return cli_commit_say(cli, txn, subject, command, NULL);
+}
+
+int cli_commit_record_say(struct cli *cli, const struct crm_record *r,
+			  const char *subject, const char *command,
+			  const char *line)
 {
 	struct crm_txn *txn = crm_txn_new(cli->store);
 	int rc = crm_txn_put(txn, r, &cli->err);
 
-	rc = rc ? cli_fail(cli) : cli_commit(cli, txn, subject, command);
+	rc = rc ? cli_fail(cli)
+		: cli_commit_say(cli, txn, subject, command, line);
 	crm_txn_free(txn);
 	return rc;
 }
 
-/* ${XDG_DATA_HOME:-$HOME/.local/share}/crm into buf. */
-static const char *default_store(char *buf, size_t size)
+int cli_commit_record(struct cli *cli, const struct crm_record *r,
+		      const char *subject, const char *command)
+{
+	return cli_commit_record_say(cli, r, subject, command, NULL);
+}
+
+const char cli_no_home_msg[] =
+	N_("there is no default store: HOME is not set (or not an absolute "
+	   "path)\nhint: use -C DIR, or set CRM_DIR or HOME");
+
+const char *cli_default_store(char *buf, size_t size)
 {
 	const char *xdg = getenv("XDG_DATA_HOME"), *home = getenv("HOME");
+	int n;
 
 	if (xdg && xdg[0] == '/')
-		snprintf(buf, size, "%s/crm", xdg);
+		n = snprintf(buf, size, "%s/crm", xdg);
+	else if (home && home[0] == '/')
+		n = snprintf(buf, size, "%s/.local/share/crm", home);
 	else
-		snprintf(buf, size, "%s/.local/share/crm", home ? home : ".");
-	return buf;
+		return NULL;
+	return n > 0 && (size_t)n < size ? buf : NULL;
 }
 
 int cli_find_store(const char *dir_opt, char **root, struct crm_err *err)
 {
 	char def[PATH_MAX], cwd[PATH_MAX];
+	const char *d = cli_default_store(def, sizeof(def));
+	int rc;
 
-	return crm_store_discover(dir_opt, getenv("CRM_DIR"),
-				  getcwd(cwd, sizeof(cwd)),
-				  default_store(def, sizeof(def)), root, err);
+	rc = crm_store_discover(dir_opt, getenv("CRM_DIR"),
+				getcwd(cwd, sizeof(cwd)), d, root, err);
+	if (rc == CRM_ENOSTORE && d == NULL && dir_opt == NULL &&
+	    !(getenv("CRM_DIR") && getenv("CRM_DIR")[0]))
+		rc = crm_seterr(err, CRM_ENOSTORE, "%s", _(cli_no_home_msg));
+	return rc;
 }
 
 /* The login of the user whose e-mail is git's user.email, or NULL. */
@@ -368,7 +415,7 @@ static int export_context(struct cli *cli)
 
 	if (crm_store_discover(cli->dir_opt, getenv("CRM_DIR"),
 			       getcwd(cwd, sizeof(cwd)),
-			       default_store(def, sizeof(def)), &root,
+			       cli_default_store(def, sizeof(def)), &root,
 			       NULL) == CRM_OK)
 		setenv("CRM_DIR", root, 1);
 	free(root);

@@ -25,6 +25,9 @@ struct txn_change {
 	struct crm_record *before; /* HEAD's version, when the caller gave
 				      it (crm_txn_put_change) */
 	bool has_before;
+	bool has_base;  /* the writer said what the file held (crm_txn_expect) */
+	bool base_gone; /* ... and that it held nothing */
+	git_oid base;
 };
 
 struct crm_txn {
@@ -34,6 +37,8 @@ struct crm_txn {
 	size_t *slots;           /* hash of the paths: index + 1, 0 empty */
 	size_t nslots;           /* a power of two, > 2 * n */
 	struct crm_buf trailers; /* "Key: value\n" lines */
+	crm_txn_publish_cb publish;
+	void *publish_data;
 };
 
 struct crm_txn *crm_txn_new(struct crm_store *s)
@@ -66,6 +71,12 @@ void crm_txn_add_trailer(struct crm_txn *t, const char *key,
 			 const char *value)
 {
 	crm_buf_addf(&t->trailers, "%s: %s\n", key, value);
+}
+
+void crm_txn_on_publish(struct crm_txn *t, crm_txn_publish_cb cb, void *data)
+{
+	t->publish = cb;
+	t->publish_data = data;
 }
 
 size_t crm_txn_count(const struct crm_txn *t)
@@ -199,6 +210,37 @@ static int txn_prepare(struct crm_txn *t, struct crm_err *err)
 	}
 	free(items);
 	return rc;
+}
+
+void crm_txn_expect(struct crm_txn *t, const char *path, const char *buf,
+		    size_t len)
+{
+	struct txn_change *c = NULL;
+	size_t i;
+
+	for (i = 0; i < t->n && c == NULL; i++)
+		if (strcmp(t->ch[i].path, path) == 0)
+			c = &t->ch[i];
+	if (c == NULL)
+		return;
+	c->has_base = true;
+	c->base_gone = buf == NULL;
+	if (buf && git_odb_hash(&c->base, buf, len, GIT_OBJECT_BLOB) < 0)
+		c->has_base = false; /* HEAD's content is then expected */
+}
+
+void crm_txn_expect_current(struct crm_txn *t, const char *path)
+{
+	char *buf;
+	size_t len;
+
+	if (crm_path_read(t->s->root, path, &buf, &len) != 0) {
+		if (errno == ENOENT)
+			crm_txn_expect(t, path, NULL, 0);
+		return; /* the check before writing reports the error */
+	}
+	crm_txn_expect(t, path, buf, len);
+	free(buf);
 }
 
 void crm_txn_delete_path(struct crm_txn *t, const char *path)
@@ -364,35 +406,17 @@ out:
 	return rc;
 }
 
-/* Creates the directories leading to the file at full path. */
-static int make_parent_dirs(char *full, size_t rootlen)
+/* Writes buf to a new file under tmpdir (.git/crm, on the same file
+ * system, never seen in the work tree); its path into tmp. */
+static int write_tmp(const char *tmpdir, char *tmp, size_t size,
+		     const char *buf, size_t len)
 {
-	char *p;
-
-	for (p = full + rootlen + 1; (p = strchr(p, '/')) != NULL; p++) {
-		*p = '\0';
-		if (mkdir(full, 0777) != 0 && errno != EEXIST) {
-			*p = '/';
-			return -1;
-		}
-		*p = '/';
-	}
-	return 0;
-}
-
-/* Replaces the file at full with buf atomically: written under tmpdir
- * (.git/crm, on the same file system, never seen in the work tree), then
- * renamed into place. */
-static int write_atomic(const char *tmpdir, const char *full, const char *buf,
-			size_t len)
-{
-	char tmp[PATH_MAX];
 	size_t off = 0;
 	ssize_t n;
 	int fd;
 
-	if (snprintf(tmp, sizeof(tmp), "%s/write-%ld.tmp", tmpdir,
-		     (long)getpid()) >= (int)sizeof(tmp))
+	if (snprintf(tmp, size, "%s/write-%ld.tmp", tmpdir, (long)getpid()) >=
+	    (int)size)
 		return -1;
 	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC,
 		  0666);
@@ -406,15 +430,9 @@ static int write_atomic(const char *tmpdir, const char *full, const char *buf,
 			goto fail;
 		off += (size_t)n;
 	}
-	if (close(fd) != 0) {
-		fd = -1;
-		goto fail;
-	}
-	if (rename(tmp, full) != 0) {
-		fd = -1;
-		goto fail;
-	}
-	return 0;
+	if (close(fd) == 0)
+		return 0;
+	fd = -1;
 fail:
 	if (fd >= 0)
 		close(fd);
@@ -423,18 +441,20 @@ fail:
 }
 
 /*
- * Rewrites the existing file at full with buf in place (no truncation
+ * Rewrites an existing file with buf in place (no truncation
  * to zero, no rename): on ext4 replacing a file either way forces its
  * data to disk at once (auto_da_alloc), about a millisecond a file, ten
  * seconds for a bulk change of ten thousand.  Not atomic for a reader,
  * but safe against a crash: the journal names the file, and the next
- * writer rewrites it.  -1 (errno ENOENT) when there is no such file.
+ * writer rewrites it.  The file is base of directory dirfd (a link is
+ * not followed).  -1 (errno ENOENT) when there is no such file.
  */
-static int write_inplace(const char *full, const char *buf, size_t len)
+static int write_inplace(int dirfd, const char *base, const char *buf,
+			 size_t len)
 {
 	size_t off = 0;
 	ssize_t n;
-	int fd = open(full, O_WRONLY | O_NOFOLLOW | O_CLOEXEC);
+	int fd = openat(dirfd, base, O_WRONLY | O_NOFOLLOW | O_CLOEXEC);
 	struct stat st;
 
 	if (fd < 0)
@@ -457,6 +477,32 @@ fail:
 	return -1;
 }
 
+/* Replaces the file base of directory dirfd with buf atomically: written
+ * under tmpdir, then renamed into place (a link at base is replaced, not
+ * followed). */
+static int write_atomic_at(const char *tmpdir, int dirfd, const char *base,
+			   const char *buf, size_t len)
+{
+	char tmp[PATH_MAX];
+	int saved;
+
+	if (write_tmp(tmpdir, tmp, sizeof(tmp), buf, len) != 0)
+		return -1;
+	if (renameat(AT_FDCWD, tmp, dirfd, base) == 0)
+		return 0;
+	saved = errno;
+	unlink(tmp);
+	errno = saved;
+	return -1;
+}
+
+/* write_atomic_at() for the file at full path (below .git). */
+static int write_atomic(const char *tmpdir, const char *full, const char *buf,
+			size_t len)
+{
+	return write_atomic_at(tmpdir, AT_FDCWD, full, buf, len);
+}
+
 /* .git/crm, created if needed, into buf. */
 static const char *tmp_dir(const struct crm_store *s, char *buf, size_t size)
 {
@@ -465,55 +511,152 @@ static const char *tmp_dir(const struct crm_store *s, char *buf, size_t size)
 	return buf;
 }
 
+/* Removes the work-tree file path, then its directory if that is empty
+ * now, following no link below the store's top. */
+static int remove_file(const struct crm_store *s, const char *path)
+{
+	char dir[PATH_MAX], *slash;
+	const char *base;
+	int fd, rc;
+
+	if ((fd = crm_path_parent(s->root, path, false, &base)) < 0)
+		return errno == ENOENT ? 0 : -1;
+	rc = unlinkat(fd, base, 0) != 0 && errno != ENOENT ? -1 : 0;
+	close(fd);
+	if (rc != 0 || snprintf(dir, sizeof(dir), "%s", path) >= (int)sizeof(dir) ||
+	    (slash = strrchr(dir, '/')) == NULL)
+		return rc;
+	*slash = '\0';
+	if ((fd = crm_path_parent(s->root, dir, false, &base)) >= 0) {
+		unlinkat(fd, base, AT_REMOVEDIR); /* only once the shard is empty */
+		close(fd);
+	}
+	return 0;
+}
+
+/* Writes the work-tree file path with buf, creating its directories,
+ * following no link below the store's top; with inplace (a bulk
+ * change), an existing file is rewritten in place (write_inplace). */
+static int put_file(const struct crm_store *s, const char *tmpdir,
+		    const char *path, const char *buf, size_t len, bool inplace)
+{
+	const char *base;
+	int fd, rc, saved;
+
+	if ((fd = crm_path_parent(s->root, path, true, &base)) < 0)
+		return -1;
+	if (inplace && len > 0 && write_inplace(fd, base, buf, len) == 0) {
+		close(fd);
+		return 0;
+	}
+	rc = write_atomic_at(tmpdir, fd, base, buf, len);
+	saved = errno;
+	close(fd);
+	errno = saved;
+	return rc;
+}
+
 /* Brings the work tree to the transaction's content. */
 static int write_worktree(struct crm_txn *t, struct crm_err *err)
 {
-	char full[PATH_MAX], tmp[PATH_MAX], *slash;
-	size_t rootlen = strlen(t->s->root), i;
+	char tmp[PATH_MAX];
+	size_t i;
 
 	tmp_dir(t->s, tmp, sizeof(tmp));
 	for (i = 0; i < t->n; i++) {
 		struct txn_change *c = &t->ch[i];
 
-		snprintf(full, sizeof(full), "%s/%s", t->s->root, c->path);
-		if (c->buf == NULL) {
-			if (unlink(full) != 0 && errno != ENOENT)
-				goto fail;
-			slash = strrchr(full, '/');
-			*slash = '\0';
-			rmdir(full); /* only succeeds once the shard is empty */
-			continue;
-		}
-		if (t->n >= BULK_MIN && c->len > 0 &&
-		    write_inplace(full, c->buf, c->len) == 0)
-			continue;
-		if (make_parent_dirs(full, rootlen) != 0 ||
-		    write_atomic(tmp, full, c->buf, c->len) != 0)
-			goto fail;
+		if ((c->buf ? put_file(t->s, tmp, c->path, c->buf, c->len,
+				       t->n >= BULK_MIN)
+			    : remove_file(t->s, c->path)) != 0)
+			return crm_seterr(err, CRM_ERR, _("cannot write '%s': %s"),
+					  c->path, crm_path_strerror(errno));
 	}
 	return CRM_OK;
-fail:
-	return crm_seterr(err, CRM_ERR, _("cannot write '%s': %s"), full,
-			  strerror(errno));
 }
 
 /* Puts the files the transaction touched back as they are in tree. */
 static void restore_worktree(struct crm_txn *t, git_tree *tree)
 {
-	char full[PATH_MAX], tmp[PATH_MAX], *buf;
+	char tmp[PATH_MAX], *buf;
 	size_t i, len;
 
 	tmp_dir(t->s, tmp, sizeof(tmp));
 	for (i = 0; i < t->n; i++) {
-		snprintf(full, sizeof(full), "%s/%s", t->s->root, t->ch[i].path);
 		if (crm_tree_read(t->s->repo, tree, t->ch[i].path, &buf, &len,
 				  NULL) != CRM_OK) {
-			unlink(full);
+			remove_file(t->s, t->ch[i].path);
 			continue;
 		}
-		write_atomic(tmp, full, buf, len);
+		put_file(t->s, tmp, t->ch[i].path, buf, len, false);
 		free(buf);
 	}
+}
+
+/* The blob id the work tree should hold at c's path for the write to
+ * lose nothing: what the writer said it started from, else HEAD's.
+ * False when that is no file at all. */
+static bool expected_blob(const struct txn_change *c, git_tree *head,
+			  git_oid *oid)
+{
+	git_tree_entry *e;
+
+	if (c->has_base) {
+		*oid = c->base;
+		return !c->base_gone;
+	}
+	if (head == NULL || git_tree_entry_bypath(&e, head, c->path) < 0)
+		return false;
+	*oid = *git_tree_entry_id(e);
+	git_tree_entry_free(e);
+	return true;
+}
+
+/* Refuses, naming it, a file the transaction would overwrite or remove
+ * whose work-tree content is not what the writer started from: a hand
+ * edit not committed yet is never discarded. */
+static int check_one(struct crm_txn *t, const struct txn_change *c,
+		     git_tree *head, struct crm_err *err)
+{
+	git_oid want, have;
+	bool want_file = expected_blob(c, head, &want), have_file = true;
+	char *buf;
+	size_t len;
+	int fd, rc;
+
+	/* the whole file, however large: a record too large to parse
+	 * still has to match HEAD's to be removed */
+	fd = crm_path_open(t->s->root, c->path);
+	if (fd < 0 || crm_read_fd(fd, SIZE_MAX, &buf, &len) != 0) {
+		if (errno != ENOENT)
+			return crm_seterr(err, CRM_ERR, _("cannot write '%s': %s"),
+					  c->path, crm_path_strerror(errno));
+		have_file = false;
+	} else {
+		rc = git_odb_hash(&have, buf, len, GIT_OBJECT_BLOB);
+		free(buf);
+		if (rc < 0)
+			return crm_git_error(err, _("cannot read the work tree"));
+	}
+	if (want_file == have_file && (!have_file || git_oid_equal(&want, &have)))
+		return CRM_OK;
+	return crm_seterr(err, CRM_ERR,
+			  _("'%s' has changes that are not committed; crm "
+			    "will not overwrite them\nhint: run 'crm commit' "
+			    "to keep them, or 'git checkout -- %s' to drop "
+			    "them"), c->path, c->path);
+}
+
+int crm_txn_check_worktree(struct crm_txn *t, git_tree *head,
+			   struct crm_err *err)
+{
+	size_t i;
+	int rc;
+
+	for (i = 0; i < t->n; i++)
+		if ((rc = check_one(t, &t->ch[i], head, err)))
+			return rc;
+	return CRM_OK;
 }
 
 /* The branch HEAD points to (owned by the caller), or NULL if detached. */
@@ -744,6 +887,7 @@ int crm_txn_commit(struct crm_txn *t, const char *subject,
 		goto out;
 	if ((rc = txn_prepare(t, err)) ||
 	    (rc = build_commit(t, message, &head_tree, &parent, &commit_oid, err)) ||
+	    (rc = crm_txn_check_worktree(t, head_tree, err)) ||
 	    (rc = journal_write(t, err)))
 		goto out;
 	t0 = crm_now_ms();
@@ -751,6 +895,8 @@ int crm_txn_commit(struct crm_txn *t, const char *subject,
 	tm->worktree_ms = crm_now_ms() - t0;
 	if (rc == CRM_OK && (rc = crm_gitindex_lock(s->gitdir, &lk, err)) == CRM_OK)
 		journal_note_lock(s, lk.inode);
+	if (rc == CRM_OK && t->publish)
+		rc = t->publish(t->publish_data, err);
 	if (rc == CRM_OK)
 		rc = advance_head(t, message, subject, &head_tree, &parent,
 				  &commit_oid, err);

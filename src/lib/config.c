@@ -277,6 +277,30 @@ const struct crm_custom_field *crm_config_field(const struct crm_config *cfg,
 	return NULL;
 }
 
+/* Refuses a crm.yaml of a version this crm does not know: a newer crm
+ * may have given its keys meanings this one would misread.  A file
+ * without a version is of version 1. */
+static int check_version(const struct crm_node *root, struct crm_err *err)
+{
+	const struct crm_node *n = crm_map_get(root, "version");
+	const char *v = crm_map_str(root, "version");
+	char *end;
+	long ver;
+
+	if (n == NULL)
+		return CRM_OK;
+	if (v == NULL || v[0] < '0' || v[0] > '9' ||
+	    (ver = strtol(v, &end, 10), *end != '\0') || ver < 1)
+		return crm_seterr(err, CRM_ERR, _("'version' must be a whole "
+				  "number, not '%s'"), v ? v : "");
+	if (ver > CRM_CONFIG_VERSION)
+		return crm_seterr(err, CRM_ERR, _("this store's crm.yaml is of "
+				  "version %ld, newer than this crm understands "
+				  "(%d)\nhint: upgrade crm to use this store"),
+				  ver, CRM_CONFIG_VERSION);
+	return CRM_OK;
+}
+
 int crm_config_parse(const char *buf, size_t len, struct crm_config *cfg,
 		     struct crm_err *err)
 {
@@ -287,6 +311,8 @@ int crm_config_parse(const char *buf, size_t len, struct crm_config *cfg,
 	rc = crm_yaml_parse(buf, len, &cfg->root, err);
 	if (rc)
 		return rc;
+	if ((rc = check_version(cfg->root, err)))
+		goto fail;
 	if ((n = crm_map_get(cfg->root, "users")) != NULL &&
 	    (rc = parse_users(n, cfg, err)))
 		goto fail;
@@ -360,7 +386,7 @@ char *crm_config_initial(const char *login, const char *name,
 	char *out = NULL;
 	size_t i, len;
 
-	crm_map_set(root, "version", crm_node_new_typed("1"));
+	crm_map_set(root, "version", crm_node_new_typed("1")); /* CRM_CONFIG_VERSION */
 	crm_map_set_str(user, "login", login);
 	crm_map_set_str(user, "name", name ? name : login);
 	if (email)

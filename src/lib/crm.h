@@ -141,6 +141,8 @@ void crm_seq_push(struct crm_node *seq, struct crm_node *val);
 
 /* ---- YAML text (yaml.c) ---- */
 
+/* The newest crm.yaml 'version' this crm understands. */
+#define CRM_CONFIG_VERSION 1
 #define CRM_YAML_MAX_SIZE (1024 * 1024) /* bytes in one record file */
 #define CRM_YAML_MAX_DEPTH 16           /* nesting of maps and sequences */
 
@@ -928,6 +930,28 @@ void crm_txn_put_raw(struct crm_txn *t, const char *path, const char *buf,
 /* Queues a record file's removal. */
 void crm_txn_delete(struct crm_txn *t, enum crm_type type, const char *id);
 void crm_txn_delete_path(struct crm_txn *t, const char *path);
+
+/*
+ * Says that the change queued for path was made from the work-tree file
+ * holding buf (NULL: from no file), not from HEAD's version, as crm edit
+ * and crm commit make theirs.  crm_txn_commit() refuses to write when the
+ * work tree holds anything else.  A path not queued yet is ignored.
+ */
+void crm_txn_expect(struct crm_txn *t, const char *path, const char *buf,
+		    size_t len);
+
+/* crm_txn_expect() with what the work tree holds at path now. */
+void crm_txn_expect_current(struct crm_txn *t, const char *path);
+
+/*
+ * cb is called by crm_txn_commit() once everything that can fail before
+ * the branch moves has succeeded, just before it moves: the command line
+ * prints there what it says about the change (a new id), so that what
+ * cannot be said is not done.  A non-zero return (with err set) abandons
+ * the commit, leaving the store as it was.
+ */
+typedef int (*crm_txn_publish_cb)(void *data, struct crm_err *err);
+void crm_txn_on_publish(struct crm_txn *t, crm_txn_publish_cb cb, void *data);
 /* Adds a "Key: value" trailer to the commit message. */
 void crm_txn_add_trailer(struct crm_txn *t, const char *key,
 			 const char *value);
@@ -963,6 +987,38 @@ int crm_txn_recover(struct crm_store *s, struct crm_err *err);
 /* Reads a whole file (at most CRM_YAML_MAX_SIZE + 8 KiB); 0 on success.
  * Caller frees *buf (NUL-terminated). */
 int crm_read_file(const char *path, char **buf, size_t *len);
+
+/* Reads the rest of the open file fd (at most max + 8 KiB) and closes
+ * it; 0 on success, -1 with errno set.  Caller frees *buf. */
+int crm_read_fd(int fd, size_t max, char **buf, size_t *len);
+
+/* ---- paths below the store's top (path.c) ---- */
+/* errno of a file crm will not read because it is not a regular file. */
+#define CRM_ENOTREG EMEDIUMTYPE
+
+/*
+ * Opens the directory holding rel (a '/'-separated path below root, no
+ * "." or ".." in it) without following a symbolic link below root,
+ * creating missing directories when create is set.  Returns the
+ * directory's descriptor (the caller closes it) and points *base at
+ * rel's last component, or -1 with errno set (ELOOP or ENOTDIR for a
+ * link on the way).
+ */
+int crm_path_parent(const char *root, const char *rel, bool create,
+		    const char **base);
+
+/* Opens the regular file rel below root for reading, following no link
+ * and never blocking on a FIFO; -1 with errno set (CRM_ENOTREG for a
+ * file that is not a regular one). */
+int crm_path_open(const char *root, const char *rel);
+
+/* Reads the regular file rel below root as crm_path_open() opens it;
+ * 0 on success, -1 with errno set.  Caller frees *buf. */
+int crm_path_read(const char *root, const char *rel, char **buf, size_t *len);
+
+/* What went wrong for errno e, said for a path below the store (static
+ * text). */
+const char *crm_path_strerror(int e);
 
 /* ---- .git/index patching (gitindex.c) ---- */
 

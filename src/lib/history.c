@@ -564,10 +564,7 @@ char *crm_commit_trailer(const char *message, const char *key)
 static int read_worktree(struct crm_store *s, const char *path, char **buf,
 			 size_t *len)
 {
-	char full[PATH_MAX];
-
-	snprintf(full, sizeof(full), "%s/%s", s->root, path);
-	return crm_read_file(full, buf, len);
+	return crm_path_read(s->root, path, buf, len);
 }
 
 /* True for the paths crm status looks at. */
@@ -602,7 +599,7 @@ static void validate_change(struct crm_store *s, struct crm_wt_change *c,
 		return;
 	if (read_worktree(s, c->path, &buf, &len) != 0) {
 		rc = crm_seterr(&err, CRM_ERR, _("cannot read '%s': %s"),
-				c->path, strerror(errno));
+				c->path, crm_path_strerror(errno));
 	} else if (strcmp(c->path, "crm.yaml") == 0) {
 		rc = crm_config_parse(buf, len, &cfg, &err);
 		if (rc == CRM_OK)
@@ -662,12 +659,20 @@ static char delta_letter(const git_diff_delta *d)
  * it is gone. */
 static char deleted_letter(struct crm_store *s, const git_diff_delta *d)
 {
-	char full[PATH_MAX];
 	git_oid oid;
+	char *buf;
+	size_t len;
+	int rc;
 
-	snprintf(full, sizeof(full), "%s/%s", s->root, d->old_file.path);
-	if (git_odb_hashfile(&oid, full, GIT_OBJECT_BLOB) < 0)
-		return 'D';
+	/* read as every file below the store is (no link followed, no
+	 * FIFO opened): something there that is no regular file is 'M',
+	 * and its check says what it is */
+	if (crm_path_read(s->root, d->old_file.path, &buf, &len) != 0)
+		return errno == ENOENT ? 'D' : 'M';
+	rc = git_odb_hash(&oid, buf, len, GIT_OBJECT_BLOB);
+	free(buf);
+	if (rc < 0)
+		return 'M';
 	return git_oid_equal(&oid, &d->old_file.id) ? 0 : 'M';
 }
 
@@ -801,6 +806,7 @@ int crm_worktree_commit(struct crm_store *s, const char *subject, size_t *n,
 				 : crm_seterr(err, CRM_ERR, "%s", ch[i].error);
 			crm_record_free(rec);
 		}
+		crm_txn_expect_current(txn, ch[i].path);
 	}
 	if (rc == CRM_OK && nch > 0)
 		rc = crm_txn_commit(txn, subject, "commit", err);

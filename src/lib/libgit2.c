@@ -409,6 +409,15 @@ void git_odb_free(git_odb *db)
 	f(db);
 }
 
+int git_odb_hash(git_oid *out, const void *data, size_t len,
+		 git_object_t type)
+{
+	static void *fn;
+	__typeof__(git_odb_hash) *f = resolve(&fn, "git_odb_hash");
+
+	return f(out, data, len, type);
+}
+
 int git_odb_hashfile(git_oid *out, const char *path, git_object_t type)
 {
 	static void *fn;

@@ -1573,6 +1573,30 @@ static int compile_term(struct compiler *c, const struct term *t, bool neg)
 static int compile_chain(struct compiler *c, const struct node *n,
 			 enum node_kind kind, bool neg, int type);
 
+static int compile_node(struct compiler *c, const struct node *n, bool neg);
+
+/*
+ * A run of nots, compiled flat: an even number of them is
+ * "coalesce(X, 0)", an odd one "NOT coalesce(X, 0)" (the same truth as
+ * the nested form for true, false and NULL), so that 64 nested nots do
+ * not overflow SQLite's parser stack.
+ */
+static int compile_nots(struct compiler *c, const struct node *n, bool neg)
+{
+	bool odd = false;
+	int rc;
+
+	for (; n->kind == N_NOT; n = n->a) {
+		odd = !odd;
+		neg = !neg;
+	}
+	crm_buf_adds(c->w, odd ? "NOT coalesce(" : "coalesce(");
+	if ((rc = compile_node(c, n, neg)) != CRM_OK)
+		return rc;
+	crm_buf_adds(c->w, ", 0)");
+	return CRM_OK;
+}
+
 static int compile_node(struct compiler *c, const struct node *n, bool neg)
 {
 	int rc;
@@ -1581,11 +1605,7 @@ static int compile_node(struct compiler *c, const struct node *n, bool neg)
 	case N_TERM:
 		return compile_term(c, n->term, neg);
 	case N_NOT:
-		crm_buf_adds(c->w, "NOT coalesce(");
-		if ((rc = compile_node(c, n->a, !neg)) != CRM_OK)
-			return rc;
-		crm_buf_adds(c->w, ", 0)");
-		return CRM_OK;
+		return compile_nots(c, n, neg);
 	case N_AND:
 	case N_OR:
 		crm_buf_addc(c->w, '(');

@@ -631,6 +631,8 @@ static int input_error(struct crm_err *err, const struct crm_node *n,
 {
 	char msg[sizeof(err->msg)];
 
+	if (err == NULL)
+		return CRM_ERR;
 	snprintf(msg, sizeof(msg), "%s", err->msg);
 	if (n->line > 0)
 		return field_error(err, n, key, msg);
@@ -794,6 +796,16 @@ int crm_record_serialize(const struct crm_record *r, char **out,
 	crm_record_canonicalize(copy);
 	rc = crm_yaml_emit(copy->map, out, outlen, err);
 	crm_record_free(copy);
+	if (rc == CRM_OK && *outlen > CRM_YAML_MAX_SIZE) {
+		/* the reader would refuse it: it could never be shown,
+		 * changed or removed */
+		rc = crm_seterr(err, CRM_ERR, _("the record would take %zu "
+				"bytes, more than the %d a record may hold "
+				"(1 MiB)"), *outlen, CRM_YAML_MAX_SIZE);
+		free(*out);
+		*out = NULL;
+		*outlen = 0;
+	}
 	return rc;
 }
 

@@ -140,4 +140,17 @@ void crm_config_sum(const char *buf, size_t len, char sum[17]);
 /* Milliseconds on a monotonic clock. */
 double crm_now_ms(void);
 
+/*
+ * The guard against lost hand edits, run by crm_txn_commit() before it
+ * writes anything: every path t writes or removes must hold in the work
+ * tree what its writer started from (HEAD's version in tree head, NULL
+ * when unborn, unless crm_txn_expect() said otherwise), else CRM_ERR
+ * naming the file, with hints to commit or drop the edit.  A path that
+ * cannot be read safely (a link on the way, not a regular file) is
+ * refused too.
+ */
+int crm_txn_check_worktree(struct crm_txn *t, git_tree *head,
+			   struct crm_err *err);
+
+
 #endif

@@ -173,16 +173,15 @@ out:
  * configuration (during init). */
 static int load_config(struct crm_store *s, struct crm_err *err)
 {
-	char path[PATH_MAX], *buf;
+	char *buf;
 	size_t len;
 	int rc;
 
-	snprintf(path, sizeof(path), "%s/crm.yaml", s->root);
-	if (crm_read_file(path, &buf, &len) != 0) {
+	if (crm_path_read(s->root, "crm.yaml", &buf, &len) != 0) {
 		if (errno == ENOENT)
 			return CRM_ENOSTORE;
 		return crm_seterr(err, CRM_ERR, _("cannot read 'crm.yaml': %s"),
-				  strerror(errno));
+				  crm_path_strerror(errno));
 	}
 	rc = crm_config_parse(buf, len, &s->cfg, err);
 	crm_config_sum(buf, len, s->cfg_sum);

@@ -1,11 +1,13 @@
 /*
  * util.c - errors, allocation, growable strings, UTF-8 helpers.
  */
+#include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <wchar.h>
 
@@ -270,26 +272,53 @@ const char *crm_pgettext(const char *ctx_and_msg)
 	return strchr(ctx_and_msg, '\004') + 1;
 }
 
-int crm_read_file(const char *path, char **buf, size_t *len)
+int crm_read_fd(int fd, size_t max, char **buf, size_t *len)
 {
 	struct crm_buf b = {0};
 	char chunk[8192];
 	ssize_t n;
-	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	int saved;
 
 	*buf = NULL;
 	*len = 0;
-	if (fd < 0)
-		return -1;
-	while ((n = read(fd, chunk, sizeof(chunk))) > 0 &&
-	       b.len <= CRM_YAML_MAX_SIZE)
+	while ((n = read(fd, chunk, sizeof(chunk))) > 0 && b.len <= max)
 		crm_buf_add(&b, chunk, (size_t)n);
+	saved = errno;
 	close(fd);
 	if (n < 0) {
 		crm_buf_free(&b);
+		errno = saved;
 		return -1;
 	}
 	*len = b.len;
 	*buf = crm_buf_detach(&b);
 	return 0;
+}
+
+/* Opens path for reading if it is a regular file (never blocking on a
+ * FIFO), else -1 with errno set. */
+static int open_regular(const char *path)
+{
+	struct stat st;
+	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+
+	if (fd < 0)
+		return -1;
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+		close(fd);
+		errno = CRM_ENOTREG;
+		return -1;
+	}
+	return fd;
+}
+
+int crm_read_file(const char *path, char **buf, size_t *len)
+{
+	int fd = open_regular(path);
+
+	*buf = NULL;
+	*len = 0;
+	if (fd < 0)
+		return -1;
+	return crm_read_fd(fd, CRM_YAML_MAX_SIZE, buf, len);
 }
