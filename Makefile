@@ -118,12 +118,17 @@ fuzz:
 	$(MAKE) BUILD=build-fuzz CC=clang OPT='-O1 -g' \
 		SAN_FLAGS='-fsanitize=fuzzer-no-link,address,undefined' \
 		build-fuzz/libcrm.a
-	clang -O1 -g -fsanitize=fuzzer,address,undefined -Isrc/lib \
-		$(PKG_CFLAGS) -o build-fuzz/fuzz-record \
-		tests/fuzz/fuzz_record.c build-fuzz/libcrm.a $(PKG_LIBS)
-	mkdir -p build-fuzz/corpus
+	for t in record input; do \
+		clang -O1 -g -fsanitize=fuzzer,address,undefined -Isrc/lib \
+			$(PKG_CFLAGS) -o build-fuzz/fuzz-$$t \
+			tests/fuzz/fuzz_$$t.c build-fuzz/libcrm.a $(PKG_LIBS) \
+			|| exit 1; \
+	done
+	mkdir -p build-fuzz/corpus build-fuzz/corpus-input
 	build-fuzz/fuzz-record -max_total_time=$${FUZZ_SECONDS:-60} \
 		-max_len=4096 build-fuzz/corpus tests/fuzz/corpus
+	build-fuzz/fuzz-input -max_total_time=$${FUZZ_SECONDS:-60} \
+		-max_len=4096 build-fuzz/corpus-input tests/fuzz/corpus-input
 
 bench: $(BUILD)/crm $(PHONE_MOD)
 	CRM=$(CURDIR)/$(BUILD)/crm tests/bench/run $(BENCH_ARGS)

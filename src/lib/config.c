@@ -50,7 +50,8 @@ static int parse_users(const struct crm_node *seq, struct crm_config *cfg,
 		const struct crm_node *u = seq->items[i];
 		struct crm_user *dst = &cfg->users[cfg->nusers];
 
-		if (u->kind != CRM_NODE_MAP || !crm_map_str(u, "login"))
+		if (u->kind != CRM_NODE_MAP || !crm_map_str(u, "login") ||
+		    crm_map_str(u, "login")[0] == '\0')
 			return crm_seterr(err, CRM_ERR,
 					  _("line %d: a user needs a 'login'"),
 					  u->line);
@@ -73,7 +74,8 @@ static int parse_pipeline(const struct crm_node *n, struct crm_pipeline *p,
 	const struct crm_node *stages;
 	size_t i;
 
-	if (n->kind != CRM_NODE_MAP || !crm_map_str(n, "name"))
+	if (n->kind != CRM_NODE_MAP || !crm_map_str(n, "name") ||
+	    crm_map_str(n, "name")[0] == '\0')
 		return crm_seterr(err, CRM_ERR,
 				  _("line %d: a pipeline needs a 'name'"), n->line);
 	p->name = dup_str(n, "name");
@@ -84,7 +86,8 @@ static int parse_pipeline(const struct crm_node *n, struct crm_pipeline *p,
 				  n->line, p->name);
 	p->stages = crm_xcalloc(stages->len, sizeof(char *));
 	for (i = 0; i < stages->len; i++) {
-		if (stages->items[i]->kind != CRM_NODE_SCALAR)
+		if (stages->items[i]->kind != CRM_NODE_SCALAR ||
+		    stages->items[i]->str[0] == '\0')
 			return crm_seterr(err, CRM_ERR,
 					  _("line %d: a stage must be a name"),
 					  stages->items[i]->line);

@@ -301,3 +301,22 @@ Test(guard, config_version)
 	crm_config_parse(bad[0], strlen(bad[0]), &cfg, &err);
 	cr_expect(strstr(err.msg, "999") != NULL, "%s", err.msg);
 }
+
+/* Empty names in crm.yaml (found by the fuzz target): a user with an
+ * empty login, a pipeline with an empty name or stage are refused. */
+Test(guard, config_refuses_empty_names)
+{
+	static const char *const bad[] = {
+		"version: 1\nusers:\n- login:\n",
+		"version: 1\nusers:\n- login: ''\n",
+		"version: 1\npipelines:\n- name: ''\n  stages: [a]\n",
+		"version: 1\npipelines:\n- name: p\n  stages: [a, '']\n",
+	};
+	struct crm_config cfg;
+	struct crm_err err;
+	size_t i;
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		cr_expect_eq(crm_config_parse(bad[i], strlen(bad[i]), &cfg, &err),
+			     CRM_ERR, "%s accepted", bad[i]);
+}
