@@ -366,15 +366,47 @@ static struct crm_index_change *index_changes(struct crm_txn *t, char ***full)
 	return ic;
 }
 
-/* Updates .git/index with libgit2 (formats the patcher leaves alone). */
-static int update_index_libgit2(struct crm_txn *t, struct crm_err *err)
+/* Copies gitdir/index, if there is one, to the private index at dst. */
+static int copy_index(const struct crm_store *s, const char *dst,
+		      struct crm_err *err)
 {
-	git_index *idx = NULL;
-	size_t i;
+	char src[PATH_MAX], tmp[PATH_MAX], *buf;
+	size_t len;
 	int rc = CRM_OK;
 
-	if (git_repository_index(&idx, t->s->repo) < 0 ||
-	    git_index_read(idx, 1) < 0)
+	snprintf(src, sizeof(src), "%s/index", s->gitdir);
+	if (crm_read_file(src, &buf, &len) != 0)
+		return errno == ENOENT ? CRM_OK : crm_seterr(err, CRM_ERR,
+				_("cannot read '%s': %s"), src, strerror(errno));
+	if (write_atomic(tmp_dir(s, tmp, sizeof(tmp)), dst, buf, len) != 0)
+		rc = crm_seterr(err, CRM_ERR, _("cannot write '%s': %s"), dst,
+				strerror(errno));
+	free(buf);
+	return rc;
+}
+
+/*
+ * Updates .git/index with libgit2 (formats the patcher leaves alone),
+ * under the held lock lk (released in every case).  libgit2 writes a
+ * private copy under .git/crm with its own lock file there, which is
+ * then renamed over .git/index: a process killed meanwhile leaves only
+ * files that crm_gitindex_remove_stale() removes.
+ */
+static int update_index_libgit2(struct crm_txn *t, struct crm_index_lock *lk,
+				struct crm_err *err)
+{
+	char priv[PATH_MAX];
+	git_index *idx = NULL;
+	size_t i;
+	int rc;
+
+	snprintf(priv, sizeof(priv), "%s/crm/%s", t->s->gitdir,
+		 CRM_INDEX_PRIVATE);
+	unlink(priv);
+	if ((rc = copy_index(t->s, priv, err)))
+		goto out;
+	if (git_index_open(&idx, priv) < 0 ||
+	    git_repository_set_index(t->s->repo, idx) < 0)
 		goto git_fail;
 	for (i = 0; i < t->n; i++)
 		if ((t->ch[i].buf ? git_index_add_bypath(idx, t->ch[i].path)
@@ -382,11 +414,16 @@ static int update_index_libgit2(struct crm_txn *t, struct crm_err *err)
 			goto git_fail;
 	if (git_index_write(idx) < 0)
 		goto git_fail;
-	goto out;
+	git_repository_set_index(t->s->repo, NULL);
+	git_index_free(idx);
+	return crm_gitindex_replace(lk, priv, err);
 git_fail:
 	rc = crm_git_error(err, _("cannot update '.git/index'"));
 out:
+	git_repository_set_index(t->s->repo, NULL);
 	git_index_free(idx);
+	unlink(priv);
+	crm_gitindex_unlock(lk);
 	return rc;
 }
 
@@ -403,7 +440,7 @@ static int update_index(struct crm_txn *t, struct crm_index_lock *lk,
 	rc = crm_gitindex_commit(lk, ic, t->n, err);
 	t->s->timings.index_fallback = rc == CRM_ENOTFOUND || rc == CRM_EUSAGE;
 	if (t->s->timings.index_fallback)
-		rc = update_index_libgit2(t, err);
+		rc = update_index_libgit2(t, lk, err);
 	for (i = 0; i < t->n; i++)
 		free(full[i]);
 	free(full);
@@ -411,8 +448,9 @@ static int update_index(struct crm_txn *t, struct crm_index_lock *lk,
 	return rc;
 }
 
-/* .git/crm/journal: the paths of a commit in progress, and the index.lock
- * it holds, so that the next writer can repair what a killed crm left. */
+/* .git/crm/journal: the paths of a commit in progress, so that the next
+ * writer can repair what a killed crm left.  (Journals of older versions
+ * also name the inode of the index.lock they held.) */
 static void journal_path(const struct crm_store *s, char *buf, size_t size)
 {
 	snprintf(buf, size, "%s/crm/journal", s->gitdir);
@@ -434,22 +472,6 @@ static int journal_write(struct crm_txn *t, struct crm_err *err)
 				strerror(errno));
 	crm_buf_free(&b);
 	return rc;
-}
-
-/* Records in the journal the inode of the index.lock we hold. */
-static void journal_note_lock(const struct crm_store *s, unsigned long inode)
-{
-	char path[PATH_MAX], line[64];
-	int fd, n;
-
-	journal_path(s, path, sizeof(path));
-	fd = open(path, O_WRONLY | O_APPEND | O_NOFOLLOW | O_CLOEXEC);
-	if (fd < 0)
-		return;
-	n = snprintf(line, sizeof(line), "index.lock %lu\n", inode);
-	if (write(fd, line, (size_t)n) != n)
-		n = -1;
-	close(fd);
 }
 
 static void journal_remove(const struct crm_store *s)
@@ -533,8 +555,8 @@ int crm_txn_commit(struct crm_txn *t, const char *subject,
 	t0 = crm_now_ms();
 	rc = write_worktree(t, err);
 	tm->worktree_ms = crm_now_ms() - t0;
-	if (rc == CRM_OK && (rc = crm_gitindex_lock(s->gitdir, &lk, err)) == CRM_OK)
-		journal_note_lock(s, lk.inode);
+	if (rc == CRM_OK)
+		rc = crm_gitindex_lock(s->gitdir, &lk, err);
 	if (rc == CRM_OK)
 		rc = advance_head(t, message, subject, &head_tree, &parent,
 				  &commit_oid, err);
@@ -558,7 +580,8 @@ out:
 	return rc;
 }
 
-/* Removes gitdir/index.lock if it is the one a dead writer recorded. */
+/* Removes gitdir/index.lock if it is the one a dead writer of an older
+ * version recorded in its journal. */
 static void remove_dead_index_lock(const struct crm_store *s, unsigned long ino)
 {
 	char path[PATH_MAX];

@@ -321,6 +321,14 @@ void git_index_free(git_index *index)
 	f(index);
 }
 
+int git_index_open(git_index **out, const char *index_path)
+{
+	static void *fn;
+	__typeof__(git_index_open) *f = resolve(&fn, "git_index_open");
+
+	return f(out, index_path);
+}
+
 int git_index_read(git_index *index, int force)
 {
 	static void *fn;
@@ -557,6 +565,15 @@ int git_repository_index(git_index **out, git_repository *repo)
 		resolve(&fn, "git_repository_index");
 
 	return f(out, repo);
+}
+
+int git_repository_set_index(git_repository *repo, git_index *index)
+{
+	static void *fn;
+	__typeof__(git_repository_set_index) *f =
+		resolve(&fn, "git_repository_set_index");
+
+	return f(repo, index);
 }
 
 int git_repository_init_ext(git_repository **out, const char *repo_path,

@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 #include <git2.h>
+#include <git2/sys/repository.h>
 
 #include "crm.h"
 
