@@ -239,8 +239,10 @@ void crm_gitindex_remove_stale(const char *gitdir)
 	if (n < 0 || (size_t)n >= sizeof(lock) ||
 	    !state_path(gitdir, CRM_INDEX_HOLD, hold, sizeof(hold)))
 		return;
-	if (lstat(hold, &hs) == 0 && lstat(lock, &ls) == 0 &&
-	    hs.st_dev == ls.st_dev && hs.st_ino == ls.st_ino)
+	if (lstat(hold, &hs) != 0)
+		return; /* the fallback's files exist only while it does */
+	if (lstat(lock, &ls) == 0 && hs.st_dev == ls.st_dev &&
+	    hs.st_ino == ls.st_ino)
 		unlink(lock);
 	unlink(hold);
 	if (state_path(gitdir, CRM_INDEX_PRIVATE, priv, sizeof(priv)))

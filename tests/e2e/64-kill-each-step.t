@@ -1,0 +1,184 @@
+#!/bin/bash
+# 64-kill-each-step.t - a writer killed with SIGKILL at each system call
+# that changes a file (strace's syscall injection), and a recovery killed
+# at each of its own: the next command always repairs the store.  After
+# every kill the next write succeeds, git fsck --strict passes, git status
+# is clean, no lock is left, and no completed write is lost.
+
+. "$(dirname "$0")/lib.sh"
+
+if ! command -v strace >/dev/null 2>&1 ||
+   ! strace -f -o /dev/null true 2>/dev/null; then
+	echo "1..0 # SKIP strace is missing or cannot trace here (ptrace refused)"
+	exit 0
+fi
+
+# The system calls a kill is injected into: those that create, write,
+# rename or remove files (openat only when it opens for writing).
+SYSCALLS=openat,rename,renameat2,write,pwrite64,writev,link,unlink,mkdir,ftruncate,fsync,fdatasync
+
+# trace_points DIR ARGS...: runs crm ARGS in a copy of the store DIR and
+# prints "SYSCALL N" for each call of SYSCALLS that changes a file, N
+# counting that system call's invocations in the process (as strace's
+# when= does).  Calls that fail change nothing, and those on the index
+# database are SQLite's own crash safety: both are left out.
+trace_points() {
+	local dir=$1 copy="$TEST_ROOT/trace-copy"
+	shift
+	rm -rf "$copy"
+	cp -a "$dir" "$copy"
+	(cd "$copy" && strace -f -y -o "$TEST_ROOT/trace" -e trace=$SYSCALLS \
+		"$CRM" "$@" >/dev/null 2>&1)
+	awk '{
+		pid = $1; name = $2; sub(/\(.*/, "", name)
+		if (name !~ /^[a-z0-9_]+$/ || $0 ~ /resumed>/) next
+		n = ++count[pid, name]
+		if (name == "openat" && $0 !~ /O_WRONLY|O_RDWR|O_CREAT/) next
+		if ($0 ~ /= -1 E[A-Z]+/ || $0 ~ /index\.db/) next
+		print name, n
+	}' "$TEST_ROOT/trace" | sort -u
+}
+
+# head_field ID FIELD: the value of FIELD in HEAD's file of contact ID.
+head_field() {
+	git show "HEAD:$(file_of contact "$1")" 2>/dev/null |
+		sed -n "s/^$2: *//p" | tr -d "'\""
+}
+
+# head_email ID: the e-mail addresses in HEAD's file of contact ID.
+head_email() {
+	git show "HEAD:$(file_of contact "$1")" 2>/dev/null |
+		grep -o '[a-z]*@example.com'
+}
+
+# check_store WHAT: after a repairing command, the store's invariants;
+# prints a line per broken one (nothing when all hold).
+check_store() {
+	local locks st
+	git fsck --strict >/dev/null 2>&1 || echo "$1: git fsck --strict fails"
+	st=$(git status --porcelain 2>&1)
+	[ -z "$st" ] || echo "$1: git status not clean: $st"
+	locks=$(find .git -name '*.lock' ! -name lock 2>/dev/null)
+	[ -z "$locks" ] || echo "$1: lock files left: $locks"
+	[ ! -e .git/crm/journal ] || echo "$1: journal left"
+	git show "HEAD:$(file_of contact "$ID")" | cmp -s - "$(file_of contact "$ID")" ||
+		echo "$1: work-tree file differs from HEAD"
+	[ "$(head_field "$OTHER" role)" = keep ] || echo "$1: an earlier write was lost"
+}
+
+# kill_at BASE SYSCALL N ARGS...: a copy of BASE in $TEST_ROOT/w, then
+# crm ARGS run in it and killed at the Nth call of SYSCALL.  Sets $krc.
+kill_at() {
+	local base=$1 sc=$2 n=$3
+	shift 3
+	cd "$TEST_ROOT" || exit 1
+	rm -rf w
+	cp -a "$base" w
+	cd w || exit 1
+	# (in a subshell whose stderr is dropped: bash reports the kill)
+	krc=$( { strace -f -o /dev/null -e trace="$sc" \
+		-e inject="$sc:signal=SIGKILL:when=$n" "$CRM" "$@" >/dev/null 2>&1
+		echo $?; } 2>/dev/null)
+}
+
+new_store base
+ID=$("$CRM" add contact "Kill Target" --role start)
+OTHER=$("$CRM" add contact "Bystander" --role keep)
+"$CRM" set "$ID" email=first@example.com >/dev/null
+store_clean "the store to copy"
+BASE=$PWD
+
+# --- kills during a commit ---------------------------------------------------
+points=$(trace_points "$BASE" set "$ID" role=killed)
+npoints=$(printf '%s\n' "$points" | grep -c .)
+[ "$npoints" -ge 30 ]
+ok $? "the traced crm set makes $npoints file-changing system calls (at least 30)"
+like "$points" "^link " "crm set links index.lock"
+killed=0 reached_end=0 failures=""
+while read -r sc n; do
+	kill_at "$BASE" "$sc" "$n" set "$ID" role=killed
+	if [ "$krc" -eq 0 ]; then
+		reached_end=$((reached_end + 1))
+	else
+		killed=$((killed + 1))
+	fi
+	before=$(head_field "$ID" role)
+	if ! timeout 30 "$CRM" set "$ID" email=after@example.com >/dev/null 2>"$TEST_ROOT/next.err"; then
+		failures="$failures
+$sc $n: the next set fails: $(head -1 "$TEST_ROOT/next.err")"
+		continue
+	fi
+	bad=$(check_store "$sc $n")
+	[ "$(head_email "$ID")" = after@example.com ] ||
+		bad="$bad $sc $n: the next set's email is not in HEAD"
+	role=$(head_field "$ID" role)
+	case $role in start|killed) ;; *) bad="$bad $sc $n: role is '$role'" ;; esac
+	[ "$krc" -ne 0 ] || [ "$role" = killed ] ||
+		bad="$bad $sc $n: a set that exited 0 was lost"
+	[ "$before" = "$role" ] || bad="$bad $sc $n: HEAD's role changed from $before to $role"
+	[ -z "$bad" ] || failures="$failures
+$bad"
+done <<EOF
+$points
+EOF
+echo "# commit: $killed kills, $reached_end runs not reached by their kill"
+[ "$killed" -ge 30 ]
+ok $? "crm set was killed at $killed points (at least 30)"
+is "$failures" "" "after a kill at each step of a commit the next set repairs the store"
+
+# --- kills during the recovery ----------------------------------------------
+# Two stores to recover: one killed as it replaced the record's file (the
+# journal names it), one killed holding index.lock as it moved the branch.
+recovery_base() {
+	local name=$1 sc=$2 n=$3
+	kill_at "$BASE" "$sc" "$n" set "$ID" role=killed
+	cd "$TEST_ROOT" || exit 1
+	rm -rf "$name"
+	mv w "$name"
+}
+rename_n=$(printf '%s\n' "$points" | awk '$1 == "rename" {print $2}' | sed -n 2p)
+recovery_base rec-file rename "${rename_n:-2}"
+[ -e "$TEST_ROOT/rec-file/.git/crm/journal" ]
+ok $? "a set killed at its second rename leaves a journal to recover"
+# the first open for writing that finds index.lock taken: the ref lock's
+lock_n=""
+for cand in $(printf '%s\n' "$points" | awk '$1 == "openat" {print $2}' | sort -n); do
+	kill_at "$BASE" openat "$cand" set "$ID" role=killed
+	if [ -e .git/index.lock ] && [ -e .git/crm/journal ]; then
+		lock_n=$cand
+		break
+	fi
+done
+cd "$TEST_ROOT" || exit 1
+rm -rf rec-lock
+[ -n "$lock_n" ] && mv w rec-lock
+[ -e rec-lock/.git/index.lock ]
+ok $? "a set killed holding index.lock leaves it, with a journal"
+
+rkilled=0 rfailures=""
+for rb in rec-file rec-lock; do
+	[ -d "$TEST_ROOT/$rb" ] || continue
+	rpoints=$(trace_points "$TEST_ROOT/$rb" set "$ID" email=recover@example.com)
+	while read -r sc n; do
+		kill_at "$TEST_ROOT/$rb" "$sc" "$n" set "$ID" email=recover@example.com
+		[ "$krc" -eq 0 ] || rkilled=$((rkilled + 1))
+		if ! timeout 30 "$CRM" set "$ID" email=final@example.com >/dev/null 2>"$TEST_ROOT/next.err"; then
+			rfailures="$rfailures
+$rb $sc $n: the next set fails: $(head -1 "$TEST_ROOT/next.err")"
+			continue
+		fi
+		bad=$(check_store "$rb $sc $n")
+		[ "$(head_email "$ID")" = final@example.com ] ||
+			bad="$bad $rb $sc $n: the last email is not in HEAD"
+		[ -z "$bad" ] || rfailures="$rfailures
+$bad"
+	done <<EOF
+$rpoints
+EOF
+done
+echo "# recovery: $rkilled kills"
+[ "$rkilled" -ge 40 ]
+ok $? "the recovering set was killed at $rkilled points (at least 40)"
+is "$rfailures" "" "after a kill at each step of a recovery the next set repairs the store"
+
+done_testing
