@@ -289,23 +289,29 @@ fail:
 			  strerror(errno));
 }
 
-/* Puts the files the transaction touched back as they are in tree. */
-static void restore_worktree(struct crm_txn *t, git_tree *tree)
+/* Puts the files the transaction touched back as they are in tree.
+ * Returns -1 when one could not be (the journal then stays, for the next
+ * writer to finish). */
+static int restore_worktree(struct crm_txn *t, git_tree *tree)
 {
 	char full[PATH_MAX], tmp[PATH_MAX], *buf;
 	size_t i, len;
+	int ret = 0;
 
 	tmp_dir(t->s, tmp, sizeof(tmp));
 	for (i = 0; i < t->n; i++) {
 		snprintf(full, sizeof(full), "%s/%s", t->s->root, t->ch[i].path);
 		if (crm_tree_read(t->s->repo, tree, t->ch[i].path, &buf, &len,
 				  NULL) != CRM_OK) {
-			unlink(full);
+			if (unlink(full) != 0 && errno != ENOENT)
+				ret = -1;
 			continue;
 		}
-		write_atomic(tmp, full, buf, len);
+		if (write_atomic(tmp, full, buf, len) != 0)
+			ret = -1;
 		free(buf);
 	}
+	return ret;
 }
 
 /* The branch HEAD points to (owned by the caller), or NULL if detached. */
@@ -536,6 +542,25 @@ static int advance_head(struct crm_txn *t, const char *message,
 	return rc < 0 ? crm_git_error(err, _("cannot move HEAD")) : CRM_OK;
 }
 
+/*
+ * After a commit failed before its branch moved (nothing changed): when
+ * it was for want of space (errno saved, or the message, which quotes
+ * strerror() as libgit2's do), says so in one message.  Returns rc.
+ */
+static int say_disk_full(const struct crm_store *s, int rc, int saved,
+			 struct crm_err *err)
+{
+	bool full = saved == ENOSPC || saved == EDQUOT;
+
+	if (err && !full)
+		full = strstr(err->msg, strerror(ENOSPC)) ||
+		       strstr(err->msg, strerror(EDQUOT));
+	if (full)
+		crm_seterr(err, rc, _("cannot write to '%s': no space left on the disk"),
+			   s->root);
+	return rc;
+}
+
 int crm_txn_commit(struct crm_txn *t, const char *subject,
 		   const char *command, struct crm_err *err)
 {
@@ -550,8 +575,10 @@ int crm_txn_commit(struct crm_txn *t, const char *subject,
 
 	memset(tm, 0, sizeof(*tm));
 	if ((rc = build_commit(t, message, &head_tree, &parent, &commit_oid, err)) ||
-	    (rc = journal_write(t, err)))
+	    (rc = journal_write(t, err))) {
+		say_disk_full(s, rc, errno, err);
 		goto out;
+	}
 	t0 = crm_now_ms();
 	rc = write_worktree(t, err);
 	tm->worktree_ms = crm_now_ms() - t0;
@@ -561,9 +588,10 @@ int crm_txn_commit(struct crm_txn *t, const char *subject,
 		rc = advance_head(t, message, subject, &head_tree, &parent,
 				  &commit_oid, err);
 	if (rc) {
+		say_disk_full(s, rc, errno, err);
 		crm_gitindex_unlock(&lk);
-		restore_worktree(t, head_tree);
-		journal_remove(s);
+		if (restore_worktree(t, head_tree) == 0)
+			journal_remove(s);
 		goto out;
 	}
 	crm_store_forget_head(s);

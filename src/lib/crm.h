@@ -750,6 +750,13 @@ struct crm_index_change {
 int crm_gitindex_apply(const char *gitdir, const struct crm_index_change *ch,
 		       size_t n, struct crm_err *err);
 
+/* The SQLite file layer the index opens its files through (sqlvfs.c):
+ * the default one, with the shared memory of WAL databases allocated on
+ * disk before it is used, so that a full disk fails a query instead of
+ * raising SIGBUS.  NULL when it cannot be registered (then the default). */
+#define CRM_SQL_VFS "crm"
+const char *crm_sql_vfs(void);
+
 /* A held gitdir/index.lock, taken before a commit moves the branch so that
  * the index can always follow it.  The lock file is a second link of
  * holdpath (gitdir/crm/index.lock): while the two are one file, the lock
