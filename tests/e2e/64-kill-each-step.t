@@ -3,7 +3,9 @@
 # that changes a file (strace's syscall injection), and a recovery killed
 # at each of its own: the next command always repairs the store.  After
 # every kill the next write succeeds, git fsck --strict passes, git status
-# is clean, no lock is left, and no completed write is lost.
+# is clean, no lock is left, and no completed write is lost.  Then the
+# same calls fail with ENOSPC or EIO instead: the write exits 0 or 1 with
+# one line, never dies of a signal, and the next write repairs.
 
 . "$(dirname "$0")/lib.sh"
 
@@ -21,7 +23,8 @@ SYSCALLS=openat,rename,renameat2,write,pwrite64,writev,link,unlink,mkdir,ftrunca
 # prints "SYSCALL N" for each call of SYSCALLS that changes a file, N
 # counting that system call's invocations in the process (as strace's
 # when= does).  Calls that fail change nothing, and those on the index
-# database are SQLite's own crash safety: both are left out.
+# database are SQLite's own crash safety: both are left out.  With
+# $STOP_AT set, the calls after the first one matching it are left out.
 trace_points() {
 	local dir=$1 copy="$TEST_ROOT/trace-copy"
 	shift
@@ -29,13 +32,14 @@ trace_points() {
 	cp -a "$dir" "$copy"
 	(cd "$copy" && strace -f -y -o "$TEST_ROOT/trace" -e trace=$SYSCALLS \
 		"$CRM" "$@" >/dev/null 2>&1)
-	awk '{
+	awk -v stop="${STOP_AT:-}" '{
 		pid = $1; name = $2; sub(/\(.*/, "", name)
 		if (name !~ /^[a-z0-9_]+$/ || $0 ~ /resumed>/) next
 		n = ++count[pid, name]
 		if (name == "openat" && $0 !~ /O_WRONLY|O_RDWR|O_CREAT/) next
 		if ($0 ~ /= -1 E[A-Z]+/ || $0 ~ /index\.db/) next
 		print name, n
+		if (stop != "" && $0 ~ stop) exit
 	}' "$TEST_ROOT/trace" | sort -u
 }
 
@@ -158,7 +162,9 @@ ok $? "a set killed holding index.lock leaves it, with a journal"
 rkilled=0 rfailures=""
 for rb in rec-file rec-lock; do
 	[ -d "$TEST_ROOT/$rb" ] || continue
-	rpoints=$(trace_points "$TEST_ROOT/$rb" set "$ID" email=recover@example.com)
+	# up to the removal of the journal: the rest is a commit, as above
+	rpoints=$(STOP_AT='unlink\(".*/crm/journal"' trace_points "$TEST_ROOT/$rb" \
+		set "$ID" email=recover@example.com)
 	while read -r sc n; do
 		kill_at "$TEST_ROOT/$rb" "$sc" "$n" set "$ID" email=recover@example.com
 		[ "$krc" -eq 0 ] || rkilled=$((rkilled + 1))
@@ -177,8 +183,60 @@ $rpoints
 EOF
 done
 echo "# recovery: $rkilled kills"
-[ "$rkilled" -ge 40 ]
-ok $? "the recovering set was killed at $rkilled points (at least 40)"
+[ "$rkilled" -ge 20 ]
+ok $? "the recovering set was killed at $rkilled points of its recovery (at least 20)"
 is "$rfailures" "" "after a kill at each step of a recovery the next set repairs the store"
+
+# --- a full disk or an I/O error at each step --------------------------------
+# fail_at BASE SYSCALL N ERRNO ARGS...: as kill_at, the call failing with
+# ERRNO instead; sets $krc and leaves stderr in $TEST_ROOT/fail.err.
+fail_at() {
+	local base=$1 sc=$2 n=$3 e=$4
+	shift 4
+	cd "$TEST_ROOT" || exit 1
+	rm -rf w
+	cp -a "$base" w
+	cd w || exit 1
+	strace -f -o /dev/null -e trace="$sc" -e inject="$sc:error=$e:when=$n" \
+		"$CRM" "$@" >/dev/null 2>"$TEST_ROOT/fail.err"
+	krc=$?
+}
+efailures="" nerr=0 i=0
+while read -r sc n; do
+	i=$((i + 1))
+	e=ENOSPC
+	[ $((i % 2)) -eq 0 ] && e=EIO
+	fail_at "$BASE" "$sc" "$n" "$e" set "$ID" role=failed
+	case $krc in
+	0) [ "$(head_field "$ID" role)" = failed ] ||
+		efailures="$efailures
+$sc $n $e: exited 0 but the role is not in HEAD" ;;
+	1) nerr=$((nerr + 1))
+	   { [ "$(grep -c . "$TEST_ROOT/fail.err")" -eq 1 ] &&
+	     grep -q '^crm: error: ' "$TEST_ROOT/fail.err"; } ||
+		efailures="$efailures
+$sc $n $e: not one error line: $(head -3 "$TEST_ROOT/fail.err" | tr '\n' '|')" ;;
+	*) efailures="$efailures
+$sc $n $e: exit status $krc" ;;
+	esac
+	if ! timeout 30 "$CRM" set "$ID" email=after@example.com >/dev/null 2>"$TEST_ROOT/next.err"; then
+		efailures="$efailures
+$sc $n $e: the next set fails: $(head -1 "$TEST_ROOT/next.err")"
+		continue
+	fi
+	bad=$(check_store "$sc $n $e")
+	[ -z "$bad" ] || efailures="$efailures
+$bad"
+done <<EOF
+$points
+EOF
+echo "# errors: $i injected, $nerr made crm set fail"
+[ "$nerr" -ge 10 ]
+ok $? "an injected ENOSPC or EIO made crm set fail $nerr times (at least 10)"
+is "$efailures" "" "ENOSPC or EIO at each step: exit 0 or one error line, and the next set repairs"
+fail_at "$BASE" rename 1 ENOSPC set "$ID" role=failed
+is "$krc" 1 "ENOSPC at the journal's rename: crm set exits 1"
+like "$(cat "$TEST_ROOT/fail.err")" "^crm: error: cannot write to '.*': no space left on the disk$" \
+	"ENOSPC at the journal's rename: the disk is said to be full"
 
 done_testing
