@@ -8,27 +8,27 @@
  * page.  On a file system with smaller blocks (ext4 makes 1 KiB blocks on
  * small disks) the rest of each page stays a hole, and when the disk is
  * full the first store into the mapping kills the process with SIGBUS.
- * So after each region is mapped, the file is allocated up to its end
- * with posix_fallocate(), and a failure (no space, an I/O error) is
- * returned to SQLite as SQLITE_FULL or SQLITE_IOERR_SHMSIZE: the query
- * fails with a message and the caller falls back to an index in memory.
+ * So after each region is mapped, its pages are populated for writing
+ * (madvise), which allocates their blocks or fails, and a failure is
+ * returned to SQLite as SQLITE_FULL: the query fails with a message and
+ * the caller falls back to an index in memory.
  */
 #include <errno.h>
-#include <fcntl.h>
-#include <limits.h>
 #include <pthread.h>
-#include <stdio.h>
-#include <string.h>
-#include <unistd.h>
+#include <stdbool.h>
+#include <sys/mman.h>
+
+#ifndef MADV_POPULATE_WRITE
+#define MADV_POPULATE_WRITE 23  /* Linux 5.14 */
+#endif
 
 #include <sqlite3.h>
 
 #include "crm.h"
 
-/* A main database file: the default layer's own object, then its path
- * (SQLite keeps the name given to xOpen valid until xClose). */
+/* What the layer adds to the default layer's file object. */
 struct shim_file {
-	const char *path;       /* NULL: not a file whose shm is allocated */
+	bool shm;               /* a main database: its shm is allocated */
 };
 
 static sqlite3_vfs shim_vfs;
@@ -53,25 +53,20 @@ static struct shim_file *shim_of(sqlite3_file *f)
 }
 
 /*
- * Allocates the -shm file of the database at path up to size bytes.
- * Returns SQLITE_OK, SQLITE_FULL when the disk is full, or
- * SQLITE_IOERR_SHMSIZE.
+ * Makes the kernel allocate the disk blocks of a mapped region of the
+ * -shm file (a write fault on each page, without changing a byte), so
+ * that a full disk fails here rather than at SQLite's first store.  The
+ * file is not opened again for this: closing another descriptor of it
+ * would drop the process's locks on it, which SQLite's other connections
+ * rely on.  Returns SQLITE_FULL when a page could not be allocated, else
+ * SQLITE_OK (also on a kernel without MADV_POPULATE_WRITE, before 5.14,
+ * or for a read-only mapping).
  */
-static int shm_allocate(const char *path, off_t size)
+static int shm_populate(void volatile *p, int size)
 {
-	char shm[PATH_MAX];
-	int fd, e, n = snprintf(shm, sizeof(shm), "%s-shm", path);
-
-	if (n < 0 || (size_t)n >= sizeof(shm))
-		return SQLITE_IOERR_SHMSIZE;
-	fd = open(shm, O_RDWR | O_NOFOLLOW | O_CLOEXEC);
-	if (fd < 0)
-		return SQLITE_IOERR_SHMSIZE;
-	e = posix_fallocate(fd, 0, size);
-	close(fd);
-	if (e == 0)
+	if (madvise((void *)p, (size_t)size, MADV_POPULATE_WRITE) == 0)
 		return SQLITE_OK;
-	return e == ENOSPC || e == EDQUOT ? SQLITE_FULL : SQLITE_IOERR_SHMSIZE;
+	return errno == EFAULT || errno == ENOMEM ? SQLITE_FULL : SQLITE_OK;
 }
 
 /* xShmMap: the default's, then the region's blocks allocated. */
@@ -81,9 +76,9 @@ static int shim_shm_map(sqlite3_file *f, int region, int size, int extend,
 	struct shim_file *sf = shim_of(f);
 	int rc = real_methods->xShmMap(f, region, size, extend, pp);
 
-	if (rc != SQLITE_OK || *pp == NULL || sf->path == NULL)
+	if (rc != SQLITE_OK || *pp == NULL || !sf->shm)
 		return rc;
-	rc = shm_allocate(sf->path, (off_t)(region + 1) * size);
+	rc = shm_populate(*pp, size);
 	if (rc != SQLITE_OK)
 		*pp = NULL; /* SQLite keeps what *pp holds, even on failure */
 	return rc;
@@ -97,7 +92,7 @@ static int shim_open(sqlite3_vfs *vfs, const char *name, sqlite3_file *f,
 	struct shim_file *sf = shim_of(f);
 	int rc;
 
-	sf->path = NULL;
+	sf->shm = false;
 	rc = real->xOpen(real, name, f, flags, out_flags);
 	if (rc != SQLITE_OK || f->pMethods == NULL || name == NULL ||
 	    !(flags & SQLITE_OPEN_MAIN_DB) || f->pMethods->iVersion < 2 ||
@@ -110,7 +105,7 @@ static int shim_open(sqlite3_vfs *vfs, const char *name, sqlite3_file *f,
 		real_methods = f->pMethods;
 	}
 	if (f->pMethods == real_methods) { /* else another kind: as it is */
-		sf->path = name;
+		sf->shm = true;
 		f->pMethods = &shim_methods;
 	}
 	pthread_mutex_unlock(&shim_lock);
