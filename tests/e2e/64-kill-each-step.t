@@ -15,6 +15,10 @@ if ! command -v strace >/dev/null 2>&1 ||
 	exit 0
 fi
 
+# LeakSanitizer cannot run under ptrace: a traced crm of the sanitizer
+# build would report its failure instead of exiting as it does.
+TRACED_ASAN="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0"
+
 # The system calls a kill is injected into: those that create, write,
 # rename or remove files (openat only when it opens for writing).
 SYSCALLS=openat,rename,renameat2,write,pwrite64,writev,link,unlink,mkdir,ftruncate,fsync,fdatasync
@@ -23,21 +27,23 @@ SYSCALLS=openat,rename,renameat2,write,pwrite64,writev,link,unlink,mkdir,ftrunca
 # prints "SYSCALL N" for each call of SYSCALLS that changes a file, N
 # counting that system call's invocations in the process (as strace's
 # when= does).  Calls that fail change nothing, and those on the index
-# database are SQLite's own crash safety: both are left out.  With
+# database are SQLite's own crash safety: both are left out, as are
+# those outside the store (the sanitizers' own output).  With
 # $STOP_AT set, the calls after the first one matching it are left out.
 trace_points() {
 	local dir=$1 copy="$TEST_ROOT/trace-copy"
 	shift
 	rm -rf "$copy"
 	cp -a "$dir" "$copy"
-	(cd "$copy" && strace -f -y -o "$TEST_ROOT/trace" -e trace=$SYSCALLS \
+	(cd "$copy" && ASAN_OPTIONS=$TRACED_ASAN strace -f -y -o "$TEST_ROOT/trace" -e trace=$SYSCALLS \
 		"$CRM" "$@" >/dev/null 2>&1)
-	awk -v stop="${STOP_AT:-}" '{
+	awk -v stop="${STOP_AT:-}" -v store="$copy" '{
 		pid = $1; name = $2; sub(/\(.*/, "", name)
 		if (name !~ /^[a-z0-9_]+$/ || $0 ~ /resumed>/) next
 		n = ++count[pid, name]
 		if (name == "openat" && $0 !~ /O_WRONLY|O_RDWR|O_CREAT/) next
 		if ($0 ~ /= -1 E[A-Z]+/ || $0 ~ /index\.db/) next
+		if (index($0, store "/") == 0) next
 		print name, n
 		if (stop != "" && $0 ~ stop) exit
 	}' "$TEST_ROOT/trace" | sort -u
@@ -80,7 +86,7 @@ kill_at() {
 	cp -a "$base" w
 	cd w || exit 1
 	# (in a subshell whose stderr is dropped: bash reports the kill)
-	krc=$( { strace -f -o /dev/null -e trace="$sc" \
+	krc=$( { ASAN_OPTIONS=$TRACED_ASAN strace -f -o /dev/null -e trace="$sc" \
 		-e inject="$sc:signal=SIGKILL:when=$n" "$CRM" "$@" >/dev/null 2>&1
 		echo $?; } 2>/dev/null)
 }
@@ -197,7 +203,8 @@ fail_at() {
 	rm -rf w
 	cp -a "$base" w
 	cd w || exit 1
-	strace -f -o /dev/null -e trace="$sc" -e inject="$sc:error=$e:when=$n" \
+	ASAN_OPTIONS=$TRACED_ASAN strace -f -o /dev/null -e trace="$sc" \
+		-e inject="$sc:error=$e:when=$n" \
 		"$CRM" "$@" >/dev/null 2>"$TEST_ROOT/fail.err"
 	krc=$?
 }
