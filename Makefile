@@ -130,6 +130,11 @@ fuzz:
 	build-fuzz/fuzz-input -max_total_time=$${FUZZ_SECONDS:-60} \
 		-max_len=4096 build-fuzz/corpus-input tests/fuzz/corpus-input
 
+# The crash-safety soak, at a size CI runs in well under three minutes.
+SOAK_KILLS ?= 60
+soak: $(BUILD)/crm $(PHONE_MOD)
+	CRM=$(CURDIR)/$(BUILD)/crm tests/soak/run $(SOAK_KILLS)
+
 bench: $(BUILD)/crm $(PHONE_MOD)
 	CRM=$(CURDIR)/$(BUILD)/crm tests/bench/run $(BENCH_ARGS)
 
@@ -156,7 +161,7 @@ install: all
 clean:
 	rm -rf build build-san build-fuzz
 
-.PHONY: all test check fuzz bench install clean update-po
+.PHONY: all test check soak fuzz bench install clean update-po
 
 -include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(UNIT_OBJ:.o=.d) \
 	$(BUILD)/src/lib/phone-cc.d

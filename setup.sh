@@ -20,9 +20,10 @@ PKGS="build-essential pkg-config git libyaml-dev libgit2-dev libpcre2-dev
 libsqlite3-dev libssl-dev libphonenumber-dev gettext locales"
 # Tests: Criterion, TAP runner (perl's prove), PyYAML as a second YAML
 # reader, man and groff to check the man pages, bash, zsh and fish to run
-# the completion scripts.
+# the completion scripts, strace to kill writes at each system call and
+# e2fsprogs to make a small file system to fill.
 TEST_PKGS="libcriterion-dev perl python3 python3-yaml man-db groff-base
-bash-completion zsh fish"
+bash-completion zsh fish strace e2fsprogs"
 
 # The benchmark's peers, measured in the same run as crm.
 BENCH_PKGS="taskwarrior ripgrep time"

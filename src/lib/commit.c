@@ -575,22 +575,28 @@ static int write_worktree(struct crm_txn *t, struct crm_err *err)
 	return CRM_OK;
 }
 
-/* Puts the files the transaction touched back as they are in tree. */
-static void restore_worktree(struct crm_txn *t, git_tree *tree)
+/* Puts the files the transaction touched back as they are in tree.
+ * Returns -1 when one could not be (the journal then stays, for the next
+ * writer to finish). */
+static int restore_worktree(struct crm_txn *t, git_tree *tree)
 {
 	char tmp[PATH_MAX], *buf;
 	size_t i, len;
+	int ret = 0;
 
 	tmp_dir(t->s, tmp, sizeof(tmp));
 	for (i = 0; i < t->n; i++) {
 		if (crm_tree_read(t->s->repo, tree, t->ch[i].path, &buf, &len,
 				  NULL) != CRM_OK) {
-			remove_file(t->s, t->ch[i].path);
+			if (remove_file(t->s, t->ch[i].path) != 0)
+				ret = -1;
 			continue;
 		}
-		put_file(t->s, tmp, t->ch[i].path, buf, len, false);
+		if (put_file(t->s, tmp, t->ch[i].path, buf, len, false) != 0)
+			ret = -1;
 		free(buf);
 	}
+	return ret;
 }
 
 /* The blob id the work tree should hold at c's path for the write to
@@ -717,15 +723,47 @@ static struct crm_index_change *index_changes(struct crm_txn *t, char ***full)
 	return ic;
 }
 
-/* Updates .git/index with libgit2 (formats the patcher leaves alone). */
-static int update_index_libgit2(struct crm_txn *t, struct crm_err *err)
+/* Copies gitdir/index, if there is one, to the private index at dst. */
+static int copy_index(const struct crm_store *s, const char *dst,
+		      struct crm_err *err)
 {
-	git_index *idx = NULL;
-	size_t i;
+	char src[PATH_MAX], tmp[PATH_MAX], *buf;
+	size_t len;
 	int rc = CRM_OK;
 
-	if (git_repository_index(&idx, t->s->repo) < 0 ||
-	    git_index_read(idx, 1) < 0)
+	snprintf(src, sizeof(src), "%s/index", s->gitdir);
+	if (crm_read_file(src, &buf, &len) != 0)
+		return errno == ENOENT ? CRM_OK : crm_seterr(err, CRM_ERR,
+				_("cannot read '%s': %s"), src, strerror(errno));
+	if (write_atomic(tmp_dir(s, tmp, sizeof(tmp)), dst, buf, len) != 0)
+		rc = crm_seterr(err, CRM_ERR, _("cannot write '%s': %s"), dst,
+				strerror(errno));
+	free(buf);
+	return rc;
+}
+
+/*
+ * Updates .git/index with libgit2 (formats the patcher leaves alone),
+ * under the held lock lk (released in every case).  libgit2 writes a
+ * private copy under .git/crm with its own lock file there, which is
+ * then renamed over .git/index: a process killed meanwhile leaves only
+ * files that crm_gitindex_remove_stale() removes.
+ */
+static int update_index_libgit2(struct crm_txn *t, struct crm_index_lock *lk,
+				struct crm_err *err)
+{
+	char priv[PATH_MAX];
+	git_index *idx = NULL;
+	size_t i;
+	int rc;
+
+	snprintf(priv, sizeof(priv), "%s/crm/%s", t->s->gitdir,
+		 CRM_INDEX_PRIVATE);
+	unlink(priv);
+	if ((rc = copy_index(t->s, priv, err)))
+		goto out;
+	if (git_index_open(&idx, priv) < 0 ||
+	    git_repository_set_index(t->s->repo, idx) < 0)
 		goto git_fail;
 	for (i = 0; i < t->n; i++)
 		if ((t->ch[i].buf ? git_index_add_bypath(idx, t->ch[i].path)
@@ -733,11 +771,16 @@ static int update_index_libgit2(struct crm_txn *t, struct crm_err *err)
 			goto git_fail;
 	if (git_index_write(idx) < 0)
 		goto git_fail;
-	goto out;
+	git_repository_set_index(t->s->repo, NULL);
+	git_index_free(idx);
+	return crm_gitindex_replace(lk, priv, err);
 git_fail:
 	rc = crm_git_error(err, _("cannot update '.git/index'"));
 out:
+	git_repository_set_index(t->s->repo, NULL);
 	git_index_free(idx);
+	unlink(priv);
+	crm_gitindex_unlock(lk);
 	return rc;
 }
 
@@ -754,7 +797,7 @@ static int update_index(struct crm_txn *t, struct crm_index_lock *lk,
 	rc = crm_gitindex_commit(lk, ic, t->n, err);
 	t->s->timings.index_fallback = rc == CRM_ENOTFOUND || rc == CRM_EUSAGE;
 	if (t->s->timings.index_fallback)
-		rc = update_index_libgit2(t, err);
+		rc = update_index_libgit2(t, lk, err);
 	for (i = 0; i < t->n; i++)
 		free(full[i]);
 	free(full);
@@ -762,8 +805,9 @@ static int update_index(struct crm_txn *t, struct crm_index_lock *lk,
 	return rc;
 }
 
-/* .git/crm/journal: the paths of a commit in progress, and the index.lock
- * it holds, so that the next writer can repair what a killed crm left. */
+/* .git/crm/journal: the paths of a commit in progress, so that the next
+ * writer can repair what a killed crm left.  (Journals of older versions
+ * also name the inode of the index.lock they held.) */
 static void journal_path(const struct crm_store *s, char *buf, size_t size)
 {
 	snprintf(buf, size, "%s/crm/journal", s->gitdir);
@@ -785,22 +829,6 @@ static int journal_write(struct crm_txn *t, struct crm_err *err)
 				strerror(errno));
 	crm_buf_free(&b);
 	return rc;
-}
-
-/* Records in the journal the inode of the index.lock we hold. */
-static void journal_note_lock(const struct crm_store *s, unsigned long inode)
-{
-	char path[PATH_MAX], line[64];
-	int fd, n;
-
-	journal_path(s, path, sizeof(path));
-	fd = open(path, O_WRONLY | O_APPEND | O_NOFOLLOW | O_CLOEXEC);
-	if (fd < 0)
-		return;
-	n = snprintf(line, sizeof(line), "index.lock %lu\n", inode);
-	if (write(fd, line, (size_t)n) != n)
-		n = -1;
-	close(fd);
 }
 
 static void journal_remove(const struct crm_store *s)
@@ -870,6 +898,25 @@ static int advance_head(struct crm_txn *t, const char *message,
 	return rc < 0 ? crm_git_error(err, _("cannot move HEAD")) : CRM_OK;
 }
 
+/*
+ * After a commit failed before its branch moved (nothing changed): when
+ * it was for want of space (errno saved, or the message, which quotes
+ * strerror() as libgit2's do), says so in one message.  Returns rc.
+ */
+static int say_disk_full(const struct crm_store *s, int rc, int saved,
+			 struct crm_err *err)
+{
+	bool full = saved == ENOSPC || saved == EDQUOT;
+
+	if (err && !full)
+		full = strstr(err->msg, strerror(ENOSPC)) ||
+		       strstr(err->msg, strerror(EDQUOT));
+	if (full)
+		crm_seterr(err, rc, _("cannot write to '%s': no space left on the disk"),
+			   s->root);
+	return rc;
+}
+
 int crm_txn_commit(struct crm_txn *t, const char *subject,
 		   const char *command, struct crm_err *err)
 {
@@ -883,27 +930,35 @@ int crm_txn_commit(struct crm_txn *t, const char *subject,
 	double t0;
 
 	memset(tm, 0, sizeof(*tm));
-	if ((rc = crm_store_check_writable(s, err)))
+	if ((rc = crm_store_check_writable(s, err)) ||
+	    (rc = txn_prepare(t, err)))
 		goto out;
-	if ((rc = txn_prepare(t, err)) ||
-	    (rc = build_commit(t, message, &head_tree, &parent, &commit_oid, err)) ||
-	    (rc = crm_txn_check_worktree(t, head_tree, err)) ||
-	    (rc = journal_write(t, err)))
+	if ((rc = build_commit(t, message, &head_tree, &parent, &commit_oid,
+			       err))) {
+		say_disk_full(s, rc, errno, err);
 		goto out;
+	}
+	if ((rc = crm_txn_check_worktree(t, head_tree, err)))
+		goto out;
+	if ((rc = journal_write(t, err))) {
+		say_disk_full(s, rc, errno, err);
+		goto out;
+	}
 	t0 = crm_now_ms();
 	rc = write_worktree(t, err);
 	tm->worktree_ms = crm_now_ms() - t0;
-	if (rc == CRM_OK && (rc = crm_gitindex_lock(s->gitdir, &lk, err)) == CRM_OK)
-		journal_note_lock(s, lk.inode);
+	if (rc == CRM_OK)
+		rc = crm_gitindex_lock(s->gitdir, &lk, err);
 	if (rc == CRM_OK && t->publish)
 		rc = t->publish(t->publish_data, err);
 	if (rc == CRM_OK)
 		rc = advance_head(t, message, subject, &head_tree, &parent,
 				  &commit_oid, err);
 	if (rc) {
+		say_disk_full(s, rc, errno, err);
 		crm_gitindex_unlock(&lk);
-		restore_worktree(t, head_tree);
-		journal_remove(s);
+		if (restore_worktree(t, head_tree) == 0)
+			journal_remove(s);
 		goto out;
 	}
 	crm_store_forget_head(s);
@@ -920,7 +975,8 @@ out:
 	return rc;
 }
 
-/* Removes gitdir/index.lock if it is the one a dead writer recorded. */
+/* Removes gitdir/index.lock if it is the one a dead writer of an older
+ * version recorded in its journal. */
 static void remove_dead_index_lock(const struct crm_store *s, unsigned long ino)
 {
 	char path[PATH_MAX];

@@ -1043,23 +1043,49 @@ struct crm_index_change {
 int crm_gitindex_apply(const char *gitdir, const struct crm_index_change *ch,
 		       size_t n, struct crm_err *err);
 
+/* The SQLite file layer the index opens its files through (sqlvfs.c):
+ * the default one, with the shared memory of WAL databases allocated on
+ * disk before it is used, so that a full disk fails a query instead of
+ * raising SIGBUS.  NULL when it cannot be registered (then the default). */
+#define CRM_SQL_VFS "crm"
+const char *crm_sql_vfs(void);
+
 /* A held gitdir/index.lock, taken before a commit moves the branch so that
- * the index can always follow it. */
+ * the index can always follow it.  The lock file is a second link of
+ * holdpath (gitdir/crm/index.lock): while the two are one file, the lock
+ * is crm's, and crm_gitindex_remove_stale() removes it once its holder
+ * died.  Users of the lock hold the store's writer lock. */
 struct crm_index_lock {
-	int fd;                 /* -1 when not held */
-	unsigned long inode;    /* of the lock file, to recognise it later */
+	int fd;                 /* the lock file open for writing; -1 if not */
+	bool held;              /* index.lock and the hold link exist */
 	char path[4096];
 	char lockpath[4096];
+	char holdpath[4096];
 };
+
+/* The hold link, and the private index the libgit2 fallback writes,
+ * under gitdir/crm. */
+#define CRM_INDEX_HOLD "index.lock"
+#define CRM_INDEX_PRIVATE "index.new"
 
 /* Takes index.lock as git does (retrying for about a second). */
 int crm_gitindex_lock(const char *gitdir, struct crm_index_lock *lk,
 		      struct crm_err *err);
 /* Applies ch to the index under the held lock and renames it into place;
- * releases the lock in every case.  Statuses as crm_gitindex_apply(). */
+ * releases the lock, except on CRM_ENOTFOUND and CRM_EUSAGE (statuses as
+ * crm_gitindex_apply()), when the caller still holds it for its
+ * fallback and ends with crm_gitindex_replace() or crm_gitindex_unlock(). */
 int crm_gitindex_commit(struct crm_index_lock *lk,
 			const struct crm_index_change *ch, size_t n,
 			struct crm_err *err);
+/* Renames the index file newpath over gitdir/index under the held lock,
+ * then releases the lock (in every case). */
+int crm_gitindex_replace(struct crm_index_lock *lk, const char *newpath,
+			 struct crm_err *err);
+/* Removes gitdir/index.lock when it is the second link of crm's hold
+ * link (its holder was killed), then the hold link and the fallback's
+ * private files.  Only a holder of the store's writer lock calls it. */
+void crm_gitindex_remove_stale(const char *gitdir);
 /* Releases the lock without changing the index. */
 void crm_gitindex_unlock(struct crm_index_lock *lk);
 

@@ -177,27 +177,78 @@ changes_sort(const struct crm_index_change *ch, size_t n, size_t *m,
 }
 
 /*
- * Creates lockpath as git does (O_EXCL), retrying for about a second while
- * another process holds it.  Returns the descriptor, or -1 with err set.
+ * Creates lockpath as git does, retrying for about a second while another
+ * process holds it, as a second name of holdpath: the lock file never
+ * exists unless a file crm owns under .git/crm is the same file, so that
+ * a process killed at any instruction leaves a lock that
+ * crm_gitindex_remove_stale() can prove its own.  holdpath is created
+ * first (O_EXCL), then linked to lockpath (link() fails if lockpath
+ * exists, as O_EXCL does).  Returns the descriptor, or -1 with err set
+ * and nothing left behind.
  */
-static int lock_acquire(const char *lockpath, struct crm_err *err)
+static int lock_acquire(const char *gitdir, const char *holdpath,
+			const char *lockpath, struct crm_err *err)
 {
 	struct timespec ts = { 0, LOCK_WAIT_NS };
-	int fd, tries;
+	int fd, tries, saved;
 
-	for (tries = 0;; tries++) {
-		fd = open(lockpath, O_CREAT | O_EXCL | O_WRONLY | O_NOFOLLOW |
+	fd = open(holdpath, O_CREAT | O_EXCL | O_RDWR | O_NOFOLLOW |
+		  O_CLOEXEC, 0666);
+	if (fd < 0 && errno == EEXIST) {
+		crm_gitindex_remove_stale(gitdir);
+		fd = open(holdpath, O_CREAT | O_EXCL | O_RDWR | O_NOFOLLOW |
 			  O_CLOEXEC, 0666);
-		if (fd >= 0)
+	}
+	if (fd < 0) {
+		crm_seterr(err, CRM_ERR, _("cannot create '%s': %s"), holdpath,
+			   strerror(errno));
+		return -1;
+	}
+	for (tries = 0;; tries++) {
+		if (link(holdpath, lockpath) == 0)
 			return fd;
 		if (errno != EEXIST || tries >= LOCK_TRIES)
 			break;
 		nanosleep(&ts, NULL);
 	}
+	saved = errno;
+	close(fd);
+	unlink(holdpath);
 	crm_seterr(err, CRM_ERR,
 		   _("cannot lock '%s': %s; is another git process running?"),
-		   lockpath, strerror(errno));
+		   lockpath, strerror(saved));
 	return -1;
+}
+
+/* gitdir/crm/name into buf; false when it does not fit. */
+static bool state_path(const char *gitdir, const char *name, char *buf,
+		       size_t size)
+{
+	int n = snprintf(buf, size, "%s/crm/%s", gitdir, name);
+
+	return n > 0 && (size_t)n < size;
+}
+
+void crm_gitindex_remove_stale(const char *gitdir)
+{
+	char hold[PATH_MAX], lock[PATH_MAX], priv[PATH_MAX];
+	struct stat hs, ls;
+	int n;
+
+	n = snprintf(lock, sizeof(lock), "%s/index.lock", gitdir);
+	if (n < 0 || (size_t)n >= sizeof(lock) ||
+	    !state_path(gitdir, CRM_INDEX_HOLD, hold, sizeof(hold)))
+		return;
+	if (lstat(hold, &hs) != 0)
+		return; /* the fallback's files exist only while it does */
+	if (lstat(lock, &ls) == 0 && hs.st_dev == ls.st_dev &&
+	    hs.st_ino == ls.st_ino)
+		unlink(lock);
+	unlink(hold);
+	if (state_path(gitdir, CRM_INDEX_PRIVATE, priv, sizeof(priv)))
+		unlink(priv);
+	if (state_path(gitdir, CRM_INDEX_PRIVATE ".lock", priv, sizeof(priv)))
+		unlink(priv);
 }
 
 /*
@@ -599,32 +650,52 @@ out:
 int crm_gitindex_lock(const char *gitdir, struct crm_index_lock *lk,
 		      struct crm_err *err)
 {
-	struct stat st;
+	char dir[PATH_MAX];
 	int r1, r2;
 
 	lk->fd = -1;
+	lk->held = false;
 	if (crm_crypto_load(err))
 		return CRM_ERR;
 	r1 = snprintf(lk->path, sizeof(lk->path), "%s/index", gitdir);
 	r2 = snprintf(lk->lockpath, sizeof(lk->lockpath), "%s/index.lock",
 		      gitdir);
-	if (r1 < 0 || r2 < 0 || (size_t)r2 >= sizeof(lk->lockpath))
+	if (r1 < 0 || r2 < 0 || (size_t)r2 >= sizeof(lk->lockpath) ||
+	    !state_path(gitdir, CRM_INDEX_HOLD, lk->holdpath,
+			sizeof(lk->holdpath)) ||
+	    !state_path(gitdir, "", dir, sizeof(dir)))
 		return crm_seterr(err, CRM_ERR, _("path too long: '%s'"),
 				  gitdir);
-	lk->fd = lock_acquire(lk->lockpath, err);
+	mkdir(dir, 0777); /* .git/crm, absent in a plain repository */
+	lk->fd = lock_acquire(gitdir, lk->holdpath, lk->lockpath, err);
 	if (lk->fd < 0)
 		return CRM_ERR;
-	lk->inode = fstat(lk->fd, &st) == 0 ? (unsigned long)st.st_ino : 0;
+	lk->held = true;
 	return CRM_OK;
 }
 
 void crm_gitindex_unlock(struct crm_index_lock *lk)
 {
-	if (lk->fd < 0)
-		return;
-	close(lk->fd);
-	unlink(lk->lockpath);
+	if (lk->fd >= 0)
+		close(lk->fd);
 	lk->fd = -1;
+	if (!lk->held)
+		return;
+	unlink(lk->lockpath); /* first: alone, the hold link is harmless */
+	unlink(lk->holdpath);
+	lk->held = false;
+}
+
+int crm_gitindex_replace(struct crm_index_lock *lk, const char *newpath,
+			 struct crm_err *err)
+{
+	int ret = CRM_OK;
+
+	if (rename(newpath, lk->path) < 0)
+		ret = crm_seterr(err, CRM_ERR, _("cannot rename '%s': %s"),
+				 newpath, strerror(errno));
+	crm_gitindex_unlock(lk);
+	return ret;
 }
 
 int crm_gitindex_commit(struct crm_index_lock *lk,
@@ -642,12 +713,13 @@ int crm_gitindex_commit(struct crm_index_lock *lk,
 	}
 	ret = apply_locked(lk->path, lk->lockpath, lk->fd, v, m, err);
 	lk->fd = -1; /* apply_locked closed it */
+	free(v);
+	if (ret == CRM_ENOTFOUND || ret == CRM_EUSAGE)
+		return ret; /* still held, for the caller's fallback */
 	if (ret == CRM_OK && rename(lk->lockpath, lk->path) < 0)
 		ret = crm_seterr(err, CRM_ERR, _("cannot rename '%s': %s"),
 				 lk->lockpath, strerror(errno));
-	if (ret != CRM_OK)
-		unlink(lk->lockpath);
-	free(v);
+	crm_gitindex_unlock(lk); /* after a rename, only the hold is left */
 	return ret;
 }
 
@@ -659,7 +731,9 @@ int crm_gitindex_apply(const char *gitdir, const struct crm_index_change *ch,
 
 	if (ret)
 		return ret;
-	return crm_gitindex_commit(&lk, ch, n, err);
+	ret = crm_gitindex_commit(&lk, ch, n, err);
+	crm_gitindex_unlock(&lk);
+	return ret;
 }
 
 /* The entries of the mapped index f, from its header, walked for the

@@ -91,8 +91,34 @@ static const char *const indexes_sql =
 	"INSERT INTO facets(facets) VALUES('optimize');";
 
 /* Sets err from the database's last error. */
+/*
+ * Set when writing the index failed for the file system's sake (a full
+ * disk, an I/O error, a read-only file system): crm_store_index() then
+ * answers from an index in memory, as in a store it cannot write.  Any
+ * thread of a build may set it; crm_store_index() clears it.
+ */
+static bool index_io_failed;
+
+/* True when the SQLite status rc is the file system's failure. */
+static bool is_io_error(int rc)
+{
+	rc &= 0xff;
+	return rc == SQLITE_FULL || rc == SQLITE_IOERR || rc == SQLITE_CANTOPEN ||
+	       rc == SQLITE_READONLY || rc == SQLITE_PERM;
+}
+
+/* Notes errno, after a failed system call on the index's files. */
+static void note_errno_io(void)
+{
+	if (errno == ENOSPC || errno == EDQUOT || errno == EIO ||
+	    errno == EROFS || errno == EACCES || errno == EPERM)
+		__atomic_store_n(&index_io_failed, true, __ATOMIC_RELAXED);
+}
+
 static int db_error(sqlite3 *db, struct crm_err *err, const char *what)
 {
+	if (db && is_io_error(sqlite3_errcode(db)))
+		__atomic_store_n(&index_io_failed, true, __ATOMIC_RELAXED);
 	return crm_seterr(err, CRM_ERR, "%s: %s", what,
 			  db ? sqlite3_errmsg(db) : "out of memory");
 }
@@ -116,7 +142,8 @@ static int db_open(const char *path, sqlite3 **out, struct crm_err *err)
 {
 	sqlite3 *db = NULL;
 	int rc = sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE |
-				 SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
+				 SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+				 crm_sql_vfs());
 
 	if (rc != SQLITE_OK) {
 		rc = is_corrupt(rc) ? CRM_ECORRUPT : db_error(db, err,
@@ -1209,6 +1236,7 @@ static int rebuild(struct crm_store *s, struct crm_err *err)
 	remove_db(s);
 	db_path(s, "", path, sizeof(path));
 	if (rename(tmp, path) != 0) {
+		note_errno_io();
 		rc = crm_seterr(err, CRM_ERR, _("cannot rename '%s': %s"), tmp,
 				strerror(errno));
 		unlink(tmp);
@@ -1526,28 +1554,17 @@ static bool state_writable(const struct crm_store *s)
 	return access(path, W_OK) == 0;
 }
 
-int crm_store_index(struct crm_store *s, sqlite3 **db, struct crm_err *err)
+/* Opens, refreshes or rebuilds the index file, into s->db. */
+static int index_on_disk(struct crm_store *s, struct crm_err *err)
 {
 	int rc, attempt;
 
-	*db = NULL;
-	if (s->db && s->db_fresh) {
-		*db = s->db;
-		return CRM_OK;
-	}
-	make_state_dir(s);
-	if (!state_writable(s)) {
-		if ((rc = readonly_index(s, err)) == CRM_OK)
-			*db = s->db;
-		return rc;
-	}
 	for (attempt = 0; attempt < 3; attempt++) {
 		rc = s->db ? CRM_OK : open_existing(s, err);
 		if (rc == CRM_OK)
 			rc = refresh(s, err);
 		if (rc == CRM_OK) {
 			s->db_fresh = true;
-			*db = s->db;
 			return CRM_OK;
 		}
 		if (rc != CRM_EREBUILD && rc != CRM_ECORRUPT)
@@ -1558,6 +1575,54 @@ int crm_store_index(struct crm_store *s, sqlite3 **db, struct crm_err *err)
 			return rc;
 	}
 	return crm_seterr(err, CRM_ERR, _("cannot open the index"));
+}
+
+/*
+ * The index for a store whose .git/crm cannot be written (read-only, or
+ * the disk full): the file as it is when it reflects HEAD, else one built
+ * in memory.  failed is the status of the failed write (CRM_OK: none),
+ * returned with its message if this fails too.
+ */
+static int index_in_memory(struct crm_store *s, sqlite3 **db, int failed,
+			   struct crm_err *err)
+{
+	struct crm_err saved = {0};
+	int rc;
+
+	if (err)
+		saved = *err;
+	crm_index_close(s);
+	rc = readonly_index(s, err);
+	if (rc == CRM_OK) {
+		*db = s->db;
+		return CRM_OK;
+	}
+	if (failed != CRM_OK && err)
+		*err = saved;
+	return failed != CRM_OK ? failed : rc;
+}
+
+int crm_store_index(struct crm_store *s, sqlite3 **db, struct crm_err *err)
+{
+	int rc;
+
+	*db = NULL;
+	if (s->db && s->db_fresh) {
+		*db = s->db;
+		return CRM_OK;
+	}
+	make_state_dir(s);
+	if (!state_writable(s))
+		return index_in_memory(s, db, CRM_OK, err);
+	__atomic_store_n(&index_io_failed, false, __ATOMIC_RELAXED);
+	rc = index_on_disk(s, err);
+	if (rc == CRM_OK) {
+		*db = s->db;
+		return CRM_OK;
+	}
+	if (!__atomic_load_n(&index_io_failed, __ATOMIC_RELAXED))
+		return rc;
+	return index_in_memory(s, db, rc, err);
 }
 
 int crm_store_reindex(struct crm_store *s, crm_progress_cb progress,

@@ -606,6 +606,15 @@ int git_repository_index(git_index **out, git_repository *repo)
 	return f(out, repo);
 }
 
+int git_repository_set_index(git_repository *repo, git_index *index)
+{
+	static void *fn;
+	__typeof__(git_repository_set_index) *f =
+		resolve(&fn, "git_repository_set_index");
+
+	return f(repo, index);
+}
+
 int git_repository_init_ext(git_repository **out, const char *repo_path,
 	git_repository_init_options *opts)
 {

@@ -10,6 +10,7 @@
 
 #include <git2.h>
 #include <git2/sys/mempack.h>
+#include <git2/sys/repository.h>
 
 #include "crm.h"
 

@@ -330,6 +330,7 @@ int crm_store_lock(struct crm_store *s, long timeout_ms, struct crm_err *err)
 	}
 	/* Another writer may have committed while we waited, or died. */
 	crm_store_forget_head(s);
+	crm_gitindex_remove_stale(s->gitdir);
 	if (crm_txn_recover(s, err) != CRM_OK) {
 		crm_store_unlock(s);
 		return crm_err_prefix(err, _("cannot repair the store"));
