@@ -230,19 +230,27 @@ static int read_disk(struct cli *cli, const struct crm_record *r,
 static int make_edit_file(struct cli *cli, struct edit *e)
 {
 	const char *root = crm_store_root(cli->store);
-	int fd;
+	int fd = -1, saved = 0;
 
 	snprintf(e->path, sizeof(e->path), "%s/.git/crm", root);
-	mkdir(e->path, 0777);
+	if (mkdir(e->path, 0777) != 0 && errno != EEXIST)
+		saved = errno;
 	snprintf(e->path, sizeof(e->path), "%s/.git/crm/tmp", root);
-	mkdir(e->path, 0700);
+	if (mkdir(e->path, 0700) != 0 && errno != EEXIST && !saved)
+		saved = errno;
 	if (snprintf(e->path, sizeof(e->path), "%s/.git/crm/tmp/edit-%s-XXXXXX.yaml",
-		     root, e->orig->id) >= (int)sizeof(e->path) ||
-	    (fd = mkstemps(e->path, 5)) < 0)
-		return cli_error(cli, CRM_ERR, _("cannot create a file in '%s': %s"),
-				 ".git/crm/tmp", strerror(errno));
-	close(fd);
-	return CRM_OK;
+		     root, e->orig->id) < (int)sizeof(e->path) &&
+	    (fd = mkstemps(e->path, 5)) >= 0) {
+		close(fd);
+		return CRM_OK;
+	}
+	/* a directory that could not be made says why better than ENOENT */
+	saved = saved ? saved : errno;
+	if (saved == ENOSPC || saved == EDQUOT)
+		return cli_error(cli, CRM_ERR, _("cannot write to '%s': no space "
+				 "left on the disk"), root);
+	return cli_error(cli, CRM_ERR, _("cannot create a file in '%s': %s"),
+			 ".git/crm/tmp", strerror(saved));
 }
 
 /* Commits edited, made from the work-tree file disk (NULL: none). */

@@ -926,6 +926,7 @@ int crm_txn_commit(struct crm_txn *t, const char *subject,
 	struct crm_index_lock lk = {.fd = -1};
 	git_tree *head_tree;
 	git_oid commit_oid, parent;
+	bool output_ok = true;
 	int rc;
 	double t0;
 
@@ -949,13 +950,15 @@ int crm_txn_commit(struct crm_txn *t, const char *subject,
 	tm->worktree_ms = crm_now_ms() - t0;
 	if (rc == CRM_OK)
 		rc = crm_gitindex_lock(s->gitdir, &lk, err);
-	if (rc == CRM_OK && t->publish)
-		rc = t->publish(t->publish_data, err);
+	if (rc == CRM_OK && t->publish &&
+	    (rc = t->publish(t->publish_data, err)) != CRM_OK)
+		output_ok = false; /* its own message: the output failed */
 	if (rc == CRM_OK)
 		rc = advance_head(t, message, subject, &head_tree, &parent,
 				  &commit_oid, err);
 	if (rc) {
-		say_disk_full(s, rc, errno, err);
+		if (output_ok)
+			say_disk_full(s, rc, errno, err);
 		crm_gitindex_unlock(&lk);
 		if (restore_worktree(t, head_tree) == 0)
 			journal_remove(s);
