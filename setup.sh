@@ -101,6 +101,7 @@ run)
 test)
 	install_packages
 	make check
+	make soak    # 60 writes killed at random moments, the store checked after each
 	;;
 bench)
 	EXTRA_PKGS=$BENCH_PKGS install_packages
