@@ -167,11 +167,15 @@ static char *phone_of_number(const char *phones, const char *word,
 {
 	struct crm_phone *nums = NULL;
 	const char *p, *nl;
-	char *line = NULL;
+	char *line = NULL, *digits;
 	size_t n = 0;
 
-	if (phones == NULL ||
-	    crm_phone_matches(word, region, &nums, &n, NULL) != CRM_OK)
+	/* only a number-like word can be another form of a phone: words
+	 * of names never load the phone module */
+	if (phones == NULL || (digits = crm_phone_digits(word)) == NULL)
+		return NULL;
+	free(digits);
+	if (crm_phone_matches(word, region, &nums, &n, NULL) != CRM_OK)
 		return NULL;
 	for (p = phones; n && *p && line == NULL; p = nl + 1) {
 		nl = strchr(p, '\n');

@@ -65,6 +65,18 @@ else
 	ok 0 "# SKIP script is not installed"
 fi
 
+# a search of name words never loads the phone module (start-up cost)
+if command -v strace >/dev/null; then
+	strace -f -e trace=openat -o "$TEST_ROOT/trace" "$CRM" search Пётр >/dev/null 2>&1
+	if grep -q 'crm-phone' "$TEST_ROOT/trace"; then
+		ok 1 "a name search does not load the phone module"
+	else
+		ok 0 "a name search does not load the phone module"
+	fi
+else
+	ok 0 "# SKIP strace is not installed"
+fi
+
 is "$(git rev-parse HEAD)" "$head" "search wrote nothing"
 store_clean "after searches"
 
