@@ -350,7 +350,11 @@ int cli_find_store(const char *dir_opt, char **root, struct crm_err *err)
 /* The login of the user whose e-mail is git's user.email, or NULL. */
 static const char *user_from_git(struct crm_store *s)
 {
-	char *email = crm_git_config("user.email");
+	char gitdir[4096];
+	char *email;
+
+	snprintf(gitdir, sizeof(gitdir), "%s/.git", crm_store_root(s));
+	email = crm_git_config_at(gitdir, "user.email");
 	const struct crm_user *u = email ? crm_config_user_by_email(
 		crm_store_config(s), email) : NULL;
 

@@ -1397,6 +1397,9 @@ int crm_git_init(struct crm_err *err);
 /* The value of key in the user's git configuration (global and system
  * files), or NULL when unset or empty.  Caller owns it. */
 char *crm_git_config(const char *key);
+/* The same, the repository's own config at gitdir/config first (as git
+ * reads user.email in a clone), when gitdir is not NULL. */
+char *crm_git_config_at(const char *gitdir, const char *key);
 /* Loads libcrypto (for the SHA-1 of .git/index) the same way. */
 int crm_crypto_load(struct crm_err *err);
 

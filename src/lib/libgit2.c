@@ -10,6 +10,8 @@
  * does not link.
  */
 #include <stdarg.h>
+#include <stdio.h>
+#include <unistd.h>
 
 #include "store-internal.h"
 
@@ -36,13 +38,24 @@ int crm_git_init(struct crm_err *err)
 
 char *crm_git_config(const char *key)
 {
+	return crm_git_config_at(NULL, key);
+}
+
+char *crm_git_config_at(const char *gitdir, const char *key)
+{
 	git_config *cfg = NULL;
 	git_buf b = {0};
+	char path[4096];
 	char *v = NULL;
 
 	if (crm_git_init(NULL) != CRM_OK)
 		return NULL;
-	if (git_config_open_default(&cfg) == 0 &&
+	if (git_config_open_default(&cfg) == 0 && gitdir != NULL &&
+	    snprintf(path, sizeof(path), "%s/config", gitdir) <
+	    (int)sizeof(path) && access(path, R_OK) == 0)
+		git_config_add_file_ondisk(cfg, path, GIT_CONFIG_LEVEL_LOCAL,
+					   NULL, 0);
+	if (cfg != NULL &&
 	    git_config_get_string_buf(&b, cfg, key) == 0 && b.ptr[0])
 		v = crm_xstrdup(b.ptr);
 	git_buf_dispose(&b);
@@ -240,6 +253,17 @@ int git_config_get_string_buf(git_buf *out, const git_config *cfg,
 		resolve(&fn, "git_config_get_string_buf");
 
 	return f(out, cfg, name);
+}
+
+int git_config_add_file_ondisk(git_config *cfg, const char *path,
+			       git_config_level_t level,
+			       const git_repository *repo, int force)
+{
+	static void *fn;
+	__typeof__(git_config_add_file_ondisk) *f =
+		resolve(&fn, "git_config_add_file_ondisk");
+
+	return f(cfg, path, level, repo, force);
 }
 
 int git_config_open_default(git_config **out)
