@@ -42,9 +42,14 @@ int cli_commit_config(struct cli *cli, struct crm_txn *txn,
 		      const char *done)
 {
 	int rc = cli_commit(cli, txn, subject, command);
+	char *safe;
 
-	if (rc == CRM_OK && !cli->quiet)
-		printf("%s\n", done);
+	if (rc == CRM_OK && !cli->quiet) {
+		/* names come from crm.yaml, maybe a colleague's */
+		safe = cli_safe(done);
+		printf("%s\n", safe);
+		free(safe);
+	}
 	return rc;
 }
 

@@ -390,4 +390,13 @@ else
 	echo "ok $((_tap_n + 1)) # SKIP fish is not installed"
 	_tap_n=$((_tap_n + 1))
 fi
+
+# a stage name from crm.yaml holding escapes is shown escaped
+new_store escapes
+sed -i 's/^  - lost$/  - lost\n  - "q\\e[2Jq"/' crm.yaml
+"$CRM" commit >/dev/null
+run stage rm sales $'q\e[2Jq'
+is "$rc" 0 "stage rm of a name with ESC exits 0"
+case $out in *$'\e'*) ok 1 "its message holds no raw ESC" ;; *) ok 0 "its message holds no raw ESC" ;; esac
+like "$out" 'q\\x1b\[2Jq' "the name is shown escaped"
 done_testing
