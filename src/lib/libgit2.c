@@ -727,6 +727,14 @@ int git_revwalk_simplify_first_parent(git_revwalk *walk)
 	return f(walk);
 }
 
+int git_revwalk_hide(git_revwalk *walk, const git_oid *commit_id)
+{
+	static void *fn;
+	__typeof__(git_revwalk_hide) *f = resolve(&fn, "git_revwalk_hide");
+
+	return f(walk, commit_id);
+}
+
 int git_revwalk_sorting(git_revwalk *walk, unsigned int sort_mode)
 {
 	static void *fn;

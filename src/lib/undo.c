@@ -108,18 +108,21 @@ static char *command_of(git_commit *c)
 	return crm_commit_trailer(git_commit_message(c), "Crm-Command");
 }
 
-/* A revision walk over HEAD's first parents; NULL when unborn. */
-static git_revwalk *first_parents(struct crm_store *s)
+/* A revision walk, newest first, over every commit HEAD has (the sides
+ * a pull merged in too, where a user's last change may be) but those
+ * hide has (NULL: none); NULL when unborn. */
+static git_revwalk *history(struct crm_store *s, const git_oid *hide)
 {
 	git_revwalk *walk = NULL;
 
 	if (git_revwalk_new(&walk, s->repo) < 0)
 		return NULL;
-	if (git_revwalk_push_head(walk) < 0) {
+	git_revwalk_sorting(walk, GIT_SORT_TOPOLOGICAL | GIT_SORT_TIME);
+	if (git_revwalk_push_head(walk) < 0 ||
+	    (hide && git_revwalk_hide(walk, hide) < 0)) {
 		git_revwalk_free(walk);
 		return NULL;
 	}
-	git_revwalk_simplify_first_parent(walk);
 	return walk;
 }
 
@@ -192,7 +195,7 @@ static int find_target(struct crm_store *s, bool redo, bool any,
 		       struct found *f, struct crm_err *err)
 {
 	struct idset a = {0}, b = {0};
-	git_revwalk *walk = first_parents(s);
+	git_revwalk *walk = history(s, NULL);
 	git_commit *c;
 	git_oid oid;
 	bool stop = false, take;
@@ -451,20 +454,24 @@ static bool commit_changed(git_commit *c, const char *path)
 	return hit;
 }
 
-/* Of the commits after stop (exclusive) on HEAD's first parents that
- * changed path, the newest by someone else than the store's user, else
- * the newest; NULL when none is found.  Caller frees it. */
+/* Of the commits since stop (those HEAD has and stop has not, merged
+ * sides included; merges themselves are no change) that changed path,
+ * the newest by someone else than the store's user, else the newest;
+ * NULL when none is found.  Caller frees it. */
 static git_commit *who_changed(struct crm_store *s, const git_oid *stop,
 			       const char *path)
 {
-	git_revwalk *walk = first_parents(s);
+	git_revwalk *walk = history(s, stop);
 	git_commit *c, *newest = NULL;
 	git_oid oid;
 
-	while (walk && git_revwalk_next(&oid, walk) == 0 &&
-	       !git_oid_equal(&oid, stop)) {
+	while (walk && git_revwalk_next(&oid, walk) == 0) {
 		if (git_commit_lookup(&c, s->repo, &oid) < 0)
 			break;
+		if (git_commit_parentcount(c) > 1) {
+			git_commit_free(c);
+			continue;
+		}
 		if (commit_changed(c, path) && !is_mine(s, c)) {
 			git_commit_free(newest);
 			newest = c;
