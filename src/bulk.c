@@ -125,6 +125,11 @@ static int read_stdin(struct cli *cli, struct typed *t)
 
 	while ((len = getline(&line, &cap, stdin)) >= 0) {
 		no++;
+		if (memchr(line, '\0', (size_t)len) != NULL) {
+			free(line);
+			return cli_usage_error(cli->cmd, _("standard input, line "
+					       "%zu: a NUL byte"), no);
+		}
 		for (s = line; *s == ' ' || *s == '\t'; s++)
 			;
 		for (e = line + len; e > s && strchr(" \t\r\n", e[-1]); e--)

@@ -882,8 +882,14 @@ static char *commit_message(const struct crm_txn *t, const char *subject,
 			    const char *command)
 {
 	struct crm_buf b = {0};
+	size_t len = strlen(subject);
 
-	crm_buf_addf(&b, "%s\n\nCrm-Command: %s\n", subject, command);
+	/* a subject cut to a buffer by its caller may end inside a
+	 * character: drop the part, git log must stay UTF-8 */
+	while (len > 0 && !crm_utf8_valid(subject, len))
+		len--;
+	crm_buf_addf(&b, "%.*s\n\nCrm-Command: %s\n", (int)len, subject,
+		     command);
 	if (t->trailers.len)
 		crm_buf_add(&b, t->trailers.s, t->trailers.len);
 	return crm_buf_detach(&b);

@@ -221,4 +221,13 @@ out=$(LC_ALL=ru_RU.UTF-8 "$CRM" set "$c1" "$c2" -- role=director 2>&1)
 like "$out" "изменены 2 записи" "ru: how many records changed, in Russian"
 unchanged $((n + 1)) "Russian runs"
 
+# a NUL byte in a line of standard input is refused, nothing written
+head_before=$(git rev-parse HEAD)
+first=$("$CRM" --format ids list company | head -1)
+out=$(printf '%s\0evil\n' "$first" | "$CRM" set --stdin nulcheck=1 2>&1)
+rc=$?
+is "$rc" 2 "a NUL byte on standard input: exit 2"
+like "$out" "standard input, line 1: a NUL byte" "the line is named"
+is "$(git rev-parse HEAD)" "$head_before" "a NUL byte: nothing committed"
+
 done_testing
