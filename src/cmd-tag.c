@@ -91,15 +91,20 @@ static int tag_one(struct cli *cli, const struct cli_args *args, bool bulk,
 		   enum crm_type t, const char *id, struct crm_txn *txn,
 		   bool *changed, struct crm_buf *first)
 {
-	struct crm_record *r = NULL;
+	struct crm_record *r = NULL, *before;
 	struct crm_buf subject = {0};
 	int rc;
 
 	if (crm_store_read(cli->store, t, id, &r, &cli->err))
 		return cli_fail(cli);
+	before = crm_record_dup(r);
 	crm_buf_addf(&subject, "%s %s: tag", crm_type_name(r->type),
 		     cli_short_id(r->id));
 	rc = tag_record(cli, r, args, bulk, changed, &subject);
+	/* +x -x, or a tag added that it had: no change, no commit */
+	if (rc == CRM_OK && *changed && crm_node_equal(before->map, r->map))
+		*changed = false;
+	crm_record_free(before);
 	if (rc == CRM_OK && *changed) {
 		cli_touch(cli, r);
 		if (crm_txn_put(txn, r, &cli->err))

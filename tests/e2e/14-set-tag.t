@@ -208,4 +208,12 @@ run tag nosuch vip
 is "$rc" 3 "tag on an unknown ref exits 3"
 nochange "$n" "tag errors"
 
+# a tag added and removed in one command changes nothing: no commit
+tagged=$("$CRM" add company "Tag Twice")
+before=$(git rev-parse HEAD)
+run tag "$tagged" +twice -twice
+is "$rc" 0 "tag +x -x exits 0"
+is "$out" "nothing changed" "tag +x -x says nothing changed"
+is "$(git rev-parse HEAD)" "$before" "tag +x -x commits nothing"
+
 done_testing
