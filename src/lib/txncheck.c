@@ -163,6 +163,12 @@ int crm_txn_check(struct crm_store *s, struct crm_txn_item *items, size_t n,
 			rc = check_record(s, &items[i], &env, err);
 	if (rc == CRM_OK && conf)
 		rc = crm_txn_check_orphans(s, &newcfg, items, n, err);
+	/* as crm user rm refuses: the change may not remove its own user */
+	if (rc == CRM_OK && conf && s->user && newcfg.nusers > 0 &&
+	    crm_config_user(&newcfg, s->user->login) == NULL)
+		rc = crm_seterr(err, CRM_ERR, _("'crm.yaml' would no longer have "
+				"the user making the change ('%s')"),
+				s->user->login);
 	if (conf)
 		crm_config_free(&newcfg);
 	return rc;

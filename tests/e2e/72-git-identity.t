@@ -33,4 +33,17 @@ run --user ann set "$d" source=ann2
 is "$(git log -1 --format='%ae')" "ann@example.com" "--user ann commits as ann"
 store_clean "after the clone's commits"
 
+# an undo may not remove the user making it (as crm user rm refuses)
+cd "$TEST_ROOT" || exit 1
+new_store selfrm
+"$CRM" user add zoe --name Zoe --email zoe@example.com >/dev/null
+before=$(git rev-parse HEAD)
+run --user zoe undo --any
+[ "$rc" -ne 0 ]
+ok $? "zoe's undo of 'user add zoe' is refused"
+like "$err" "the user making the change \('zoe'\)" "the refusal names zoe"
+is "$(git rev-parse HEAD)" "$before" "the refused undo commits nothing"
+run --user ann undo
+is "$rc" 0 "ann may undo it"
+
 done_testing
