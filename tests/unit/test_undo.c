@@ -189,11 +189,16 @@ Test(undo, own_change_not_the_last)
 	cr_expect_eq(crm_undo(st, &o, &res, &err), CRM_ERR);
 	cr_expect(strstr(err.msg, "nothing of yours (bob)") &&
 		  strstr(err.msg, "'add bob', is by Ann"), "%s", err.msg);
-	/* --any takes ann's (here, the crm.yaml she committed). */
+	/* --any would take ann's, the crm.yaml that added bob: a change may
+	 * not remove the user making it, so bob is refused, ann is not. */
 	o.any = true;
+	cr_expect_eq(crm_undo(st, &o, &res, &err), CRM_ERR);
+	cr_expect(strstr(err.msg, "the user making the change ('bob')") != NULL,
+		  "%s", err.msg);
+	as("ann");
 	cr_assert_eq(crm_undo(st, &o, &res, &err), CRM_OK, "%s", err.msg);
 	cr_expect_str_eq(res.subject, "add bob");
-	cr_expect(!res.mine);
+	cr_expect(res.mine); /* ann's own, now */
 	crm_undo_result_free(&res);
 	expect_clean();
 }
