@@ -27,8 +27,6 @@ struct txn_change {
 	bool has_before;
 	bool has_base;  /* the writer said what the file held (crm_txn_expect) */
 	bool base_gone; /* ... and that it held nothing */
-	bool base_kept; /* ... and base is a blob of the object database, what
-			   a recovery puts back (not HEAD's version) */
 	git_oid base;
 };
 
@@ -227,28 +225,8 @@ void crm_txn_expect(struct crm_txn *t, const char *path, const char *buf,
 		return;
 	c->has_base = true;
 	c->base_gone = buf == NULL;
-	c->base_kept = false;
-	if (buf == NULL)
-		return;
-	/* kept as a blob, so that a recovery after a kill puts the user's
-	 * text back rather than HEAD's */
-	if (crm_store_repo(t->s, NULL) == CRM_OK &&
-	    git_blob_create_from_buffer(&c->base, t->s->repo, buf, len) == 0)
-		c->base_kept = true;
-	else if (git_odb_hash(&c->base, buf, len, GIT_OBJECT_BLOB) < 0)
+	if (buf && git_odb_hash(&c->base, buf, len, GIT_OBJECT_BLOB) < 0)
 		c->has_base = false; /* HEAD's content is then expected */
-}
-
-/* True when the work tree already holds what c writes: the writer
- * started from the file on disk and writes the same bytes (crm commit of
- * a hand edit), or removes a file already gone. */
-static bool already_on_disk(const struct txn_change *c)
-{
-	if (!c->has_base)
-		return false;
-	if (c->base_gone || c->buf == NULL)
-		return c->base_gone && c->buf == NULL;
-	return git_oid_equal(&c->base, &c->blob);
 }
 
 void crm_txn_expect_current(struct crm_txn *t, const char *path)
@@ -588,8 +566,6 @@ static int write_worktree(struct crm_txn *t, struct crm_err *err)
 	for (i = 0; i < t->n; i++) {
 		struct txn_change *c = &t->ch[i];
 
-		if (already_on_disk(c))
-			continue;
 		if ((c->buf ? put_file(t->s, tmp, c->path, c->buf, c->len,
 				       t->n >= BULK_MIN)
 			    : remove_file(t->s, c->path)) != 0)
@@ -845,21 +821,8 @@ static int journal_write(struct crm_txn *t, struct crm_err *err)
 	size_t i;
 	int rc = CRM_OK;
 
-	for (i = 0; i < t->n; i++) {
-		const struct txn_change *c = &t->ch[i];
-		char hex[GIT_OID_HEXSZ + 1];
-
-		if (already_on_disk(c))
-			continue; /* nothing to put back */
-		if (c->has_base && c->base_gone)
-			crm_buf_addf(&b, "gone %s\n", c->path);
-		else if (c->has_base && c->base_kept)
-			crm_buf_addf(&b, "keep %s %s\n",
-				     git_oid_tostr(hex, sizeof(hex), &c->base),
-				     c->path);
-		else
-			crm_buf_addf(&b, "path %s\n", c->path);
-	}
+	for (i = 0; i < t->n; i++)
+		crm_buf_addf(&b, "path %s\n", t->ch[i].path);
 	journal_path(t->s, path, sizeof(path));
 	if (write_atomic(tmp_dir(t->s, tmp, sizeof(tmp)), path, b.s, b.len) != 0)
 		rc = crm_seterr(err, CRM_ERR, _("cannot write '%s': %s"), path,
@@ -1045,32 +1008,6 @@ static void remove_dead_ref_lock(const struct crm_store *s)
 }
 
 /* Queues, for each journal path, the content HEAD has for it. */
-/* Queues on t what a journal line "keep OID PATH" or "gone PATH" says
- * the file held before the killed write (a hand edit it started from):
- * the blob OID, or no file. */
-static void queue_kept_version(struct crm_txn *t, const char *line)
-{
-	const char *path = line + 5 + GIT_OID_HEXSZ + 1;
-	char hex[GIT_OID_HEXSZ + 1];
-	git_blob *blob;
-	git_oid oid;
-
-	if (strncmp(line, "gone ", 5) == 0) {
-		crm_txn_delete_path(t, line + 5);
-		return;
-	}
-	if (strlen(line) <= 5 + GIT_OID_HEXSZ + 1)
-		return;
-	memcpy(hex, line + 5, GIT_OID_HEXSZ);
-	hex[GIT_OID_HEXSZ] = '\0';
-	if (git_oid_fromstr(&oid, hex) < 0 ||
-	    git_blob_lookup(&blob, t->s->repo, &oid) < 0)
-		return;
-	crm_txn_put_raw(t, path, git_blob_rawcontent(blob),
-			(size_t)git_blob_rawsize(blob));
-	git_blob_free(blob);
-}
-
 static int queue_head_versions(struct crm_txn *t, char *journal,
 			       unsigned long *lock_ino, struct crm_err *err)
 {
@@ -1085,11 +1022,6 @@ static int queue_head_versions(struct crm_txn *t, char *journal,
 	     line = strtok_r(NULL, "\n", &save)) {
 		if (strncmp(line, "index.lock ", 11) == 0) {
 			*lock_ino = strtoul(line + 11, NULL, 10);
-			continue;
-		}
-		if (strncmp(line, "keep ", 5) == 0 ||
-		    strncmp(line, "gone ", 5) == 0) {
-			queue_kept_version(t, line);
 			continue;
 		}
 		if (strncmp(line, "path ", 5) != 0)
