@@ -665,9 +665,12 @@ static bool known_field(const char *name)
 	return false;
 }
 
-/* Prints the custom fields some record has that start with the typed
- * text, one index seek each. */
-static void print_custom_fields(struct comp *c, const char *suffix)
+/* Emits KEY plus suffix for each custom field key some record holds that
+ * starts with the typed text and that keep accepts, one index seek each,
+ * at most 50 keys. */
+static void emit_held_keys(struct comp *c, const char *suffix,
+			   bool (*keep)(struct comp *c, const char *key,
+					void *data), void *data)
 {
 	static const char *const sql =
 		"SELECT key FROM fields WHERE key > ?1 AND key < ?2"
@@ -689,17 +692,32 @@ static void print_custom_fields(struct comp *c, const char *suffix)
 		free(last);
 		last = crm_xstrdup((const char *)sqlite3_column_text(st, 0));
 		sqlite3_reset(st);
-		if (!known_field(last) && strchr(last, ' ') == NULL) {
-			v.len = 0;
-			crm_buf_addf(&v, "%s%s", last, suffix);
-			emit(c, v.s, _("custom field"));
-		}
+		if (!keep(c, last, data))
+			continue;
+		v.len = 0;
+		crm_buf_addf(&v, "%s%s", last, suffix);
+		emit(c, v.s, _("custom field"));
 	}
 	sqlite3_finalize(st);
 out:
 	crm_buf_free(&hi);
 	crm_buf_free(&v);
 	free(last);
+}
+
+/* emit_held_keys' filter for queries: a custom field a query can name. */
+static bool query_key(struct comp *c, const char *key, void *data)
+{
+	(void)c;
+	(void)data;
+	return !known_field(key) && strchr(key, ' ') == NULL;
+}
+
+/* Prints the custom fields some record has that start with the typed
+ * text, one index seek each. */
+static void print_custom_fields(struct comp *c, const char *suffix)
+{
+	emit_held_keys(c, suffix, query_key, NULL);
 }
 
 /* Prints the field names of the query language (and the custom fields),
@@ -847,43 +865,23 @@ static bool type_holds(sqlite3 *db, int t, const char *key)
 	return found;
 }
 
+/* emit_held_keys' filter for assignments to records of type *data (any
+ * when -1): held, not built in and not declared (print_declared_fields
+ * offers those). */
+static bool assignable_key(struct comp *c, const char *key, void *data)
+{
+	int t = *(const int *)data;
+
+	return !built_in(t, key) && !declared_field(c, t, key) &&
+	       crm_field_name_valid(key) && type_holds(comp_db(c), t, key);
+}
+
 /* Prints "key=" for the custom fields that records of type t (any when
- * -1) hold and crm.yaml does not declare (those print_declared_fields
- * offers), a seek for each key of the index, at most 50 keys. */
+ * -1) hold and crm.yaml does not declare, a seek for each key of the
+ * index, at most 50 keys. */
 static void print_held_fields(struct comp *c, int t)
 {
-	static const char *const sql =
-		"SELECT key FROM fields WHERE key > ?1 AND key < ?2"
-		" ORDER BY key LIMIT 1";
-	struct crm_buf hi = {0}, v = {0};
-	char *last = crm_xstrdup(c->cur);
-	sqlite3 *db = comp_db(c);
-	sqlite3_stmt *st;
-	size_t n;
-
-	if (db == NULL || sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
-		goto out;
-	crm_buf_addf(&hi, "%s\xf4\x8f\xbf\xbf", c->cur);
-	for (n = 0; n < 50; n++) {
-		sqlite3_bind_text(st, 1, last, -1, SQLITE_TRANSIENT);
-		sqlite3_bind_text(st, 2, hi.s, -1, SQLITE_STATIC);
-		if (sqlite3_step(st) != SQLITE_ROW)
-			break;
-		free(last);
-		last = crm_xstrdup((const char *)sqlite3_column_text(st, 0));
-		sqlite3_reset(st);
-		if (built_in(t, last) || declared_field(c, t, last) ||
-		    !crm_field_name_valid(last) || !type_holds(db, t, last))
-			continue;
-		v.len = 0;
-		crm_buf_addf(&v, "%s=", last);
-		emit(c, v.s, _("custom field"));
-	}
-	sqlite3_finalize(st);
-out:
-	crm_buf_free(&hi);
-	crm_buf_free(&v);
-	free(last);
+	emit_held_keys(c, "=", assignable_key, &t);
 }
 
 /* Prints the assignments of the fields of type t, or of every type
