@@ -813,16 +813,62 @@ static void journal_path(const struct crm_store *s, char *buf, size_t size)
 	snprintf(buf, size, "%s/crm/journal", s->gitdir);
 }
 
-/* Writes the journal for t. */
-static int journal_write(struct crm_txn *t, struct crm_err *err)
+/* Writes to oid the blob of the work-tree file c started from, when it
+ * is a hand edit (not HEAD's version, head_tree may be NULL), or the zero
+ * id when the hand edit removed the file.  False when the file is HEAD's
+ * or its text could not be kept. */
+static bool keep_hand_edit(struct crm_txn *t, const struct txn_change *c,
+			   git_tree *head_tree, git_oid *oid)
+{
+	git_oid head;
+	char *buf;
+	size_t len;
+	bool in_head = expected_blob(&(struct txn_change){.path = c->path},
+				     head_tree, &head);
+	int rc;
+
+	if (!c->has_base)
+		return false;
+	if (c->base_gone) {
+		memset(oid, 0, sizeof(*oid));
+		return in_head;
+	}
+	if (in_head && git_oid_equal(&head, &c->base))
+		return false;
+	if (crm_path_read(t->s->root, c->path, &buf, &len) != 0)
+		return false;
+	rc = git_blob_create_from_buffer(oid, t->s->repo, buf, len);
+	free(buf);
+	return rc == 0 && git_oid_equal(oid, &c->base);
+}
+
+/* Writes the journal for t, whose work tree is compared with head_tree:
+ * "path P" for a file the recovery puts back to HEAD's version, and
+ * "keep BASE NEW P" for a hand edit the write started from: the blob the
+ * user's file held and the one the write gives it (zero ids: no file),
+ * so that the recovery puts the user's text back unless the commit
+ * landed. */
+static int journal_write(struct crm_txn *t, git_tree *head_tree,
+			 struct crm_err *err)
 {
 	struct crm_buf b = {0};
 	char path[PATH_MAX], tmp[PATH_MAX];
+	char base[GIT_OID_HEXSZ + 1], new[GIT_OID_HEXSZ + 1];
+	git_oid kept, none = {{0}};
 	size_t i;
 	int rc = CRM_OK;
 
-	for (i = 0; i < t->n; i++)
-		crm_buf_addf(&b, "path %s\n", t->ch[i].path);
+	for (i = 0; i < t->n; i++) {
+		const struct txn_change *c = &t->ch[i];
+
+		if (!keep_hand_edit(t, c, head_tree, &kept)) {
+			crm_buf_addf(&b, "path %s\n", c->path);
+			continue;
+		}
+		git_oid_tostr(base, sizeof(base), &kept);
+		git_oid_tostr(new, sizeof(new), c->buf ? &c->blob : &none);
+		crm_buf_addf(&b, "keep %s %s %s\n", base, new, c->path);
+	}
 	journal_path(t->s, path, sizeof(path));
 	if (write_atomic(tmp_dir(t->s, tmp, sizeof(tmp)), path, b.s, b.len) != 0)
 		rc = crm_seterr(err, CRM_ERR, _("cannot write '%s': %s"), path,
@@ -947,7 +993,7 @@ int crm_txn_commit(struct crm_txn *t, const char *subject,
 	}
 	if ((rc = crm_txn_check_worktree(t, head_tree, err)))
 		goto out;
-	if ((rc = journal_write(t, err))) {
+	if ((rc = journal_write(t, head_tree, err))) {
 		say_disk_full(s, rc, errno, err);
 		goto out;
 	}
@@ -1007,12 +1053,62 @@ static void remove_dead_ref_lock(const struct crm_store *s)
 	free(branch);
 }
 
-/* Queues, for each journal path, the content HEAD has for it. */
+/* Reads the id at *p (40 hex digits and a space) into oid and moves *p
+ * past it.  False when there is none. */
+static bool parse_oid(const char **p, git_oid *oid)
+{
+	char hex[GIT_OID_HEXSZ + 1];
+
+	if (strlen(*p) < GIT_OID_HEXSZ + 1 || (*p)[GIT_OID_HEXSZ] != ' ')
+		return false;
+	memcpy(hex, *p, GIT_OID_HEXSZ);
+	hex[GIT_OID_HEXSZ] = '\0';
+	*p += GIT_OID_HEXSZ + 1;
+	return git_oid_fromstr(oid, hex) == 0;
+}
+
+/* Acts on a journal line "keep BASE NEW PATH" of a killed write that
+ * started from a hand edit: unless HEAD holds NEW at PATH (the commit
+ * landed), puts the user's file back as BASE had it, in the work tree
+ * only, as git's index still has HEAD's version.  Returns 0 when done,
+ * 1 when the file is instead to be put back to HEAD's version (*path set),
+ * -1 when the file could not be written. */
+static int restore_hand_edit(struct crm_store *s, git_tree *tree,
+			     const char *line, const char **path)
+{
+	struct txn_change probe = {0};
+	git_oid base, new, head;
+	git_blob *blob;
+	char tmp[PATH_MAX];
+	bool in_head;
+	int rc;
+
+	*path = line + 5;
+	if (!parse_oid(path, &base) || !parse_oid(path, &new))
+		return **path ? 1 : 0;
+	probe.path = (char *)*path;
+	in_head = expected_blob(&probe, tree, &head);
+	if (in_head ? git_oid_equal(&head, &new) : git_oid_is_zero(&new))
+		return 1;
+	if (git_oid_is_zero(&base))
+		return remove_file(s, *path) == 0 ? 0 : -1;
+	if (git_blob_lookup(&blob, s->repo, &base) < 0)
+		return 1; /* the text is gone: HEAD's is all there is */
+	rc = put_file(s, tmp_dir(s, tmp, sizeof(tmp)), *path,
+		      git_blob_rawcontent(blob),
+		      (size_t)git_blob_rawsize(blob), false);
+	git_blob_free(blob);
+	return rc == 0 ? 0 : -1;
+}
+
+/* Queues, for each journal path, the content HEAD has for it; puts hand
+ * edits back (restore_hand_edit). */
 static int queue_head_versions(struct crm_txn *t, char *journal,
 			       unsigned long *lock_ino, struct crm_err *err)
 {
 	git_tree *tree;
 	char *line, *save = NULL, *buf;
+	const char *path;
 	size_t len;
 	int rc;
 
@@ -1024,14 +1120,22 @@ static int queue_head_versions(struct crm_txn *t, char *journal,
 			*lock_ino = strtoul(line + 11, NULL, 10);
 			continue;
 		}
-		if (strncmp(line, "path ", 5) != 0)
+		if (strncmp(line, "path ", 5) == 0)
+			path = line + 5;
+		else if (strncmp(line, "keep ", 5) != 0)
 			continue;
-		if (crm_tree_read(t->s->repo, tree, line + 5, &buf, &len,
+		else if ((rc = restore_hand_edit(t->s, tree, line, &path)) < 0)
+			return crm_seterr(err, CRM_ERR,
+					  _("cannot write '%s': %s"), path,
+					  crm_path_strerror(errno));
+		else if (rc == 0)
+			continue;
+		if (crm_tree_read(t->s->repo, tree, path, &buf, &len,
 				  NULL) == CRM_OK) {
-			crm_txn_put_raw(t, line + 5, buf, len);
+			crm_txn_put_raw(t, path, buf, len);
 			free(buf);
 		} else {
-			crm_txn_delete_path(t, line + 5);
+			crm_txn_delete_path(t, path);
 		}
 	}
 	return CRM_OK;
