@@ -169,6 +169,24 @@ out:
 	return rc;
 }
 
+/* Replaces *buf (freed) with HEAD's crm.yaml: what a store whose own
+ * holds conflict markers (a merge in progress) is read with, so that
+ * reads keep answering.  False, *buf untouched, when HEAD has none. */
+static bool head_config(struct crm_store *s, char **buf, size_t *len)
+{
+	git_tree *tree;
+	char *head;
+	size_t n;
+
+	if (crm_store_head_tree(s, &tree, NULL) != CRM_OK || tree == NULL ||
+	    crm_tree_read(s->repo, tree, "crm.yaml", &head, &n, NULL) != CRM_OK)
+		return false;
+	free(*buf);
+	*buf = head;
+	*len = n;
+	return true;
+}
+
 /* Reads crm.yaml of the work tree into s->cfg. A missing file is an empty
  * configuration (during init). */
 static int load_config(struct crm_store *s, struct crm_err *err)
@@ -183,6 +201,8 @@ static int load_config(struct crm_store *s, struct crm_err *err)
 		return crm_seterr(err, CRM_ERR, _("cannot read 'crm.yaml': %s"),
 				  crm_path_strerror(errno));
 	}
+	if (crm_has_conflict_markers(buf, len))
+		head_config(s, &buf, &len); /* writes are refused (gitstate.c) */
 	rc = crm_config_parse(buf, len, &s->cfg, err);
 	crm_config_sum(buf, len, s->cfg_sum);
 	free(buf);
