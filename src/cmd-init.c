@@ -24,26 +24,14 @@ static char *derive_login(const char *email)
 	const char *src = email ? email : getenv("USER");
 	struct crm_buf b = {0};
 
-	for (; src && *src && *src != '@'; src++)
-		if (isalnum((unsigned char)*src) || strchr("._-", *src))
+	for (; src && *src && *src != '@' && b.len < 64; src++)
+		if ((*src >= 'a' && *src <= 'z') || (*src >= 'A' && *src <= 'Z') ||
+		    (*src >= '0' && *src <= '9') ||
+		    (b.len > 0 && strchr("._-", *src)))
 			crm_buf_addc(&b, (char)tolower((unsigned char)*src));
 	if (b.len == 0)
 		crm_buf_adds(&b, "me");
 	return crm_buf_detach(&b);
-}
-
-/* True when login is lowercase letters, digits, '.', '_' and '-'. */
-static bool valid_login(const char *login)
-{
-	const char *p;
-
-	if (login[0] == '\0' || login[0] == '-')
-		return false;
-	for (p = login; *p; p++)
-		if (!(islower((unsigned char)*p) || isdigit((unsigned char)*p) ||
-		      strchr("._-", *p)))
-			return false;
-	return true;
 }
 
 /* The directory to create: DIR, -C DIR, $CRM_DIR or the default store. */
@@ -93,10 +81,9 @@ int cmd_init(struct cli *cli, struct parsed *p)
 	login = opt_get(p, init_opts, "user")
 		? crm_xstrdup(opt_get(p, init_opts, "user"))
 		: derive_login(email);
-	if (!valid_login(login)) {
-		rc = cli_usage_error(cli->cmd,
-			_("invalid login '%s' (use lowercase letters, digits, "
-			  "'.', '_' and '-')"), login);
+	if (!crm_config_name_valid(login)) {
+		rc = cli_usage_error(cli->cmd, _("invalid login '%s'\n%s"),
+				     login, crm_config_name_hint());
 		goto out;
 	}
 	rc = crm_store_init(dir, login, name, email, cli->now, &cli->err);

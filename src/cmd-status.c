@@ -31,6 +31,32 @@ static void put_safe(const char *s)
 	free(t);
 }
 
+/* Prints a file's error message: its first line in red after the path,
+ * each further line ("hint: ...") on a line of its own, indented; every
+ * line made safe for the terminal. */
+static void put_error(struct cli *cli, const char *msg)
+{
+	const char *nl;
+	char *line;
+	bool first = true;
+
+	do {
+		nl = strchr(msg, '\n');
+		line = nl ? crm_xstrndup(msg, (size_t)(nl - msg))
+			  : crm_xstrdup(msg);
+		if (first)
+			fputs(color_red(cli), stdout);
+		else
+			fputs("    ", stdout);
+		put_safe(line);
+		printf("%s\n", first ? color_reset(cli) : "");
+		free(line);
+		first = false;
+		if (nl)
+			msg = nl + 1;
+	} while (nl);
+}
+
 /* The readable form: the operation, the conflicted files ('U'), the
  * other changed files, and what to do next. */
 static void print_table(struct cli *cli, const struct crm_gitstate *gs,
@@ -58,9 +84,7 @@ static void print_table(struct cli *cli, const struct crm_gitstate *gs,
 			printf("%s%s%s\n", color_green(cli), _("ok"),
 			       color_reset(cli));
 		} else {
-			fputs(color_red(cli), stdout);
-			put_safe(c[i].error);
-			printf("%s\n", color_reset(cli));
+			put_error(cli, c[i].error);
 		}
 	}
 	if (gs->op != CRM_GITOP_NONE)

@@ -2,7 +2,8 @@
  * confcheck.c - a change of crm.yaml checked against the store: a user, a
  * pipeline or a stage that records still use cannot disappear from it.
  * The records are found through the index; those the same change writes
- * count as they will be.
+ * count as they will be.  Names the change brings in must be valid ids,
+ * and unique.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -294,4 +295,116 @@ int crm_config_check_orphans(struct crm_store *s, const struct crm_config *from,
 	    (rc = check_stages(&c, from, to, err)))
 		return rc;
 	return CRM_OK;
+}
+
+/* True when the login is new in to (from may be NULL: no users yet). */
+static bool new_user(const struct crm_config *from, const char *login)
+{
+	return from == NULL || crm_config_user(from, login) == NULL;
+}
+
+/* True when more than one user of cfg has the e-mail address. */
+static bool email_shared(const struct crm_config *cfg, const char *email)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < cfg->nusers; i++)
+		if (cfg->users[i].email &&
+		    strcasecmp(cfg->users[i].email, email) == 0)
+			n++;
+	return n > 1;
+}
+
+/* Refuses a login or a shared e-mail address that to brings in. */
+static int check_new_users(const struct crm_config *from,
+			   const struct crm_config *to, struct crm_err *err)
+{
+	const struct crm_user *u;
+	size_t i;
+
+	for (i = 0; i < to->nusers; i++) {
+		u = &to->users[i];
+		if (new_user(from, u->login) && !crm_config_name_valid(u->login))
+			return crm_seterr(err, CRM_ERR, _("'crm.yaml': invalid "
+					  "login '%s'\n%s"), u->login,
+					  crm_config_name_hint());
+		if (u->email && email_shared(to, u->email) &&
+		    (from == NULL || !email_shared(from, u->email)))
+			return crm_seterr(err, CRM_ERR, _("'crm.yaml': e-mail "
+					  "address '%s' is given to more than "
+					  "one user"), u->email);
+	}
+	return CRM_OK;
+}
+
+/* How many times p lists stage. */
+static size_t stage_count(const struct crm_pipeline *p, const char *stage)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < p->nstages; i++)
+		n += strcmp(p->stages[i], stage) == 0;
+	return n;
+}
+
+/* Refuses a stage name that pipeline p of to brings in (old is from's
+ * pipeline of that name, or NULL) when it is no valid id or is listed
+ * twice. */
+static int check_new_stages(const struct crm_pipeline *old,
+			    const struct crm_pipeline *p, struct crm_err *err)
+{
+	const char *st;
+	size_t j;
+
+	for (j = 0; j < p->nstages; j++) {
+		st = p->stages[j];
+		if (old && stage_count(old, st) >= stage_count(p, st))
+			continue; /* as it was */
+		if (!crm_config_name_valid(st))
+			return crm_seterr(err, CRM_ERR, _("'crm.yaml': invalid "
+					  "stage name '%s' in pipeline '%s'\n%s"),
+					  st, p->name, crm_config_name_hint());
+		if (stage_count(p, st) > 1)
+			return crm_seterr(err, CRM_ERR, _("'crm.yaml': stage '%s' "
+					  "is listed twice in pipeline '%s'"),
+					  st, p->name);
+	}
+	return CRM_OK;
+}
+
+/* Refuses a pipeline or stage name to brings in that is no valid id or
+ * is given twice. */
+static int check_new_pipelines(const struct crm_config *from,
+			       const struct crm_config *to, struct crm_err *err)
+{
+	const struct crm_pipeline *p, *old;
+	size_t i, k, same;
+	int rc;
+
+	for (i = 0; i < to->npipelines; i++) {
+		p = &to->pipelines[i];
+		old = from ? crm_config_pipeline(from, p->name) : NULL;
+		for (k = 0, same = 0; k < to->npipelines; k++)
+			same += strcmp(to->pipelines[k].name, p->name) == 0;
+		if (old == NULL && !crm_config_name_valid(p->name))
+			return crm_seterr(err, CRM_ERR, _("'crm.yaml': invalid "
+					  "pipeline name '%s'\n%s"), p->name,
+					  crm_config_name_hint());
+		if (same > 1)
+			return crm_seterr(err, CRM_ERR, _("'crm.yaml': pipeline "
+					  "'%s' is listed twice"), p->name);
+		if ((rc = check_new_stages(old, p, err)))
+			return rc;
+	}
+	return CRM_OK;
+}
+
+int crm_config_check_names(const struct crm_config *from,
+			   const struct crm_config *to, struct crm_err *err)
+{
+	int rc;
+
+	if ((rc = check_new_users(from, to, err)))
+		return rc;
+	return check_new_pipelines(from, to, err);
 }

@@ -20,29 +20,11 @@
 
 #include "store-internal.h"
 
-#define NAME_MAX_LEN 64
-
-bool crm_config_name_valid(const char *s)
-{
-	size_t i;
-
-	if (s == NULL || s[0] == '\0' || strlen(s) > NAME_MAX_LEN ||
-	    s[0] == '-' || s[0] == '_')
-		return false;
-	for (i = 0; s[i]; i++)
-		if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= '0' && s[i] <= '9') ||
-		      s[i] == '_' || s[i] == '-'))
-			return false;
-	return true;
-}
-
 /* Sets err for a name that is no valid id: a new stage's (stage true)
  * or a new user's login. */
 static int invalid_name(bool stage, const char *name, struct crm_err *err)
 {
-	const char *hint = _("hint: use lowercase ASCII letters, digits, '_' "
-			     "and '-', starting with a letter or a digit, at "
-			     "most 64 characters");
+	const char *hint = crm_config_name_hint();
 
 	if (stage)
 		return crm_seterr(err, CRM_EUSAGE, _("invalid stage name '%s'"

@@ -466,3 +466,26 @@ bool crm_pipeline_has_stage(const struct crm_pipeline *p, const char *stage)
 			return true;
 	return false;
 }
+
+#define NAME_MAX_LEN 64
+
+bool crm_config_name_valid(const char *s)
+{
+	size_t i;
+
+	if (s == NULL || s[0] == '\0' || strlen(s) > NAME_MAX_LEN ||
+	    s[0] == '-' || s[0] == '_' || s[0] == '.')
+		return false;
+	for (i = 0; s[i]; i++)
+		if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= '0' && s[i] <= '9') ||
+		      s[i] == '_' || s[i] == '-' || s[i] == '.'))
+			return false;
+	return true;
+}
+
+const char *crm_config_name_hint(void)
+{
+	return _("hint: use lowercase ASCII letters, digits, '.', '_' and "
+		 "'-', starting with a letter or a digit, at most 64 "
+		 "characters");
+}

@@ -392,9 +392,11 @@ char crm_config_decimal(const struct crm_config *cfg);
 struct crm_store;
 struct crm_txn;
 
-/* True when s can name a new stage or user: 1 to 64 of a-z, 0-9, '_'
- * and '-', starting with a letter or a digit. */
+/* True when s can name a new stage, pipeline or user: 1 to 64 of a-z,
+ * 0-9, '.', '_' and '-', starting with a letter or a digit. */
 bool crm_config_name_valid(const char *s);
+/* The "hint: ..." line saying what such a name may hold (translated). */
+const char *crm_config_name_hint(void);
 /* Renames stage from of pipeline to to, in every deal of the pipeline
  * (its stage and its stage_history entries).  *moved gets the deals
  * whose stage it was, *records the deals rewritten. */
@@ -906,6 +908,16 @@ int crm_config_check_orphans(struct crm_store *s, const struct crm_config *from,
 			     const struct crm_record *const *writes,
 			     size_t nwrites, const char *const *gone,
 			     size_t ngone, struct crm_err *err);
+
+/*
+ * Refuses (CRM_ERR) the names a change of crm.yaml from `from` (NULL: a
+ * new store) to `to` brings in when they are no valid ids
+ * (crm_config_name_valid) — logins, pipelines, stages — or are given
+ * twice: a stage in one pipeline, a pipeline, a user's e-mail address.
+ * Names `from` already had are left as they were (confcheck.c).
+ */
+int crm_config_check_names(const struct crm_config *from,
+			   const struct crm_config *to, struct crm_err *err);
 
 /* ---- writing: one commit per command (commit.c) ---- */
 

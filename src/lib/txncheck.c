@@ -124,9 +124,13 @@ int crm_txn_check_orphans(struct crm_store *s, const struct crm_config *to,
 	for (i = 0; i < ng; i++)
 		gone[i] = crm_xstrndup(gone[i], CRM_ID_LEN);
 	if (head_config(s, &from)) {
-		rc = crm_config_check_orphans(s, &from, to, writes, nw, gone,
-					      ng, err);
+		rc = crm_config_check_names(&from, to, err);
+		if (rc == CRM_OK)
+			rc = crm_config_check_orphans(s, &from, to, writes, nw,
+						      gone, ng, err);
 		crm_config_free(&from);
+	} else {
+		rc = crm_config_check_names(NULL, to, err);
 	}
 	for (i = 0; i < ng; i++)
 		free((char *)gone[i]);

@@ -81,9 +81,8 @@ static int check_bytes(const char *buf, size_t len, struct crm_err *err)
 	size_t bad;
 
 	if (len > CRM_YAML_MAX_SIZE)
-		return crm_seterr(err, CRM_ERR,
-				  _("line %d: file larger than %d bytes"),
-				  line_at(buf, len, CRM_YAML_MAX_SIZE),
+		return crm_seterr(err, CRM_ERR, _("the file is %zu bytes, more "
+				  "than the %d a file may hold (1 MiB)"), len,
 				  CRM_YAML_MAX_SIZE);
 	if (len == 0)
 		return crm_seterr(err, CRM_ERR, _("line %d: %s"), 1, _("empty file"));
@@ -118,6 +117,8 @@ struct reader {
 	int ndocs;
 	struct crm_node *root;
 	struct crm_err *err;
+	const char *buf; /* the input, for the line of a reader error */
+	size_t len;
 };
 
 /* Sets err from a libyaml parser failure.  Returns CRM_ERR. */
@@ -126,6 +127,10 @@ static int parser_error(struct reader *r)
 	yaml_parser_t *p = &r->parser;
 	const char *problem = p->problem ? p->problem : "syntax error";
 
+	if (p->error == YAML_READER_ERROR) /* its mark is the offset only */
+		return crm_seterr(r->err, CRM_ERR, _("line %d: %s"),
+				  line_at(r->buf, r->len, p->problem_offset),
+				  problem);
 	if (p->context != NULL)
 		return crm_seterr(r->err, CRM_ERR, "line %d: %s (%s at line %d)",
 				  (int)p->problem_mark.line + 1, problem,
@@ -331,6 +336,8 @@ static int parse_checked(const char *buf, size_t len, struct crm_node **out,
 
 	memset(&r, 0, sizeof(r));
 	r.err = err;
+	r.buf = buf;
+	r.len = len;
 	if (!yaml_parser_initialize(&r.parser))
 		return crm_seterr(err, CRM_ERR, "%s",
 				  _("cannot initialise the YAML parser"));

@@ -36,6 +36,7 @@ like "$err" "hint: use 'crm stage rename sales won NEW' or 'crm stage rm sales w
 nothing_written "$n" "a used stage" " M crm.yaml"
 run status
 like "$out" "M crm.yaml +cannot remove stage 'won'" "status says commit would refuse the edit"
+like "$out" "^    hint: use 'crm stage rename sales won NEW'" "status puts the hint on a line of its own"
 is "$rc" 1 "status exits 1"
 
 # the same rename with the deals moved by hand in the same commit passes
@@ -210,5 +211,47 @@ else
 	ok 0 "# skip: no ru_RU.UTF-8 locale or catalogue"
 fi
 store_clean "the end"
+
+# --- names a hand edit of crm.yaml brings in must be valid and unique ---
+new_store names
+# hand_config DESC PATTERN SED: edits crm.yaml with SED; crm commit must
+# refuse it with PATTERN and write nothing.
+hand_config() {
+	local n
+	n=$(commits)
+	sed -i "$3" crm.yaml
+	run commit
+	is "$rc" 1 "$1: refused"
+	like "$err" "$2" "$1: says why"
+	nothing_written "$n" "$1" " M crm.yaml"
+	git checkout -q crm.yaml
+}
+hand_config "a login starting with '--'" "'crm.yaml': invalid login '--x'" \
+	's/^  email: ann@example.com$/&\n- login: --x\n  name: X/'
+hand_config "a login with a space" "invalid login 'b b'" \
+	's/^  email: ann@example.com$/&\n- login: b b\n  name: X/'
+hand_config "a second user with ann's e-mail" \
+	"e-mail address '(ann|ANN)@example.com' is given to more than one user" \
+	's/^  email: ann@example.com$/&\n- login: bob\n  name: Bob\n  email: ANN@example.com/'
+hand_config "a stage listed twice" "stage 'won' is listed twice in pipeline 'sales'" \
+	's/^  - lead$/&\n  - won/'
+hand_config "a stage with a space" "invalid stage name 'closed won' in pipeline 'sales'" \
+	's/^  - lead$/&\n  - closed won/'
+hand_config "a stage with a control character" "'crm.yaml': line 10: control characters are not allowed" \
+	's/^  - lead$/&\n  - x\x01y/'
+hand_config "an upper-case pipeline" "invalid pipeline name 'Big'" \
+	's/^pipelines:$/&\n- name: Big\n  stages:\n  - a/'
+like "$err" "hint: use lowercase ASCII letters, digits, '\.', '_' and '-'" "the rule is the hint"
+# names crm.yaml already had stay accepted: a later, unrelated change passes
+sed -i 's/^  - lead$/  - Lead/' crm.yaml
+git commit -qam "an old-style stage name" || exit 1
+n=$(commits)
+sed -i 's/^  email: ann@example.com$/&\n- login: john.smith\n  name: John Smith/' crm.yaml
+run commit
+is "$rc" 0 "a new valid login (with a dot) beside an old-style stage is accepted"
+is "$(commits)" $((n + 1)) "it is committed"
+run user add carol --name Carol
+is "$rc" 0 "crm user add still works beside the old-style stage"
+store_clean "hand-edited names"
 
 done_testing
