@@ -84,6 +84,8 @@ int cmd_rm(struct cli *cli, struct parsed *p)
 		 crm_type_name(r->type), r->id);
 	txn = crm_txn_new(cli->store);
 	crm_txn_delete(txn, r->type, r->id);
+	if (opt_flag(p, rm_opts, "force"))
+		crm_txn_allow_dangling(txn);
 	rc = cli_commit_say(cli, txn, subject, "rm", cli->quiet ? NULL : line);
 	crm_txn_free(txn);
 out:

@@ -50,6 +50,21 @@ static unsigned ref_types(const struct crm_record *r, const char *key,
 	return cf && cf->kind == CRM_CF_REF ? CRM_TYPE_ALL : 0;
 }
 
+bool crm_record_refers_to(const struct crm_record *r, const char *id,
+			  const struct crm_config *cfg)
+{
+	const struct crm_node *n;
+	size_t i;
+
+	for (i = 0; i < r->map->len; i++) {
+		n = r->map->items[i];
+		if (n->kind == CRM_NODE_SCALAR && strcmp(n->str, id) == 0 &&
+		    ref_types(r, r->map->keys[i], cfg))
+			return true;
+	}
+	return false;
+}
+
 /* Sets err to "line N: field 'key': MSG" (or without the line) for n. */
 static int ref_error(struct crm_err *err, const struct crm_node *n,
 		     const char *key, const char *msg)

@@ -39,6 +39,7 @@ struct crm_txn {
 	struct crm_buf trailers; /* "Key: value\n" lines */
 	crm_txn_publish_cb publish;
 	void *publish_data;
+	bool allow_dangling; /* crm_txn_allow_dangling */
 };
 
 struct crm_txn *crm_txn_new(struct crm_store *s)
@@ -199,7 +200,7 @@ static int txn_prepare(struct crm_txn *t, struct crm_err *err)
 		items[i].buf = t->ch[i].buf;
 		items[i].len = t->ch[i].len;
 	}
-	rc = crm_txn_check(t->s, items, t->n, err);
+	rc = crm_txn_check(t->s, items, t->n, t->allow_dangling, err);
 	for (i = 0; rc == CRM_OK && i < t->n; i++) {
 		if (t->ch[i].rec == NULL)
 			continue;
@@ -241,6 +242,11 @@ void crm_txn_expect_current(struct crm_txn *t, const char *path)
 	}
 	crm_txn_expect(t, path, buf, len);
 	free(buf);
+}
+
+void crm_txn_allow_dangling(struct crm_txn *t)
+{
+	t->allow_dangling = true;
 }
 
 void crm_txn_delete_path(struct crm_txn *t, const char *path)

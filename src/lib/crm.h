@@ -623,6 +623,10 @@ int crm_record_apply_change(const struct crm_record *before,
 			    struct crm_record *after,
 			    const struct crm_change_env *env,
 			    struct crm_err *err);
+/* True when a reference field of r (the registry's, or one cfg declares)
+ * names the record id. */
+bool crm_record_refers_to(const struct crm_record *r, const char *id,
+			  const struct crm_config *cfg);
 /*
  * The input pass for values people wrote in a file (crm edit, a hand
  * edit): dates, amounts and currencies of known fields that are not in
@@ -964,6 +968,9 @@ void crm_txn_expect_current(struct crm_txn *t, const char *path);
  */
 typedef int (*crm_txn_publish_cb)(void *data, struct crm_err *err);
 void crm_txn_on_publish(struct crm_txn *t, crm_txn_publish_cb cb, void *data);
+/* Lets t remove records other records still refer to (crm rm --force);
+ * by default such a removal is refused. */
+void crm_txn_allow_dangling(struct crm_txn *t);
 /* Adds a "Key: value" trailer to the commit message. */
 void crm_txn_add_trailer(struct crm_txn *t, const char *key,
 			 const char *value);

@@ -676,40 +676,62 @@ static char deleted_letter(struct crm_store *s, const git_diff_delta *d)
 	return git_oid_equal(&oid, &d->old_file.id) ? 0 : 'M';
 }
 
-/* Marks an edited crm.yaml of ch[0..n) invalid when it drops a user,
- * pipeline or stage that records use, the other changes (recs: their
- * records, NULL when removed or invalid) counted as they will be. */
-static void check_config_change(struct crm_store *s, struct crm_wt_change *ch,
-				size_t n, struct crm_record **recs)
+/* The change of ch[0..n) a message of the whole change's check is
+ * about: the one whose path it starts with (perhaps quoted), else the
+ * crm.yaml change (the check's other messages are about it), else the
+ * first. */
+static struct crm_wt_change *change_named(struct crm_wt_change *ch, size_t n,
+					  const char *msg)
+{
+	struct crm_wt_change *conf = NULL;
+	size_t i, len;
+
+	for (i = 0; i < n; i++) {
+		len = strlen(ch[i].path);
+		if (strncmp(msg + (msg[0] == '\''), ch[i].path, len) == 0)
+			return &ch[i];
+		if (strcmp(ch[i].path, "crm.yaml") == 0)
+			conf = &ch[i];
+	}
+	return conf ? conf : &ch[0];
+}
+
+/* Runs the checks the commit of all of ch[0..n) would (crm_txn_check,
+ * with the records recs[], NULL when removed or invalid), marking the
+ * change a refusal is about invalid: a crm.yaml that drops what records
+ * use or brings in bad names, a removal of a record others refer to. */
+static void check_whole_change(struct crm_store *s, struct crm_wt_change *ch,
+			       size_t n, struct crm_record **recs)
 {
 	struct crm_txn_item *items = crm_xcalloc(n + 1, sizeof(*items));
-	struct crm_config cfg;
+	struct crm_wt_change *bad;
 	struct crm_err err = {0};
-	char *buf = NULL;
-	size_t i, k = n, m = 0, len;
+	char **bufs = crm_xcalloc(n + 1, sizeof(*bufs));
+	size_t i, m = 0;
 
-	for (i = 0; i < n; i++)
-		if (strcmp(ch[i].path, "crm.yaml") == 0 && ch[i].valid &&
-		    ch[i].status != 'D')
-			k = i;
-	if (k == n || read_worktree(s, ch[k].path, &buf, &len) != 0 ||
-	    crm_config_parse(buf, len, &cfg, NULL) != CRM_OK) {
-		free(buf);
-		free(items);
-		return;
-	}
 	for (i = 0; i < n; i++) {
-		if (i == k || (recs[i] == NULL && ch[i].status != 'D'))
-			continue;
+		if (!ch[i].valid)
+			goto out; /* the commit refuses that first */
 		items[m].path = ch[i].path;
+		if (strcmp(ch[i].path, "crm.yaml") == 0 && ch[i].status != 'D') {
+			if (read_worktree(s, ch[i].path, &bufs[i],
+					  &items[m].len) != 0)
+				goto out;
+			items[m].buf = bufs[i];
+		} else if (ch[i].status != 'D' && recs[i] == NULL) {
+			goto out;
+		}
 		items[m++].rec = recs[i];
 	}
-	if (crm_txn_check_orphans(s, &cfg, items, m, &err) != CRM_OK) {
-		ch[k].valid = false;
-		ch[k].error = crm_xstrdup(err.msg);
+	if (m && crm_txn_check(s, items, m, false, &err) != CRM_OK) {
+		bad = change_named(ch, n, err.msg);
+		bad->valid = false;
+		bad->error = crm_xstrdup(err.msg);
 	}
-	crm_config_free(&cfg);
-	free(buf);
+out:
+	for (i = 0; i < n; i++)
+		free(bufs[i]);
+	free(bufs);
 	free(items);
 }
 
@@ -753,7 +775,7 @@ int crm_worktree_changes(struct crm_store *s, struct crm_wt_change **out,
 		recs[*n - 1] = rec;
 	}
 	git_diff_free(diff);
-	check_config_change(s, *out, *n, recs);
+	check_whole_change(s, *out, *n, recs);
 	for (i = 0; i < *n; i++)
 		crm_record_free(recs[i]);
 	free(recs);

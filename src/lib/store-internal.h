@@ -120,10 +120,12 @@ struct crm_txn_item {
  * goes through crm_record_apply_change against HEAD's version, with the
  * configuration the commit leaves (its crm.yaml when it writes one), the
  * store's user and now; a crm.yaml it writes must parse and must keep
- * every user, pipeline and stage that records use.  Messages start with
- * the file's path.
+ * every user, pipeline and stage that records use; a record it removes
+ * may not be one that other records will still refer to, unless
+ * allow_dangling.  Messages start with the file's path.
  */
 int crm_txn_check(struct crm_store *s, struct crm_txn_item *items, size_t n,
+		  bool allow_dangling,
 		  struct crm_err *err);
 /* The part of it for crm.yaml: refuses when to (the new configuration)
  * drops a user, pipeline or stage that records use, items (the records

@@ -142,8 +142,101 @@ int crm_txn_check_orphans(struct crm_store *s, const struct crm_config *to,
 	return rc;
 }
 
+/* The item of the change at the file of record (type, id), or NULL. */
+static const struct crm_txn_item *item_for(const struct crm_txn_item *items,
+					   size_t n, enum crm_type type,
+					   const char *id)
+{
+	char path[64];
+	size_t i;
+
+	crm_record_path(type, id, path, sizeof(path));
+	for (i = 0; i < n; i++)
+		if (strcmp(items[i].path, path) == 0)
+			return &items[i];
+	return NULL;
+}
+
+/* True when the record of row will still name id after the change: the
+ * change leaves it alone, or writes a version that names id. */
+static bool still_refers(struct crm_store *s, const struct crm_txn_item *items,
+			 size_t n, const struct crm_config *cfg,
+			 const struct crm_row *row, const char *id)
+{
+	const struct crm_txn_item *it = item_for(items, n, row->type, row->id);
+	struct crm_record *r;
+	bool refers;
+
+	if (it == NULL)
+		return true;
+	if (it->rec)
+		return crm_record_refers_to(it->rec, id, cfg);
+	if (it->buf == NULL)
+		return false;
+	if (crm_store_parse_path(s, it->path, it->buf, it->len, &r,
+				 NULL) != CRM_OK)
+		return false; /* raw bytes that do not parse name nothing */
+	refers = crm_record_refers_to(r, id, cfg);
+	crm_record_free(r);
+	return refers;
+}
+
+/* Refuses the removal of the record (type, id) at item while records
+ * the change leaves will still refer to it. */
+static int check_removal(struct crm_store *s, const struct crm_txn_item *item,
+			 const struct crm_txn_item *items, size_t n,
+			 const struct crm_config *cfg, enum crm_type type,
+			 const char *id, struct crm_err *err)
+{
+	struct crm_find f = {.mask = CRM_TYPE_ALL, .refers_to = id};
+	struct crm_row *rows = NULL;
+	const struct crm_row *example = NULL;
+	size_t nrows = 0, total, i, left = 0;
+	int rc;
+
+	if ((rc = crm_find_rows(s, &f, &rows, &nrows, &total, err)))
+		return rc;
+	for (i = 0; i < nrows; i++) {
+		if (!still_refers(s, items, n, cfg, &rows[i], id))
+			continue;
+		if (left++ == 0)
+			example = &rows[i];
+	}
+	if (left)
+		rc = crm_seterr(err, CRM_ERR, ngettext(
+			"%s: %s %s is removed, but %zu record still refers to "
+			"it (%s %s)\nhint: change or remove it in the same "
+			"commit, or use 'crm rm --force'",
+			"%s: %s %s is removed, but %zu records still refer to "
+			"it (e.g. %s %s)\nhint: change or remove them in the "
+			"same commit, or use 'crm rm --force'", left),
+			item->path, crm_type_name(type), id, left,
+			crm_type_name(example->type), example->id);
+	crm_rows_free(rows, nrows);
+	return rc;
+}
+
+/* Refuses, unless allowed, a change that removes records others keep
+ * referring to. */
+static int check_removals(struct crm_store *s, const struct crm_txn_item *items,
+			  size_t n, const struct crm_config *cfg,
+			  struct crm_err *err)
+{
+	enum crm_type type;
+	char id[CRM_ID_LEN + 1];
+	size_t i;
+	int rc = CRM_OK;
+
+	for (i = 0; i < n && rc == CRM_OK; i++)
+		if (items[i].rec == NULL && items[i].buf == NULL &&
+		    crm_record_path_parse(items[i].path, &type, id))
+			rc = check_removal(s, &items[i], items, n, cfg, type,
+					   id, err);
+	return rc;
+}
+
 int crm_txn_check(struct crm_store *s, struct crm_txn_item *items, size_t n,
-		  struct crm_err *err)
+		  bool allow_dangling, struct crm_err *err)
 {
 	const struct crm_txn_item *conf = config_item(items, n);
 	struct lookup_ctx lc = {.s = s, .items = items, .n = n};
@@ -165,6 +258,8 @@ int crm_txn_check(struct crm_store *s, struct crm_txn_item *items, size_t n,
 	for (i = 0; i < n && rc == CRM_OK; i++)
 		if (items[i].rec)
 			rc = check_record(s, &items[i], &env, err);
+	if (rc == CRM_OK && !allow_dangling)
+		rc = check_removals(s, items, n, env.cfg, err);
 	if (rc == CRM_OK && conf)
 		rc = crm_txn_check_orphans(s, &newcfg, items, n, err);
 	/* as crm user rm refuses: the change may not remove its own user */

@@ -254,4 +254,38 @@ rm "$cfile"
 git checkout -q -- "$cfile"
 store_clean "at the end"
 
+# --- a hand removal of a record others refer to ------------------------------
+new_store refs
+co=$("$CRM" add company "Acme Ltd")
+ct=$("$CRM" add contact "Ivan Petrov" --company "$co")
+cof=$(file_of company "$co")
+ctf=$(file_of contact "$ct")
+n=$(commits)
+git rm -q "$cof"
+run status
+is "$rc" 1 "status of a removed company a contact refers to: exits 1"
+like "$out" "^D $cof  .*company $co is removed, but 1 record still refers to it \(contact $ct\)" \
+	"status says the removal would be refused, and names the contact"
+like "$out" "^    hint: change or remove it in the same commit" "status gives the hint on its own line"
+run commit
+is "$rc" 1 "crm commit of the removal is refused"
+like "$err" "company $co is removed, but 1 record still refers to it \(contact $ct\)" "commit says why"
+is "$(commits)" "$n" "no commit"
+is "$("$CRM" show "$ct" | grep -c 'Acme Ltd')" 1 "the contact still shows its company"
+# the contact edited in the same commit so it no longer names the company
+sed -i '/^company: /d' "$ctf"
+run commit
+is "$rc" 0 "the removal together with the contact's change is committed"
+is "$(commits)" $((n + 1)) "in one commit"
+git show HEAD:"$ctf" | grep -q "^company:"
+ok $((! $?)) "the contact no longer names the company"
+# crm rm --force still removes a referred-to record, by choice
+co2=$("$CRM" add company "Beta LLC")
+"$CRM" add contact "Olga" --company "$co2" >/dev/null
+run rm "$co2"
+is "$rc" 1 "crm rm of a referred-to company refuses"
+run rm --force "$co2"
+is "$rc" 0 "crm rm --force removes it"
+store_clean "hand removals"
+
 done_testing
