@@ -189,6 +189,7 @@ static int edit_loop(struct cli *cli, struct edit *e, struct crm_record **out)
 static int lock_unchanged(struct cli *cli, const struct crm_record *orig)
 {
 	struct crm_record *now = NULL;
+	char *name;
 	int rc = crm_store_lock(cli->store, cli->lock_timeout_ms, &cli->err);
 
 	if (rc)
@@ -196,9 +197,15 @@ static int lock_unchanged(struct cli *cli, const struct crm_record *orig)
 	rc = crm_store_read(cli->store, orig->type, orig->id, &now, &cli->err);
 	if (rc)
 		return cli_fail(cli);
-	if (!crm_node_equal(now->map, orig->map))
-		rc = cli_error(cli, CRM_ERR, _("the record was changed by someone "
-					       "else while you edited it"));
+	if (!crm_node_equal(now->map, orig->map)) {
+		name = cli_safe(crm_record_name(orig));
+		rc = cli_error(cli, CRM_ERR, _("%s %s '%s' was changed by "
+					       "someone else while you edited "
+					       "it; nothing changed"),
+			       crm_type_name(orig->type), cli_short_id(orig->id),
+			       name);
+		free(name);
+	}
 	crm_record_free(now);
 	return rc;
 }

@@ -38,7 +38,9 @@ static int check_new_field(struct cli *cli, struct parsed *p,
 {
 	const struct crm_config *cfg = crm_store_config(cli->store);
 	const char *hint;
+	char *name;
 	size_t i;
+	int rc;
 
 	if (opt_given(p, "new-field") || !crm_field_name_valid(key) ||
 	    crm_record_known_field(r->type, key) || crm_map_get(r->map, key))
@@ -56,10 +58,13 @@ static int check_new_field(struct cli *cli, struct parsed *p,
 			      u->n);
 	if (hint == NULL)
 		return CRM_OK;
-	return cli_usage_error(cli->cmd, _("'%s' is not a field of this %s "
-			       "(did you mean '%s'?); to add it as a new field "
-			       "use --new-field"), key, crm_type_name(r->type),
-			       hint);
+	name = cli_safe(crm_record_name(r));
+	rc = cli_usage_error(cli->cmd, _("'%s' is not a field of %s %s '%s' "
+			     "(did you mean '%s'?); to add it as a new field "
+			     "use --new-field"), key, crm_type_name(r->type),
+			     cli_short_id(r->id), name, hint);
+	free(name);
+	return rc;
 }
 
 /* Frees what check_new_field() loaded. */

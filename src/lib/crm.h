@@ -79,7 +79,8 @@ size_t crm_utf8_width(const char *s);
 /* Edit distance counting a swap of neighbouring letters as one edit
  * (optimal string alignment), for "did you mean" hints. */
 size_t crm_edit_distance(const char *a, const char *b);
-/* Of cands[0..n), the one closest to word if close enough, else NULL. */
+/* Of cands[0..n), the one closest to word if close enough (a third of
+ * its length in edits, at most 3, fewer than its letters), else NULL. */
 const char *crm_suggest(const char *word, const char *const *cands, size_t n);
 
 /* ---- YAML nodes (node.c) ---- */

@@ -253,6 +253,8 @@ const char *crm_suggest(const char *word, const char *const *cands, size_t n)
 	limit = strlen(word) / 3 + 1;
 	if (limit > 3)
 		limit = 3;
+	if (limit >= strlen(word)) /* "x" is as near to any one letter */
+		limit = strlen(word) - (strlen(word) > 0);
 	for (i = 0; i < n; i++) {
 		d = crm_edit_distance(word, cands[i]);
 		if (d < bestd) {

@@ -68,6 +68,10 @@ like "$err" "^crm: error: unknown option '--formt' for 'crm list' \(did you mean
 	"an unknown option names the command and the nearest option"
 run add company X --phnoe 1
 like "$err" "did you mean '--phone'" "a command's own option is suggested"
+run user add bob --x
+is "$rc" 2 "a one-letter unknown option exits 2"
+like "$err" "^crm: error: unknown option '--x' for 'crm user add'$" \
+	"a one-letter unknown option is near every one-letter name: no suggestion"
 run add company X --zzzzzz
 like "$err" "^crm: error: unknown option '--zzzzzz' for 'crm add'$" \
 	"no hint when nothing is near"

@@ -13,7 +13,7 @@ n=$(commits)
 # --- typos of field names ---
 run set "$deal" stgae=won
 is "$rc" 2 "a misspelt known field is a usage error"
-like "$err" "^crm: error: 'stgae' is not a field of this deal \(did you mean 'stage'\?\); to add it as a new field use --new-field$" \
+like "$err" "^crm: error: 'stgae' is not a field of deal [0-9a-z]+ '[^']+' \(did you mean 'stage'\?\); to add it as a new field use --new-field$" \
 	"the nearest field is suggested"
 is "$(commits)" "$n" "nothing committed for a typo"
 run set "$contact" colour=red

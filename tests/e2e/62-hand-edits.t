@@ -157,7 +157,7 @@ is "$(cat "$ED/outer.state" 2>/dev/null)" "present" \
 [ "$(cat "$ED/outer.paths")" != "$(cat "$ED/inner.paths")" ]
 ok $? "the two edits used different files"
 is "$rc" 1 "the first edit then sees the record changed: exit 1"
-like "$err" "changed by someone else" "...and says so"
+like "$err" "^crm: error: contact [0-9a-z]+ '[^']+' was changed by someone else while you edited it; nothing changed" "...and says so, naming the record"
 like "$(git show HEAD:"$cfile")" "role: inner" "the second edit's change stands"
 kept=$(printf '%s\n' "$err" | sed -n "s/^hint: your text is kept in '\(.*\)'$/\1/p")
 like "$(cat "$kept" 2>/dev/null)" "role: outer" "the first edit's text is kept"

@@ -391,10 +391,13 @@ else
 	_tap_n=$((_tap_n + 1))
 fi
 
-# a stage name from crm.yaml holding escapes is shown escaped
+# a stage name holding escapes (committed with git: crm commit refuses
+# such a name) is shown escaped
 new_store escapes
 sed -i 's/^  - lost$/  - lost\n  - "q\\e[2Jq"/' crm.yaml
-"$CRM" commit >/dev/null
+run commit
+is "$rc" 1 "crm commit refuses a stage name with ESC"
+git commit -qam "a stage with an escape"
 run stage rm sales $'q\e[2Jq'
 is "$rc" 0 "stage rm of a name with ESC exits 0"
 case $out in *$'\e'*) ok 1 "its message holds no raw ESC" ;; *) ok 0 "its message holds no raw ESC" ;; esac
