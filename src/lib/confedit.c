@@ -36,32 +36,8 @@ static int invalid_name(bool stage, const char *name, struct crm_err *err)
 /* ---- crm.yaml's tree ---- */
 
 /*
- * Fails when the work tree's file at path is not what HEAD holds (buf,
- * len): an edit by hand that the command would overwrite, or commit
- * unseen.
- */
-static int check_unchanged(struct crm_store *s, const char *path,
-			   const char *buf, size_t len, struct crm_err *err)
-{
-	char full[4096], *wt = NULL;
-	size_t wlen;
-	bool same;
-
-	snprintf(full, sizeof(full), "%s/%s", s->root, path);
-	same = crm_read_file(full, &wt, &wlen) == 0 && wlen == len &&
-	       memcmp(wt, buf, len) == 0;
-	free(wt);
-	if (same)
-		return CRM_OK;
-	return crm_seterr(err, CRM_ERR, _("'%s' has changes that are not "
-			  "committed\nhint: commit them with 'crm commit', or "
-			  "drop them with 'git checkout -- %s', first"), path,
-			  path);
-}
-
-/*
- * Reads HEAD's crm.yaml into *root (caller frees), refusing while the
- * work tree's file differs from it.
+ * Reads HEAD's crm.yaml into *root (caller frees).  A hand edit of the
+ * work tree's is refused by the commit (crm_txn_check_worktree).
  */
 static int head_config(struct crm_store *s, struct crm_node **root,
 		       struct crm_err *err)
@@ -73,8 +49,7 @@ static int head_config(struct crm_store *s, struct crm_node **root,
 
 	*root = NULL;
 	if ((rc = crm_store_head_tree(s, &tree, err)) ||
-	    (rc = crm_tree_read(s->repo, tree, "crm.yaml", &head, &hlen, err)) ||
-	    (rc = check_unchanged(s, "crm.yaml", head, hlen, err)))
+	    (rc = crm_tree_read(s->repo, tree, "crm.yaml", &head, &hlen, err)))
 		goto out;
 	rc = crm_yaml_parse(head, hlen, root, err);
 	if (rc)
@@ -356,7 +331,8 @@ static bool has_target(const struct targets *t, enum crm_type type,
 /*
  * Reads the committed record type/id without checking its owners and
  * stages against crm.yaml (a record may name a user crm.yaml lost: it is
- * what is being put right); refuses when its file was edited by hand.
+ * what is being put right).  A hand edit of its file is refused by the
+ * commit that rewrites it.
  */
 static int read_raw(struct crm_store *s, enum crm_type type, const char *id,
 		    struct crm_record **out, struct crm_err *err)
@@ -369,8 +345,7 @@ static int read_raw(struct crm_store *s, enum crm_type type, const char *id,
 	*out = NULL;
 	crm_record_path(type, id, path, sizeof(path));
 	if ((rc = crm_store_head_tree(s, &tree, err)) ||
-	    (rc = crm_tree_read(s->repo, tree, path, &buf, &len, err)) ||
-	    (rc = check_unchanged(s, path, buf, len, err)))
+	    (rc = crm_tree_read(s->repo, tree, path, &buf, &len, err)))
 		goto out;
 	rc = crm_record_parse(type, id, buf, len, NULL, out, err);
 	if (rc)

@@ -105,7 +105,7 @@ printf '# a note of my own\n' >>crm.yaml
 run stage rename sales won closed
 is "$rc" 1 "a rename over an uncommitted crm.yaml exits 1"
 like "$err" "'crm.yaml' has changes that are not committed" "the uncommitted crm.yaml is named"
-like "$err" "hint: commit them with 'crm commit'" "with how to go on"
+like "$err" "hint: run 'crm commit' to keep them, or 'git checkout -- crm.yaml' to drop them" "with how to go on"
 is "$(tail -1 crm.yaml)" "# a note of my own" "the hand edit is kept"
 is "$(commits)" "$n" "nothing committed over the hand edit"
 git checkout -q -- crm.yaml
