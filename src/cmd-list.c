@@ -100,7 +100,8 @@ static char *cell(const struct crm_row *r, const struct crm_field *f)
 		return dup_or_empty(r->ref_name[i] ? r->ref_name[i] : r->value[i]);
 	case CRM_FIELD_PHONES:
 	case CRM_FIELD_EMAILS: return first_line(r->value[i]);
-	case CRM_FIELD_TAGS: return comma_list(r->value[i]);
+	case CRM_FIELD_TAGS:
+	case CRM_FIELD_REFS: return comma_list(r->value[i]);
 	case CRM_FIELD_AMOUNT:
 		return r->has_amount ? cli_amount_text(r->amount)
 				     : crm_xstrdup("");

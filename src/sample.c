@@ -48,7 +48,7 @@ static const struct sample samples[] = {
 	 {"company=@acme", "contact=@smith", "stage=negotiation",
 	  "amount=24000", "currency=USD", NULL}},
 	{CRM_DEAL, "tea", "Çay qablaşdırma xətti",
-	 {"company=@azersun", "contact=@aliyev", "stage=qualified",
+	 {"company=@azersun", "contact=@aliyev", "stage=first_contact",
 	  "amount=85000", "currency=AZN", NULL}},
 	{CRM_DEAL, "kitchen", "Кухня для Сидорова",
 	 {"contact=@sidorov", "stage=won", "amount=320000", "currency=RUB",

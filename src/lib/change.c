@@ -45,7 +45,8 @@ static unsigned ref_types(const struct crm_record *r, const char *key,
 	const struct crm_custom_field *cf;
 
 	if (f)
-		return f->kind == CRM_FIELD_REF ? f->refers & CRM_TYPE_ALL : 0;
+		return f->kind == CRM_FIELD_REF || f->kind == CRM_FIELD_REFS
+		       ? f->refers & CRM_TYPE_ALL : 0;
 	cf = crm_config_field(cfg, r->type, key);
 	return cf && cf->kind == CRM_CF_REF ? CRM_TYPE_ALL : 0;
 }
@@ -56,11 +57,18 @@ bool crm_record_refers_to(const struct crm_record *r, const char *id,
 	const struct crm_node *n;
 	size_t i;
 
+	size_t j;
+
 	for (i = 0; i < r->map->len; i++) {
 		n = r->map->items[i];
-		if (n->kind == CRM_NODE_SCALAR && strcmp(n->str, id) == 0 &&
-		    ref_types(r, r->map->keys[i], cfg))
+		if (!ref_types(r, r->map->keys[i], cfg))
+			continue;
+		if (n->kind == CRM_NODE_SCALAR && strcmp(n->str, id) == 0)
 			return true;
+		for (j = 0; n->kind == CRM_NODE_SEQ && j < n->len; j++)
+			if (n->items[j]->kind == CRM_NODE_SCALAR &&
+			    strcmp(n->items[j]->str, id) == 0)
+				return true;
 	}
 	return false;
 }
@@ -75,16 +83,16 @@ static int ref_error(struct crm_err *err, const struct crm_node *n,
 	return crm_seterr(err, CRM_ERR, _("field '%s': %s"), key, msg);
 }
 
-/* Checks that reference key of r names a record of a type it may. */
-static int check_ref(const struct crm_record *r, const char *key,
-		     unsigned types, const struct crm_change_env *env,
-		     struct crm_err *err)
+/* Checks that the reference n (key of r) names a record of a type it
+ * may. */
+static int check_one_ref(const struct crm_record *r, const char *key,
+			 const struct crm_node *n, unsigned types,
+			 const struct crm_change_env *env, struct crm_err *err)
 {
-	const struct crm_node *n = crm_map_get(r->map, key);
 	enum crm_type t;
 	char msg[256];
 
-	if (n == NULL || n->kind != CRM_NODE_SCALAR || env->lookup == NULL)
+	if (n->kind != CRM_NODE_SCALAR || env->lookup == NULL)
 		return CRM_OK;
 	if (strcmp(n->str, r->id) == 0) {
 		snprintf(msg, sizeof(msg), _("a record cannot refer to itself"));
@@ -99,6 +107,25 @@ static int check_ref(const struct crm_record *r, const char *key,
 	snprintf(msg, sizeof(msg), _("'%s' is a %s, which '%s' cannot name"),
 		 n->str, crm_type_name(t), key);
 	return ref_error(err, n, key, msg);
+}
+
+/* Checks the reference (or each of the list of references) key of r. */
+static int check_ref(const struct crm_record *r, const char *key,
+		     unsigned types, const struct crm_change_env *env,
+		     struct crm_err *err)
+{
+	const struct crm_node *n = crm_map_get(r->map, key);
+	size_t i;
+	int rc;
+
+	if (n == NULL)
+		return CRM_OK;
+	if (n->kind != CRM_NODE_SEQ)
+		return check_one_ref(r, key, n, types, env, err);
+	for (i = 0; i < n->len; i++)
+		if ((rc = check_one_ref(r, key, n->items[i], types, env, err)))
+			return rc;
+	return CRM_OK;
 }
 
 /* Normalises and checks every field that changed, and looks up the

@@ -88,16 +88,36 @@ static struct crm_node *stages_node(struct crm_node *root, const char *name)
 	return NULL;
 }
 
-/* Index of the scalar text in seq, or -1. */
+/* The id of a labelled item of crm.yaml: a plain scalar, or a map's
+ * "id" (pipeline.c); NULL for anything else. */
+static const char *item_id(const struct crm_node *n)
+{
+	return n->kind == CRM_NODE_SCALAR ? n->str : crm_map_str(n, "id");
+}
+
+/* Index of the item whose id is text in seq, or -1. */
 static long seq_index(const struct crm_node *seq, const char *text)
 {
+	const char *id;
 	size_t i;
 
 	for (i = 0; i < seq->len; i++)
-		if (seq->items[i]->kind == CRM_NODE_SCALAR &&
-		    strcmp(seq->items[i]->str, text) == 0)
+		if ((id = item_id(seq->items[i])) != NULL && strcmp(id, text) == 0)
 			return (long)i;
 	return -1;
+}
+
+/* A new stage id for list seq: a map like its neighbours', else a plain
+ * id as in the lists of older stores. */
+static struct crm_node *new_item(const struct crm_node *seq, const char *id)
+{
+	struct crm_node *m;
+
+	if (seq->len == 0 || seq->items[0]->kind != CRM_NODE_MAP)
+		return crm_node_new_scalar(id);
+	m = crm_node_new_map();
+	crm_map_set_str(m, "id", id);
+	return m;
 }
 
 /* Index of the user whose login is login in the users list, or -1. */
@@ -138,6 +158,15 @@ static void set_scalar(struct crm_node *n, const char *text)
 	free(n->str);
 	n->str = crm_xstrdup(text);
 	n->typed = false;
+}
+
+/* Renames the labelled item n to id. */
+static void set_item_id(struct crm_node *n, const char *id)
+{
+	if (n->kind == CRM_NODE_MAP)
+		crm_map_set_str(n, "id", id);
+	else
+		set_scalar(n, id);
 }
 
 /*
@@ -582,7 +611,7 @@ int crm_stage_rename(struct crm_store *s, struct crm_txn *t,
 				"'crm.yaml'"), old);
 		goto out;
 	}
-	set_scalar(st->items[seq_index(st, old)], new);
+	set_item_id(st->items[seq_index(st, old)], new);
 	if ((rc = stage_config(s, t, root, &cfg, err)) ||
 	    (rc = find_deals(s, pipeline, NULL, &tg, err)) ||
 	    (rc = migrate(s, t, &tg, rename_stage_in, &sr, &cfg, records, err)))
@@ -622,7 +651,7 @@ int crm_stage_add(struct crm_store *s, struct crm_txn *t,
 	at = st->len;
 	if (next_to && seq_index(st, next_to) >= 0)
 		at = (size_t)seq_index(st, next_to) + (after ? 1 : 0);
-	seq_insert(st, at, crm_node_new_scalar(stage));
+	seq_insert(st, at, new_item(st, stage));
 	if ((rc = stage_config(s, t, root, &cfg, err)) == CRM_OK)
 		swap_config(s, &cfg, NULL, NULL);
 out:

@@ -67,35 +67,6 @@ static int parse_users(const struct crm_node *seq, struct crm_config *cfg,
 	return CRM_OK;
 }
 
-/* Reads one pipelines: entry into p. */
-static int parse_pipeline(const struct crm_node *n, struct crm_pipeline *p,
-			  struct crm_err *err)
-{
-	const struct crm_node *stages;
-	size_t i;
-
-	if (n->kind != CRM_NODE_MAP || !crm_map_str(n, "name") ||
-	    crm_map_str(n, "name")[0] == '\0')
-		return crm_seterr(err, CRM_ERR,
-				  _("line %d: a pipeline needs a 'name'"), n->line);
-	p->name = dup_str(n, "name");
-	stages = crm_map_get(n, "stages");
-	if (stages == NULL || stages->kind != CRM_NODE_SEQ || stages->len == 0)
-		return crm_seterr(err, CRM_ERR,
-				  _("line %d: pipeline '%s' needs a list of 'stages'"),
-				  n->line, p->name);
-	p->stages = crm_xcalloc(stages->len, sizeof(char *));
-	for (i = 0; i < stages->len; i++) {
-		if (stages->items[i]->kind != CRM_NODE_SCALAR ||
-		    stages->items[i]->str[0] == '\0')
-			return crm_seterr(err, CRM_ERR,
-					  _("line %d: a stage must be a name"),
-					  stages->items[i]->line);
-		p->stages[p->nstages++] = crm_xstrdup(stages->items[i]->str);
-	}
-	return CRM_OK;
-}
-
 /*
  * Reads defaults.region into cfg (upper-cased; "RU" when absent).  An
  * unknown region is refused: phone numbers would be read wrong.
@@ -148,7 +119,7 @@ static int parse_pipelines(const struct crm_node *seq, struct crm_config *cfg,
 				  _("line %d: 'pipelines' must be a list"), seq->line);
 	cfg->pipelines = crm_xcalloc(seq->len, sizeof(*cfg->pipelines));
 	for (i = 0; i < seq->len; i++) {
-		rc = parse_pipeline(seq->items[i], &cfg->pipelines[i], err);
+		rc = crm_pipeline_parse(seq->items[i], &cfg->pipelines[i], err);
 		cfg->npipelines++;
 		if (rc)
 			return rc;
@@ -325,6 +296,8 @@ int crm_config_parse(const char *buf, size_t len, struct crm_config *cfg,
 	if ((n = crm_map_get(cfg->root, "fields")) != NULL &&
 	    (rc = parse_fields(n, cfg, err)))
 		goto fail;
+	if ((rc = crm_config_parse_process(cfg->root, cfg, err)))
+		goto fail;
 	defaults = crm_map_get(cfg->root, "defaults");
 	if (defaults && defaults->kind == CRM_NODE_MAP) {
 		cfg->default_pipeline = dup_str(defaults, "pipeline");
@@ -350,7 +323,7 @@ fail:
 
 void crm_config_free(struct crm_config *cfg)
 {
-	size_t i, j;
+	size_t i;
 
 	for (i = 0; i < cfg->nusers; i++) {
 		free(cfg->users[i].login);
@@ -358,13 +331,10 @@ void crm_config_free(struct crm_config *cfg)
 		free(cfg->users[i].email);
 	}
 	free(cfg->users);
-	for (i = 0; i < cfg->npipelines; i++) {
-		for (j = 0; j < cfg->pipelines[i].nstages; j++)
-			free(cfg->pipelines[i].stages[j]);
-		free(cfg->pipelines[i].stages);
-		free(cfg->pipelines[i].name);
-	}
+	for (i = 0; i < cfg->npipelines; i++)
+		crm_pipeline_free(&cfg->pipelines[i]);
 	free(cfg->pipelines);
+	crm_config_free_process(cfg);
 	for (i = 0; i < cfg->nfields; i++) {
 		free(cfg->fields[i].name);
 		free(cfg->fields[i].label);
@@ -379,15 +349,11 @@ void crm_config_free(struct crm_config *cfg)
 char *crm_config_initial(const char *login, const char *name,
 			 const char *email)
 {
-	static const char *const stages[] = {
-		"lead", "qualified", "proposal", "negotiation", "won", "lost",
-	};
 	struct crm_node *root = crm_node_new_map(), *users = crm_node_new_seq();
 	struct crm_node *user = crm_node_new_map(), *pipes = crm_node_new_seq();
-	struct crm_node *pipe = crm_node_new_map(), *st = crm_node_new_seq();
 	struct crm_node *defaults = crm_node_new_map();
 	char *out = NULL;
-	size_t i, len;
+	size_t len;
 
 	crm_map_set(root, "version", crm_node_new_typed("1")); /* CRM_CONFIG_VERSION */
 	crm_map_set_str(user, "login", login);
@@ -396,12 +362,9 @@ char *crm_config_initial(const char *login, const char *name,
 		crm_map_set_str(user, "email", email);
 	crm_seq_push(users, user);
 	crm_map_set(root, "users", users);
-	crm_map_set_str(pipe, "name", "sales");
-	for (i = 0; i < sizeof(stages) / sizeof(stages[0]); i++)
-		crm_seq_push(st, crm_node_new_scalar(stages[i]));
-	crm_map_set(pipe, "stages", st);
-	crm_seq_push(pipes, pipe);
+	crm_seq_push(pipes, crm_pipeline_default());
 	crm_map_set(root, "pipelines", pipes);
+	crm_map_set(root, "lost_reasons", crm_lost_reasons_default());
 	crm_map_set_str(defaults, "pipeline", "sales");
 	crm_map_set_str(defaults, "currency", "RUB");
 	crm_map_set(root, "defaults", defaults);

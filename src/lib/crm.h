@@ -317,10 +317,34 @@ struct crm_user {
 	char *email;
 };
 
+/*
+ * An id of crm.yaml with the name people are shown (pipeline.c): a
+ * stage, a lost reason, a status.  Written as a plain id, or as a map
+ * with id and name, the name a text or a map of languages to texts.
+ */
+struct crm_label {
+	char *id;                    /* what files hold */
+	char *name;                  /* its one name, or NULL */
+	const struct crm_node *names; /* its names by language ("ru"), in
+					the configuration's tree, or NULL */
+};
+
+enum crm_stage_kind { CRM_STAGE_OPEN, CRM_STAGE_WON, CRM_STAGE_LOST };
+
+/* A stage of a pipeline. */
+struct crm_stage {
+	struct crm_label label;
+	enum crm_stage_kind kind;  /* a plain "won"/"lost" id is of that kind */
+	int probability;           /* percent: a deal's chance to be won */
+	int rot_days;              /* days without activity after which a
+				      deal in it is stale; 0: never */
+};
+
 struct crm_pipeline {
 	char *name;
-	char **stages;
+	char **stages;           /* the stages' ids, in order */
 	size_t nstages;
+	struct crm_stage *defs;  /* each stage's definition, in that order */
 };
 
 /* The kinds a custom field declared in crm.yaml may have. */
@@ -351,6 +375,15 @@ struct crm_config {
 	/* defaults.region: the ISO 3166 code phone numbers written without
 	 * their country code are read in; "RU" when absent */
 	char default_region[4];
+	struct crm_label *lost_reasons; /* lost_reasons: */
+	size_t nlost_reasons;
+	bool lost_reasons_strict; /* a lost deal's reason must be one of them */
+	struct crm_label *statuses;     /* statuses: of companies and contacts
+					   (prospect, active, inactive, lost
+					   when absent) */
+	size_t nstatuses;
+	bool require_next_task; /* task done refuses to leave an active
+				   record without an open task */
 	struct crm_node *root; /* the whole file, for keys crm does not know */
 };
 
@@ -370,6 +403,36 @@ const struct crm_user *crm_config_user_by_email(const struct crm_config *cfg,
 const struct crm_pipeline *crm_config_pipeline(const struct crm_config *cfg,
 					       const char *name);
 bool crm_pipeline_has_stage(const struct crm_pipeline *p, const char *stage);
+
+/* ---- the sales process in crm.yaml (pipeline.c) ---- */
+
+/* Reads one pipelines: entry into p (zeroed by the caller; freed with
+ * crm_pipeline_free even on failure).  Stages are plain ids or maps with
+ * id, name, kind, probability and rot_days; those without a probability
+ * get one (100 won, 0 lost, open ones spread evenly in their order). */
+int crm_pipeline_parse(const struct crm_node *n, struct crm_pipeline *p,
+		       struct crm_err *err);
+void crm_pipeline_free(struct crm_pipeline *p);
+/* The stage id of p, or NULL. */
+const struct crm_stage *crm_pipeline_stage(const struct crm_pipeline *p,
+					   const char *id);
+/* Reads lost_reasons, lost_reasons_strict, require_next_task and
+ * statuses of root into cfg. */
+int crm_config_parse_process(const struct crm_node *root,
+			     struct crm_config *cfg, struct crm_err *err);
+void crm_config_free_process(struct crm_config *cfg);
+/* The name l is shown by in language lang ("ru", "ru_RU.UTF-8" or NULL):
+ * its name in that language, else in English, else its one name, else
+ * its id.  Borrowed from l. */
+const char *crm_label_text(const struct crm_label *l, const char *lang);
+/* The label of l[0..n) whose id is id, or NULL. */
+const struct crm_label *crm_label_find(const struct crm_label *l, size_t n,
+				       const char *id);
+/* The default pipeline crm init writes (lead to won/lost, display names
+ * translated into the current language) and its lost reasons.  Caller
+ * owns the nodes. */
+struct crm_node *crm_pipeline_default(void);
+struct crm_node *crm_lost_reasons_default(void);
 /* The custom field name declared for type t (an enum crm_type), or NULL. */
 const struct crm_custom_field *crm_config_field(const struct crm_config *cfg,
 						int t, const char *name);
@@ -472,6 +535,10 @@ enum crm_field_kind {
 	CRM_FIELD_STAGE,    /* a stage of the record's pipeline */
 	CRM_FIELD_HISTORY,  /* list of {stage, at, by} */
 	CRM_FIELD_TIMELINE, /* list of maps */
+	CRM_FIELD_STATUS,   /* a status of crm.yaml's statuses */
+	CRM_FIELD_CHOICE,   /* one of the registry's choices */
+	CRM_FIELD_PERCENT,  /* whole number 0..100 */
+	CRM_FIELD_REFS,     /* list of ids of other records */
 	CRM_FIELD_NUMBER,   /* decimal number, may be negative (custom) */
 	CRM_FIELD_LIST,     /* list of strings (custom) */
 	CRM_FIELD_CUSTOM,   /* the registry's mark of where custom fields go */
@@ -502,6 +569,8 @@ struct crm_field {
 	unsigned flags;          /* CRM_FIELD_* */
 	const char *metavar;     /* N_(): crm add's value placeholder */
 	const char *help;        /* N_(): crm add's option help */
+	const char *const *choices; /* CRM_FIELD_CHOICE: its values, NULL
+				       ended */
 };
 
 /* The most fields the registry may hold (its size bounds arrays that
@@ -1472,7 +1541,7 @@ int crm_crypto_load(struct crm_err *err);
  * broken set have only id and type (a record's file is the path
  * crm_record_path gives for them).
  */
-#define CRM_INDEX_FORMAT 16
+#define CRM_INDEX_FORMAT 17
 
 /* The SQL for the searchable text of the record "r". */
 #define CRM_TEXT_OF_R "(SELECT x.text FROM texts x WHERE x.rid = r.rid)"

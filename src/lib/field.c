@@ -17,6 +17,11 @@
 #define FACET CRM_FIELD_FACET
 #define ADD CRM_FIELD_ADD
 
+static const char *const relations[] = {
+	"client", "partner", "supplier", "competitor", NULL,
+};
+static const char *const priorities[] = {"high", "normal", "low", NULL};
+
 /*
  * Name, kind, types, term, the types a reference names, label, header,
  * index column, time column, flags, and crm add's placeholder and help.
@@ -37,12 +42,23 @@ static const struct crm_field fields[] = {
 	{"role", CRM_FIELD_TEXT, CN, NULL, 0, NC_("field", "role"),
 	 NC_("column", "ROLE"), "role", NULL, FACET | ADD, N_("ROLE"),
 	 N_("role at the company (contact)")},
+	{"status", CRM_FIELD_STATUS, CO | CN, NULL, 0, NC_("field", "status"),
+	 NC_("column", "STATUS"), "status", NULL, FACET | ADD, N_("STATUS"),
+	 N_("status: prospect, active, inactive, lost (company, contact)")},
+	{"relation", CRM_FIELD_CHOICE, CO | CN, NULL, 0,
+	 NC_("field", "relation"), NC_("column", "RELATION"), "relation", NULL,
+	 FACET | ADD, N_("RELATION"),
+	 N_("client, partner, supplier or competitor (company, contact)"),
+	 relations},
 	{"for", CRM_FIELD_REF, TA, NULL, CO | CN | DE | CRM_PREFER(CRM_COMPANY),
 	 NC_("field", "for"), NC_("column", "FOR"), "for_id", NULL,
 	 FACET | ADD, N_("REF"), N_("what the task is for (task)")},
 	{"due", CRM_FIELD_WHEN, TA, NULL, 0, NC_("field", "due"),
 	 NC_("column", "DUE"), "due", "due_at", ADD, N_("DATE"),
 	 N_("when it is due (task)")},
+	{"priority", CRM_FIELD_CHOICE, TA, NULL, 0, NC_("field", "priority"),
+	 NC_("column", "PRIORITY"), "priority", NULL, FACET | ADD,
+	 N_("PRIORITY"), N_("high, normal or low (task)"), priorities},
 	{"pipeline", CRM_FIELD_PIPELINE, DE, NULL, 0, NC_("field", "pipeline"),
 	 NC_("column", "PIPELINE"), "pipeline", NULL, FACET | ADD, N_("NAME"),
 	 N_("pipeline (deal)")},
@@ -55,6 +71,17 @@ static const struct crm_field fields[] = {
 	{"currency", CRM_FIELD_CURRENCY, DE, NULL, 0, NC_("field", "currency"),
 	 NC_("column", "CURRENCY"), "currency", NULL, FACET | ADD, N_("CODE"),
 	 N_("currency (deal)")},
+	{"probability", CRM_FIELD_PERCENT, DE, NULL, 0,
+	 NC_("field", "probability"), NC_("column", "PROB"), "probability",
+	 NULL, ADD, N_("PERCENT"),
+	 N_("chance to win in percent, when not the stage's (deal)")},
+	{"close", CRM_FIELD_DAY, DE, NULL, 0, NC_("field", "expected close"),
+	 NC_("column", "CLOSE"), "close", "close_at", ADD, N_("DATE"),
+	 N_("expected close date (deal)")},
+	{"competitors", CRM_FIELD_REFS, DE, "competitor", CO,
+	 NC_("field", "competitors"), NC_("column", "COMPETITORS"),
+	 "competitors", NULL, FACET | ADD, N_("REF"),
+	 N_("a competing company (deal; repeatable)")},
 	{"owner", CRM_FIELD_USER, ALL, NULL, 0, NC_("field", "owner"),
 	 NC_("column", "OWNER"), "owner", NULL, FACET | ADD, N_("LOGIN"),
 	 N_("responsible user")},
@@ -74,6 +101,9 @@ static const struct crm_field fields[] = {
 	{"source", CRM_FIELD_TEXT, CO | CN | DE, NULL, 0, NC_("field", "source"),
 	 NC_("column", "SOURCE"), "source", NULL, FACET | ADD, N_("SOURCE"),
 	 N_("where it came from")},
+	{"notes", CRM_FIELD_TEXT, ALL, NULL, 0, NC_("field", "notes"),
+	 NC_("column", "NOTES"), NULL, NULL, ADD, N_("TEXT"),
+	 N_("free-text notes (several lines)")},
 	{"tags", CRM_FIELD_TAGS, ALL, "tag", 0, NC_("field", "tags"),
 	 NC_("column", "TAGS"), "tags", NULL, FACET | ADD, N_("TAG"),
 	 N_("a tag (repeatable)")},
@@ -132,7 +162,8 @@ const char *crm_field_term(const struct crm_field *f)
 bool crm_field_is_list(enum crm_field_kind kind)
 {
 	return kind == CRM_FIELD_PHONES || kind == CRM_FIELD_EMAILS ||
-	       kind == CRM_FIELD_TAGS || kind == CRM_FIELD_LIST;
+	       kind == CRM_FIELD_TAGS || kind == CRM_FIELD_LIST ||
+	       kind == CRM_FIELD_REFS;
 }
 
 bool crm_field_is_date(enum crm_field_kind kind)

@@ -51,7 +51,8 @@ static void add_field_columns(struct crm_buf *b)
 	for (i = 0; (f = crm_field_at(i)) != NULL; i++) {
 		if (f->column)
 			crm_buf_addf(b, " %s %s,", f->column,
-				     f->kind == CRM_FIELD_AMOUNT ? "REAL" : "TEXT");
+				     f->kind == CRM_FIELD_AMOUNT ||
+				     f->kind == CRM_FIELD_PERCENT ? "REAL" : "TEXT");
 		if (f->time_column)
 			crm_buf_addf(b, " %s INTEGER,", f->time_column);
 	}
@@ -284,6 +285,7 @@ static bool not_text(const char *key)
 
 	if (f != NULL)
 		return f->kind == CRM_FIELD_ID || f->kind == CRM_FIELD_REF ||
+		       f->kind == CRM_FIELD_REFS ||
 		       f->kind == CRM_FIELD_HISTORY || crm_field_is_date(f->kind);
 	return strcmp(key, "at") == 0 || strcmp(key, "by") == 0;
 }
@@ -484,6 +486,8 @@ static void bind_columns(sqlite3_stmt *st, const struct index_row *row)
 		p = (int)(FIELD_PARAM + 2 * i);
 		if (row->col[i] && f->kind == CRM_FIELD_AMOUNT)
 			sqlite3_bind_double(st, p, crm_amount_value(row->col[i]));
+		else if (row->col[i] && f->kind == CRM_FIELD_PERCENT)
+			sqlite3_bind_double(st, p, strtod(row->col[i], NULL));
 		else if (row->col[i])
 			sqlite3_bind_text(st, p, row->col[i], -1, SQLITE_STATIC);
 		if (row->has_time[i])

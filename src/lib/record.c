@@ -257,6 +257,11 @@ static int check_list(const struct crm_node *n, const char *key,
 				 it->str);
 			return field_error(err, it, key, msg);
 		}
+		if (kind == CRM_FIELD_REFS && !crm_id_valid(it->str)) {
+			snprintf(msg, sizeof(msg), _("'%s' is not a record id"),
+				 it->str);
+			return field_error(err, it, key, msg);
+		}
 		if (kind == CRM_FIELD_TAGS && strpbrk(it->str, " \t\n\v\f\r,") != NULL) {
 			snprintf(msg, sizeof(msg),
 				 _("invalid tag '%s' (no spaces or commas)"),
@@ -316,6 +321,69 @@ static int check_stage(const struct crm_record *r, const struct crm_node *n,
 	return field_error(err, n, "stage", msg);
 }
 
+/* Checks a status against crm.yaml's statuses, with a hint. */
+static int check_status(const struct crm_node *n, const char *key,
+			const struct crm_config *cfg, struct crm_err *err)
+{
+	const char *cands[64], *hint;
+	char msg[512];
+	size_t i, nc = 0;
+
+	if (cfg == NULL || crm_label_find(cfg->statuses, cfg->nstatuses, n->str))
+		return CRM_OK;
+	for (i = 0; i < cfg->nstatuses && nc < 64; i++)
+		cands[nc++] = cfg->statuses[i].id;
+	hint = crm_suggest(n->str, cands, nc);
+	if (hint)
+		snprintf(msg, sizeof(msg),
+			 _("unknown status '%s' (did you mean '%s'?)"), n->str,
+			 hint);
+	else
+		snprintf(msg, sizeof(msg), _("unknown status '%s'"), n->str);
+	return field_error(err, n, key, msg);
+}
+
+/* Checks a value against the field's fixed choices. */
+static int check_choice(const struct crm_node *n, const struct crm_field *f,
+			struct crm_err *err)
+{
+	char msg[512], list[256] = "";
+	size_t i, n_choices = 0;
+	const char *hint;
+
+	for (i = 0; f->choices[i]; i++) {
+		if (strcmp(f->choices[i], n->str) == 0)
+			return CRM_OK;
+		n_choices++;
+	}
+	hint = crm_suggest(n->str, f->choices, n_choices);
+	for (i = 0; f->choices[i]; i++)
+		snprintf(list + strlen(list), sizeof(list) - strlen(list),
+			 "%s%s", i ? ", " : "", f->choices[i]);
+	if (hint)
+		snprintf(msg, sizeof(msg), _("'%s' is not one of %s (did you "
+			 "mean '%s'?)"), n->str, list, hint);
+	else
+		snprintf(msg, sizeof(msg), _("'%s' is not one of %s"), n->str,
+			 list);
+	return field_error(err, n, f->name, msg);
+}
+
+/* Checks a whole number of percent. */
+static int check_percent(const struct crm_node *n, const char *key,
+			 struct crm_err *err)
+{
+	char msg[256], *end;
+	long v;
+
+	if (n->str[0] >= '0' && n->str[0] <= '9' &&
+	    (v = strtol(n->str, &end, 10), *end == '\0') && v <= 100)
+		return CRM_OK;
+	snprintf(msg, sizeof(msg), _("'%s' is not a whole number of percent "
+		 "from 0 to 100"), n->str);
+	return field_error(err, n, key, msg);
+}
+
 /* Checks a list of maps (stage_history, timeline). */
 static int check_map_list(const struct crm_node *n, const char *key,
 			  struct crm_err *err)
@@ -357,8 +425,7 @@ static int check_field(const struct crm_record *r, const struct crm_field *f,
 
 	if (f->kind == CRM_FIELD_HISTORY || f->kind == CRM_FIELD_TIMELINE)
 		return check_map_list(n, f->name, err);
-	if (f->kind == CRM_FIELD_PHONES || f->kind == CRM_FIELD_EMAILS || f->kind == CRM_FIELD_TAGS ||
-	    f->kind == CRM_FIELD_LIST)
+	if (crm_field_is_list(f->kind))
 		return check_list(n, f->name, f->kind, err);
 	if (n->kind != CRM_NODE_SCALAR)
 		return field_error(err, n, f->name, _("must be a single value"));
@@ -423,6 +490,12 @@ static int check_field(const struct crm_record *r, const struct crm_field *f,
 		return CRM_OK;
 	case CRM_FIELD_STAGE:
 		return check_stage(r, n, cfg, err);
+	case CRM_FIELD_STATUS:
+		return check_status(n, f->name, cfg, err);
+	case CRM_FIELD_CHOICE:
+		return check_choice(n, f, err);
+	case CRM_FIELD_PERCENT:
+		return check_percent(n, f->name, err);
 	default:
 		return CRM_OK;
 	}
@@ -434,7 +507,7 @@ static int check_field(const struct crm_record *r, const struct crm_field *f,
 static bool names_config(enum crm_field_kind kind)
 {
 	return kind == CRM_FIELD_USER || kind == CRM_FIELD_PIPELINE ||
-	       kind == CRM_FIELD_STAGE;
+	       kind == CRM_FIELD_STAGE || kind == CRM_FIELD_STATUS;
 }
 
 /* Validates r; with strict, its values are checked against cfg too
@@ -605,6 +678,11 @@ static int read_value(enum crm_field_kind kind, const char *value,
 					size, err);
 	if (kind == CRM_FIELD_CURRENCY)
 		return crm_currency_parse(value, buf, err);
+	if (kind == CRM_FIELD_PERCENT) {
+		/* "30" or "30%": the number is checked by the validator */
+		snprintf(buf, size, "%.*s", (int)strcspn(value, "%"), value);
+		return CRM_OK;
+	}
 	if (crm_date_parse_as(value, now, date_kind(kind), &d, err) != CRM_OK)
 		return CRM_EUSAGE;
 	crm_date_format(&d, buf, size);
@@ -667,6 +745,8 @@ static bool is_stored(const struct crm_node *n, enum crm_field_kind kind)
 		return crm_amount_is_stored(n->str);
 	case CRM_FIELD_CURRENCY:
 		return crm_currency_find(n->str) != NULL;
+	case CRM_FIELD_PERCENT:
+		return n->typed;
 	default:
 		return true;
 	}
@@ -687,7 +767,8 @@ static int normalize_value(struct crm_record *r, size_t i,
 	rc = read_value(f->kind, n->str, cfg, now, buf, sizeof(buf), err);
 	if (rc)
 		return input_error(err, n, f->name);
-	replace_value(r, i, buf, f->kind == CRM_FIELD_AMOUNT);
+	replace_value(r, i, buf, f->kind == CRM_FIELD_AMOUNT ||
+				    f->kind == CRM_FIELD_PERCENT);
 	return CRM_OK;
 }
 
@@ -761,7 +842,8 @@ static void untype_strings(struct crm_record *r)
 		f = find_field(r->type, r->map->keys[i]);
 		if (f == NULL || n == NULL || n->kind != CRM_NODE_SCALAR)
 			continue;
-		n->typed = f->kind == CRM_FIELD_AMOUNT;
+		n->typed = f->kind == CRM_FIELD_AMOUNT ||
+			   f->kind == CRM_FIELD_PERCENT;
 	}
 }
 
@@ -995,8 +1077,7 @@ static bool is_list_field(const struct crm_record *r, const struct crm_field *f,
 	const struct crm_node *n;
 
 	if (f)
-		return f->kind == CRM_FIELD_PHONES || f->kind == CRM_FIELD_EMAILS ||
-		       f->kind == CRM_FIELD_TAGS || f->kind == CRM_FIELD_LIST;
+		return crm_field_is_list(f->kind);
 	n = crm_map_get(r->map, key);
 	return op != '=' || (n && n->kind == CRM_NODE_SEQ);
 }
@@ -1069,7 +1150,8 @@ int crm_record_set_field(struct crm_record *r, const char *key, char op,
 		return CRM_OK;
 	}
 	if (f && (f->kind == CRM_FIELD_DAY || f->kind == CRM_FIELD_WHEN ||
-		  f->kind == CRM_FIELD_AMOUNT || f->kind == CRM_FIELD_CURRENCY)) {
+		  f->kind == CRM_FIELD_AMOUNT || f->kind == CRM_FIELD_CURRENCY ||
+		  f->kind == CRM_FIELD_PERCENT)) {
 		if (read_value(f->kind, value, cfg, now, stamp, sizeof(stamp),
 			       err) != CRM_OK) {
 			crm_node_free(saved);
@@ -1080,6 +1162,7 @@ int crm_record_set_field(struct crm_record *r, const char *key, char op,
 	if (f && f->kind == CRM_FIELD_STAGE && saved && saved->kind == CRM_NODE_SCALAR)
 		old_stage = crm_xstrdup(saved->str);
 	crm_map_set(r->map, key, f && (f->kind == CRM_FIELD_AMOUNT ||
+				       f->kind == CRM_FIELD_PERCENT ||
 				       (f->kind == CRM_FIELD_NUMBER && is_number(value)))
 				 ? crm_node_new_typed(value)
 				 : crm_node_new_scalar(value));

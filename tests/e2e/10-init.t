@@ -13,12 +13,41 @@ users:
 pipelines:
 - name: sales
   stages:
-  - lead
-  - qualified
-  - proposal
-  - negotiation
-  - won
-  - lost
+  - id: lead
+    name: Lead
+    probability: 10
+    rot_days: 3
+  - id: first_contact
+    name: First contact
+    probability: 20
+    rot_days: 7
+  - id: needs_analysis
+    name: Needs analysis
+    probability: 40
+    rot_days: 14
+  - id: proposal
+    name: Proposal
+    probability: 60
+    rot_days: 14
+  - id: negotiation
+    name: Negotiation
+    probability: 80
+    rot_days: 14
+  - id: won
+    name: Won
+    kind: won
+    probability: 100
+  - id: lost
+    name: Lost
+    kind: lost
+    probability: 0
+lost_reasons:
+- id: price
+  name: Price
+- id: competitor
+  name: Chose a competitor
+- id: no_budget
+  name: No budget
 defaults:
   pipeline: sales
   currency: RUB'

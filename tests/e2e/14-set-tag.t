@@ -53,8 +53,8 @@ is "$(yv "$fc" colors)" "['blue']" "-= on a custom list"
 run set "John Smith" emails+=j@example.com
 is "$(yv "$fc" emails)" "['j@example.com']" "emails+= creates the list"
 store_clean "list operations"
-run set "John Smith" note=$'two\nlines'
-is "$(yv "$fc" note)" "'two\\nlines'" "multi-line value via set"
+run set "John Smith" notes=$'two\nlines'
+is "$(yv "$fc" notes)" "'two\\nlines'" "multi-line value via set"
 run set "John Smith" nick=NO
 is "$(yv "$fc" nick)" "'NO'" "a value YAML would misread stays a string"
 

@@ -25,8 +25,8 @@ run set "$deal" color=blue --new-field
 is "$rc" 0 "--new-field adds it anyway"
 run set "$contact" colour=green
 is "$rc" 0 "an existing custom field is set without --new-field"
-run set "$contact" note=hello
-is "$rc" 0 "'note' is not taken for a typo of 'name'"
+run set "$contact" memo=hello
+is "$rc" 0 "'memo' is not taken for a typo of 'name'"
 run set "$contact" emial=x@example.com
 is "$rc" 2 "emial is refused"
 like "$err" "did you mean 'email'" "the list field's singular name is suggested"

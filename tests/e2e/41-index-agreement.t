@@ -33,7 +33,7 @@ TYPES = {"companies": "company", "contacts": "contact", "deals": "deal",
 # keys whose values are not searchable text (references, dates, history)
 NOT_TEXT = {"id", "created", "updated", "company", "contact", "for", "at",
             "due", "birthday", "stage_history", "by"}
-STAGES = ["lead", "qualified", "proposal", "negotiation", "won", "lost"]
+STAGES = ["lead", "first_contact", "needs_analysis", "proposal", "negotiation", "won", "lost"]
 KEYWORDS = {"and", "or", "not"}
 PHONE_CHARS = set("0123456789 +()-./")
 SEP = "\x1f"

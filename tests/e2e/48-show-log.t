@@ -140,10 +140,10 @@ is "$rc" 2 "log --format yaml exits 2"
 like "$err" "it prints: table, json, csv, tsv, ids" "the error names the formats log prints"
 
 # --- multi-line values and control characters ---
-"$CRM" set "Acme Ltd" "note=first line
+"$CRM" set "Acme Ltd" "notes=first line
 second line" >/dev/null
 run show "Acme Ltd"
-like "$out" "note +first line" "a multi-line value's first line"
+like "$out" "notes +first line" "a multi-line value's first line"
 like "$out" "$(printf '\n                  second line')" "its next line indented under the first"
 evil=$(printf 'Evil\033[31mCo\007\rX')
 ev=$("$CRM" add company "$evil")

@@ -56,7 +56,7 @@ hasnt() {
 }
 
 # --- a store with records, two users, two pipelines -------------------------------
-new_store s
+old_store s
 S1=$PWD
 cat >crm.yaml <<'EOF'
 version: 1
@@ -165,7 +165,7 @@ got=$(bcomp "crm set Supply\\ 2027 st")
 is "$(words "$got")" "stage= (nospace)" "bash: 'crm set DEAL st' offers stage=, no space after"
 got=$(bcomp "crm set Acme\\ Ltd we")
 is "$(words "$got")" "website= (nospace)" "bash: 'crm set COMPANY we' offers website="
-got=$(bcomp "crm set Acme\\ Ltd st")
+got=$(bcomp "crm set Acme\\ Ltd stag")
 is "$got" "" "bash: a company has no stage field"
 got=$(bcomp "crm set Acme\\ Ltd ta")
 is "$(words "$got")" "tags= tags+= tags-= (nospace)" "bash: list fields offer += and -="
@@ -179,7 +179,7 @@ got=$(bcomp "crm list deal am")
 is "$(words "$got")" "amount (nospace)" "bash: 'crm list deal am' offers the query field amount"
 got=$(bcomp "crm search own")
 is "$(words "$got")" "owner (nospace)" "bash: query fields in crm search"
-got=$(bcomp "crm list deal -sta")
+got=$(bcomp "crm list deal -stag")
 is "$(words "$got")" "-stage (nospace)" "bash: a negated term keeps its '-'"
 got=$(bcomp "crm list deal company:Ac")
 is "$got" '\"Acme\ Ltd\"' "bash: 'company:' offers names, quoted for the query"
@@ -217,7 +217,7 @@ got=$(bcomp "crm add deal X --set=stage=ne")
 is "$got" "negotiation" "bash: --set=stage=ne completes the stage"
 got=$(bcomp "crm list deal (stage:w")
 is "$got" "won" "bash: a term after '(' completes"
-got=$(bcomp "crm add company X --set st")
+got=$(bcomp "crm add company X --set stag")
 is "$got" "" "bash: --set of a company offers no stage"
 
 # --- commands, types, options -----------------------------------------------------

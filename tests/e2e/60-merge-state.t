@@ -198,9 +198,9 @@ is "$rc" 0 "set works once the markers are gone"
 store_clean "after the resolution"
 
 # --- a conflict that git stash pop leaves (no operation, unmerged index) ------------
-printf 'notes: hand edit\n' >>"$of"
+printf 'memo: hand edit\n' >>"$of"
 git stash -q
-"$CRM" set "$oid" notes="crm edit" >/dev/null
+"$CRM" set "$oid" memo="crm edit" >/dev/null
 git stash pop -q >/dev/null 2>&1
 git ls-files -u | grep -q "$of"
 ok $? "git stash pop leaves $of unmerged"

@@ -38,7 +38,7 @@ nothing_written() {
 	is "$(git status --porcelain)" "${3:-}" "$2: nothing written"
 }
 
-new_store a
+old_store a
 sed -i 's/^  email: ann@example.com$/&\n- login: bob\n  name: Bob Jones\n  email: bob@example.com/' crm.yaml
 git commit -qam "add bob" || exit 1
 co=$("$CRM" add company "Acme Ltd")

@@ -18,7 +18,7 @@ meta_config() {
 	sqlite3 .git/crm/index.db "SELECT value FROM meta WHERE key = 'config'"
 }
 
-new_store a
+old_store a
 sed -i 's/^  email: ann@example.com$/&\n- login: bob\n  name: Bob Jones\n  email: bob@example.com/' crm.yaml
 git commit -qam "add bob" || exit 1
 w1=$("$CRM" add deal "Won one" --stage won --owner bob)
@@ -213,7 +213,7 @@ fi
 store_clean "the end"
 
 # --- names a hand edit of crm.yaml brings in must be valid and unique ---
-new_store names
+old_store names
 # hand_config DESC PATTERN SED: edits crm.yaml with SED; crm commit must
 # refuse it with PATTERN and write nothing.
 hand_config() {

@@ -14,7 +14,7 @@ nothing_written() {
 	is "$(git status --porcelain)" "" "$2: the work tree is clean"
 }
 
-new_store stages
+old_store stages
 run user add bob --name "Борис Иванов" --email bob@example.com
 is "$rc" 0 "user add exits 0"
 is "$out" "added user 'bob'" "user add says what it did"
@@ -393,7 +393,7 @@ fi
 
 # a stage name holding escapes (committed with git: crm commit refuses
 # such a name) is shown escaped
-new_store escapes
+old_store escapes
 sed -i 's/^  - lost$/  - lost\n  - "q\\e[2Jq"/' crm.yaml
 run commit
 is "$rc" 1 "crm commit refuses a stage name with ESC"

@@ -142,7 +142,7 @@ like "$out" "hand the records of one owner over to another" "crm help reassign"
 comp() { "$CRM" __complete words -- crm "$@" | cut -f1 | tr '\n' ' '; }
 is "$(comp reassign "")" "bob leyla " "completion: FROM is a user"
 is "$(comp reassign bob "")" "bob leyla " "completion: TO is a user"
-like "$(comp reassign bob leyla sta)" "^stage " "completion: then a query"
+like "$(comp reassign bob leyla stag)" "^stage " "completion: then a query"
 is "$(comp reassign bob leyla owner:l)" "owner:leyla " "completion: the query's values"
 is "$(comp rea)" "reassign " "completion: the command"
 done_testing

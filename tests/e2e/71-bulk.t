@@ -30,7 +30,7 @@ run_in() {
 	err=$(cat "$TEST_ROOT/stderr")
 }
 
-new_store bulk
+old_store bulk
 python3 - <<'EOF' || exit 1
 s = open('crm.yaml').read()
 s = s.replace('  email: ann@example.com\n', '  email: ann@example.com\n'

@@ -75,6 +75,25 @@ new_store() {
 	cd "$dir" || exit 1
 }
 
+# old_store NAME [init options]: new_store, with crm.yaml's stages as the
+# plain list of names that stores made before stages had names and
+# probabilities hold (lead qualified proposal negotiation won lost), as
+# the first commit.
+old_store() {
+	new_store "$@"
+	python3 - <<'PY' || { echo "Bail out! old_store"; exit 1; }
+import re
+t = open("crm.yaml").read()
+i = t.index("pipelines:")
+j = t.index("defaults:")
+plain = "pipelines:\n- name: sales\n  stages:\n" + "".join(
+    "  - %s\n" % s for s in
+    ["lead", "qualified", "proposal", "negotiation", "won", "lost"])
+open("crm.yaml", "w").write(t[:i] + plain + t[j:])
+PY
+	git commit -q --amend -a --no-edit || { echo "Bail out! old_store commit"; exit 1; }
+}
+
 # store_clean DESCRIPTION: git status is clean and git fsck --strict passes.
 store_clean() {
 	local st

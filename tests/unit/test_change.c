@@ -166,14 +166,14 @@ Test(change, contradicting_entry_refused)
 Test(change, new_deal_gets_its_first_entry_and_dates)
 {
 	struct crm_record *after = read_rec(CRM_DEAL,
-		"id: " ID "\nname: New\npipeline: sales\nstage: qualified\n");
+		"id: " ID "\nname: New\npipeline: sales\nstage: first_contact\n");
 	struct crm_err err = {0};
 	const char *last;
 
 	cr_assert_eq(crm_record_apply_change(NULL, after, &env, &err), CRM_OK,
 		     "%s", err.msg);
 	cr_expect_eq(history(after, &last), 1);
-	cr_expect_str_eq(last, "qualified");
+	cr_expect_str_eq(last, "first_contact");
 	cr_expect_str_eq(crm_map_str(after->map, "created"), STAMP);
 	cr_expect_str_eq(crm_map_str(after->map, "updated"), STAMP);
 	crm_record_free(after);

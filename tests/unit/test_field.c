@@ -95,8 +95,9 @@ Test(field, record_fields_follow_the_registry_order)
 {
 	static const char *const deal[] = {
 		"id", "name", "company", "contact", "pipeline", "stage",
-		"amount", "currency", "owner", "source", "tags", "created",
-		"updated", "stage_history", "timeline", NULL,
+		"amount", "currency", "probability", "close", "competitors",
+		"owner", "source", "notes", "tags", "created", "updated",
+		"stage_history", "timeline", NULL,
 	};
 	const char *const *got = crm_record_fields(CRM_DEAL);
 	size_t i;
@@ -118,7 +119,8 @@ Test(field, every_column_is_in_the_index_tables)
 	for (i = 0; (f = crm_field_at(i)) != NULL; i++) {
 		if (f->column) {
 			snprintf(want, sizeof(want), " %s %s,", f->column,
-				 f->kind == CRM_FIELD_AMOUNT ? "REAL" : "TEXT");
+				 f->kind == CRM_FIELD_AMOUNT ||
+				 f->kind == CRM_FIELD_PERCENT ? "REAL" : "TEXT");
 			cr_assert_not_null(strstr(sql, want), "%s", want);
 		}
 		if (f->time_column) {
