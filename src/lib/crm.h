@@ -993,6 +993,35 @@ int crm_config_check_orphans(struct crm_store *s, const struct crm_config *from,
 int crm_config_check_names(const struct crm_config *from,
 			   const struct crm_config *to, struct crm_err *err);
 
+/* ---- the timeline of a record (timeline.c) ----
+ *
+ * A record's timeline: list holds its entries, oldest first, each a map
+ * of id (an id of the record alphabet, unique in the store), kind (call,
+ * meeting, email, note or task), at (when, a stored date-time), by (the
+ * user's login), text, and optionally outcome; an entry of kind task is a
+ * finished task: its id is the task's, text its title, due its due date,
+ * by who finished it and at when. */
+struct crm_entry {
+	const char *id;      /* NULL: a new random id */
+	const char *kind;
+	const char *at;      /* stored form (crm_date_now, crm_date_format) */
+	const char *by;
+	const char *text;
+	const char *due;     /* kind task: when it was due, or NULL */
+	const char *outcome; /* or NULL */
+};
+
+/* The kinds of timeline entries, NULL ended. */
+const char *const *crm_timeline_kinds(void);
+bool crm_timeline_kind_valid(const char *kind);
+/* Appends entry e to r's timeline, its id into id (e->id, or a new one).
+ * CRM_EUSAGE for an unknown kind or a missing time. */
+int crm_timeline_append(struct crm_record *r, const struct crm_entry *e,
+			char id[CRM_ID_LEN + 1], struct crm_err *err);
+/* The entry of r's timeline whose id is id, or NULL; borrowed from r. */
+const struct crm_node *crm_timeline_find(const struct crm_record *r,
+					 const char *id);
+
 /* ---- writing: one commit per command (commit.c) ---- */
 
 struct crm_txn;
