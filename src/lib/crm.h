@@ -1022,6 +1022,42 @@ int crm_timeline_append(struct crm_record *r, const struct crm_entry *e,
 const struct crm_node *crm_timeline_find(const struct crm_record *r,
 					 const char *id);
 
+/* ---- the rules of the sales process (facts.c) ---- */
+
+/* True when r must always have a next task: a company or contact whose
+ * relation is client (or none) and whose status is prospect or active
+ * (or none), or a deal in an open stage of cfg. */
+bool crm_is_active(const struct crm_config *cfg, const struct crm_record *r);
+
+/* A record's next open task, as the index has it. */
+struct crm_next_task {
+	bool found;
+	char id[CRM_ID_LEN + 1];
+	char due[40];     /* stored form, "" when undated */
+	bool has_due;
+	long long due_at; /* Unix time (a whole day: its local midnight) */
+};
+/* The open task for record id due first (undated last) into *out
+ * (out->found false when it has none). */
+int crm_next_task(struct crm_store *s, const char *id,
+		  struct crm_next_task *out, struct crm_err *err);
+/* Called for each record that has open tasks, with its next one; a
+ * non-zero return stops the walk and is returned. */
+typedef int (*crm_next_task_cb)(const char *for_id,
+				const struct crm_next_task *t, void *data);
+/* Every record's next open task, in one pass over the index. */
+int crm_next_tasks(struct crm_store *s, crm_next_task_cb cb, void *data,
+		   struct crm_err *err);
+
+/* The state of a next task as Pipedrive marks it. */
+enum crm_task_state {
+	CRM_TASK_NONE,    /* none scheduled */
+	CRM_TASK_OVERDUE, /* its day has passed (or its time, when it has one) */
+	CRM_TASK_TODAY,
+	CRM_TASK_LATER,   /* after today, or undated */
+};
+enum crm_task_state crm_task_state(const struct crm_next_task *t, time_t now);
+
 /* ---- writing: one commit per command (commit.c) ---- */
 
 struct crm_txn;
