@@ -84,17 +84,19 @@ const char *crm_label_text(const struct crm_label *l, const char *lang)
 	const char *s;
 	char two[3];
 
-	if (l->names && lang && lang[0]) {
+	if (l->names == NULL)
+		return l->name ? l->name : l->id;
+	if (lang && lang[0]) {
 		if ((s = crm_map_str(l->names, lang)) != NULL)
 			return s;
 		/* "ru_RU.UTF-8": the language is its first two letters */
 		snprintf(two, sizeof(two), "%s", lang);
 		if ((s = crm_map_str(l->names, two)) != NULL)
 			return s;
-		if ((s = crm_map_str(l->names, "en")) != NULL)
-			return s;
 	}
-	return l->name ? l->name : l->id;
+	if ((s = crm_map_str(l->names, "en")) != NULL)
+		return s;
+	return l->id;
 }
 
 /* The kind a stage has by its id alone: what a plain list of names
