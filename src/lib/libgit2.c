@@ -433,6 +433,14 @@ void git_odb_free(git_odb *db)
 	f(db);
 }
 
+int git_odb_exists_ext(git_odb *db, const git_oid *id, unsigned int flags)
+{
+	static void *fn;
+	__typeof__(git_odb_exists_ext) *f = resolve(&fn, "git_odb_exists_ext");
+
+	return f(db, id, flags);
+}
+
 int git_odb_hash(git_oid *out, const void *data, size_t len,
 		 git_object_t type)
 {
@@ -448,6 +456,50 @@ int git_odb_hashfile(git_oid *out, const char *path, git_object_t type)
 	__typeof__(git_odb_hashfile) *f = resolve(&fn, "git_odb_hashfile");
 
 	return f(out, path, type);
+}
+
+void git_odb_object_free(git_odb_object *object)
+{
+	static void *fn;
+	__typeof__(git_odb_object_free) *f =
+		resolve(&fn, "git_odb_object_free");
+
+	f(object);
+}
+
+const void *git_odb_object_data(git_odb_object *object)
+{
+	static void *fn;
+	__typeof__(git_odb_object_data) *f =
+		resolve(&fn, "git_odb_object_data");
+
+	return f(object);
+}
+
+size_t git_odb_object_size(git_odb_object *object)
+{
+	static void *fn;
+	__typeof__(git_odb_object_size) *f =
+		resolve(&fn, "git_odb_object_size");
+
+	return f(object);
+}
+
+git_object_t git_odb_object_type(git_odb_object *object)
+{
+	static void *fn;
+	__typeof__(git_odb_object_type) *f =
+		resolve(&fn, "git_odb_object_type");
+
+	return f(object);
+}
+
+int git_odb_read(git_odb_object **out, git_odb *db, const git_oid *id)
+{
+	static void *fn;
+	__typeof__(git_odb_read) *f = resolve(&fn, "git_odb_read");
+
+	return f(out, db, id);
 }
 
 int git_odb_refresh(struct git_odb *db)
@@ -839,6 +891,14 @@ size_t git_tree_entrycount(const git_tree *tree)
 	static void *fn;
 	__typeof__(git_tree_entrycount) *f =
 		resolve(&fn, "git_tree_entrycount");
+
+	return f(tree);
+}
+
+const git_oid *git_tree_id(const git_tree *tree)
+{
+	static void *fn;
+	__typeof__(git_tree_id) *f = resolve(&fn, "git_tree_id");
 
 	return f(tree);
 }

@@ -11,6 +11,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <zlib.h>
+
+#include <openssl/evp.h>
 
 #include "store-internal.h"
 
@@ -118,4 +121,113 @@ int crm_store_autopack(struct crm_store *s, size_t limit, struct crm_err *err)
 	}
 	free(l.oid);
 	return rc;
+}
+
+/* A pack being written. */
+struct pack_out {
+	unsigned char *p;
+	size_t len, cap;
+};
+
+/* Makes room for n more bytes in o. */
+static void out_reserve(struct pack_out *o, size_t n)
+{
+	if (n <= o->cap - o->len)
+		return;
+	while (n > o->cap - o->len)
+		o->cap = o->cap ? o->cap * 2 : 64 * 1024;
+	o->p = crm_xrealloc(o->p, o->cap);
+}
+
+/* Appends the big-endian 32-bit number v to o. */
+static void out_be32(struct pack_out *o, uint32_t v)
+{
+	out_reserve(o, 4);
+	o->p[o->len++] = (unsigned char)(v >> 24);
+	o->p[o->len++] = (unsigned char)(v >> 16);
+	o->p[o->len++] = (unsigned char)(v >> 8);
+	o->p[o->len++] = (unsigned char)v;
+}
+
+/* Appends the header of an entry: its type, then its size, 4 bits and
+ * then 7 a byte, each byte but the last with its high bit set. */
+static void out_entry_header(struct pack_out *o, git_object_t type,
+			     size_t size)
+{
+	out_reserve(o, 16);
+	o->p[o->len] = (unsigned char)((unsigned)type << 4 | (size & 0x0f));
+	for (size >>= 4; size; size >>= 7) {
+		o->p[o->len++] |= 0x80;
+		o->p[o->len] = (unsigned char)(size & 0x7f);
+	}
+	o->len++;
+}
+
+/* Appends the entry of the object oid of odb to o. */
+static int out_object(struct pack_out *o, git_odb *odb, const git_oid *oid,
+		      struct crm_err *err)
+{
+	git_odb_object *obj;
+	const void *data;
+	uLongf zlen;
+	size_t size;
+	int zrc;
+
+	if (git_odb_read(&obj, odb, oid) < 0)
+		return crm_git_error(err, _("cannot pack objects"));
+	data = git_odb_object_data(obj);
+	size = git_odb_object_size(obj);
+	out_entry_header(o, git_odb_object_type(obj), size);
+	zlen = compressBound((uLong)size);
+	out_reserve(o, zlen);
+	zrc = compress2(o->p + o->len, &zlen, data, (uLong)size, Z_BEST_SPEED);
+	git_odb_object_free(obj);
+	if (zrc != Z_OK)
+		return crm_seterr(err, CRM_ERR, _("cannot pack objects"));
+	o->len += zlen;
+	return CRM_OK;
+}
+
+/* Appends the SHA-1 of all o holds, the pack's trailer. */
+static int out_trailer(struct pack_out *o, struct crm_err *err)
+{
+	unsigned int mdlen = 0;
+
+	out_reserve(o, EVP_MAX_MD_SIZE);
+	if (EVP_Digest(o->p, o->len, o->p + o->len, &mdlen, EVP_sha1(),
+		       NULL) != 1 || mdlen != 20)
+		return crm_seterr(err, CRM_ERR, _("cannot pack objects"));
+	o->len += mdlen;
+	return CRM_OK;
+}
+
+int crm_pack_objects(git_odb *odb, const git_oid *oids, size_t n, char **out,
+		     size_t *len, struct crm_err *err)
+{
+	struct pack_out o = {0};
+	size_t i;
+	int rc;
+
+	*out = NULL;
+	*len = 0;
+	if (n > UINT32_MAX)
+		return crm_seterr(err, CRM_ERR, _("cannot pack objects"));
+	if ((rc = crm_zlib_load(err)) || (rc = crm_crypto_load(err)))
+		return rc;
+	out_reserve(&o, 12);
+	memcpy(o.p, "PACK", 4);
+	o.len = 4;
+	out_be32(&o, 2);
+	out_be32(&o, (uint32_t)n);
+	for (i = 0; i < n && rc == CRM_OK; i++)
+		rc = out_object(&o, odb, &oids[i], err);
+	if (rc == CRM_OK)
+		rc = out_trailer(&o, err);
+	if (rc != CRM_OK) {
+		free(o.p);
+		return rc;
+	}
+	*out = (char *)o.p;
+	*len = o.len;
+	return CRM_OK;
 }

@@ -78,6 +78,16 @@ struct crm_packs *crm_packs_open(const char *gitdir);
  * they were written in; UINT64_MAX for an object in no known pack. */
 uint64_t crm_packs_key(const struct crm_packs *p, const git_oid *oid);
 void crm_packs_close(struct crm_packs *p);
+/*
+ * Writes into *out (*len bytes; caller frees) a pack (version 2, see
+ * gitformat-pack(5)) of the n objects oids of odb, in that order, each
+ * whole (no deltas) and compressed.  The ids must differ.
+ */
+int crm_pack_objects(git_odb *odb, const git_oid *oids, size_t n, char **out,
+		     size_t *len, struct crm_err *err);
+/* Loads zlib (for crm_pack_objects) as libgit2 is.  CRM_ERR when it
+ * cannot be. */
+int crm_zlib_load(struct crm_err *err);
 
 /* A library crm is not linked with, loaded when first needed (dl.c). */
 struct crm_dl {
