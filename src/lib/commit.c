@@ -354,52 +354,19 @@ out:
 	return rc;
 }
 
-/* The pieces a pack is handed to the indexer in, as a fetch would. */
-#define PACK_CHUNK (64 * 1024)
-
-/* Writes the pack buf (len bytes) into the store's object database,
- * indexed, and makes the store's repository see it. */
-static int write_pack(struct crm_store *s, const char *buf, size_t len,
-		      struct crm_err *err)
-{
-	git_odb *odb = NULL;
-	git_odb_writepack *wp = NULL;
-	git_indexer_progress stats = {0};
-	int rc = CRM_OK;
-
-	size_t off, n;
-
-	if (git_repository_odb(&odb, s->repo) < 0 ||
-	    git_odb_write_pack(&wp, odb, NULL, NULL) < 0)
-		goto fail;
-	for (off = 0; off < len; off += n) {
-		n = len - off < PACK_CHUNK ? len - off : PACK_CHUNK;
-		if (wp->append(wp, buf + off, n, &stats) < 0)
-			goto fail;
-	}
-	if (wp->commit(wp, &stats) < 0 || git_odb_refresh(odb) < 0)
-		goto fail;
-	goto out;
-fail:
-	rc = crm_git_error(err, _("cannot write the commit"));
-out:
-	if (wp)
-		wp->free(wp);
-	git_odb_free(odb);
-	return rc;
-}
-
 /* The objects a bulk change packs: those the store lacks, once each. */
 struct new_objects {
-	git_odb *odb;   /* the store's, which does not see those in memory */
+	struct crm_packs *packs; /* the store's packs before the change */
 	git_oid *oid;
 	size_t n, cap;
 };
 
-/* Adds oid to l unless the store has it. */
+/* Adds oid to l unless the store has it in a pack.  (One it has loose,
+ * rare, is packed again: two copies of an object do no harm, and the
+ * store's odb would look for each id with a system call.) */
 static void add_if_new(struct new_objects *l, const git_oid *oid)
 {
-	if (git_odb_exists_ext(l->odb, oid, GIT_ODB_LOOKUP_NO_REFRESH))
+	if (crm_packs_key(l->packs, oid) != UINT64_MAX)
 		return;
 	if (l->n == l->cap) {
 		l->cap = l->cap ? l->cap * 2 : 1024;
@@ -513,9 +480,10 @@ static bool add_changed(struct crm_txn *t, struct new_objects *l,
  * Writes into the store, as one pack, the commit oid made in the
  * repository mem and the new objects it needs, each whole: a delta
  * search among them (what git_packbuilder does) took longer than all
- * the rest of the commit and saved little, since each is the only
- * version of its file there.  (git_mempack_dump would pack the commit's
- * whole tree: every record of the store, read back from its packs.)
+ * the rest of the commit and saved 2% of the pack, since each is the
+ * only version of its file there.  (git_mempack_dump would pack the
+ * commit's whole tree: every record of the store, read back from its
+ * packs.)
  */
 static int pack_commit(struct crm_txn *t, git_repository *mem,
 		       const git_oid *oid, struct crm_err *err)
@@ -523,13 +491,11 @@ static int pack_commit(struct crm_txn *t, git_repository *mem,
 	struct new_objects l = {0};
 	git_commit *commit = NULL;
 	git_tree *root = NULL;
-	git_odb *memodb = NULL;
-	char *pack = NULL;
-	size_t len;
+	git_odb *memodb = NULL, *odb = NULL;
 	int rc;
 
-	if (git_repository_odb(&l.odb, t->s->repo) < 0 ||
-	    git_repository_odb(&memodb, mem) < 0 ||
+	l.packs = crm_packs_open(t->s->gitdir);
+	if (git_repository_odb(&memodb, mem) < 0 ||
 	    git_commit_lookup(&commit, mem, oid) < 0 ||
 	    git_commit_tree(&root, commit) < 0) {
 		rc = crm_git_error(err, _("cannot write the commit"));
@@ -539,45 +505,39 @@ static int pack_commit(struct crm_txn *t, git_repository *mem,
 		rc = crm_seterr(err, CRM_ERR, _("cannot write the commit"));
 		goto out;
 	}
-	rc = crm_pack_objects(memodb, l.oid, l.n, &pack, &len, err);
-	if (rc == CRM_OK)
-		rc = write_pack(t->s, pack, len, err);
+	rc = crm_pack_write(t->s->gitdir, memodb, l.oid, l.n, err);
+	if (rc == CRM_OK && (git_repository_odb(&odb, t->s->repo) < 0 ||
+			     git_odb_refresh(odb) < 0))
+		rc = crm_git_error(err, _("cannot write the commit"));
 out:
-	free(pack);
 	free(l.oid);
+	crm_packs_close(l.packs);
 	git_tree_free(root);
 	git_commit_free(commit);
 	git_odb_free(memodb);
-	git_odb_free(l.odb);
+	git_odb_free(odb);
 	return rc;
 }
 
 /*
  * make_commit for a bulk change: the objects are made in memory (a
- * second handle on the repository, whose object database writes into a
- * mempack backend), then the new ones are written as one pack.
+ * repository on the store's objects whose new ones go into a mempack
+ * backend), then the new ones are written as one pack.
  */
 static int make_commit_packed(struct crm_txn *t, const git_oid *parent_oid,
 			      const char *message, git_oid *out,
 			      struct crm_err *err)
 {
-	git_repository *mem = NULL;
-	git_odb *odb = NULL;
-	git_odb_backend *mp = NULL;
+	git_repository *mem;
+	git_odb_backend *mp;
 	int rc;
 
-	if (git_repository_open_bare(&mem, t->s->gitdir) < 0 ||
-	    git_repository_odb(&odb, mem) < 0 || git_mempack_new(&mp) < 0 ||
-	    git_odb_add_backend(odb, mp, 999) < 0) {
-		rc = crm_git_error(err, _("cannot write the commit"));
-		goto out;
-	}
+	if ((rc = crm_store_mem_repo(t->s, &mem, &mp, err)))
+		return rc;
 	rc = make_commit(t, mem, mp, parent_oid, message, out, err);
 	if (rc == CRM_OK)
 		rc = pack_commit(t, mem, out, err);
 	git_mempack_reset(mp);
-out:
-	git_odb_free(odb);
 	git_repository_free(mem);
 	return rc;
 }

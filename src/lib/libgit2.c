@@ -13,6 +13,8 @@
 #include <stdio.h>
 #include <unistd.h>
 
+#include <git2/sys/odb_backend.h>
+
 #include "store-internal.h"
 
 /* libgit2's soname, as the build found it (e.g. "libgit2.so.1.5"). */
@@ -433,6 +435,15 @@ void git_odb_free(git_odb *db)
 	f(db);
 }
 
+void *git_odb_backend_data_alloc(git_odb_backend *backend, size_t len)
+{
+	static void *fn;
+	__typeof__(git_odb_backend_data_alloc) *f =
+		resolve(&fn, "git_odb_backend_data_alloc");
+
+	return f(backend, len);
+}
+
 int git_odb_exists_ext(git_odb *db, const git_oid *id, unsigned int flags)
 {
 	static void *fn;
@@ -456,6 +467,14 @@ int git_odb_hashfile(git_oid *out, const char *path, git_object_t type)
 	__typeof__(git_odb_hashfile) *f = resolve(&fn, "git_odb_hashfile");
 
 	return f(out, path, type);
+}
+
+int git_odb_new(git_odb **out)
+{
+	static void *fn;
+	__typeof__(git_odb_new) *f = resolve(&fn, "git_odb_new");
+
+	return f(out);
 }
 
 void git_odb_object_free(git_odb_object *object)
@@ -500,6 +519,16 @@ int git_odb_read(git_odb_object **out, git_odb *db, const git_oid *id)
 	__typeof__(git_odb_read) *f = resolve(&fn, "git_odb_read");
 
 	return f(out, db, id);
+}
+
+int git_odb_read_header(size_t *len_out, git_object_t *type_out, git_odb *db,
+	const git_oid *id)
+{
+	static void *fn;
+	__typeof__(git_odb_read_header) *f =
+		resolve(&fn, "git_odb_read_header");
+
+	return f(len_out, type_out, db, id);
 }
 
 int git_odb_refresh(struct git_odb *db)
@@ -707,6 +736,15 @@ int git_repository_odb(git_odb **out, git_repository *repo)
 	__typeof__(git_repository_odb) *f = resolve(&fn, "git_repository_odb");
 
 	return f(out, repo);
+}
+
+int git_repository_wrap_odb(git_repository **out, git_odb *odb)
+{
+	static void *fn;
+	__typeof__(git_repository_wrap_odb) *f =
+		resolve(&fn, "git_repository_wrap_odb");
+
+	return f(out, odb);
 }
 
 int git_repository_open_bare(git_repository **out, const char *bare_path)

@@ -28,19 +28,51 @@ static void *resolve(void **slot, const char *name)
 	return crm_dl_resolve(&libz, slot, name);
 }
 
-uLong compressBound(uLong sourceLen)
+uLong deflateBound(z_streamp strm, uLong sourceLen)
 {
 	static void *fn;
-	__typeof__(compressBound) *f = resolve(&fn, "compressBound");
+	__typeof__(deflateBound) *f = resolve(&fn, "deflateBound");
 
-	return f(sourceLen);
+	return f(strm, sourceLen);
 }
 
-int compress2(Bytef *dest, uLongf *destLen, const Bytef *source,
-	      uLong sourceLen, int level)
+int deflateInit_(z_streamp strm, int level, const char *version,
+		 int stream_size)
 {
 	static void *fn;
-	__typeof__(compress2) *f = resolve(&fn, "compress2");
+	__typeof__(deflateInit_) *f = resolve(&fn, "deflateInit_");
 
-	return f(dest, destLen, source, sourceLen, level);
+	return f(strm, level, version, stream_size);
+}
+
+int deflate(z_streamp strm, int flush)
+{
+	static void *fn;
+	__typeof__(deflate) *f = resolve(&fn, "deflate");
+
+	return f(strm, flush);
+}
+
+int deflateReset(z_streamp strm)
+{
+	static void *fn;
+	__typeof__(deflateReset) *f = resolve(&fn, "deflateReset");
+
+	return f(strm);
+}
+
+int deflateEnd(z_streamp strm)
+{
+	static void *fn;
+	__typeof__(deflateEnd) *f = resolve(&fn, "deflateEnd");
+
+	return f(strm);
+}
+
+uLong crc32(uLong crc, const Bytef *buf, uInt len)
+{
+	static void *fn;
+	__typeof__(crc32) *f = resolve(&fn, "crc32");
+
+	return f(crc, buf, len);
 }
