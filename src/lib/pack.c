@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -172,37 +173,29 @@ static void out_entry_header(struct pack_out *o, git_object_t type,
 	o->len++;
 }
 
-/* Appends the entry of the object oid of odb to o, compressed with z
- * (ready: initialised, or reset after the last entry); its CRC-32, which
- * the pack index holds, into *crc. */
-static int out_object(struct pack_out *o, z_stream *z, git_odb *odb,
-		      const git_oid *oid, uint32_t *crc, struct crm_err *err)
+/* Appends to o the entry of an object of type whose size bytes are at
+ * data, compressed with z (ready: initialised, or reset after the last
+ * entry); its CRC-32, which the pack index holds, into *crc.  False when
+ * zlib fails. */
+static bool out_entry(struct pack_out *o, z_stream *z, git_object_t type,
+		      const void *data, size_t size, uint32_t *crc)
 {
-	git_odb_object *obj;
-	size_t size, room, start = o->len;
+	size_t room, start = o->len;
 	int zrc;
 
-	if (git_odb_read(&obj, odb, oid) < 0)
-		return crm_git_error(err, _("cannot pack objects"));
-	size = git_odb_object_size(obj);
-	if (size > UINT32_MAX / 2) {
-		git_odb_object_free(obj);
-		return crm_seterr(err, CRM_ERR, _("cannot pack objects"));
-	}
-	out_entry_header(o, git_odb_object_type(obj), size);
+	out_entry_header(o, type, size);
 	room = deflateBound(z, (uLong)size);
 	out_reserve(o, room);
-	z->next_in = (Bytef *)git_odb_object_data(obj);
+	z->next_in = (Bytef *)data;
 	z->avail_in = (uInt)size;
 	z->next_out = o->p + o->len;
 	z->avail_out = (uInt)room;
 	zrc = deflate(z, Z_FINISH);
-	git_odb_object_free(obj);
 	if (zrc != Z_STREAM_END || deflateReset(z) != Z_OK)
-		return crm_seterr(err, CRM_ERR, _("cannot pack objects"));
+		return false;
 	o->len += room - z->avail_out;
 	*crc = (uint32_t)crc32(0, o->p + start, (uInt)(o->len - start));
-	return CRM_OK;
+	return true;
 }
 
 /* Appends the SHA-1 of all o holds: the trailer of a pack or index. */
@@ -226,25 +219,107 @@ struct pack_entries {
 	size_t n;
 };
 
+/* The entries of objects [from, to) of a pack, compressed by a thread
+ * of their own into out; their offsets in out. */
+struct deflate_job {
+	git_odb_object **obj;
+	size_t from, to;
+	struct pack_out out;
+	uint32_t *crc;
+	uint64_t *off;
+	bool ok;
+};
+
+/* Compresses the objects of the deflate_job arg (a thread's start). */
+static void *deflate_objects(void *arg)
+{
+	struct deflate_job *j = arg;
+	z_stream z = {0};
+	size_t i;
+
+	j->ok = deflateInit(&z, Z_BEST_SPEED) == Z_OK;
+	for (i = j->from; i < j->to && j->ok; i++) {
+		j->off[i] = j->out.len;
+		j->ok = out_entry(&j->out, &z, git_odb_object_type(j->obj[i]),
+				  git_odb_object_data(j->obj[i]),
+				  git_odb_object_size(j->obj[i]), &j->crc[i]);
+	}
+	deflateEnd(&z);
+	return NULL;
+}
+
+/* Reads the objects e->oid of odb into obj (each freed by the caller,
+ * which sets obj to NULLs first). */
+static int read_objects(git_odb *odb, const struct pack_entries *e,
+			git_odb_object **obj, struct crm_err *err)
+{
+	size_t i;
+
+	for (i = 0; i < e->n; i++) {
+		if (git_odb_read(&obj[i], odb, &e->oid[i]) < 0) {
+			obj[i] = NULL;
+			return crm_git_error(err, _("cannot pack objects"));
+		}
+		if (git_odb_object_size(obj[i]) > UINT32_MAX / 2)
+			return crm_seterr(err, CRM_ERR, _("cannot pack objects"));
+	}
+	return CRM_OK;
+}
+
+/*
+ * Compresses the objects obj of e into o, after its header, filling
+ * e->crc and e->off: the second half by a second thread (zlib takes most
+ * of the time a bulk change spends writing its objects), the first half
+ * meanwhile.
+ */
+static bool deflate_all(struct pack_out *o, git_odb_object **obj,
+			struct pack_entries *e)
+{
+	struct deflate_job j[2] = {
+		{obj, 0, e->n / 2, {0}, e->crc, e->off, false},
+		{obj, e->n / 2, e->n, {0}, e->crc, e->off, false},
+	};
+	pthread_t th;
+	bool threaded = e->n >= 64 &&
+			pthread_create(&th, NULL, deflate_objects, &j[1]) == 0;
+	size_t i;
+	bool ok;
+
+	deflate_objects(&j[0]);
+	if (threaded)
+		pthread_join(th, NULL);
+	else
+		deflate_objects(&j[1]);
+	ok = j[0].ok && j[1].ok;
+	for (i = 0; i < e->n; i++)
+		e->off[i] += o->len + (i < e->n / 2 ? 0 : j[0].out.len);
+	if (ok) {
+		out_add(o, j[0].out.p, j[0].out.len);
+		out_add(o, j[1].out.p, j[1].out.len);
+	}
+	free(j[0].out.p);
+	free(j[1].out.p);
+	return ok;
+}
+
 /* Writes into o the pack of the objects e->oid of odb, in that order,
  * filling e->crc and e->off. */
 static int build_pack(struct pack_out *o, git_odb *odb,
 		      struct pack_entries *e, struct crm_err *err)
 {
-	z_stream z = {0};
+	git_odb_object **obj = crm_xcalloc(e->n + 1, sizeof(*obj));
 	size_t i;
-	int rc = CRM_OK;
+	int rc;
 
-	if (deflateInit(&z, Z_BEST_SPEED) != Z_OK)
-		return crm_seterr(err, CRM_ERR, _("cannot pack objects"));
 	out_add(o, "PACK", 4);
 	out_be32(o, 2);
 	out_be32(o, (uint32_t)e->n);
-	for (i = 0; i < e->n && rc == CRM_OK; i++) {
-		e->off[i] = o->len;
-		rc = out_object(o, &z, odb, &e->oid[i], &e->crc[i], err);
-	}
-	deflateEnd(&z);
+	rc = read_objects(odb, e, obj, err);
+	if (rc == CRM_OK && !deflate_all(o, obj, e))
+		rc = crm_seterr(err, CRM_ERR, _("cannot pack objects"));
+	for (i = 0; i < e->n; i++)
+		git_odb_object_free(obj[i]);
+	free(obj);
 	return rc ? rc : out_trailer(o, err);
 }
 

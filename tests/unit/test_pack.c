@@ -157,3 +157,33 @@ Test(pack, a_missing_object_writes_nothing)
 		     err.msg);
 	cr_assert_eq(files_in_pack_dir("."), 0);
 }
+
+Test(pack, many_objects_compressed_in_two_halves)
+{
+	git_oid oids[300];
+	struct crm_err err = {0};
+	char line[128], out[64];
+	FILE *f;
+	size_t n = 0;
+
+	cr_assert_eq(sh("cd r && for i in $(seq 1 300); do "
+			"seq $i | git hash-object -w --stdin; done >../oids"), 0);
+	snprintf(line, sizeof(line), "%s/oids", top);
+	f = fopen(line, "r");
+	cr_assert_not_null(f);
+	while (n < 300 && fgets(line, sizeof(line), f) != NULL) {
+		line[strcspn(line, "\n")] = '\0';
+		cr_assert_eq(git_oid_fromstr(&oids[n++], line), 0);
+	}
+	fclose(f);
+	cr_assert_eq(n, 300);
+	cr_assert_eq(crm_pack_write(gitdir, odb, oids, n, &err), CRM_OK,
+		     "%s", err.msg);
+	cr_assert_eq(sh("cd r && git verify-pack .git/objects/pack/*.idx"), 0);
+	line_of(out, sizeof(out), "cd r && git verify-pack -v "
+		".git/objects/pack/*.idx | grep -c '^[0-9a-f]\\{40\\} blob '");
+	cr_assert_str_eq(out, "300");
+	cr_assert_eq(sh("cd r && git prune-packed && "
+			"test \"$(git cat-file blob $(sed -n 300p ../oids) | "
+			"tail -1)\" = 300 && git fsck --strict --no-dangling"), 0);
+}
