@@ -10,6 +10,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -103,6 +104,36 @@ static void remove_loose(const char *objdir, const struct loose *l)
 	}
 }
 
+/* The prefix of the temporary files crm_pack_write writes a pack and its
+ * index to, before the writer's process id. */
+#define TMP_PREFIX "tmp_crm_"
+
+/* Removes from objdir/pack the temporary files of pack writers that died
+ * before renaming them (their process is gone). */
+static void remove_dead_tmp(const char *objdir)
+{
+	char dir[PATH_MAX], path[PATH_MAX + 256], *end;
+	struct dirent *de;
+	long pid;
+	DIR *d;
+
+	if (snprintf(dir, sizeof(dir), "%s/pack", objdir) >= (int)sizeof(dir) ||
+	    (d = opendir(dir)) == NULL)
+		return;
+	while ((de = readdir(d)) != NULL) {
+		if (strncmp(de->d_name, TMP_PREFIX, strlen(TMP_PREFIX)) != 0)
+			continue;
+		pid = strtol(de->d_name + strlen(TMP_PREFIX), &end, 10);
+		if (*end != '_' || pid <= 0 || pid == (long)getpid() ||
+		    kill((pid_t)pid, 0) == 0 || errno != ESRCH)
+			continue;
+		if (snprintf(path, sizeof(path), "%s/%s", dir, de->d_name) <
+		    (int)sizeof(path))
+			unlink(path);
+	}
+	closedir(d);
+}
+
 int crm_store_autopack(struct crm_store *s, size_t limit, struct crm_err *err)
 {
 	struct loose l = {0};
@@ -110,6 +141,7 @@ int crm_store_autopack(struct crm_store *s, size_t limit, struct crm_err *err)
 	int rc = CRM_OK;
 
 	snprintf(objdir, sizeof(objdir), "%s/objects", s->gitdir);
+	remove_dead_tmp(objdir);
 	scan_loose(objdir, &l);
 	if (l.n >= (limit ? limit : LOOSE_LIMIT)) {
 		rc = write_pack(s->repo, &l, err);
@@ -378,7 +410,7 @@ static int put_pack_file(const char *dir, const char *name,
 	ssize_t w = 0;
 	int fd, saved;
 
-	if (snprintf(tmp, sizeof(tmp), "%s/tmp_crm_%ld_%s", dir,
+	if (snprintf(tmp, sizeof(tmp), "%s/" TMP_PREFIX "%ld_%s", dir,
 		     (long)getpid(), name) >= (int)sizeof(tmp) ||
 	    snprintf(path, sizeof(path), "%s/%s", dir, name) >=
 	    (int)sizeof(path))

@@ -213,6 +213,31 @@ pk=$(new_pack "$TEST_ROOT/packs-before-undo")
 ok $([ -n "$pk" ]; echo $?) "the undo wrote one pack"
 is "$(pack_counts "$pk")" "0 0 1 0" "the undo's pack holds its commit only: the store had the rest"
 
+# the temporary files of a pack writer that died are removed by the next
+# write; those of a live one are not
+dead=4000000
+while [ -e /proc/$dead ] && [ $dead -lt 4000100 ]; do dead=$((dead + 1)); done
+: >".git/objects/pack/tmp_crm_${dead}_pack-0000.pack"
+: >".git/objects/pack/tmp_crm_$$_pack-0000.pack"
+"$CRM" set "$(head -1 "$TEST_ROOT/ids")" role=cleanup >/dev/null
+is "$?" 0 "a write after a dead pack writer exits 0"
+ok $([ ! -e ".git/objects/pack/tmp_crm_${dead}_pack-0000.pack" ]; echo $?) "the dead writer's temporary file is removed"
+ok $([ -e ".git/objects/pack/tmp_crm_$$_pack-0000.pack" ]; echo $?) "a live writer's is kept"
+rm -f ".git/objects/pack/tmp_crm_$$_pack-0000.pack"
+
+# a pack that cannot be written (files limited to 32 KiB) fails the bulk
+# change with the file named, and leaves nothing behind
+n=$(commits)
+packs >"$TEST_ROOT/packs-before-full"
+out=$( (trap '' XFSZ; ulimit -f 32; "$CRM" set --stdin source=full-disk <"$TEST_ROOT/ids") 2>&1)
+is "$?" 1 "a pack too large to write: exit 1"
+like "$out" "^crm: error: cannot write '.*/objects/pack/pack-[0-9a-f]{40}\.pack': File too large" "names the pack it could not write"
+unchanged "$n" "a pack too large to write"
+is "$(packs | comm -13 "$TEST_ROOT/packs-before-full" - | wc -l | tr -d ' ')" 0 "no pack added"
+is "$(ls .git/objects/pack | grep -c tmp)" 0 "no temporary file left"
+is "$(yv "$(file_of contact "$(head -1 "$TEST_ROOT/ids")")" source)" "None" "the first record is not changed"
+is "$(grep -l 'full-disk' contacts/*/*.yaml | wc -l | tr -d ' ')" 0 "no record changed"
+
 # the same through a pipe, for tag
 "$CRM" --format ids list contact tag:bulk | "$CRM" tag --stdin +imported -bulk >/dev/null
 is "$?" 0 "list | tag --stdin exits 0"
