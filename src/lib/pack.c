@@ -175,9 +175,11 @@ static void out_reserve(struct pack_out *o, size_t n)
 	o->p = crm_xrealloc(o->p, o->cap);
 }
 
-/* Appends the n bytes at p to o. */
+/* Appends the n bytes at p (NULL when n is 0) to o. */
 static void out_add(struct pack_out *o, const void *p, size_t n)
 {
+	if (n == 0)
+		return;
 	out_reserve(o, n);
 	memcpy(o->p + o->len, p, n);
 	o->len += n;
@@ -515,7 +517,7 @@ static int sb_read(void **buf, size_t *len, git_object_t *type,
 		return -1;
 	*len = git_odb_object_size(obj);
 	*type = git_odb_object_type(obj);
-	if ((*buf = git_odb_backend_data_alloc(b, *len + 1)) != NULL)
+	if ((*buf = git_odb_backend_data_alloc(b, *len + 1)) != NULL && *len)
 		memcpy(*buf, git_odb_object_data(obj), *len);
 	git_odb_object_free(obj);
 	return *buf ? 0 : -1;
