@@ -16,16 +16,18 @@ VERSION   := 0.1.0
 BUILD     ?= build
 CC        ?= cc
 CXX       ?= c++
-PKGS      := yaml-0.1 libgit2 libpcre2-8 sqlite3 libcrypto
+PKGS      := yaml-0.1 libgit2 libpcre2-8 sqlite3 libcrypto zlib
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS))
-# libgit2 and libcrypto are loaded when first needed (src/lib/libgit2.c,
-# libcrypto.c), by their sonames.
-LAZY_PKGS  := libgit2 libcrypto
+# libgit2, libcrypto and zlib are loaded when first needed
+# (src/lib/libgit2.c, libcrypto.c, libz.c), by their sonames.
+LAZY_PKGS  := libgit2 libcrypto zlib
 PKG_LIBS   := $(shell pkg-config --libs $(filter-out $(LAZY_PKGS),$(PKGS))) -ldl
 soname = $(shell objdump -p $$(pkg-config --variable=libdir $(1))/$(1).so \
 	 2>/dev/null | awk '/SONAME/ {print $$2}')
 LIBGIT2_SONAME := $(call soname,libgit2)
 LIBCRYPTO_SONAME := $(call soname,libcrypto)
+LIBZ_SONAME := $(shell objdump -p $$(pkg-config --variable=libdir zlib)/libz.so \
+	 2>/dev/null | awk '/SONAME/ {print $$2}')
 OPT       ?= -O2 -g
 WARN      := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wno-unused-parameter -Wno-missing-field-initializers
 CFLAGS    ?= $(OPT)
@@ -34,13 +36,16 @@ ALL_CFLAGS = -std=gnu11 -D_GNU_SOURCE $(WARN) $(CFLAGS) $(SAN_FLAGS) $(PKG_CFLAG
 	     -DCRM_LOCALEDIR='"$(LOCALEDIR)"' -MMD -MP \
 	     -DCRM_PHONE_MODULE='"$(PHONEDIR)/crm-phone.so"' \
 	     $(if $(LIBGIT2_SONAME),-DCRM_LIBGIT2='"$(LIBGIT2_SONAME)"') \
-	     $(if $(LIBCRYPTO_SONAME),-DCRM_LIBCRYPTO='"$(LIBCRYPTO_SONAME)"')
+	     $(if $(LIBCRYPTO_SONAME),-DCRM_LIBCRYPTO='"$(LIBCRYPTO_SONAME)"') \
+	     $(if $(LIBZ_SONAME),-DCRM_LIBZ='"$(LIBZ_SONAME)"')
 ALL_LDFLAGS = $(LDFLAGS) $(SAN_FLAGS) -pthread
 # The phone module is C++ and the only part linked with libphonenumber
 # (which has no pkg-config file): crm loads it when it first parses a
 # phone number (src/lib/phone.c), so other commands never load it, ICU
 # and protobuf.
-ALL_CXXFLAGS = -std=c++17 -fPIC $(filter-out -Wstrict-prototypes,$(WARN)) \
+# (-Wshadow is C's: in C++ crm.h's functions named as their structs,
+# crm_next_task, would "hide" them.)
+ALL_CXXFLAGS = -std=c++17 -fPIC $(filter-out -Wstrict-prototypes -Wshadow,$(WARN)) \
 	       $(CFLAGS) $(SAN_FLAGS) -Isrc/lib -MMD -MP
 PHONE_LIBS := -lphonenumber
 PHONE_MOD := $(BUILD)/crm-phone.so

@@ -17,7 +17,7 @@ cd "$(dirname "$0")"
 
 # Build and run time dependencies.
 PKGS="build-essential pkg-config git libyaml-dev libgit2-dev libpcre2-dev
-libsqlite3-dev libssl-dev libphonenumber-dev gettext locales"
+libsqlite3-dev libssl-dev zlib1g-dev libphonenumber-dev gettext locales"
 # Tests: Criterion, TAP runner (perl's prove), PyYAML as a second YAML
 # reader, man and groff to check the man pages, bash, zsh and fish to run
 # the completion scripts, strace to kill writes at each system call and

@@ -1126,7 +1126,8 @@ int crm_txn_commit(struct crm_txn *t, const char *subject,
 /*
  * Packs the store's loose objects into one pack with deltas once there are
  * at least limit of them (0: the default, 1000), as `git gc --auto`
- * would; crm_txn_commit() calls it after each commit.
+ * would, and removes the temporary files of pack writers that died;
+ * crm_txn_commit() calls it after each commit.
  */
 int crm_store_autopack(struct crm_store *s, size_t limit, struct crm_err *err);
 

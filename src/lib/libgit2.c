@@ -13,6 +13,8 @@
 #include <stdio.h>
 #include <unistd.h>
 
+#include <git2/sys/odb_backend.h>
+
 #include "store-internal.h"
 
 /* libgit2's soname, as the build found it (e.g. "libgit2.so.1.5"). */
@@ -433,6 +435,23 @@ void git_odb_free(git_odb *db)
 	f(db);
 }
 
+void *git_odb_backend_data_alloc(git_odb_backend *backend, size_t len)
+{
+	static void *fn;
+	__typeof__(git_odb_backend_data_alloc) *f =
+		resolve(&fn, "git_odb_backend_data_alloc");
+
+	return f(backend, len);
+}
+
+int git_odb_exists_ext(git_odb *db, const git_oid *id, unsigned int flags)
+{
+	static void *fn;
+	__typeof__(git_odb_exists_ext) *f = resolve(&fn, "git_odb_exists_ext");
+
+	return f(db, id, flags);
+}
+
 int git_odb_hash(git_oid *out, const void *data, size_t len,
 		 git_object_t type)
 {
@@ -448,6 +467,68 @@ int git_odb_hashfile(git_oid *out, const char *path, git_object_t type)
 	__typeof__(git_odb_hashfile) *f = resolve(&fn, "git_odb_hashfile");
 
 	return f(out, path, type);
+}
+
+int git_odb_new(git_odb **out)
+{
+	static void *fn;
+	__typeof__(git_odb_new) *f = resolve(&fn, "git_odb_new");
+
+	return f(out);
+}
+
+void git_odb_object_free(git_odb_object *object)
+{
+	static void *fn;
+	__typeof__(git_odb_object_free) *f =
+		resolve(&fn, "git_odb_object_free");
+
+	f(object);
+}
+
+const void *git_odb_object_data(git_odb_object *object)
+{
+	static void *fn;
+	__typeof__(git_odb_object_data) *f =
+		resolve(&fn, "git_odb_object_data");
+
+	return f(object);
+}
+
+size_t git_odb_object_size(git_odb_object *object)
+{
+	static void *fn;
+	__typeof__(git_odb_object_size) *f =
+		resolve(&fn, "git_odb_object_size");
+
+	return f(object);
+}
+
+git_object_t git_odb_object_type(git_odb_object *object)
+{
+	static void *fn;
+	__typeof__(git_odb_object_type) *f =
+		resolve(&fn, "git_odb_object_type");
+
+	return f(object);
+}
+
+int git_odb_read(git_odb_object **out, git_odb *db, const git_oid *id)
+{
+	static void *fn;
+	__typeof__(git_odb_read) *f = resolve(&fn, "git_odb_read");
+
+	return f(out, db, id);
+}
+
+int git_odb_read_header(size_t *len_out, git_object_t *type_out, git_odb *db,
+	const git_oid *id)
+{
+	static void *fn;
+	__typeof__(git_odb_read_header) *f =
+		resolve(&fn, "git_odb_read_header");
+
+	return f(len_out, type_out, db, id);
 }
 
 int git_odb_refresh(struct git_odb *db)
@@ -657,6 +738,15 @@ int git_repository_odb(git_odb **out, git_repository *repo)
 	return f(out, repo);
 }
 
+int git_repository_wrap_odb(git_repository **out, git_odb *odb)
+{
+	static void *fn;
+	__typeof__(git_repository_wrap_odb) *f =
+		resolve(&fn, "git_repository_wrap_odb");
+
+	return f(out, odb);
+}
+
 int git_repository_open_bare(git_repository **out, const char *bare_path)
 {
 	static void *fn;
@@ -839,6 +929,14 @@ size_t git_tree_entrycount(const git_tree *tree)
 	static void *fn;
 	__typeof__(git_tree_entrycount) *f =
 		resolve(&fn, "git_tree_entrycount");
+
+	return f(tree);
+}
+
+const git_oid *git_tree_id(const git_tree *tree)
+{
+	static void *fn;
+	__typeof__(git_tree_id) *f = resolve(&fn, "git_tree_id");
 
 	return f(tree);
 }

@@ -78,6 +78,24 @@ struct crm_packs *crm_packs_open(const char *gitdir);
  * they were written in; UINT64_MAX for an object in no known pack. */
 uint64_t crm_packs_key(const struct crm_packs *p, const git_oid *oid);
 void crm_packs_close(struct crm_packs *p);
+/*
+ * Writes the n objects oids of odb into the object directory of gitdir
+ * as one new pack (version 2, see gitformat-pack(5)) with its index:
+ * each object whole (no deltas) and compressed, in that order.  The ids
+ * must differ.  The caller then refreshes its object databases.
+ */
+int crm_pack_write(const char *gitdir, git_odb *odb, const git_oid *oids,
+		   size_t n, struct crm_err *err);
+/*
+ * A repository (*mem, caller frees) whose objects are the store's, read
+ * only, and those written into it, which go into the mempack backend *mp
+ * (owned by *mem), so that a bulk change can write its pack at once.
+ */
+int crm_store_mem_repo(struct crm_store *s, git_repository **mem,
+		       git_odb_backend **mp, struct crm_err *err);
+/* Loads zlib (for crm_pack_write) as libgit2 is.  CRM_ERR when it
+ * cannot be. */
+int crm_zlib_load(struct crm_err *err);
 
 /* A library crm is not linked with, loaded when first needed (dl.c). */
 struct crm_dl {

@@ -30,6 +30,33 @@ run_in() {
 	err=$(cat "$TEST_ROOT/stderr")
 }
 
+# packs: the pack indexes of the store, one a line.
+packs() {
+	ls .git/objects/pack/ | grep '\.idx$' | sort
+}
+# new_pack BEFORE: the one pack index not in the list BEFORE, or nothing
+# when there is not exactly one.
+new_pack() {
+	local p
+	p=$(packs | comm -13 "$1" -)
+	[ "$(printf '%s\n' "$p" | grep -c .)" = 1 ] && echo ".git/objects/pack/$p"
+}
+# pack_counts IDX: "BLOBS TREES COMMITS DELTAS" of the pack.
+pack_counts() {
+	git verify-pack -v "$1" | awk '
+		$2 == "blob" { b++ } $2 == "tree" { t++ } $2 == "commit" { c++ }
+		NF >= 7 && $2 ~ /^(blob|tree|commit)$/ { d++ }
+		END { printf "%d %d %d %d\n", b, t, c, d }'
+}
+# tree_by_git REV: the tree git builds from REV's tree and the work tree.
+tree_by_git() {
+	local idx="$TEST_ROOT/git-index"
+	rm -f "$idx"
+	GIT_INDEX_FILE=$idx git read-tree "$1" &&
+		GIT_INDEX_FILE=$idx git add -A . &&
+		GIT_INDEX_FILE=$idx git write-tree
+}
+
 old_store bulk
 python3 - <<'EOF' || exit 1
 s = open('crm.yaml').read()
@@ -154,6 +181,7 @@ EOF
 is "$(wc -l <"$TEST_ROOT/ids" | tr -d ' ')" 1000 "1000 records to change"
 n=$(commits)
 loose=$(git count-objects | cut -d' ' -f1)
+packs >"$TEST_ROOT/packs-before-set"
 run_in "$TEST_ROOT/ids" set --stdin owner=bob
 is "$rc" 0 "set --stdin on 1000 records exits 0"
 is "$(commits)" $((n + 1)) "one commit"
@@ -164,6 +192,15 @@ is "$("$CRM" --format ids list contact tag:bulk owner:bob | wc -l | tr -d ' ')" 
 is "$("$CRM" --format ids list contact tag:bulk owner:ann | wc -l | tr -d ' ')" 0 "none left for ann"
 is "$(git count-objects | cut -d' ' -f1)" "$loose" "the objects were written as one pack, not as loose files"
 store_clean "set --stdin"
+pk=$(new_pack "$TEST_ROOT/packs-before-set")
+ok $([ -n "$pk" ]; echo $?) "set --stdin wrote one pack"
+shards=$(sed 's/^\(..\).*/\1/' "$TEST_ROOT/ids" | sort -u | wc -l | tr -d ' ')
+# the 1000 blobs, the root, contacts/ and each shard changed, the commit
+is "$(pack_counts "$pk")" "1000 $((shards + 2)) 1 0" "the pack holds the new objects only, whole, and no other"
+git verify-pack "$pk" >/dev/null 2>&1
+ok $? "git verify-pack accepts the pack and its index"
+is "$(git rev-parse HEAD^{tree})" "$(tree_by_git HEAD^)" "the commit's tree is the one git builds from the files"
+packs >"$TEST_ROOT/packs-before-undo"
 run undo
 is "$rc" 0 "one undo exits 0"
 is "$(commits)" $((n + 2)) "one undo commit"
@@ -171,6 +208,35 @@ is "$("$CRM" --format ids list contact tag:bulk owner:ann | wc -l | tr -d ' ')" 
 like "$out" "^undid [0-9a-f]{8} 'set owner=bob on 1000 contacts'" "the undo names the bulk change"
 like "$out" "and 990 more records" "and counts what it does not list"
 store_clean "undo of set --stdin"
+is "$(git rev-parse HEAD^{tree})" "$(git rev-parse HEAD~2^{tree})" "the undo's tree is the one before the set"
+pk=$(new_pack "$TEST_ROOT/packs-before-undo")
+ok $([ -n "$pk" ]; echo $?) "the undo wrote one pack"
+is "$(pack_counts "$pk")" "0 0 1 0" "the undo's pack holds its commit only: the store had the rest"
+
+# the temporary files of a pack writer that died are removed by the next
+# write; those of a live one are not
+dead=4000000
+while [ -e /proc/$dead ] && [ $dead -lt 4000100 ]; do dead=$((dead + 1)); done
+: >".git/objects/pack/tmp_crm_${dead}_pack-0000.pack"
+: >".git/objects/pack/tmp_crm_$$_pack-0000.pack"
+"$CRM" set "$(head -1 "$TEST_ROOT/ids")" role=cleanup >/dev/null
+is "$?" 0 "a write after a dead pack writer exits 0"
+ok $([ ! -e ".git/objects/pack/tmp_crm_${dead}_pack-0000.pack" ]; echo $?) "the dead writer's temporary file is removed"
+ok $([ -e ".git/objects/pack/tmp_crm_$$_pack-0000.pack" ]; echo $?) "a live writer's is kept"
+rm -f ".git/objects/pack/tmp_crm_$$_pack-0000.pack"
+
+# a pack that cannot be written (files limited to 32 KiB) fails the bulk
+# change with the file named, and leaves nothing behind
+n=$(commits)
+packs >"$TEST_ROOT/packs-before-full"
+out=$( (trap '' XFSZ; ulimit -f 32; "$CRM" set --stdin source=full-disk <"$TEST_ROOT/ids") 2>&1)
+is "$?" 1 "a pack too large to write: exit 1"
+like "$out" "^crm: error: cannot write '.*/objects/pack/pack-[0-9a-f]{40}\.pack': File too large" "names the pack it could not write"
+unchanged "$n" "a pack too large to write"
+is "$(packs | comm -13 "$TEST_ROOT/packs-before-full" - | wc -l | tr -d ' ')" 0 "no pack added"
+is "$(ls .git/objects/pack | grep -c tmp)" 0 "no temporary file left"
+is "$(yv "$(file_of contact "$(head -1 "$TEST_ROOT/ids")")" source)" "None" "the first record is not changed"
+is "$(grep -l 'full-disk' contacts/*/*.yaml | wc -l | tr -d ' ')" 0 "no record changed"
 
 # the same through a pipe, for tag
 "$CRM" --format ids list contact tag:bulk | "$CRM" tag --stdin +imported -bulk >/dev/null
