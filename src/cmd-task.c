@@ -462,6 +462,7 @@ int cmd_task_due(struct cli *cli, struct parsed *p)
 			    &query, &cli->err))
 		return cli_usage_error(cli->cmd, "%s", cli->err.msg);
 	q.query = query;
+	q.now = cli->now;
 	q.until = o.overdue_only ? (long long)cli->now + 1
 				 : (long long)day_start(cli->now, days + 1);
 	if (cli->format == FMT_JSON)

@@ -1081,13 +1081,15 @@ struct crm_due_query {
 	const char *owner;             /* NULL: every owner */
 	const struct crm_query *query; /* NULL: no more condition */
 	long long until;               /* due_at < until */
+	time_t now;                    /* what is overdue is before it */
 };
 
 typedef int (*crm_due_cb)(const struct crm_due_task *t, void *data);
 
 /*
- * Passes each dated open task q selects to cb, earliest due first (then
- * high priority first, then by id), with its client, phone and deal, in
+ * Passes each dated open task q selects to cb, the overdue first (due
+ * before today, or at a time before now), then by due (then high
+ * priority first, then by id), with its client, phone and deal, in
  * one query over the index.  A non-zero return of cb stops the walk.
  * Query errors are CRM_EUSAGE.
  */

@@ -28,9 +28,23 @@ static const char due_select[] =
 	"  ELSE f.company END AND m.broken IS NULL"
 	" WHERE r.type = 3 AND r.broken IS NULL AND r.due_at IS NOT NULL";
 
+/* After the overdue (?1: today's local midnight, ?2: now; a time
+ * passed today is overdue too), by due, high priority first. */
 static const char due_order[] =
-	" ORDER BY r.due_at, CASE r.priority WHEN 'high' THEN 0"
-	" WHEN 'low' THEN 2 ELSE 1 END, r.id";
+	" ORDER BY r.due_at >= ?%zu AND (instr(r.due, 'T') = 0"
+	" OR r.due_at >= ?%zu), r.due_at, CASE r.priority WHEN 'high'"
+	" THEN 0 WHEN 'low' THEN 2 ELSE 1 END, r.id";
+
+/* Local midnight of the day of now. */
+static long long day_start(time_t now)
+{
+	struct tm tm;
+
+	localtime_r(&now, &tm);
+	tm.tm_hour = tm.tm_min = tm.tm_sec = 0;
+	tm.tm_isdst = -1;
+	return (long long)mktime(&tm);
+}
 
 /* Query environment: references resolved as on the command line. */
 static int env_resolve(const char *ref, unsigned mask,
@@ -101,7 +115,9 @@ static int due_statement(struct crm_store *s, const struct crm_due_query *q,
 		add_param(sql, q->owner, 0);
 		crm_buf_addf(b, " AND r.owner = ?%zu", sql->nparams);
 	}
-	crm_buf_adds(b, due_order);
+	add_param(sql, NULL, (double)day_start(q->now));
+	add_param(sql, NULL, (double)q->now);
+	crm_buf_addf(b, due_order, sql->nparams - 1, sql->nparams);
 	return CRM_OK;
 }
 
