@@ -159,6 +159,14 @@ run task move "ООО Ромашка" tomorrow
 is "$rc" 3 "task move takes only tasks"
 run task move "$(printf '\377')" tomorrow
 is "$rc" 2 "task move of a reference that is not UTF-8 is a usage error"
+"$CRM" task add "Дубль" --for "ООО Ромашка" --due +1d >/dev/null
+"$CRM" task add "Дубль" --for "Поставка" --due +2d >/dev/null
+n=$(commits)
+run task move "Дубль" +5d
+is "$rc" 4 "task move of an ambiguous task is 4"
+like "$err" "Дубль" "the candidates are listed"
+run task rm "Дубль"
+is "$rc" 4 "task rm of an ambiguous task is 4"
 run set "$t1" rescheduled=x
 is "$rc" 2 "crm set cannot write rescheduled"
 like "$err" "maintained by crm" "it says crm keeps it"
