@@ -497,6 +497,15 @@ int cmd_user_add(struct cli *cli, struct parsed *p);
 int cmd_user_rename(struct cli *cli, struct parsed *p);
 int cmd_user_rm(struct cli *cli, struct parsed *p);
 int cmd_reassign(struct cli *cli, struct parsed *p);
+int cmd_task_add(struct cli *cli, struct parsed *p);
+int cmd_task_due(struct cli *cli, struct parsed *p);
+int cmd_task_list(struct cli *cli, struct parsed *p);
+int cmd_task_move(struct cli *cli, struct parsed *p);
+int cmd_task_rm(struct cli *cli, struct parsed *p);
+int cmd_task_done(struct cli *cli, struct parsed *p);
+/* Sets the owner of a new task to the owner of the record it is for,
+ * else (none, or no user any more) to the current user (cmd-task.c). */
+int cli_task_default_owner(struct cli *cli, struct crm_record *task);
 
 /* CRM_OK when command c got exactly n arguments, else reports a usage
  * error. */
@@ -515,6 +524,8 @@ extern const struct opt_spec init_opts[], show_opts[],
 	stage_opts[], stage_add_opts[], stage_rm_opts[], stage_rename_opts[],
 	user_opts[], user_add_opts[], user_rename_opts[], user_rm_opts[],
 	reassign_opts[],
+	task_opts[], task_add_opts[], task_due_opts[], task_move_opts[],
+	task_rm_opts[], task_done_opts[],
 	global_opts[], no_opts[];
 /* crm add's options, made from the field registry by
  * cli_add_options_init, which main() calls first. */

@@ -137,6 +137,9 @@ static int apply_defaults(struct cli *cli, struct crm_record *r)
 	const struct crm_pipeline *pl;
 	int rc = CRM_OK;
 
+	if (r->type == CRM_TASK && !crm_map_get(r->map, "owner") &&
+	    (rc = cli_task_default_owner(cli, r)))
+		return rc;
 	if (!crm_map_get(r->map, "owner") && cli_login(cli)[0])
 		crm_map_set_str(r->map, "owner", cli_login(cli));
 	if (r->type != CRM_DEAL)

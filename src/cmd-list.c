@@ -314,7 +314,8 @@ static bool entry_list(const char *key)
 	const struct crm_field *f = crm_field_find(CRM_TYPE_ALL, key, false);
 
 	return f && (f->kind == CRM_FIELD_TIMELINE ||
-		     f->kind == CRM_FIELD_HISTORY);
+		     f->kind == CRM_FIELD_HISTORY ||
+		     f->kind == CRM_FIELD_RESCHEDULES);
 }
 
 /* Appends key (copied) to fs unless it is there. */

@@ -171,7 +171,8 @@ static void print_fields(struct cli *cli, const struct crm_record *r)
 
 		if (strcmp(key, "id") == 0 || strcmp(key, "name") == 0 ||
 		    strcmp(key, "timeline") == 0 ||
-		    strcmp(key, "stage_history") == 0)
+		    strcmp(key, "stage_history") == 0 ||
+		    strcmp(key, "rescheduled") == 0)
 			continue;
 		if (v->kind == CRM_NODE_SCALAR && crm_field_is_ref(key)) {
 			text = ref_text(cli, v->str);
@@ -214,6 +215,32 @@ static void print_history(struct cli *cli, const struct crm_node *h)
 		       shown_time(crm_map_str(e, "at"), when, sizeof(when)),
 		       stage, by);
 		free(stage);
+		free(by);
+	}
+}
+
+/* Prints a task's moves: when, by whom, from which due to which. */
+static void print_rescheduled(struct cli *cli, const struct crm_node *h)
+{
+	char when[64], *by, *from, *to;
+	size_t i;
+
+	if (h == NULL || h->kind != CRM_NODE_SEQ || h->len == 0)
+		return;
+	heading(cli, _("Rescheduled:"));
+	for (i = 0; i < h->len; i++) {
+		const struct crm_node *e = h->items[i];
+
+		if (e->kind != CRM_NODE_MAP)
+			continue;
+		from = cli_when_text(crm_map_str(e, "from"));
+		to = cli_when_text(crm_map_str(e, "to"));
+		by = cli_safe(crm_map_str(e, "by"));
+		printf("  %-16s  %s -> %s  %s\n",
+		       shown_time(crm_map_str(e, "at"), when, sizeof(when)),
+		       from[0] ? from : "-", to, by);
+		free(from);
+		free(to);
 		free(by);
 	}
 }
@@ -439,6 +466,8 @@ static int print_readable(struct cli *cli, const struct crm_record *r)
 	print_fields(cli, r);
 	if (r->type == CRM_DEAL)
 		print_history(cli, crm_map_get(r->map, "stage_history"));
+	if (r->type == CRM_TASK)
+		print_rescheduled(cli, crm_map_get(r->map, "rescheduled"));
 	for (rt = related_types(r->type); rc == CRM_OK && *rt != CRM_NTYPES; rt++)
 		rc = print_related(cli, r->id, *rt, related_title(*rt));
 	print_timeline(cli, crm_map_get(r->map, "timeline"));

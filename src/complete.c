@@ -46,7 +46,7 @@ const struct opt_spec help_opts[] = {{NULL, 0, OPT_FLAG, NULL, NULL}};
 enum what {
 	W_NONE, W_COMMANDS, W_TYPES, W_REFS, W_QUERY, W_ASSIGN, W_TAGS,
 	W_USERS, W_STAGES, W_PIPELINES, W_FORMATS, W_SORT, W_DIRS, W_FIELDS,
-	W_SUBS,
+	W_SUBS, W_TASKS, W_KEYWORDS,
 };
 
 /* The state of one completion. */
@@ -68,6 +68,7 @@ struct comp {
 	const char *suffix;     /* after each query field name ("" or ":") */
 	const char *pipeline;   /* stages: only this pipeline's (NULL: all) */
 	const struct cmd *parent; /* subcommands: of this command */
+	const char *const *keywords; /* W_KEYWORDS: an option's values */
 	size_t n;               /* candidates printed */
 };
 
@@ -745,6 +746,7 @@ static bool settable(const char *field)
 {
 	static const char *const derived[] = {
 		"id", "created", "updated", "stage_history", "timeline",
+		"rescheduled",
 	};
 	size_t i;
 
@@ -1067,6 +1069,16 @@ static void complete_tag_word(struct comp *c)
 	c->ref = ref;
 }
 
+/* Prints the values of an OPT_ENUM option (c->keywords). */
+static void print_keywords(struct comp *c)
+{
+	size_t i;
+
+	for (i = 0; c->keywords && c->keywords[i]; i++)
+		if (strncmp(c->keywords[i], c->cur, strlen(c->cur)) == 0)
+			emit(c, c->keywords[i], NULL);
+}
+
 static void complete_what(struct comp *c, enum what w, unsigned mask)
 {
 	switch (w) {
@@ -1090,6 +1102,8 @@ static void complete_what(struct comp *c, enum what w, unsigned mask)
 	case W_DIRS: print_dirs(c); break;
 	case W_FIELDS: print_query_fields(c, true); break;
 	case W_SUBS: print_subs(c); break;
+	case W_TASKS: print_refs(c, CRM_TYPE_BIT(CRM_TASK)); break;
+	case W_KEYWORDS: print_keywords(c); break;
 	}
 }
 
@@ -1121,6 +1135,12 @@ static const struct {
 	{"user rename", W_USERS, W_NONE, W_NONE},
 	{"user rm", W_USERS, W_NONE, W_NONE},
 	{"reassign", W_USERS, W_USERS, W_QUERY},
+	{"task add", W_NONE, W_NONE, W_NONE},
+	{"task due", W_QUERY, W_QUERY, W_QUERY},
+	{"task list", W_QUERY, W_QUERY, W_QUERY},
+	{"task move", W_TASKS, W_NONE, W_NONE},
+	{"task rm", W_TASKS, W_NONE, W_NONE},
+	{"task done", W_TASKS, W_NONE, W_NONE},
 };
 
 /* The option of spec, else of the global options, that word (an option)
@@ -1256,6 +1276,10 @@ static enum what option_value_kind(struct comp *c, const struct line *ln,
 	}
 	if (strncmp(name, "user ", 5) == 0 && strcmp(o->name, "to") == 0)
 		return W_USERS;
+	if (o->kind == OPT_ENUM && strcmp(o->name, "format") != 0) {
+		c->keywords = o->keywords;
+		return W_KEYWORDS;
+	}
 	return value_kind(o->name, strlen(o->name), mask);
 }
 

@@ -47,6 +47,25 @@ static const struct cmd stage_subs[] = {
 	{NULL, NULL, 0, NULL, NULL, NULL, 0, NULL},
 };
 
+static const struct cmd task_subs[] = {
+	{"task add", cmd_task_add, CMD_STORE | CMD_LOCK, task_add_opts,
+	 N_("TITLE..."), N_("add a task for a company, contact or deal")},
+	{"task due", cmd_task_due, CMD_STORE | CMD_DASH | CMD_PAGER,
+	 task_due_opts, N_("[QUERY...]"),
+	 N_("what to do now: overdue tasks, today's, the next days'"),
+	 FMTS_RECORDS},
+	{"task list", cmd_task_list, CMD_STORE | CMD_DASH | CMD_PAGER,
+	 list_opts, N_("[QUERY...]"), N_("list tasks, by due date"),
+	 FMTS_RECORDS},
+	{"task move", cmd_task_move, CMD_STORE | CMD_LOCK, task_move_opts,
+	 N_("TASK WHEN"), N_("reschedule a task")},
+	{"task rm", cmd_task_rm, CMD_STORE | CMD_LOCK, task_rm_opts,
+	 N_("TASK"), N_("remove a task that is not to be done")},
+	{"task done", cmd_task_done, CMD_STORE | CMD_LOCK, task_done_opts,
+	 N_("TASK"), N_("finish a task: it goes to its record's timeline")},
+	{NULL, NULL, 0, NULL, NULL, NULL, 0, NULL},
+};
+
 static const struct cmd user_subs[] = {
 	{"user add", cmd_user_add, CMD_STORE | CMD_LOCK, user_add_opts,
 	 N_("LOGIN"), N_("add a user")},
@@ -105,6 +124,8 @@ const struct cmd crm_commands[] = {
 	 N_("change the stages of a pipeline"), 0, stage_subs},
 	{"user", NULL, 0, user_opts, N_("add|rename|rm ARGS..."),
 	 N_("change the users of the store"), 0, user_subs},
+	{"task", NULL, 0, task_opts, N_("add|due|list|move|rm|done ARGS..."),
+	 N_("add, find, reschedule and finish tasks"), 0, task_subs},
 	{"reassign", cmd_reassign, CMD_STORE | CMD_LOCK | CMD_DASH,
 	 reassign_opts, N_("FROM TO [QUERY...]"),
 	 N_("hand the records of one owner over to another")},

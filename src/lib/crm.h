@@ -541,6 +541,7 @@ enum crm_field_kind {
 	CRM_FIELD_REFS,     /* list of ids of other records */
 	CRM_FIELD_NUMBER,   /* decimal number, may be negative (custom) */
 	CRM_FIELD_LIST,     /* list of strings (custom) */
+	CRM_FIELD_RESCHEDULES, /* list of {from, to, at, by} (tasks.c) */
 	CRM_FIELD_CUSTOM,   /* the registry's mark of where custom fields go */
 };
 
@@ -1057,6 +1058,57 @@ enum crm_task_state {
 	CRM_TASK_LATER,   /* after today, or undated */
 };
 enum crm_task_state crm_task_state(const struct crm_next_task *t, time_t now);
+
+/* ---- open tasks: what is due, and rescheduling (tasks.c) ---- */
+
+/* One open task as crm task due shows it, with whom it concerns; every
+ * string is borrowed for the callback only, "" when absent. */
+struct crm_due_task {
+	const char *id, *name, *due, *owner, *priority;
+	long long due_at;       /* Unix time (a whole day: local midnight) */
+	const char *for_id;     /* what it is for, and its type */
+	enum crm_type for_type;
+	const char *client_id;  /* the company or contact it is for, or the
+				   deal's company (else its contact) */
+	const char *client_name;
+	const char *phone;      /* the first phone of the contact concerned,
+				   else of the company */
+	const char *deal_id, *deal_name; /* a task for a deal: the deal */
+};
+
+/* Which open tasks crm_tasks_due finds: dated ones, due before until. */
+struct crm_due_query {
+	const char *owner;             /* NULL: every owner */
+	const struct crm_query *query; /* NULL: no more condition */
+	long long until;               /* due_at < until */
+	time_t now;                    /* what is overdue is before it */
+};
+
+typedef int (*crm_due_cb)(const struct crm_due_task *t, void *data);
+
+/*
+ * Passes each dated open task q selects to cb, the overdue first (due
+ * before today, or at a time before now), then by due (then high
+ * priority first, then by id), with its client, phone and deal, in
+ * one query over the index.  A non-zero return of cb stops the walk.
+ * Query errors are CRM_EUSAGE.
+ */
+int crm_tasks_due(struct crm_store *s, const struct crm_due_query *q,
+		  crm_due_cb cb, void *data, struct crm_err *err);
+
+/*
+ * Sets task r's due to the stored date to, and appends {from, to, at, by}
+ * to its rescheduled list (from left out when it had no due).  Returns
+ * CRM_OK, or CRM_EUSAGE when to is no stored date; *same is set when the
+ * task was due at to already (r is then unchanged).
+ */
+int crm_task_reschedule(struct crm_record *r, const char *to, const char *by,
+			time_t now, bool *same, struct crm_err *err);
+/* Checks the value of a task's rescheduled field: a list of maps, each
+ * with a stored due "to", an optional stored due "from", a stored time
+ * "at" and a login "by".  The message names key. */
+int crm_rescheduled_check(const struct crm_node *n, const char *key,
+			  struct crm_err *err);
 
 /* ---- writing: one commit per command (commit.c) ---- */
 

@@ -113,6 +113,8 @@ static const struct crm_field fields[] = {
 	 NC_("column", "UPDATED"), NULL, "updated_at", 0, NULL, NULL},
 	{"", CRM_FIELD_CUSTOM, ALL, NULL, 0, NULL, NULL, NULL, NULL, 0, NULL,
 	 NULL},
+	{"rescheduled", CRM_FIELD_RESCHEDULES, TA, NULL, 0,
+	 NC_("field", "rescheduled"), NULL, NULL, NULL, 0, NULL, NULL},
 	{"stage_history", CRM_FIELD_HISTORY, DE, NULL, 0,
 	 NC_("field", "stage_history"), NULL, NULL, NULL, 0, NULL, NULL},
 	{"timeline", CRM_FIELD_TIMELINE, ALL, NULL, 0, NC_("field", "timeline"),

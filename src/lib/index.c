@@ -85,6 +85,9 @@ static const char *const indexes_sql =
 	"CREATE INDEX records_due_order ON records(type, due_at IS NULL,"
 	" due_at);"
 	"CREATE INDEX records_updated ON records(updated_at DESC, id);"
+	/* crm task due: one owner's open tasks by due */
+	"CREATE INDEX records_task_due ON records(owner, due_at)"
+	" WHERE type = 3 AND broken IS NULL;"
 	"CREATE INDEX fields_key ON fields(key, rid);"
 	"CREATE INDEX fields_rid ON fields(rid);"
 	"CREATE INDEX records_broken ON records(type) WHERE broken IS NOT NULL;"

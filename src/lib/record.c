@@ -425,6 +425,8 @@ static int check_field(const struct crm_record *r, const struct crm_field *f,
 
 	if (f->kind == CRM_FIELD_HISTORY || f->kind == CRM_FIELD_TIMELINE)
 		return check_map_list(n, f->name, err);
+	if (f->kind == CRM_FIELD_RESCHEDULES)
+		return crm_rescheduled_check(n, f->name, err);
 	if (crm_field_is_list(f->kind))
 		return check_list(n, f->name, f->kind, err);
 	if (n->kind != CRM_NODE_SCALAR)
@@ -1103,7 +1105,8 @@ static int check_user_input(const struct crm_record *r, const struct crm_field *
 		return crm_seterr(err, CRM_EUSAGE,
 				  _("field '%s': invalid UTF-8 in the value"), key);
 	if (f && (f->kind == CRM_FIELD_ID || f->kind == CRM_FIELD_STAMP || f->kind == CRM_FIELD_HISTORY ||
-		  f->kind == CRM_FIELD_TIMELINE))
+		  f->kind == CRM_FIELD_TIMELINE ||
+		  f->kind == CRM_FIELD_RESCHEDULES))
 		return crm_seterr(err, CRM_EUSAGE,
 				  _("field '%s' is maintained by crm"), key);
 	if (f && f->kind == CRM_FIELD_TAGS && op != '-' && has_control(value))
