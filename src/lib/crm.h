@@ -472,6 +472,20 @@ int crm_stage_rename(struct crm_store *s, struct crm_txn *t,
 int crm_stage_add(struct crm_store *s, struct crm_txn *t,
 		  const char *pipeline, const char *stage, const char *after,
 		  const char *before, struct crm_err *err);
+/* What crm stage add says of a new stage: each NULL or -1 when not
+ * given (then the stage is a plain id in a plain list, or {id: ...}). */
+struct crm_stage_spec {
+	const char *name;  /* display name */
+	const char *kind;  /* open, won or lost */
+	int probability;   /* 0..100 */
+	int rot_days;      /* 0..36500 */
+};
+/* crm_stage_add with the stage's name, kind, probability and rotting
+ * limit (spec may be NULL); a bad spec is CRM_EUSAGE. */
+int crm_stage_add_spec(struct crm_store *s, struct crm_txn *t,
+		       const char *pipeline, const char *stage,
+		       const char *after, const char *before,
+		       const struct crm_stage_spec *spec, struct crm_err *err);
 /* Removes stage of pipeline: refused while deals are in it, unless to
  * (may be NULL) names the stage they move to (noted in their history as
  * the acting user's move, now).  *moved gets how many moved. */
