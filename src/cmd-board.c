@@ -418,6 +418,7 @@ static void print_band(struct board *b, size_t from, size_t to, size_t width)
 	struct lines *ls = crm_xcalloc(to - from, sizeof(*ls));
 	size_t i, row, rows = 0;
 	char *pad = crm_xcalloc(width + 1, 1);
+	struct crm_buf line = {0};
 
 	memset(pad, ' ', width);
 	for (i = from; i < to; i++) {
@@ -426,17 +427,18 @@ static void print_band(struct board *b, size_t from, size_t to, size_t width)
 			rows = ls[i - from].n;
 	}
 	for (row = 0; row < rows; row++) {
+		line.len = 0;
 		for (i = 0; i < to - from; i++) {
 			if (i)
-				fputs(" ", stdout);
-			/* the last column needs no padding */
-			if (row < ls[i].n)
-				fputs(ls[i].v[row], stdout);
-			else if (i + 1 < to - from)
-				fputs(pad, stdout);
+				crm_buf_addc(&line, ' ');
+			crm_buf_adds(&line, row < ls[i].n ? ls[i].v[row] : pad);
 		}
-		fputc('\n', stdout);
+		/* no trailing blanks: the padding of the last column */
+		while (line.len && line.s[line.len - 1] == ' ')
+			line.s[--line.len] = '\0';
+		printf("%s\n", line.len ? line.s : "");
 	}
+	crm_buf_free(&line);
 	for (i = 0; i < to - from; i++)
 		lines_free(&ls[i]);
 	free(ls);
@@ -447,6 +449,7 @@ static void print_band(struct board *b, size_t from, size_t to, size_t width)
 static void board_table(struct board *b)
 {
 	size_t w = cli_term_width(), n = b->p->nstages, per, width, i;
+	struct crm_buf legend = {0};
 
 	if (w == 0)
 		w = 80 > n * (COL_MIN + 1) ? 80 : n * (COL_MAX + 1);
@@ -465,7 +468,13 @@ static void board_table(struct board *b)
 			fputc('\n', stdout);
 		print_band(b, i, i + per < n ? i + per : n, width);
 	}
-	printf("\n%s\n", _("! overdue  * due today  > later  ? no task  ~ stale"));
+	legend.len = 0;
+	add_fitted(&legend, _("! overdue  * due today  > later  ? no task  "
+			      "~ stale"), w);
+	while (legend.len && legend.s[legend.len - 1] == ' ')
+		legend.s[--legend.len] = '\0';
+	printf("\n%s\n", legend.s);
+	crm_buf_free(&legend);
 }
 
 /* ---- the command ---- */
