@@ -99,13 +99,6 @@ static void move_time(struct cli *cli, struct parsed *p, char *buf,
 		crm_date_now(cli->now, buf, size);
 }
 
-/* Reports a failure of crm_deal_move: an unknown stage or a missing
- * reason is the caller's mistake. */
-static int move_failed(struct cli *cli)
-{
-	return cli_fail(cli);
-}
-
 /* crm deal move DEAL STAGE [--reason TEXT] [--at WHEN] */
 int cmd_deal_move(struct cli *cli, struct parsed *p)
 {
@@ -131,7 +124,7 @@ int cmd_deal_move(struct cli *cli, struct parsed *p)
 	if (crm_deal_move(r, crm_store_config(cli->store), p->pos[1], reason,
 			  at, cli_login(cli)[0] ? cli_login(cli) : NULL,
 			  &cli->err)) {
-		rc = move_failed(cli);
+		rc = cli_fail(cli);
 		goto out;
 	}
 	cli_touch(cli, r);
