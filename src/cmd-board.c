@@ -91,8 +91,15 @@ static char *dup_or_null(const char *s)
 static void fill_card(struct board *b, struct card *k, const struct crm_row *r,
 		      const struct crm_stage *st)
 {
-	const struct crm_next_task *t = cli_next_task_of(b->next, r->id);
+	const struct crm_next_task *t = NULL;
+	struct crm_next_task one;
 
+	/* few cards: each one's next task looked up; many: all at once */
+	if (b->next)
+		t = cli_next_task_of(b->next, r->id);
+	else if (crm_next_task(b->cli->store, r->id, &one, NULL) == CRM_OK &&
+		 one.found)
+		t = &one;
 	memset(k, 0, sizeof(*k));
 	snprintf(k->id, sizeof(k->id), "%s", r->id);
 	k->name = crm_xstrdup(r->name ? r->name : "");
@@ -113,37 +120,99 @@ static void fill_card(struct board *b, struct card *k, const struct crm_row *r,
 	k->stale = crm_deal_stale(st, true, r->updated_at, b->cli->now);
 }
 
-/* Row callback: counts deal r in its stage's column, and keeps its
- * card while the column has room. */
-static int board_row(const struct crm_row *r, void *data)
+/* The column of stage (NULL: none). */
+static struct column *column_of(struct board *b, const char *stage)
 {
-	struct board *b = data;
-	const char *pipe = crm_row_get(r, "pipeline");
-	const char *stage = crm_row_get(r, "stage");
-	struct column *c;
 	size_t i;
 
-	if (pipe ? strcmp(pipe, b->p->name) != 0 : !b->is_default)
-		return 0;
 	for (i = 0; stage && i < b->p->nstages; i++)
 		if (strcmp(b->p->stages[i], stage) == 0)
-			break;
-	if (stage == NULL || i == b->p->nstages) {
-		b->skipped++;
-		return 0;
-	}
-	c = &b->cols[i];
-	c->count++;
-	if (r->has_amount)
-		add_total(c, crm_row_get(r, "currency"), r->amount);
+			return &b->cols[i];
+	return NULL;
+}
+
+/* Keeps the card of deal r in column c while it has room. */
+static void keep_card(struct board *b, struct column *c,
+		      const struct crm_row *r)
+{
 	if (b->limit && c->ncards >= b->limit)
-		return 0;
+		return;
 	if (c->ncards == c->cap) {
 		c->cap = c->cap ? c->cap * 2 : 16;
 		c->cards = crm_xrealloc(c->cards, c->cap * sizeof(*c->cards));
 	}
 	fill_card(b, &c->cards[c->ncards++], r, c->st);
+}
+
+/* Row callback of a query: counts deal r in its stage's column, and
+ * keeps its card. */
+static int board_row(const struct crm_row *r, void *data)
+{
+	struct board *b = data;
+	const char *pipe = crm_row_get(r, "pipeline");
+	struct column *c;
+
+	if (pipe ? strcmp(pipe, b->p->name) != 0 : !b->is_default)
+		return 0;
+	if ((c = column_of(b, crm_row_get(r, "stage"))) == NULL) {
+		b->skipped++;
+		return 0;
+	}
+	c->count++;
+	if (r->has_amount)
+		add_total(c, crm_row_get(r, "currency"), r->amount);
+	keep_card(b, c, r);
 	return 0;
+}
+
+/* Total callback of the whole pipeline (crm_board_totals). */
+static int board_total(const char *stage, const char *currency, size_t count,
+		       double sum, bool has_sum, void *data)
+{
+	struct board *b = data;
+	struct column *c = column_of(b, stage);
+
+	if (c == NULL) {
+		b->skipped += count;
+		return 0;
+	}
+	c->count += count;
+	if (has_sum)
+		add_total(c, currency, sum);
+	return 0;
+}
+
+/* Card callback of the whole pipeline (crm_board_cards). */
+static int board_card(const struct crm_row *r, void *data)
+{
+	struct board *b = data;
+	struct column *c = column_of(b, crm_row_get(r, "stage"));
+
+	if (c)
+		keep_card(b, c, r);
+	return 0;
+}
+
+/* Fills the board: the whole pipeline from the index's grouped counts
+ * and first cards, or the deals q selects one by one. */
+static int board_fill(struct board *b, const struct crm_query *q)
+{
+	struct cli *cli = b->cli;
+	struct crm_find f = {0};
+	size_t total;
+
+	if (q == NULL || crm_query_empty(q)) {
+		int rc = crm_board_totals(cli->store, b->p->name, b->is_default,
+					  board_total, b, &cli->err);
+
+		return rc ? rc : crm_board_cards(cli->store, b->p->name,
+						 b->is_default, b->limit,
+						 board_card, b, &cli->err);
+	}
+	f.mask = CRM_TYPE_BIT(CRM_DEAL);
+	f.query = q;
+	return crm_find_each(cli->store, &f, board_row, b, &total, NULL, NULL,
+			     &cli->err);
 }
 
 static void board_free(struct board *b)
@@ -501,9 +570,9 @@ static void pick_pipeline(struct cli *cli, struct parsed *p,
 int cmd_board(struct cli *cli, struct parsed *p)
 {
 	struct board b = {.cli = cli};
-	struct crm_find f = {0};
 	struct crm_query *q = NULL;
-	size_t skip, total, i;
+	size_t skip, i;
+	bool few;
 	int rc;
 
 	pick_pipeline(cli, p, &b.p, &skip);
@@ -516,14 +585,12 @@ int cmd_board(struct cli *cli, struct parsed *p)
 	if (crm_query_parse((const char *const *)p->pos + skip, p->npos - skip,
 			    cli->now, &q, &cli->err))
 		return cli_usage_error(cli->cmd, "%s", cli->err.msg);
-	f.mask = CRM_TYPE_BIT(CRM_DEAL);
-	f.query = q;
 	b.cols = crm_xcalloc(b.p->nstages, sizeof(*b.cols));
 	for (i = 0; i < b.p->nstages; i++)
 		b.cols[i].st = &b.p->defs[i];
-	if ((rc = cli_next_tasks_load(cli, &b.next)) ||
-	    (rc = crm_find_each(cli->store, &f, board_row, &b, &total, NULL,
-				NULL, &cli->err))) {
+	few = b.limit && (q == NULL || crm_query_empty(q));
+	if ((!few && (rc = cli_next_tasks_load(cli, &b.next))) ||
+	    (rc = board_fill(&b, q))) {
 		rc = rc == CRM_EUSAGE ? cli_usage_error(cli->cmd, "%s",
 							cli->err.msg)
 				      : cli_fail(cli);

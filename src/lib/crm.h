@@ -1095,6 +1095,27 @@ bool crm_record_last_activity(const struct crm_record *r, long long *when);
 bool crm_deal_stale(const struct crm_stage *st, bool has_activity,
 		    long long last, time_t now);
 
+/* ---- a pipeline's board from the index (board.c) ---- */
+
+/* Called for each stage and currency of a pipeline's deals: count of
+ * deals, sum of their amounts (has_sum false when none has one). */
+typedef int (*crm_board_total_cb)(const char *stage, const char *currency,
+				  size_t count, double sum, bool has_sum,
+				  void *data);
+/* The counts and totals of the deals of pipeline (with is_default, also
+ * those naming no pipeline), per stage and currency, in one pass. */
+int crm_board_totals(struct crm_store *s, const char *pipeline,
+		     bool is_default, crm_board_total_cb cb, void *data,
+		     struct crm_err *err);
+/* The first per_stage deals by name of each stage of pipeline (0:
+ * every deal), as rows with their name, pipeline, stage, company (and
+ * its name), amount, currency, probability and updated_at. */
+struct crm_row;
+typedef int (*crm_row_cb)(const struct crm_row *row, void *data);
+int crm_board_cards(struct crm_store *s, const char *pipeline, bool is_default,
+		    size_t per_stage, crm_row_cb cb, void *data,
+		    struct crm_err *err);
+
 /* ---- the rules of the sales process (facts.c) ---- */
 
 /* True when r must always have a next task: a company or contact whose
