@@ -102,6 +102,16 @@ is "$(jq_py '[(c["probability"], c["amount"]) for s in j["stages"] for c in s["c
 	"(60, 1200000.0)" "JSON: the card's probability and amount"
 is "$(jq_py '[s["name"] for s in j["stages"]][3]')" "Proposal" "JSON: display names"
 
+# the whole pipeline (grouped from the index) and a query that selects
+# every deal (deal by deal) agree
+all=$(printf '%s' "$out" | python3 -c 'import json,sys; j=json.load(sys.stdin); print([(s["id"], s["count"], sorted((t["currency"], t["amount"]) for t in s["totals"]), sorted(c["id"] for c in s["cards"])) for s in j["stages"]])')
+out=$("$CRM" --format json board type:deal)
+is "$(jq_py '[(s["id"], s["count"], sorted((t["currency"], t["amount"]) for t in s["totals"]), sorted(c["id"] for c in s["cards"])) for s in j["stages"]]')" \
+	"$all" "JSON: the whole pipeline and a query of every deal agree"
+out=$("$CRM" --format json board --limit 2)
+is "$(jq_py '[(s["count"], len(s["cards"])) for s in j["stages"] if s["count"]]')" "[(2, 2), (3, 2), (1, 1)]" \
+	"--limit 2 in JSON: at most two cards a stage, the counts whole"
+
 # --- failures ---
 run board "stage:("
 is "$rc" 2 "a query that does not parse is a usage error"
