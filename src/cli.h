@@ -506,6 +506,27 @@ int cmd_task_done(struct cli *cli, struct parsed *p);
 /* Sets the owner of a new task to the owner of the record it is for,
  * else (none, or no user any more) to the current user (cmd-task.c). */
 int cli_task_default_owner(struct cli *cli, struct crm_record *task);
+int cmd_deal_move(struct cli *cli, struct parsed *p);
+int cmd_deal_list(struct cli *cli, struct parsed *p);
+int cmd_board(struct cli *cli, struct parsed *p);
+
+/* ---- deals (cmd-deal.c) ---- */
+
+/* The language display names are shown in: $LANGUAGE, else the locale
+ * of messages ("ru_RU.UTF-8"), else "C". */
+const char *cli_lang(void);
+/* The display name of stage of pipeline (NULL: the default) in
+ * cli_lang(), or stage itself when crm.yaml has no such stage; "" for
+ * NULL.  Borrowed from the store's configuration. */
+const char *cli_stage_text(struct cli *cli, const char *pipeline,
+			   const char *stage);
+/* Every record's next open task (crm_next_tasks), to look up by id. */
+struct next_map;
+int cli_next_tasks_load(struct cli *cli, struct next_map **out);
+/* The next task of record id, or NULL when it has none. */
+const struct crm_next_task *cli_next_task_of(const struct next_map *m,
+					     const char *id);
+void cli_next_tasks_free(struct next_map *m);
 
 /* CRM_OK when command c got exactly n arguments, else reports a usage
  * error. */
@@ -526,6 +547,7 @@ extern const struct opt_spec init_opts[], show_opts[],
 	reassign_opts[],
 	task_opts[], task_add_opts[], task_due_opts[], task_move_opts[],
 	task_rm_opts[], task_done_opts[],
+	deal_opts[], deal_move_opts[], deal_list_opts[], board_opts[],
 	global_opts[], no_opts[];
 /* crm add's options, made from the field registry by
  * cli_add_options_init, which main() calls first. */

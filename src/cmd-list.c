@@ -222,6 +222,14 @@ static int print_row(const struct crm_row *r, void *data)
 		cells[c] = cell(r, o->cols[c]);
 		if (unknown_value(o, r, o->cols[c]))
 			cells[c] = flag_cell(cells[c]);
+		else if (o->cols[c]->kind == CRM_FIELD_STAGE &&
+			 o->cli->format == FMT_TABLE) {
+			/* people read the stage's display name */
+			free(cells[c]);
+			cells[c] = crm_xstrdup(cli_stage_text(o->cli,
+					       crm_row_get(r, "pipeline"),
+					       crm_row_get(r, "stage")));
+		}
 	}
 	if (row_flagged(o, r) && o->nflagged++ < FLAGGED_MAX)
 		memcpy(o->flagged[o->nflagged - 1], r->id, CRM_ID_LEN + 1);

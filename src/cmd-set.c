@@ -15,6 +15,8 @@ const struct opt_spec set_opts[] = {
 	 N_("change the records named on standard input, one id a line")},
 	{"type", 0, OPT_VALUE, N_("TYPE"),
 	 N_("take REF among the records of TYPE only")},
+	{"reason", 0, OPT_VALUE, N_("TEXT"),
+	 N_("why a deal's stage changes (a lost stage needs one)")},
 	{NULL, 0, OPT_FLAG, NULL, NULL},
 };
 
@@ -202,6 +204,40 @@ static char *bulk_subject(const struct cli_args *args,
 	return crm_buf_detach(&b);
 }
 
+/* Gives the stage_history entry a change of stage noted in r (before
+ * was its version before) the reason --reason gave. */
+static void note_reason(const struct crm_record *before, struct crm_record *r,
+			const char *reason)
+{
+	const char *s0 = crm_map_str(before->map, "stage");
+	const char *s1 = crm_map_str(r->map, "stage");
+	struct crm_node *h = crm_map_get(r->map, "stage_history");
+
+	if (reason == NULL || s1 == NULL || (s0 && strcmp(s0, s1) == 0) ||
+	    h == NULL || h->kind != CRM_NODE_SEQ || h->len == 0 ||
+	    h->items[h->len - 1]->kind != CRM_NODE_MAP)
+		return;
+	crm_map_set_str(h->items[h->len - 1], "reason", reason);
+}
+
+/* CRM_OK unless --reason was given without a stage=... assignment, or
+ * is not UTF-8 (a usage error). */
+static int check_reason(struct cli *cli, const char *reason,
+			const struct cli_args *args)
+{
+	size_t i;
+
+	if (reason == NULL)
+		return CRM_OK;
+	if (!crm_utf8_valid(reason, strlen(reason)))
+		return cli_usage_error(cli->cmd, _("invalid UTF-8 in --reason"));
+	for (i = 0; i < args->n; i++)
+		if (strncmp(args->v[i], "stage=", 6) == 0)
+			return CRM_OK;
+	return cli_usage_error(cli->cmd, _("--reason is for a change of stage "
+			       "(stage=STAGE)"));
+}
+
 /* What one run of crm set changes. */
 struct set_run {
 	struct cli *cli;
@@ -232,6 +268,8 @@ static int set_one(struct set_run *run, enum crm_type t, const char *id)
 	for (i = 0, rc = CRM_OK; i < run->args->n && rc == CRM_OK; i++)
 		rc = apply(cli, run->p, &run->used, r, &run->assigns[i],
 			   run->bulk);
+	if (rc == CRM_OK && r->type == CRM_DEAL)
+		note_reason(before, r, opt_get(run->p, set_opts, "reason"));
 	if (rc || crm_node_equal(before->map, r->map))
 		goto out;
 	cli_touch(cli, r);
@@ -287,7 +325,8 @@ int cmd_set(struct cli *cli, struct parsed *p)
 	if ((!from_stdin && refs.n == 0) || args.n == 0)
 		return cli_usage_error(cli->cmd,
 				       _("need a record and KEY=VALUE"));
-	if ((rc = cli_ref_arg(p, set_opts, "set", CLI_REF_ANY, &how)) ||
+	if ((rc = check_reason(cli, opt_get(p, set_opts, "reason"), &args)) ||
+	    (rc = cli_ref_arg(p, set_opts, "set", CLI_REF_ANY, &how)) ||
 	    (rc = parse_assigns(cli, &args, &run.assigns)) ||
 	    (rc = cli_resolve_many(cli, &how, &refs, from_stdin, &rs)))
 		goto out;

@@ -159,6 +159,24 @@ static char *ref_text(struct cli *cli, const char *id)
 	return crm_buf_detach(&b);
 }
 
+/* A stage as people read it: its display name, and its id after it
+ * when they differ ("Proposal (proposal)"), made terminal-safe.  Caller
+ * owns it. */
+static char *stage_shown(struct cli *cli, const char *pipeline,
+			 const char *stage)
+{
+	const char *name = cli_stage_text(cli, pipeline, stage);
+	struct crm_buf b = {0};
+	char *safe;
+
+	if (stage == NULL || strcmp(name, stage) == 0)
+		return cli_safe(stage);
+	crm_buf_addf(&b, "%s (%s)", name, stage);
+	safe = cli_safe(b.s);
+	crm_buf_free(&b);
+	return safe;
+}
+
 /* Prints the record's plain fields; references by name, times local. */
 static void print_fields(struct cli *cli, const struct crm_record *r)
 {
@@ -176,6 +194,12 @@ static void print_fields(struct cli *cli, const struct crm_record *r)
 			continue;
 		if (v->kind == CRM_NODE_SCALAR && crm_field_is_ref(key)) {
 			text = ref_text(cli, v->str);
+			field_line(cli, key, text);
+			free(text);
+		} else if (v->kind == CRM_NODE_SCALAR && r->type == CRM_DEAL &&
+			   strcmp(key, "stage") == 0) {
+			text = stage_shown(cli, crm_map_str(r->map, "pipeline"),
+					   v->str);
 			field_line(cli, key, text);
 			free(text);
 		} else if (v->kind == CRM_NODE_SCALAR && is_time_field(key)) {
@@ -196,9 +220,10 @@ static void heading(struct cli *cli, const char *text)
 }
 
 /* Prints a deal's stage history. */
-static void print_history(struct cli *cli, const struct crm_node *h)
+static void print_history(struct cli *cli, const struct crm_node *h,
+			  const char *pipeline)
 {
-	char when[64], *stage, *by;
+	char when[64], *stage, *by, *why;
 	size_t i;
 
 	if (h == NULL || h->kind != CRM_NODE_SEQ || h->len == 0)
@@ -209,13 +234,15 @@ static void print_history(struct cli *cli, const struct crm_node *h)
 
 		if (e->kind != CRM_NODE_MAP)
 			continue;
-		stage = cli_safe(crm_map_str(e, "stage"));
+		stage = stage_shown(cli, pipeline, crm_map_str(e, "stage"));
 		by = cli_safe(crm_map_str(e, "by"));
-		printf("  %-16s  %-14s %s\n",
+		why = cli_safe(crm_map_str(e, "reason"));
+		printf("  %-16s  %-14s %s%s%s\n",
 		       shown_time(crm_map_str(e, "at"), when, sizeof(when)),
-		       stage, by);
+		       stage, by, why[0] ? "  " : "", why);
 		free(stage);
 		free(by);
+		free(why);
 	}
 }
 
@@ -465,7 +492,8 @@ static int print_readable(struct cli *cli, const struct crm_record *r)
 	free(name);
 	print_fields(cli, r);
 	if (r->type == CRM_DEAL)
-		print_history(cli, crm_map_get(r->map, "stage_history"));
+		print_history(cli, crm_map_get(r->map, "stage_history"),
+			      crm_map_str(r->map, "pipeline"));
 	if (r->type == CRM_TASK)
 		print_rescheduled(cli, crm_map_get(r->map, "rescheduled"));
 	for (rt = related_types(r->type); rc == CRM_OK && *rt != CRM_NTYPES; rt++)

@@ -9,10 +9,19 @@
 
 const struct opt_spec stage_opts[] = {{NULL, 0, OPT_FLAG, NULL, NULL}};
 
+static const char *const stage_kinds[] = {"open", "won", "lost", NULL};
+
 const struct opt_spec stage_add_opts[] = {
 	{"after", 0, OPT_VALUE, N_("STAGE"), N_("put the new stage after STAGE")},
 	{"before", 0, OPT_VALUE, N_("STAGE"),
 	 N_("put the new stage before STAGE")},
+	{"name", 0, OPT_VALUE, N_("TEXT"), N_("the name people see")},
+	{"kind", 0, OPT_ENUM, N_("KIND"), N_("open, won or lost"),
+	 stage_kinds},
+	{"probability", 0, OPT_INT, N_("PERCENT"),
+	 N_("the chance a deal in it is won")},
+	{"rot-days", 0, OPT_INT, N_("DAYS"),
+	 N_("days without activity after which a deal in it is stale")},
 	{NULL, 0, OPT_FLAG, NULL, NULL},
 };
 
@@ -88,6 +97,7 @@ int cmd_stage_add(struct cli *cli, struct parsed *p)
 {
 	const char *after = opt_get(p, stage_add_opts, "after");
 	const char *before = opt_get(p, stage_add_opts, "before");
+	struct crm_stage_spec spec;
 	struct crm_txn *txn;
 	char subject[512], done[512];
 	int rc;
@@ -97,9 +107,19 @@ int cmd_stage_add(struct cli *cli, struct parsed *p)
 	if (after && before)
 		return cli_usage_error(cli->cmd, _("--after and --before cannot "
 				       "be given together"));
+	spec.name = opt_get(p, stage_add_opts, "name");
+	spec.kind = opt_keyword(p, "kind", -1) >= 0
+		    ? stage_kinds[opt_keyword(p, "kind", 0)] : NULL;
+	spec.probability = (int)opt_int(p, "probability", -1);
+	spec.rot_days = (int)opt_int(p, "rot-days", -1);
+	if (spec.probability > 100 || opt_int(p, "rot-days", 0) > 36500)
+		return cli_usage_error(cli->cmd, spec.probability > 100
+				       ? _("--probability is a percent from 0 "
+					   "to 100")
+				       : _("--rot-days is at most 36500"));
 	txn = crm_txn_new(cli->store);
-	rc = crm_stage_add(cli->store, txn, p->pos[0], p->pos[1], after, before,
-			   &cli->err);
+	rc = crm_stage_add_spec(cli->store, txn, p->pos[0], p->pos[1], after,
+				before, &spec, &cli->err);
 	if (rc) {
 		rc = cli_fail(cli);
 		goto out;

@@ -1120,6 +1120,7 @@ static const struct {
 	{"rm", W_REFS, W_NONE}, {"edit", W_REFS, W_NONE},
 	{"log", W_REFS, W_NONE}, {"help", W_COMMANDS, W_NONE},
 	{"init", W_DIRS, W_NONE},
+	{"board", W_PIPELINES, W_QUERY},
 };
 
 /* What the positional arguments of a subcommand (and of crm reassign)
@@ -1141,6 +1142,7 @@ static const struct {
 	{"task move", W_TASKS, W_NONE, W_NONE},
 	{"task rm", W_TASKS, W_NONE, W_NONE},
 	{"task done", W_TASKS, W_NONE, W_NONE},
+	{"deal list", W_QUERY, W_QUERY, W_QUERY},
 };
 
 /* The option of spec, else of the global options, that word (an option)
@@ -1341,6 +1343,13 @@ static void complete_positional(struct comp *c, const struct line *ln)
 		k = cli_find_command(ln->pos[0]);
 		c->parent = k;
 		complete_what(c, k && k->subs ? W_SUBS : W_NONE, 0);
+		return;
+	}
+	if (strcmp(ln->cmd->name, "deal move") == 0) {
+		/* DEAL STAGE: a deal, then the stages of every pipeline */
+		c->pipeline = NULL;
+		complete_what(c, ln->npos == 0 ? W_REFS : ln->npos == 1
+				 ? W_STAGES : W_NONE, CRM_TYPE_BIT(CRM_DEAL));
 		return;
 	}
 	for (i = 0; i < sizeof(sub_positionals) / sizeof(sub_positionals[0]);

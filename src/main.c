@@ -66,6 +66,17 @@ static const struct cmd task_subs[] = {
 	{NULL, NULL, 0, NULL, NULL, NULL, 0, NULL},
 };
 
+static const struct cmd deal_subs[] = {
+	{"deal move", cmd_deal_move, CMD_STORE | CMD_LOCK, deal_move_opts,
+	 N_("DEAL STAGE"), N_("move a deal to another stage")},
+	{"deal list", cmd_deal_list, CMD_STORE | CMD_DASH | CMD_PAGER,
+	 deal_list_opts, N_("[QUERY...]"),
+	 N_("list deals with their stages, amounts and next tasks"),
+	 FMT_BIT(FMT_TABLE) | FMT_BIT(FMT_JSON) | FMT_BIT(FMT_CSV) |
+	 FMT_BIT(FMT_TSV) | FMT_BIT(FMT_IDS)},
+	{NULL, NULL, 0, NULL, NULL, NULL, 0, NULL},
+};
+
 static const struct cmd user_subs[] = {
 	{"user add", cmd_user_add, CMD_STORE | CMD_LOCK, user_add_opts,
 	 N_("LOGIN"), N_("add a user")},
@@ -129,6 +140,12 @@ const struct cmd crm_commands[] = {
 	{"reassign", cmd_reassign, CMD_STORE | CMD_LOCK | CMD_DASH,
 	 reassign_opts, N_("FROM TO [QUERY...]"),
 	 N_("hand the records of one owner over to another")},
+	{"deal", NULL, 0, deal_opts, N_("move|list ARGS..."),
+	 N_("move deals through their stages, and list them"), 0, deal_subs},
+	{"board", cmd_board, CMD_STORE | CMD_DASH | CMD_PAGER, board_opts,
+	 N_("[PIPELINE] [QUERY...]"),
+	 N_("show a pipeline's deals as columns of stages"),
+	 FMT_BIT(FMT_TABLE) | FMT_BIT(FMT_JSON)},
 	{"help", cmd_help, 0, help_opts, N_("[COMMAND [SUBCOMMAND]]"),
 	 N_("show help for crm or a command")},
 	{"__complete", cmd_complete, CMD_HIDDEN | CMD_NO_GLOBALS, no_opts,

@@ -232,7 +232,8 @@ int crm_record_apply_change(const struct crm_record *before,
 	if (before && crm_node_equal(before->map, after->map))
 		return CRM_OK;
 	if ((rc = check_changed(before, after, env, err)) ||
-	    (rc = note_stage(before, after, env, err)))
+	    (rc = note_stage(before, after, env, err)) ||
+	    (rc = crm_deal_check_change(before, after, env, err)))
 		return rc;
 	if (content_changed(before, after) &&
 	    !(key_changed(before, after, "updated") &&

@@ -625,9 +625,78 @@ out:
 	return rc;
 }
 
+/* Sets key of map m to the whole number v (unless v < 0). */
+static void set_number(struct crm_node *m, const char *key, int v)
+{
+	char num[16];
+
+	if (v < 0)
+		return;
+	snprintf(num, sizeof(num), "%d", v);
+	crm_map_set(m, key, crm_node_new_typed(num));
+}
+
+/* The item of a new stage id described by spec (may be NULL): a map
+ * when spec says anything, else as new_item makes it. */
+static struct crm_node *spec_item(const struct crm_node *seq, const char *id,
+				  const struct crm_stage_spec *spec)
+{
+	struct crm_node *m;
+
+	if (spec == NULL || (!spec->name && !spec->kind &&
+			     spec->probability < 0 && spec->rot_days < 0))
+		return new_item(seq, id);
+	m = crm_node_new_map();
+	crm_map_set_str(m, "id", id);
+	if (spec->name)
+		crm_map_set_str(m, "name", spec->name);
+	if (spec->kind)
+		crm_map_set_str(m, "kind", spec->kind);
+	set_number(m, "probability", spec->probability);
+	set_number(m, "rot_days", spec->rot_days);
+	return m;
+}
+
+/* Checks what spec says of a new stage: a name of UTF-8 text that is
+ * not blank, a kind of open, won or lost, numbers in range. */
+static int check_spec(const struct crm_stage_spec *spec, struct crm_err *err)
+{
+	const char *k;
+
+	if (spec == NULL)
+		return CRM_OK;
+	if (spec->name && (spec->name[0] == '\0' ||
+			   !crm_utf8_valid(spec->name, strlen(spec->name)) ||
+			   strpbrk(spec->name, "\n\r\t") != NULL))
+		return crm_seterr(err, CRM_EUSAGE, _("invalid stage name '%s' "
+				  "(one line of UTF-8 text)"), spec->name);
+	k = spec->kind;
+	if (k && strcmp(k, "open") != 0 && strcmp(k, "won") != 0 &&
+	    strcmp(k, "lost") != 0)
+		return crm_seterr(err, CRM_EUSAGE, _("unknown kind of stage "
+				  "'%s' (it is open, won or lost)"), k);
+	if (spec->probability > 100)
+		return crm_seterr(err, CRM_EUSAGE, _("a probability is a whole "
+				  "number from 0 to 100, not %d"),
+				  spec->probability);
+	if (spec->rot_days > 36500)
+		return crm_seterr(err, CRM_EUSAGE, _("rot days must be from 0 "
+				  "to 36500, not %d"), spec->rot_days);
+	return CRM_OK;
+}
+
 int crm_stage_add(struct crm_store *s, struct crm_txn *t,
 		  const char *pipeline, const char *stage, const char *after,
 		  const char *before, struct crm_err *err)
+{
+	return crm_stage_add_spec(s, t, pipeline, stage, after, before, NULL,
+				  err);
+}
+
+int crm_stage_add_spec(struct crm_store *s, struct crm_txn *t,
+		       const char *pipeline, const char *stage,
+		       const char *after, const char *before,
+		       const struct crm_stage_spec *spec, struct crm_err *err)
 {
 	const struct crm_pipeline *p = find_pipeline(s, pipeline, err);
 	const char *next_to = after ? after : before;
@@ -639,6 +708,7 @@ int crm_stage_add(struct crm_store *s, struct crm_txn *t,
 	if (p == NULL)
 		return err ? err->status : CRM_ENOTFOUND;
 	if ((rc = check_new_stage(p, stage, err)) ||
+	    (rc = check_spec(spec, err)) ||
 	    (next_to && (rc = find_stage(p, next_to, err))) ||
 	    (rc = head_config(s, &root, err)))
 		goto out;
@@ -651,7 +721,7 @@ int crm_stage_add(struct crm_store *s, struct crm_txn *t,
 	at = st->len;
 	if (next_to && seq_index(st, next_to) >= 0)
 		at = (size_t)seq_index(st, next_to) + (after ? 1 : 0);
-	seq_insert(st, at, new_item(st, stage));
+	seq_insert(st, at, spec_item(st, stage, spec));
 	if ((rc = stage_config(s, t, root, &cfg, err)) == CRM_OK)
 		swap_config(s, &cfg, NULL, NULL);
 out:
@@ -664,6 +734,7 @@ out:
 struct stage_move {
 	const char *from, *to, *by;
 	time_t now;
+	bool lost;   /* to is a lost stage: the move says why */
 };
 
 /* Moves a deal in stage from to stage to, noting it in its history. */
@@ -671,12 +742,20 @@ static bool move_stage_in(struct crm_record *r, void *data)
 {
 	struct stage_move *m = data;
 	struct crm_node *st = crm_map_get(r->map, "stage");
+	char why[160], stamp[40];
 
 	if (st == NULL || st->kind != CRM_NODE_SCALAR ||
 	    strcmp(st->str, m->from) != 0)
 		return false;
 	set_scalar(st, m->to);
-	crm_record_note_stage(r, m->to, m->by, m->now);
+	if (m->lost) {
+		/* a lost stage needs a reason: the only one there is */
+		snprintf(why, sizeof(why), "stage '%s' was removed", m->from);
+		crm_date_now(m->now, stamp, sizeof(stamp));
+		crm_record_add_stage_entry(r, m->to, stamp, m->by, why);
+	} else {
+		crm_record_note_stage(r, m->to, m->by, m->now);
+	}
 	return true;
 }
 
@@ -710,6 +789,8 @@ int crm_stage_rm(struct crm_store *s, struct crm_txn *t, const char *pipeline,
 	if ((rc = find_stage(p, stage, err)) ||
 	    (to && (rc = check_move_to(p, stage, to, err))))
 		goto out;
+	m.lost = to && crm_pipeline_stage(p, to) &&
+		 crm_pipeline_stage(p, to)->kind == CRM_STAGE_LOST;
 	if (p->nstages == 1) {
 		rc = crm_seterr(err, CRM_ERR, _("cannot remove '%s', the only "
 				"stage of pipeline '%s'"), stage, pipeline);

@@ -472,6 +472,20 @@ int crm_stage_rename(struct crm_store *s, struct crm_txn *t,
 int crm_stage_add(struct crm_store *s, struct crm_txn *t,
 		  const char *pipeline, const char *stage, const char *after,
 		  const char *before, struct crm_err *err);
+/* What crm stage add says of a new stage: each NULL or -1 when not
+ * given (then the stage is a plain id in a plain list, or {id: ...}). */
+struct crm_stage_spec {
+	const char *name;  /* display name */
+	const char *kind;  /* open, won or lost */
+	int probability;   /* 0..100 */
+	int rot_days;      /* 0..36500 */
+};
+/* crm_stage_add with the stage's name, kind, probability and rotting
+ * limit (spec may be NULL); a bad spec is CRM_EUSAGE. */
+int crm_stage_add_spec(struct crm_store *s, struct crm_txn *t,
+		       const char *pipeline, const char *stage,
+		       const char *after, const char *before,
+		       const struct crm_stage_spec *spec, struct crm_err *err);
 /* Removes stage of pipeline: refused while deals are in it, unless to
  * (may be NULL) names the stage they move to (noted in their history as
  * the acting user's move, now).  *moved gets how many moved. */
@@ -688,6 +702,9 @@ struct crm_change_env {
 	/* The type of the record whose id is id: CRM_OK and *t, or
 	 * CRM_ENOTFOUND.  NULL: references are not looked up. */
 	int (*lookup)(const char *id, enum crm_type *t, void *data);
+	/* The record id as the commit will leave it into *out (caller
+	 * frees): CRM_OK, or CRM_ENOTFOUND.  NULL: not read. */
+	int (*read)(const char *id, struct crm_record **out, void *data);
 	void *data;
 };
 int crm_record_apply_change(const struct crm_record *before,
@@ -736,9 +753,16 @@ const char *crm_record_name(const struct crm_record *r);
 int crm_record_set_field(struct crm_record *r, const char *key, char op,
 			 const char *value, const struct crm_config *cfg,
 			 const char *by, time_t now, struct crm_err *err);
-/* Appends {stage, at, by} to a deal's stage_history. */
+/* Appends {id, stage, at, by} to a deal's stage_history, now; a stage
+ * the deal was in before with a reason (lost: price) gets that reason
+ * again (what crm undo of a move out of it needs). */
 void crm_record_note_stage(struct crm_record *r, const char *stage,
 			   const char *by, time_t now);
+/* Appends {id (a new one), stage, at (stored form), by, reason} to a
+ * deal's stage_history; by and reason may be NULL. */
+void crm_record_add_stage_entry(struct crm_record *r, const char *stage,
+				const char *at, const char *by,
+				const char *reason);
 /* Known field names of a type (NULL-terminated). */
 const char *const *crm_record_fields(enum crm_type t);
 /* True when key holds a reference to another record's id. */
@@ -1022,6 +1046,76 @@ int crm_timeline_append(struct crm_record *r, const struct crm_entry *e,
 /* The entry of r's timeline whose id is id, or NULL; borrowed from r. */
 const struct crm_node *crm_timeline_find(const struct crm_record *r,
 					 const char *id);
+
+/* ---- deals in the sales process (deal.c) ---- */
+
+/* The stage definition of deal's stage in its pipeline, or NULL. */
+const struct crm_stage *crm_deal_stage(const struct crm_config *cfg,
+				       const struct crm_record *deal);
+/* A deal's chance to be won in percent: its own probability (own, the
+ * field's text; NULL or "" when unset), else its stage's; -1 when
+ * neither is known.  Every report and board uses this. */
+int crm_deal_probability_of(const struct crm_config *cfg, const char *pipeline,
+			    const char *stage, const char *own);
+int crm_deal_probability(const struct crm_config *cfg,
+			 const struct crm_record *deal);
+/* The stage stage of pipeline (NULL: the default) into *out;
+ * CRM_ENOTFOUND with a did-you-mean when there is none. */
+int crm_deal_find_stage(const struct crm_config *cfg, const char *pipeline,
+			const char *stage, const struct crm_stage **out,
+			struct crm_err *err);
+/* CRM_OK unless st is a lost stage and reason is missing, or not one of
+ * cfg's lost_reasons when lost_reasons_strict (CRM_EUSAGE, with a hint
+ * listing them). */
+int crm_deal_check_reason(const struct crm_config *cfg,
+			  const struct crm_stage *st, const char *reason,
+			  struct crm_err *err);
+/* Moves deal to stage (checked: crm_deal_find_stage and
+ * crm_deal_check_reason), appending {id, stage, at, by, reason} to its
+ * stage_history; at is a stored date-time, by and reason may be NULL.
+ * The caller has checked that the deal is not in stage already. */
+int crm_deal_move(struct crm_record *deal, const struct crm_config *cfg,
+		  const char *stage, const char *reason, const char *at,
+		  const char *by, struct crm_err *err);
+/* The change pass's rules of deals (crm_record_apply_change runs it
+ * after stage_history is noted): a stage entered of kind lost has a
+ * reason in its history entry (from lost_reasons when strict), and the
+ * competitors newly named are companies whose relation is competitor
+ * (when env->read is given). */
+int crm_deal_check_change(const struct crm_record *before,
+			  const struct crm_record *deal,
+			  const struct crm_change_env *env,
+			  struct crm_err *err);
+/* When anything last happened to r: the latest "at" of its timeline and
+ * stage_history, else its created time, into *when; false when it has
+ * none of them. */
+bool crm_record_last_activity(const struct crm_record *r, long long *when);
+/* True when a deal in stage st (may be NULL) whose last activity was at
+ * last is stale at now: st is open with a rot_days limit that has
+ * passed. */
+bool crm_deal_stale(const struct crm_stage *st, bool has_activity,
+		    long long last, time_t now);
+
+/* ---- a pipeline's board from the index (board.c) ---- */
+
+/* Called for each stage and currency of a pipeline's deals: count of
+ * deals, sum of their amounts (has_sum false when none has one). */
+typedef int (*crm_board_total_cb)(const char *stage, const char *currency,
+				  size_t count, double sum, bool has_sum,
+				  void *data);
+/* The counts and totals of the deals of pipeline (with is_default, also
+ * those naming no pipeline), per stage and currency, in one pass. */
+int crm_board_totals(struct crm_store *s, const char *pipeline,
+		     bool is_default, crm_board_total_cb cb, void *data,
+		     struct crm_err *err);
+/* The first per_stage deals by name of each stage of pipeline (0:
+ * every deal), as rows with their name, pipeline, stage, company (and
+ * its name), amount, currency, probability and updated_at. */
+struct crm_row;
+typedef int (*crm_row_cb)(const struct crm_row *row, void *data);
+int crm_board_cards(struct crm_store *s, const char *pipeline, bool is_default,
+		    size_t per_stage, crm_row_cb cb, void *data,
+		    struct crm_err *err);
 
 /* ---- the rules of the sales process (facts.c) ---- */
 

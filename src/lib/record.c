@@ -1028,19 +1028,60 @@ const char *crm_field_typo(const struct crm_record *r, const char *key,
 	return hint;
 }
 
-void crm_record_note_stage(struct crm_record *r, const char *stage,
-			   const char *by, time_t now)
+/* The reason of the latest entry of hist for stage that has one, or
+ * NULL; borrowed from hist. */
+static const char *earlier_reason(const struct crm_node *hist,
+				  const char *stage)
+{
+	const struct crm_node *e;
+	const char *s, *why;
+	size_t i;
+
+	for (i = hist->len; i-- > 0;) {
+		e = hist->items[i];
+		if (e->kind != CRM_NODE_MAP || (s = crm_map_str(e, "stage")) == NULL ||
+		    strcmp(s, stage) != 0)
+			continue;
+		if ((why = crm_map_str(e, "reason")) != NULL && why[0])
+			return why;
+	}
+	return NULL;
+}
+
+void crm_record_add_stage_entry(struct crm_record *r, const char *stage,
+				const char *at, const char *by,
+				const char *reason)
 {
 	struct crm_node *hist = list_for(r, "stage_history");
 	struct crm_node *entry = crm_node_new_map();
-	char stamp[40];
+	char id[CRM_ID_LEN + 1];
 
-	crm_date_now(now, stamp, sizeof(stamp));
+	/* an id of its own, so that two clones' histories merge by id; the
+	 * system without randomness gets an entry without one */
+	if (crm_id_generate(id, NULL) == CRM_OK)
+		crm_map_set_str(entry, "id", id);
 	crm_map_set_str(entry, "stage", stage);
-	crm_map_set_str(entry, "at", stamp);
+	crm_map_set_str(entry, "at", at);
 	if (by)
 		crm_map_set_str(entry, "by", by);
+	if (reason && reason[0])
+		crm_map_set_str(entry, "reason", reason);
 	crm_seq_push(hist, entry);
+}
+
+void crm_record_note_stage(struct crm_record *r, const char *stage,
+			   const char *by, time_t now)
+{
+	const struct crm_node *hist = crm_map_get(r->map, "stage_history");
+	char stamp[40], *why = NULL;
+	const char *was;
+
+	crm_date_now(now, stamp, sizeof(stamp));
+	if (hist && hist->kind == CRM_NODE_SEQ &&
+	    (was = earlier_reason(hist, stage)) != NULL)
+		why = crm_xstrdup(was);
+	crm_record_add_stage_entry(r, stage, stamp, by, why);
+	free(why);
 }
 
 /* Puts saved (owned, may be NULL) back as key's value. */

@@ -42,6 +42,31 @@ static int lookup(const char *id, enum crm_type *t, void *data)
 	return crm_store_find_id(c->s, id, t, NULL);
 }
 
+/* The record id as the commit will leave it into *out (caller frees):
+ * what the transaction writes, else HEAD's (raw bytes queued are not
+ * read: CRM_ENOTFOUND). */
+static int read_rec(const char *id, struct crm_record **out, void *data)
+{
+	const struct lookup_ctx *c = data;
+	enum crm_type t;
+	char path[64];
+	size_t i;
+
+	if (lookup(id, &t, data) != CRM_OK)
+		return CRM_ENOTFOUND;
+	crm_record_path(t, id, path, sizeof(path));
+	for (i = 0; i < c->n; i++) {
+		if (strcmp(c->items[i].path, path) != 0)
+			continue;
+		if (c->items[i].rec == NULL)
+			return CRM_ENOTFOUND;
+		*out = crm_record_dup(c->items[i].rec);
+		return CRM_OK;
+	}
+	return crm_store_read(c->s, t, id, out, NULL) == CRM_OK ? CRM_OK
+							       : CRM_ENOTFOUND;
+}
+
 /* The configuration HEAD's crm.yaml holds into *cfg; false when HEAD
  * has none that parses. */
 static bool head_config(struct crm_store *s, struct crm_config *cfg)
@@ -241,7 +266,7 @@ int crm_txn_check(struct crm_store *s, struct crm_txn_item *items, size_t n,
 	const struct crm_txn_item *conf = config_item(items, n);
 	struct lookup_ctx lc = {.s = s, .items = items, .n = n};
 	struct crm_change_env env = {.cfg = &s->cfg, .lookup = lookup,
-				     .data = &lc};
+				     .read = read_rec, .data = &lc};
 	struct crm_config newcfg;
 	size_t i;
 	int rc = CRM_OK;
@@ -278,7 +303,7 @@ int crm_store_check_record(struct crm_store *s, struct crm_record *r,
 {
 	struct lookup_ctx lc = {.s = s};
 	struct crm_change_env env = {.cfg = &s->cfg, .lookup = lookup,
-				     .data = &lc};
+				     .read = read_rec, .data = &lc};
 	struct crm_record *before = NULL;
 	int rc;
 

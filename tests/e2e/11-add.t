@@ -132,10 +132,12 @@ tags:
 created: TIME
 updated: TIME
 stage_history:
-- stage: proposal
+- id: EID
+  stage: proposal
   at: TIME
   by: ann"
-got=$(norm "$f" "$de" | sed -E "s/^(company|contact): '([0-9a-z]{10})'\$/\\1: \\2/")
+got=$(norm "$f" "$de" | sed -E -e "s/^(company|contact): '([0-9a-z]{10})'\$/\\1: \\2/" \
+	-e "s/^- id: '?[0-9a-z]{10}'?\$/- id: EID/")
 is "$got" "$want" "deal file has the exact canonical content (amount plain)"
 is "$(ypy "$f" amount)" 1500000 "amount reads back as a number in python yaml"
 store_clean "add deal"

@@ -42,7 +42,7 @@ run show "Supply 2027"
 is "$rc" 0 "show deal exits 0"
 like "$out" "company +Acme Ltd" "deal's company shown by name"
 like "$out" "contact +Иван Петров" "deal's contact shown by name"
-like "$out" "stage +proposal" "deal's stage shown"
+like "$out" "stage +Proposal \(proposal\)" "deal's stage shown"
 like "$out" "1500000" "deal's amount shown"
 like "$out" "[Ss]tage history" "stage history section"
 hist=$(printf '%s\n' "$out" | sed -n '/[Ss]tage history/,/^$/p')

@@ -71,7 +71,7 @@ like "$at" '^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}[+-][0-9]{2}:[
 is "$(yv "$fd" updated)" "'$at'" "updated is the time of the change"
 is "$(commits)" $((n + 1)) "stage change is one commit"
 store_clean "stage change"
-run --user bob set "Supply 2027" stage=lost
+run --user bob set "Supply 2027" stage=lost --reason price
 hist=$(python3 -c 'import yaml,sys; print(yaml.safe_load(open(sys.argv[1]))["stage_history"][-1]["by"])' "$fd")
 is "$hist" bob "stage_history records --user"
 is "$(git log -1 --format='%an')" "Bob Jones" "commit authored by --user"

@@ -80,10 +80,10 @@ is "$(last_by "$f2")" "ann" "edit: the entry is the committing user's"
 store_clean "edit of the stage"
 
 # --- a hand edit committed with crm commit ---
-sed -i 's/^stage: .*/stage: lost/' "$f2"
+sed -i 's/^stage: .*/stage: negotiation/' "$f2"
 run commit
 is "$rc" 0 "commit of a hand-edited stage exits 0"
-is "$(hist "$f2")" "lead won lost" "hand edit + commit: the entry is appended"
+is "$(hist "$f2")" "lead won negotiation" "hand edit + commit: the entry is appended"
 store_clean "commit of a hand edit"
 
 # a hand edit that writes the history entry itself is kept as written
@@ -169,7 +169,7 @@ if locale -a 2>/dev/null | grep -qiE '^ru_RU\.utf-?8$' &&
    [ -f "$CRM_LOCALEDIR/ru/LC_MESSAGES/crm.mo" ]; then
 	n=$(commits)
 	sed -i 's/^stage: .*/stage: wonn/' "$f1"
-	sed -i 's/^  - lost$/  - closed/' crm.yaml
+	sed -i 's/^  - negotiation$/  - closed/' crm.yaml
 	LC_ALL=ru_RU.UTF-8 LANG=ru_RU.UTF-8 run commit
 	is "$rc" 1 "ru: commit of an unknown stage exits 1"
 	like "$err" "^crm: ошибка: " "ru: the error is in Russian"
@@ -177,7 +177,7 @@ if locale -a 2>/dev/null | grep -qiE '^ru_RU\.utf-?8$' &&
 	n=$(commits)
 	LC_ALL=ru_RU.UTF-8 LANG=ru_RU.UTF-8 run commit
 	is "$rc" 1 "ru: a crm.yaml dropping a used stage is refused"
-	like "$err" "этап 'lost'" "ru: the stage is named in Russian"
+	like "$err" "этап 'negotiation'" "ru: the stage is named in Russian"
 	like "$err" "crm stage rename" "ru: the hint names the command"
 	nothing_written "$n" "ru: refused crm.yaml" " M crm.yaml"
 	git checkout -q -- crm.yaml

@@ -25,7 +25,7 @@ d1=$("$CRM" add deal "Поставка" --stage won --owner bob)
 d2=$("$CRM" add deal "Supply" --stage won)
 d3=$("$CRM" add deal "Ремонт")
 "$CRM" set "$d3" stage=won >/dev/null
-"$CRM" set "$d3" stage=lost >/dev/null
+"$CRM" set "$d3" stage=lost --reason price >/dev/null
 store_clean "setup"
 
 # --- stage rename -----------------------------------------------------------
@@ -188,11 +188,11 @@ is "$(commits)" $((n + 1)) "stage rm --to is one commit"
 is "$(git log -1 --format=%s)" "stage rm sales: won (2 deals -> negotiation)" "stage rm --to: the subject"
 is "$(grep '^stage:' "$(file_of deal "$d1")")" "stage: negotiation" "the first deal moved"
 is "$(grep '^stage:' "$(file_of deal "$d2")")" "stage: negotiation" "the second deal moved"
-is "$(grep 'stage:' "$(file_of deal "$d1")" | tail -1)" "- stage: negotiation" \
+is "$(grep 'stage:' "$(file_of deal "$d1")" | tail -1)" "  stage: negotiation" \
 	"the move is the last entry of the deal's stage_history"
-like "$(grep -A2 -- '- stage: negotiation' "$(file_of deal "$d1")" | tr '\n' ' ')" "by: ann" \
+like "$(grep -A2 -- '^  stage: negotiation' "$(file_of deal "$d1")" | tr '\n' ' ')" "by: ann" \
 	"the move is by the user who made it"
-is "$(grep -c -- '- stage: won' "$(file_of deal "$d1")")" 1 "the entry of the removed stage stays as history"
+is "$(grep -c -- '^  stage: won' "$(file_of deal "$d1")")" 1 "the entry of the removed stage stays as history"
 run --format ids list deal stage:negotiation
 is "$(printf '%s\n' "$out" | grep -c .)" 2 "list finds the moved deals"
 store_clean "stage rm --to"

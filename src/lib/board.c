@@ -1,0 +1,125 @@
+/*
+ * board.c - what crm board shows of a whole pipeline, straight from the
+ * index: the count and total per currency of each stage in one grouped
+ * scan, and only the first cards of each stage, so that the cost does
+ * not follow the number of cards printed but one pass over the deals.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sqlite3.h>
+
+#include "store-internal.h"
+
+/* The deals of pipeline: named so, or without a pipeline when it is the
+ * default one (?1 the name, ?2 whether it is the default). */
+#define IN_PIPELINE "type = 2 AND broken IS NULL AND (pipeline = ?1 OR" \
+		    " (?2 AND pipeline IS NULL))"
+
+/* Prepares sql on the store's index into *st. */
+static int prepare(struct crm_store *s, const char *sql, sqlite3_stmt **st,
+		   struct crm_err *err)
+{
+	sqlite3 *db;
+	int rc;
+
+	if ((rc = crm_store_index(s, &db, err)))
+		return rc;
+	if (sqlite3_prepare_v2(db, sql, -1, st, NULL) != SQLITE_OK)
+		return crm_seterr(err, CRM_ERR, _("index: %s"),
+				  sqlite3_errmsg(db));
+	return CRM_OK;
+}
+
+/* Column i of st as text, or NULL. */
+static const char *text_at(sqlite3_stmt *st, int i)
+{
+	return (const char *)sqlite3_column_text(st, i);
+}
+
+int crm_board_totals(struct crm_store *s, const char *pipeline,
+		     bool is_default, crm_board_total_cb cb, void *data,
+		     struct crm_err *err)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((rc = prepare(s, "SELECT stage, currency, count(*), sum(amount),"
+			  " count(amount) FROM records WHERE " IN_PIPELINE
+			  " GROUP BY stage, currency", &st, err)))
+		return rc;
+	sqlite3_bind_text(st, 1, pipeline, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 2, is_default);
+	while (rc == CRM_OK && sqlite3_step(st) == SQLITE_ROW)
+		rc = cb(text_at(st, 0), text_at(st, 1),
+			(size_t)sqlite3_column_int64(st, 2),
+			sqlite3_column_double(st, 3),
+			sqlite3_column_int64(st, 4) > 0, data);
+	sqlite3_finalize(st);
+	return rc;
+}
+
+/* Sets the value of field name of row r to a copy of s (may be NULL). */
+static void row_set(struct crm_row *r, const char *name, const char *s)
+{
+	const struct crm_field *f = crm_field_find(CRM_TYPE_ALL, name, false);
+
+	if (f && s)
+		r->value[crm_field_index(f)] = crm_xstrdup(s);
+}
+
+/* Reads the current card of st into r (crm_rows_free's kind of row). */
+static void read_card(sqlite3_stmt *st, struct crm_row *r)
+{
+	const struct crm_field *co = crm_field_find(CRM_TYPE_ALL, "company",
+						    false);
+
+	memset(r, 0, sizeof(*r));
+	r->type = CRM_DEAL;
+	snprintf(r->id, sizeof(r->id), "%s", text_at(st, 0));
+	r->name = text_at(st, 1) ? crm_xstrdup(text_at(st, 1)) : NULL;
+	row_set(r, "pipeline", text_at(st, 2));
+	row_set(r, "stage", text_at(st, 3));
+	row_set(r, "company", text_at(st, 4));
+	if (co && text_at(st, 5))
+		r->ref_name[crm_field_index(co)] = crm_xstrdup(text_at(st, 5));
+	r->has_amount = sqlite3_column_type(st, 6) != SQLITE_NULL;
+	r->amount = sqlite3_column_double(st, 6);
+	row_set(r, "amount", text_at(st, 6));
+	row_set(r, "currency", text_at(st, 7));
+	row_set(r, "probability", text_at(st, 8));
+	r->updated_at = sqlite3_column_int64(st, 9);
+}
+
+int crm_board_cards(struct crm_store *s, const char *pipeline, bool is_default,
+		    size_t per_stage, crm_row_cb cb, void *data,
+		    struct crm_err *err)
+{
+	struct crm_row *r;
+	sqlite3_stmt *st;
+	int rc;
+
+	/* each stage's first cards by name, as crm list orders deals */
+	if ((rc = prepare(s, "SELECT id, name, pipeline, stage, company,"
+			  " (SELECT name FROM records x WHERE x.id = c.company),"
+			  " amount, currency, probability, updated_at FROM ("
+			  "SELECT id, name, pipeline, stage, company, amount,"
+			  " currency, probability, updated_at, row_number()"
+			  " OVER (PARTITION BY stage"
+			  " ORDER BY name_fold, id) AS k FROM records WHERE "
+			  IN_PIPELINE ") c WHERE k <= ?3 OR ?3 = 0"
+			  " ORDER BY stage, k", &st, err)))
+		return rc;
+	sqlite3_bind_text(st, 1, pipeline, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 2, is_default);
+	sqlite3_bind_int64(st, 3, (sqlite3_int64)per_stage);
+	while (rc == CRM_OK && sqlite3_step(st) == SQLITE_ROW) {
+		r = crm_xcalloc(1, sizeof(*r));
+		read_card(st, r);
+		rc = cb(r, data);
+		crm_rows_free(r, 1);
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
