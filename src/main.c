@@ -58,6 +58,13 @@ static const struct cmd user_subs[] = {
 	{NULL, NULL, 0, NULL, NULL, NULL, 0, NULL},
 };
 
+static const struct cmd task_subs[] = {
+	{"task done", cmd_task_done, CMD_STORE | CMD_LOCK, task_done_opts,
+	 N_("TASK"),
+	 N_("finish a task: it becomes an entry of its record's timeline")},
+	{NULL, NULL, 0, NULL, NULL, NULL, 0, NULL},
+};
+
 const struct cmd crm_commands[] = {
 	{"init", cmd_init, 0, init_opts,
 	 N_("[DIR]"),
@@ -108,6 +115,14 @@ const struct cmd crm_commands[] = {
 	{"reassign", cmd_reassign, CMD_STORE | CMD_LOCK | CMD_DASH,
 	 reassign_opts, N_("FROM TO [QUERY...]"),
 	 N_("hand the records of one owner over to another")},
+	{"note", cmd_note, CMD_STORE | CMD_LOCK, note_opts, N_("REF TEXT..."),
+	 N_("log a note, call, meeting or e-mail in a record's timeline")},
+	{"call", cmd_call, CMD_STORE | CMD_LOCK, call_opts, N_("REF TEXT..."),
+	 N_("log a call in a record's timeline")},
+	{"meeting", cmd_meeting, CMD_STORE | CMD_LOCK, call_opts,
+	 N_("REF TEXT..."), N_("log a meeting in a record's timeline")},
+	{"task", NULL, 0, no_opts, N_("done ARGS..."),
+	 N_("work with tasks"), 0, task_subs},
 	{"help", cmd_help, 0, help_opts, N_("[COMMAND [SUBCOMMAND]]"),
 	 N_("show help for crm or a command")},
 	{"__complete", cmd_complete, CMD_HIDDEN | CMD_NO_GLOBALS, no_opts,

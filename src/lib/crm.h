@@ -1022,6 +1022,20 @@ int crm_timeline_append(struct crm_record *r, const struct crm_entry *e,
 const struct crm_node *crm_timeline_find(const struct crm_record *r,
 					 const char *id);
 
+/* Where a timeline entry is, as the index has it. */
+struct crm_entry_ref {
+	char id[CRM_ID_LEN + 1];     /* the entry's */
+	char kind[16];
+	enum crm_type type;          /* the record whose timeline holds it */
+	char record[CRM_ID_LEN + 1];
+};
+/* Finds the timeline entry whose id is ref, or the one whose id begins
+ * with ref (4 characters at least, any case), into *out: how a finished
+ * task's id still resolves.  CRM_ENOTFOUND when none has it,
+ * CRM_EAMBIGUOUS when several do. */
+int crm_store_find_entry(struct crm_store *s, const char *ref,
+			 struct crm_entry_ref *out, struct crm_err *err);
+
 /* ---- the rules of the sales process (facts.c) ---- */
 
 /* True when r must always have a next task: a company or contact whose
@@ -1601,12 +1615,16 @@ int crm_crypto_load(struct crm_err *err);
  *                                 CRM_FIELD_FACET (each item of a list),
  *                                 and per word of the name ("words",
  *                                 crm_fold_words) (crm_facet_word)
+ *   entries(rid, id, kind, at, by)  one row per timeline entry with an
+ *                                 id: the record's rid, the entry's id,
+ *                                 kind, time (at, Unix) and user; a
+ *                                 finished task's id is found here
  *
  * Dates are Unix times (a whole day: its local midnight).  Rows with
  * broken set have only id and type (a record's file is the path
  * crm_record_path gives for them).
  */
-#define CRM_INDEX_FORMAT 17
+#define CRM_INDEX_FORMAT 18
 
 /* The SQL for the searchable text of the record "r". */
 #define CRM_TEXT_OF_R "(SELECT x.text FROM texts x WHERE x.rid = r.rid)"

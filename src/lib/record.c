@@ -399,6 +399,66 @@ static int check_map_list(const struct crm_node *n, const char *key,
 	return CRM_OK;
 }
 
+/* Checks one timeline entry e (a map) of list key: an id not among
+ * those of the entries before it (seen[0..i)), a known kind, a stored
+ * time; with cfg, its by a user of cfg. */
+static int check_entry(const struct crm_node *e, const char *key,
+		       const char **seen, size_t i,
+		       const struct crm_config *cfg, struct crm_err *err)
+{
+	const struct crm_node *id = crm_map_get(e, "id"), *v;
+	struct crm_date d;
+	char msg[512];
+	size_t j;
+
+	if (id == NULL || id->kind != CRM_NODE_SCALAR || id->str[0] == '\0')
+		return field_error(err, e, key, _("an entry has no id"));
+	for (j = 0; j < i; j++)
+		if (strcmp(seen[j], id->str) == 0) {
+			snprintf(msg, sizeof(msg), _("entry id '%s' is given "
+				 "twice"), id->str);
+			return field_error(err, id, key, msg);
+		}
+	seen[i] = id->str;
+	v = crm_map_get(e, "kind");
+	if (v == NULL || v->kind != CRM_NODE_SCALAR ||
+	    !crm_timeline_kind_valid(v->str)) {
+		snprintf(msg, sizeof(msg), _("entry '%s': unknown kind '%s' (it "
+			 "is one of call, meeting, email, note, task)"), id->str,
+			 v && v->kind == CRM_NODE_SCALAR ? v->str : "");
+		return field_error(err, v ? v : e, key, msg);
+	}
+	v = crm_map_get(e, "at");
+	if (v == NULL || v->kind != CRM_NODE_SCALAR ||
+	    crm_date_parse_stored(v->str, &d) != CRM_OK) {
+		snprintf(msg, sizeof(msg), _("entry '%s': invalid time '%s' "
+			 "(expected ISO 8601)"), id->str,
+			 v && v->kind == CRM_NODE_SCALAR ? v->str : "");
+		return field_error(err, v ? v : e, key, msg);
+	}
+	v = crm_map_get(e, "by");
+	if (v && v->kind != CRM_NODE_SCALAR)
+		return field_error(err, v, key, _("must be a single value"));
+	return v && cfg ? check_owner(v, key, cfg, err) : CRM_OK;
+}
+
+/* Checks a timeline: a list of entries as check_entry wants them. */
+static int check_timeline(const struct crm_node *n, const char *key,
+			  const struct crm_config *cfg, struct crm_err *err)
+{
+	const char **seen;
+	size_t i;
+	int rc;
+
+	if ((rc = check_map_list(n, key, err)))
+		return rc;
+	seen = crm_xcalloc(n->len + 1, sizeof(*seen));
+	for (i = 0; i < n->len && rc == CRM_OK; i++)
+		rc = check_entry(n->items[i], key, seen, i, cfg, err);
+	free(seen);
+	return rc;
+}
+
 /* Checks a date field's stored form. */
 static int check_date(const struct crm_node *n, const char *key,
 		      enum crm_field_kind kind, struct crm_err *err)
@@ -423,7 +483,9 @@ static int check_field(const struct crm_record *r, const struct crm_field *f,
 {
 	char msg[256];
 
-	if (f->kind == CRM_FIELD_HISTORY || f->kind == CRM_FIELD_TIMELINE)
+	if (f->kind == CRM_FIELD_TIMELINE)
+		return check_timeline(n, f->name, cfg, err);
+	if (f->kind == CRM_FIELD_HISTORY)
 		return check_map_list(n, f->name, err);
 	if (crm_field_is_list(f->kind))
 		return check_list(n, f->name, f->kind, err);
@@ -534,7 +596,10 @@ static int validate(const struct crm_record *r, const struct crm_config *cfg,
 		if (f == NULL || (!strict && names_config(f->kind) &&
 				  r->map->items[i]->kind == CRM_NODE_SCALAR))
 			continue;
-		if ((rc = check_field(r, f, r->map->items[i], cfg, err)))
+		/* read, an entry by an unknown user is a problem, not broken */
+		if ((rc = check_field(r, f, r->map->items[i],
+				      !strict && f->kind == CRM_FIELD_TIMELINE
+				      ? NULL : cfg, err)))
 			return rc;
 	}
 	return CRM_OK;
