@@ -40,6 +40,8 @@ enum fkind {
 	F_BIRTHDAY, /* a YYYY-MM-DD text column */
 	F_HAS,      /* has:FIELD */
 	F_NO,       /* no:FIELD */
+	F_ENTRY_KIND, /* kind: the kind of one of its timeline entries */
+	F_ENTRY_AT, /* at: the time of one of its timeline entries */
 };
 
 /* Which operators a field accepts (sets of bits of enum op). */
@@ -60,7 +62,7 @@ struct qfield {
 /* The fields a query knows: its own (type, has, no), then those of the
  * registry by term and by name; every other name is a custom field.
  * Made once, from the registry. */
-static struct qfield qfields[3 + 2 * CRM_FIELDS_MAX];
+static struct qfield qfields[5 + 2 * CRM_FIELDS_MAX];
 static size_t nqfields;
 static pthread_once_t qfields_once = PTHREAD_ONCE_INIT;
 
@@ -134,6 +136,8 @@ static void make_qfields(void)
 	}
 	add_qfield("has", F_HAS, 1u << OP_COLON, NULL);
 	add_qfield("no", F_NO, 1u << OP_COLON, NULL);
+	add_qfield("kind", F_ENTRY_KIND, OPS_EQNE, NULL);
+	add_qfield("at", F_ENTRY_AT, OPS_ALL, NULL);
 }
 
 const char *crm_query_field(size_t i)
@@ -477,6 +481,28 @@ static int check_amount(struct parser *p, struct term *t)
 	return CRM_OK;
 }
 
+/* Checks the value of kind:, a kind of timeline entry. */
+static int check_entry_kind(struct parser *p, struct term *t)
+{
+	const char *const *kinds = crm_timeline_kinds();
+	const char *hint;
+	size_t n = 0;
+
+	if (crm_timeline_kind_valid(t->value))
+		return CRM_OK;
+	while (kinds[n])
+		n++;
+	hint = crm_suggest(t->value, kinds, n);
+	if (hint != NULL)
+		return syntax_error(p->err, t->vcol,
+				    _("unknown kind of timeline entry '%s' "
+				      "(did you mean '%s'?)"), t->value, hint);
+	return syntax_error(p->err, t->vcol,
+			    _("unknown kind of timeline entry '%s' (it is one "
+			      "of call, meeting, email, note, task)"),
+			    t->value);
+}
+
 /* Checks the value of a term on a record type. */
 static int check_type(struct parser *p, struct term *t)
 {
@@ -533,7 +559,10 @@ static int check_field(struct parser *p, struct term *t)
 		return check_amount(p, t);
 	case F_DATE:
 	case F_BIRTHDAY:
+	case F_ENTRY_AT:
 		return check_date(p, t);
+	case F_ENTRY_KIND:
+		return check_entry_kind(p, t);
 	default:
 		return CRM_OK;
 	}
@@ -1252,47 +1281,74 @@ static void compile_amount(struct compiler *c, const struct term *t)
 }
 
 /*
- * A date column against a date: a whole day D is the interval
- * [start of D, start of D+1), a moment is compared as it is.
+ * The date column col (qualified: "r.due_at") against a date: a whole
+ * day D is the interval [start of D, start of D+1), a moment is
+ * compared as it is.
  */
-static void compile_date(struct compiler *c, const struct term *t)
+static void compile_date_col(struct compiler *c, const char *col,
+			     const struct term *t)
 {
-	const char *col = t->field->col;
 	double lo = (double)t->date.when, hi = (double)t->next;
 
 	if (t->date.has_time && t->op == OP_NE) {
-		crm_buf_addf(c->w, "(r.%s IS NULL OR r.%s != ?%zu)", col, col,
+		crm_buf_addf(c->w, "(%s IS NULL OR %s != ?%zu)", col, col,
 			     add_num(c, lo));
 		return;
 	}
 	if (t->date.has_time) {
-		crm_buf_addf(c->w, "r.%s %s ?%zu", col, op_sql[t->op],
+		crm_buf_addf(c->w, "%s %s ?%zu", col, op_sql[t->op],
 			     add_num(c, lo));
 		return;
 	}
 	switch (t->op) {
 	case OP_LT:
-		crm_buf_addf(c->w, "r.%s < ?%zu", col, add_num(c, lo));
+		crm_buf_addf(c->w, "%s < ?%zu", col, add_num(c, lo));
 		break;
 	case OP_LE:
-		crm_buf_addf(c->w, "r.%s < ?%zu", col, add_num(c, hi));
+		crm_buf_addf(c->w, "%s < ?%zu", col, add_num(c, hi));
 		break;
 	case OP_GT:
-		crm_buf_addf(c->w, "r.%s >= ?%zu", col, add_num(c, hi));
+		crm_buf_addf(c->w, "%s >= ?%zu", col, add_num(c, hi));
 		break;
 	case OP_GE:
-		crm_buf_addf(c->w, "r.%s >= ?%zu", col, add_num(c, lo));
+		crm_buf_addf(c->w, "%s >= ?%zu", col, add_num(c, lo));
 		break;
 	case OP_NE:
-		crm_buf_addf(c->w, "(r.%s IS NULL OR r.%s < ?%zu OR r.%s >= "
+		crm_buf_addf(c->w, "(%s IS NULL OR %s < ?%zu OR %s >= "
 			     "?%zu)", col, col, add_num(c, lo), col,
 			     add_num(c, hi));
 		break;
 	default:
-		crm_buf_addf(c->w, "(r.%s >= ?%zu AND r.%s < ?%zu)", col,
+		crm_buf_addf(c->w, "(%s >= ?%zu AND %s < ?%zu)", col,
 			     add_num(c, lo), col, add_num(c, hi));
 		break;
 	}
+}
+
+/* A date field of the records table against a date. */
+static void compile_date(struct compiler *c, const struct term *t)
+{
+	char col[64];
+
+	snprintf(col, sizeof(col), "r.%s", t->field->col);
+	compile_date_col(c, col, t);
+}
+
+/* kind:K, the records with a timeline entry of kind K; kind!=K, those
+ * with none. */
+static void compile_entry_kind(struct compiler *c, const struct term *t)
+{
+	crm_buf_addf(c->w, "r.rid %sIN (SELECT e.rid FROM entries e WHERE"
+		     " e.kind = ?%zu)", t->op == OP_NE ? "NOT " : "",
+		     add_text(c, t->value));
+}
+
+/* at OP D, the records with a timeline entry whose time is OP D. */
+static void compile_entry_at(struct compiler *c, const struct term *t)
+{
+	crm_buf_adds(c->w, "r.rid IN (SELECT e.rid FROM entries e WHERE ");
+	compile_date_col(c, "e.at", t);
+	crm_buf_addc(c->w, ')');
 }
 
 /* birthday OP D: the text column against the day "YYYY-MM-DD" of D. */
@@ -1547,6 +1603,12 @@ static int compile_field(struct compiler *c, const struct term *t)
 	case F_HAS:
 	case F_NO:
 		compile_has(c, t);
+		return CRM_OK;
+	case F_ENTRY_KIND:
+		compile_entry_kind(c, t);
+		return CRM_OK;
+	case F_ENTRY_AT:
+		compile_entry_at(c, t);
 		return CRM_OK;
 	}
 	return CRM_OK;
