@@ -228,6 +228,16 @@ is "$rc" 2 "kind: of an unknown kind: exit 2"
 like "$err" "did you mean 'call'" "kind: suggests the kind"
 run search "at>=someday"
 is "$rc" 2 "at: with an unreadable date: exit 2"
+# --- completion ---
+like "$("$CRM" __complete words -- crm note --kind "")" "^call
+meeting
+email
+note" "--kind completes the kinds"
+is "$("$CRM" __complete words -- crm search kind:me)" "kind:meeting" "kind: completes the kinds"
+like "$("$CRM" __complete words -- crm call Рома)" "^Ромашка ООО	$co \(company\)" "call completes the record"
+like "$("$CRM" __complete words -- crm task done "")" "Отправить КП	$t1 \(task\)" "task done completes the tasks"
+like "$("$CRM" __complete words -- crm task "")" "^done	" "task completes its subcommand done"
+
 # the index follows an undo
 "$CRM" undo >/dev/null   # the notes
 "$CRM" undo >/dev/null   # the stage
