@@ -238,6 +238,17 @@ like "$("$CRM" __complete words -- crm call Рома)" "^Ромашка ООО	$
 like "$("$CRM" __complete words -- crm task done "")" "Отправить КП	$t1 \(task\)" "task done completes the tasks"
 like "$("$CRM" __complete words -- crm task "")" "^done	" "task completes its subcommand done"
 
+# --- Russian ---
+if locale -a 2>/dev/null | grep -qiE '^ru_RU\.utf-?8$'; then
+	out=$(LC_ALL=ru_RU.UTF-8 "$CRM" show "Иван Петров" --timeline)
+	like "$out" "звонок +Обсудили скидку" "ru: the kind in Russian"
+	like "$out" "итог: ждёт КП" "ru: the outcome label"
+	err=$(LC_ALL=ru_RU.UTF-8 "$CRM" call "Иван Петров" 2>&1 >/dev/null)
+	like "$err" "нужны запись и текст" "ru: the usage error"
+else
+	ok 0 "# skip ru_RU.UTF-8 is not installed"
+fi
+
 # the index follows an undo
 "$CRM" undo >/dev/null   # the notes
 "$CRM" undo >/dev/null   # the stage
