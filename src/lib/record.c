@@ -399,27 +399,17 @@ static int check_map_list(const struct crm_node *n, const char *key,
 	return CRM_OK;
 }
 
-/* Checks one timeline entry e (a map) of list key: an id not among
- * those of the entries before it (seen[0..i)), a known kind, a stored
- * time; with cfg, its by a user of cfg. */
+/* Checks one timeline entry e (a map) of list key: an id, a known kind,
+ * a stored time; with cfg, its by a user of cfg. */
 static int check_entry(const struct crm_node *e, const char *key,
-		       const char **seen, size_t i,
 		       const struct crm_config *cfg, struct crm_err *err)
 {
 	const struct crm_node *id = crm_map_get(e, "id"), *v;
 	struct crm_date d;
 	char msg[512];
-	size_t j;
 
 	if (id == NULL || id->kind != CRM_NODE_SCALAR || id->str[0] == '\0')
 		return field_error(err, e, key, _("an entry has no id"));
-	for (j = 0; j < i; j++)
-		if (strcmp(seen[j], id->str) == 0) {
-			snprintf(msg, sizeof(msg), _("entry id '%s' is given "
-				 "twice"), id->str);
-			return field_error(err, id, key, msg);
-		}
-	seen[i] = id->str;
 	v = crm_map_get(e, "kind");
 	if (v == NULL || v->kind != CRM_NODE_SCALAR ||
 	    !crm_timeline_kind_valid(v->str)) {
@@ -442,21 +432,57 @@ static int check_entry(const struct crm_node *e, const char *key,
 	return v && cfg ? check_owner(v, key, cfg, err) : CRM_OK;
 }
 
-/* Checks a timeline: a list of entries as check_entry wants them. */
+/* An entry's id node, for the sort of check_ids. */
+static int by_entry_id(const void *pa, const void *pb)
+{
+	const struct crm_node *a = *(const struct crm_node *const *)pa;
+	const struct crm_node *b = *(const struct crm_node *const *)pb;
+	int c = strcmp(a->str, b->str);
+
+	return c ? c : a->line - b->line;
+}
+
+/* Refuses an id that two entries of timeline n (checked by check_entry)
+ * have, naming the later of the first such pair in the file. */
+static int check_ids(const struct crm_node *n, const char *key,
+		     struct crm_err *err)
+{
+	const struct crm_node **ids, *dup = NULL;
+	char msg[512];
+	size_t i;
+	int rc = CRM_OK;
+
+	ids = crm_xcalloc(n->len + 1, sizeof(*ids));
+	for (i = 0; i < n->len; i++)
+		ids[i] = crm_map_get(n->items[i], "id");
+	qsort(ids, n->len, sizeof(*ids), by_entry_id);
+	for (i = 1; i < n->len; i++)
+		if (strcmp(ids[i - 1]->str, ids[i]->str) == 0 &&
+		    (dup == NULL || ids[i]->line < dup->line))
+			dup = ids[i];
+	if (dup) {
+		snprintf(msg, sizeof(msg), _("entry id '%s' is given twice"),
+			 dup->str);
+		rc = field_error(err, dup, key, msg);
+	}
+	free(ids);
+	return rc;
+}
+
+/* Checks a timeline: a list of entries as check_entry wants them, each
+ * id given once (sorted: a timeline may hold thousands). */
 static int check_timeline(const struct crm_node *n, const char *key,
 			  const struct crm_config *cfg, struct crm_err *err)
 {
-	const char **seen;
 	size_t i;
 	int rc;
 
 	if ((rc = check_map_list(n, key, err)))
 		return rc;
-	seen = crm_xcalloc(n->len + 1, sizeof(*seen));
-	for (i = 0; i < n->len && rc == CRM_OK; i++)
-		rc = check_entry(n->items[i], key, seen, i, cfg, err);
-	free(seen);
-	return rc;
+	for (i = 0; i < n->len; i++)
+		if ((rc = check_entry(n->items[i], key, cfg, err)))
+			return rc;
+	return check_ids(n, key, err);
 }
 
 /* Checks a date field's stored form. */
