@@ -353,6 +353,7 @@ static int print_related(struct cli *cli, const char *id, enum crm_type t,
  * its strings borrowed from the records or rows it comes from. */
 struct item {
 	long long when;            /* for the order; 0 when unreadable */
+	size_t seq;                /* the order it was added in */
 	const char *at, *kind, *id, *by, *text, *outcome, *due;
 	bool open;                 /* an open task (at is its due date) */
 	enum crm_type from_type;   /* where it was logged */
@@ -377,6 +378,7 @@ static struct item *item_new(struct items *it)
 		it->v = crm_xrealloc(it->v, it->cap * sizeof(*it->v));
 	}
 	memset(&it->v[it->n], 0, sizeof(it->v[0]));
+	it->v[it->n].seq = it->n;
 	return &it->v[it->n++];
 }
 
@@ -494,7 +496,7 @@ static int by_when_desc(const void *pa, const void *pb)
 
 	if (a->when != b->when)
 		return a->when < b->when ? 1 : -1;
-	return a < b ? -1 : a > b;
+	return a->seq < b->seq ? -1 : a->seq > b->seq;
 }
 
 /* Fills it with the timeline of r: its entries and stage changes, its
@@ -513,8 +515,9 @@ static int collect_items(struct cli *cli, const struct crm_record *r,
 	    ((rc = add_related_items(cli, it, r, CRM_CONTACT)) ||
 	     (rc = add_related_items(cli, it, r, CRM_DEAL))))
 		return rc;
-	/* qsort is not stable: equal times keep their order by address */
-	qsort(it->v, it->n, sizeof(*it->v), by_when_desc);
+	/* qsort is not stable: equal times keep the order they came in */
+	if (it->n > 1)
+		qsort(it->v, it->n, sizeof(*it->v), by_when_desc);
 	return CRM_OK;
 }
 
