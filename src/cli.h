@@ -232,6 +232,13 @@ int cli_ref_arg(const struct parsed *p, const struct opt_spec *spec,
  */
 int cli_resolve(struct cli *cli, const struct cli_ref *how, const char *ref,
 		enum crm_type *type, char id[CRM_ID_LEN + 1]);
+/* cli_resolve, where a finished task's id (an entry of kind task in the
+ * index) resolves to its entry: *type is then CRM_NTYPES, id the
+ * entry's and *entry where it is.  cli_resolve reports such an id as a
+ * task done, naming its record. */
+int cli_resolve_entry(struct cli *cli, const struct cli_ref *how,
+		      const char *ref, enum crm_type *type,
+		      char id[CRM_ID_LEN + 1], struct crm_entry_ref *entry);
 /* Reads the record ref names into *out (caller frees), resolved as
  * cli_resolve does.  Reports failures. */
 int cli_load(struct cli *cli, const struct cli_ref *how, const char *ref,
@@ -527,6 +534,12 @@ int cli_next_tasks_load(struct cli *cli, struct next_map **out);
 const struct crm_next_task *cli_next_task_of(const struct next_map *m,
 					     const char *id);
 void cli_next_tasks_free(struct next_map *m);
+/* the timeline (cmd-note.c, cmd-task-done.c) */
+int cmd_note(struct cli *cli, struct parsed *p);
+int cmd_call(struct cli *cli, struct parsed *p);
+int cmd_meeting(struct cli *cli, struct parsed *p);
+int cmd_task_done(struct cli *cli, struct parsed *p);
+extern const struct opt_spec note_opts[], call_opts[], task_done_opts[];
 
 /* CRM_OK when command c got exactly n arguments, else reports a usage
  * error. */

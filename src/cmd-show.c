@@ -15,6 +15,8 @@
 #include "cli.h"
 
 const struct opt_spec show_opts[] = {
+	{"timeline", 0, OPT_FLAG, NULL,
+	 N_("show only the timeline: entries, stage changes, open tasks")},
 	{"type", 0, OPT_VALUE, N_("TYPE"),
 	 N_("take REF among the records of TYPE only")},
 	{NULL, 0, OPT_FLAG, NULL, NULL},
@@ -219,33 +221,6 @@ static void heading(struct cli *cli, const char *text)
 	printf("\n%s%s%s\n", color_bold(cli), text, color_reset(cli));
 }
 
-/* Prints a deal's stage history. */
-static void print_history(struct cli *cli, const struct crm_node *h,
-			  const char *pipeline)
-{
-	char when[64], *stage, *by, *why;
-	size_t i;
-
-	if (h == NULL || h->kind != CRM_NODE_SEQ || h->len == 0)
-		return;
-	heading(cli, _("Stage history:"));
-	for (i = 0; i < h->len; i++) {
-		const struct crm_node *e = h->items[i];
-
-		if (e->kind != CRM_NODE_MAP)
-			continue;
-		stage = stage_shown(cli, pipeline, crm_map_str(e, "stage"));
-		by = cli_safe(crm_map_str(e, "by"));
-		why = cli_safe(crm_map_str(e, "reason"));
-		printf("  %-16s  %-14s %s%s%s\n",
-		       shown_time(crm_map_str(e, "at"), when, sizeof(when)),
-		       stage, by, why[0] ? "  " : "", why);
-		free(stage);
-		free(by);
-		free(why);
-	}
-}
-
 /* Prints a task's moves: when, by whom, from which due to which. */
 static void print_rescheduled(struct cli *cli, const struct crm_node *h)
 {
@@ -269,42 +244,6 @@ static void print_rescheduled(struct cli *cli, const struct crm_node *h)
 		free(from);
 		free(to);
 		free(by);
-	}
-}
-
-/* Prints the timeline, oldest first. */
-static void print_timeline(struct cli *cli, const struct crm_node *tl)
-{
-	char when[64], *s;
-	const char *v;
-	size_t i;
-
-	if (tl == NULL || tl->kind != CRM_NODE_SEQ || tl->len == 0)
-		return;
-	heading(cli, _("Timeline:"));
-	for (i = 0; i < tl->len; i++) {
-		const struct crm_node *e = tl->items[i];
-
-		if (e->kind != CRM_NODE_MAP)
-			continue;
-		printf("  %s", shown_time(crm_map_str(e, "at"), when,
-					  sizeof(when)));
-		if ((v = crm_map_str(e, "by"))) {
-			s = cli_safe(v);
-			printf("  %s", s);
-			free(s);
-		}
-		if ((v = crm_map_str(e, "kind"))) {
-			s = cli_safe(v);
-			printf("  %s%s%s", color_bold(cli), s, color_reset(cli));
-			free(s);
-		}
-		if ((v = crm_map_str(e, "text"))) {
-			s = cli_safe(v);
-			printf("  %s", s);
-			free(s);
-		}
-		putchar('\n');
 	}
 }
 
@@ -459,6 +398,301 @@ static int print_related(struct cli *cli, const char *id, enum crm_type t,
 	return CRM_OK;
 }
 
+/* ---- the timeline ---- */
+
+/* One line of the timeline: an entry, a stage change or an open task,
+ * its strings borrowed from the records or rows it comes from. */
+struct item {
+	long long when;            /* for the order; 0 when unreadable */
+	size_t seq;                /* the order it was added in */
+	const char *at, *kind, *id, *by, *text, *outcome, *due;
+	const char *pipeline;      /* a stage change's: text is a stage id */
+	bool open;                 /* an open task (at is its due date) */
+	enum crm_type from_type;   /* where it was logged */
+	const char *from_id, *from_name;
+};
+
+/* The items of a timeline, and the records and rows they borrow from. */
+struct items {
+	struct item *v;
+	size_t n, cap;
+	struct crm_record **recs;
+	size_t nrecs;
+	struct crm_row *tasks;
+	size_t ntasks;
+};
+
+/* A new item at the end of it (zeroed). */
+static struct item *item_new(struct items *it)
+{
+	if (it->n == it->cap) {
+		it->cap = it->cap ? 2 * it->cap : 64;
+		it->v = crm_xrealloc(it->v, it->cap * sizeof(*it->v));
+	}
+	memset(&it->v[it->n], 0, sizeof(it->v[0]));
+	it->v[it->n].seq = it->n;
+	return &it->v[it->n++];
+}
+
+/* The Unix time of stored time s, 0 when it is none. */
+static long long when_of(const char *s)
+{
+	struct crm_date d;
+
+	return s && crm_date_parse_stored(s, &d) == CRM_OK ? (long long)d.when
+	       : 0;
+}
+
+/* Adds r's timeline entries and stage changes, marked as logged in r. */
+static void add_record_items(struct items *it, const struct crm_record *r)
+{
+	const struct crm_node *tl = crm_map_get(r->map, "timeline");
+	const struct crm_node *h = crm_map_get(r->map, "stage_history");
+	const struct crm_node *e;
+	struct item *x;
+	size_t i;
+
+	for (i = 0; tl && tl->kind == CRM_NODE_SEQ && i < tl->len; i++) {
+		if ((e = tl->items[i])->kind != CRM_NODE_MAP)
+			continue;
+		x = item_new(it);
+		x->at = crm_map_str(e, "at");
+		x->when = when_of(x->at);
+		x->kind = crm_map_str(e, "kind");
+		x->id = crm_map_str(e, "id");
+		x->by = crm_map_str(e, "by");
+		x->text = crm_map_str(e, "text");
+		x->outcome = crm_map_str(e, "outcome");
+		x->due = crm_map_str(e, "due");
+		x->from_type = r->type;
+		x->from_id = r->id;
+		x->from_name = crm_record_name(r);
+	}
+	for (i = 0; h && h->kind == CRM_NODE_SEQ && i < h->len; i++) {
+		if ((e = h->items[i])->kind != CRM_NODE_MAP)
+			continue;
+		x = item_new(it);
+		x->at = crm_map_str(e, "at");
+		x->when = when_of(x->at);
+		x->kind = "stage";
+		x->by = crm_map_str(e, "by");
+		x->text = crm_map_str(e, "stage");
+		x->pipeline = crm_map_str(r->map, "pipeline");
+		x->outcome = crm_map_str(e, "reason");
+		x->from_type = r->type;
+		x->from_id = r->id;
+		x->from_name = crm_record_name(r);
+	}
+}
+
+/* Adds the open tasks of r (for a company, of its contacts and deals
+ * too), at their due dates. */
+static int add_task_items(struct cli *cli, struct items *it,
+			  const struct crm_record *r)
+{
+	struct crm_row *t;
+	struct item *x;
+	size_t i;
+
+	if (r->type == CRM_TASK)
+		return CRM_OK;
+	if (find_related(cli, r->id, CRM_TASK, &it->tasks, &it->ntasks))
+		return cli_fail(cli);
+	for (i = 0; i < it->ntasks; i++) {
+		t = &it->tasks[i];
+		x = item_new(it);
+		x->open = true;
+		x->kind = "task";
+		x->at = crm_row_get(t, "due");
+		x->when = when_of(x->at);
+		x->id = t->id;
+		x->by = crm_row_get(t, "owner");
+		x->text = t->name;
+		x->due = x->at;
+		x->from_type = CRM_TASK;
+		x->from_id = crm_row_get(t, "for");
+		x->from_name = crm_row_ref_name(t, "for");
+	}
+	return CRM_OK;
+}
+
+/* Reads the records of type t that hang on company r and adds their
+ * timelines; an unreadable one is warned about and skipped. */
+static int add_related_items(struct cli *cli, struct items *it,
+			     const struct crm_record *r, enum crm_type t)
+{
+	struct crm_record *rec;
+	struct crm_row *rows;
+	size_t n, i;
+
+	if (find_related(cli, r->id, t, &rows, &n))
+		return cli_fail(cli);
+	it->recs = crm_xrealloc(it->recs, (it->nrecs + n + 1) *
+				sizeof(*it->recs));
+	for (i = 0; i < n; i++) {
+		if (crm_store_read(cli->store, t, rows[i].id, &rec,
+				   &cli->err) != CRM_OK) {
+			cli_warning("%s", cli->err.msg);
+			continue;
+		}
+		it->recs[it->nrecs++] = rec;
+		add_record_items(it, rec);
+	}
+	crm_rows_free(rows, n);
+	return CRM_OK;
+}
+
+/* Newest first; of one time, the order they were added in. */
+static int by_when_desc(const void *pa, const void *pb)
+{
+	const struct item *a = pa, *b = pb;
+
+	if (a->when != b->when)
+		return a->when < b->when ? 1 : -1;
+	return a->seq < b->seq ? -1 : a->seq > b->seq;
+}
+
+/* Fills it with the timeline of r: its entries and stage changes, its
+ * open tasks, and for a company those of its contacts and deals;
+ * newest first.  Free it with items_free. */
+static int collect_items(struct cli *cli, const struct crm_record *r,
+			 struct items *it)
+{
+	int rc;
+
+	memset(it, 0, sizeof(*it));
+	add_record_items(it, r);
+	if ((rc = add_task_items(cli, it, r)))
+		return rc;
+	if (r->type == CRM_COMPANY &&
+	    ((rc = add_related_items(cli, it, r, CRM_CONTACT)) ||
+	     (rc = add_related_items(cli, it, r, CRM_DEAL))))
+		return rc;
+	/* qsort is not stable: equal times keep the order they came in */
+	if (it->n > 1)
+		qsort(it->v, it->n, sizeof(*it->v), by_when_desc);
+	return CRM_OK;
+}
+
+static void items_free(struct items *it)
+{
+	size_t i;
+
+	for (i = 0; i < it->nrecs; i++)
+		crm_record_free(it->recs[i]);
+	free(it->recs);
+	crm_rows_free(it->tasks, it->ntasks);
+	free(it->v);
+}
+
+/* Prints s made safe, its further lines indented by indent. */
+static void put_text(const char *s, int indent)
+{
+	struct crm_buf b = {0};
+	const char *v;
+
+	cli_safe_addn(&b, s, strlen(s), true);
+	for (v = b.s; v && *v; v++) {
+		putchar(*v);
+		if (*v == '\n' && v[1])
+			printf("%*s", indent, "");
+	}
+	crm_buf_free(&b);
+}
+
+/* The readable kind of an item, in the user's language ("call", "open
+ * task"). */
+static const char *item_kind(const struct item *x)
+{
+	static const char *const kinds[][2] = {
+		{"call", NC_("timeline", "call")},
+		{"meeting", NC_("timeline", "meeting")},
+		{"email", NC_("timeline", "email")},
+		{"note", NC_("timeline", "note")},
+		{"task", NC_("timeline", "task")},
+		{"stage", NC_("timeline", "stage")},
+	};
+	size_t i;
+
+	if (x->open)
+		return crm_pgettext(NC_("timeline", "open task"));
+	for (i = 0; x->kind && i < sizeof(kinds) / sizeof(kinds[0]); i++)
+		if (strcmp(x->kind, kinds[i][0]) == 0)
+			return crm_pgettext(kinds[i][1]);
+	return x->kind ? x->kind : "?";
+}
+
+/* Prints s, made safe, padded to width columns (never cut). */
+static void put_kind(const char *s, size_t width)
+{
+	char *safe = cli_safe(s);
+	size_t w = crm_utf8_width(safe);
+
+	fputs(safe, stdout);
+	while (w++ < width)
+		putchar(' ');
+	free(safe);
+}
+
+/* Prints one item: when, who, kind, text; the outcome and where it was
+ * logged (when not in the record self, an id or "") under it. */
+static void print_item(struct cli *cli, const char *self,
+		       const struct item *x)
+{
+	bool red = x->open && is_overdue(x->at, cli->now);
+	char when[64], *s;
+
+	printf("  %s%-16s%s  ", red ? color_red(cli) : "",
+	       shown_time(x->at, when, sizeof(when)),
+	       red ? color_reset(cli) : "");
+	s = cli_safe(x->by ? x->by : "");
+	printf("%-8s  %s", s, color_bold(cli));
+	free(s);
+	put_kind(item_kind(x), 10);
+	printf("%s  ", color_reset(cli));
+	if (strcmp(x->kind, "stage") == 0) {
+		s = stage_shown(cli, x->pipeline, x->text);
+		fputs(s, stdout); /* safe already */
+		free(s);
+	} else {
+		put_text(x->text ? x->text : "", 4);
+	}
+	putchar('\n');
+	if (x->outcome) {
+		printf("    %s%s%s ", color_dim(cli), _("outcome:"),
+		       color_reset(cli));
+		put_text(x->outcome, 4);
+		putchar('\n');
+	}
+	if (x->from_id == NULL || strcmp(x->from_id, self) == 0)
+		return;
+	s = cli_safe(x->from_name ? x->from_name : "");
+	if (x->open)
+		printf("    %s%s %s (%s)%s\n", color_dim(cli), _("for"), s,
+		       cli_short_id(x->from_id), color_reset(cli));
+	else
+		printf("    %s%s %s %s (%s)%s\n", color_dim(cli), _("in"),
+		       crm_type_name(x->from_type), s,
+		       cli_short_id(x->from_id), color_reset(cli));
+	free(s);
+}
+
+/* Prints the timeline of r under a heading, newest first. */
+static int print_timeline(struct cli *cli, const struct crm_record *r)
+{
+	struct items it;
+	size_t i;
+	int rc;
+
+	if ((rc = collect_items(cli, r, &it)) == CRM_OK && it.n) {
+		heading(cli, _("Timeline:"));
+		for (i = 0; i < it.n; i++)
+			print_item(cli, r->id, &it.v[i]);
+	}
+	items_free(&it);
+	return rc;
+}
+
 /* The types of related records shown for a record of type t, ending
  * with CRM_NTYPES. */
 static const enum crm_type *related_types(enum crm_type t)
@@ -480,8 +714,9 @@ static const char *related_title(enum crm_type t)
 	       : _("Open tasks:");
 }
 
-/* The readable form. */
-static int print_readable(struct cli *cli, const struct crm_record *r)
+/* The readable form; only_timeline: the heading line and the timeline. */
+static int print_readable(struct cli *cli, const struct crm_record *r,
+			  bool only_timeline)
 {
 	const enum crm_type *rt;
 	char *name = cli_safe(crm_record_name(r));
@@ -490,15 +725,15 @@ static int print_readable(struct cli *cli, const struct crm_record *r)
 	printf("%s%s%s  %s%s %s%s\n", color_bold(cli), name, color_reset(cli),
 	       color_dim(cli), crm_type_name(r->type), r->id, color_reset(cli));
 	free(name);
+	if (only_timeline)
+		return print_timeline(cli, r);
 	print_fields(cli, r);
-	if (r->type == CRM_DEAL)
-		print_history(cli, crm_map_get(r->map, "stage_history"),
-			      crm_map_str(r->map, "pipeline"));
 	if (r->type == CRM_TASK)
 		print_rescheduled(cli, crm_map_get(r->map, "rescheduled"));
 	for (rt = related_types(r->type); rc == CRM_OK && *rt != CRM_NTYPES; rt++)
 		rc = print_related(cli, r->id, *rt, related_title(*rt));
-	print_timeline(cli, crm_map_get(r->map, "timeline"));
+	if (rc == CRM_OK)
+		rc = print_timeline(cli, r);
 	return rc;
 }
 
@@ -665,9 +900,88 @@ static bool json_own_key(const char *key)
 
 	return strcmp(key, "format_version") == 0 ||
 	       strcmp(key, "type") == 0 || strcmp(key, "related") == 0 ||
+	       strcmp(key, "activity") == 0 ||
 	       (n > 5 && strcmp(key + n - 5, "_name") == 0) ||
 	       strcmp(key, "problems") == 0 ||
 	       (n > 6 && strcmp(key + n - 6, "_error") == 0);
+}
+
+/* Writes "KEY": s when s is given. */
+static void json_opt(bool *first, const char *key, const char *s)
+{
+	if (s == NULL)
+		return;
+	json_key(first, key, 6);
+	json_string(stdout, s);
+}
+
+/* Writes one item of the timeline as a JSON object. */
+static void json_item(const struct item *x)
+{
+	bool first = true;
+
+	putchar('{');
+	json_key(&first, "kind", 6);
+	json_string(stdout, x->open ? "open_task" : x->kind ? x->kind : "");
+	json_opt(&first, "id", x->id);
+	json_opt(&first, "at", x->at);
+	json_opt(&first, "by", x->by);
+	json_opt(&first, "text", x->text);
+	json_opt(&first, "outcome", x->outcome);
+	json_opt(&first, "due", x->due);
+	if (x->from_id && !x->open) {
+		json_key(&first, "record_type", 6);
+		json_string(stdout, crm_type_name(x->from_type));
+	}
+	if (x->from_id) {
+		json_key(&first, x->open ? "for" : "record", 6);
+		json_string(stdout, x->from_id);
+		json_key(&first, x->open ? "for_name" : "record_name", 6);
+		json_str_or_null(x->from_name);
+	}
+	printf("\n    }");
+}
+
+/* Writes "activity": the timeline of r as print_timeline has it. */
+static int json_activity(struct cli *cli, const struct crm_record *r,
+			 bool *first)
+{
+	struct items it;
+	size_t i;
+	int rc;
+
+	if ((rc = collect_items(cli, r, &it)) == CRM_OK) {
+		json_key(first, "activity", 2);
+		putchar('[');
+		for (i = 0; i < it.n; i++) {
+			printf("%s\n    ", i ? "," : "");
+			json_item(&it.v[i]);
+		}
+		printf("%s]", it.n ? "\n  " : "");
+	}
+	items_free(&it);
+	return rc;
+}
+
+/* The JSON form of --timeline: the record's type, id, name and
+ * activity. */
+static int print_json_timeline(struct cli *cli, const struct crm_record *r)
+{
+	bool first = true;
+	int rc;
+
+	putchar('{');
+	json_key(&first, "format_version", 2);
+	putchar('1');
+	json_key(&first, "type", 2);
+	json_string(stdout, crm_type_name(r->type));
+	json_key(&first, "id", 2);
+	json_string(stdout, r->id);
+	json_key(&first, "name", 2);
+	json_string(stdout, crm_record_name(r));
+	rc = json_activity(cli, r, &first);
+	puts("\n}");
+	return rc;
 }
 
 /* The JSON form: one document, schema in crm-show(1). */
@@ -701,6 +1015,8 @@ static int print_json(struct cli *cli, const struct crm_record *r)
 		crm_node_free(problems);
 	}
 	rc = json_related(cli, r, &first);
+	if (rc == CRM_OK)
+		rc = json_activity(cli, r, &first);
 	puts("\n}");
 	return rc;
 }
@@ -757,26 +1073,87 @@ static int print_yaml(struct cli *cli, const struct crm_record *r)
 	return CRM_OK;
 }
 
+/* ---- a finished task: an entry of its record's timeline ---- */
+
+/* Prints the finished task e names, readable or as JSON: what it was,
+ * who did it and when, and the record whose timeline holds it. */
+static int print_done_task(struct cli *cli, const struct crm_entry_ref *e)
+{
+	const struct crm_node *n;
+	struct crm_record *r;
+	struct item x = {0};
+	bool first = true;
+	char *name;
+
+	if (crm_store_read(cli->store, e->type, e->record, &r, &cli->err))
+		return cli_fail(cli);
+	if ((n = crm_timeline_find(r, e->id)) == NULL) {
+		crm_record_free(r);
+		return cli_error(cli, CRM_ENOTFOUND, _("no timeline entry '%s'"),
+				 e->id);
+	}
+	x.kind = "task";
+	x.id = e->id;
+	x.at = crm_map_str(n, "at");
+	x.by = crm_map_str(n, "by");
+	x.text = crm_map_str(n, "text");
+	x.outcome = crm_map_str(n, "outcome");
+	x.due = crm_map_str(n, "due");
+	x.from_type = r->type;
+	x.from_id = r->id;
+	x.from_name = crm_record_name(r);
+	if (cli->format == FMT_IDS) {
+		puts(e->id);
+	} else if (cli->format == FMT_JSON) {
+		putchar('{');
+		json_key(&first, "format_version", 2);
+		putchar('1');
+		json_key(&first, "type", 2);
+		json_string(stdout, "entry");
+		printf(",\n  \"entry\": ");
+		json_item(&x);
+		puts("\n}");
+	} else {
+		name = cli_safe(x.text ? x.text : "");
+		printf(_("%s%s%s  %stask %s, done%s\n"), color_bold(cli), name,
+		       color_reset(cli), color_dim(cli), e->id, color_reset(cli));
+		free(name);
+		heading(cli, _("Timeline:"));
+		print_item(cli, "", &x);
+	}
+	crm_record_free(r);
+	return CRM_OK;
+}
+
 int cmd_show(struct cli *cli, struct parsed *p)
 {
 	struct crm_record *r = NULL;
+	struct crm_entry_ref entry;
 	struct cli_ref how;
+	enum crm_type t;
+	char id[CRM_ID_LEN + 1];
 	int rc;
 
 	if ((rc = cli_one_ref(p, "show")) ||
 	    (rc = cli_ref_arg(p, show_opts, "show", CLI_REF_ANY, &how)) ||
-	    (rc = cli_load(cli, &how, p->pos[0], &r)))
+	    (rc = cli_resolve_entry(cli, &how, p->pos[0], &t, id, &entry)))
 		return rc;
+	if (t == CRM_NTYPES)
+		return print_done_task(cli, &entry);
+	if (crm_store_read(cli->store, t, id, &r, &cli->err))
+		return cli_fail(cli);
 	if (cli->format != FMT_JSON && cli->format != FMT_IDS)
 		warn_problems(cli, r);
-	if (cli->format == FMT_JSON)
+	if (cli->format == FMT_JSON && opt_flag(p, show_opts, "timeline"))
+		rc = print_json_timeline(cli, r);
+	else if (cli->format == FMT_JSON)
 		rc = print_json(cli, r);
 	else if (cli->format == FMT_YAML)
 		rc = print_yaml(cli, r);
 	else if (cli->format == FMT_IDS)
 		rc = puts(r->id) < 0 ? CRM_ERR : CRM_OK;
 	else
-		rc = print_readable(cli, r);
+		rc = print_readable(cli, r, opt_flag(p, show_opts, "timeline"));
 	crm_record_free(r);
 	return rc;
 }

@@ -38,18 +38,6 @@ const struct opt_spec task_due_opts[] = {
 const struct opt_spec task_move_opts[] = {{NULL, 0, OPT_FLAG, NULL, NULL}};
 const struct opt_spec task_rm_opts[] = {{NULL, 0, OPT_FLAG, NULL, NULL}};
 
-/* Until crm task done is linked in (it replaces these): says so. */
-__attribute__((weak)) const struct opt_spec task_done_opts[] = {
-	{NULL, 0, OPT_FLAG, NULL, NULL},
-};
-
-__attribute__((weak)) int cmd_task_done(struct cli *cli, struct parsed *p)
-{
-	(void)p;
-	return cli_error(cli, CRM_ERR, "%s", _("'crm task done' is not built "
-			 "in this version"));
-}
-
 /* The days crm task due shows after today when --within is not given. */
 #define DUE_DAYS_DEFAULT 7
 /* The most days --within takes (ten years). */

@@ -46,7 +46,7 @@ const struct opt_spec help_opts[] = {{NULL, 0, OPT_FLAG, NULL, NULL}};
 enum what {
 	W_NONE, W_COMMANDS, W_TYPES, W_REFS, W_QUERY, W_ASSIGN, W_TAGS,
 	W_USERS, W_STAGES, W_PIPELINES, W_FORMATS, W_SORT, W_DIRS, W_FIELDS,
-	W_SUBS, W_TASKS, W_KEYWORDS,
+	W_SUBS, W_TASKS, W_KEYWORDS, W_KINDS,
 };
 
 /* The state of one completion. */
@@ -254,6 +254,15 @@ static void print_formats(struct comp *c)
 
 	for (i = 0; i < sizeof(formats) / sizeof(formats[0]); i++)
 		emit(c, formats[i], NULL);
+}
+
+/* The kinds of timeline entries (--kind, kind:). */
+static void print_kinds(struct comp *c)
+{
+	const char *const *k;
+
+	for (k = crm_timeline_kinds(); *k; k++)
+		emit(c, *k, NULL);
 }
 
 static void print_sort(struct comp *c)
@@ -913,7 +922,7 @@ static const struct {
 } value_kinds[] = {
 	{"C", W_DIRS, 0}, {"format", W_FORMATS, 0}, {"sort", W_SORT, 0},
 	{"user", W_USERS, 0}, {"type", W_TYPES, 0}, {"set", W_ASSIGN, 0},
-	{"has", W_FIELDS, 0}, {"no", W_FIELDS, 0},
+	{"has", W_FIELDS, 0}, {"no", W_FIELDS, 0}, {"kind", W_KINDS, 0},
 };
 
 /* What the values of the registered field f are; W_NONE: free text. */
@@ -1104,6 +1113,7 @@ static void complete_what(struct comp *c, enum what w, unsigned mask)
 	case W_SUBS: print_subs(c); break;
 	case W_TASKS: print_refs(c, CRM_TYPE_BIT(CRM_TASK)); break;
 	case W_KEYWORDS: print_keywords(c); break;
+	case W_KINDS: print_kinds(c); break;
 	}
 }
 
@@ -1121,6 +1131,8 @@ static const struct {
 	{"log", W_REFS, W_NONE}, {"help", W_COMMANDS, W_NONE},
 	{"init", W_DIRS, W_NONE},
 	{"board", W_PIPELINES, W_QUERY},
+	{"note", W_REFS, W_NONE}, {"call", W_REFS, W_NONE},
+	{"meeting", W_REFS, W_NONE},
 };
 
 /* What the positional arguments of a subcommand (and of crm reassign)

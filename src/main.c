@@ -62,7 +62,8 @@ static const struct cmd task_subs[] = {
 	{"task rm", cmd_task_rm, CMD_STORE | CMD_LOCK, task_rm_opts,
 	 N_("TASK"), N_("remove a task that is not to be done")},
 	{"task done", cmd_task_done, CMD_STORE | CMD_LOCK, task_done_opts,
-	 N_("TASK"), N_("finish a task: it goes to its record's timeline")},
+	 N_("TASK"),
+	 N_("finish a task: it becomes an entry of its record's timeline")},
 	{NULL, NULL, 0, NULL, NULL, NULL, 0, NULL},
 };
 
@@ -146,6 +147,12 @@ const struct cmd crm_commands[] = {
 	 N_("[PIPELINE] [QUERY...]"),
 	 N_("show a pipeline's deals as columns of stages"),
 	 FMT_BIT(FMT_TABLE) | FMT_BIT(FMT_JSON)},
+	{"note", cmd_note, CMD_STORE | CMD_LOCK, note_opts, N_("REF TEXT..."),
+	 N_("log a note, call, meeting or e-mail in a record's timeline")},
+	{"call", cmd_call, CMD_STORE | CMD_LOCK, call_opts, N_("REF TEXT..."),
+	 N_("log a call in a record's timeline")},
+	{"meeting", cmd_meeting, CMD_STORE | CMD_LOCK, call_opts,
+	 N_("REF TEXT..."), N_("log a meeting in a record's timeline")},
 	{"help", cmd_help, 0, help_opts, N_("[COMMAND [SUBCOMMAND]]"),
 	 N_("show help for crm or a command")},
 	{"__complete", cmd_complete, CMD_HIDDEN | CMD_NO_GLOBALS, no_opts,

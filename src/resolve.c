@@ -101,10 +101,49 @@ static int report(struct cli *cli, const struct cli_ref *how, int rc)
 	return rc;
 }
 
-int cli_resolve(struct cli *cli, const struct cli_ref *how, const char *ref,
-		enum crm_type *type, char id[CRM_ID_LEN + 1])
+/* True when ref, which names no record, is the id (or an id prefix) of
+ * a finished task: an entry of kind task, into *e. */
+static bool finished_task(struct cli *cli, unsigned mask, const char *ref,
+			  struct crm_entry_ref *e)
+{
+	struct crm_err err = {0};
+
+	if (!(mask & CRM_TYPE_BIT(CRM_TASK)))
+		return false;
+	return crm_store_find_entry(cli->store, ref, e, &err) == CRM_OK &&
+	       strcmp(e->kind, "task") == 0;
+}
+
+/* Reports that ref is a task done, and where its entry is. */
+static int report_done(struct cli *cli, const char *ref,
+		       const struct crm_entry_ref *e)
+{
+	struct crm_record *r = NULL;
+	struct crm_err err = {0};
+	char *name, *safe = cli_safe(ref);
+	int rc;
+
+	name = cli_safe(crm_store_read(cli->store, e->type, e->record, &r,
+				       &err) == CRM_OK ? crm_record_name(r)
+				       : e->record);
+	rc = cli_error(cli, CRM_ENOTFOUND, _("task '%s' is done: it is an "
+		       "entry of the timeline of %s %s '%s'\nhint: crm show %s"),
+		       safe, crm_type_name(e->type), cli_short_id(e->record),
+		       name, e->record);
+	crm_record_free(r);
+	free(name);
+	free(safe);
+	return rc;
+}
+
+/* cli_resolve; with entry, a finished task's id gives its entry there
+ * (*type CRM_NTYPES) instead of a failure. */
+static int resolve(struct cli *cli, const struct cli_ref *how, const char *ref,
+		   enum crm_type *type, char id[CRM_ID_LEN + 1],
+		   struct crm_entry_ref *entry)
 {
 	struct crm_match *cands = NULL;
+	struct crm_entry_ref e;
 	size_t n = 0;
 	int rc;
 
@@ -112,11 +151,33 @@ int cli_resolve(struct cli *cli, const struct cli_ref *how, const char *ref,
 			       &n, &cli->err);
 	if (rc == CRM_OK)
 		return rc;
+	if (rc == CRM_ENOTFOUND && finished_task(cli, how->mask, ref, &e)) {
+		crm_matches_free(cands, n);
+		if (entry == NULL)
+			return report_done(cli, ref, &e);
+		*entry = e;
+		*type = CRM_NTYPES;
+		snprintf(id, CRM_ID_LEN + 1, "%s", e.id);
+		return CRM_OK;
+	}
 	report(cli, how, rc);
 	if (rc == CRM_EAMBIGUOUS)
 		print_candidates(how, cands, n);
 	crm_matches_free(cands, n);
 	return rc | CLI_REPORTED;
+}
+
+int cli_resolve(struct cli *cli, const struct cli_ref *how, const char *ref,
+		enum crm_type *type, char id[CRM_ID_LEN + 1])
+{
+	return resolve(cli, how, ref, type, id, NULL);
+}
+
+int cli_resolve_entry(struct cli *cli, const struct cli_ref *how,
+		      const char *ref, enum crm_type *type,
+		      char id[CRM_ID_LEN + 1], struct crm_entry_ref *entry)
+{
+	return resolve(cli, how, ref, type, id, entry);
 }
 
 int cli_load(struct cli *cli, const struct cli_ref *how, const char *ref,

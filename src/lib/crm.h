@@ -954,8 +954,7 @@ const char *crm_gitop_describe(enum crm_gitop op);
 const char *crm_gitop_hint(enum crm_gitop op);
 /* The "hint:" lines for conflicted files with no operation in progress. */
 const char *crm_conflicts_hint(void);
-/* True when a line of buf starts with a conflict marker, "<<<<<<< " or
- * ">>>>>>> ". */
+/* True when a line of buf starts with a conflict marker, " * ">>>>>>> ". */
 bool crm_has_conflict_markers(const char *buf, size_t len);
 
 /* What the store is in the middle of. */
@@ -1116,6 +1115,19 @@ typedef int (*crm_row_cb)(const struct crm_row *row, void *data);
 int crm_board_cards(struct crm_store *s, const char *pipeline, bool is_default,
 		    size_t per_stage, crm_row_cb cb, void *data,
 		    struct crm_err *err);
+/* Where a timeline entry is, as the index has it. */
+struct crm_entry_ref {
+	char id[CRM_ID_LEN + 1];     /* the entry's */
+	char kind[16];
+	enum crm_type type;          /* the record whose timeline holds it */
+	char record[CRM_ID_LEN + 1];
+};
+/* Finds the timeline entry whose id is ref, or the one whose id begins
+ * with ref (4 characters at least, any case), into *out: how a finished
+ * task's id still resolves.  CRM_ENOTFOUND when none has it,
+ * CRM_EAMBIGUOUS when several do. */
+int crm_store_find_entry(struct crm_store *s, const char *ref,
+			 struct crm_entry_ref *out, struct crm_err *err);
 
 /* ---- the rules of the sales process (facts.c) ---- */
 
@@ -1748,12 +1760,16 @@ int crm_crypto_load(struct crm_err *err);
  *                                 CRM_FIELD_FACET (each item of a list),
  *                                 and per word of the name ("words",
  *                                 crm_fold_words) (crm_facet_word)
+ *   entries(rid, id, kind, at, by)  one row per timeline entry with an
+ *                                 id: the record's rid, the entry's id,
+ *                                 kind, time (at, Unix) and user; a
+ *                                 finished task's id is found here
  *
  * Dates are Unix times (a whole day: its local midnight).  Rows with
  * broken set have only id and type (a record's file is the path
  * crm_record_path gives for them).
  */
-#define CRM_INDEX_FORMAT 17
+#define CRM_INDEX_FORMAT 18
 
 /* The SQL for the searchable text of the record "r". */
 #define CRM_TEXT_OF_R "(SELECT x.text FROM texts x WHERE x.rid = r.rid)"

@@ -90,6 +90,10 @@ static const char *const indexes_sql =
 	" WHERE type = 3 AND broken IS NULL;"
 	"CREATE INDEX fields_key ON fields(key, rid);"
 	"CREATE INDEX fields_rid ON fields(rid);"
+	"CREATE INDEX entries_id ON entries(id);"
+	"CREATE INDEX entries_rid ON entries(rid);"
+	"CREATE INDEX entries_kind ON entries(kind, at);"
+	"CREATE INDEX entries_at ON entries(at);"
 	"CREATE INDEX records_broken ON records(type) WHERE broken IS NOT NULL;"
 	"INSERT INTO facets(facets) VALUES('optimize');";
 

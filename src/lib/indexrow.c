@@ -15,6 +15,14 @@
  * field i's column is ?(FIELD_PARAM + 2i), its time column the next. */
 #define FIELD_PARAM 7
 
+/* A timeline entry as the entries table has it (borrowed strings are
+ * copies the row owns). */
+struct row_entry {
+	char *id, *kind, *by;
+	bool has_at;
+	long long at;
+};
+
 struct index_row {
 	char *path;
 	char *broken;                   /* why it did not parse, or NULL */
@@ -31,6 +39,8 @@ struct index_row {
 	sqlite3_int64 rid;              /* its row, once inserted */
 	char **fkeys, **fvals;          /* custom scalar fields */
 	size_t nfields;
+	struct row_entry *entries;      /* its timeline */
+	size_t nentries;
 };
 
 static char *tables_sql, *insert_sql, *find_sql;
@@ -77,6 +87,8 @@ static char *make_tables_sql(void)
 		     " phone_keys TEXT);"
 		     "CREATE TABLE fields(key TEXT NOT NULL, rid INTEGER NOT NULL,"
 		     " value TEXT);"
+		     "CREATE TABLE entries(rid INTEGER NOT NULL, id TEXT NOT NULL,"
+		     " kind TEXT, at INTEGER, by TEXT);"
 		     "CREATE VIRTUAL TABLE facets USING fts5(t, content='',"
 		     " detail=none, columnsize=0, tokenize='ascii');");
 	return crm_buf_detach(&b);
@@ -161,6 +173,8 @@ void writer_finish(struct writer *w)
 	sqlite3_finalize(w->facetdel);
 	sqlite3_finalize(w->names);
 	sqlite3_finalize(w->namesdel);
+	sqlite3_finalize(w->entry);
+	sqlite3_finalize(w->delentries);
 	memset(w, 0, sizeof(*w));
 }
 
@@ -193,7 +207,11 @@ int writer_start(struct writer *w, sqlite3 *db)
 	    prepare(db, "INSERT INTO names(rowid, name) VALUES(?1, ?2)",
 		    &w->names) ||
 	    prepare(db, "INSERT INTO names(names, rowid, name)"
-		    " VALUES('delete', ?1, ?2)", &w->namesdel)) {
+		    " VALUES('delete', ?1, ?2)", &w->namesdel) ||
+	    prepare(db, "INSERT INTO entries(rid, id, kind, at, by)"
+		    " VALUES(?1, ?2, ?3, ?4, ?5)", &w->entry) ||
+	    prepare(db, "DELETE FROM entries WHERE rid = ?1",
+		    &w->delentries)) {
 		writer_finish(w);
 		return -1;
 	}
@@ -383,6 +401,31 @@ static void row_columns(struct index_row *row, const struct crm_record *r)
 	}
 }
 
+/* Fills the timeline entries of row from r (those with an id). */
+static void row_entries(struct index_row *row, const struct crm_record *r)
+{
+	const struct crm_node *tl = crm_map_get(r->map, "timeline"), *e;
+	struct row_entry *re;
+	const char *id, *v;
+	size_t i;
+
+	if (tl == NULL || tl->kind != CRM_NODE_SEQ || tl->len == 0)
+		return;
+	row->entries = crm_xcalloc(tl->len, sizeof(*row->entries));
+	for (i = 0; i < tl->len; i++) {
+		e = tl->items[i];
+		if (e->kind != CRM_NODE_MAP || (id = crm_map_str(e, "id")) == NULL)
+			continue;
+		re = &row->entries[row->nentries++];
+		re->id = crm_xstrdup(id);
+		if ((v = crm_map_str(e, "kind")))
+			re->kind = crm_xstrdup(v);
+		if ((v = crm_map_str(e, "by")))
+			re->by = crm_xstrdup(v);
+		re->has_at = time_of(e, "at", &re->at);
+	}
+}
+
 /* Fills row from the parsed record r of a store whose phones are read in
  * region. */
 static void row_from_record(struct index_row *row, const struct crm_record *r,
@@ -402,6 +445,7 @@ static void row_from_record(struct index_row *row, const struct crm_record *r,
 	row->fts = fts_text(row->text, phones, row->phone_keys);
 	row->facets = facet_text(r->type, row->col, row->name);
 	row_fields(row, r);
+	row_entries(row, r);
 }
 
 struct index_row *index_row_make(struct crm_store *s, git_repository *repo,
@@ -456,6 +500,12 @@ void index_row_free(struct index_row *r)
 	}
 	free(r->fkeys);
 	free(r->fvals);
+	for (i = 0; i < r->nentries; i++) {
+		free(r->entries[i].id);
+		free(r->entries[i].kind);
+		free(r->entries[i].by);
+	}
+	free(r->entries);
 	free(r);
 }
 
@@ -471,6 +521,29 @@ static int insert_fields(struct writer *w, const struct index_row *row,
 		sqlite3_bind_int64(w->field, 2, rid);
 		sqlite3_bind_text(w->field, 3, row->fvals[i], -1, SQLITE_STATIC);
 		rc = step_once(w->field);
+	}
+	return rc;
+}
+
+/* Inserts the timeline entries of row at rid. */
+static int insert_entries(struct writer *w, const struct index_row *row,
+			  sqlite3_int64 rid)
+{
+	const struct row_entry *e;
+	size_t i;
+	int rc = SQLITE_OK;
+
+	for (i = 0; i < row->nentries && rc == SQLITE_OK; i++) {
+		e = &row->entries[i];
+		sqlite3_bind_int64(w->entry, 1, rid);
+		sqlite3_bind_text(w->entry, 2, e->id, -1, SQLITE_STATIC);
+		if (e->kind)
+			sqlite3_bind_text(w->entry, 3, e->kind, -1, SQLITE_STATIC);
+		if (e->has_at)
+			sqlite3_bind_int64(w->entry, 4, e->at);
+		if (e->by)
+			sqlite3_bind_text(w->entry, 5, e->by, -1, SQLITE_STATIC);
+		rc = step_once(w->entry);
 	}
 	return rc;
 }
@@ -519,6 +592,8 @@ int index_row_insert(struct writer *w, struct index_row *row)
 	if (rc != SQLITE_OK || row->broken)
 		return rc;
 	rc = insert_fields(w, row, rid);
+	if (rc == SQLITE_OK)
+		rc = insert_entries(w, row, rid);
 	if (rc != SQLITE_OK)
 		return rc;
 	sqlite3_bind_int64(w->text, 1, rid);
@@ -615,6 +690,9 @@ int index_row_delete(struct writer *w, sqlite3_int64 rid)
 	sqlite3_bind_int64(w->deltext, 1, rid);
 	sqlite3_bind_int64(w->delfields, 1, rid);
 	sqlite3_bind_int64(w->del, 1, rid);
+	sqlite3_bind_int64(w->delentries, 1, rid);
+	if (rc == SQLITE_OK)
+		rc = step_once(w->delentries);
 	if (rc == SQLITE_OK)
 		rc = step_once(w->deltext);
 	if (rc == SQLITE_OK)

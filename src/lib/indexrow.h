@@ -15,7 +15,8 @@
 struct writer {
 	sqlite3 *db;
 	sqlite3_stmt *insert, *text, *deltext, *field, *fts, *find, *del,
-		*delfields, *ftsdel, *facet, *facetdel, *names, *namesdel;
+		*delfields, *ftsdel, *facet, *facetdel, *names, *namesdel,
+		*entry, *delentries;
 };
 
 /* One file made ready for the index: everything computed, so that it can

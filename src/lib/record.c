@@ -399,6 +399,92 @@ static int check_map_list(const struct crm_node *n, const char *key,
 	return CRM_OK;
 }
 
+/* Checks one timeline entry e (a map) of list key: an id, a known kind,
+ * a stored time; with cfg, its by a user of cfg. */
+static int check_entry(const struct crm_node *e, const char *key,
+		       const struct crm_config *cfg, struct crm_err *err)
+{
+	const struct crm_node *id = crm_map_get(e, "id"), *v;
+	struct crm_date d;
+	char msg[512];
+
+	if (id == NULL || id->kind != CRM_NODE_SCALAR || id->str[0] == '\0')
+		return field_error(err, e, key, _("an entry has no id"));
+	v = crm_map_get(e, "kind");
+	if (v == NULL || v->kind != CRM_NODE_SCALAR ||
+	    !crm_timeline_kind_valid(v->str)) {
+		snprintf(msg, sizeof(msg), _("entry '%s': unknown kind '%s' (it "
+			 "is one of call, meeting, email, note, task)"), id->str,
+			 v && v->kind == CRM_NODE_SCALAR ? v->str : "");
+		return field_error(err, v ? v : e, key, msg);
+	}
+	v = crm_map_get(e, "at");
+	if (v == NULL || v->kind != CRM_NODE_SCALAR ||
+	    crm_date_parse_stored(v->str, &d) != CRM_OK) {
+		snprintf(msg, sizeof(msg), _("entry '%s': invalid time '%s' "
+			 "(expected ISO 8601)"), id->str,
+			 v && v->kind == CRM_NODE_SCALAR ? v->str : "");
+		return field_error(err, v ? v : e, key, msg);
+	}
+	v = crm_map_get(e, "by");
+	if (v && v->kind != CRM_NODE_SCALAR)
+		return field_error(err, v, key, _("must be a single value"));
+	return v && cfg ? check_owner(v, key, cfg, err) : CRM_OK;
+}
+
+/* An entry's id node, for the sort of check_ids. */
+static int by_entry_id(const void *pa, const void *pb)
+{
+	const struct crm_node *a = *(const struct crm_node *const *)pa;
+	const struct crm_node *b = *(const struct crm_node *const *)pb;
+	int c = strcmp(a->str, b->str);
+
+	return c ? c : a->line - b->line;
+}
+
+/* Refuses an id that two entries of timeline n (checked by check_entry)
+ * have, naming the later of the first such pair in the file. */
+static int check_ids(const struct crm_node *n, const char *key,
+		     struct crm_err *err)
+{
+	const struct crm_node **ids, *dup = NULL;
+	char msg[512];
+	size_t i;
+	int rc = CRM_OK;
+
+	ids = crm_xcalloc(n->len + 1, sizeof(*ids));
+	for (i = 0; i < n->len; i++)
+		ids[i] = crm_map_get(n->items[i], "id");
+	qsort(ids, n->len, sizeof(*ids), by_entry_id);
+	for (i = 1; i < n->len; i++)
+		if (strcmp(ids[i - 1]->str, ids[i]->str) == 0 &&
+		    (dup == NULL || ids[i]->line < dup->line))
+			dup = ids[i];
+	if (dup) {
+		snprintf(msg, sizeof(msg), _("entry id '%s' is given twice"),
+			 dup->str);
+		rc = field_error(err, dup, key, msg);
+	}
+	free(ids);
+	return rc;
+}
+
+/* Checks a timeline: a list of entries as check_entry wants them, each
+ * id given once (sorted: a timeline may hold thousands). */
+static int check_timeline(const struct crm_node *n, const char *key,
+			  const struct crm_config *cfg, struct crm_err *err)
+{
+	size_t i;
+	int rc;
+
+	if ((rc = check_map_list(n, key, err)))
+		return rc;
+	for (i = 0; i < n->len; i++)
+		if ((rc = check_entry(n->items[i], key, cfg, err)))
+			return rc;
+	return check_ids(n, key, err);
+}
+
 /* Checks a date field's stored form. */
 static int check_date(const struct crm_node *n, const char *key,
 		      enum crm_field_kind kind, struct crm_err *err)
@@ -423,7 +509,9 @@ static int check_field(const struct crm_record *r, const struct crm_field *f,
 {
 	char msg[256];
 
-	if (f->kind == CRM_FIELD_HISTORY || f->kind == CRM_FIELD_TIMELINE)
+	if (f->kind == CRM_FIELD_TIMELINE)
+		return check_timeline(n, f->name, cfg, err);
+	if (f->kind == CRM_FIELD_HISTORY)
 		return check_map_list(n, f->name, err);
 	if (f->kind == CRM_FIELD_RESCHEDULES)
 		return crm_rescheduled_check(n, f->name, err);
@@ -536,7 +624,10 @@ static int validate(const struct crm_record *r, const struct crm_config *cfg,
 		if (f == NULL || (!strict && names_config(f->kind) &&
 				  r->map->items[i]->kind == CRM_NODE_SCALAR))
 			continue;
-		if ((rc = check_field(r, f, r->map->items[i], cfg, err)))
+		/* read, an entry by an unknown user is a problem, not broken */
+		if ((rc = check_field(r, f, r->map->items[i],
+				      !strict && f->kind == CRM_FIELD_TIMELINE
+				      ? NULL : cfg, err)))
 			return rc;
 	}
 	return CRM_OK;

@@ -7,7 +7,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "crm.h"
+#include <sqlite3.h>
+
+#include "store-internal.h"
 
 static const char *const entry_kinds[] = {
 	"call", "meeting", "email", "note", "task", NULL,
@@ -89,4 +91,71 @@ const struct crm_node *crm_timeline_find(const struct crm_record *r,
 			return tl->items[i];
 	}
 	return NULL;
+}
+
+/* The GLOB pattern of the ids beginning with ref into buf (lowercased);
+ * false when ref cannot begin an id. */
+static bool id_pattern(const char *ref, char *buf, size_t size)
+{
+	size_t i, n = strlen(ref);
+
+	if (n < 4 || n > CRM_ID_LEN || n + 2 > size)
+		return false;
+	for (i = 0; i < n; i++) {
+		if (!((ref[i] >= '0' && ref[i] <= '9') ||
+		      (ref[i] >= 'a' && ref[i] <= 'z') ||
+		      (ref[i] >= 'A' && ref[i] <= 'Z')))
+			return false;
+		buf[i] = ref[i] >= 'A' && ref[i] <= 'Z' ? ref[i] - 'A' + 'a'
+			 : ref[i];
+	}
+	buf[n] = '*';
+	buf[n + 1] = '\0';
+	return true;
+}
+
+/* Copies column i of st (text or NULL) into buf. */
+static void column_copy(sqlite3_stmt *st, int i, char *buf, size_t size)
+{
+	const unsigned char *v = sqlite3_column_text(st, i);
+
+	snprintf(buf, size, "%s", v ? (const char *)v : "");
+}
+
+int crm_store_find_entry(struct crm_store *s, const char *ref,
+			 struct crm_entry_ref *out, struct crm_err *err)
+{
+	char pat[CRM_ID_LEN + 2];
+	sqlite3 *db;
+	sqlite3_stmt *st;
+	int rc, n = 0;
+
+	memset(out, 0, sizeof(*out));
+	if (!id_pattern(ref, pat, sizeof(pat)))
+		return crm_seterr(err, CRM_ENOTFOUND, _("no timeline entry "
+				  "'%s'"), ref);
+	if ((rc = crm_store_index(s, &db, err)))
+		return rc;
+	if (sqlite3_prepare_v2(db, "SELECT e.id, e.kind, r.type, r.id FROM"
+			       " entries e JOIN records r ON r.rid = e.rid"
+			       " WHERE e.id GLOB ?1 ORDER BY e.id LIMIT 2",
+			       -1, &st, NULL) != SQLITE_OK)
+		return crm_seterr(err, CRM_ERR, _("index: %s"),
+				  sqlite3_errmsg(db));
+	sqlite3_bind_text(st, 1, pat, -1, SQLITE_STATIC);
+	while (sqlite3_step(st) == SQLITE_ROW && n++ == 0) {
+		column_copy(st, 0, out->id, sizeof(out->id));
+		column_copy(st, 1, out->kind, sizeof(out->kind));
+		out->type = (enum crm_type)sqlite3_column_int(st, 2);
+		column_copy(st, 3, out->record, sizeof(out->record));
+	}
+	sqlite3_finalize(st);
+	/* a whole id is no prefix of another (ids have one length) */
+	if (n == 0)
+		return crm_seterr(err, CRM_ENOTFOUND, _("no timeline entry "
+				  "'%s'"), ref);
+	if (n > 1)
+		return crm_seterr(err, CRM_EAMBIGUOUS, _("timeline entry '%s' "
+				  "is ambiguous"), ref);
+	return CRM_OK;
 }

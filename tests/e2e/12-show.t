@@ -44,10 +44,10 @@ like "$out" "company +Acme Ltd" "deal's company shown by name"
 like "$out" "contact +Иван Петров" "deal's contact shown by name"
 like "$out" "stage +Proposal \(proposal\)" "deal's stage shown"
 like "$out" "1500000" "deal's amount shown"
-like "$out" "[Ss]tage history" "stage history section"
-hist=$(printf '%s\n' "$out" | sed -n '/[Ss]tage history/,/^$/p')
-like "$hist" "lead" "stage history has lead"
-like "$hist" "proposal +ann|proposal.*ann" "stage history has proposal by ann"
+like "$out" "Timeline:" "the stage changes are in the timeline"
+hist=$(printf '%s\n' "$out" | sed -n '/^Timeline:/,/^$/p')
+like "$hist" "ann +stage +lead" "the timeline has the stage lead"
+like "$hist" "ann +stage +proposal" "the timeline has proposal by ann"
 like "$out" "Send the offer" "deal's task shown"
 
 # --- contact ---

@@ -74,7 +74,9 @@ done
 for page in "$MAN"/crm-*.1; do
 	c=$(basename "$page" .1)
 	c=${c#crm-}
-	printf '%s\n' "$cmds" | grep -qx -- "$c"
+	# or of a subcommand: crm-task-done.1 is crm task done's
+	printf '%s\n' "$cmds" | grep -qx -- "$c" ||
+		{ [ "${c#*-}" != "$c" ] && "$CRM" help "${c%%-*}" "${c#*-}" >/dev/null 2>&1; }
 	ok $? "man/crm-$c.1 is the page of a command"
 done
 

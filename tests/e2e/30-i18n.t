@@ -98,7 +98,7 @@ like "$out" "^  add +add a record and print its id$" "C: help is English"
 
 # crm help COMMAND.
 run_ru help show
-like "$out" "^использование: crm show ЗАПИСЬ \\[--type ТИП\\]$" "ru: help show usage"
+like "$out" "^использование: crm show ЗАПИСЬ \\[--timeline\\] \\[--type ТИП\\]$" "ru: help show usage"
 like "$out" "Подробнее см. 'man crm-show'\.$" "ru: help show footer"
 
 # Table headers.

@@ -309,7 +309,7 @@ if locale -a 2>/dev/null | grep -qiE '^ru_RU\.utf-?8$'; then
 	like "$out" "компания +Acme Ltd" "ru: the company label"
 	like "$out" "этап +Proposal \(proposal\)" "ru: the stage label"
 	like "$out" "сумма +2000" "ru: the amount label"
-	like "$out" "История этапов:" "ru: the stage history heading"
+	like "$out" "Хронология:" "ru: the timeline heading (the stage changes are in it)"
 	like "$out" "Открытые задачи:" "ru: the open tasks heading"
 	ru show "Left Behind"
 	like "$out" "компания +\(нет записи: $gone\)" "ru: a missing reference"

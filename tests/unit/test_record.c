@@ -326,7 +326,8 @@ Test(record, canonicalize_order)
 {
 	static const char text[] =
 		"timeline:\n"
-		"- at: '2026-01-02'\n"
+		"- id: n0te000001\n"
+		"  at: '2026-01-02'\n"
 		"  kind: note\n"
 		"  text: hello\n"
 		"zeta: 1\n"
@@ -485,9 +486,30 @@ static const struct bad_case bad_cases[] = {
 	 "id: q4r5s6t7v8\nname: Ivan\nphones: '+7 495 123-45-67'\n", 3,
 	 "phones", NULL},
 	{CRM_COMPANY, "timeline item not a map",
+	 "id: q4r5s6t7v8\nname: Acme\ntimeline:\n- id: n0te000001\n"
+	 "  at: '2026-01-01'\n  kind: note\n- just text\n",
+	 7, "timeline", NULL},
+	{CRM_COMPANY, "timeline entry without an id",
 	 "id: q4r5s6t7v8\nname: Acme\ntimeline:\n- at: '2026-01-01'\n"
-	 "  kind: note\n- just text\n",
-	 6, "timeline", NULL},
+	 "  kind: note\n",
+	 4, "timeline", "no id"},
+	{CRM_COMPANY, "timeline entry id given twice",
+	 "id: q4r5s6t7v8\nname: Acme\ntimeline:\n- id: n0te000001\n"
+	 "  at: '2026-01-01'\n  kind: note\n- id: n0te000001\n"
+	 "  at: '2026-01-02'\n  kind: call\n",
+	 7, "timeline", "twice"},
+	{CRM_CONTACT, "timeline entry of an unknown kind",
+	 "id: q4r5s6t7v8\nname: Ivan\ntimeline:\n- id: n0te000001\n"
+	 "  at: '2026-01-01'\n  kind: cal\n",
+	 6, "timeline", "unknown kind 'cal'"},
+	{CRM_DEAL, "timeline entry with a bad time",
+	 "id: q4r5s6t7v8\nname: Deal\ntimeline:\n- id: n0te000001\n"
+	 "  at: tomorrow\n  kind: note\n",
+	 5, "timeline", "invalid time 'tomorrow'"},
+	{CRM_DEAL, "timeline entry without a time",
+	 "id: q4r5s6t7v8\nname: Deal\ntimeline:\n- id: n0te000001\n"
+	 "  kind: note\n",
+	 4, "timeline", "invalid time"},
 	{CRM_COMPANY, "name of spaces",
 	 "id: q4r5s6t7v8\nname: '   '\n", 2, "name", "must not be blank"},
 	{CRM_CONTACT, "name of tabs and spaces",
@@ -636,7 +658,8 @@ Test(record, valid_record_of_each_type)
 		 "created: '2026-01-01T10:00:00+03:00'\n"
 		 "updated: '2026-01-02T10:00:00Z'\n"
 		 "custom:\n  any: [1, 2]\n"
-		 "timeline:\n- at: '2026-01-01'\n  kind: note\n  text: hi\n"},
+		 "timeline:\n- id: n0te000001\n  at: '2026-01-01'\n"
+		 "  kind: note\n  text: hi\n"},
 		{CRM_CONTACT,
 		 "id: q4r5s6t7v8\nname: Иван Петров\ncompany: cmp4ny0001\n"
 		 "role: CEO\nowner: ann\nphones:\n- '8 800 555-35-35'\n"
@@ -1018,4 +1041,68 @@ Test(record, field_name_valid)
 	cr_expect_not(crm_field_name_valid("x\177"));
 	cr_expect_not(crm_field_name_valid("x\r"));
 	cr_expect_not(crm_field_name_valid("\xff"));
+}
+
+/* A timeline entry by a user crm.yaml lacks: read, the record is not
+ * broken but has a problem; a write (strict validation) refuses it. */
+Test(record, timeline_entry_by_unknown_user)
+{
+	static const char text[] =
+		"id: q4r5s6t7v8\nname: Acme\ntimeline:\n- id: n0te000001\n"
+		"  at: '2026-01-01T10:00:00+00:00'\n  kind: call\n"
+		"  by: zed\n  text: hi\n";
+	struct crm_record *r = parse_ok(CRM_COMPANY, "q4r5s6t7v8", text);
+	struct crm_problem *pr;
+	struct crm_err err = {0};
+	size_t n;
+
+	n = crm_record_problems(r, &cfg, &pr);
+	cr_expect_eq(n, 1);
+	if (n == 1) {
+		cr_expect_str_eq(pr[0].field, "timeline");
+		cr_expect(strstr(pr[0].message, "unknown user 'zed'") != NULL,
+			  "%s", pr[0].message);
+		cr_expect(strstr(pr[0].message, "line 7") != NULL, "%s",
+			  pr[0].message);
+	}
+	crm_problems_free(pr, n);
+	cr_expect_eq(crm_record_validate(r, &cfg, &err), CRM_ERR);
+	cr_expect(strstr(err.msg, "unknown user 'zed'") != NULL, "%s", err.msg);
+	crm_record_free(r);
+}
+
+/* crm_timeline_append: the entry's fields in order, a new id or the one
+ * given; an unknown kind or no time refused. */
+Test(record, timeline_append)
+{
+	struct crm_record *r = crm_record_new(CRM_DEAL, "q4r5s6t7v8", "Deal",
+					      NOW);
+	struct crm_entry e = {.kind = "task", .at = STAMP, .by = "ann",
+			      .text = "Call", .due = "2026-03-02",
+			      .id = "t4sk000001", .outcome = "done"};
+	const struct crm_node *n;
+	struct crm_err err = {0};
+	char id[CRM_ID_LEN + 1];
+
+	cr_assert_eq(crm_timeline_append(r, &e, id, &err), CRM_OK, "%s",
+		     err.msg);
+	cr_expect_str_eq(id, "t4sk000001");
+	n = crm_timeline_find(r, "t4sk000001");
+	cr_assert_not_null(n);
+	cr_expect_str_eq(crm_map_str(n, "outcome"), "done");
+	cr_expect_str_eq(crm_map_str(n, "due"), "2026-03-02");
+	e.id = NULL;
+	e.kind = "note";
+	cr_assert_eq(crm_timeline_append(r, &e, id, &err), CRM_OK);
+	cr_expect(crm_id_valid(id), "%s", id);
+	cr_expect_neq(strcmp(id, "t4sk000001"), 0);
+	cr_expect_eq(crm_map_get(r->map, "timeline")->len, 2);
+	cr_expect_eq(crm_record_validate(r, &cfg, &err), CRM_OK, "%s", err.msg);
+	e.kind = "fax";
+	cr_expect_eq(crm_timeline_append(r, &e, id, &err), CRM_EUSAGE);
+	e.kind = "call";
+	e.at = NULL;
+	cr_expect_eq(crm_timeline_append(r, &e, id, &err), CRM_EUSAGE);
+	cr_expect_eq(crm_map_get(r->map, "timeline")->len, 2);
+	crm_record_free(r);
 }

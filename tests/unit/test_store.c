@@ -1188,3 +1188,61 @@ Test(store, txn_refuses_a_crm_yaml_that_orphans)
 		  "%s", err.msg);
 	crm_txn_free(t);
 }
+
+/* ---- timeline entries in the index ---- */
+
+/* Appends an entry of kind with id to record r. */
+static void append(struct crm_record *r, const char *id, const char *kind)
+{
+	struct crm_entry e = {.id = id, .kind = kind, .at = "2026-03-01T10:00:00+00:00",
+			      .by = "ann", .text = "x"};
+	struct crm_err err = {0};
+	char got[CRM_ID_LEN + 1];
+
+	cr_assert_eq(crm_timeline_append(r, &e, got, &err), CRM_OK, "%s",
+		     err.msg);
+}
+
+/* Entries are found by id and by a prefix of 4 characters or more, in
+ * any case; their record and kind given; a finished task's entry found
+ * once its file is gone; a prefix two entries share is ambiguous. */
+Test(store, find_entry)
+{
+	struct crm_record *r = NULL;
+	struct crm_entry_ref e;
+	struct crm_err err = {0};
+	struct crm_txn *t;
+
+	cr_assert_eq(crm_store_read(st, CRM_CONTACT, IVAN, &r, &err), CRM_OK);
+	append(r, "c4llaaaa01", "call");
+	append(r, "c4llaaaa02", "note");
+	append(r, TASK, "task");
+	t = crm_txn_new(st);
+	cr_assert_eq(crm_txn_put(t, r, &err), CRM_OK, "%s", err.msg);
+	crm_txn_delete(t, CRM_TASK, TASK);
+	cr_assert_eq(crm_txn_commit(t, "task t9v8: done", "task done", &err),
+		     CRM_OK, "%s", err.msg);
+	crm_txn_free(t);
+	crm_record_free(r);
+
+	cr_expect_eq(crm_store_find_entry(st, TASK, &e, &err), CRM_OK, "%s",
+		     err.msg);
+	cr_expect_str_eq(e.id, TASK);
+	cr_expect_str_eq(e.kind, "task");
+	cr_expect_eq(e.type, CRM_CONTACT);
+	cr_expect_str_eq(e.record, IVAN);
+	cr_expect_eq(crm_store_find_entry(st, "T9V8W", &e, &err), CRM_OK,
+		     "a prefix in capitals: %s", err.msg);
+	cr_expect_str_eq(e.id, TASK);
+	cr_expect_eq(crm_store_find_entry(st, "c4llaaaa01", &e, &err), CRM_OK);
+	cr_expect_str_eq(e.kind, "call");
+	cr_expect_eq(crm_store_find_entry(st, "c4llaaaa", &e, &err),
+		     CRM_EAMBIGUOUS);
+	cr_expect_eq(crm_store_find_entry(st, "t9v", &e, &err), CRM_ENOTFOUND,
+		     "too short a prefix");
+	cr_expect_eq(crm_store_find_entry(st, "zzzzzz", &e, &err),
+		     CRM_ENOTFOUND);
+	cr_expect_eq(crm_store_find_entry(st, "t9v8*", &e, &err),
+		     CRM_ENOTFOUND, "no pattern characters");
+	cr_expect_eq(crm_store_find_entry(st, "", &e, &err), CRM_ENOTFOUND);
+}
