@@ -46,8 +46,8 @@ like "$out" "stage +Proposal \(proposal\)" "deal's stage shown"
 like "$out" "1500000" "deal's amount shown"
 like "$out" "Timeline:" "the stage changes are in the timeline"
 hist=$(printf '%s\n' "$out" | sed -n '/^Timeline:/,/^$/p')
-like "$hist" "ann +stage +lead" "the timeline has the stage lead"
-like "$hist" "ann +stage +proposal" "the timeline has proposal by ann"
+like "$hist" "ann +stage +Lead \(lead\)" "the timeline has the stage lead"
+like "$hist" "ann +stage +Proposal \(proposal\)" "the timeline has proposal by ann"
 like "$out" "Send the offer" "deal's task shown"
 
 # --- contact ---

@@ -96,7 +96,8 @@ is "$rc" 0 "lost with a reason exits 0"
 is "$(hist "$f1" reason | awk '{print $NF}')" "wait" "the reason is kept in the entry"
 like "$(cat "$f1")" "reason: chose to wait" "the reason as written"
 run show "$d1"
-like "$out" "Lost \(lost\) +ann +chose to wait" "show prints the reason in the history"
+like "$out" "stage +Lost \(lost\)" "show prints the move to lost in the timeline"
+like "$out" "outcome: +chose to wait" "...with its reason"
 run undo
 is "$rc" 0 "undo of the lost move"
 run deal move "$d1" lost --reason price

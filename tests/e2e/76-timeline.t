@@ -168,7 +168,7 @@ like "$tl" "in contact Иван Петров \(${ct:0:4}\)" "marked with where i
 like "$tl" "in deal Поставка 2027 \(${de:0:4}\)" "its deal's entries too"
 like "$tl" "outcome: ждёт КП до пятницы" "the outcome is shown"
 like "$tl" "open task +Отправить КП" "its open tasks are in it"
-like "$tl" "stage +proposal" "and its deal's stage changes"
+like "$tl" "stage +Proposal \(proposal\)" "and its deal's stage changes"
 ok "$(printf '%s' "$tl" | grep -q 'Şəki'; [ $? -ne 0 ]; echo $?)" "another record's entries are not"
 order=$(printf '%s\n' "$tl" | grep -oE "Отправить КП|Second call|Обсудили скидку|Ужин с директором" | tr '\n' ,)
 is "$order" "Отправить КП,Second call,Обсудили скидку,Ужин с директором," "newest first (the open task's due date is the latest)"
