@@ -101,6 +101,9 @@ struct cli {
 #define CLI_REPORTED 0x100
 #define CMD_PAGER 0x40 /* long output goes through a pager on a terminal */
 #define CMD_GITSTATE 0x200 /* reports a git operation in progress itself */
+/* The status of crm check (and crm automate) when it found something:
+ * exit code 10, which no error has. */
+#define CLI_EFINDINGS 10
 
 struct cmd {
 	const char *name;            /* "add", or "deal move" for a subcommand */
@@ -497,6 +500,8 @@ int cmd_user_add(struct cli *cli, struct parsed *p);
 int cmd_user_rename(struct cli *cli, struct parsed *p);
 int cmd_user_rm(struct cli *cli, struct parsed *p);
 int cmd_reassign(struct cli *cli, struct parsed *p);
+int cmd_check(struct cli *cli, struct parsed *p);
+int cmd_automate(struct cli *cli, struct parsed *p);
 
 /* CRM_OK when command c got exactly n arguments, else reports a usage
  * error. */
@@ -514,7 +519,7 @@ extern const struct opt_spec init_opts[], show_opts[],
 	search_opts[], reindex_opts[],
 	stage_opts[], stage_add_opts[], stage_rm_opts[], stage_rename_opts[],
 	user_opts[], user_add_opts[], user_rename_opts[], user_rm_opts[],
-	reassign_opts[],
+	reassign_opts[], check_opts[], automate_opts[],
 	global_opts[], no_opts[];
 /* crm add's options, made from the field registry by
  * cli_add_options_init, which main() calls first. */

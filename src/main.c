@@ -108,6 +108,13 @@ const struct cmd crm_commands[] = {
 	{"reassign", cmd_reassign, CMD_STORE | CMD_LOCK | CMD_DASH,
 	 reassign_opts, N_("FROM TO [QUERY...]"),
 	 N_("hand the records of one owner over to another")},
+	{"check", cmd_check, CMD_STORE | CMD_PAGER, check_opts, "",
+	 N_("find what breaks the rules of the sales process"),
+	 FMTS_RECORDS},
+	{"automate", cmd_automate, CMD_STORE | CMD_LOCK, automate_opts,
+	 N_("[--replay [--dry-run] [RULE]]"),
+	 N_("list the automation rules, or apply them to deals"),
+	 FMT_BIT(FMT_TABLE) | FMT_BIT(FMT_IDS)},
 	{"help", cmd_help, 0, help_opts, N_("[COMMAND [SUBCOMMAND]]"),
 	 N_("show help for crm or a command")},
 	{"__complete", cmd_complete, CMD_HIDDEN | CMD_NO_GLOBALS, no_opts,
@@ -752,6 +759,7 @@ static int exit_code(int rc)
 	case CRM_EAMBIGUOUS: return 4;
 	case CRM_ELOCKED: return 5;
 	case CRM_ENOSTORE: return 6;
+	case CLI_EFINDINGS: return 10;
 	default: return 1;
 	}
 }

@@ -588,6 +588,30 @@ static int check_new_stage(const struct crm_pipeline *p, const char *new,
 	return CRM_OK;
 }
 
+/* Renames value old of key to new in the automation rules of root (for
+ * a stage, in the rules of pipeline or of none): a rename keeps the
+ * rules that name it running. */
+static void rename_in_rules(struct crm_node *root, const char *key,
+			    const char *pipeline, const char *old,
+			    const char *new)
+{
+	struct crm_node *rules = crm_map_get(root, "automation"), *r;
+	const char *p;
+	size_t i;
+
+	for (i = 0; rules && rules->kind == CRM_NODE_SEQ && i < rules->len;
+	     i++) {
+		r = rules->items[i];
+		if (r->kind != CRM_NODE_MAP || crm_map_str(r, key) == NULL ||
+		    strcmp(crm_map_str(r, key), old) != 0)
+			continue;
+		p = crm_map_str(r, "pipeline");
+		if (pipeline && p && strcmp(p, pipeline) != 0)
+			continue;
+		crm_map_set_str(r, key, new);
+	}
+}
+
 int crm_stage_rename(struct crm_store *s, struct crm_txn *t,
 		     const char *pipeline, const char *old, const char *new,
 		     size_t *moved, size_t *records, struct crm_err *err)
@@ -612,6 +636,7 @@ int crm_stage_rename(struct crm_store *s, struct crm_txn *t,
 		goto out;
 	}
 	set_item_id(st->items[seq_index(st, old)], new);
+	rename_in_rules(root, "stage", pipeline, old, new);
 	if ((rc = stage_config(s, t, root, &cfg, err)) ||
 	    (rc = find_deals(s, pipeline, NULL, &tg, err)) ||
 	    (rc = migrate(s, t, &tg, rename_stage_in, &sr, &cfg, records, err)))
@@ -889,6 +914,7 @@ int crm_user_rename(struct crm_store *s, struct crm_txn *t, const char *old,
 	}
 	login = crm_map_get(users->items[i], "login");
 	set_scalar(login, new);
+	rename_in_rules(root, "owner", NULL, old, new);
 	if ((rc = find_user_records(s, old, &tg, err)) ||
 	    (rc = stage_config(s, t, root, &cfg, err)) ||
 	    (rc = migrate(s, t, &tg, move_user_in, &m, &cfg, records, err)))
