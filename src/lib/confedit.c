@@ -1036,17 +1036,66 @@ static int check_from(struct crm_store *s, const char *from,
 	return find_user(s, from, err);
 }
 
+_Static_assert(CRM_NTYPES == 4, "crm_reassign_result counts 4 types");
+
+/* What reassign moves in a record, noted in its result. */
+struct reassign_move {
+	struct user_move m;
+	struct crm_reassign_result *res;
+};
+
+/* move_user_in, noting the record moved. */
+static bool reassign_in(struct crm_record *r, void *data)
+{
+	struct reassign_move *rm = data;
+	struct crm_reassign_result *res = rm->res;
+
+	if (!move_user_in(r, &rm->m))
+		return false;
+	res->by_type[r->type]++;
+	res->v = crm_xrealloc(res->v, (res->n + 1) * sizeof(*res->v));
+	res->v[res->n].type = r->type;
+	memcpy(res->v[res->n].id, r->id, CRM_ID_LEN + 1);
+	res->v[res->n].name = crm_xstrdup(crm_record_name(r) ?
+					  crm_record_name(r) : "");
+	res->n++;
+	return true;
+}
+
+void crm_reassign_result_free(struct crm_reassign_result *res)
+{
+	size_t i;
+
+	for (i = 0; i < res->n; i++)
+		free(res->v[i].name);
+	free(res->v);
+	memset(res, 0, sizeof(*res));
+}
+
 int crm_reassign(struct crm_store *s, struct crm_txn *t, const char *from,
 		 const char *to, const char *query, size_t *records,
 		 struct crm_err *err)
 {
-	struct user_move m = {from, to, &s->cfg, false};
+	struct crm_reassign_result res = {0};
+	int rc = crm_reassign_list(s, t, from, to, query, &res, err);
+
+	*records = res.n;
+	crm_reassign_result_free(&res);
+	return rc;
+}
+
+int crm_reassign_list(struct crm_store *s, struct crm_txn *t,
+		      const char *from, const char *to, const char *query,
+		      struct crm_reassign_result *res, struct crm_err *err)
+{
+	struct reassign_move rm = {{from, to, &s->cfg, false}, res};
+	size_t records;
 	struct targets tg = {0};
 	struct crm_buf q = {0};
 	struct crm_query *check = NULL;
 	int rc;
 
-	*records = 0;
+	memset(res, 0, sizeof(*res));
 	if (!crm_config_name_valid(from) && !crm_config_user(&s->cfg, from))
 		return find_user(s, from, err);
 	if ((rc = check_heir(s, from, to, err)))
@@ -1061,7 +1110,7 @@ int crm_reassign(struct crm_store *s, struct crm_txn *t, const char *from,
 	if ((rc = find_targets(s, CRM_TYPE_ALL, q.s, query == NULL, &tg, err)) ||
 	    (rc = check_from(s, from, &tg, err)))
 		goto out;
-	rc = migrate(s, t, &tg, move_user_in, &m, &s->cfg, records, err);
+	rc = migrate(s, t, &tg, reassign_in, &rm, &s->cfg, &records, err);
 out:
 	crm_buf_free(&q);
 	free(tg.v);

@@ -499,6 +499,23 @@ int crm_user_rm(struct crm_store *s, struct crm_txn *t, const char *login,
 int crm_reassign(struct crm_store *s, struct crm_txn *t, const char *from,
 		 const char *to, const char *query, size_t *records,
 		 struct crm_err *err);
+/* What crm_reassign_list moved: each record, and how many of each type
+ * (open tasks are task records). */
+struct crm_reassign_result {
+	size_t by_type[4];       /* by enum crm_type */
+	struct crm_moved {
+		int type;                /* an enum crm_type */
+		char id[CRM_ID_LEN + 1];
+		char *name;
+	} *v;
+	size_t n;
+};
+/* crm_reassign, saying which records it moves into *res (free it with
+ * crm_reassign_result_free, also on failure). */
+int crm_reassign_list(struct crm_store *s, struct crm_txn *t,
+		      const char *from, const char *to, const char *query,
+		      struct crm_reassign_result *res, struct crm_err *err);
+void crm_reassign_result_free(struct crm_reassign_result *res);
 
 /* ---- records (record.c) ---- */
 
