@@ -32,36 +32,50 @@ static char *query_text(const struct parsed *p, size_t first)
 	return crm_buf_detach(&b);
 }
 
-/* Prints what moves: "  3 companies, 2 deals, 4 tasks" and, verbose,
- * each record. */
-static void print_summary(struct cli *cli, const struct crm_reassign_result *r,
-			  bool verbose)
+/* "3 companies" for n records of type t (translated). */
+static void count_text(struct crm_buf *b, int t, size_t n)
 {
-	static const char *const one[] = {
-		N_("company"), N_("contact"), N_("deal"), N_("open task"),
-	};
-	static const char *const many[] = {
-		N_("companies"), N_("contacts"), N_("deals"), N_("open tasks"),
-	};
-	const char *sep = "  ";
+	unsigned long k = (unsigned long)n;
+
+	switch (t) {
+	case CRM_COMPANY:
+		crm_buf_addf(b, ngettext("%zu company", "%zu companies", k), n);
+		break;
+	case CRM_CONTACT:
+		crm_buf_addf(b, ngettext("%zu contact", "%zu contacts", k), n);
+		break;
+	case CRM_DEAL:
+		crm_buf_addf(b, ngettext("%zu deal", "%zu deals", k), n);
+		break;
+	default:
+		crm_buf_addf(b, ngettext("%zu open task", "%zu open tasks", k),
+			     n);
+		break;
+	}
+}
+
+/* Prints what moves: "  3 companies, 2 deals, 4 open tasks" and, with
+ * verbose, each record. */
+static void print_summary(const struct crm_reassign_result *r, bool verbose)
+{
+	struct crm_buf b = {0};
 	char *name;
 	size_t i;
 
 	for (i = 0; i < CRM_NTYPES; i++) {
 		if (r->by_type[i] == 0)
 			continue;
-		printf("%s%zu %s", sep, r->by_type[i],
-		       r->by_type[i] == 1 ? _(one[i]) : _(many[i]));
-		sep = ", ";
+		crm_buf_adds(&b, b.len ? ", " : "  ");
+		count_text(&b, (int)i, r->by_type[i]);
 	}
-	printf("\n");
+	printf("%s\n", b.s ? b.s : "");
+	crm_buf_free(&b);
 	for (i = 0; verbose && i < r->n; i++) {
 		name = cli_safe(r->v[i].name);
 		printf("  %-7s %s  %s\n", crm_type_name(r->v[i].type),
 		       r->v[i].id, name);
 		free(name);
 	}
-	(void)cli;
 }
 
 int cmd_reassign(struct cli *cli, struct parsed *p)
@@ -107,7 +121,7 @@ int cmd_reassign(struct cli *cli, struct parsed *p)
 					"'%s':\n", "would reassign %zu records "
 					"from '%s' to '%s':\n", res.n), res.n,
 			       from, to);
-			print_summary(cli, &res, verbose);
+			print_summary(&res, verbose);
 		}
 		goto out;
 	}
@@ -118,7 +132,7 @@ int cmd_reassign(struct cli *cli, struct parsed *p)
 		 res.n, from, to);
 	rc = cli_commit_config(cli, txn, subject, "reassign", done);
 	if (rc == CRM_OK && !cli->quiet)
-		print_summary(cli, &res, verbose);
+		print_summary(&res, verbose);
 out:
 	crm_reassign_result_free(&res);
 	crm_txn_free(txn);

@@ -344,7 +344,8 @@ void crm_rule_entry_key(const struct crm_record *d, char *buf, size_t size)
 	if (id)
 		snprintf(buf, size, "%s", id);
 	else
-		snprintf(buf, size, "%s@%s", stage ? stage : "", at ? at : "");
+		snprintf(buf, size, "%zu:%s@%s", h->len, stage ? stage : "",
+			 at ? at : "");
 }
 
 /* The next Monday-to-Friday after now's day, at hh:mm local time. */

@@ -1133,8 +1133,9 @@ bool crm_rule_matches(const struct crm_rule *r, const struct crm_record *d,
  * in every clone. */
 void crm_rule_task_id(const char *deal, const char *rule, const char *entry,
 		      char id[CRM_ID_LEN + 1]);
-/* The key of deal d's last stage_history entry (its id, else its stage
- * and time) into buf; "" when it has none. */
+/* The key of deal d's last stage_history entry (its id, else its place
+ * in the list, its stage and its time: entering a stage twice in one
+ * second is two entries) into buf; "" when it has none. */
 void crm_rule_entry_key(const struct crm_record *d, char *buf, size_t size);
 /* Lookup of the records a title template names: the record of type t
  * whose id is id, or NULL (caller frees). */

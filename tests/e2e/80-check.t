@@ -70,7 +70,7 @@ is "$(printf '%s\n' "$out" | sort -u | tr '\n' ' ')" "$(printf '%s\n' "$ct" "$tk
 run check --format csv
 is "$(printf '%s\n' "$out" | head -1)" "OWNER,ID,TYPE,NAME,PROBLEM,FIX" "--format csv: the header"
 ru check
-like "$out" "нет открытой задачи" "Russian: no open task"
+like "$out" "без открытой задачи" "Russian: no open task"
 like "$out" "просрочена на 1 день" "Russian: overdue"
 like "$err" "^4 замечания$" "Russian: the count"
 
