@@ -15,7 +15,7 @@ tasks_for() {
 }
 
 # --- the default rule ------------------------------------------------------------------
-new_store auto
+init_store auto
 like "$(sed -n '/^automation:/,/^defaults:/p' crm.yaml)" "title: Call back within 15 minutes" \
 	"crm init writes the call-back rule"
 n=$(commits)
@@ -165,7 +165,7 @@ is "$(commits)" "$n" "nothing written"
 store_clean "renames"
 
 # --- crm automate --replay --------------------------------------------------------------------
-new_store replay
+init_store replay
 "$CRM" user add bob --name "Bob Brown" >/dev/null
 r1=$("$CRM" add deal "Old one" --stage proposal)
 r2=$("$CRM" add deal "Old two" --stage proposal --owner bob)
@@ -214,7 +214,7 @@ run automate --dry-run
 is "$rc" 2 "--dry-run without --replay is a usage error"
 
 # --- the same task in two clones ----------------------------------------------------------------
-new_store one
+init_store one
 c1=$("$CRM" add deal "Shared deal" --stage proposal)
 git clone -q "$TEST_ROOT/one" "$TEST_ROOT/two"
 cd "$TEST_ROOT/two" && git config user.name "Ann Smith" && cd "$TEST_ROOT/one"
@@ -249,7 +249,7 @@ run check --format json
 like "$out" '"kind": "no-task"' "and crm check says the deal needs one"
 
 # --- crm reassign: --dry-run, the summary, --from/--to --------------------------------------------
-new_store reassign
+init_store reassign
 "$CRM" user add bob --name "Bob Brown" >/dev/null
 co=$("$CRM" add company "ООО Ромашка")
 dl=$("$CRM" add deal "Lead deal")
