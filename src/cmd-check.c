@@ -179,6 +179,43 @@ static void print_table(struct cli *cli, const struct crm_finding *f,
 	table_finish(&t, true);
 }
 
+/* Findings ordered by id, then by their place (what qsort sorts). */
+struct by_id {
+	const char *id;
+	size_t at;
+};
+
+static int cmp_by_id(const void *pa, const void *pb)
+{
+	const struct by_id *a = pa, *b = pb;
+	int d = strcmp(a->id, b->id);
+
+	return d ? d : (a->at < b->at ? -1 : a->at > b->at);
+}
+
+/* The ids of the records found, each once, in the order of the
+ * findings (a record may break several rules). */
+static void print_ids(const struct crm_finding *f, size_t n)
+{
+	struct by_id *v = crm_xcalloc(n + 1, sizeof(*v));
+	bool *first = crm_xcalloc(n + 1, sizeof(*first));
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		v[i].id = f[i].id;
+		v[i].at = i;
+	}
+	qsort(v, n, sizeof(*v), cmp_by_id);
+	for (i = 0; i < n; i++)
+		if (v[i].id[0] && (i == 0 || strcmp(v[i].id, v[i - 1].id) != 0))
+			first[v[i].at] = true;
+	for (i = 0; i < n; i++)
+		if (first[i])
+			printf("%s\n", f[i].id);
+	free(first);
+	free(v);
+}
+
 /* Adds key: s (skipped when NULL) to map. */
 static void put(struct crm_node *map, const char *key, const char *s)
 {
@@ -186,7 +223,8 @@ static void put(struct crm_node *map, const char *key, const char *s)
 		crm_map_set_str(map, key, s);
 }
 
-/* The findings as JSON: {"count": N, "findings": [{...}]}. */
+/* The findings as JSON: {"format_version": 1, "count": N, "findings":
+ * [{...}]}. */
 static void print_json(const struct crm_finding *f, size_t n)
 {
 	struct crm_node *root = crm_node_new_map(), *seq = crm_node_new_seq();
@@ -194,6 +232,7 @@ static void print_json(const struct crm_finding *f, size_t n)
 	char num[32], *problem, *fix;
 	size_t i;
 
+	crm_map_set(root, "format_version", crm_node_new_typed("1"));
 	snprintf(num, sizeof(num), "%zu", n);
 	crm_map_set(root, "count", crm_node_new_typed(num));
 	for (i = 0; i < n; i++) {
@@ -264,6 +303,8 @@ int cmd_check(struct cli *cli, struct parsed *p)
 		return cli_fail(cli);
 	if (cli->format == FMT_JSON)
 		print_json(f, n);
+	else if (cli->format == FMT_IDS)
+		print_ids(f, n);
 	else if (n || cli->format != FMT_TABLE)
 		print_table(cli, f, n);
 	if (cli->format == FMT_TABLE && !cli->quiet) {

@@ -395,6 +395,21 @@ static int open_failed(struct cli *cli)
 	return rc;
 }
 
+/* Warns of each automation rule of crm.yaml that cannot run, as a
+ * command that writes reads it: such a rule refuses the changes that
+ * would fire it (crm-automate(1)). */
+static void warn_rules(const struct cli *cli)
+{
+	const struct crm_config *cfg = crm_store_config(cli->store);
+	size_t i;
+
+	for (i = 0; !cli->quiet && i < cfg->nrules; i++)
+		if (cfg->rules[i].problem)
+			cli_warning(_("crm.yaml: line %d: automation rule '%s' "
+				      "cannot run: %s"), cfg->rules[i].line,
+				    cfg->rules[i].name, cfg->rules[i].problem);
+}
+
 /* Opens the store for a command and, for one that writes, picks the
  * acting user. */
 static int open_store(struct cli *cli, bool writes)
@@ -414,6 +429,8 @@ static int open_store(struct cli *cli, bool writes)
 	login = cli->user ? cli->user : writes ? user_from_git(cli->store) : NULL;
 	if (login && crm_store_set_user(cli->store, login, &cli->err))
 		return cli_fail(cli);
+	if (writes)
+		warn_rules(cli);
 	return CRM_OK;
 }
 

@@ -1088,7 +1088,7 @@ int crm_reassign_list(struct crm_store *s, struct crm_txn *t,
 		      const char *from, const char *to, const char *query,
 		      struct crm_reassign_result *res, struct crm_err *err)
 {
-	struct reassign_move rm = {{from, to, &s->cfg, false}, res};
+	struct reassign_move rm = {{from, to, &s->cfg, true}, res};
 	size_t records;
 	struct targets tg = {0};
 	struct crm_buf q = {0};

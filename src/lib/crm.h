@@ -495,7 +495,8 @@ int crm_user_rm(struct crm_store *s, struct crm_txn *t, const char *login,
 		const char *to, size_t *records, struct crm_err *err);
 /* Hands the records owned by from (a user, or a login records still
  * have) that query matches (query language text; NULL: all) over to
- * user to.  *records gets how many; crm.yaml is not changed. */
+ * user to: their owner, and their custom fields of kind user that name
+ * from.  *records gets how many; crm.yaml is not changed. */
 int crm_reassign(struct crm_store *s, struct crm_txn *t, const char *from,
 		 const char *to, const char *query, size_t *records,
 		 struct crm_err *err);

@@ -54,7 +54,7 @@ automation:
   stage: lead
   title: Call back within 15 minutes
   owner: deal
-  due: '+15m'
+  due: '"'"'+15m'"'"'
 defaults:
   pipeline: sales
   currency: RUB'

@@ -18,6 +18,7 @@ is "$out" "nothing to do: every rule holds" "check says every rule holds"
 run check --format json
 is "$rc" 0 "check --format json of a clean store exits 0"
 is "$out" '{
+  "format_version": 1,
   "count": 0,
   "findings": []
 }' "check --format json: no findings"
@@ -65,8 +66,8 @@ run check --owner bob
 is "$rc" 0 "check --owner bob: bob's records are fine"
 run check --owner ann --format ids
 is "$rc" 10 "check --owner ann --format ids exits 10"
-is "$(printf '%s\n' "$out" | sort -u | tr '\n' ' ')" "$(printf '%s\n' "$ct" "$tk" | sort | tr '\n' ' ')" \
-	"--format ids: the ids of the records found"
+is "$(printf '%s\n' "$out" | sort | tr '\n' ' ')" "$(printf '%s\n' "$ct" "$tk" | sort | tr '\n' ' ')" \
+	"--format ids: the ids of the records found, each once"
 run check --format csv
 is "$(printf '%s\n' "$out" | head -1)" "OWNER,ID,TYPE,NAME,PROBLEM,FIX" "--format csv: the header"
 ru check
@@ -96,7 +97,7 @@ run check
 is "$(commits)" "$n" "check commits nothing"
 
 # --- a broken rule and a broken file --------------------------------------------------
-new_store rules
+init_store rules
 cat >>crm.yaml <<'EOF'
 EOF
 python3 - <<'PY'

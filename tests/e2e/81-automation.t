@@ -141,6 +141,8 @@ like "$out" "offer .*unknown user 'bobb'" "crm automate shows its problem"
 n=$(commits)
 run set "$d4" stage=proposal
 is "$rc" 1 "a change that would fire the broken rule is refused"
+like "$err" "^crm: warning: crm.yaml: line [0-9]+: automation rule 'offer' cannot run: unknown user 'bobb'" \
+	"a command that writes warns of the broken rule as it reads crm.yaml"
 like "$err" "automation rule 'offer' cannot run: unknown user 'bobb'" "the refusal says why"
 like "$err" "hint: fix it in 'crm.yaml'" "and what to do"
 is "$(commits)" "$n" "nothing was committed"
@@ -251,7 +253,9 @@ like "$out" '"kind": "no-task"' "and crm check says the deal needs one"
 # --- crm reassign: --dry-run, the summary, --from/--to --------------------------------------------
 init_store reassign
 "$CRM" user add bob --name "Bob Brown" >/dev/null
-co=$("$CRM" add company "ООО Ромашка")
+printf 'fields:\n  manager: {kind: user, types: [company]}\n' >>crm.yaml
+"$CRM" commit >/dev/null
+co=$("$CRM" add company "ООО Ромашка" --set manager=ann)
 dl=$("$CRM" add deal "Lead deal")
 ta=$(tasks_for "$dl" | xargs basename | sed 's/.yaml//')
 n=$(commits)
@@ -276,6 +280,7 @@ is "$rc" 0 "reassign --from --to exits 0"
 is "$(printf '%s\n' "$out" | head -2)" "reassigned 3 records from 'ann' to 'bob'
   1 company, 1 deal, 1 open task" "reassign: the summary"
 is "$(sed -n 's/^owner: //p' "$(file_of task "$ta")")" "bob" "the open task moved too"
+is "$(sed -n 's/^manager: //p' "$(file_of company "$co")")" "bob" "a custom field of kind user moved too"
 is "$(commits)" $((n + 1)) "reassign is one commit"
 ru reassign bob ann --dry-run
 like "$out" "1 компания, 1 сделка, 1 открытая задача" "Russian: the summary"
