@@ -35,8 +35,9 @@ struct check {
 	const struct crm_config *cfg;
 	const char *owner;    /* the filter, or NULL */
 	time_t now;
-	struct known *ids;    /* every record, sorted by id */
+	struct known *ids;    /* every record, sorted by type, then id */
 	size_t nids;
+	size_t first[CRM_NTYPES + 1]; /* where each type's ids start */
 	char (*tasked)[CRM_ID_LEN + 1]; /* records with an open task, sorted */
 	size_t ntasked, captasked;
 	int phones_state;     /* the phone module: 0 not tried, 1 loaded,
@@ -84,30 +85,48 @@ static struct crm_finding *add(struct check *c, enum crm_check_kind kind,
 	return f;
 }
 
-/* Reads every record's id and type. */
+/* Reads every record's id and type, in the order of the index on (type,
+ * id): each type's ids sorted (SQLite's BINARY order is strcmp's for
+ * ASCII ids), with no sort here. */
 static int load_ids(struct check *c, sqlite3 *db, struct crm_err *err)
 {
 	sqlite3_stmt *st;
 	size_t cap = 0;
+	int t, k = 0;
 
-	if (sqlite3_prepare_v2(db, "SELECT id, type FROM records", -1, &st,
-			       NULL) != SQLITE_OK)
+	if (sqlite3_prepare_v2(db, "SELECT type, id FROM records"
+			       " ORDER BY type, id", -1, &st, NULL) != SQLITE_OK)
 		return crm_seterr(err, CRM_ERR, _("index: %s"),
 				  sqlite3_errmsg(db));
 	while (sqlite3_step(st) == SQLITE_ROW) {
+		t = sqlite3_column_int(st, 0);
+		if (t < 0 || t >= CRM_NTYPES || sqlite3_column_text(st, 1) == NULL)
+			continue;
 		if (c->nids == cap) {
 			cap = cap ? cap * 2 : 1024;
 			c->ids = crm_xrealloc(c->ids, cap * sizeof(*c->ids));
 		}
+		while (k <= t)
+			c->first[k++] = c->nids;
 		snprintf(c->ids[c->nids].id, sizeof(c->ids[c->nids].id), "%s",
-			 (const char *)sqlite3_column_text(st, 0));
-		c->ids[c->nids++].type =
-			(enum crm_type)sqlite3_column_int(st, 1);
+			 (const char *)sqlite3_column_text(st, 1));
+		c->ids[c->nids++].type = (enum crm_type)t;
 	}
+	while (k <= CRM_NTYPES)
+		c->first[k++] = c->nids;
 	sqlite3_finalize(st);
-	if (c->nids)
-		qsort(c->ids, c->nids, sizeof(*c->ids), cmp_known);
 	return CRM_OK;
+}
+
+/* The known id of type t, or NULL. */
+static struct known *find_known(const struct check *c, enum crm_type t,
+				const char *id)
+{
+	struct known key;
+
+	memcpy(key.id, id, CRM_ID_LEN + 1); /* valid: that long */
+	return bsearch(&key, c->ids + c->first[t], c->first[t + 1] - c->first[t],
+		       sizeof(*c->ids), cmp_known);
 }
 
 /* Notes that for_id has an open task (crm_next_tasks' callback). */
@@ -129,13 +148,14 @@ static int note_tasked(const char *for_id, const struct crm_next_task *t,
 /* True when a record of a type in mask has id. */
 static bool exists(const struct check *c, const char *id, unsigned mask)
 {
-	struct known key, *k;
+	int t;
 
 	if (!crm_id_valid(id))
 		return false;
-	memcpy(key.id, id, CRM_ID_LEN + 1); /* valid: that long */
-	k = bsearch(&key, c->ids, c->nids, sizeof(*c->ids), cmp_known);
-	return k && (mask & CRM_TYPE_BIT(k->type));
+	for (t = 0; t < CRM_NTYPES; t++)
+		if ((mask & CRM_TYPE_BIT(t)) && find_known(c, (enum crm_type)t, id))
+			return true;
+	return false;
 }
 
 /* The columns the pass reads, in this order. */
@@ -374,8 +394,13 @@ static void check_overdue(struct check *c, sqlite3_stmt *st)
 		return;
 	t.has_due = true;
 	t.due_at = sqlite3_column_int64(st, COL_DUE_AT);
+	/* two days from now either way, crm_task_state decides; beyond,
+	 * the answer is plain (and spares a time zone lookup per task) */
+	if (t.due_at > c->now + 2 * 86400)
+		return;
 	snprintf(t.due, sizeof(t.due), "%s", col(st, COL_DUE));
-	if (crm_task_state(&t, c->now) != CRM_TASK_OVERDUE)
+	if (t.due_at >= c->now - 2 * 86400 &&
+	    crm_task_state(&t, c->now) != CRM_TASK_OVERDUE)
 		return;
 	f = add(c, CRM_CHECK_OVERDUE, CRM_TASK, col(st, COL_ID),
 		col(st, COL_NAME), col(st, COL_OWNER), "due", t.due);
@@ -468,29 +493,75 @@ static size_t common(const char *a, const char *b)
 	return i;
 }
 
-/* Sets each finding's idlen from its neighbours among the ids. */
+/* One id of the store with the length of its shortest unique prefix. */
+struct unique {
+	const char *id;
+	size_t len;
+};
+
+static int cmp_unique(const void *a, const void *b)
+{
+	return strcmp(((const struct unique *)a)->id,
+		      ((const struct unique *)b)->id);
+}
+
+/* Every id of the store in order, merged from the types' sorted runs,
+ * each with one more than its longest common prefix with its
+ * neighbours (at least 4).  Caller frees. */
+static struct unique *unique_prefixes(const struct check *c)
+{
+	struct unique *u = crm_xcalloc(c->nids + 1, sizeof(*u));
+	size_t at[CRM_NTYPES], i, l;
+	int t, best;
+
+	for (t = 0; t < CRM_NTYPES; t++)
+		at[t] = c->first[t];
+	for (i = 0; i < c->nids; i++) {
+		best = -1;
+		for (t = 0; t < CRM_NTYPES; t++)
+			if (at[t] < c->first[t + 1] &&
+			    (best < 0 || strcmp(c->ids[at[t]].id,
+						c->ids[at[best]].id) < 0))
+				best = t;
+		u[i].id = c->ids[at[best]++].id;
+		u[i].len = 4;
+	}
+	for (i = 1; i < c->nids; i++) {
+		l = common(u[i - 1].id, u[i].id) + 1;
+		if (l > u[i - 1].len)
+			u[i - 1].len = l;
+		if (l > u[i].len)
+			u[i].len = l;
+	}
+	return u;
+}
+
+/* Sets each finding's idlen (its id's shortest unique prefix). */
 static void set_idlens(struct check *c)
 {
-	struct known key, *k;
-	size_t i, at, len;
+	struct unique *u = unique_prefixes(c), key, *k;
+	size_t i;
 
 	for (i = 0; i < c->n; i++) {
 		c->f[i].idlen = strlen(c->f[i].id);
 		if (!crm_id_valid(c->f[i].id))
 			continue;
-		memcpy(key.id, c->f[i].id, CRM_ID_LEN + 1);
-		k = bsearch(&key, c->ids, c->nids, sizeof(*c->ids), cmp_known);
-		len = 4;
-		if (k) {
-			at = (size_t)(k - c->ids);
-			if (at > 0 && common(k->id, c->ids[at - 1].id) + 1 > len)
-				len = common(k->id, c->ids[at - 1].id) + 1;
-			if (at + 1 < c->nids &&
-			    common(k->id, c->ids[at + 1].id) + 1 > len)
-				len = common(k->id, c->ids[at + 1].id) + 1;
-		}
-		c->f[i].idlen = len < CRM_ID_LEN ? len : CRM_ID_LEN;
+		key.id = c->f[i].id;
+		k = bsearch(&key, u, c->nids, sizeof(*u), cmp_unique);
+		c->f[i].idlen = k && k->len < CRM_ID_LEN ? k->len : CRM_ID_LEN;
 	}
+	free(u);
+}
+
+/* True when ids[0..n) are in order. */
+static bool sorted(char (*ids)[CRM_ID_LEN + 1], size_t n)
+{
+	size_t i;
+
+	for (i = 1; i < n; i++)
+		if (strcmp(ids[i - 1], ids[i]) > 0)
+			return false;
+	return true;
 }
 
 /* Findings by owner (none first), kind, name, id. */
@@ -525,7 +596,7 @@ int crm_check(struct crm_store *s, const char *owner, time_t now,
 	    (rc = load_ids(&c, db, err)) ||
 	    (rc = crm_next_tasks(s, note_tasked, &c, err)))
 		goto out;
-	if (c.ntasked)
+	if (!sorted(c.tasked, c.ntasked)) /* they come by for_id, as a rule */
 		qsort(c.tasked, c.ntasked, sizeof(*c.tasked), cmp_id);
 	if ((rc = check_rows(&c, db, err)) || (rc = check_config(&c, err)))
 		goto out;
