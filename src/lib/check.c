@@ -124,6 +124,8 @@ static struct known *find_known(const struct check *c, enum crm_type t,
 {
 	struct known key;
 
+	if (c->first[t + 1] == c->first[t])
+		return NULL;
 	memcpy(key.id, id, CRM_ID_LEN + 1); /* valid: that long */
 	return bsearch(&key, c->ids + c->first[t], c->first[t + 1] - c->first[t],
 		       sizeof(*c->ids), cmp_known);
@@ -432,8 +434,8 @@ static int check_row(struct check *c, sqlite3_stmt *st)
 		return CRM_OK;
 	}
 	if (row_active(c, st, t) &&
-	    bsearch(id, c->tasked, c->ntasked, sizeof(*c->tasked),
-		    cmp_id) == NULL)
+	    (c->ntasked == 0 || bsearch(id, c->tasked, c->ntasked,
+					sizeof(*c->tasked), cmp_id) == NULL))
 		add(c, CRM_CHECK_NO_TASK, t, id, col(st, COL_NAME),
 		    col(st, COL_OWNER), NULL, NULL);
 	return t == CRM_DEAL ? check_stale(c, st) : CRM_OK;
