@@ -101,6 +101,9 @@ struct cli {
 #define CLI_REPORTED 0x100
 #define CMD_PAGER 0x40 /* long output goes through a pager on a terminal */
 #define CMD_GITSTATE 0x200 /* reports a git operation in progress itself */
+/* The status of crm check (and crm automate) when it found something:
+ * exit code 10, which no error has. */
+#define CLI_EFINDINGS 10
 
 struct cmd {
 	const char *name;            /* "add", or "deal move" for a subcommand */
@@ -540,6 +543,8 @@ int cmd_call(struct cli *cli, struct parsed *p);
 int cmd_meeting(struct cli *cli, struct parsed *p);
 int cmd_task_done(struct cli *cli, struct parsed *p);
 extern const struct opt_spec note_opts[], call_opts[], task_done_opts[];
+int cmd_check(struct cli *cli, struct parsed *p);
+int cmd_automate(struct cli *cli, struct parsed *p);
 
 /* CRM_OK when command c got exactly n arguments, else reports a usage
  * error. */
@@ -557,7 +562,7 @@ extern const struct opt_spec init_opts[], show_opts[],
 	search_opts[], reindex_opts[],
 	stage_opts[], stage_add_opts[], stage_rm_opts[], stage_rename_opts[],
 	user_opts[], user_add_opts[], user_rename_opts[], user_rm_opts[],
-	reassign_opts[],
+	reassign_opts[], check_opts[], automate_opts[],
 	task_opts[], task_add_opts[], task_due_opts[], task_move_opts[],
 	task_rm_opts[], task_done_opts[],
 	deal_opts[], deal_move_opts[], deal_list_opts[], board_opts[],

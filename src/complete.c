@@ -46,7 +46,7 @@ const struct opt_spec help_opts[] = {{NULL, 0, OPT_FLAG, NULL, NULL}};
 enum what {
 	W_NONE, W_COMMANDS, W_TYPES, W_REFS, W_QUERY, W_ASSIGN, W_TAGS,
 	W_USERS, W_STAGES, W_PIPELINES, W_FORMATS, W_SORT, W_DIRS, W_FIELDS,
-	W_SUBS, W_TASKS, W_KEYWORDS, W_KINDS,
+	W_SUBS, W_TASKS, W_KEYWORDS, W_KINDS, W_RULES,
 };
 
 /* The state of one completion. */
@@ -321,6 +321,21 @@ static void print_users(struct comp *c)
 	for (i = 0; i < cfg->nusers; i++)
 		if (strncmp(cfg->users[i].login, c->cur, strlen(c->cur)) == 0)
 			emit_query_value(c, cfg->users[i].login, cfg->users[i].name);
+}
+
+/* The names of the automation rules of crm.yaml. */
+static void print_rules(struct comp *c)
+{
+	const struct crm_config *cfg;
+	size_t i;
+
+	if (!comp_store(c))
+		return;
+	cfg = crm_store_config(c->cli->store);
+	for (i = 0; i < cfg->nrules; i++)
+		if (strncmp(cfg->rules[i].name, c->cur, strlen(c->cur)) == 0)
+			emit_query_value(c, cfg->rules[i].name,
+					 cfg->rules[i].title);
 }
 
 /* True when stage is among the first n pipelines' stages. */
@@ -1114,6 +1129,7 @@ static void complete_what(struct comp *c, enum what w, unsigned mask)
 	case W_TASKS: print_refs(c, CRM_TYPE_BIT(CRM_TASK)); break;
 	case W_KEYWORDS: print_keywords(c); break;
 	case W_KINDS: print_kinds(c); break;
+	case W_RULES: print_rules(c); break;
 	}
 }
 
@@ -1129,7 +1145,7 @@ static const struct {
 	{"set", W_REFS, W_ASSIGN}, {"tag", W_REFS, W_TAGS},
 	{"rm", W_REFS, W_NONE}, {"edit", W_REFS, W_NONE},
 	{"log", W_REFS, W_NONE}, {"help", W_COMMANDS, W_NONE},
-	{"init", W_DIRS, W_NONE},
+	{"init", W_DIRS, W_NONE}, {"automate", W_RULES, W_NONE},
 	{"board", W_PIPELINES, W_QUERY},
 	{"note", W_REFS, W_NONE}, {"call", W_REFS, W_NONE},
 	{"meeting", W_REFS, W_NONE},
@@ -1294,6 +1310,9 @@ static enum what option_value_kind(struct comp *c, const struct line *ln,
 		c->keywords = o->keywords;
 		return W_KEYWORDS;
 	}
+	if (strcmp(name, "reassign") == 0 &&
+	    (strcmp(o->name, "to") == 0 || strcmp(o->name, "from") == 0))
+		return W_USERS;
 	return value_kind(o->name, strlen(o->name), mask);
 }
 

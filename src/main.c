@@ -153,6 +153,13 @@ const struct cmd crm_commands[] = {
 	 N_("log a call in a record's timeline")},
 	{"meeting", cmd_meeting, CMD_STORE | CMD_LOCK, call_opts,
 	 N_("REF TEXT..."), N_("log a meeting in a record's timeline")},
+	{"check", cmd_check, CMD_STORE | CMD_PAGER, check_opts, "",
+	 N_("find what breaks the rules of the sales process"),
+	 FMTS_RECORDS},
+	{"automate", cmd_automate, CMD_STORE | CMD_LOCK, automate_opts,
+	 N_("[--replay [--dry-run] [RULE]]"),
+	 N_("list the automation rules, or apply them to deals"),
+	 FMT_BIT(FMT_TABLE) | FMT_BIT(FMT_IDS)},
 	{"help", cmd_help, 0, help_opts, N_("[COMMAND [SUBCOMMAND]]"),
 	 N_("show help for crm or a command")},
 	{"__complete", cmd_complete, CMD_HIDDEN | CMD_NO_GLOBALS, no_opts,
@@ -433,6 +440,21 @@ static int open_failed(struct cli *cli)
 	return rc;
 }
 
+/* Warns of each automation rule of crm.yaml that cannot run, as a
+ * command that writes reads it: such a rule refuses the changes that
+ * would fire it (crm-automate(1)). */
+static void warn_rules(const struct cli *cli)
+{
+	const struct crm_config *cfg = crm_store_config(cli->store);
+	size_t i;
+
+	for (i = 0; !cli->quiet && i < cfg->nrules; i++)
+		if (cfg->rules[i].problem)
+			cli_warning(_("crm.yaml: line %d: automation rule '%s' "
+				      "cannot run: %s"), cfg->rules[i].line,
+				    cfg->rules[i].name, cfg->rules[i].problem);
+}
+
 /* Opens the store for a command and, for one that writes, picks the
  * acting user. */
 static int open_store(struct cli *cli, bool writes)
@@ -452,6 +474,8 @@ static int open_store(struct cli *cli, bool writes)
 	login = cli->user ? cli->user : writes ? user_from_git(cli->store) : NULL;
 	if (login && crm_store_set_user(cli->store, login, &cli->err))
 		return cli_fail(cli);
+	if (writes)
+		warn_rules(cli);
 	return CRM_OK;
 }
 
@@ -797,6 +821,7 @@ static int exit_code(int rc)
 	case CRM_EAMBIGUOUS: return 4;
 	case CRM_ELOCKED: return 5;
 	case CRM_ENOSTORE: return 6;
+	case CLI_EFINDINGS: return 10;
 	default: return 1;
 	}
 }

@@ -42,6 +42,7 @@ struct crm_txn {
 	crm_txn_publish_cb publish;
 	void *publish_data;
 	bool allow_dangling; /* crm_txn_allow_dangling */
+	bool no_rules;       /* crm_txn_set_rules(t, false) */
 };
 
 struct crm_txn *crm_txn_new(struct crm_store *s)
@@ -186,11 +187,21 @@ int crm_txn_put_change(struct crm_txn *t, const struct crm_record *before,
 	return CRM_OK;
 }
 
+/* The path of record r's file in buf. */
+static const char *path_of(const struct crm_record *r, char *buf, size_t size)
+{
+	crm_record_path(r->type, r->id, buf, size);
+	return buf;
+}
+
 /* Runs the change pass on each record queued, serialising it (change.c,
- * txncheck.c), and checks a changed crm.yaml against the store. */
+ * txncheck.c), with the tasks the automation rules make, and checks a
+ * changed crm.yaml against the store. */
 static int txn_prepare(struct crm_txn *t, struct crm_err *err)
 {
 	struct crm_txn_item *items = crm_xcalloc(t->n + 1, sizeof(*items));
+	struct crm_txn_made made = {0};
+	char path[64];
 	size_t i;
 	int rc;
 
@@ -202,7 +213,18 @@ static int txn_prepare(struct crm_txn *t, struct crm_err *err)
 		items[i].buf = t->ch[i].buf;
 		items[i].len = t->ch[i].len;
 	}
-	rc = crm_txn_check(t->s, items, t->n, t->allow_dangling, err);
+	rc = crm_txn_check_rules(t->s, items, t->n, t->allow_dangling,
+				 t->no_rules ? NULL : &made, err);
+	free(items);
+	/* the tasks the automation made join the commit, checked already */
+	for (i = 0; rc == CRM_OK && i < made.n; i++) {
+		change_for(t, path_of(made.recs[i], path, sizeof(path)))->rec =
+			made.recs[i];
+		made.recs[i] = NULL;
+	}
+	if (rc == CRM_OK && made.trailers.len)
+		crm_buf_add(&t->trailers, made.trailers.s, made.trailers.len);
+	crm_txn_made_free(&made);
 	for (i = 0; rc == CRM_OK && i < t->n; i++) {
 		if (t->ch[i].rec == NULL)
 			continue;
@@ -211,8 +233,12 @@ static int txn_prepare(struct crm_txn *t, struct crm_err *err)
 		crm_record_free(t->ch[i].rec);
 		t->ch[i].rec = NULL;
 	}
-	free(items);
 	return rc;
+}
+
+void crm_txn_set_rules(struct crm_txn *t, bool on)
+{
+	t->no_rules = !on;
 }
 
 void crm_txn_expect(struct crm_txn *t, const char *path, const char *buf,
@@ -1116,7 +1142,7 @@ int crm_txn_commit(struct crm_txn *t, const char *subject,
 {
 	struct crm_store *s = t->s;
 	struct crm_timings *tm = &s->timings;
-	char *message = commit_message(t, subject, command);
+	char *message = NULL;
 	struct crm_index_lock lk = {.fd = -1};
 	git_tree *head_tree;
 	git_oid commit_oid, parent;
@@ -1128,6 +1154,8 @@ int crm_txn_commit(struct crm_txn *t, const char *subject,
 	if ((rc = crm_store_check_writable(s, err)) ||
 	    (rc = txn_prepare(t, err)))
 		goto out;
+	/* after the rules ran: their trailers are part of the message */
+	message = commit_message(t, subject, command);
 	if ((rc = build_commit(t, message, &head_tree, &parent, &commit_oid,
 			       err))) {
 		say_disk_full(s, rc, errno, err);

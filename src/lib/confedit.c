@@ -588,6 +588,30 @@ static int check_new_stage(const struct crm_pipeline *p, const char *new,
 	return CRM_OK;
 }
 
+/* Renames value old of key to new in the automation rules of root (for
+ * a stage, in the rules of pipeline or of none): a rename keeps the
+ * rules that name it running. */
+static void rename_in_rules(struct crm_node *root, const char *key,
+			    const char *pipeline, const char *old,
+			    const char *new)
+{
+	struct crm_node *rules = crm_map_get(root, "automation"), *r;
+	const char *p;
+	size_t i;
+
+	for (i = 0; rules && rules->kind == CRM_NODE_SEQ && i < rules->len;
+	     i++) {
+		r = rules->items[i];
+		if (r->kind != CRM_NODE_MAP || crm_map_str(r, key) == NULL ||
+		    strcmp(crm_map_str(r, key), old) != 0)
+			continue;
+		p = crm_map_str(r, "pipeline");
+		if (pipeline && p && strcmp(p, pipeline) != 0)
+			continue;
+		crm_map_set_str(r, key, new);
+	}
+}
+
 int crm_stage_rename(struct crm_store *s, struct crm_txn *t,
 		     const char *pipeline, const char *old, const char *new,
 		     size_t *moved, size_t *records, struct crm_err *err)
@@ -612,6 +636,7 @@ int crm_stage_rename(struct crm_store *s, struct crm_txn *t,
 		goto out;
 	}
 	set_item_id(st->items[seq_index(st, old)], new);
+	rename_in_rules(root, "stage", pipeline, old, new);
 	if ((rc = stage_config(s, t, root, &cfg, err)) ||
 	    (rc = find_deals(s, pipeline, NULL, &tg, err)) ||
 	    (rc = migrate(s, t, &tg, rename_stage_in, &sr, &cfg, records, err)))
@@ -970,6 +995,7 @@ int crm_user_rename(struct crm_store *s, struct crm_txn *t, const char *old,
 	}
 	login = crm_map_get(users->items[i], "login");
 	set_scalar(login, new);
+	rename_in_rules(root, "owner", NULL, old, new);
 	if ((rc = find_user_records(s, old, &tg, err)) ||
 	    (rc = stage_config(s, t, root, &cfg, err)) ||
 	    (rc = migrate(s, t, &tg, move_user_in, &m, &cfg, records, err)))
@@ -1091,17 +1117,66 @@ static int check_from(struct crm_store *s, const char *from,
 	return find_user(s, from, err);
 }
 
+_Static_assert(CRM_NTYPES == 4, "crm_reassign_result counts 4 types");
+
+/* What reassign moves in a record, noted in its result. */
+struct reassign_move {
+	struct user_move m;
+	struct crm_reassign_result *res;
+};
+
+/* move_user_in, noting the record moved. */
+static bool reassign_in(struct crm_record *r, void *data)
+{
+	struct reassign_move *rm = data;
+	struct crm_reassign_result *res = rm->res;
+
+	if (!move_user_in(r, &rm->m))
+		return false;
+	res->by_type[r->type]++;
+	res->v = crm_xrealloc(res->v, (res->n + 1) * sizeof(*res->v));
+	res->v[res->n].type = r->type;
+	memcpy(res->v[res->n].id, r->id, CRM_ID_LEN + 1);
+	res->v[res->n].name = crm_xstrdup(crm_record_name(r) ?
+					  crm_record_name(r) : "");
+	res->n++;
+	return true;
+}
+
+void crm_reassign_result_free(struct crm_reassign_result *res)
+{
+	size_t i;
+
+	for (i = 0; i < res->n; i++)
+		free(res->v[i].name);
+	free(res->v);
+	memset(res, 0, sizeof(*res));
+}
+
 int crm_reassign(struct crm_store *s, struct crm_txn *t, const char *from,
 		 const char *to, const char *query, size_t *records,
 		 struct crm_err *err)
 {
-	struct user_move m = {from, to, &s->cfg, false};
+	struct crm_reassign_result res = {0};
+	int rc = crm_reassign_list(s, t, from, to, query, &res, err);
+
+	*records = res.n;
+	crm_reassign_result_free(&res);
+	return rc;
+}
+
+int crm_reassign_list(struct crm_store *s, struct crm_txn *t,
+		      const char *from, const char *to, const char *query,
+		      struct crm_reassign_result *res, struct crm_err *err)
+{
+	struct reassign_move rm = {{from, to, &s->cfg, true}, res};
+	size_t records;
 	struct targets tg = {0};
 	struct crm_buf q = {0};
 	struct crm_query *check = NULL;
 	int rc;
 
-	*records = 0;
+	memset(res, 0, sizeof(*res));
 	if (!crm_config_name_valid(from) && !crm_config_user(&s->cfg, from))
 		return find_user(s, from, err);
 	if ((rc = check_heir(s, from, to, err)))
@@ -1116,7 +1191,7 @@ int crm_reassign(struct crm_store *s, struct crm_txn *t, const char *from,
 	if ((rc = find_targets(s, CRM_TYPE_ALL, q.s, query == NULL, &tg, err)) ||
 	    (rc = check_from(s, from, &tg, err)))
 		goto out;
-	rc = migrate(s, t, &tg, move_user_in, &m, &s->cfg, records, err);
+	rc = migrate(s, t, &tg, reassign_in, &rm, &s->cfg, &records, err);
 out:
 	crm_buf_free(&q);
 	free(tg.v);

@@ -298,6 +298,8 @@ int crm_config_parse(const char *buf, size_t len, struct crm_config *cfg,
 		goto fail;
 	if ((rc = crm_config_parse_process(cfg->root, cfg, err)))
 		goto fail;
+	if ((rc = crm_automation_parse(cfg->root, cfg, err)))
+		goto fail;
 	defaults = crm_map_get(cfg->root, "defaults");
 	if (defaults && defaults->kind == CRM_NODE_MAP) {
 		cfg->default_pipeline = dup_str(defaults, "pipeline");
@@ -335,6 +337,7 @@ void crm_config_free(struct crm_config *cfg)
 		crm_pipeline_free(&cfg->pipelines[i]);
 	free(cfg->pipelines);
 	crm_config_free_process(cfg);
+	crm_automation_free(cfg);
 	for (i = 0; i < cfg->nfields; i++) {
 		free(cfg->fields[i].name);
 		free(cfg->fields[i].label);
@@ -365,6 +368,7 @@ char *crm_config_initial(const char *login, const char *name,
 	crm_seq_push(pipes, crm_pipeline_default());
 	crm_map_set(root, "pipelines", pipes);
 	crm_map_set(root, "lost_reasons", crm_lost_reasons_default());
+	crm_map_set(root, "automation", crm_automation_default());
 	crm_map_set_str(defaults, "pipeline", "sales");
 	crm_map_set_str(defaults, "currency", "RUB");
 	crm_map_set(root, "defaults", defaults);

@@ -384,6 +384,8 @@ struct crm_config {
 	size_t nstatuses;
 	bool require_next_task; /* task done refuses to leave an active
 				   record without an open task */
+	struct crm_rule *rules; /* automation: (automation.c) */
+	size_t nrules;
 	struct crm_node *root; /* the whole file, for keys crm does not know */
 };
 
@@ -507,10 +509,28 @@ int crm_user_rm(struct crm_store *s, struct crm_txn *t, const char *login,
 		const char *to, size_t *records, struct crm_err *err);
 /* Hands the records owned by from (a user, or a login records still
  * have) that query matches (query language text; NULL: all) over to
- * user to.  *records gets how many; crm.yaml is not changed. */
+ * user to: their owner, and their custom fields of kind user that name
+ * from.  *records gets how many; crm.yaml is not changed. */
 int crm_reassign(struct crm_store *s, struct crm_txn *t, const char *from,
 		 const char *to, const char *query, size_t *records,
 		 struct crm_err *err);
+/* What crm_reassign_list moved: each record, and how many of each type
+ * (open tasks are task records). */
+struct crm_reassign_result {
+	size_t by_type[4];       /* by enum crm_type */
+	struct crm_moved {
+		int type;                /* an enum crm_type */
+		char id[CRM_ID_LEN + 1];
+		char *name;
+	} *v;
+	size_t n;
+};
+/* crm_reassign, saying which records it moves into *res (free it with
+ * crm_reassign_result_free, also on failure). */
+int crm_reassign_list(struct crm_store *s, struct crm_txn *t,
+		      const char *from, const char *to, const char *query,
+		      struct crm_reassign_result *res, struct crm_err *err);
+void crm_reassign_result_free(struct crm_reassign_result *res);
 
 /* ---- records (record.c) ---- */
 
@@ -1215,6 +1235,135 @@ int crm_task_reschedule(struct crm_record *r, const char *to, const char *by,
  * "at" and a login "by".  The message names key. */
 int crm_rescheduled_check(const struct crm_node *n, const char *key,
 			  struct crm_err *err);
+/* ---- automation rules in crm.yaml (automation.c) ----
+ *
+ * automation: is a list of rules; each makes one task for a deal when
+ * the deal is created (when: created) or enters a stage (when: stage):
+ *
+ *   - name: call-back           an id, unique among the rules
+ *     when: created             created | stage
+ *     stage: lead               created: only deals created in it;
+ *                               stage: the stage entered (required)
+ *     pipeline: sales           optional filters: the deal's pipeline,
+ *     tag: vip                  one of its tags, its source
+ *     source: web
+ *     title: Call {contact.name} about {deal.name}
+ *     owner: deal               deal (its owner) or a user's login
+ *     due: +15m                 +15m +2h +1d, next working day 10:00,
+ *                               or anything crm_date_parse_as reads
+ *     priority: high            optional
+ *
+ * A rule that names an unknown stage, pipeline, user or field, or whose
+ * due cannot be read, is kept with its problem: crm check reports it, a
+ * commit of crm.yaml with it is refused, and a change that would fire
+ * it is refused (a rule is never skipped silently).
+ */
+enum crm_rule_on { CRM_RULE_CREATED, CRM_RULE_STAGE };
+
+struct crm_rule {
+	char *name;
+	enum crm_rule_on on;
+	char *stage, *pipeline, *tag, *source; /* NULL: any */
+	char *title;    /* the template */
+	char *owner;    /* NULL: the deal's owner; else a login */
+	char *due;      /* NULL: no due date */
+	char *priority; /* NULL: none */
+	char *problem;  /* why it cannot run, or NULL */
+	int line;
+};
+
+/* Reads the automation: list of root into cfg (users, pipelines and
+ * fields already read).  CRM_ERR "line N: ..." for a list that is no
+ * list of maps with names; the rest is each rule's problem. */
+int crm_automation_parse(const struct crm_node *root, struct crm_config *cfg,
+			 struct crm_err *err);
+void crm_automation_free(struct crm_config *cfg);
+/* The default rule crm init writes.  Caller owns it. */
+struct crm_node *crm_automation_default(void);
+/* The rule of cfg called name, or NULL. */
+const struct crm_rule *crm_rule_find(const struct crm_config *cfg,
+				     const char *name);
+/* True when rule r fires for deal d entering stage (created: d is new). */
+bool crm_rule_matches(const struct crm_rule *r, const struct crm_record *d,
+		      bool created);
+/* The id of the task rule r makes for deal id on the stage_history entry
+ * whose key is entry: a hash of the three in the id alphabet, the same
+ * in every clone. */
+void crm_rule_task_id(const char *deal, const char *rule, const char *entry,
+		      char id[CRM_ID_LEN + 1]);
+/* The key of deal d's last stage_history entry (its id, else its place
+ * in the list, its stage and its time: entering a stage twice in one
+ * second is two entries) into buf; "" when it has none. */
+void crm_rule_entry_key(const struct crm_record *d, char *buf, size_t size);
+/* Lookup of the records a title template names: the record of type t
+ * whose id is id, or NULL (caller frees). */
+typedef struct crm_record *(*crm_rule_load_cb)(enum crm_type t,
+					       const char *id, void *data);
+/* The task rule r makes for deal d (its stage_history entry key entry)
+ * at now, into *out (caller frees): id, name from the template, for,
+ * owner, due, priority.  CRM_ERR naming the rule when it cannot. */
+int crm_rule_make_task(const struct crm_rule *r, const struct crm_record *d,
+		       const char *entry, time_t now, crm_rule_load_cb load,
+		       void *data, struct crm_record **out,
+		       struct crm_err *err);
+/* The tasks rule r makes for the deals already where it applies (in its
+ * stage, and its filters), those not in the store yet, into *tasks (each
+ * and the array the caller's) and *n: what crm automate --replay
+ * commits.  Their ids are those the rule gave when it ran, so a replay
+ * makes none twice. */
+int crm_automation_replay(struct crm_store *s, const struct crm_rule *r,
+			  time_t now, struct crm_record ***tasks, size_t *n,
+			  struct crm_err *err);
+/* Parses a rule's due offset at now (see above). */
+int crm_rule_due(const char *due, time_t now, struct crm_date *out,
+		 struct crm_err *err);
+
+/* ---- the rules checked over the whole store: crm check (check.c) ---- */
+
+enum crm_check_kind {
+	CRM_CHECK_NO_TASK,      /* an active record with no open task */
+	CRM_CHECK_OVERDUE,      /* a task past its due */
+	CRM_CHECK_STALE,        /* an open deal past its stage's rot_days */
+	CRM_CHECK_NO_OWNER,
+	CRM_CHECK_UNKNOWN_OWNER,
+	CRM_CHECK_MISSING_REF,  /* a reference to a record that is not */
+	CRM_CHECK_BAD_PHONE,
+	CRM_CHECK_BAD_EMAIL,
+	CRM_CHECK_RULE,         /* an automation rule that cannot run */
+	CRM_CHECK_BROKEN,       /* a record file that does not read */
+	CRM_CHECK_NKINDS,
+};
+
+/* One finding.  Strings are owned by the finding. */
+struct crm_finding {
+	enum crm_check_kind kind;
+	enum crm_type type;      /* the record's (a rule: none, CRM_NTYPES) */
+	char id[CRM_ID_LEN + 1]; /* "" for a rule */
+	char *name;              /* the record's or the rule's name */
+	char *owner;             /* its owner's login, or NULL */
+	char *field;             /* the field at fault (missing ref, phone,
+				    email, owner) or NULL */
+	char *value;             /* what it holds (the id, the phone...), the
+				    due of an overdue task, the stage of a
+				    stale deal, a rule's problem; or NULL */
+	long days;               /* stale: days since the last activity;
+				    overdue: days past due */
+	size_t idlen;            /* the shortest prefix of id (at least 4)
+				    that no other record's id has */
+};
+
+/* The machine name of kind ("no-task"). */
+const char *crm_check_kind_name(enum crm_check_kind k);
+/*
+ * Checks the whole store at now from the index (files are read only for
+ * the deals the index cannot rule out as stale): every finding of
+ * enum crm_check_kind, for records owned by owner (NULL: all; rules and
+ * broken files always), into *out (caller frees with
+ * crm_findings_free) and *n, sorted by owner (none first), kind, name.
+ */
+int crm_check(struct crm_store *s, const char *owner, time_t now,
+	      struct crm_finding **out, size_t *n, struct crm_err *err);
+void crm_findings_free(struct crm_finding *f, size_t n);
 
 /* ---- writing: one commit per command (commit.c) ---- */
 
@@ -1269,6 +1418,9 @@ void crm_txn_add_trailer(struct crm_txn *t, const char *key,
 			 const char *value);
 /* Number of queued changes. */
 size_t crm_txn_count(const struct crm_txn *t);
+/* Turns the automation rules off (on: the default) for t: an import
+ * runs none unless asked. */
+void crm_txn_set_rules(struct crm_txn *t, bool on);
 
 /*
  * Makes the one commit: writes the work-tree files atomically, builds the

@@ -145,6 +145,24 @@ struct crm_txn_item {
 int crm_txn_check(struct crm_store *s, struct crm_txn_item *items, size_t n,
 		  bool allow_dangling,
 		  struct crm_err *err);
+/* What the automation rules add to a transaction: the tasks they made
+ * (checked, owned) and "Crm-Automation: ..." trailer lines. */
+struct crm_txn_made {
+	struct crm_record **recs;
+	size_t n;
+	struct crm_buf trailers;
+};
+void crm_txn_made_free(struct crm_txn_made *m);
+/* crm_txn_check that also runs the automation rules of the
+ * configuration the commit leaves, the tasks they make into *made
+ * (NULL: no rules run): a deal created runs the rules on: created, a
+ * deal whose stage changed those of the stage it entered (one that
+ * jumps several stages runs only those of the last).  A task whose id
+ * is already in the store or in the change is not made again.  A rule
+ * with a problem that would fire refuses the change. */
+int crm_txn_check_rules(struct crm_store *s, struct crm_txn_item *items,
+			size_t n, bool allow_dangling,
+			struct crm_txn_made *made, struct crm_err *err);
 /* The part of it for crm.yaml: refuses when to (the new configuration)
  * drops a user, pipeline or stage that records use, items (the records
  * written with it, the files removed) counted as they will be, against

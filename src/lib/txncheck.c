@@ -99,9 +99,104 @@ static const struct crm_txn_item *config_item(const struct crm_txn_item *items,
 	return NULL;
 }
 
-/* Runs the change pass on the record of item against HEAD's version. */
+/* What the automation rules made in a transaction: the tasks, and the
+ * commit's trailers that say so. */
+struct made {
+	struct crm_txn_made *out; /* NULL: rules do not run */
+	struct crm_store *s;
+	const struct crm_txn_item *items;
+	size_t n;
+};
+
+/* A record a rule's title names, as the commit will leave it. */
+static struct crm_record *load_named(enum crm_type t, const char *id,
+				     void *data)
+{
+	const struct made *m = data;
+	struct crm_record *r = NULL;
+	char path[64];
+	size_t i;
+
+	if (!crm_record_path(t, id, path, sizeof(path)))
+		return NULL;
+	for (i = 0; i < m->n; i++)
+		if (strcmp(m->items[i].path, path) == 0)
+			return m->items[i].rec ? crm_record_dup(m->items[i].rec)
+					       : NULL;
+	if (crm_store_read(m->s, t, id, &r, NULL) != CRM_OK)
+		return NULL;
+	return r;
+}
+
+/* True when the task id is already in the store or in the change (a
+ * clone ran the rule already, or another rule made it). */
+static bool task_exists(const struct made *m, const char *id)
+{
+	enum crm_type t;
+	char path[64];
+	size_t i;
+
+	crm_record_path(CRM_TASK, id, path, sizeof(path));
+	for (i = 0; i < m->n; i++)
+		if (strcmp(m->items[i].path, path) == 0)
+			return true;
+	for (i = 0; i < m->out->n; i++)
+		if (strcmp(m->out->recs[i]->id, id) == 0)
+			return true;
+	return crm_store_find_id(m->s, id, &t, NULL) == CRM_OK;
+}
+
+/* Runs the automation rules for deal (after the change pass; before is
+ * HEAD's version or NULL): a new deal runs the created rules, a deal
+ * whose stage changed those of the stage it entered.  Each task made
+ * goes through the change pass too. */
+static int run_rules(struct made *m, const struct crm_record *before,
+		     const struct crm_record *deal,
+		     const struct crm_change_env *env, struct crm_err *err)
+{
+	const struct crm_config *cfg = env->cfg;
+	const char *s0 = before ? crm_map_str(before->map, "stage") : NULL;
+	const char *s1 = crm_map_str(deal->map, "stage");
+	struct crm_record *task;
+	char entry[128], line[256];
+	size_t i;
+	int rc;
+
+	if (m->out == NULL || deal->type != CRM_DEAL ||
+	    (before && (s1 == NULL || (s0 && strcmp(s0, s1) == 0))))
+		return CRM_OK;
+	crm_rule_entry_key(deal, entry, sizeof(entry));
+	for (i = 0; i < cfg->nrules; i++) {
+		if (!crm_rule_matches(&cfg->rules[i], deal, before == NULL))
+			continue;
+		if ((rc = crm_rule_make_task(&cfg->rules[i], deal, entry,
+					     env->now, load_named, m, &task,
+					     err)))
+			return rc;
+		if (task_exists(m, task->id)) {
+			crm_record_free(task);
+			continue;
+		}
+		if ((rc = crm_record_apply_change(NULL, task, env, err))) {
+			crm_record_free(task);
+			return crm_err_prefix(err, _("automation rule '%s'"),
+					      cfg->rules[i].name);
+		}
+		snprintf(line, sizeof(line), "Crm-Automation: %s made task %s "
+			 "for deal %s\n", cfg->rules[i].name, task->id, deal->id);
+		crm_buf_adds(&m->out->trailers, line);
+		m->out->recs = crm_xrealloc(m->out->recs, (m->out->n + 1) *
+					    sizeof(*m->out->recs));
+		m->out->recs[m->out->n++] = task;
+	}
+	return CRM_OK;
+}
+
+/* Runs the change pass on the record of item against HEAD's version,
+ * then the automation rules it fires. */
 static int check_record(struct crm_store *s, struct crm_txn_item *item,
-			const struct crm_change_env *env, struct crm_err *err)
+			const struct crm_change_env *env, struct made *m,
+			struct crm_err *err)
 {
 	struct crm_record *read = NULL;
 	const struct crm_record *before = item->before;
@@ -114,10 +209,26 @@ static int check_record(struct crm_store *s, struct crm_txn_item *item,
 		before = read;
 	}
 	rc = crm_record_apply_change(before, item->rec, env, err);
+	if (rc == CRM_OK)
+		rc = run_rules(m, before, item->rec, env, err);
 	crm_record_free(read);
 	if (rc)
 		crm_err_prefix(err, "%s", item->path);
 	return rc;
+}
+
+/* Refuses a crm.yaml whose automation rules cannot all run. */
+static int check_rules(const struct crm_config *cfg, struct crm_err *err)
+{
+	size_t i;
+
+	for (i = 0; i < cfg->nrules; i++)
+		if (cfg->rules[i].problem)
+			return crm_seterr(err, CRM_ERR, _("crm.yaml: line %d: "
+					  "automation rule '%s': %s"),
+					  cfg->rules[i].line, cfg->rules[i].name,
+					  cfg->rules[i].problem);
+	return CRM_OK;
 }
 
 int crm_txn_check_orphans(struct crm_store *s, const struct crm_config *to,
@@ -263,7 +374,26 @@ static int check_removals(struct crm_store *s, const struct crm_txn_item *items,
 int crm_txn_check(struct crm_store *s, struct crm_txn_item *items, size_t n,
 		  bool allow_dangling, struct crm_err *err)
 {
+	return crm_txn_check_rules(s, items, n, allow_dangling, NULL, err);
+}
+
+void crm_txn_made_free(struct crm_txn_made *m)
+{
+	size_t i;
+
+	for (i = 0; i < m->n; i++)
+		crm_record_free(m->recs[i]);
+	free(m->recs);
+	crm_buf_free(&m->trailers);
+	memset(m, 0, sizeof(*m));
+}
+
+int crm_txn_check_rules(struct crm_store *s, struct crm_txn_item *items,
+			size_t n, bool allow_dangling,
+			struct crm_txn_made *made, struct crm_err *err)
+{
 	const struct crm_txn_item *conf = config_item(items, n);
+	struct made m = {.out = made, .s = s, .items = items, .n = n};
 	struct lookup_ctx lc = {.s = s, .items = items, .n = n};
 	struct crm_change_env env = {.cfg = &s->cfg, .lookup = lookup,
 				     .read = read_rec, .data = &lc};
@@ -280,9 +410,11 @@ int crm_txn_check(struct crm_store *s, struct crm_txn_item *items, size_t n,
 	}
 	env.by = s->user ? s->user->login : NULL;
 	env.now = s->now ? s->now : time(NULL);
+	if (conf)
+		rc = check_rules(&newcfg, err);
 	for (i = 0; i < n && rc == CRM_OK; i++)
 		if (items[i].rec)
-			rc = check_record(s, &items[i], &env, err);
+			rc = check_record(s, &items[i], &env, &m, err);
 	if (rc == CRM_OK && !allow_dangling)
 		rc = check_removals(s, items, n, env.cfg, err);
 	if (rc == CRM_OK && conf)

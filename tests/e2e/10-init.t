@@ -48,6 +48,13 @@ lost_reasons:
   name: Chose a competitor
 - id: no_budget
   name: No budget
+automation:
+- name: call-back
+  when: created
+  stage: lead
+  title: Call back within 15 minutes
+  owner: deal
+  due: '"'"'+15m'"'"'
 defaults:
   pipeline: sales
   currency: RUB'

@@ -33,7 +33,8 @@ is "$(owners contacts)" "ann=13 " "setup: ann owns the contacts"
 n=$(commits)
 run reassign ann leyla
 is "$rc" 0 "reassign exits 0"
-is "$out" "reassigned 17 records from 'ann' to 'leyla'" "reassign counts the records"
+is "$out" "reassigned 17 records from 'ann' to 'leyla'
+  1 company, 13 contacts, 2 deals, 1 open task" "reassign counts the records, by type"
 is "$(commits)" $((n + 1)) "reassign is one commit"
 is "$(git log -1 --format=%s)" "reassign ann -> leyla (17 records)" "reassign: the subject"
 is "$(git show --stat --format= HEAD | grep -c '|')" 17 "the commit holds the 17 records"
@@ -56,15 +57,15 @@ store_clean "undo reassign"
 n=$(commits)
 run reassign ann bob stage:won
 is "$rc" 0 "reassign with a query exits 0"
-is "$out" "reassigned 1 record from 'ann' to 'bob'" "only the record the query matches"
+is "$(printf '%s\n' "$out" | head -1)" "reassigned 1 record from 'ann' to 'bob'" "only the record the query matches"
 is "$(grep '^owner:' "$(file_of deal "$dw")")" "owner: bob" "the won deal is bob's"
 is "$(grep '^owner:' "$(file_of deal "$dl")")" "owner: ann" "the lead deal stays ann's"
 is "$(commits)" $((n + 1)) "one commit"
 run reassign ann bob type:contact '(' 'name:"Contact 5"' or 'name:"Contact 6"' ')'
 is "$rc" 0 "a query of several words"
-is "$out" "reassigned 2 records from 'ann' to 'bob'" "a query of several words: its records"
+is "$(printf '%s\n' "$out" | head -1)" "reassigned 2 records from 'ann' to 'bob'" "a query of several words: its records"
 run reassign ann bob '"Contact 3"'
-is "$out" "reassigned 1 record from 'ann' to 'bob'" "free text"
+is "$(printf '%s\n' "$out" | head -1)" "reassigned 1 record from 'ann' to 'bob'" "free text"
 n=$(commits)
 run reassign ann bob stage:negotiation
 is "$rc" 0 "a query no record matches exits 0"
@@ -102,7 +103,7 @@ git commit -qam "a colleague's commit naming a user crm.yaml lacks"
 n=$(commits)
 run reassign zed ann
 is "$rc" 0 "reassign from a login crm.yaml lacks exits 0"
-is "$out" "reassigned 1 record from 'zed' to 'ann'" "the record of the lost login is found"
+is "$(printf '%s\n' "$out" | head -1)" "reassigned 1 record from 'zed' to 'ann'" "the record of the lost login is found"
 is "$(grep '^owner:' "$(file_of deal "$dl")")" "owner: ann" "and put right"
 is "$(commits)" $((n + 1)) "in one commit"
 run show "$dl"
@@ -124,7 +125,7 @@ store_clean "workflow"
 # --- Russian ----------------------------------------------------------------------------
 ru --user bob reassign leyla bob stage:lead
 is "$rc" 0 "ru: reassign exits 0"
-is "$out" "1 запись передана от 'leyla' к 'bob'" "ru: one record"
+is "$(printf '%s\n' "$out" | head -1)" "1 запись передана от 'leyla' к 'bob'" "ru: one record"
 ru --user bob reassign leyla bob
 like "$out" "^[0-9]+ записей передано от 'leyla' к 'bob'$" "ru: many records"
 ru --user bob reassign leyla bob

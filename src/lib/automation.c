@@ -1,0 +1,553 @@
+/*
+ * automation.c - the automation: rules of crm.yaml (the format is in
+ * crm.h): reading them, checking what they name, and making the task a
+ * rule gives a deal.  When they run is the transaction's business
+ * (txncheck.c); crm check reports the rules that cannot run.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "crm.h"
+
+/* The objects a title template may name, and their record types. */
+static const struct {
+	const char *name;
+	enum crm_type type;
+} objects[] = {
+	{"deal", CRM_DEAL}, {"contact", CRM_CONTACT}, {"company", CRM_COMPANY},
+};
+
+#define NOBJECTS (sizeof(objects) / sizeof(objects[0]))
+
+/* A copy of the scalar at key of map, or NULL.  Caller owns it. */
+static char *dup_str(const struct crm_node *map, const char *key)
+{
+	const char *s = crm_map_str(map, key);
+
+	return s && s[0] ? crm_xstrdup(s) : NULL;
+}
+
+/* Sets r's problem (first one wins) from fmt. */
+static void problem(struct crm_rule *r, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+static void problem(struct crm_rule *r, const char *fmt, ...)
+{
+	char buf[512];
+	va_list ap;
+
+	if (r->problem)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	r->problem = crm_xstrdup(buf);
+}
+
+/* The object index of name[0..n) in objects, or -1. */
+static int object_of(const char *name, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < NOBJECTS; i++)
+		if (strlen(objects[i].name) == n &&
+		    strncmp(objects[i].name, name, n) == 0)
+			return (int)i;
+	return -1;
+}
+
+/* True when field is one records of type t have: known, or declared in
+ * cfg. */
+static bool field_known(const struct crm_config *cfg, enum crm_type t,
+			const char *field)
+{
+	return crm_record_known_field(t, field) ||
+	       crm_config_field(cfg, (int)t, field) != NULL;
+}
+
+/* Checks each {object.field} of r's title; notes the first bad one. */
+static void check_template(const struct crm_config *cfg, struct crm_rule *r)
+{
+	const char *p = r->title, *open, *close, *dot;
+	char field[128];
+	int o;
+
+	while ((open = strchr(p, '{')) != NULL) {
+		close = strchr(open, '}');
+		if (close == NULL) {
+			problem(r, _("title: '{' without '}'"));
+			return;
+		}
+		dot = memchr(open, '.', (size_t)(close - open));
+		o = dot ? object_of(open + 1, (size_t)(dot - open - 1)) : -1;
+		if (o < 0) {
+			problem(r, _("title: unknown placeholder '%.*s' (try "
+				  "{deal.name}, {contact.name}, {company.name})"),
+				(int)(close - open + 1), open);
+			return;
+		}
+		snprintf(field, sizeof(field), "%.*s", (int)(close - dot - 1),
+			 dot + 1);
+		if (!field_known(cfg, objects[o].type, field)) {
+			problem(r, _("title: unknown field '%s' of a %s"), field,
+				objects[o].name);
+			return;
+		}
+		p = close + 1;
+	}
+}
+
+/* Checks the stage and pipeline r names against cfg. */
+static void check_stage(const struct crm_config *cfg, struct crm_rule *r)
+{
+	const struct crm_pipeline *p = NULL;
+	size_t i;
+
+	if (r->pipeline &&
+	    (p = crm_config_pipeline(cfg, r->pipeline)) == NULL) {
+		problem(r, _("unknown pipeline '%s'"), r->pipeline);
+		return;
+	}
+	if (r->on == CRM_RULE_STAGE && r->stage == NULL) {
+		problem(r, _("'when: stage' needs the 'stage' it is for"));
+		return;
+	}
+	if (r->stage == NULL)
+		return;
+	if (p) {
+		if (crm_pipeline_stage(p, r->stage) == NULL)
+			problem(r, _("unknown stage '%s' of pipeline '%s'"),
+				r->stage, p->name);
+		return;
+	}
+	for (i = 0; i < cfg->npipelines; i++)
+		if (crm_pipeline_stage(&cfg->pipelines[i], r->stage))
+			return;
+	problem(r, _("unknown stage '%s'"), r->stage);
+}
+
+/* Checks what else r names: its owner, its due and its priority. */
+static void check_rest(const struct crm_config *cfg, struct crm_rule *r)
+{
+	struct crm_date d;
+	struct crm_err err = {0};
+
+	if (r->owner && cfg->nusers && crm_config_user(cfg, r->owner) == NULL)
+		problem(r, _("unknown user '%s'"), r->owner);
+	if (r->due && crm_rule_due(r->due, 0, &d, &err) != CRM_OK)
+		problem(r, _("due: cannot read '%s' (try +15m, +2h, +1d, "
+			  "next working day 10:00)"), r->due);
+	if (r->priority && strcmp(r->priority, "high") != 0 &&
+	    strcmp(r->priority, "normal") != 0 && strcmp(r->priority, "low") != 0)
+		problem(r, _("priority must be high, normal or low, not '%s'"),
+			r->priority);
+	if (r->title == NULL)
+		problem(r, _("a rule needs a 'title'"));
+}
+
+/* Reads rule n into r. */
+static void parse_rule(const struct crm_node *n, const struct crm_config *cfg,
+		       struct crm_rule *r)
+{
+	const char *on = crm_map_str(n, "when");
+	static const char *const known[] = {
+		"name", "when", "stage", "pipeline", "tag", "source", "title",
+		"owner", "due", "priority",
+	};
+	size_t i, k;
+
+	r->line = n->line;
+	r->name = dup_str(n, "name");
+	r->stage = dup_str(n, "stage");
+	r->pipeline = dup_str(n, "pipeline");
+	r->tag = dup_str(n, "tag");
+	r->source = dup_str(n, "source");
+	r->title = dup_str(n, "title");
+	r->owner = dup_str(n, "owner");
+	if (r->owner && strcmp(r->owner, "deal") == 0) {
+		free(r->owner);
+		r->owner = NULL;
+	}
+	r->due = dup_str(n, "due");
+	r->priority = dup_str(n, "priority");
+	for (i = 0; i < n->len; i++) {
+		for (k = 0; k < sizeof(known) / sizeof(known[0]); k++)
+			if (strcmp(n->keys[i], known[k]) == 0)
+				break;
+		if (k == sizeof(known) / sizeof(known[0]))
+			problem(r, _("unknown key '%s'"), n->keys[i]);
+	}
+	if (on == NULL || strcmp(on, "created") == 0)
+		r->on = CRM_RULE_CREATED;
+	else if (strcmp(on, "stage") == 0)
+		r->on = CRM_RULE_STAGE;
+	else
+		problem(r, _("'when' must be created or stage, not '%s'"), on);
+	check_stage(cfg, r);
+	check_rest(cfg, r);
+	if (r->title)
+		check_template(cfg, r);
+}
+
+int crm_automation_parse(const struct crm_node *root, struct crm_config *cfg,
+			 struct crm_err *err)
+{
+	const struct crm_node *seq = crm_map_get(root, "automation");
+	const struct crm_node *n;
+	size_t i, j;
+
+	if (seq == NULL)
+		return CRM_OK;
+	if (seq->kind != CRM_NODE_SEQ)
+		return crm_seterr(err, CRM_ERR,
+				  _("line %d: 'automation' must be a list"),
+				  seq->line);
+	cfg->rules = crm_xcalloc(seq->len + 1, sizeof(*cfg->rules));
+	for (i = 0; i < seq->len; i++) {
+		n = seq->items[i];
+		if (n->kind != CRM_NODE_MAP || crm_map_str(n, "name") == NULL ||
+		    !crm_config_name_valid(crm_map_str(n, "name")))
+			return crm_seterr(err, CRM_ERR, _("line %d: an automation "
+					  "rule needs a 'name' (a-z, 0-9, '.', '_', "
+					  "'-')"), n->line);
+		for (j = 0; j < cfg->nrules; j++)
+			if (strcmp(cfg->rules[j].name,
+				   crm_map_str(n, "name")) == 0)
+				return crm_seterr(err, CRM_ERR, _("line %d: "
+						  "automation rule '%s' is named "
+						  "twice"), n->line,
+						  cfg->rules[j].name);
+		parse_rule(n, cfg, &cfg->rules[cfg->nrules++]);
+	}
+	return CRM_OK;
+}
+
+void crm_automation_free(struct crm_config *cfg)
+{
+	size_t i;
+
+	for (i = 0; i < cfg->nrules; i++) {
+		struct crm_rule *r = &cfg->rules[i];
+
+		free(r->name);
+		free(r->stage);
+		free(r->pipeline);
+		free(r->tag);
+		free(r->source);
+		free(r->title);
+		free(r->owner);
+		free(r->due);
+		free(r->priority);
+		free(r->problem);
+	}
+	free(cfg->rules);
+	cfg->rules = NULL;
+	cfg->nrules = 0;
+}
+
+struct crm_node *crm_automation_default(void)
+{
+	struct crm_node *seq = crm_node_new_seq(), *r = crm_node_new_map();
+
+	crm_map_set_str(r, "name", "call-back");
+	crm_map_set_str(r, "when", "created");
+	crm_map_set_str(r, "stage", "lead");
+	crm_map_set_str(r, "title", _("Call back within 15 minutes"));
+	crm_map_set_str(r, "owner", "deal");
+	crm_map_set_str(r, "due", "+15m");
+	crm_seq_push(seq, r);
+	return seq;
+}
+
+const struct crm_rule *crm_rule_find(const struct crm_config *cfg,
+				     const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < cfg->nrules; i++)
+		if (strcmp(cfg->rules[i].name, name) == 0)
+			return &cfg->rules[i];
+	return NULL;
+}
+
+/* True when the deal's scalar key is want (want NULL: anything). */
+static bool is(const struct crm_record *d, const char *key, const char *want)
+{
+	const char *v = crm_map_str(d->map, key);
+
+	return want == NULL || (v && strcmp(v, want) == 0);
+}
+
+bool crm_rule_matches(const struct crm_rule *r, const struct crm_record *d,
+		      bool created)
+{
+	if (d->type != CRM_DEAL || (r->on == CRM_RULE_CREATED) != created)
+		return false;
+	if (r->tag && !crm_record_has_tag(d, r->tag))
+		return false;
+	/* a deal without a pipeline is in the default one: the filter
+	 * names it or the deal names it */
+	if (r->pipeline && crm_map_str(d->map, "pipeline") &&
+	    !is(d, "pipeline", r->pipeline))
+		return false;
+	return is(d, "stage", r->stage) && is(d, "source", r->source);
+}
+
+/* 64-bit FNV-1a of s[0..n) from h. */
+static unsigned long long fnv(unsigned long long h, const char *s, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		h = (h ^ (unsigned char)s[i]) * 1099511628211ull;
+	return h;
+}
+
+void crm_rule_task_id(const char *deal, const char *rule, const char *entry,
+		      char id[CRM_ID_LEN + 1])
+{
+	unsigned long long h = 14695981039346656037ull, g;
+	size_t i;
+
+	h = fnv(h, deal, strlen(deal) + 1);
+	h = fnv(h, rule, strlen(rule) + 1);
+	h = fnv(h, entry, strlen(entry));
+	/* a second round, so that every symbol has bits of the whole */
+	g = fnv(h ^ 0x9e3779b97f4a7c15ull, (const char *)&h, sizeof(h));
+	for (i = 0; i < CRM_ID_LEN; i++) {
+		id[i] = CRM_ID_ALPHABET[(i < 6 ? h : g) & 31];
+		if (i < 6)
+			h >>= 5;
+		else
+			g >>= 5;
+	}
+	id[CRM_ID_LEN] = '\0';
+}
+
+void crm_rule_entry_key(const struct crm_record *d, char *buf, size_t size)
+{
+	const struct crm_node *h = crm_map_get(d->map, "stage_history");
+	const struct crm_node *last;
+	const char *id, *stage, *at;
+
+	buf[0] = '\0';
+	if (h == NULL || h->kind != CRM_NODE_SEQ || h->len == 0)
+		return;
+	last = h->items[h->len - 1];
+	if (last->kind != CRM_NODE_MAP)
+		return;
+	id = crm_map_str(last, "id");
+	stage = crm_map_str(last, "stage");
+	at = crm_map_str(last, "at");
+	if (id)
+		snprintf(buf, size, "%s", id);
+	else
+		snprintf(buf, size, "%zu:%s@%s", h->len, stage ? stage : "",
+			 at ? at : "");
+}
+
+/* The next Monday-to-Friday after now's day, at hh:mm local time. */
+static time_t next_working_day(time_t now, int hh, int mm)
+{
+	struct tm tm;
+
+	localtime_r(&now, &tm);
+	do {
+		tm.tm_mday++;
+		tm.tm_hour = 12;
+		tm.tm_min = tm.tm_sec = 0;
+		tm.tm_isdst = -1;
+		mktime(&tm); /* normalises tm_wday */
+	} while (tm.tm_wday == 0 || tm.tm_wday == 6);
+	tm.tm_hour = hh;
+	tm.tm_min = mm;
+	tm.tm_isdst = -1;
+	return mktime(&tm);
+}
+
+int crm_rule_due(const char *due, time_t now, struct crm_date *out,
+		 struct crm_err *err)
+{
+	static const char nwd[] = "next working day";
+	const char *p;
+	int hh = 9, mm = 0, used = 0;
+
+	if (strncmp(due, nwd, sizeof(nwd) - 1) != 0)
+		return crm_date_parse_as(due, now, CRM_DATE_WHEN, out, err);
+	p = due + sizeof(nwd) - 1;
+	while (*p == ' ')
+		p++;
+	if (*p && (sscanf(p, "%2d:%2d%n", &hh, &mm, &used) != 2 ||
+		   p[used] != '\0' || hh > 23 || mm > 59 || hh < 0 || mm < 0))
+		return crm_seterr(err, CRM_EUSAGE, _("cannot read date '%s' "
+				  "(try: next working day 10:00)"), due);
+	out->when = next_working_day(now, hh, mm);
+	out->has_time = true;
+	return CRM_OK;
+}
+
+/* Appends r's title to b with its placeholders filled from the deal and
+ * the records it names (an absent value gives nothing). */
+static void render(const struct crm_rule *r, const struct crm_record *d,
+		   crm_rule_load_cb load, void *data, struct crm_buf *b)
+{
+	struct crm_record *rec[NOBJECTS] = {NULL};
+	const char *p = r->title, *open, *close, *dot, *ref, *v;
+	char field[128];
+	int o;
+	size_t i;
+
+	while ((open = strchr(p, '{')) != NULL &&
+	       (close = strchr(open, '}')) != NULL &&
+	       (dot = memchr(open, '.', (size_t)(close - open))) != NULL &&
+	       (o = object_of(open + 1, (size_t)(dot - open - 1))) >= 0) {
+		crm_buf_add(b, p, (size_t)(open - p));
+		snprintf(field, sizeof(field), "%.*s", (int)(close - dot - 1),
+			 dot + 1);
+		if (o > 0 && rec[o] == NULL && load &&
+		    (ref = crm_map_str(d->map, objects[o].name)) != NULL)
+			rec[o] = load(objects[o].type, ref, data);
+		v = o == 0 ? crm_map_str(d->map, field)
+			   : rec[o] ? crm_map_str(rec[o]->map, field) : NULL;
+		if (v)
+			crm_buf_adds(b, v);
+		p = close + 1;
+	}
+	crm_buf_adds(b, p);
+	for (i = 0; i < NOBJECTS; i++)
+		crm_record_free(rec[i]);
+}
+
+/* Squeezes runs of spaces in s to one and trims its ends, in place (a
+ * placeholder with no value leaves "Call  about X"). */
+static void squeeze(char *s)
+{
+	char *w = s, *r = s;
+
+	while (*r == ' ')
+		r++;
+	for (; *r; r++)
+		if (*r != ' ' || (r[1] != ' ' && r[1] != '\0'))
+			*w++ = *r;
+	*w = '\0';
+}
+
+int crm_rule_make_task(const struct crm_rule *r, const struct crm_record *d,
+		       const char *entry, time_t now, crm_rule_load_cb load,
+		       void *data, struct crm_record **out,
+		       struct crm_err *err)
+{
+	struct crm_buf title = {0};
+	struct crm_record *t;
+	struct crm_date due;
+	char id[CRM_ID_LEN + 1], stamp[40], *text;
+	const char *owner = r->owner ? r->owner : crm_map_str(d->map, "owner");
+	int rc;
+
+	*out = NULL;
+	if (r->problem)
+		return crm_seterr(err, CRM_ERR, _("automation rule '%s' cannot "
+				  "run: %s\nhint: fix it in 'crm.yaml', or remove "
+				  "it"), r->name, r->problem);
+	if (r->due && (rc = crm_rule_due(r->due, now, &due, err)))
+		return crm_err_prefix(err, _("automation rule '%s'"), r->name);
+	render(r, d, load, data, &title);
+	if ((text = crm_buf_detach(&title)) == NULL)
+		text = crm_xstrdup("");
+	squeeze(text);
+	crm_rule_task_id(d->id, r->name, entry, id);
+	t = crm_record_new(CRM_TASK, id, text[0] ? text : r->name, now);
+	free(text);
+	crm_map_set_str(t->map, "for", d->id);
+	if (owner)
+		crm_map_set_str(t->map, "owner", owner);
+	if (r->due) {
+		crm_date_format(&due, stamp, sizeof(stamp));
+		crm_map_set_str(t->map, "due", stamp);
+	}
+	if (r->priority)
+		crm_map_set_str(t->map, "priority", r->priority);
+	crm_record_canonicalize(t);
+	*out = t;
+	return CRM_OK;
+}
+
+/* What a replay collects. */
+struct replay {
+	struct crm_store *s;
+	const struct crm_rule *r;
+	time_t now;
+	struct crm_record **tasks;
+	size_t n;
+	struct crm_err *err;
+};
+
+/* A record a title names, from the store. */
+static struct crm_record *load_stored(enum crm_type t, const char *id,
+				      void *data)
+{
+	struct replay *rp = data;
+	struct crm_record *r = NULL;
+
+	if (crm_store_read(rp->s, t, id, &r, NULL) != CRM_OK)
+		return NULL;
+	return r;
+}
+
+/* The task rule rp->r makes for deal rec, when it matches and the task
+ * is not in the store already (crm_store_foreach's callback). */
+static int replay_deal(const struct crm_record *rec, const char *path,
+		       const struct crm_err *ferr, void *data)
+{
+	struct replay *rp = data;
+	struct crm_record *task;
+	enum crm_type t;
+	char entry[128];
+	int rc;
+
+	(void)path;
+	if (rec == NULL || ferr != NULL)
+		return CRM_OK; /* a broken file: crm check reports it */
+	/* a rule for the creation applies to the deals still in its stage */
+	if (!crm_rule_matches(rp->r, rec, rp->r->on == CRM_RULE_CREATED))
+		return CRM_OK;
+	crm_rule_entry_key(rec, entry, sizeof(entry));
+	if ((rc = crm_rule_make_task(rp->r, rec, entry, rp->now, load_stored,
+				     rp, &task, rp->err)))
+		return rc;
+	if (crm_store_find_id(rp->s, task->id, &t, NULL) == CRM_OK) {
+		crm_record_free(task);
+		return CRM_OK;
+	}
+	rp->tasks = crm_xrealloc(rp->tasks, (rp->n + 1) * sizeof(*rp->tasks));
+	rp->tasks[rp->n++] = task;
+	return CRM_OK;
+}
+
+int crm_automation_replay(struct crm_store *s, const struct crm_rule *r,
+			  time_t now, struct crm_record ***tasks, size_t *n,
+			  struct crm_err *err)
+{
+	struct replay rp = {.s = s, .r = r, .now = now, .err = err};
+	size_t i;
+	int rc;
+
+	*tasks = NULL;
+	*n = 0;
+	if (r->problem)
+		return crm_seterr(err, CRM_ERR, _("automation rule '%s' cannot "
+				  "run: %s\nhint: fix it in 'crm.yaml', or remove "
+				  "it"), r->name, r->problem);
+	rc = crm_store_foreach(s, CRM_TYPE_BIT(CRM_DEAL), replay_deal, &rp, err);
+	if (rc) {
+		for (i = 0; i < rp.n; i++)
+			crm_record_free(rp.tasks[i]);
+		free(rp.tasks);
+		return rc;
+	}
+	*tasks = rp.tasks;
+	*n = rp.n;
+	return CRM_OK;
+}
