@@ -92,33 +92,70 @@ static void read_card(sqlite3_stmt *st, struct crm_row *r)
 	r->updated_at = sqlite3_column_int64(st, 9);
 }
 
-int crm_board_cards(struct crm_store *s, const char *pipeline, bool is_default,
-		    size_t per_stage, crm_row_cb cb, void *data,
-		    struct crm_err *err)
+/* The columns of a card, from the records row c. */
+#define CARD_COLUMNS "id, name, pipeline, stage, company," \
+	" (SELECT name FROM records x WHERE x.id = c.company)," \
+	" amount, currency, probability, updated_at"
+
+/* Passes each row of the bound st to cb as a card. */
+static int walk_cards(sqlite3_stmt *st, crm_row_cb cb, void *data)
 {
 	struct crm_row *r;
-	sqlite3_stmt *st;
-	int rc;
+	int rc = CRM_OK;
 
-	/* each stage's first cards by name, as crm list orders deals */
-	if ((rc = prepare(s, "SELECT id, name, pipeline, stage, company,"
-			  " (SELECT name FROM records x WHERE x.id = c.company),"
-			  " amount, currency, probability, updated_at FROM ("
-			  "SELECT id, name, pipeline, stage, company, amount,"
-			  " currency, probability, updated_at, row_number()"
-			  " OVER (PARTITION BY stage"
-			  " ORDER BY name_fold, id) AS k FROM records WHERE "
-			  IN_PIPELINE ") c WHERE k <= ?3 OR ?3 = 0"
-			  " ORDER BY stage, k", &st, err)))
-		return rc;
-	sqlite3_bind_text(st, 1, pipeline, -1, SQLITE_STATIC);
-	sqlite3_bind_int(st, 2, is_default);
-	sqlite3_bind_int64(st, 3, (sqlite3_int64)per_stage);
 	while (rc == CRM_OK && sqlite3_step(st) == SQLITE_ROW) {
 		r = crm_xcalloc(1, sizeof(*r));
 		read_card(st, r);
 		rc = cb(r, data);
 		crm_rows_free(r, 1);
+	}
+	return rc;
+}
+
+/* Every deal of the pipeline, by stage, then name. */
+static int all_cards(struct crm_store *s, const char *pipeline,
+		     bool is_default, crm_row_cb cb, void *data,
+		     struct crm_err *err)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((rc = prepare(s, "SELECT " CARD_COLUMNS " FROM records c WHERE "
+			  IN_PIPELINE " ORDER BY stage, name_fold, id", &st, err)))
+		return rc;
+	sqlite3_bind_text(st, 1, pipeline, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 2, is_default);
+	rc = walk_cards(st, cb, data);
+	sqlite3_finalize(st);
+	return rc;
+}
+
+int crm_board_cards(struct crm_store *s, const char *pipeline, bool is_default,
+		    size_t per_stage, crm_row_cb cb, void *data,
+		    struct crm_err *err)
+{
+	const struct crm_pipeline *p = crm_config_pipeline(&s->cfg, pipeline);
+	sqlite3_stmt *st;
+	size_t i;
+	int rc;
+
+	if (per_stage == 0 || p == NULL)
+		return all_cards(s, pipeline, is_default, cb, data, err);
+	/* each stage's first cards by name, as crm list orders deals: one
+	 * walk of the index of stages and names per stage, not a sort of
+	 * the pipeline's every deal (a board shows only its stages) */
+	if ((rc = prepare(s, "SELECT " CARD_COLUMNS " FROM records c"
+			  " INDEXED BY records_stage_name WHERE " IN_PIPELINE
+			  " AND stage = ?4 ORDER BY name_fold, id LIMIT ?3",
+			  &st, err)))
+		return rc;
+	for (i = 0; rc == CRM_OK && i < p->nstages; i++) {
+		sqlite3_reset(st);
+		sqlite3_bind_text(st, 1, pipeline, -1, SQLITE_STATIC);
+		sqlite3_bind_int(st, 2, is_default);
+		sqlite3_bind_int64(st, 3, (sqlite3_int64)per_stage);
+		sqlite3_bind_text(st, 4, p->stages[i], -1, SQLITE_STATIC);
+		rc = walk_cards(st, cb, data);
 	}
 	sqlite3_finalize(st);
 	return rc;

@@ -85,6 +85,8 @@ static const char *const indexes_sql =
 	"CREATE INDEX records_due_order ON records(type, due_at IS NULL,"
 	" due_at);"
 	"CREATE INDEX records_updated ON records(updated_at DESC, id);"
+	/* crm board: each stage's first deals by name */
+	"CREATE INDEX records_stage_name ON records(type, stage, name_fold, id);"
 	/* crm task due: one owner's open tasks by due */
 	"CREATE INDEX records_task_due ON records(owner, due_at)"
 	" WHERE type = 3 AND broken IS NULL;"
