@@ -412,17 +412,19 @@ static char *money_text(double v, const char *cur)
 	return crm_buf_detach(&b);
 }
 
-/* Adds the lines of card k to l. */
+/* Adds the lines of card k to l; a deal of a closed stage (won, lost)
+ * needs no next task, and gets no mark for it. */
 static void card_lines(struct board *b, struct lines *l, const struct card *k,
-		       size_t width)
+		       bool closed, size_t width)
 {
 	struct cli *cli = b->cli;
 	struct crm_buf name = {0};
 	char *money;
 
 	crm_buf_addf(&name, "%s%s", k->stale ? "~" : " ", k->name);
-	add_line(l, state_color(cli, k->state), state_mark(k->state),
-		 color_reset(cli), name.s, width);
+	add_line(l, closed ? "" : state_color(cli, k->state),
+		 closed ? " " : state_mark(k->state), closed ? "" : color_reset(cli),
+		 name.s, width);
 	crm_buf_free(&name);
 	if (k->company_name || k->company)
 		add_line(l, "", " ", "", k->company_name ? k->company_name
@@ -463,7 +465,8 @@ static void column_lines(struct board *b, const struct column *c,
 	add_line(l, color_dim(cli), "", color_reset(cli), dashes, width);
 	free(dashes);
 	for (i = 0; i < c->ncards; i++)
-		card_lines(b, l, &c->cards[i], width);
+		card_lines(b, l, &c->cards[i], c->st->kind != CRM_STAGE_OPEN,
+			   width);
 	if (c->count > c->ncards) {
 		memset(&h, 0, sizeof(h));
 		crm_buf_addf(&h, _("+%zu more"), c->count - c->ncards);

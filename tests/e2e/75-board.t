@@ -143,4 +143,13 @@ else
 	ok 0 "# skip: no ru_RU.UTF-8 locale or catalogue"
 fi
 
+# a deal in a closed stage needs no next task: no '?' mark on its card
+new_store closed
+"$CRM" add deal "Signed already" --stage won >/dev/null
+"$CRM" add deal "Still open" >/dev/null
+out=$(COLUMNS=120 "$CRM" board)
+like "$out" "[?] Still open" "an open deal with no task is marked '?'"
+unlike "$out" "[?] Signed already" "a won deal is not marked for having no task"
+like "$out" "  Signed already" "the won deal's card is shown unmarked"
+
 done_testing
