@@ -149,7 +149,8 @@ new_store closed
 "$CRM" add deal "Still open" >/dev/null
 out=$(COLUMNS=120 "$CRM" board)
 like "$out" "[?] Still open" "an open deal with no task is marked '?'"
-unlike "$out" "[?] Signed already" "a won deal is not marked for having no task"
+case $out in *"? Signed already"*) ok 1 "a won deal is not marked for having no task" ;;
+*) ok 0 "a won deal is not marked for having no task" ;; esac
 like "$out" "  Signed already" "the won deal's card is shown unmarked"
 
 done_testing
