@@ -20,4 +20,19 @@ is "$(commits)" "$n" "no commit for a blank reason"
 store_clean "blank reason"
 
 
+# --- a stage's name is text, or a map of languages to text ---
+cp crm.yaml "$TEST_ROOT/crm.yaml.orig"
+for bad in '""' '{}' '{en: ""}' '{en: Lead, ru: [1, 2]}' '{en: {x: y}}' '[Lead]'; do
+	sed "0,/^    name: Lead\$/s//    name: $bad/" "$TEST_ROOT/crm.yaml.orig" >crm.yaml
+	run board
+	is "$rc" 1 "a stage named $bad is refused"
+	like "$err" "^crm: error: cannot read 'crm.yaml': line [0-9]+: the name of 'lead' must be text" \
+		"and the error names the file, the line and the stage ($bad)"
+done
+sed "0,/^    name: Lead\$/s//    name: {en: Lead, ru: Лид}/" "$TEST_ROOT/crm.yaml.orig" >crm.yaml
+run board
+is "$rc" 0 "a map of languages to text is a name"
+cp "$TEST_ROOT/crm.yaml.orig" crm.yaml
+store_clean "stage names"
+
 done_testing
