@@ -485,6 +485,49 @@ static int check_timeline(const struct crm_node *n, const char *key,
 	return check_ids(n, key, err);
 }
 
+/* Checks one stage_history entry e (a map) of list key: a stage, a
+ * stored time, and a by and a reason that are single values. */
+static int check_stage_entry(const struct crm_node *e, const char *key,
+			     struct crm_err *err)
+{
+	const struct crm_node *st = crm_map_get(e, "stage"), *v;
+	struct crm_date d;
+	char msg[512];
+
+	if (st == NULL || st->kind != CRM_NODE_SCALAR || st->str[0] == '\0')
+		return field_error(err, st ? st : e, key,
+				   _("an entry has no stage"));
+	v = crm_map_get(e, "at");
+	if (v == NULL || v->kind != CRM_NODE_SCALAR ||
+	    crm_date_parse_stored(v->str, &d) != CRM_OK) {
+		snprintf(msg, sizeof(msg), _("entry of stage '%s': invalid time "
+			 "'%s' (expected ISO 8601)"), st->str,
+			 v && v->kind == CRM_NODE_SCALAR ? v->str : "");
+		return field_error(err, v ? v : e, key, msg);
+	}
+	if ((v = crm_map_get(e, "by")) && v->kind != CRM_NODE_SCALAR)
+		return field_error(err, v, key, _("must be a single value"));
+	if ((v = crm_map_get(e, "reason")) && v->kind != CRM_NODE_SCALAR)
+		return field_error(err, v, key, _("must be a single value"));
+	return CRM_OK;
+}
+
+/* Checks a stage_history: a list of entries as check_stage_entry wants
+ * them. */
+static int check_history(const struct crm_node *n, const char *key,
+			 struct crm_err *err)
+{
+	size_t i;
+	int rc;
+
+	if ((rc = check_map_list(n, key, err)))
+		return rc;
+	for (i = 0; i < n->len; i++)
+		if ((rc = check_stage_entry(n->items[i], key, err)))
+			return rc;
+	return CRM_OK;
+}
+
 /* Checks a date field's stored form. */
 static int check_date(const struct crm_node *n, const char *key,
 		      enum crm_field_kind kind, struct crm_err *err)
@@ -512,7 +555,7 @@ static int check_field(const struct crm_record *r, const struct crm_field *f,
 	if (f->kind == CRM_FIELD_TIMELINE)
 		return check_timeline(n, f->name, cfg, err);
 	if (f->kind == CRM_FIELD_HISTORY)
-		return check_map_list(n, f->name, err);
+		return check_history(n, f->name, err);
 	if (f->kind == CRM_FIELD_RESCHEDULES)
 		return crm_rescheduled_check(n, f->name, err);
 	if (crm_field_is_list(f->kind))

@@ -35,4 +35,32 @@ is "$rc" 0 "a map of languages to text is a name"
 cp "$TEST_ROOT/crm.yaml.orig" crm.yaml
 store_clean "stage names"
 
+# --- a hand-edited stage_history keeps the form of its entries ---
+f=$(file_of deal "$deal")
+cp "$f" "$TEST_ROOT/deal.orig"
+n=$(commits)
+hist_edit() { # hist_edit PERL-SUBSTITUTION DESCRIPTION PATTERN
+	cp "$TEST_ROOT/deal.orig" "$f"
+	perl -0pi -e "$1" "$f"
+	run commit -m "hand edit"
+	is "$rc" 1 "crm commit refuses $2"
+	like "$err" "^crm: error: cannot read '$f': line [0-9]+: field 'stage_history': $3" \
+		"and names the file, the line and the field ($2)"
+}
+hist_edit 's/(stage_history:\n- id: \S+\n  stage: lead\n  at: )\S+/$1garbage/' \
+	"an entry at a time that is no time" "entry of stage 'lead': invalid time 'garbage'"
+hist_edit 's/(stage_history:\n- id: \S+\n  stage: lead\n)  at: \S+\n/$1/' \
+	"an entry with no time" "entry of stage 'lead': invalid time ''"
+hist_edit 's/(stage_history:\n- id: \S+\n  stage: )lead/$1""/' \
+	"an entry with an empty stage" "an entry has no stage"
+hist_edit 's/(stage_history:\n- id: \S+\n  stage: )lead/$1\[a, b\]/' \
+	"an entry whose stage is a list" "an entry has no stage"
+hist_edit 's/(stage_history:\n- id: \S+\n  stage: lead\n  at: \S+\n  by: ann\n)/$1  reason: [1, 2]\n/' \
+	"a reason that is a list" "must be a single value"
+hist_edit 's/(stage_history:\n- id: \S+\n  stage: lead\n  at: \S+\n  by: )ann/$1\{a: b\}/' \
+	"a by that is a map" "must be a single value"
+cp "$TEST_ROOT/deal.orig" "$f"
+is "$(commits)" "$n" "no commit for a broken stage_history"
+store_clean "stage_history hand edits"
+
 done_testing
