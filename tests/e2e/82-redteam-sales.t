@@ -63,4 +63,22 @@ cp "$TEST_ROOT/deal.orig" "$f"
 is "$(commits)" "$n" "no commit for a broken stage_history"
 store_clean "stage_history hand edits"
 
+# --- what happened is not dated in the future ---
+n=$(commits)
+run deal move "$deal" proposal --at tomorrow
+is "$rc" 2 "deal move --at tomorrow is a usage error"
+like "$err" "^crm: error: --at: 'tomorrow' is in the future" "and says the time is to come"
+run note "$deal" "will have called" --at +5d
+is "$rc" 2 "note --at +5d is a usage error"
+run call "$deal" "ahead" --at "$(date -d '+2 hours' '+%Y-%m-%d %H:%M')"
+is "$rc" 2 "call --at two hours ahead is a usage error"
+run meeting "$deal" "next year" --at +52w
+is "$rc" 2 "meeting --at +52w is a usage error"
+is "$(commits)" "$n" "no commit for a time to come"
+store_clean "--at in the future"
+run note "$deal" "called" --at -1h
+is "$rc" 0 "note --at an hour ago is taken"
+run deal move "$deal" proposal --at yesterday
+is "$rc" 0 "deal move --at yesterday is taken"
+
 done_testing
