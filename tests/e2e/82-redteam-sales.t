@@ -81,4 +81,30 @@ is "$rc" 0 "note --at an hour ago is taken"
 run deal move "$deal" proposal --at yesterday
 is "$rc" 0 "deal move --at yesterday is taken"
 
+# --- a reference to a record of another type says what it names ---
+company=$("$CRM" list company --format ids)
+n=$(commits)
+run deal move "$company" won
+is "$rc" 3 "deal move of a company's id exits 3"
+is "$err" "crm: error: no record matches '$company'
+hint: it names company ${company:0:4} 'Acme', which is not taken here" \
+	"and the hint names the company it is"
+run deal move Acme won
+like "$err" "hint: it names company ${company:0:4} 'Acme'" "by name too"
+run task done "$deal"
+is "$rc" 3 "task done of a deal's id exits 3"
+like "$err" "hint: it names deal ${deal:0:4} 'Big'" "and the hint names the deal"
+esc=$(printf '\033')
+task=$("$CRM" add task "x${esc}[2J" --for Acme --due +1d)
+n=$(commits)
+run note "$task" "hi"
+is "$rc" 3 "note for a task exits 3"
+case $err in *"$esc"*) ok 1 "no raw escape in the hint" ;;
+*) ok 0 "no raw escape in the hint" ;; esac
+like "$err" "hint: it names task ${task:0:4} 'x\\\\x1b\\[2J'" "the task's name is shown escaped"
+run show nosuch
+is "$err" "crm: error: no record matches 'nosuch'" "a reference to nothing gets no hint"
+is "$(commits)" "$n" "no commit for a reference of another type"
+store_clean "references of another type"
+
 done_testing
