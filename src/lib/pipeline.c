@@ -37,19 +37,21 @@ static int parse_bounded(const struct crm_node *map, const char *key,
 }
 
 /* The node of name that is no text: name itself when it is neither a
- * scalar nor a map, or empty; else the first value of the map of
- * languages that is not a non-empty scalar; NULL when all is text. */
+ * scalar nor a map, or blank; else the first value of the map of
+ * languages that is not a scalar that is not blank; NULL when all is
+ * text. */
 static const struct crm_node *bad_name(const struct crm_node *name)
 {
 	size_t i;
 
 	if (name->kind == CRM_NODE_SCALAR)
-		return name->str[0] ? NULL : name;
+		return name->str[strspn(name->str, " \t")] ? NULL : name;
 	if (name->kind != CRM_NODE_MAP || name->len == 0)
 		return name;
 	for (i = 0; i < name->len; i++)
 		if (name->items[i]->kind != CRM_NODE_SCALAR ||
-		    name->items[i]->str[0] == '\0')
+		    name->items[i]->str[strspn(name->items[i]->str, " \t")] ==
+		    '\0')
 			return name->items[i];
 	return NULL;
 }

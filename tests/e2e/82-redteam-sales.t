@@ -107,4 +107,23 @@ is "$err" "crm: error: no record matches 'nosuch'" "a reference to nothing gets 
 is "$(commits)" "$n" "no commit for a reference of another type"
 store_clean "references of another type"
 
+# --- a stage's name is one line of text people can read ---
+n=$(commits)
+for bad in "   " "$(printf 'a\033[2J')" "$(printf 'ring\a')" "$(printf 'a\tb')" "$(printf 'a\rb')"; do
+	run stage add sales demo --name "$bad"
+	is "$rc" 2 "stage add --name $(printf '%q' "$bad") is a usage error"
+	case $err in *$'\033'*|*$'\a'*|*$'\r'*) ok 1 "the error shows no raw control character" ;;
+	*) ok 0 "the error shows no raw control character" ;; esac
+done
+is "$(commits)" "$n" "no commit for a bad stage name"
+store_clean "stage add --name"
+cp crm.yaml "$TEST_ROOT/crm.yaml.orig"
+sed "0,/^    name: Lead\$/s//    name: '   '/" "$TEST_ROOT/crm.yaml.orig" >crm.yaml
+run board
+is "$rc" 1 "a hand-edited blank stage name is refused"
+like "$err" "line [0-9]+: the name of 'lead' must be text" "with its line"
+cp "$TEST_ROOT/crm.yaml.orig" crm.yaml
+run stage add sales demo --name "Демо этап"
+is "$rc" 0 "a Cyrillic name with a space is taken"
+
 done_testing
