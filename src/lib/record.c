@@ -399,8 +399,23 @@ static int check_map_list(const struct crm_node *n, const char *key,
 	return CRM_OK;
 }
 
+/* The first of e's by, text, outcome and due that is a list or a map,
+ * or NULL when each is a single value or absent. */
+static const struct crm_node *single_values(const struct crm_node *e)
+{
+	static const char *const keys[] = {"by", "text", "outcome", "due"};
+	const struct crm_node *v;
+	size_t i;
+
+	for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
+		if ((v = crm_map_get(e, keys[i])) && v->kind != CRM_NODE_SCALAR)
+			return v;
+	return NULL;
+}
+
 /* Checks one timeline entry e (a map) of list key: an id, a known kind,
- * a stored time; with cfg, its by a user of cfg. */
+ * a stored time, single values for by, text, outcome and due; with cfg,
+ * its by a user of cfg. */
 static int check_entry(const struct crm_node *e, const char *key,
 		       const struct crm_config *cfg, struct crm_err *err)
 {
@@ -426,9 +441,9 @@ static int check_entry(const struct crm_node *e, const char *key,
 			 v && v->kind == CRM_NODE_SCALAR ? v->str : "");
 		return field_error(err, v ? v : e, key, msg);
 	}
-	v = crm_map_get(e, "by");
-	if (v && v->kind != CRM_NODE_SCALAR)
+	if ((v = single_values(e)) != NULL)
 		return field_error(err, v, key, _("must be a single value"));
+	v = crm_map_get(e, "by");
 	return v && cfg ? check_owner(v, key, cfg, err) : CRM_OK;
 }
 

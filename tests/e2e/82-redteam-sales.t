@@ -126,4 +126,22 @@ cp "$TEST_ROOT/crm.yaml.orig" crm.yaml
 run stage add sales demo --name "Демо этап"
 is "$rc" 0 "a Cyrillic name with a space is taken"
 
+# --- a hand-edited timeline entry holds single values ---
+f=$(file_of deal "$deal")
+"$CRM" call "$deal" "spoke" --outcome "agreed" >/dev/null
+cp "$f" "$TEST_ROOT/deal.orig"
+n=$(commits)
+for r in 's/  text: spoke/  text: [1, 2]/' 's/  outcome: agreed/  outcome: {a: b}/' \
+	 's/(  kind: call\n  at: \S+\n  by: )ann/$1\[ann\]/'; do
+	cp "$TEST_ROOT/deal.orig" "$f"
+	perl -0pi -e "$r" "$f"
+	run commit -m "hand edit"
+	is "$rc" 1 "crm commit refuses a timeline entry edited with $r"
+	like "$err" "^crm: error: cannot read '$f': line [0-9]+: field 'timeline': must be a single value" \
+		"and names the file, the line and the field"
+done
+cp "$TEST_ROOT/deal.orig" "$f"
+is "$(commits)" "$n" "no commit for a timeline entry of lists"
+store_clean "timeline hand edits"
+
 done_testing
