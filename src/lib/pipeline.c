@@ -310,6 +310,11 @@ int crm_config_parse_process(const struct crm_node *root,
 	    (rc = parse_labels(root, "statuses", &cfg->statuses,
 			       &cfg->nstatuses, err)))
 		return rc;
+	if (cfg->lost_reasons_strict && cfg->nlost_reasons == 0)
+		return crm_seterr(err, CRM_ERR, _("line %d: 'lost_reasons_strict' "
+				  "is true, but 'lost_reasons' lists none: no "
+				  "deal could be lost"), crm_map_get(root,
+				  "lost_reasons_strict")->line);
 	if (crm_map_get(root, "statuses") != NULL)
 		return CRM_OK;
 	cfg->statuses = crm_xcalloc(4, sizeof(*cfg->statuses));

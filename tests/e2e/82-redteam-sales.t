@@ -144,4 +144,23 @@ cp "$TEST_ROOT/deal.orig" "$f"
 is "$(commits)" "$n" "no commit for a timeline entry of lists"
 store_clean "timeline hand edits"
 
+# --- strict lost reasons with none to pick from would make no deal losable ---
+cp crm.yaml "$TEST_ROOT/crm.yaml.orig"
+python3 - <<'PY'
+s = open("crm.yaml").read()
+i = s.index("lost_reasons:")
+j = s.index("\n", s.index("name: No budget")) + 1
+open("crm.yaml", "w").write(s[:i] + "lost_reasons: []\nlost_reasons_strict: true\n" + s[j:])
+PY
+run board
+is "$rc" 1 "lost_reasons_strict with no lost_reasons is refused"
+like "$err" "^crm: error: cannot read 'crm.yaml': line [0-9]+: 'lost_reasons_strict' is true, but 'lost_reasons' lists none" \
+	"and the error names the file, the line and the key"
+n=$(commits)
+run commit -m "strict, no reasons"
+is "$rc" 1 "crm commit refuses it too"
+is "$(commits)" "$n" "no commit for it"
+cp "$TEST_ROOT/crm.yaml.orig" crm.yaml
+store_clean "strict lost reasons"
+
 done_testing

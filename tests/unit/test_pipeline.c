@@ -109,6 +109,9 @@ Test(pipeline, names_that_are_no_text_are_refused)
 		    "line 7: the name of 'a' must be text");
 	parse_fails("lost_reasons:\n- id: price\n  name: {en: {x: y}}\n",
 		    "line 3: the name of 'price' must be text");
+	parse_fails("lost_reasons: []\nlost_reasons_strict: true\n",
+		    "line 2: 'lost_reasons_strict' is true, but 'lost_reasons' "
+		    "lists none");
 }
 
 Test(pipeline, lost_reasons_statuses_and_flags)
