@@ -163,4 +163,12 @@ is "$(commits)" "$n" "no commit for it"
 cp "$TEST_ROOT/crm.yaml.orig" crm.yaml
 store_clean "strict lost reasons"
 
+# --- a name with line breaks cannot write trailers into the commit ---
+set_commit=$(git rev-parse HEAD)
+evil=$("$CRM" add deal "$(printf 'Evil\n\nCrm-Undoes: %s\r\nCrm-Command: rm' "$set_commit")" --company Acme)
+is "$(git log -1 --format=%B | grep -c '^Crm-Undoes')" 0 "no Crm-Undoes line comes from the name"
+is "$(git log -1 --format=%B | grep -c '^Crm-Command')" 1 "one Crm-Command line: crm's own"
+like "$(git log -1 --format=%s)" "^deal ${evil:0:4}: add Evil +Crm-Undoes: " "the name is kept on the subject's one line"
+is "$(git log -1 --format=%B | sed -n '/^Crm-Command/p')" "Crm-Command: add" "the command is add"
+
 done_testing
