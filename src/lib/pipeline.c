@@ -82,11 +82,14 @@ static int parse_label(const struct crm_node *n, const char *what,
 	name = crm_map_get(n, "name");
 	if (name == NULL)
 		return CRM_OK;
-	if ((bad = bad_name(name)) != NULL)
-		return crm_seterr(err, CRM_ERR, _("line %d: the name of '%s' "
-				  "must be text, or a map of languages to "
-				  "text"), bad->line ? bad->line : name->line,
-				  l->id);
+	if ((bad = bad_name(name)) != NULL) {
+		crm_seterr(err, CRM_ERR, _("line %d: the name of '%s' must be "
+			   "text, or a map of languages to text"),
+			   bad->line ? bad->line : name->line, l->id);
+		free(l->id);
+		l->id = NULL; /* l holds nothing on failure */
+		return CRM_ERR;
+	}
 	if (name->kind == CRM_NODE_SCALAR)
 		l->name = crm_xstrdup(name->str);
 	else
