@@ -23,6 +23,8 @@ enum opt_kind {
 	OPT_INT,   /* a whole number >= 0 */
 	OPT_ENUM,  /* one of keywords[] */
 	OPT_DATE,  /* a date or time as crm_date_parse() reads it */
+	OPT_PAST,  /* an OPT_DATE that is not after now: when something
+		      happened */
 	OPT_REF,   /* a record: a name or an id, not blank (the command
 		      resolves it, see cli_resolve) */
 };
@@ -146,7 +148,8 @@ bool opt_flag(const struct parsed *p, const struct opt_spec *spec,
 long opt_int(const struct parsed *p, const char *name, long def);
 /* The keyword index of an OPT_ENUM option, or def when not given. */
 int opt_keyword(const struct parsed *p, const char *name, int def);
-/* The value of an OPT_DATE option; false when it was not given. */
+/* The value of an OPT_DATE or OPT_PAST option; false when it was not
+ * given. */
 bool opt_date(const struct parsed *p, const char *name, struct crm_date *d);
 /* True when option name was given at all. */
 bool opt_given(const struct parsed *p, const char *name);

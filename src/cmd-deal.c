@@ -15,7 +15,7 @@ const struct opt_spec deal_opts[] = {{NULL, 0, OPT_FLAG, NULL, NULL}};
 const struct opt_spec deal_move_opts[] = {
 	{"reason", 0, OPT_VALUE, N_("TEXT"),
 	 N_("why (a lost stage needs one: a lost reason of crm.yaml)")},
-	{"at", 0, OPT_DATE, N_("WHEN"),
+	{"at", 0, OPT_PAST, N_("WHEN"),
 	 N_("when the deal moved (default: now)")},
 	{NULL, 0, OPT_FLAG, NULL, NULL},
 };

@@ -17,7 +17,7 @@ const struct opt_spec note_opts[] = {
 	{"kind", 0, OPT_ENUM, N_("KIND"),
 	 N_("call, meeting, email or note (the default)"), note_kinds},
 	{"outcome", 0, OPT_VALUE, N_("TEXT"), N_("what came of it")},
-	{"at", 0, OPT_DATE, N_("WHEN"), N_("when it happened (default: now)")},
+	{"at", 0, OPT_PAST, N_("WHEN"), N_("when it happened (default: now)")},
 	{"type", 0, OPT_VALUE, N_("TYPE"),
 	 N_("take REF among the records of TYPE only")},
 	{NULL, 0, OPT_FLAG, NULL, NULL},
@@ -26,7 +26,7 @@ const struct opt_spec note_opts[] = {
 /* call and meeting: the same without --kind. */
 const struct opt_spec call_opts[] = {
 	{"outcome", 0, OPT_VALUE, N_("TEXT"), N_("what came of it")},
-	{"at", 0, OPT_DATE, N_("WHEN"), N_("when it happened (default: now)")},
+	{"at", 0, OPT_PAST, N_("WHEN"), N_("when it happened (default: now)")},
 	{"type", 0, OPT_VALUE, N_("TYPE"),
 	 N_("take REF among the records of TYPE only")},
 	{NULL, 0, OPT_FLAG, NULL, NULL},

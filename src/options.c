@@ -158,8 +158,13 @@ static int convert(const struct opt_spec *o, const char *value, time_t now,
 				  "(use %s)"), o->name, value,
 				  keyword_list(o, list, sizeof(list)));
 	case OPT_DATE:
+	case OPT_PAST:
 		if (crm_date_parse(value, now, &v->date, err))
 			return crm_err_prefix(err, "--%s", o->name);
+		if (o->kind == OPT_PAST && v->date.when > now)
+			return crm_seterr(err, CRM_EUSAGE, _("--%s: '%s' is in "
+					  "the future, and this says when "
+					  "something happened"), o->name, value);
 		return CRM_OK;
 	case OPT_REF:
 		if (value[strspn(value, " \t\n\v\f\r")] == '\0')

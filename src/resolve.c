@@ -136,6 +136,29 @@ static int report_done(struct cli *cli, const char *ref,
 	return rc;
 }
 
+/* After ref named no record of the types how takes, hints on stderr at
+ * the one record of another type it names, if there is one (a
+ * company's id given to crm deal move). */
+static void hint_other_type(struct cli *cli, const struct cli_ref *how,
+			    const char *ref)
+{
+	struct crm_record *r = NULL;
+	struct crm_err err = {0};
+	enum crm_type t;
+	char id[CRM_ID_LEN + 1], *name;
+
+	if ((how->mask & CRM_TYPE_ALL) == CRM_TYPE_ALL ||
+	    crm_store_resolve(cli->store, CRM_TYPE_ALL, ref, &t, id, NULL,
+			      NULL, &err) != CRM_OK)
+		return;
+	name = cli_safe(crm_store_read(cli->store, t, id, &r, &err) == CRM_OK
+			? crm_record_name(r) : id);
+	fprintf(stderr, _("hint: it names %s %s '%s', which is not taken "
+			  "here\n"), crm_type_name(t), cli_short_id(id), name);
+	crm_record_free(r);
+	free(name);
+}
+
 /* cli_resolve; with entry, a finished task's id gives its entry there
  * (*type CRM_NTYPES) instead of a failure. */
 static int resolve(struct cli *cli, const struct cli_ref *how, const char *ref,
@@ -163,6 +186,8 @@ static int resolve(struct cli *cli, const struct cli_ref *how, const char *ref,
 	report(cli, how, rc);
 	if (rc == CRM_EAMBIGUOUS)
 		print_candidates(how, cands, n);
+	if (rc == CRM_ENOTFOUND)
+		hint_other_type(cli, how, ref);
 	crm_matches_free(cands, n);
 	return rc | CLI_REPORTED;
 }

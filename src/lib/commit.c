@@ -1054,19 +1054,24 @@ static void journal_remove(const struct crm_store *s)
 }
 
 /* The full commit message: subject, then the Crm-Command trailer and the
- * transaction's own. */
+ * transaction's own.  The subject is one line: a line break a record's
+ * name brings into it becomes a space, so that no name can write a
+ * trailer of its own (a "Crm-Undoes:" line would hide a commit from
+ * crm undo). */
 static char *commit_message(const struct crm_txn *t, const char *subject,
 			    const char *command)
 {
 	struct crm_buf b = {0};
-	size_t len = strlen(subject);
+	size_t len = strlen(subject), i;
 
 	/* a subject cut to a buffer by its caller may end inside a
 	 * character: drop the part, git log must stay UTF-8 */
 	while (len > 0 && !crm_utf8_valid(subject, len))
 		len--;
-	crm_buf_addf(&b, "%.*s\n\nCrm-Command: %s\n", (int)len, subject,
-		     command);
+	for (i = 0; i < len; i++)
+		crm_buf_addc(&b, subject[i] == '\n' || subject[i] == '\r'
+			     ? ' ' : subject[i]);
+	crm_buf_addf(&b, "\n\nCrm-Command: %s\n", command);
 	if (t->trailers.len)
 		crm_buf_add(&b, t->trailers.s, t->trailers.len);
 	return crm_buf_detach(&b);

@@ -682,6 +682,15 @@ static struct crm_node *spec_item(const struct crm_node *seq, const char *id,
 	return m;
 }
 
+/* True when s holds a control character (C0 or DEL). */
+static bool has_control(const char *s)
+{
+	for (; *s; s++)
+		if ((unsigned char)*s < 0x20 || *s == 0x7f)
+			return true;
+	return false;
+}
+
 /* Checks what spec says of a new stage: a name of UTF-8 text that is
  * not blank, a kind of open, won or lost, numbers in range. */
 static int check_spec(const struct crm_stage_spec *spec, struct crm_err *err)
@@ -690,9 +699,9 @@ static int check_spec(const struct crm_stage_spec *spec, struct crm_err *err)
 
 	if (spec == NULL)
 		return CRM_OK;
-	if (spec->name && (spec->name[0] == '\0' ||
+	if (spec->name && (spec->name[strspn(spec->name, " ")] == '\0' ||
 			   !crm_utf8_valid(spec->name, strlen(spec->name)) ||
-			   strpbrk(spec->name, "\n\r\t") != NULL))
+			   has_control(spec->name)))
 		return crm_seterr(err, CRM_EUSAGE, _("invalid stage name '%s' "
 				  "(one line of UTF-8 text)"), spec->name);
 	k = spec->kind;

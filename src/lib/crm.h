@@ -1083,9 +1083,9 @@ int crm_deal_probability(const struct crm_config *cfg,
 int crm_deal_find_stage(const struct crm_config *cfg, const char *pipeline,
 			const char *stage, const struct crm_stage **out,
 			struct crm_err *err);
-/* CRM_OK unless st is a lost stage and reason is missing, or not one of
- * cfg's lost_reasons when lost_reasons_strict (CRM_EUSAGE, with a hint
- * listing them). */
+/* CRM_OK unless st is a lost stage and reason is missing or blank, or
+ * not one of cfg's lost_reasons when lost_reasons_strict (CRM_EUSAGE,
+ * with a hint listing them). */
 int crm_deal_check_reason(const struct crm_config *cfg,
 			  const struct crm_stage *st, const char *reason,
 			  struct crm_err *err);

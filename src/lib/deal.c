@@ -87,7 +87,7 @@ int crm_deal_check_reason(const struct crm_config *cfg,
 
 	if (st == NULL || st->kind != CRM_STAGE_LOST)
 		return CRM_OK;
-	if (reason == NULL || reason[0] == '\0') {
+	if (reason == NULL || reason[strspn(reason, " \t\n\v\f\r")] == '\0') {
 		reasons_list(cfg, &b);
 		rc = crm_seterr(err, CRM_EUSAGE, _("a deal moved to lost stage "
 				"'%s' needs a reason\nhint: give one with "

@@ -36,6 +36,26 @@ static int parse_bounded(const struct crm_node *map, const char *key,
 			  "number from 0 to %ld"), n->line, key, max);
 }
 
+/* The node of name that is no text: name itself when it is neither a
+ * scalar nor a map, or blank; else the first value of the map of
+ * languages that is not a scalar that is not blank; NULL when all is
+ * text. */
+static const struct crm_node *bad_name(const struct crm_node *name)
+{
+	size_t i;
+
+	if (name->kind == CRM_NODE_SCALAR)
+		return name->str[strspn(name->str, " \t")] ? NULL : name;
+	if (name->kind != CRM_NODE_MAP || name->len == 0)
+		return name;
+	for (i = 0; i < name->len; i++)
+		if (name->items[i]->kind != CRM_NODE_SCALAR ||
+		    name->items[i]->str[strspn(name->items[i]->str, " \t")] ==
+		    '\0')
+			return name->items[i];
+	return NULL;
+}
+
 /*
  * Reads a labelled id into l: a plain scalar (the id, its own name), or
  * a map with id and name, the name a scalar or a map of language codes
@@ -45,7 +65,7 @@ static int parse_bounded(const struct crm_node *map, const char *key,
 static int parse_label(const struct crm_node *n, const char *what,
 		       struct crm_label *l, struct crm_err *err)
 {
-	const struct crm_node *name;
+	const struct crm_node *name, *bad;
 	const char *id;
 
 	memset(l, 0, sizeof(*l));
@@ -62,14 +82,18 @@ static int parse_label(const struct crm_node *n, const char *what,
 	name = crm_map_get(n, "name");
 	if (name == NULL)
 		return CRM_OK;
+	if ((bad = bad_name(name)) != NULL) {
+		crm_seterr(err, CRM_ERR, _("line %d: the name of '%s' must be "
+			   "text, or a map of languages to text"),
+			   bad->line ? bad->line : name->line, l->id);
+		free(l->id);
+		l->id = NULL; /* l holds nothing on failure */
+		return CRM_ERR;
+	}
 	if (name->kind == CRM_NODE_SCALAR)
 		l->name = crm_xstrdup(name->str);
-	else if (name->kind == CRM_NODE_MAP)
-		l->names = name;
 	else
-		return crm_seterr(err, CRM_ERR, _("line %d: the name of '%s' "
-				  "must be text, or a map of languages to "
-				  "text"), name->line, l->id);
+		l->names = name;
 	return CRM_OK;
 }
 
@@ -289,6 +313,11 @@ int crm_config_parse_process(const struct crm_node *root,
 	    (rc = parse_labels(root, "statuses", &cfg->statuses,
 			       &cfg->nstatuses, err)))
 		return rc;
+	if (cfg->lost_reasons_strict && cfg->nlost_reasons == 0)
+		return crm_seterr(err, CRM_ERR, _("line %d: 'lost_reasons_strict' "
+				  "is true, but 'lost_reasons' lists none: no "
+				  "deal could be lost"), crm_map_get(root,
+				  "lost_reasons_strict")->line);
 	if (crm_map_get(root, "statuses") != NULL)
 		return CRM_OK;
 	cfg->statuses = crm_xcalloc(4, sizeof(*cfg->statuses));

@@ -399,8 +399,23 @@ static int check_map_list(const struct crm_node *n, const char *key,
 	return CRM_OK;
 }
 
+/* The first of e's by, text, outcome and due that is a list or a map,
+ * or NULL when each is a single value or absent. */
+static const struct crm_node *single_values(const struct crm_node *e)
+{
+	static const char *const keys[] = {"by", "text", "outcome", "due"};
+	const struct crm_node *v;
+	size_t i;
+
+	for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
+		if ((v = crm_map_get(e, keys[i])) && v->kind != CRM_NODE_SCALAR)
+			return v;
+	return NULL;
+}
+
 /* Checks one timeline entry e (a map) of list key: an id, a known kind,
- * a stored time; with cfg, its by a user of cfg. */
+ * a stored time, single values for by, text, outcome and due; with cfg,
+ * its by a user of cfg. */
 static int check_entry(const struct crm_node *e, const char *key,
 		       const struct crm_config *cfg, struct crm_err *err)
 {
@@ -426,9 +441,9 @@ static int check_entry(const struct crm_node *e, const char *key,
 			 v && v->kind == CRM_NODE_SCALAR ? v->str : "");
 		return field_error(err, v ? v : e, key, msg);
 	}
-	v = crm_map_get(e, "by");
-	if (v && v->kind != CRM_NODE_SCALAR)
+	if ((v = single_values(e)) != NULL)
 		return field_error(err, v, key, _("must be a single value"));
+	v = crm_map_get(e, "by");
 	return v && cfg ? check_owner(v, key, cfg, err) : CRM_OK;
 }
 
@@ -485,6 +500,49 @@ static int check_timeline(const struct crm_node *n, const char *key,
 	return check_ids(n, key, err);
 }
 
+/* Checks one stage_history entry e (a map) of list key: a stage, a
+ * stored time, and a by and a reason that are single values. */
+static int check_stage_entry(const struct crm_node *e, const char *key,
+			     struct crm_err *err)
+{
+	const struct crm_node *st = crm_map_get(e, "stage"), *v;
+	struct crm_date d;
+	char msg[512];
+
+	if (st == NULL || st->kind != CRM_NODE_SCALAR || st->str[0] == '\0')
+		return field_error(err, st ? st : e, key,
+				   _("an entry has no stage"));
+	v = crm_map_get(e, "at");
+	if (v == NULL || v->kind != CRM_NODE_SCALAR ||
+	    crm_date_parse_stored(v->str, &d) != CRM_OK) {
+		snprintf(msg, sizeof(msg), _("entry of stage '%s': invalid time "
+			 "'%s' (expected ISO 8601)"), st->str,
+			 v && v->kind == CRM_NODE_SCALAR ? v->str : "");
+		return field_error(err, v ? v : e, key, msg);
+	}
+	if ((v = crm_map_get(e, "by")) && v->kind != CRM_NODE_SCALAR)
+		return field_error(err, v, key, _("must be a single value"));
+	if ((v = crm_map_get(e, "reason")) && v->kind != CRM_NODE_SCALAR)
+		return field_error(err, v, key, _("must be a single value"));
+	return CRM_OK;
+}
+
+/* Checks a stage_history: a list of entries as check_stage_entry wants
+ * them. */
+static int check_history(const struct crm_node *n, const char *key,
+			 struct crm_err *err)
+{
+	size_t i;
+	int rc;
+
+	if ((rc = check_map_list(n, key, err)))
+		return rc;
+	for (i = 0; i < n->len; i++)
+		if ((rc = check_stage_entry(n->items[i], key, err)))
+			return rc;
+	return CRM_OK;
+}
+
 /* Checks a date field's stored form. */
 static int check_date(const struct crm_node *n, const char *key,
 		      enum crm_field_kind kind, struct crm_err *err)
@@ -512,7 +570,7 @@ static int check_field(const struct crm_record *r, const struct crm_field *f,
 	if (f->kind == CRM_FIELD_TIMELINE)
 		return check_timeline(n, f->name, cfg, err);
 	if (f->kind == CRM_FIELD_HISTORY)
-		return check_map_list(n, f->name, err);
+		return check_history(n, f->name, err);
 	if (f->kind == CRM_FIELD_RESCHEDULES)
 		return crm_rescheduled_check(n, f->name, err);
 	if (crm_field_is_list(f->kind))

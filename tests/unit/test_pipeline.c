@@ -98,6 +98,22 @@ Test(pipeline, bad_stages_are_refused_with_their_line)
 		    "line 5: the name of 'a' must be text");
 }
 
+Test(pipeline, names_that_are_no_text_are_refused)
+{
+	parse_fails("pipelines:\n- name: s\n  stages:\n  - id: a\n    name: ''\n",
+		    "line 5: the name of 'a' must be text");
+	parse_fails("pipelines:\n- name: s\n  stages:\n  - id: a\n    name: {}\n",
+		    "line 5: the name of 'a' must be text");
+	parse_fails("pipelines:\n- name: s\n  stages:\n  - id: a\n    name:\n"
+		    "      en: A\n      ru: [1]\n",
+		    "line 7: the name of 'a' must be text");
+	parse_fails("lost_reasons:\n- id: price\n  name: {en: {x: y}}\n",
+		    "line 3: the name of 'price' must be text");
+	parse_fails("lost_reasons: []\nlost_reasons_strict: true\n",
+		    "line 2: 'lost_reasons_strict' is true, but 'lost_reasons' "
+		    "lists none");
+}
+
 Test(pipeline, lost_reasons_statuses_and_flags)
 {
 	struct crm_config cfg;

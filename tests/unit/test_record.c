@@ -458,6 +458,20 @@ static const struct bad_case bad_cases[] = {
 	 "name", NULL},
 	{CRM_COMPANY, "id mismatch", "name: Acme\nid: q4r5s6t7v9\n", 2, "id",
 	 "q4r5s6t7v9"},
+	{CRM_DEAL, "timeline entry with a list for a text",
+	 "id: q4r5s6t7v8\nname: Big\ntimeline:\n- id: a1b2c3d4e5\n"
+	 "  kind: note\n  at: '2026-01-01T10:00:00Z'\n  text: [a]\n", 7,
+	 "timeline", "single value"},
+	{CRM_DEAL, "stage entry at no time",
+	 "id: q4r5s6t7v8\nname: Big\nstage_history:\n- stage: lead\n"
+	 "  at: soon\n", 5, "stage_history", "invalid time 'soon'"},
+	{CRM_DEAL, "stage entry with no stage",
+	 "id: q4r5s6t7v8\nname: Big\nstage_history:\n"
+	 "- at: '2026-01-01T10:00:00Z'\n", 4, "stage_history", "no stage"},
+	{CRM_DEAL, "stage entry with a list for a reason",
+	 "id: q4r5s6t7v8\nname: Big\nstage_history:\n- stage: lost\n"
+	 "  at: '2026-01-01T10:00:00Z'\n  reason: [a]\n", 6, "stage_history",
+	 "single value"},
 	{CRM_CONTACT, "bad company ref",
 	 "id: q4r5s6t7v8\nname: Ivan\ncompany: acme\n", 3, "company", "acme"},
 	{CRM_CONTACT, "bad email",
