@@ -82,8 +82,8 @@ static char *problem_text(const struct crm_finding *f)
 	case CRM_CHECK_RULE:
 		crm_buf_addf(&b, _("automation rule cannot run: %s"), v);
 		break;
-	case CRM_CHECK_BROKEN:
-		crm_buf_addf(&b, _("cannot read: %s"), v);
+	case CRM_CHECK_BROKEN: /* the reader's message names the file */
+		crm_buf_addf(&b, "%s", v);
 		break;
 	default:
 		break;

@@ -113,6 +113,8 @@ run check
 is "$rc" 10 "a broken rule: exits 10"
 like "$out" "crm.yaml +rule +greet +automation rule cannot run: unknown stage 'proposl'" "the broken rule is reported"
 like "$out" "contact +contacts/zz/zzzzzzzzzz.yaml +cannot read" "the broken file is reported"
+like "$out" "cannot read 'contacts/zz/zzzzzzzzzz.yaml': line [0-9]+: " "...with the reader's message, naming the file and line"
+case $out in *"cannot read: cannot read"*) ok 1 "the message is not said twice" ;; *) ok 0 "the message is not said twice" ;; esac
 run check --owner ann --format json
 like "$out" '"kind": "rule"' "--owner keeps the rules"
 
