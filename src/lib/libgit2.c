@@ -995,15 +995,6 @@ int git_mempack_new(git_odb_backend **out)
 	return f(out);
 }
 
-int git_mempack_dump(git_buf *pack, git_repository *repo,
-	git_odb_backend *backend)
-{
-	static void *fn;
-	__typeof__(git_mempack_dump) *f = resolve(&fn, "git_mempack_dump");
-
-	return f(pack, repo, backend);
-}
-
 int git_mempack_reset(git_odb_backend *backend)
 {
 	static void *fn;
@@ -1021,11 +1012,3 @@ int git_odb_add_backend(git_odb *odb, git_odb_backend *backend, int priority)
 	return f(odb, backend, priority);
 }
 
-int git_odb_write_pack(git_odb_writepack **out, git_odb *db,
-	git_indexer_progress_cb progress_cb, void *progress_payload)
-{
-	static void *fn;
-	__typeof__(git_odb_write_pack) *f = resolve(&fn, "git_odb_write_pack");
-
-	return f(out, db, progress_cb, progress_payload);
-}
