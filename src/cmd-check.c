@@ -267,25 +267,10 @@ static void print_json(const struct crm_finding *f, size_t n)
 /* Refuses --owner naming no user of crm.yaml, with a did-you-mean. */
 static int check_owner_arg(struct cli *cli, const char *owner)
 {
-	const struct crm_config *cfg = crm_store_config(cli->store);
-	const char **cands;
-	const char *hint;
-	size_t i;
-
-	if (crm_config_user(cfg, owner))
+	if (crm_config_check_user(crm_store_config(cli->store), owner,
+				  &cli->err) == CRM_OK)
 		return CRM_OK;
-	cands = crm_xcalloc(cfg->nusers + 1, sizeof(*cands));
-	for (i = 0; i < cfg->nusers; i++)
-		cands[i] = cfg->users[i].login;
-	hint = crm_suggest(owner, cands, cfg->nusers);
-	if (hint)
-		cli_error(cli, CRM_ENOTFOUND, _("unknown user '%s' (did you "
-			  "mean '%s'?)"), owner, hint);
-	else
-		cli_error(cli, CRM_ENOTFOUND, _("unknown user '%s'\nhint: "
-			  "'crm user add' adds one"), owner);
-	free(cands);
-	return CRM_ENOTFOUND | CLI_REPORTED;
+	return cli_fail(cli);
 }
 
 int cmd_check(struct cli *cli, struct parsed *p)

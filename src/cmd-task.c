@@ -378,8 +378,6 @@ static int due_owner(struct cli *cli, struct parsed *p, const char **owner)
 {
 	const struct crm_config *cfg = crm_store_config(cli->store);
 	const char *o = opt_get(p, task_due_opts, "owner");
-	const char *cands[256], *hint;
-	size_t i, n = 0;
 
 	if (o && opt_flag(p, task_due_opts, "all"))
 		return cli_usage_error(cli->cmd, _("--owner and --all cannot "
@@ -393,15 +391,9 @@ static int due_owner(struct cli *cli, struct parsed *p, const char **owner)
 		return CRM_OK;
 	}
 	*owner = o;
-	if (crm_config_user(cfg, o))
+	if (crm_config_check_user(cfg, o, &cli->err) == CRM_OK)
 		return CRM_OK;
-	for (i = 0; i < cfg->nusers && n < 256; i++)
-		cands[n++] = cfg->users[i].login;
-	hint = crm_suggest(o, cands, n);
-	if (hint)
-		return cli_usage_error(cli->cmd, _("unknown user '%s' (did you "
-				       "mean '%s'?)"), o, hint);
-	return cli_usage_error(cli->cmd, _("unknown user '%s'"), o);
+	return cli_usage_error(cli->cmd, "%s", cli->err.msg);
 }
 
 /* The end of crm task due's output. */

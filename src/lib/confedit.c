@@ -269,20 +269,7 @@ static int find_stage(const struct crm_pipeline *p, const char *stage,
 static int find_user(struct crm_store *s, const char *login,
 		     struct crm_err *err)
 {
-	const char **cands;
-	size_t i;
-	int rc;
-
-	if (crm_config_user(&s->cfg, login))
-		return CRM_OK;
-	cands = crm_xcalloc(s->cfg.nusers + 1, sizeof(char *));
-	for (i = 0; i < s->cfg.nusers; i++)
-		cands[i] = s->cfg.users[i].login;
-	rc = unknown(_("unknown user '%s' (did you mean '%s'?)%s"),
-		     _("unknown user '%s'%s"), login, cands, s->cfg.nusers,
-		     _("\nhint: 'crm user add' adds one"), err);
-	free(cands);
-	return rc;
+	return crm_config_check_user(&s->cfg, login, err);
 }
 
 /* ---- the records that use a name ---- */

@@ -456,3 +456,26 @@ const char *crm_config_name_hint(void)
 		 "'-', starting with a letter or a digit, at most 64 "
 		 "characters");
 }
+
+int crm_config_check_user(const struct crm_config *cfg, const char *login,
+			  struct crm_err *err)
+{
+	const char **cands, *hint;
+	size_t i;
+	int rc;
+
+	if (crm_config_user(cfg, login))
+		return CRM_OK;
+	cands = crm_xcalloc(cfg->nusers + 1, sizeof(*cands));
+	for (i = 0; i < cfg->nusers; i++)
+		cands[i] = cfg->users[i].login;
+	hint = crm_suggest(login, cands, cfg->nusers);
+	if (hint)
+		rc = crm_seterr(err, CRM_ENOTFOUND, _("unknown user '%s' (did "
+				"you mean '%s'?)"), login, hint);
+	else
+		rc = crm_seterr(err, CRM_ENOTFOUND, _("unknown user '%s'\n"
+				"hint: 'crm user add' adds one"), login);
+	free(cands);
+	return rc;
+}

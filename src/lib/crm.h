@@ -399,6 +399,10 @@ char *crm_config_initial(const char *login, const char *name,
 const struct crm_user *crm_config_user(const struct crm_config *cfg,
 				       const char *login);
 /* The user whose e-mail is email, or NULL. */
+/* CRM_OK when login is a user of cfg, else CRM_ENOTFOUND with the
+ * nearest login as a hint, or how to add one. */
+int crm_config_check_user(const struct crm_config *cfg, const char *login,
+			  struct crm_err *err);
 const struct crm_user *crm_config_user_by_email(const struct crm_config *cfg,
 						const char *email);
 /* The named pipeline, or the default one when name is NULL. */
