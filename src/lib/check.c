@@ -325,28 +325,6 @@ static void check_contacts(struct check *c, sqlite3_stmt *st,
 	}
 }
 
-/* The latest time among the "at" of the entries of list key of r. */
-static time_t latest_at(const struct crm_record *r, const char *key,
-			time_t t)
-{
-	const struct crm_node *l = crm_map_get(r->map, key);
-	struct crm_date d;
-	const char *at;
-	size_t i;
-
-	if (l == NULL || l->kind != CRM_NODE_SEQ)
-		return t;
-	for (i = 0; i < l->len; i++) {
-		if (l->items[i]->kind != CRM_NODE_MAP ||
-		    (at = crm_map_str(l->items[i], "at")) == NULL ||
-		    crm_date_parse_stored(at, &d) != CRM_OK)
-			continue;
-		if (d.when > t)
-			t = d.when;
-	}
-	return t;
-}
-
 /* An open deal of the row past its stage's rot_days since its latest
  * timeline entry or stage change (its creation when it has neither). */
 static int check_stale(struct check *c, sqlite3_stmt *st)
@@ -358,9 +336,9 @@ static int check_stale(struct check *c, sqlite3_stmt *st)
 							   : "");
 	struct crm_record *r;
 	struct crm_finding *f;
-	struct crm_date d;
-	time_t last = 0, limit;
-	const char *created;
+	long long last = 0;
+	bool known;
+	time_t limit;
 
 	if (stage == NULL || stage->kind != CRM_STAGE_OPEN || stage->rot_days <= 0)
 		return CRM_OK;
@@ -371,17 +349,14 @@ static int check_stale(struct check *c, sqlite3_stmt *st)
 		return CRM_OK;
 	if (crm_store_read(c->s, CRM_DEAL, col(st, COL_ID), &r, NULL) != CRM_OK)
 		return CRM_OK; /* broken meanwhile: reported as such */
-	if ((created = crm_map_str(r->map, "created")) != NULL &&
-	    crm_date_parse_stored(created, &d) == CRM_OK)
-		last = d.when;
-	last = latest_at(r, "timeline", latest_at(r, "stage_history", last));
+	known = crm_record_last_activity(r, &last);
 	crm_record_free(r);
-	if (last >= limit)
+	if (!crm_deal_stale(stage, known, last, c->now))
 		return CRM_OK;
 	f = add(c, CRM_CHECK_STALE, CRM_DEAL, col(st, COL_ID), col(st, COL_NAME),
 		col(st, COL_OWNER), "stage", stage->label.id);
 	if (f)
-		f->days = (long)((c->now - last) / 86400);
+		f->days = (long)(((long long)c->now - last) / 86400);
 	return CRM_OK;
 }
 
