@@ -136,7 +136,7 @@ static void check_rest(const struct crm_config *cfg, struct crm_rule *r)
 
 	if (r->owner && cfg->nusers && crm_config_user(cfg, r->owner) == NULL)
 		problem(r, _("unknown user '%s'"), r->owner);
-	if (r->due && crm_rule_due(r->due, 0, &d, &err) != CRM_OK)
+	if (r->due && crm_date_parse_as(r->due, 0, CRM_DATE_WHEN, &d, &err) != CRM_OK)
 		problem(r, _("due: cannot read '%s' (try +15m, +2h, +1d, "
 			  "next working day 10:00)"), r->due);
 	if (r->priority && strcmp(r->priority, "high") != 0 &&
@@ -348,46 +348,6 @@ void crm_rule_entry_key(const struct crm_record *d, char *buf, size_t size)
 			 at ? at : "");
 }
 
-/* The next Monday-to-Friday after now's day, at hh:mm local time. */
-static time_t next_working_day(time_t now, int hh, int mm)
-{
-	struct tm tm;
-
-	localtime_r(&now, &tm);
-	do {
-		tm.tm_mday++;
-		tm.tm_hour = 12;
-		tm.tm_min = tm.tm_sec = 0;
-		tm.tm_isdst = -1;
-		mktime(&tm); /* normalises tm_wday */
-	} while (tm.tm_wday == 0 || tm.tm_wday == 6);
-	tm.tm_hour = hh;
-	tm.tm_min = mm;
-	tm.tm_isdst = -1;
-	return mktime(&tm);
-}
-
-int crm_rule_due(const char *due, time_t now, struct crm_date *out,
-		 struct crm_err *err)
-{
-	static const char nwd[] = "next working day";
-	const char *p;
-	int hh = 9, mm = 0, used = 0;
-
-	if (strncmp(due, nwd, sizeof(nwd) - 1) != 0)
-		return crm_date_parse_as(due, now, CRM_DATE_WHEN, out, err);
-	p = due + sizeof(nwd) - 1;
-	while (*p == ' ')
-		p++;
-	if (*p && (sscanf(p, "%2d:%2d%n", &hh, &mm, &used) != 2 ||
-		   p[used] != '\0' || hh > 23 || mm > 59 || hh < 0 || mm < 0))
-		return crm_seterr(err, CRM_EUSAGE, _("cannot read date '%s' "
-				  "(try: next working day 10:00)"), due);
-	out->when = next_working_day(now, hh, mm);
-	out->has_time = true;
-	return CRM_OK;
-}
-
 /* Appends r's title to b with its placeholders filled from the deal and
  * the records it names (an absent value gives nothing). */
 static void render(const struct crm_rule *r, const struct crm_record *d,
@@ -451,7 +411,7 @@ int crm_rule_make_task(const struct crm_rule *r, const struct crm_record *d,
 		return crm_seterr(err, CRM_ERR, _("automation rule '%s' cannot "
 				  "run: %s\nhint: fix it in 'crm.yaml', or remove "
 				  "it"), r->name, r->problem);
-	if (r->due && (rc = crm_rule_due(r->due, now, &due, err)))
+	if (r->due && (rc = crm_date_parse_as(r->due, now, CRM_DATE_WHEN, &due, err)))
 		return crm_err_prefix(err, _("automation rule '%s'"), r->name);
 	render(r, d, load, data, &title);
 	if ((text = crm_buf_detach(&title)) == NULL)

@@ -1318,9 +1318,6 @@ int crm_rule_make_task(const struct crm_rule *r, const struct crm_record *d,
 int crm_automation_replay(struct crm_store *s, const struct crm_rule *r,
 			  time_t now, struct crm_record ***tasks, size_t *n,
 			  struct crm_err *err);
-/* Parses a rule's due offset at now (see above). */
-int crm_rule_due(const char *due, time_t now, struct crm_date *out,
-		 struct crm_err *err);
 
 /* ---- the rules checked over the whole store: crm check (check.c) ---- */
 

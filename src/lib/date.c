@@ -908,6 +908,45 @@ static int check_kind(const char *s, const struct crm_date *d,
 	return CRM_OK;
 }
 
+/* The next Monday-to-Friday after now's day, at hh:mm local time. */
+static time_t next_working_day(time_t now, int hh, int mm)
+{
+	struct tm tm;
+
+	localtime_r(&now, &tm);
+	do {
+		tm.tm_mday++;
+		tm.tm_hour = 12;
+		tm.tm_min = tm.tm_sec = 0;
+		tm.tm_isdst = -1;
+		mktime(&tm); /* normalises tm_wday */
+	} while (tm.tm_wday == 0 || tm.tm_wday == 6);
+	tm.tm_hour = hh;
+	tm.tm_min = mm;
+	tm.tm_isdst = -1;
+	return mktime(&tm);
+}
+
+/* Reads "next working day [HH:MM]" (9:00 when no time is given), what
+ * a due of an automation rule is often.  False when s is not that. */
+static bool parse_working_day(const char *s, time_t now, struct crm_date *d)
+{
+	static const char nwd[] = "next working day";
+	int hh = 9, mm = 0, used = 0;
+
+	if (strncmp(s, nwd, sizeof(nwd) - 1) != 0)
+		return false;
+	s += sizeof(nwd) - 1;
+	while (*s == ' ')
+		s++;
+	if (*s && (sscanf(s, "%2d:%2d%n", &hh, &mm, &used) != 2 ||
+		   s[used] != '\0' || hh > 23 || mm > 59 || hh < 0 || mm < 0))
+		return false;
+	d->when = next_working_day(now, hh, mm);
+	d->has_time = true;
+	return true;
+}
+
 int crm_date_parse_as(const char *s, time_t now, enum crm_date_kind kind,
 		      struct crm_date *out, struct crm_err *err)
 {
@@ -920,6 +959,7 @@ int crm_date_parse_as(const char *s, time_t now, enum crm_date_kind kind,
 	if (!cut_words(s, &ws))
 		return unreadable(s, &ws, kind, err);
 	if (!(parse_relative(ws.joined, now, &d) ||
+	      parse_working_day(ws.joined, now, &d) ||
 	      parse_absolute(ws.joined, &d, &bad) ||
 	      read_words(&ws, now, kind, &d, &rd))) {
 		if (bad.mon == 0)

@@ -140,4 +140,21 @@ else
 	ok 0 "# SKIP ru_RU.UTF-8 is not installed"
 fi
 
+
+# "next working day": a weekday after today, at its time (9:00 without one)
+run set "$tid" "due=next working day 10:00"
+is "$rc" 0 "due=next working day 10:00 is read"
+got=$(python3 - "$(file_of task "$tid")" <<'PY'
+import sys, yaml, datetime
+due = yaml.safe_load(open(sys.argv[1]))["due"]
+d = datetime.datetime.fromisoformat(str(due))
+today = datetime.date.today()
+print("ok" if d.weekday() < 5 and d.date() > today and
+      (d.date() - today).days <= 3 and d.strftime("%H:%M") == "10:00" else "bad %s" % due)
+PY
+)
+is "$got" "ok" "next working day 10:00 is a Monday-to-Friday after today, at 10:00"
+run set "$tid" "due=next working day at noon"
+is "$rc" 2 "next working day with words after it is refused"
+
 done_testing

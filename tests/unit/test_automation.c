@@ -133,12 +133,12 @@ Test(automation, due_offsets)
 
 	setenv("TZ", "UTC", 1);
 	tzset();
-	cr_assert_eq(crm_rule_due("+15m", NOW, &d, &err), CRM_OK, "%s", err.msg);
+	cr_assert_eq(crm_date_parse_as("+15m", NOW, CRM_DATE_WHEN, &d, &err), CRM_OK, "%s", err.msg);
 	cr_expect_eq(d.when, NOW + 15 * 60);
-	cr_assert_eq(crm_rule_due("+2h", NOW, &d, &err), CRM_OK, "%s", err.msg);
+	cr_assert_eq(crm_date_parse_as("+2h", NOW, CRM_DATE_WHEN, &d, &err), CRM_OK, "%s", err.msg);
 	cr_expect_eq(d.when, NOW + 2 * 3600);
 	/* from a Sunday, the next working day is Monday */
-	cr_assert_eq(crm_rule_due("next working day 10:00", NOW, &d, &err),
+	cr_assert_eq(crm_date_parse_as("next working day 10:00", NOW, CRM_DATE_WHEN, &d, &err),
 		     CRM_OK, "%s", err.msg);
 	gmtime_r(&d.when, &tm);
 	cr_expect_eq(tm.tm_wday, want.wday);
@@ -146,12 +146,12 @@ Test(automation, due_offsets)
 	cr_expect_eq(tm.tm_min, want.min);
 	cr_expect(d.has_time);
 	/* from a Friday: Monday */
-	cr_assert_eq(crm_rule_due("next working day", NOW - 2 * 86400, &d, &err),
+	cr_assert_eq(crm_date_parse_as("next working day", NOW - 2 * 86400, CRM_DATE_WHEN, &d, &err),
 		     CRM_OK, "%s", err.msg);
 	gmtime_r(&d.when, &tm);
 	cr_expect_eq(tm.tm_wday, 1);
 	cr_expect_eq(tm.tm_hour, 9);
-	cr_expect_eq(crm_rule_due("next working day at noon", NOW, &d, &err),
+	cr_expect_eq(crm_date_parse_as("next working day at noon", NOW, CRM_DATE_WHEN, &d, &err),
 		     CRM_EUSAGE);
 }
 
