@@ -115,9 +115,8 @@ static void fill_card(struct board *b, struct card *k, const struct crm_row *r,
 	if (t)
 		k->task = *t;
 	k->state = crm_task_state(&k->task, b->cli->now);
-	/* the last change of the deal stands for its last activity: the
-	 * index keeps when each record was last updated */
-	k->stale = crm_deal_stale(st, true, r->updated_at, b->cli->now);
+	k->stale = crm_deal_stale(st, r->has_active, r->active_at,
+				  b->cli->now);
 }
 
 /* The column of stage (NULL: none). */

@@ -216,52 +216,62 @@ static void print_ids(const struct crm_finding *f, size_t n)
 	free(v);
 }
 
-/* Adds key: s (skipped when NULL) to map. */
-static void put(struct crm_node *map, const char *key, const char *s)
+/* Writes the member key: s of a finding's object (nothing when s is
+ * NULL; a number as it is when number is set). */
+static void member(const char *key, const char *s, bool number, bool *first)
 {
-	if (s)
-		crm_map_set_str(map, key, s);
+	if (s == NULL)
+		return;
+	fputs(*first ? "\n      " : ",\n      ", stdout);
+	*first = false;
+	json_string(stdout, key);
+	fputs(": ", stdout);
+	if (number)
+		fputs(s, stdout);
+	else
+		json_string(stdout, s);
+}
+
+/* Writes finding f as a JSON object, indented as a member of the
+ * findings' list. */
+static void json_finding(const struct crm_finding *f)
+{
+	char *problem = problem_text(f), *fix = fix_text(f), days[32];
+	bool first = true;
+
+	fputs("{", stdout);
+	member("kind", crm_check_kind_name(f->kind), false, &first);
+	member("owner", f->owner, false, &first);
+	member("type", f->type < CRM_NTYPES ? crm_type_name(f->type) : "rule",
+	       false, &first);
+	member("id", f->id[0] ? f->id : NULL, false, &first);
+	member("name", f->name, false, &first);
+	member("field", f->field, false, &first);
+	member("value", f->value, false, &first);
+	if (f->kind == CRM_CHECK_STALE || f->kind == CRM_CHECK_OVERDUE) {
+		snprintf(days, sizeof(days), "%ld", f->days);
+		member("days", days, true, &first);
+	}
+	member("problem", problem, false, &first);
+	member("fix", fix, false, &first);
+	fputs("\n    }", stdout);
+	free(problem);
+	free(fix);
 }
 
 /* The findings as JSON: {"format_version": 1, "count": N, "findings":
- * [{...}]}. */
+ * [{...}]}, written as they come (a store can have a million). */
 static void print_json(const struct crm_finding *f, size_t n)
 {
-	struct crm_node *root = crm_node_new_map(), *seq = crm_node_new_seq();
-	struct crm_node *m;
-	char num[32], *problem, *fix;
 	size_t i;
 
-	crm_map_set(root, "format_version", crm_node_new_typed("1"));
-	snprintf(num, sizeof(num), "%zu", n);
-	crm_map_set(root, "count", crm_node_new_typed(num));
+	printf("{\n  \"format_version\": 1,\n  \"count\": %zu,\n"
+	       "  \"findings\": %s", n, n ? "[" : "[]");
 	for (i = 0; i < n; i++) {
-		m = crm_node_new_map();
-		put(m, "kind", crm_check_kind_name(f[i].kind));
-		put(m, "owner", f[i].owner);
-		put(m, "type", f[i].type < CRM_NTYPES ?
-			crm_type_name(f[i].type) : "rule");
-		put(m, "id", f[i].id[0] ? f[i].id : NULL);
-		put(m, "name", f[i].name);
-		put(m, "field", f[i].field);
-		put(m, "value", f[i].value);
-		if (f[i].kind == CRM_CHECK_STALE ||
-		    f[i].kind == CRM_CHECK_OVERDUE) {
-			snprintf(num, sizeof(num), "%ld", f[i].days);
-			crm_map_set(m, "days", crm_node_new_typed(num));
-		}
-		problem = problem_text(&f[i]);
-		fix = fix_text(&f[i]);
-		put(m, "problem", problem);
-		put(m, "fix", fix);
-		free(problem);
-		free(fix);
-		crm_seq_push(seq, m);
+		fputs(i ? ",\n    " : "\n    ", stdout);
+		json_finding(&f[i]);
 	}
-	crm_map_set(root, "findings", seq);
-	json_node(stdout, root, 0);
-	fputc('\n', stdout);
-	crm_node_free(root);
+	fputs(n ? "\n  ]\n}\n" : "\n}\n", stdout);
 }
 
 /* Refuses --owner naming no user of crm.yaml, with a did-you-mean. */

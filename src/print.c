@@ -686,10 +686,17 @@ void table_finish(struct table *t, bool print)
 
 void json_string(FILE *f, const char *s)
 {
-	const unsigned char *p = (const unsigned char *)s;
+	const unsigned char *p = (const unsigned char *)s, *run;
 
 	fputc('"', f);
-	for (; *p; p++) {
+	while (*p) {
+		for (run = p; *p && *p != '"' && *p != '\\' && *p >= 0x20 &&
+		     *p != 0x7f; p++)
+			;
+		if (p > run)
+			fwrite(run, 1, (size_t)(p - run), f);
+		if (*p == '\0')
+			break;
 		if (*p == '"' || *p == '\\')
 			fprintf(f, "\\%c", *p);
 		else if (*p == '\n')
@@ -698,10 +705,9 @@ void json_string(FILE *f, const char *s)
 			fputs("\\t", f);
 		else if (*p == '\r')
 			fputs("\\r", f);
-		else if (*p < 0x20 || *p == 0x7f)
-			fprintf(f, "\\u%04x", *p);
 		else
-			fputc(*p, f);
+			fprintf(f, "\\u%04x", *p);
+		p++;
 	}
 	fputc('"', f);
 }

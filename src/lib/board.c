@@ -90,12 +90,14 @@ static void read_card(sqlite3_stmt *st, struct crm_row *r)
 	row_set(r, "currency", text_at(st, 7));
 	row_set(r, "probability", text_at(st, 8));
 	r->updated_at = sqlite3_column_int64(st, 9);
+	r->has_active = sqlite3_column_type(st, 10) != SQLITE_NULL;
+	r->active_at = sqlite3_column_int64(st, 10);
 }
 
 /* The columns of a card, from the records row c. */
 #define CARD_COLUMNS "id, name, pipeline, stage, company," \
 	" (SELECT name FROM records x WHERE x.id = c.company)," \
-	" amount, currency, probability, updated_at"
+	" amount, currency, probability, updated_at, active_at"
 
 /* Passes each row of the bound st to cb as a card. */
 static int walk_cards(sqlite3_stmt *st, crm_row_cb cb, void *data)

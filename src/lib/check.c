@@ -1,10 +1,9 @@
 /*
  * check.c - crm check: the rules of the sales process over the whole
  * store, from the index.  One pass over the records table finds what
- * each row breaks; record files are read only for the open deals whose
- * last change is old enough for them to be stale, to find their last
- * timeline entry or stage change.
+ * each row breaks; no record file is read.
  */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,10 +22,12 @@ const char *crm_check_kind_name(enum crm_check_kind k)
 	return k < CRM_CHECK_NKINDS ? kind_names[k] : "";
 }
 
-/* An id of the store with its type, for the references' lookups. */
+/* An id of the store with its type and what the check learns of it. */
 struct known {
 	char id[CRM_ID_LEN + 1];
-	enum crm_type type;
+	unsigned char type;
+	unsigned char idlen;  /* its shortest unique prefix, at least 4 */
+	bool tasked;          /* it has an open task */
 };
 
 /* What a check collects. */
@@ -35,30 +36,36 @@ struct check {
 	const struct crm_config *cfg;
 	const char *owner;    /* the filter, or NULL */
 	time_t now;
-	struct known *ids;    /* every record, sorted by type, then id */
+	struct known *ids;    /* every record, sorted by id, while loading */
 	size_t nids;
-	size_t first[CRM_NTYPES + 1]; /* where each type's ids start */
-	char (*tasked)[CRM_ID_LEN + 1]; /* records with an open task, sorted */
-	size_t ntasked, captasked;
+	struct known *slots;  /* then a hash table of them (id "": free) */
+	size_t mask;          /* its size less one (a power of two) */
 	int phones_state;     /* the phone module: 0 not tried, 1 loaded,
 				 -1 missing */
 	struct crm_finding *f;
 	size_t n, cap;
+	uint32_t *owner_of;   /* by finding: its owner's place in owners + 1
+				 (0: none) */
+	char **owners;        /* the owners found, each once */
+	size_t nowners;
 };
 
-static int cmp_known(const void *a, const void *b)
+/* The place of owner in c->owners, where it is added the first time. */
+static uint32_t owner_place(struct check *c, const char *owner)
 {
-	return strcmp(((const struct known *)a)->id,
-		      ((const struct known *)b)->id);
+	size_t i;
+
+	for (i = c->nowners; i > 0; i--)
+		if (strcmp(c->owners[i - 1], owner) == 0)
+			return (uint32_t)(i - 1);
+	c->owners = crm_xrealloc(c->owners, (c->nowners + 1) *
+				 sizeof(*c->owners));
+	c->owners[c->nowners] = crm_xstrdup(owner);
+	return (uint32_t)c->nowners++;
 }
 
-static int cmp_id(const void *a, const void *b)
-{
-	return strcmp((const char *)a, (const char *)b);
-}
-
-/* Adds a finding for a record (owner, field, value may be NULL); drops
- * it when the check is for another owner. */
+/* Adds a finding for a record (owner, field, value may be NULL; field
+ * is a static name); drops it when the check is for another owner. */
 static struct crm_finding *add(struct check *c, enum crm_check_kind kind,
 			       enum crm_type type, const char *id,
 			       const char *name, const char *owner,
@@ -80,18 +87,134 @@ static struct crm_finding *add(struct check *c, enum crm_check_kind kind,
 	snprintf(f->id, sizeof(f->id), "%s", id ? id : "");
 	f->name = crm_xstrdup(name ? name : "");
 	f->owner = owner ? crm_xstrdup(owner) : NULL;
-	f->field = field ? crm_xstrdup(field) : NULL;
+	f->field = field;
 	f->value = value ? crm_xstrdup(value) : NULL;
+	c->owner_of = crm_xrealloc(c->owner_of, c->cap * sizeof(*c->owner_of));
+	c->owner_of[c->n - 1] = owner ? owner_place(c, owner) + 1 : 0;
 	return f;
+}
+
+/* The FNV-1a hash of id. */
+static uint32_t id_hash(const char *id)
+{
+	uint32_t h = 2166136261u;
+
+	for (; *id; id++)
+		h = (h ^ (unsigned char)*id) * 16777619u;
+	return h;
+}
+
+/* The next known of id from place *pos of the hash table on (of any
+ * type), moving *pos past it; NULL when there is none.  Start with *pos
+ * the id's hash. */
+static struct known *next_known(const struct check *c, const char *id,
+				size_t *pos)
+{
+	struct known *k;
+
+	for (; (k = &c->slots[*pos & c->mask])->id[0] != '\0'; (*pos)++)
+		if (strcmp(k->id, id) == 0) {
+			(*pos)++;
+			return k;
+		}
+	return NULL;
+}
+
+/* The known id of a type in mask, or NULL. */
+static struct known *find_known(const struct check *c, const char *id,
+				unsigned mask)
+{
+	size_t pos = id_hash(id);
+	struct known *k;
+
+	while ((k = next_known(c, id, &pos)) != NULL)
+		if (mask & CRM_TYPE_BIT(k->type))
+			return k;
+	return NULL;
+}
+
+/* Moves every known id into the hash table (one cache line a lookup
+ * reads, not two). */
+static void hash_ids(struct check *c)
+{
+	size_t size = 16, i, pos;
+
+	while (size < 2 * c->nids)
+		size *= 2;
+	c->slots = crm_xcalloc(size, sizeof(*c->slots));
+	c->mask = size - 1;
+	for (i = 0; i < c->nids; i++) {
+		for (pos = id_hash(c->ids[i].id); c->slots[pos & c->mask].id[0];
+		     pos++)
+			;
+		c->slots[pos & c->mask] = c->ids[i];
+	}
+	free(c->ids);
+	c->ids = NULL;
+}
+
+/* The length of the common prefix of a and b. */
+static size_t common(const char *a, const char *b)
+{
+	size_t i = 0;
+
+	while (a[i] && a[i] == b[i])
+		i++;
+	return i;
+}
+
+/* Sets each id's idlen: one more than its longest common prefix with
+ * its neighbours in order, at least 4, at most its length. */
+static void set_idlens(struct check *c)
+{
+	size_t i, l;
+
+	for (i = 0; i < c->nids; i++)
+		c->ids[i].idlen = 4;
+	for (i = 1; i < c->nids; i++) {
+		l = common(c->ids[i - 1].id, c->ids[i].id) + 1;
+		if (l > c->ids[i - 1].idlen)
+			c->ids[i - 1].idlen = (unsigned char)l;
+		if (l > c->ids[i].idlen)
+			c->ids[i].idlen = (unsigned char)l;
+	}
+	for (i = 0; i < c->nids; i++)
+		if (c->ids[i].idlen > strlen(c->ids[i].id))
+			c->ids[i].idlen = (unsigned char)strlen(c->ids[i].id);
+}
+
+/* Merges the types' sorted runs of ids[0..n) (run t from first[t]) into
+ * c->ids, in order of id. */
+static void merge_runs(struct check *c, const struct known *ids, size_t n,
+		       const size_t first[CRM_NTYPES + 1])
+{
+	size_t at[CRM_NTYPES], i;
+	int t, best;
+
+	c->ids = crm_xcalloc(n + 1, sizeof(*c->ids));
+	c->nids = n;
+	for (t = 0; t < CRM_NTYPES; t++)
+		at[t] = first[t];
+	for (i = 0; i < n; i++) {
+		best = -1;
+		for (t = 0; t < CRM_NTYPES; t++)
+			if (at[t] < first[t + 1] &&
+			    (best < 0 || strcmp(ids[at[t]].id,
+						ids[at[best]].id) < 0))
+				best = t;
+		c->ids[i] = ids[at[best]++];
+	}
 }
 
 /* Reads every record's id and type, in the order of the index on (type,
  * id): each type's ids sorted (SQLite's BINARY order is strcmp's for
- * ASCII ids), with no sort here. */
+ * ASCII ids), then merged; hashes them and finds their unique
+ * prefixes. */
 static int load_ids(struct check *c, sqlite3 *db, struct crm_err *err)
 {
+	size_t first[CRM_NTYPES + 1], cap = 0, n = 0;
+	struct known *ids = NULL;
 	sqlite3_stmt *st;
-	size_t cap = 0;
 	int t, k = 0;
 
 	if (sqlite3_prepare_v2(db, "SELECT type, id FROM records"
@@ -102,62 +225,54 @@ static int load_ids(struct check *c, sqlite3 *db, struct crm_err *err)
 		t = sqlite3_column_int(st, 0);
 		if (t < 0 || t >= CRM_NTYPES || sqlite3_column_text(st, 1) == NULL)
 			continue;
-		if (c->nids == cap) {
+		if (n == cap) {
 			cap = cap ? cap * 2 : 1024;
-			c->ids = crm_xrealloc(c->ids, cap * sizeof(*c->ids));
+			ids = crm_xrealloc(ids, cap * sizeof(*ids));
 		}
 		while (k <= t)
-			c->first[k++] = c->nids;
-		snprintf(c->ids[c->nids].id, sizeof(c->ids[c->nids].id), "%s",
+			first[k++] = n;
+		memset(&ids[n], 0, sizeof(ids[n]));
+		snprintf(ids[n].id, sizeof(ids[n].id), "%s",
 			 (const char *)sqlite3_column_text(st, 1));
-		c->ids[c->nids++].type = (enum crm_type)t;
+		ids[n++].type = (unsigned char)t;
 	}
 	while (k <= CRM_NTYPES)
-		c->first[k++] = c->nids;
+		first[k++] = n;
 	sqlite3_finalize(st);
+	merge_runs(c, ids, n, first);
+	free(ids);
+	set_idlens(c);
+	hash_ids(c);
 	return CRM_OK;
 }
 
-/* The known id of type t, or NULL. */
-static struct known *find_known(const struct check *c, enum crm_type t,
-				const char *id)
+/* Marks the records that have an open task. */
+static int load_tasked(struct check *c, sqlite3 *db, struct crm_err *err)
 {
-	struct known key;
+	sqlite3_stmt *st;
+	const char *id;
+	struct known *k;
+	size_t pos;
 
-	if (c->first[t + 1] == c->first[t])
-		return NULL;
-	memcpy(key.id, id, CRM_ID_LEN + 1); /* valid: that long */
-	return bsearch(&key, c->ids + c->first[t], c->first[t + 1] - c->first[t],
-		       sizeof(*c->ids), cmp_known);
-}
-
-/* Notes that for_id has an open task (crm_next_tasks' callback). */
-static int note_tasked(const char *for_id, const struct crm_next_task *t,
-		       void *data)
-{
-	struct check *c = data;
-
-	(void)t;
-	if (c->ntasked == c->captasked) {
-		c->captasked = c->captasked ? c->captasked * 2 : 1024;
-		c->tasked = crm_xrealloc(c->tasked, c->captasked *
-					 sizeof(*c->tasked));
+	if (sqlite3_prepare_v2(db, "SELECT DISTINCT for_id FROM records"
+			       " WHERE type = 3 AND broken IS NULL AND for_id"
+			       " IS NOT NULL", -1, &st, NULL) != SQLITE_OK)
+		return crm_seterr(err, CRM_ERR, _("index: %s"),
+				  sqlite3_errmsg(db));
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		id = (const char *)sqlite3_column_text(st, 0);
+		pos = id_hash(id);
+		while ((k = next_known(c, id, &pos)) != NULL)
+			k->tasked = true;
 	}
-	snprintf(c->tasked[c->ntasked++], CRM_ID_LEN + 1, "%s", for_id);
+	sqlite3_finalize(st);
 	return CRM_OK;
 }
 
 /* True when a record of a type in mask has id. */
 static bool exists(const struct check *c, const char *id, unsigned mask)
 {
-	int t;
-
-	if (!crm_id_valid(id))
-		return false;
-	for (t = 0; t < CRM_NTYPES; t++)
-		if ((mask & CRM_TYPE_BIT(t)) && find_known(c, (enum crm_type)t, id))
-			return true;
-	return false;
+	return crm_id_valid(id) && find_known(c, id, mask) != NULL;
 }
 
 /* The columns the pass reads, in this order. */
@@ -165,46 +280,20 @@ enum {
 	COL_ID, COL_TYPE, COL_NAME, COL_OWNER, COL_STATUS, COL_RELATION,
 	COL_PIPELINE, COL_STAGE, COL_UPDATED, COL_COMPANY, COL_CONTACT,
 	COL_FOR, COL_COMPETITORS, COL_PHONES, COL_EMAILS, COL_DUE, COL_DUE_AT,
-	COL_KEYS,
+	COL_UNKEYED, COL_ACTIVE,
 };
 
 static const char pass_sql[] =
 	"SELECT r.id, r.type, r.name, r.owner, r.status, r.relation,"
 	" r.pipeline, r.stage, r.updated_at, r.company, r.contact, r.for_id,"
-	" r.competitors, r.phones, r.emails, r.due, r.due_at,"
-	" CASE WHEN r.phones IS NOT NULL THEN (SELECT x.phone_keys FROM texts x"
-	" WHERE x.rid = r.rid) END"
+	" r.competitors, r.phones, r.emails, r.due, r.due_at, r.unkeyed,"
+	" r.active_at"
 	" FROM records r WHERE r.broken IS NULL";
 
 /* A column's text, or NULL. */
 static const char *col(sqlite3_stmt *st, int i)
 {
 	return (const char *)sqlite3_column_text(st, i);
-}
-
-/* The row as a record of the fields crm_is_active looks at. */
-static bool row_active(const struct check *c, sqlite3_stmt *st,
-		       enum crm_type type)
-{
-	static const struct {
-		const char *key;
-		int col;
-	} keys[] = {
-		{"status", COL_STATUS}, {"relation", COL_RELATION},
-		{"pipeline", COL_PIPELINE}, {"stage", COL_STAGE},
-	};
-	struct crm_record r = {.type = type};
-	size_t i;
-	bool active;
-
-	r.map = crm_node_new_map();
-	for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
-		if (col(st, keys[i].col))
-			crm_map_set_str(r.map, keys[i].key,
-					col(st, keys[i].col));
-	active = crm_is_active(c->cfg, &r);
-	crm_node_free(r.map);
-	return active;
 }
 
 /* Owner rules: every record has a known owner. */
@@ -267,24 +356,9 @@ static bool email_possible(const char *s)
 	return dot;
 }
 
-/* The number of '\n'-separated lines of s (NULL: 0). */
-static size_t count_lines(const char *s, char sep)
-{
-	size_t n = 0;
-
-	if (s == NULL)
-		return 0;
-	if (sep == '\n' && *s)
-		n = 1;
-	for (; *s; s++)
-		if (*s == sep)
-			n++;
-	return n;
-}
-
-/* Phones and e-mails that cannot be valid.  The index keeps a key for
- * each phone of a possible length: a row with fewer keys than phones
- * has one that is not, found by parsing its phones again. */
+/* Phones and e-mails that cannot be valid.  The index counts the phones
+ * of no possible length (with no key): a row with any has its phones
+ * parsed again to find which. */
 static void check_contacts(struct check *c, sqlite3_stmt *st,
 			   enum crm_type t)
 {
@@ -304,9 +378,7 @@ static void check_contacts(struct check *c, sqlite3_stmt *st,
 			    one);
 	}
 	v = col(st, COL_PHONES);
-	/* each key ends in ';' */
-	if (v == NULL ||
-	    count_lines(v, '\n') == count_lines(col(st, COL_KEYS), ';'))
+	if (v == NULL || sqlite3_column_int(st, COL_UNKEYED) == 0)
 		return;
 	if (c->phones_state == 0)
 		c->phones_state = crm_phone_load(NULL) == CRM_OK ? 1 : -1;
@@ -325,39 +397,26 @@ static void check_contacts(struct check *c, sqlite3_stmt *st,
 	}
 }
 
-/* An open deal of the row past its stage's rot_days since its latest
- * timeline entry or stage change (its creation when it has neither). */
-static int check_stale(struct check *c, sqlite3_stmt *st)
+/* An open deal of the row past its stage's rot_days since its last
+ * activity (its latest timeline entry or stage change, else its
+ * creation). */
+static void check_stale(struct check *c, sqlite3_stmt *st)
 {
 	const struct crm_pipeline *p = crm_config_pipeline(c->cfg,
 							   col(st, COL_PIPELINE));
 	const struct crm_stage *stage = crm_pipeline_stage(p, col(st, COL_STAGE)
 							   ? col(st, COL_STAGE)
 							   : "");
-	struct crm_record *r;
+	bool known = sqlite3_column_type(st, COL_ACTIVE) != SQLITE_NULL;
+	long long last = sqlite3_column_int64(st, COL_ACTIVE);
 	struct crm_finding *f;
-	long long last = 0;
-	bool known;
-	time_t limit;
 
-	if (stage == NULL || stage->kind != CRM_STAGE_OPEN || stage->rot_days <= 0)
-		return CRM_OK;
-	limit = c->now - (time_t)stage->rot_days * 86400;
-	/* every activity changes updated: a deal changed since is not */
-	if (sqlite3_column_type(st, COL_UPDATED) != SQLITE_NULL &&
-	    sqlite3_column_int64(st, COL_UPDATED) >= limit)
-		return CRM_OK;
-	if (crm_store_read(c->s, CRM_DEAL, col(st, COL_ID), &r, NULL) != CRM_OK)
-		return CRM_OK; /* broken meanwhile: reported as such */
-	known = crm_record_last_activity(r, &last);
-	crm_record_free(r);
 	if (!crm_deal_stale(stage, known, last, c->now))
-		return CRM_OK;
+		return;
 	f = add(c, CRM_CHECK_STALE, CRM_DEAL, col(st, COL_ID), col(st, COL_NAME),
 		col(st, COL_OWNER), "stage", stage->label.id);
 	if (f)
 		f->days = (long)(((long long)c->now - last) / 86400);
-	return CRM_OK;
 }
 
 /* A task of the row past its due. */
@@ -387,13 +446,14 @@ static void check_overdue(struct check *c, sqlite3_stmt *st)
 }
 
 /* Every rule of one row. */
-static int check_row(struct check *c, sqlite3_stmt *st)
+static void check_row(struct check *c, sqlite3_stmt *st)
 {
 	enum crm_type t = (enum crm_type)sqlite3_column_int(st, COL_TYPE);
 	const char *id = col(st, COL_ID);
+	const struct known *k;
 
 	if (id == NULL || t >= CRM_NTYPES)
-		return CRM_OK;
+		return;
 	check_owner(c, st, t);
 	check_refs(c, st, t, COL_COMPANY, "company",
 		   CRM_TYPE_BIT(CRM_COMPANY));
@@ -406,14 +466,17 @@ static int check_row(struct check *c, sqlite3_stmt *st)
 	check_contacts(c, st, t);
 	if (t == CRM_TASK) {
 		check_overdue(c, st);
-		return CRM_OK;
+		return;
 	}
-	if (row_active(c, st, t) &&
-	    (c->ntasked == 0 || bsearch(id, c->tasked, c->ntasked,
-					sizeof(*c->tasked), cmp_id) == NULL))
+	k = find_known(c, id, CRM_TYPE_BIT(t));
+	if ((k == NULL || !k->tasked) &&
+	    crm_is_active_fields(c->cfg, t, col(st, COL_STATUS),
+				 col(st, COL_RELATION), col(st, COL_PIPELINE),
+				 col(st, COL_STAGE)))
 		add(c, CRM_CHECK_NO_TASK, t, id, col(st, COL_NAME),
 		    col(st, COL_OWNER), NULL, NULL);
-	return t == CRM_DEAL ? check_stale(c, st) : CRM_OK;
+	if (t == CRM_DEAL)
+		check_stale(c, st);
 }
 
 /* The pass over every record that reads. */
@@ -425,9 +488,9 @@ static int check_rows(struct check *c, sqlite3 *db, struct crm_err *err)
 	if (sqlite3_prepare_v2(db, pass_sql, -1, &st, NULL) != SQLITE_OK)
 		return crm_seterr(err, CRM_ERR, _("index: %s"),
 				  sqlite3_errmsg(db));
-	while (rc == CRM_OK && (sr = sqlite3_step(st)) == SQLITE_ROW)
-		rc = check_row(c, st);
-	if (rc == CRM_OK && sr != SQLITE_DONE)
+	while ((sr = sqlite3_step(st)) == SQLITE_ROW)
+		check_row(c, st);
+	if (sr != SQLITE_DONE)
 		rc = crm_seterr(err, CRM_ERR, _("index: %s"),
 				sqlite3_errmsg(db));
 	sqlite3_finalize(st);
@@ -460,85 +523,18 @@ static int check_config(struct check *c, struct crm_err *err)
 	return CRM_OK;
 }
 
-/* The length of the common prefix of a and b. */
-static size_t common(const char *a, const char *b)
-{
-	size_t i = 0;
-
-	while (a[i] && a[i] == b[i])
-		i++;
-	return i;
-}
-
-/* One id of the store with the length of its shortest unique prefix. */
-struct unique {
-	const char *id;
-	size_t len;
-};
-
-static int cmp_unique(const void *a, const void *b)
-{
-	return strcmp(((const struct unique *)a)->id,
-		      ((const struct unique *)b)->id);
-}
-
-/* Every id of the store in order, merged from the types' sorted runs,
- * each with one more than its longest common prefix with its
- * neighbours (at least 4).  Caller frees. */
-static struct unique *unique_prefixes(const struct check *c)
-{
-	struct unique *u = crm_xcalloc(c->nids + 1, sizeof(*u));
-	size_t at[CRM_NTYPES], i, l;
-	int t, best;
-
-	for (t = 0; t < CRM_NTYPES; t++)
-		at[t] = c->first[t];
-	for (i = 0; i < c->nids; i++) {
-		best = -1;
-		for (t = 0; t < CRM_NTYPES; t++)
-			if (at[t] < c->first[t + 1] &&
-			    (best < 0 || strcmp(c->ids[at[t]].id,
-						c->ids[at[best]].id) < 0))
-				best = t;
-		u[i].id = c->ids[at[best]++].id;
-		u[i].len = 4;
-	}
-	for (i = 1; i < c->nids; i++) {
-		l = common(u[i - 1].id, u[i].id) + 1;
-		if (l > u[i - 1].len)
-			u[i - 1].len = l;
-		if (l > u[i].len)
-			u[i].len = l;
-	}
-	return u;
-}
-
 /* Sets each finding's idlen (its id's shortest unique prefix). */
-static void set_idlens(struct check *c)
+static void finding_idlens(struct check *c)
 {
-	struct unique *u = unique_prefixes(c), key, *k;
+	const struct known *k;
 	size_t i;
 
 	for (i = 0; i < c->n; i++) {
 		c->f[i].idlen = strlen(c->f[i].id);
-		if (!crm_id_valid(c->f[i].id))
-			continue;
-		key.id = c->f[i].id;
-		k = bsearch(&key, u, c->nids, sizeof(*u), cmp_unique);
-		c->f[i].idlen = k && k->len < CRM_ID_LEN ? k->len : CRM_ID_LEN;
+		if (crm_id_valid(c->f[i].id) &&
+		    (k = find_known(c, c->f[i].id, CRM_TYPE_ALL)) != NULL)
+			c->f[i].idlen = k->idlen;
 	}
-	free(u);
-}
-
-/* True when ids[0..n) are in order. */
-static bool sorted(char (*ids)[CRM_ID_LEN + 1], size_t n)
-{
-	size_t i;
-
-	for (i = 1; i < n; i++)
-		if (strcmp(ids[i - 1], ids[i]) > 0)
-			return false;
-	return true;
 }
 
 /* Findings by owner (none first), kind, name, id. */
@@ -560,26 +556,93 @@ static int cmp_finding(const void *pa, const void *pb)
 	return strcmp(a->value ? a->value : "", b->value ? b->value : "");
 }
 
+/* A finding's place in the order: its owner's rank (0: none) and its
+ * kind, the first bytes of its name, and itself. */
+struct order_key {
+	uint64_t group;
+	uint64_t name8;
+	const struct crm_finding *f;
+};
+
+static int cmp_order_key(const void *pa, const void *pb)
+{
+	const struct order_key *a = pa, *b = pb;
+
+	if (a->group != b->group)
+		return a->group < b->group ? -1 : 1;
+	if (a->name8 != b->name8)
+		return a->name8 < b->name8 ? -1 : 1;
+	return cmp_finding(a->f, b->f);
+}
+
+/* The first 8 bytes of s as a number that orders as strcmp does. */
+static uint64_t prefix8(const char *s)
+{
+	uint64_t v = 0;
+	int i;
+
+	for (i = 0; i < 8; i++) {
+		v = v << 8 | (unsigned char)*s;
+		if (*s)
+			s++;
+	}
+	return v;
+}
+
+/* The ranks of the owners in login order, by place in c->owners. */
+static uint32_t *owner_ranks(const struct check *c)
+{
+	uint32_t *rank = crm_xcalloc(c->nowners + 1, sizeof(*rank));
+	size_t i, j;
+
+	for (i = 0; i < c->nowners; i++)
+		for (j = 0; j < c->nowners; j++)
+			if (strcmp(c->owners[j], c->owners[i]) < 0)
+				rank[i]++;
+	return rank;
+}
+
+/* Sorts the findings by owner (none first), kind, name, id, value. */
+static void sort_findings(struct check *c)
+{
+	struct order_key *keys = crm_xcalloc(c->n + 1, sizeof(*keys));
+	struct crm_finding *sorted = crm_xcalloc(c->n + 1, sizeof(*sorted));
+	uint32_t *rank = owner_ranks(c);
+	size_t i;
+
+	for (i = 0; i < c->n; i++) {
+		keys[i].group = (c->owner_of[i] ? rank[c->owner_of[i] - 1] + 1
+						: 0) * (uint64_t)CRM_CHECK_NKINDS +
+				c->f[i].kind;
+		keys[i].name8 = prefix8(c->f[i].name);
+		keys[i].f = &c->f[i];
+	}
+	qsort(keys, c->n, sizeof(*keys), cmp_order_key);
+	for (i = 0; i < c->n; i++)
+		sorted[i] = *keys[i].f;
+	free(c->f);
+	c->f = sorted;
+	free(keys);
+	free(rank);
+}
+
 int crm_check(struct crm_store *s, const char *owner, time_t now,
 	      struct crm_finding **out, size_t *n, struct crm_err *err)
 {
 	struct check c = {.s = s, .cfg = &s->cfg, .owner = owner, .now = now};
 	sqlite3 *db;
+	size_t i;
 	int rc;
 
 	*out = NULL;
 	*n = 0;
 	if ((rc = crm_store_index(s, &db, err)) ||
 	    (rc = load_ids(&c, db, err)) ||
-	    (rc = crm_next_tasks(s, note_tasked, &c, err)))
+	    (rc = load_tasked(&c, db, err)) ||
+	    (rc = check_rows(&c, db, err)) || (rc = check_config(&c, err)))
 		goto out;
-	if (!sorted(c.tasked, c.ntasked)) /* they come by for_id, as a rule */
-		qsort(c.tasked, c.ntasked, sizeof(*c.tasked), cmp_id);
-	if ((rc = check_rows(&c, db, err)) || (rc = check_config(&c, err)))
-		goto out;
-	set_idlens(&c);
-	if (c.n)
-		qsort(c.f, c.n, sizeof(*c.f), cmp_finding);
+	finding_idlens(&c);
+	sort_findings(&c);
 	*out = c.f;
 	*n = c.n;
 	c.f = NULL;
@@ -587,7 +650,11 @@ int crm_check(struct crm_store *s, const char *owner, time_t now,
 out:
 	crm_findings_free(c.f, c.n);
 	free(c.ids);
-	free(c.tasked);
+	free(c.slots);
+	free(c.owner_of);
+	for (i = 0; i < c.nowners; i++)
+		free(c.owners[i]);
+	free(c.owners);
 	return rc;
 }
 
@@ -598,7 +665,6 @@ void crm_findings_free(struct crm_finding *f, size_t n)
 	for (i = 0; i < n; i++) {
 		free(f[i].name);
 		free(f[i].owner);
-		free(f[i].field);
 		free(f[i].value);
 	}
 	free(f);

@@ -1133,7 +1133,8 @@ int crm_board_totals(struct crm_store *s, const char *pipeline,
 		     struct crm_err *err);
 /* The first per_stage deals by name of each stage of pipeline (0:
  * every deal), as rows with their name, pipeline, stage, company (and
- * its name), amount, currency, probability and updated_at. */
+ * its name), amount, currency, probability, updated_at and last
+ * activity. */
 struct crm_row;
 typedef int (*crm_row_cb)(const struct crm_row *row, void *data);
 int crm_board_cards(struct crm_store *s, const char *pipeline, bool is_default,
@@ -1159,6 +1160,10 @@ int crm_store_find_entry(struct crm_store *s, const char *ref,
  * relation is client (or none) and whose status is prospect or active
  * (or none), or a deal in an open stage of cfg. */
 bool crm_is_active(const struct crm_config *cfg, const struct crm_record *r);
+/* The same of a record of type t with these fields (each may be NULL). */
+bool crm_is_active_fields(const struct crm_config *cfg, enum crm_type t,
+			  const char *status, const char *relation,
+			  const char *pipeline, const char *stage);
 
 /* A record's next open task, as the index has it. */
 struct crm_next_task {
@@ -1342,8 +1347,8 @@ struct crm_finding {
 	char id[CRM_ID_LEN + 1]; /* "" for a rule */
 	char *name;              /* the record's or the rule's name */
 	char *owner;             /* its owner's login, or NULL */
-	char *field;             /* the field at fault (missing ref, phone,
-				    email, owner) or NULL */
+	const char *field;       /* the field at fault (missing ref, phone,
+				    email, owner; a static name) or NULL */
 	char *value;             /* what it holds (the id, the phone...), the
 				    due of an overdue task, the stage of a
 				    stale deal, a rule's problem; or NULL */
@@ -1356,8 +1361,7 @@ struct crm_finding {
 /* The machine name of kind ("no-task"). */
 const char *crm_check_kind_name(enum crm_check_kind k);
 /*
- * Checks the whole store at now from the index (files are read only for
- * the deals the index cannot rule out as stale): every finding of
+ * Checks the whole store at now from the index alone: every finding of
  * enum crm_check_kind, for records owned by owner (NULL: all; rules and
  * broken files always), into *out (caller frees with
  * crm_findings_free) and *n, sorted by owner (none first), kind, name.
@@ -1884,6 +1888,11 @@ int crm_crypto_load(struct crm_err *err);
  *                                 not parse are read again)
  *   records(rid INTEGER PRIMARY KEY, id TEXT, type INTEGER,
  *           name TEXT, name_fold TEXT,
+ *           active_at INTEGER,    the last activity: the latest timeline
+ *                                 entry or stage change, else created
+ *                                 (crm_record_last_activity)
+ *           unkeyed INTEGER,      how many phones have no key (are of no
+ *                                 possible length), NULL for none
  *           then the columns of the field registry (field.c: each
  *           field's column, TEXT, or REAL for amounts, and its time
  *           column, INTEGER), today owner, stage, pipeline, source,
@@ -1922,7 +1931,7 @@ int crm_crypto_load(struct crm_err *err);
  * broken set have only id and type (a record's file is the path
  * crm_record_path gives for them).
  */
-#define CRM_INDEX_FORMAT 19
+#define CRM_INDEX_FORMAT 20
 
 /* The SQL for the searchable text of the record "r". */
 #define CRM_TEXT_OF_R "(SELECT x.text FROM texts x WHERE x.rid = r.rid)"
@@ -1967,6 +1976,8 @@ struct crm_row {
 	double amount;
 	bool has_amount;
 	long long updated_at;
+	bool has_active;                /* board cards: active_at is known */
+	long long active_at;            /* board cards: the last activity */
 };
 
 /* The value of the field called field of r (its index column's text),

@@ -13,18 +13,24 @@
 
 bool crm_is_active(const struct crm_config *cfg, const struct crm_record *r)
 {
-	const char *status = crm_map_str(r->map, "status");
-	const char *relation = crm_map_str(r->map, "relation");
-	const struct crm_pipeline *p;
+	return crm_is_active_fields(cfg, r->type, crm_map_str(r->map, "status"),
+				    crm_map_str(r->map, "relation"),
+				    crm_map_str(r->map, "pipeline"),
+				    crm_map_str(r->map, "stage"));
+}
+
+bool crm_is_active_fields(const struct crm_config *cfg, enum crm_type t,
+			  const char *status, const char *relation,
+			  const char *pipeline, const char *stage)
+{
 	const struct crm_stage *st;
 
-	if (r->type == CRM_DEAL) {
-		p = crm_config_pipeline(cfg, crm_map_str(r->map, "pipeline"));
-		st = crm_pipeline_stage(p, crm_map_str(r->map, "stage") ?
-					   crm_map_str(r->map, "stage") : "");
+	if (t == CRM_DEAL) {
+		st = crm_pipeline_stage(crm_config_pipeline(cfg, pipeline),
+					stage ? stage : "");
 		return st != NULL && st->kind == CRM_STAGE_OPEN;
 	}
-	if (r->type != CRM_COMPANY && r->type != CRM_CONTACT)
+	if (t != CRM_COMPANY && t != CRM_CONTACT)
 		return false;
 	if (relation && strcmp(relation, "client") != 0)
 		return false;

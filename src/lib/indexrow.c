@@ -13,7 +13,7 @@
 
 /* The first parameter of the registered fields' columns in the insert:
  * field i's column is ?(FIELD_PARAM + 2i), its time column the next. */
-#define FIELD_PARAM 7
+#define FIELD_PARAM 9
 
 /* A timeline entry as the entries table has it (borrowed strings are
  * copies the row owns). */
@@ -33,6 +33,10 @@ struct index_row {
 	bool has_time[CRM_FIELDS_MAX];  /* by field: its time column is set */
 	long long time[CRM_FIELDS_MAX];
 	char *phone_keys;               /* crm_phone_index_keys of its phones */
+	int unkeyed;                    /* its phones with no key */
+	bool has_active;                /* active_at is known */
+	long long active_at;            /* its last activity (timeline entry,
+					   stage change or creation) */
 	char *fts;                      /* what the full-text index holds */
 	char *facets;                   /* what the facet index holds */
 	git_oid oid;                    /* its blob */
@@ -78,7 +82,7 @@ static char *make_tables_sql(void)
 		     " WITHOUT ROWID;"
 		     "CREATE TABLE records(rid INTEGER PRIMARY KEY,"
 		     " id TEXT NOT NULL, type INTEGER NOT NULL, name TEXT,"
-		     " name_fold TEXT,");
+		     " name_fold TEXT, active_at INTEGER, unkeyed INTEGER,");
 	add_field_columns(&b);
 	crm_buf_adds(&b, " broken TEXT, blob BLOB);"
 		     "CREATE TABLE trees(path TEXT PRIMARY KEY, oid BLOB NOT NULL)"
@@ -95,7 +99,8 @@ static char *make_tables_sql(void)
 }
 
 /* The insert of a row: ?1 id, ?2 type, ?3 blob, ?4 broken, ?5 name,
- * ?6 name_fold, then the fields' columns (FIELD_PARAM). */
+ * ?6 name_fold, ?7 active_at, ?8 unkeyed, then the fields' columns
+ * (FIELD_PARAM). */
 static char *make_insert_sql(void)
 {
 	struct crm_buf cols = {0}, vals = {0}, sql = {0};
@@ -113,7 +118,8 @@ static char *make_insert_sql(void)
 		}
 	}
 	crm_buf_addf(&sql, "INSERT INTO records(id, type, blob, broken, name,"
-		     " name_fold%s) VALUES(?1, ?2, ?3, ?4, ?5, ?6%s)",
+		     " name_fold, active_at, unkeyed%s)"
+		     " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8%s)",
 		     cols.s ? cols.s : "", vals.s ? vals.s : "");
 	crm_buf_free(&cols);
 	crm_buf_free(&vals);
@@ -426,6 +432,21 @@ static void row_entries(struct index_row *row, const struct crm_record *r)
 	}
 }
 
+/* The number of lines of phones less the number of keys (each ends in
+ * ';'): the phones that are not of a possible length. */
+static int unkeyed_phones(const char *phones, const char *keys)
+{
+	int n = 0;
+
+	if (phones == NULL || phones[0] == '\0')
+		return 0;
+	for (n = 1; *phones; phones++)
+		n += *phones == '\n';
+	for (; keys && *keys; keys++)
+		n -= *keys == ';';
+	return n;
+}
+
 /* Fills row from the parsed record r of a store whose phones are read in
  * region. */
 static void row_from_record(struct index_row *row, const struct crm_record *r,
@@ -442,10 +463,12 @@ static void row_from_record(struct index_row *row, const struct crm_record *r,
 	row->text = crm_buf_detach(&text);
 	crm_phone_index_keys(&keys, phones, region);
 	row->phone_keys = crm_buf_detach(&keys);
+	row->unkeyed = unkeyed_phones(phones, row->phone_keys);
 	row->fts = fts_text(row->text, phones, row->phone_keys);
 	row->facets = facet_text(r->type, row->col, row->name);
 	row_fields(row, r);
 	row_entries(row, r);
+	row->has_active = crm_record_last_activity(r, &row->active_at);
 }
 
 struct index_row *index_row_make(struct crm_store *s, git_repository *repo,
@@ -586,6 +609,10 @@ int index_row_insert(struct writer *w, struct index_row *row)
 		sqlite3_bind_text(st, 5, row->name, -1, SQLITE_STATIC);
 	if (row->fold)
 		sqlite3_bind_text(st, 6, row->fold, -1, SQLITE_STATIC);
+	if (row->has_active)
+		sqlite3_bind_int64(st, 7, row->active_at);
+	if (row->unkeyed)
+		sqlite3_bind_int(st, 8, row->unkeyed);
 	bind_columns(st, row);
 	rc = step_once(st);
 	rid = row->rid = sqlite3_last_insert_rowid(w->db);

@@ -38,10 +38,17 @@ d6=$("$CRM" add deal "Closed" --stage won --amount 10 --currency RUB)
 "$CRM" add task "Overdue call" --for "$d1" --due 2020-01-01 >/dev/null
 "$CRM" add task "Today" --for "$d2" --due today >/dev/null
 "$CRM" add task "Later" --for "$d3" --due 2099-01-01 >/dev/null
-# d5 has not changed for long: lead rots after 3 days
-f5=$(file_of deal "$d5")
-sed -i "s/^updated: .*/updated: '2026-01-01T10:00:00+03:00'/" "$f5"
-"$CRM" commit >/dev/null || echo "# the hand edit of updated was refused"
+# d5 entered its stage long ago (lead rots after 3 days); a later change
+# of another field does not make it fresh.  d4 entered it as long ago,
+# but its last timeline entry is recent.
+for d in "$d4" "$d5"; do
+	sed -i -e "s/^\( *\(- \)\?at:\) .*/\1 '2026-01-01T10:00:00+03:00'/" \
+		-e "s/^created: .*/created: '2026-01-01T10:00:00+03:00'/" \
+		"$(file_of deal "$d")"
+done
+"$CRM" commit >/dev/null || echo "# the hand edit of the stage's time was refused"
+"$CRM" set "$d5" amount=100 >/dev/null
+"$CRM" note "$d4" "Called, interested" >/dev/null
 
 # --- 80 columns ---
 out=$(COLUMNS=80 "$CRM" board 2>"$TEST_ROOT/stderr"); rc=$?
