@@ -1531,12 +1531,17 @@ struct crm_index_lock {
 	char path[4096];
 	char lockpath[4096];
 	char holdpath[4096];
+	char stamppath[4096];   /* what crm knows of the index it wrote last */
 };
 
 /* The hold link, and the private index the libgit2 fallback writes,
  * under gitdir/crm. */
 #define CRM_INDEX_HOLD "index.lock"
 #define CRM_INDEX_PRIVATE "index.new"
+/* The stat data and checksum of the index file crm wrote last, under
+ * gitdir/crm: while the file is still that one, its checksum is not
+ * computed again before a splice. */
+#define CRM_INDEX_STAMP "index.stamp"
 
 /* Takes index.lock as git does (retrying for about a second). */
 int crm_gitindex_lock(const char *gitdir, struct crm_index_lock *lk,

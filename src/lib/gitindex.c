@@ -51,6 +51,8 @@ struct index_file {
 	size_t len;
 	unsigned version;
 	uint32_t count;
+	struct stat st;         /* its stat data when mapped */
+	bool known;             /* it is the file crm wrote last, unchanged */
 };
 
 /* One entry of the old file, as found by entry_parse(). */
@@ -288,6 +290,7 @@ static int index_map(const char *path, struct index_file *f,
 	}
 	f->data = p;
 	f->len = (size_t)st.st_size;
+	f->st = st;
 	ret = CRM_OK;
 out:
 	close(fd);
@@ -337,7 +340,7 @@ static int index_check(const char *path, struct index_file *f,
 				  _("'%s': unknown index version %u"),
 				  path, f->version);
 	trailer = f->data + f->len - SHA_SIZE;
-	if (memcmp(trailer, zero, SHA_SIZE) == 0)
+	if (memcmp(trailer, zero, SHA_SIZE) == 0 || f->known)
 		return CRM_OK;
 	if (!sha1(f->data, f->len - SHA_SIZE, md))
 		return crm_seterr(err, CRM_ERR, _("cannot compute SHA-1"));
@@ -610,13 +613,78 @@ static int out_write(struct out *o, unsigned version, int fd,
 	return CRM_OK;
 }
 
+/* The stamp of an index file: the stat data that change when it is
+ * replaced or written, and its checksum, in hexadecimal. */
+static void stamp_text(const struct stat *st, const unsigned char *sha,
+		       char *buf, size_t size)
+{
+	static const char hex[] = "0123456789abcdef";
+	char h[2 * SHA_SIZE + 1];
+	int i;
+
+	for (i = 0; i < SHA_SIZE; i++) {
+		h[2 * i] = hex[sha[i] >> 4];
+		h[2 * i + 1] = hex[sha[i] & 15];
+	}
+	h[2 * SHA_SIZE] = '\0';
+	snprintf(buf, size, "%llu %llu %lld %lld.%09ld %lld.%09ld %s\n",
+		 (unsigned long long)st->st_dev, (unsigned long long)st->st_ino,
+		 (long long)st->st_size, (long long)st->st_mtim.tv_sec,
+		 st->st_mtim.tv_nsec, (long long)st->st_ctim.tv_sec,
+		 st->st_ctim.tv_nsec, h);
+}
+
+/* True when the mapped f is the file the stamp at path describes: crm
+ * wrote it and nobody has written it since (git replaces the index by
+ * a rename, which changes its inode and ctime). */
+static bool stamp_matches(const char *path, const struct index_file *f)
+{
+	char want[256], have[256];
+	ssize_t n;
+	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+
+	if (fd < 0)
+		return false;
+	n = read(fd, have, sizeof(have) - 1);
+	close(fd);
+	if (n <= 0)
+		return false;
+	have[n] = '\0';
+	stamp_text(&f->st, f->data + f->len - SHA_SIZE, want, sizeof(want));
+	return strcmp(want, have) == 0;
+}
+
+/* Records the index file at index, whose checksum is sha, in the stamp
+ * at path (through a temporary file and a rename, so that a reader sees
+ * all of it or none).  Failing costs only a checksum next time. */
+static void stamp_write(const char *index, const unsigned char *sha,
+			const char *path)
+{
+	char tmp[PATH_MAX], text[256];
+	struct stat st;
+	size_t len;
+	int fd, n = snprintf(tmp, sizeof(tmp), "%s.tmp", path);
+
+	if (n < 0 || (size_t)n >= sizeof(tmp) || stat(index, &st) < 0)
+		return;
+	stamp_text(&st, sha, text, sizeof(text));
+	len = strlen(text);
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC,
+		  0666);
+	if (fd < 0)
+		return;
+	if (write(fd, text, len) != (ssize_t)len || close(fd) < 0 ||
+	    rename(tmp, path) < 0)
+		unlink(tmp);
+}
+
 /*
  * Under the lock fd: reads the index at path, splices the changes in and
  * writes the result to lockpath.  Closes fd.
  */
 static int apply_locked(const char *path, const char *lockpath, int fd,
-			const struct crm_index_change **v, size_t m,
-			struct crm_err *err)
+			const char *stamppath, const struct crm_index_change **v,
+			size_t m, unsigned char *sha, struct crm_err *err)
 {
 	struct index_file f = { 0 };
 	struct out o = { 0 };
@@ -624,8 +692,10 @@ static int apply_locked(const char *path, const char *lockpath, int fd,
 	int ret;
 
 	ret = index_map(path, &f, err);
-	if (ret == CRM_OK)
+	if (ret == CRM_OK) {
+		f.known = stamp_matches(stamppath, &f);
 		ret = index_check(path, &f, err);
+	}
 	if (ret != CRM_OK) {
 		close(fd);
 		goto out;
@@ -640,6 +710,7 @@ static int apply_locked(const char *path, const char *lockpath, int fd,
 		goto out;
 	}
 	ret = out_write(&o, f.version, fd, lockpath, err);
+	memcpy(sha, o.trailer, SHA_SIZE);
 out:
 	free(o.iov);
 	free(o.fresh);
@@ -663,6 +734,8 @@ int crm_gitindex_lock(const char *gitdir, struct crm_index_lock *lk,
 	if (r1 < 0 || r2 < 0 || (size_t)r2 >= sizeof(lk->lockpath) ||
 	    !state_path(gitdir, CRM_INDEX_HOLD, lk->holdpath,
 			sizeof(lk->holdpath)) ||
+	    !state_path(gitdir, CRM_INDEX_STAMP, lk->stamppath,
+			sizeof(lk->stamppath)) ||
 	    !state_path(gitdir, "", dir, sizeof(dir)))
 		return crm_seterr(err, CRM_ERR, _("path too long: '%s'"),
 				  gitdir);
@@ -703,6 +776,7 @@ int crm_gitindex_commit(struct crm_index_lock *lk,
 			struct crm_err *err)
 {
 	const struct crm_index_change **v;
+	unsigned char sha[SHA_SIZE];
 	size_t m;
 	int ret;
 
@@ -711,7 +785,8 @@ int crm_gitindex_commit(struct crm_index_lock *lk,
 		crm_gitindex_unlock(lk);
 		return CRM_ERR;
 	}
-	ret = apply_locked(lk->path, lk->lockpath, lk->fd, v, m, err);
+	ret = apply_locked(lk->path, lk->lockpath, lk->fd, lk->stamppath, v, m,
+			   sha, err);
 	lk->fd = -1; /* apply_locked closed it */
 	free(v);
 	if (ret == CRM_ENOTFOUND || ret == CRM_EUSAGE)
@@ -720,6 +795,8 @@ int crm_gitindex_commit(struct crm_index_lock *lk,
 		ret = crm_seterr(err, CRM_ERR, _("cannot rename '%s': %s"),
 				 lk->lockpath, strerror(errno));
 	crm_gitindex_unlock(lk); /* after a rename, only the hold is left */
+	if (ret == CRM_OK) /* after: removing the hold changes the ctime */
+		stamp_write(lk->path, sha, lk->stamppath);
 	return ret;
 }
 

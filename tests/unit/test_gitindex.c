@@ -490,6 +490,39 @@ Test(gitindex, bad_checksum)
 	free(p);
 }
 
+/* The stamp of the index crm wrote spares its checksum the next time,
+ * but only while the file is that one: an index another program wrote
+ * (here with a bad checksum, the same size, in place) is checked. */
+Test(gitindex, stamp_only_for_our_own_index)
+{
+	struct crm_index_change c;
+	struct crm_err err;
+	char stamp[160];
+	unsigned char *p;
+	size_t len;
+	struct stat st;
+
+	put2("contacts/ab/ab2.yaml", "name: Two\n");
+	change_put(&c, repo_a, "contacts/ab/ab2.yaml");
+	apply(&c, 1, CRM_OK);
+	changes_free(&c, 1);
+	snprintf(stamp, sizeof(stamp), "%s/.git/crm/index.stamp", repo_a);
+	cr_assert(stat(stamp, &st) == 0, "no stamp after a splice");
+	put2("contacts/ab/ab3.yaml", "name: Three\n");
+	change_put(&c, repo_a, "contacts/ab/ab3.yaml");
+	apply(&c, 1, CRM_OK);           /* from the stamp */
+	changes_free(&c, 1);
+	check_like_git_add();
+	p = index_slurp(&len);
+	p[len - 1] ^= 1;
+	index_spill(p, len, false);
+	change_del(&c, "crm.yaml");
+	err = apply(&c, 1, CRM_ERR);
+	cr_assert(strstr(err.msg, "/.git/index': bad checksum") != NULL,
+		  "%s", err.msg);
+	free(p);
+}
+
 Test(gitindex, corrupt_entries)
 {
 	struct crm_index_change c;
