@@ -434,15 +434,66 @@ int crm_rule_make_task(const struct crm_rule *r, const struct crm_record *d,
 	return CRM_OK;
 }
 
+/* A task a replay made, with where it goes in the replay's order. */
+struct found {
+	size_t rule; /* the rule's index */
+	size_t deal; /* the deal's place in the walk */
+	struct crm_record *task;
+};
+
 /* What a replay collects. */
 struct replay {
 	struct crm_store *s;
-	const struct crm_rule *r;
+	const struct crm_rule *rules;
+	const struct crm_rule **by_stage; /* the rules by stage, none first */
+	size_t nrules, nany; /* nany: the rules of no stage, first in by_stage */
+	size_t deals;        /* the deals walked so far */
 	time_t now;
-	struct crm_record **tasks;
-	size_t n;
+	struct found *found;
+	size_t n, cap;
 	struct crm_err *err;
 };
+
+/* qsort's order of pointers into one array of rules: by stage, a rule of
+ * no stage first, then by place. */
+static int by_stage(const void *a, const void *b)
+{
+	const struct crm_rule *x = *(const struct crm_rule *const *)a;
+	const struct crm_rule *y = *(const struct crm_rule *const *)b;
+	int c = strcmp(x->stage ? x->stage : "", y->stage ? y->stage : "");
+
+	return c ? c : (x > y) - (x < y);
+}
+
+/* Fills rp->by_stage and rp->nany from rp->rules. */
+static void index_rules(struct replay *rp)
+{
+	size_t i;
+
+	rp->by_stage = crm_xcalloc(rp->nrules + 1, sizeof(*rp->by_stage));
+	for (i = 0; i < rp->nrules; i++)
+		rp->by_stage[i] = &rp->rules[i];
+	qsort(rp->by_stage, rp->nrules, sizeof(*rp->by_stage), by_stage);
+	for (rp->nany = 0; rp->nany < rp->nrules &&
+	     rp->by_stage[rp->nany]->stage == NULL; rp->nany++)
+		;
+}
+
+/* The first place in rp->by_stage past the rules of no stage whose rule
+ * is for stage (nrules when none is); the rules for it follow. */
+static size_t first_for(const struct replay *rp, const char *stage)
+{
+	size_t lo = rp->nany, hi = rp->nrules, mid;
+
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (strcmp(rp->by_stage[mid]->stage, stage) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
 
 /* A record a title names, from the store. */
 static struct crm_record *load_stored(enum crm_type t, const char *id,
@@ -456,58 +507,122 @@ static struct crm_record *load_stored(enum crm_type t, const char *id,
 	return r;
 }
 
-/* The task rule rp->r makes for deal rec, when it matches and the task
- * is not in the store already (crm_store_foreach's callback). */
-static int replay_deal(const struct crm_record *rec, const char *path,
-		       const struct crm_err *ferr, void *data)
+/* Notes the task rule r makes for deal rec, when it matches and the
+ * task is not in the store already. */
+static int replay_rule(struct replay *rp, const struct crm_rule *r,
+		       const struct crm_record *rec, const char *entry)
 {
-	struct replay *rp = data;
 	struct crm_record *task;
 	enum crm_type t;
-	char entry[128];
 	int rc;
 
-	(void)path;
-	if (rec == NULL || ferr != NULL)
-		return CRM_OK; /* a broken file: crm check reports it */
 	/* a rule for the creation applies to the deals still in its stage */
-	if (!crm_rule_matches(rp->r, rec, rp->r->on == CRM_RULE_CREATED))
+	if (!crm_rule_matches(r, rec, r->on == CRM_RULE_CREATED))
 		return CRM_OK;
-	crm_rule_entry_key(rec, entry, sizeof(entry));
-	if ((rc = crm_rule_make_task(rp->r, rec, entry, rp->now, load_stored,
-				     rp, &task, rp->err)))
+	if ((rc = crm_rule_make_task(r, rec, entry, rp->now, load_stored, rp,
+				     &task, rp->err)))
 		return rc;
 	if (crm_store_find_id(rp->s, task->id, &t, NULL) == CRM_OK) {
 		crm_record_free(task);
 		return CRM_OK;
 	}
-	rp->tasks = crm_xrealloc(rp->tasks, (rp->n + 1) * sizeof(*rp->tasks));
-	rp->tasks[rp->n++] = task;
+	if (rp->n == rp->cap) {
+		rp->cap = rp->cap ? 2 * rp->cap : 64;
+		rp->found = crm_xrealloc(rp->found,
+					 rp->cap * sizeof(*rp->found));
+	}
+	rp->found[rp->n].rule = (size_t)(r - rp->rules);
+	rp->found[rp->n].deal = rp->deals;
+	rp->found[rp->n++].task = task;
 	return CRM_OK;
 }
 
-int crm_automation_replay(struct crm_store *s, const struct crm_rule *r,
-			  time_t now, struct crm_record ***tasks, size_t *n,
+/* The tasks the rules of no stage and those of deal rec's stage make
+ * for it (crm_store_foreach's callback): the other rules cannot match,
+ * so a deal costs what its own rules do. */
+static int replay_deal(const struct crm_record *rec, const char *path,
+		       const struct crm_err *ferr, void *data)
+{
+	struct replay *rp = data;
+	const char *stage;
+	char entry[128];
+	size_t i;
+	int rc = CRM_OK;
+
+	(void)path;
+	if (rec == NULL || ferr != NULL)
+		return CRM_OK; /* a broken file: crm check reports it */
+	crm_rule_entry_key(rec, entry, sizeof(entry));
+	for (i = 0; i < rp->nany && rc == CRM_OK; i++)
+		rc = replay_rule(rp, rp->by_stage[i], rec, entry);
+	if ((stage = crm_map_str(rec->map, "stage")) != NULL)
+		for (i = first_for(rp, stage); i < rp->nrules && rc == CRM_OK &&
+		     strcmp(rp->by_stage[i]->stage, stage) == 0; i++)
+			rc = replay_rule(rp, rp->by_stage[i], rec, entry);
+	rp->deals++;
+	return rc;
+}
+
+/* qsort's order of the tasks found: by rule, then by deal. */
+static int found_order(const void *a, const void *b)
+{
+	const struct found *x = a, *y = b;
+
+	if (x->rule != y->rule)
+		return (x->rule > y->rule) - (x->rule < y->rule);
+	return (x->deal > y->deal) - (x->deal < y->deal);
+}
+
+/* Hands rp's tasks, in the replay's order, to *tasks and *n. */
+static void hand_over(struct replay *rp, struct crm_rule_task **tasks,
+		      size_t *n)
+{
+	size_t i;
+
+	qsort(rp->found, rp->n, sizeof(*rp->found), found_order);
+	*tasks = crm_xcalloc(rp->n + 1, sizeof(**tasks));
+	for (i = 0; i < rp->n; i++) {
+		(*tasks)[i].rule = &rp->rules[rp->found[i].rule];
+		(*tasks)[i].task = rp->found[i].task;
+	}
+	*n = rp->n;
+}
+
+int crm_automation_replay(struct crm_store *s, const struct crm_rule *rules,
+			  size_t nrules, time_t now,
+			  struct crm_rule_task **tasks, size_t *n,
 			  struct crm_err *err)
 {
-	struct replay rp = {.s = s, .r = r, .now = now, .err = err};
+	struct replay rp = {.s = s, .rules = rules, .nrules = nrules,
+			    .now = now, .err = err};
 	size_t i;
 	int rc;
 
 	*tasks = NULL;
 	*n = 0;
-	if (r->problem)
-		return crm_seterr(err, CRM_ERR, _("automation rule '%s' cannot "
-				  "run: %s\nhint: fix it in 'crm.yaml', or remove "
-				  "it"), r->name, r->problem);
+	for (i = 0; i < nrules; i++)
+		if (rules[i].problem)
+			return crm_seterr(err, CRM_ERR, _("automation rule '%s' "
+					  "cannot run: %s\nhint: fix it in "
+					  "'crm.yaml', or remove it"),
+					  rules[i].name, rules[i].problem);
+	index_rules(&rp);
 	rc = crm_store_foreach(s, CRM_TYPE_BIT(CRM_DEAL), replay_deal, &rp, err);
-	if (rc) {
+	if (rc == CRM_OK)
+		hand_over(&rp, tasks, n);
+	else
 		for (i = 0; i < rp.n; i++)
-			crm_record_free(rp.tasks[i]);
-		free(rp.tasks);
-		return rc;
-	}
-	*tasks = rp.tasks;
-	*n = rp.n;
-	return CRM_OK;
+			crm_record_free(rp.found[i].task);
+	free(rp.found);
+	free(rp.by_stage);
+	return rc;
+}
+
+void crm_rule_tasks_free(struct crm_rule_task *tasks, size_t n)
+{
+	size_t i;
+
+	for (i = 0; tasks && i < n; i++)
+		crm_record_free(tasks[i].task);
+	free(tasks);
 }
