@@ -394,6 +394,54 @@ static void squeeze(char *s)
 	*w = '\0';
 }
 
+/* The stored time of deal d's last stage_history entry, or NULL. */
+static const char *entry_at(const struct crm_record *d)
+{
+	const struct crm_node *h = crm_map_get(d->map, "stage_history");
+	const struct crm_node *last;
+
+	if (h == NULL || h->kind != CRM_NODE_SEQ || h->len == 0)
+		return NULL;
+	last = h->items[h->len - 1];
+	return last->kind == CRM_NODE_MAP ? crm_map_str(last, "at") : NULL;
+}
+
+/* Reads the stored date-time s into stamp (as it is) and *when; false
+ * when s is NULL or no stored date. */
+static bool read_at(const char *s, char *stamp, size_t size, time_t *when)
+{
+	struct crm_date d;
+
+	if (s == NULL || crm_date_parse_stored(s, &d) != CRM_OK)
+		return false;
+	*when = d.when;
+	if (d.has_time)
+		snprintf(stamp, size, "%s", s);
+	else
+		crm_date_now(d.when, stamp, size);
+	return true;
+}
+
+/* The moment rule r ran for deal d, as the deal records it: a creation
+ * rule's is the deal's created, a stage rule's its last stage_history
+ * entry's at (each falls back on the other, then on now).  Into stamp
+ * (a stored date-time, the record's own bytes when it holds one) and
+ * *when.  Every clone reads the same moment from the same deal. */
+static void ran_at(const struct crm_rule *r, const struct crm_record *d,
+		   time_t now, char *stamp, size_t size, time_t *when)
+{
+	const char *created = crm_map_str(d->map, "created");
+	const char *at = entry_at(d);
+	const char *first = r->on == CRM_RULE_CREATED ? created : at;
+	const char *second = r->on == CRM_RULE_CREATED ? at : created;
+
+	if (read_at(first, stamp, size, when) ||
+	    read_at(second, stamp, size, when))
+		return;
+	*when = now;
+	crm_date_now(now, stamp, size);
+}
+
 int crm_rule_make_task(const struct crm_rule *r, const struct crm_record *d,
 		       const char *entry, time_t now, crm_rule_load_cb load,
 		       void *data, struct crm_record **out,
@@ -402,8 +450,9 @@ int crm_rule_make_task(const struct crm_rule *r, const struct crm_record *d,
 	struct crm_buf title = {0};
 	struct crm_record *t;
 	struct crm_date due;
-	char id[CRM_ID_LEN + 1], stamp[40], *text;
+	char id[CRM_ID_LEN + 1], at[40], stamp[40], *text;
 	const char *owner = r->owner ? r->owner : crm_map_str(d->map, "owner");
+	time_t when;
 	int rc;
 
 	*out = NULL;
@@ -411,15 +460,19 @@ int crm_rule_make_task(const struct crm_rule *r, const struct crm_record *d,
 		return crm_seterr(err, CRM_ERR, _("automation rule '%s' cannot "
 				  "run: %s\nhint: fix it in 'crm.yaml', or remove "
 				  "it"), r->name, r->problem);
-	if (r->due && (rc = crm_date_parse_as(r->due, now, CRM_DATE_WHEN, &due, err)))
+	ran_at(r, d, now, at, sizeof(at), &when);
+	if (r->due && (rc = crm_date_parse_as(r->due, when, CRM_DATE_WHEN, &due,
+					      err)))
 		return crm_err_prefix(err, _("automation rule '%s'"), r->name);
 	render(r, d, load, data, &title);
 	if ((text = crm_buf_detach(&title)) == NULL)
 		text = crm_xstrdup("");
 	squeeze(text);
 	crm_rule_task_id(d->id, r->name, entry, id);
-	t = crm_record_new(CRM_TASK, id, text[0] ? text : r->name, now);
+	t = crm_record_new(CRM_TASK, id, text[0] ? text : r->name, when);
 	free(text);
+	crm_map_set_str(t->map, "created", at);
+	crm_map_set_str(t->map, "updated", at);
 	crm_map_set_str(t->map, "for", d->id);
 	if (owner)
 		crm_map_set_str(t->map, "owner", owner);

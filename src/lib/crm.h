@@ -1303,9 +1303,14 @@ void crm_rule_entry_key(const struct crm_record *d, char *buf, size_t size);
  * whose id is id, or NULL (caller frees). */
 typedef struct crm_record *(*crm_rule_load_cb)(enum crm_type t,
 					       const char *id, void *data);
-/* The task rule r makes for deal d (its stage_history entry key entry)
- * at now, into *out (caller frees): id, name from the template, for,
- * owner, due, priority.  CRM_ERR naming the rule when it cannot. */
+/* The task rule r makes for deal d (its stage_history entry key entry),
+ * into *out (caller frees): id, name from the template, for, owner, due,
+ * priority, and created and updated.  Nothing in it comes from the clock
+ * or from who runs the rule, so that two clones make the same file: its
+ * times are those of the moment the deal records for the rule (a stage
+ * rule: its last stage_history entry's at; a creation rule: its
+ * created; now only for a deal that has neither), and the due counts
+ * from that moment.  CRM_ERR naming the rule when it cannot. */
 int crm_rule_make_task(const struct crm_rule *r, const struct crm_record *d,
 		       const char *entry, time_t now, crm_rule_load_cb load,
 		       void *data, struct crm_record **out,
