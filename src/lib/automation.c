@@ -309,13 +309,18 @@ void crm_rule_task_id(const char *deal, const char *rule, const char *entry,
 		      char id[CRM_ID_LEN + 1])
 {
 	unsigned long long h = 14695981039346656037ull, g;
+	char bytes[8];
 	size_t i;
 
 	h = fnv(h, deal, strlen(deal) + 1);
 	h = fnv(h, rule, strlen(rule) + 1);
 	h = fnv(h, entry, strlen(entry));
-	/* a second round, so that every symbol has bits of the whole */
-	g = fnv(h ^ 0x9e3779b97f4a7c15ull, (const char *)&h, sizeof(h));
+	/* a second round, so that every symbol has bits of the whole, over
+	 * h's bytes low first whatever the machine's byte order: clones on
+	 * any machine make the same id */
+	for (i = 0; i < sizeof(bytes); i++)
+		bytes[i] = (char)(h >> (8 * i) & 0xff);
+	g = fnv(h ^ 0x9e3779b97f4a7c15ull, bytes, sizeof(bytes));
 	for (i = 0; i < CRM_ID_LEN; i++) {
 		id[i] = CRM_ID_ALPHABET[(i < 6 ? h : g) & 31];
 		if (i < 6)

@@ -118,6 +118,9 @@ Test(automation, task_ids_are_the_same_everywhere)
 	crm_rule_task_id("7k2m9xqa4d", "call-back", "2:lead@2026", d);
 	cr_expect(crm_id_valid(a), "%s", a);
 	cr_expect_str_eq(a, b);
+	/* the value itself, whatever the machine's byte order: a clone on
+	 * any machine makes this task */
+	cr_expect_str_eq(a, "m6dn4npk75");
 	cr_expect_str_neq(a, c);
 	cr_expect_str_neq(a, d);
 }
