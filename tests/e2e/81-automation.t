@@ -4,7 +4,8 @@
 # stages, the task made in the commit of the change (and the message
 # saying so), broken rules refused and reported, stage and user renames,
 # crm automate and its --replay (of 2,000 rules too, against the tasks
-# worked out here), the same task id in two clones, an old store; crm
+# worked out here), the same task id in two clones, the same task file in
+# two clones of a bare repository merged by plain git, an old store; crm
 # reassign --dry-run and its summary.
 . "$(dirname "$0")/lib.sh"
 
@@ -380,6 +381,68 @@ n=$(commits)
 run automate --replay
 is "$rc$out" "0no deals need a task from the rules" "after the sync: nothing to make"
 is "$(tasks_for "$c1" | wc -l)" 1 "one task after the sync, not two"
+
+# --- two clones write the same file: plain git merges them ---------------------------------
+# Two clones of one bare repository, run by two users a second apart,
+# replay the same rules: the tasks' files are the same bytes (their times
+# are the deal's, not the clock's), so a plain git pull has no conflict.
+new_store seed
+"$CRM" user add bob --name "Bob Brown" --email bob@example.com >/dev/null
+s1=$("$CRM" add deal "Shared offer")
+"$CRM" deal move "$s1" proposal --at "2026-03-02 10:00" >/dev/null
+s2=$("$CRM" add deal "Shared lead")
+python3 - <<'PY'
+t = open("crm.yaml").read()
+t = t.replace("\ndefaults:\n", """
+automation:
+- name: offer
+  when: stage
+  stage: proposal
+  title: Offer for {deal.name}
+  due: +1d
+- name: welcome
+  when: created
+  stage: lead
+  title: Welcome {deal.name}
+  due: +2h
+defaults:
+""", 1)
+open("crm.yaml", "w").write(t)
+PY
+"$CRM" commit >/dev/null
+git clone -q --bare "$TEST_ROOT/seed" "$TEST_ROOT/shared.git"
+git clone -q "$TEST_ROOT/shared.git" "$TEST_ROOT/c1"
+git clone -q "$TEST_ROOT/shared.git" "$TEST_ROOT/c2"
+cd "$TEST_ROOT/c1"
+run automate --replay
+is "$rc" 0 "the first clone replays the rules"
+sleep 1 # the second clone's clock reads another second
+cd "$TEST_ROOT/c2"
+git config user.name "Bob Brown" && git config user.email bob@example.com
+run automate --replay
+is "$rc" 0 "the second clone, another user, replays them too"
+is "$(git log -1 --format=%an)" "Bob Brown" "the second clone's commit is Bob's"
+cd "$TEST_ROOT"
+is "$(diff -r c1/tasks c2/tasks && echo same)" "same" "both clones wrote the same task files, byte for byte"
+cd "$TEST_ROOT/c1"
+is "$(ls tasks/*/*.yaml | wc -l)" 2 "a task per rule"
+is "$(sed -n 's/^created: //p' $(tasks_for "$s1"))" "'2026-03-02T10:00:00+03:00'" \
+	"a stage rule's task was created when the deal entered the stage"
+is "$(sed -n 's/^updated: //p' $(tasks_for "$s1"))" "'2026-03-02T10:00:00+03:00'" "and updated then"
+is "$(sed -n 's/^due: //p' $(tasks_for "$s1"))" "'2026-03-03'" "its due counts from then"
+is "$(sed -n 's/^created: //p' $(tasks_for "$s2"))" "$(sed -n 's/^created: //p' "$(file_of deal "$s2")")" \
+	"a created rule's task was created when the deal was"
+cd "$TEST_ROOT/c2"
+git push -q origin main 2>/dev/null
+ok $? "the second clone pushes"
+cd "$TEST_ROOT/c1"
+git pull -q --no-rebase origin main >/dev/null 2>&1
+ok $? "the first clone pulls with plain git: the merge succeeds"
+is "$(git ls-files -u)$(git rev-list --parents -1 HEAD | wc -w)" "3" "no conflict, and a merge commit"
+is "$(tasks_for "$s1" | wc -l) $(tasks_for "$s2" | wc -l)" "1 1" "one task per deal after the merge, not two"
+run automate --replay
+is "$rc$out" "0no deals need a task from the rules" "after the merge: nothing to make"
+store_clean "two clones' replays merged"
 
 # --- an old store, and a transaction without rules ------------------------------------------
 old_store old
