@@ -113,7 +113,7 @@ static int replay(struct cli *cli, const struct crm_rule *rules, size_t n,
 			 tasks[i].rule->name, tasks[i].task->id,
 			 crm_map_str(tasks[i].task->map, "for"));
 		crm_txn_add_trailer(txn, "Crm-Automation", trailer);
-		/* new: the replay found no record with its id */
+		/* a new record: the replay made no task the store has */
 		if (crm_txn_put_change(txn, NULL, tasks[i].task, &cli->err))
 			rc = cli_fail(cli);
 	}
