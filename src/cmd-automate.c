@@ -92,32 +92,33 @@ static void say_task(struct cli *cli, const struct crm_rule *r,
 	free(due);
 }
 
-/* Replays rule r: queues its tasks in txn (or only prints them). */
-static int replay_rule(struct cli *cli, const struct crm_rule *r,
-		       struct crm_txn *txn, bool dry, size_t *made)
+/* Replays rules[0..n): prints each task they make and, unless dry,
+ * queues it in txn with its trailer.  *made is the number of tasks. */
+static int replay(struct cli *cli, const struct crm_rule *rules, size_t n,
+		  struct crm_txn *txn, bool dry, size_t *made)
 {
-	struct crm_record **tasks;
+	struct crm_rule_task *tasks;
 	char trailer[256];
-	size_t i, n;
+	size_t i, ntasks;
 	int rc = CRM_OK;
 
-	if (crm_automation_replay(cli->store, r, cli->now, &tasks, &n,
-				  &cli->err))
+	if (crm_automation_replay(cli->store, rules, n, cli->now, &tasks,
+				  &ntasks, &cli->err))
 		return cli_fail(cli);
-	for (i = 0; i < n; i++) {
-		say_task(cli, r, tasks[i]);
+	for (i = 0; i < ntasks && rc == CRM_OK; i++) {
+		say_task(cli, tasks[i].rule, tasks[i].task);
+		if (dry)
+			continue;
 		snprintf(trailer, sizeof(trailer), "%s made task %s for deal %s",
-			 r->name, tasks[i]->id,
-			 crm_map_str(tasks[i]->map, "for"));
-		if (!dry && rc == CRM_OK) {
-			crm_txn_add_trailer(txn, "Crm-Automation", trailer);
-			if (crm_txn_put(txn, tasks[i], &cli->err))
-				rc = cli_fail(cli);
-		}
-		crm_record_free(tasks[i]);
+			 tasks[i].rule->name, tasks[i].task->id,
+			 crm_map_str(tasks[i].task->map, "for"));
+		crm_txn_add_trailer(txn, "Crm-Automation", trailer);
+		/* a new record: the replay made no task the store has */
+		if (crm_txn_put_change(txn, NULL, tasks[i].task, &cli->err))
+			rc = cli_fail(cli);
 	}
-	free(tasks);
-	*made += n;
+	crm_rule_tasks_free(tasks, ntasks);
+	*made = ntasks;
 	return rc;
 }
 
@@ -128,8 +129,8 @@ int cmd_automate(struct cli *cli, struct parsed *p)
 	const struct crm_rule *one = NULL;
 	struct crm_txn *txn;
 	char subject[256];
-	size_t i, made = 0;
-	int rc = CRM_OK;
+	size_t made = 0;
+	int rc;
 
 	if (!opt_flag(p, automate_opts, "replay")) {
 		if (p->npos || dry)
@@ -143,9 +144,8 @@ int cmd_automate(struct cli *cli, struct parsed *p)
 		return CRM_ENOTFOUND | CLI_REPORTED;
 	txn = crm_txn_new(cli->store);
 	crm_txn_set_rules(txn, false); /* tasks fire no rules anyway */
-	for (i = 0; i < cfg->nrules && rc == CRM_OK; i++)
-		if (one == NULL || one == &cfg->rules[i])
-			rc = replay_rule(cli, &cfg->rules[i], txn, dry, &made);
+	rc = replay(cli, one ? one : cfg->rules, one ? 1 : cfg->nrules, txn,
+		    dry, &made);
 	if (rc == CRM_OK && made == 0 && !cli->quiet)
 		printf(_("no deals need a task from the rules\n"));
 	if (rc == CRM_OK && made && !dry) {

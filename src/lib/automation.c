@@ -309,13 +309,18 @@ void crm_rule_task_id(const char *deal, const char *rule, const char *entry,
 		      char id[CRM_ID_LEN + 1])
 {
 	unsigned long long h = 14695981039346656037ull, g;
+	char bytes[8];
 	size_t i;
 
 	h = fnv(h, deal, strlen(deal) + 1);
 	h = fnv(h, rule, strlen(rule) + 1);
 	h = fnv(h, entry, strlen(entry));
-	/* a second round, so that every symbol has bits of the whole */
-	g = fnv(h ^ 0x9e3779b97f4a7c15ull, (const char *)&h, sizeof(h));
+	/* a second round, so that every symbol has bits of the whole, over
+	 * h's bytes low first whatever the machine's byte order: clones on
+	 * any machine make the same id */
+	for (i = 0; i < sizeof(bytes); i++)
+		bytes[i] = (char)(h >> (8 * i) & 0xff);
+	g = fnv(h ^ 0x9e3779b97f4a7c15ull, bytes, sizeof(bytes));
 	for (i = 0; i < CRM_ID_LEN; i++) {
 		id[i] = CRM_ID_ALPHABET[(i < 6 ? h : g) & 31];
 		if (i < 6)
@@ -394,6 +399,54 @@ static void squeeze(char *s)
 	*w = '\0';
 }
 
+/* The stored time of deal d's last stage_history entry, or NULL. */
+static const char *entry_at(const struct crm_record *d)
+{
+	const struct crm_node *h = crm_map_get(d->map, "stage_history");
+	const struct crm_node *last;
+
+	if (h == NULL || h->kind != CRM_NODE_SEQ || h->len == 0)
+		return NULL;
+	last = h->items[h->len - 1];
+	return last->kind == CRM_NODE_MAP ? crm_map_str(last, "at") : NULL;
+}
+
+/* Reads the stored date-time s into stamp (as it is) and *when; false
+ * when s is NULL or no stored date. */
+static bool read_at(const char *s, char *stamp, size_t size, time_t *when)
+{
+	struct crm_date d;
+
+	if (s == NULL || crm_date_parse_stored(s, &d) != CRM_OK)
+		return false;
+	*when = d.when;
+	if (d.has_time)
+		snprintf(stamp, size, "%s", s);
+	else
+		crm_date_now(d.when, stamp, size);
+	return true;
+}
+
+/* The moment rule r ran for deal d, as the deal records it: a creation
+ * rule's is the deal's created, a stage rule's its last stage_history
+ * entry's at (each falls back on the other, then on now).  Into stamp
+ * (a stored date-time, the record's own bytes when it holds one) and
+ * *when.  Every clone reads the same moment from the same deal. */
+static void ran_at(const struct crm_rule *r, const struct crm_record *d,
+		   time_t now, char *stamp, size_t size, time_t *when)
+{
+	const char *created = crm_map_str(d->map, "created");
+	const char *at = entry_at(d);
+	const char *first = r->on == CRM_RULE_CREATED ? created : at;
+	const char *second = r->on == CRM_RULE_CREATED ? at : created;
+
+	if (read_at(first, stamp, size, when) ||
+	    read_at(second, stamp, size, when))
+		return;
+	*when = now;
+	crm_date_now(now, stamp, size);
+}
+
 int crm_rule_make_task(const struct crm_rule *r, const struct crm_record *d,
 		       const char *entry, time_t now, crm_rule_load_cb load,
 		       void *data, struct crm_record **out,
@@ -402,8 +455,9 @@ int crm_rule_make_task(const struct crm_rule *r, const struct crm_record *d,
 	struct crm_buf title = {0};
 	struct crm_record *t;
 	struct crm_date due;
-	char id[CRM_ID_LEN + 1], stamp[40], *text;
+	char id[CRM_ID_LEN + 1], at[40], stamp[40], *text;
 	const char *owner = r->owner ? r->owner : crm_map_str(d->map, "owner");
+	time_t when;
 	int rc;
 
 	*out = NULL;
@@ -411,15 +465,19 @@ int crm_rule_make_task(const struct crm_rule *r, const struct crm_record *d,
 		return crm_seterr(err, CRM_ERR, _("automation rule '%s' cannot "
 				  "run: %s\nhint: fix it in 'crm.yaml', or remove "
 				  "it"), r->name, r->problem);
-	if (r->due && (rc = crm_date_parse_as(r->due, now, CRM_DATE_WHEN, &due, err)))
+	ran_at(r, d, now, at, sizeof(at), &when);
+	if (r->due && (rc = crm_date_parse_as(r->due, when, CRM_DATE_WHEN, &due,
+					      err)))
 		return crm_err_prefix(err, _("automation rule '%s'"), r->name);
 	render(r, d, load, data, &title);
 	if ((text = crm_buf_detach(&title)) == NULL)
 		text = crm_xstrdup("");
 	squeeze(text);
 	crm_rule_task_id(d->id, r->name, entry, id);
-	t = crm_record_new(CRM_TASK, id, text[0] ? text : r->name, now);
+	t = crm_record_new(CRM_TASK, id, text[0] ? text : r->name, when);
 	free(text);
+	crm_map_set_str(t->map, "created", at);
+	crm_map_set_str(t->map, "updated", at);
 	crm_map_set_str(t->map, "for", d->id);
 	if (owner)
 		crm_map_set_str(t->map, "owner", owner);
@@ -434,15 +492,66 @@ int crm_rule_make_task(const struct crm_rule *r, const struct crm_record *d,
 	return CRM_OK;
 }
 
+/* A task a replay made, with where it goes in the replay's order. */
+struct found {
+	size_t rule; /* the rule's index */
+	size_t deal; /* the deal's place in the walk */
+	struct crm_record *task;
+};
+
 /* What a replay collects. */
 struct replay {
 	struct crm_store *s;
-	const struct crm_rule *r;
+	const struct crm_rule *rules;
+	const struct crm_rule **by_stage; /* the rules by stage, none first */
+	size_t nrules, nany; /* nany: the rules of no stage, first in by_stage */
+	size_t deals;        /* the deals walked so far */
 	time_t now;
-	struct crm_record **tasks;
-	size_t n;
+	struct found *found;
+	size_t n, cap;
 	struct crm_err *err;
 };
+
+/* qsort's order of pointers into one array of rules: by stage, a rule of
+ * no stage first, then by place. */
+static int by_stage(const void *a, const void *b)
+{
+	const struct crm_rule *x = *(const struct crm_rule *const *)a;
+	const struct crm_rule *y = *(const struct crm_rule *const *)b;
+	int c = strcmp(x->stage ? x->stage : "", y->stage ? y->stage : "");
+
+	return c ? c : (x > y) - (x < y);
+}
+
+/* Fills rp->by_stage and rp->nany from rp->rules. */
+static void index_rules(struct replay *rp)
+{
+	size_t i;
+
+	rp->by_stage = crm_xcalloc(rp->nrules + 1, sizeof(*rp->by_stage));
+	for (i = 0; i < rp->nrules; i++)
+		rp->by_stage[i] = &rp->rules[i];
+	qsort(rp->by_stage, rp->nrules, sizeof(*rp->by_stage), by_stage);
+	for (rp->nany = 0; rp->nany < rp->nrules &&
+	     rp->by_stage[rp->nany]->stage == NULL; rp->nany++)
+		;
+}
+
+/* The first place in rp->by_stage past the rules of no stage whose rule
+ * is for stage (nrules when none is); the rules for it follow. */
+static size_t first_for(const struct replay *rp, const char *stage)
+{
+	size_t lo = rp->nany, hi = rp->nrules, mid;
+
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (strcmp(rp->by_stage[mid]->stage, stage) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
 
 /* A record a title names, from the store. */
 static struct crm_record *load_stored(enum crm_type t, const char *id,
@@ -456,58 +565,122 @@ static struct crm_record *load_stored(enum crm_type t, const char *id,
 	return r;
 }
 
-/* The task rule rp->r makes for deal rec, when it matches and the task
- * is not in the store already (crm_store_foreach's callback). */
-static int replay_deal(const struct crm_record *rec, const char *path,
-		       const struct crm_err *ferr, void *data)
+/* Notes the task rule r makes for deal rec, when it matches and the
+ * task is not in the store already. */
+static int replay_rule(struct replay *rp, const struct crm_rule *r,
+		       const struct crm_record *rec, const char *entry)
 {
-	struct replay *rp = data;
 	struct crm_record *task;
 	enum crm_type t;
-	char entry[128];
 	int rc;
 
-	(void)path;
-	if (rec == NULL || ferr != NULL)
-		return CRM_OK; /* a broken file: crm check reports it */
 	/* a rule for the creation applies to the deals still in its stage */
-	if (!crm_rule_matches(rp->r, rec, rp->r->on == CRM_RULE_CREATED))
+	if (!crm_rule_matches(r, rec, r->on == CRM_RULE_CREATED))
 		return CRM_OK;
-	crm_rule_entry_key(rec, entry, sizeof(entry));
-	if ((rc = crm_rule_make_task(rp->r, rec, entry, rp->now, load_stored,
-				     rp, &task, rp->err)))
+	if ((rc = crm_rule_make_task(r, rec, entry, rp->now, load_stored, rp,
+				     &task, rp->err)))
 		return rc;
 	if (crm_store_find_id(rp->s, task->id, &t, NULL) == CRM_OK) {
 		crm_record_free(task);
 		return CRM_OK;
 	}
-	rp->tasks = crm_xrealloc(rp->tasks, (rp->n + 1) * sizeof(*rp->tasks));
-	rp->tasks[rp->n++] = task;
+	if (rp->n == rp->cap) {
+		rp->cap = rp->cap ? 2 * rp->cap : 64;
+		rp->found = crm_xrealloc(rp->found,
+					 rp->cap * sizeof(*rp->found));
+	}
+	rp->found[rp->n].rule = (size_t)(r - rp->rules);
+	rp->found[rp->n].deal = rp->deals;
+	rp->found[rp->n++].task = task;
 	return CRM_OK;
 }
 
-int crm_automation_replay(struct crm_store *s, const struct crm_rule *r,
-			  time_t now, struct crm_record ***tasks, size_t *n,
+/* The tasks the rules of no stage and those of deal rec's stage make
+ * for it (crm_store_foreach's callback): the other rules cannot match,
+ * so a deal costs what its own rules do. */
+static int replay_deal(const struct crm_record *rec, const char *path,
+		       const struct crm_err *ferr, void *data)
+{
+	struct replay *rp = data;
+	const char *stage;
+	char entry[128];
+	size_t i;
+	int rc = CRM_OK;
+
+	(void)path;
+	if (rec == NULL || ferr != NULL)
+		return CRM_OK; /* a broken file: crm check reports it */
+	crm_rule_entry_key(rec, entry, sizeof(entry));
+	for (i = 0; i < rp->nany && rc == CRM_OK; i++)
+		rc = replay_rule(rp, rp->by_stage[i], rec, entry);
+	if ((stage = crm_map_str(rec->map, "stage")) != NULL)
+		for (i = first_for(rp, stage); i < rp->nrules && rc == CRM_OK &&
+		     strcmp(rp->by_stage[i]->stage, stage) == 0; i++)
+			rc = replay_rule(rp, rp->by_stage[i], rec, entry);
+	rp->deals++;
+	return rc;
+}
+
+/* qsort's order of the tasks found: by rule, then by deal. */
+static int found_order(const void *a, const void *b)
+{
+	const struct found *x = a, *y = b;
+
+	if (x->rule != y->rule)
+		return (x->rule > y->rule) - (x->rule < y->rule);
+	return (x->deal > y->deal) - (x->deal < y->deal);
+}
+
+/* Hands rp's tasks, in the replay's order, to *tasks and *n. */
+static void hand_over(struct replay *rp, struct crm_rule_task **tasks,
+		      size_t *n)
+{
+	size_t i;
+
+	qsort(rp->found, rp->n, sizeof(*rp->found), found_order);
+	*tasks = crm_xcalloc(rp->n + 1, sizeof(**tasks));
+	for (i = 0; i < rp->n; i++) {
+		(*tasks)[i].rule = &rp->rules[rp->found[i].rule];
+		(*tasks)[i].task = rp->found[i].task;
+	}
+	*n = rp->n;
+}
+
+int crm_automation_replay(struct crm_store *s, const struct crm_rule *rules,
+			  size_t nrules, time_t now,
+			  struct crm_rule_task **tasks, size_t *n,
 			  struct crm_err *err)
 {
-	struct replay rp = {.s = s, .r = r, .now = now, .err = err};
+	struct replay rp = {.s = s, .rules = rules, .nrules = nrules,
+			    .now = now, .err = err};
 	size_t i;
 	int rc;
 
 	*tasks = NULL;
 	*n = 0;
-	if (r->problem)
-		return crm_seterr(err, CRM_ERR, _("automation rule '%s' cannot "
-				  "run: %s\nhint: fix it in 'crm.yaml', or remove "
-				  "it"), r->name, r->problem);
+	for (i = 0; i < nrules; i++)
+		if (rules[i].problem)
+			return crm_seterr(err, CRM_ERR, _("automation rule '%s' "
+					  "cannot run: %s\nhint: fix it in "
+					  "'crm.yaml', or remove it"),
+					  rules[i].name, rules[i].problem);
+	index_rules(&rp);
 	rc = crm_store_foreach(s, CRM_TYPE_BIT(CRM_DEAL), replay_deal, &rp, err);
-	if (rc) {
+	if (rc == CRM_OK)
+		hand_over(&rp, tasks, n);
+	else
 		for (i = 0; i < rp.n; i++)
-			crm_record_free(rp.tasks[i]);
-		free(rp.tasks);
-		return rc;
-	}
-	*tasks = rp.tasks;
-	*n = rp.n;
-	return CRM_OK;
+			crm_record_free(rp.found[i].task);
+	free(rp.found);
+	free(rp.by_stage);
+	return rc;
+}
+
+void crm_rule_tasks_free(struct crm_rule_task *tasks, size_t n)
+{
+	size_t i;
+
+	for (i = 0; tasks && i < n; i++)
+		crm_record_free(tasks[i].task);
+	free(tasks);
 }

@@ -1308,21 +1308,37 @@ void crm_rule_entry_key(const struct crm_record *d, char *buf, size_t size);
  * whose id is id, or NULL (caller frees). */
 typedef struct crm_record *(*crm_rule_load_cb)(enum crm_type t,
 					       const char *id, void *data);
-/* The task rule r makes for deal d (its stage_history entry key entry)
- * at now, into *out (caller frees): id, name from the template, for,
- * owner, due, priority.  CRM_ERR naming the rule when it cannot. */
+/* The task rule r makes for deal d (its stage_history entry key entry),
+ * into *out (caller frees): id, name from the template, for, owner, due,
+ * priority, and created and updated.  Nothing in it comes from the clock
+ * or from who runs the rule, so that two clones make the same file: its
+ * times are those of the moment the deal records for the rule (a stage
+ * rule: its last stage_history entry's at; a creation rule: its
+ * created; now only for a deal that has neither), and the due counts
+ * from that moment.  CRM_ERR naming the rule when it cannot. */
 int crm_rule_make_task(const struct crm_rule *r, const struct crm_record *d,
 		       const char *entry, time_t now, crm_rule_load_cb load,
 		       void *data, struct crm_record **out,
 		       struct crm_err *err);
-/* The tasks rule r makes for the deals already where it applies (in its
- * stage, and its filters), those not in the store yet, into *tasks (each
- * and the array the caller's) and *n: what crm automate --replay
- * commits.  Their ids are those the rule gave when it ran, so a replay
- * makes none twice. */
-int crm_automation_replay(struct crm_store *s, const struct crm_rule *r,
-			  time_t now, struct crm_record ***tasks, size_t *n,
+/* A task a replay makes, and the rule that makes it (of the rules the
+ * replay was given). */
+struct crm_rule_task {
+	const struct crm_rule *rule;
+	struct crm_record *task;
+};
+/* The tasks rules[0..nrules) make for the deals already where they
+ * apply (in their stage, and their filters), those not in the store
+ * yet, into *tasks and *n (crm_rule_tasks_free): what crm automate
+ * --replay commits, in the rules' order and for each rule in the
+ * store's order of the deals.  The deals are read once for all the
+ * rules.  Their ids are those the rules gave when they ran, so a replay
+ * makes none twice.  CRM_ERR naming the first rule that cannot run,
+ * before anything is made. */
+int crm_automation_replay(struct crm_store *s, const struct crm_rule *rules,
+			  size_t nrules, time_t now,
+			  struct crm_rule_task **tasks, size_t *n,
 			  struct crm_err *err);
+void crm_rule_tasks_free(struct crm_rule_task *tasks, size_t n);
 
 /* ---- the rules checked over the whole store: crm check (check.c) ---- */
 

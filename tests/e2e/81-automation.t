@@ -3,8 +3,10 @@
 # stage entered with their filters and templates, a deal that jumps
 # stages, the task made in the commit of the change (and the message
 # saying so), broken rules refused and reported, stage and user renames,
-# crm automate and its --replay, the same task id in two clones, an old
-# store; crm reassign --dry-run and its summary.
+# crm automate and its --replay (of 2,000 rules too, against the tasks
+# worked out here), the same task id in two clones, the same task file in
+# two clones of a bare repository merged by plain git, an old store; crm
+# reassign --dry-run and its summary.
 . "$(dirname "$0")/lib.sh"
 
 ru() { LC_ALL=ru_RU.UTF-8 LANG=ru_RU.UTF-8 run "$@"; }
@@ -215,6 +217,143 @@ is "$rc" 2 "a rule without --replay is a usage error"
 run automate --dry-run
 is "$rc" 2 "--dry-run without --replay is a usage error"
 
+# --- a replay of many rules: the deals are read once for all of them ------------------------
+# The tasks a replay of 2,000 rules makes on 26 deals, against what this
+# test works out itself from crm.yaml and the deals' files: which rule
+# matches which deal, the task's id (the hash crm-automate(1) describes),
+# title, owner, times and due, and the order: by rule, then by deal id.
+new_store many
+"$CRM" user add bob --name "Bob Brown" >/dev/null
+stages=(lead first_contact needs_analysis proposal negotiation)
+for i in $(seq 0 24); do
+	args=(--stage "${stages[$((i % 5))]}" --tag "t$((i % 7))")
+	[ $((i % 3)) -eq 0 ] && args+=(--source web)
+	[ $((i % 4)) -eq 0 ] && args+=(--owner bob)
+	"$CRM" add deal "Deal $i" "${args[@]}" >/dev/null
+done
+mv=$("$CRM" add deal "Mover" --tag t1)
+"$CRM" deal move "$mv" proposal --at "2026-03-02 10:00" >/dev/null
+"$CRM" deal move "$mv" lead --at "2026-03-03 11:30" >/dev/null
+python3 - <<'PY'
+stages = ["lead", "first_contact", "needs_analysis", "proposal", "negotiation"]
+rules = []
+for i in range(2000):
+    r = "- name: r%d\n" % i
+    if i % 10 == 4:
+        r += "  when: created\n"
+    elif i % 5 == 3:
+        r += "  when: created\n  stage: %s\n" % stages[i // 5 % 5]
+    else:
+        r += "  when: stage\n  stage: %s\n" % stages[i // 5 % 5]
+    if i % 10 != 0:
+        r += "  tag: t%d\n" % (i // 10 % 40)
+    if i % 7 == 0:
+        r += "  source: web\n"
+    if i % 11 == 0:
+        r += "  pipeline: sales\n"
+    if i % 13 == 0:
+        r += "  owner: bob\n"
+    r += "  title: R%d {deal.name}\n" % i
+    if i % 3 == 0:
+        r += "  due: +%dd\n" % (i % 5 + 1)
+    rules.append(r)
+t = open("crm.yaml").read()
+t = t.replace("\ndefaults:\n", "\nautomation:\n" + "".join(rules) + "defaults:\n", 1)
+open("crm.yaml", "w").write(t)
+PY
+"$CRM" commit >/dev/null
+is "$(grep -c '^- name: r' crm.yaml)" 2000 "crm.yaml holds 2,000 rules"
+cat >"$TEST_ROOT/expect.py" <<'PY'
+# Prints, in the replay's order, the task each rule of crm.yaml makes
+# for each deal it matches: id, for, name, owner, created, updated, due.
+import datetime, glob, yaml
+
+M = (1 << 64) - 1
+A = "0123456789abcdefghjkmnpqrstvwxyz"
+
+def fnv(h, bs):
+    for b in bs:
+        h = ((h ^ b) * 1099511628211) & M
+    return h
+
+def task_id(deal, rule, entry):
+    h = 14695981039346656037
+    h = fnv(h, deal.encode() + b"\0")
+    h = fnv(h, rule.encode() + b"\0")
+    h = fnv(h, entry.encode())
+    g = fnv(h ^ 0x9e3779b97f4a7c15, h.to_bytes(8, "little"))
+    s = ""
+    for i in range(10):
+        if i < 6:
+            s += A[h & 31]; h >>= 5
+        else:
+            s += A[g & 31]; g >>= 5
+    return s
+
+def matches(r, d):
+    created = r.get("when", "created") == "created"
+    if not created and d["stage"] != r["stage"]:
+        return False
+    if created and "stage" in r and d["stage"] != r["stage"]:
+        return False
+    if "tag" in r and r["tag"] not in d.get("tags", []):
+        return False
+    if "source" in r and d.get("source") != r["source"]:
+        return False
+    return "pipeline" not in r or d.get("pipeline", r["pipeline"]) == r["pipeline"]
+
+rules = yaml.safe_load(open("crm.yaml"))["automation"]
+deals = sorted((yaml.safe_load(open(f)) for f in glob.glob("deals/*/*.yaml")),
+               key=lambda d: d["id"])
+for r in rules:
+    for d in deals:
+        if not matches(r, d):
+            continue
+        last = d["stage_history"][-1]
+        at = d["created"] if r.get("when") == "created" else last["at"]
+        due = ""
+        if "due" in r:
+            day = datetime.datetime.fromisoformat(at).date()
+            due = str(day + datetime.timedelta(days=int(r["due"][1:-1])))
+        print("\t".join([task_id(d["id"], r["name"], last["id"]), d["id"],
+                         r["title"].replace("{deal.name}", d["name"]),
+                         r.get("owner", d["owner"]), at, at, due]))
+PY
+cat >"$TEST_ROOT/actual.py" <<'PY'
+# Prints the same fields of each task file of the store.
+import glob, yaml
+for f in glob.glob("tasks/*/*.yaml"):
+    t = yaml.safe_load(open(f))
+    print("\t".join([t["id"], t["for"], t["name"], t["owner"], t["created"],
+                     t["updated"], t.get("due", "")]))
+PY
+python3 "$TEST_ROOT/expect.py" >"$TEST_ROOT/expect"
+ok "$([ "$(wc -l <"$TEST_ROOT/expect")" -gt 300 ]; echo $?)" \
+	"the rules match many deals ($(wc -l <"$TEST_ROOT/expect") tasks)"
+n=$(commits)
+run automate --replay --dry-run --format ids
+is "$rc" 0 "a replay of 2,000 rules --dry-run exits 0"
+is "$out" "$(cut -f1 "$TEST_ROOT/expect")" \
+	"--dry-run: the ids worked out here, by rule and then by deal"
+is "$(commits)$(ls tasks 2>/dev/null)" "$n" "--dry-run writes nothing"
+run automate --replay --format ids
+is "$rc" 0 "a replay of 2,000 rules exits 0"
+is "$out" "$(cut -f1 "$TEST_ROOT/expect")" "the replay prints the same ids in the same order"
+is "$(commits)" $((n + 1)) "the replay is one commit"
+is "$(git log -1 --format=%s)" "automate all rules: $(wc -l <"$TEST_ROOT/expect") tasks" \
+	"the replay's subject counts the tasks"
+is "$(git log -1 --format=%B | grep -c '^Crm-Automation: r[0-9]* made task')" \
+	"$(wc -l <"$TEST_ROOT/expect")" "a trailer per task"
+is "$(python3 "$TEST_ROOT/actual.py" | sort)" "$(sort "$TEST_ROOT/expect")" \
+	"each task's for, title, owner, times and due are those worked out here"
+like "$(grep -h "	$mv	" "$TEST_ROOT/expect" | cut -f5 | sort -u | tr '\n' ' ')" "2026-03-03T11:30:00\+03:00" \
+	"a deal back in a stage: its last entry's time"
+store_clean "a replay of many rules"
+n=$(commits)
+run automate --replay
+is "$rc$out" "0no deals need a task from the rules" "a second replay of 2,000 rules makes nothing"
+is "$(commits)" "$n" "and commits nothing"
+
 # --- the same task in two clones ----------------------------------------------------------------
 init_store one
 c1=$("$CRM" add deal "Shared deal" --stage proposal)
@@ -242,6 +381,68 @@ n=$(commits)
 run automate --replay
 is "$rc$out" "0no deals need a task from the rules" "after the sync: nothing to make"
 is "$(tasks_for "$c1" | wc -l)" 1 "one task after the sync, not two"
+
+# --- two clones write the same file: plain git merges them ---------------------------------
+# Two clones of one bare repository, run by two users a second apart,
+# replay the same rules: the tasks' files are the same bytes (their times
+# are the deal's, not the clock's), so a plain git pull has no conflict.
+new_store seed
+"$CRM" user add bob --name "Bob Brown" --email bob@example.com >/dev/null
+s1=$("$CRM" add deal "Shared offer")
+"$CRM" deal move "$s1" proposal --at "2026-03-02 10:00" >/dev/null
+s2=$("$CRM" add deal "Shared lead")
+python3 - <<'PY'
+t = open("crm.yaml").read()
+t = t.replace("\ndefaults:\n", """
+automation:
+- name: offer
+  when: stage
+  stage: proposal
+  title: Offer for {deal.name}
+  due: +1d
+- name: welcome
+  when: created
+  stage: lead
+  title: Welcome {deal.name}
+  due: +2h
+defaults:
+""", 1)
+open("crm.yaml", "w").write(t)
+PY
+"$CRM" commit >/dev/null
+git clone -q --bare "$TEST_ROOT/seed" "$TEST_ROOT/shared.git"
+git clone -q "$TEST_ROOT/shared.git" "$TEST_ROOT/c1"
+git clone -q "$TEST_ROOT/shared.git" "$TEST_ROOT/c2"
+cd "$TEST_ROOT/c1"
+run automate --replay
+is "$rc" 0 "the first clone replays the rules"
+sleep 1 # the second clone's clock reads another second
+cd "$TEST_ROOT/c2"
+git config user.name "Bob Brown" && git config user.email bob@example.com
+run automate --replay
+is "$rc" 0 "the second clone, another user, replays them too"
+is "$(git log -1 --format=%an)" "Bob Brown" "the second clone's commit is Bob's"
+cd "$TEST_ROOT"
+is "$(diff -r c1/tasks c2/tasks && echo same)" "same" "both clones wrote the same task files, byte for byte"
+cd "$TEST_ROOT/c1"
+is "$(ls tasks/*/*.yaml | wc -l)" 2 "a task per rule"
+is "$(sed -n 's/^created: //p' $(tasks_for "$s1"))" "'2026-03-02T10:00:00+03:00'" \
+	"a stage rule's task was created when the deal entered the stage"
+is "$(sed -n 's/^updated: //p' $(tasks_for "$s1"))" "'2026-03-02T10:00:00+03:00'" "and updated then"
+is "$(sed -n 's/^due: //p' $(tasks_for "$s1"))" "'2026-03-03'" "its due counts from then"
+is "$(sed -n 's/^created: //p' $(tasks_for "$s2"))" "$(sed -n 's/^created: //p' "$(file_of deal "$s2")")" \
+	"a created rule's task was created when the deal was"
+cd "$TEST_ROOT/c2"
+git push -q origin main 2>/dev/null
+ok $? "the second clone pushes"
+cd "$TEST_ROOT/c1"
+git pull -q --no-rebase origin main >/dev/null 2>&1
+ok $? "the first clone pulls with plain git: the merge succeeds"
+is "$(git ls-files -u)$(git rev-list --parents -1 HEAD | wc -w)" "3" "no conflict, and a merge commit"
+is "$(tasks_for "$s1" | wc -l) $(tasks_for "$s2" | wc -l)" "1 1" "one task per deal after the merge, not two"
+run automate --replay
+is "$rc$out" "0no deals need a task from the rules" "after the merge: nothing to make"
+store_clean "two clones' replays merged"
 
 # --- an old store, and a transaction without rules ------------------------------------------
 old_store old

@@ -118,6 +118,9 @@ Test(automation, task_ids_are_the_same_everywhere)
 	crm_rule_task_id("7k2m9xqa4d", "call-back", "2:lead@2026", d);
 	cr_expect(crm_id_valid(a), "%s", a);
 	cr_expect_str_eq(a, b);
+	/* the value itself, whatever the machine's byte order: a clone on
+	 * any machine makes this task */
+	cr_expect_str_eq(a, "m6dn4npk75");
 	cr_expect_str_neq(a, c);
 	cr_expect_str_neq(a, d);
 }
@@ -199,8 +202,11 @@ Test(automation, matching_and_the_task)
 		/* the entry's own id, which every new entry has */
 		cr_expect_str_eq(key, crm_map_str(h->items[h->len - 1], "id"));
 	}
-	cr_assert_eq(crm_rule_make_task(&cfg.rules[0], d1, key, NOW, NULL, NULL,
-					&t, &err), CRM_OK, "%s", err.msg);
+	/* two days after the stage entry: the task's times are the entry's */
+	cr_assert_eq(crm_rule_make_task(&cfg.rules[0], d1, key,
+					NOW + 2 * 24 * 3600,
+					NULL, NULL, &t, &err), CRM_OK, "%s",
+		     err.msg);
 	crm_rule_task_id(d1->id, "offer", key, id);
 	cr_expect_str_eq(t->id, id);
 	cr_expect_str_eq(crm_map_str(t->map, "name"), "Offer Трубы to",
@@ -208,7 +214,24 @@ Test(automation, matching_and_the_task)
 	cr_expect_str_eq(crm_map_str(t->map, "for"), d1->id);
 	cr_expect_str_eq(crm_map_str(t->map, "owner"), "ann");
 	cr_expect_str_eq(crm_map_str(t->map, "priority"), "high");
-	cr_expect_not_null(crm_map_str(t->map, "due"));
+	{
+		const struct crm_node *h = crm_map_get(d1->map, "stage_history");
+		const char *at = crm_map_str(h->items[h->len - 1], "at");
+		time_t next = NOW + 24 * 3600;
+		struct crm_date due;
+		struct tm tm;
+
+		cr_expect_str_eq(crm_map_str(t->map, "created"), at);
+		cr_expect_str_eq(crm_map_str(t->map, "updated"), at);
+		cr_assert_eq(crm_date_parse_stored(crm_map_str(t->map, "due"),
+						   &due), CRM_OK);
+		localtime_r(&next, &tm);
+		tm.tm_hour = tm.tm_min = tm.tm_sec = 0;
+		tm.tm_isdst = -1;
+		cr_expect(!due.has_time, "+1d is a day");
+		cr_expect_eq(due.when, mktime(&tm),
+			     "+1d from the stage entry, not from the clock");
+	}
 	crm_record_free(t);
 	crm_record_free(d1);
 	crm_record_free(d2);
