@@ -1,8 +1,9 @@
 /*
  * board.c - what crm board shows of a whole pipeline, straight from the
- * index: the count and total per currency of each stage in one grouped
- * scan, and only the first cards of each stage, so that the cost does
- * not follow the number of cards printed but one pass over the deals.
+ * index: the count and total per currency of each stage, which the index
+ * keeps as deals come and go (stage_totals), and only the first cards of
+ * each stage, so that the cost follows neither the number of deals nor
+ * the number of cards printed.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -45,9 +46,12 @@ int crm_board_totals(struct crm_store *s, const char *pipeline,
 	sqlite3_stmt *st;
 	int rc;
 
-	if ((rc = prepare(s, "SELECT stage, currency, count(*), sum(amount),"
-			  " count(amount) FROM records WHERE " IN_PIPELINE
-			  " GROUP BY stage, currency", &st, err)))
+	/* kept up to date by the index as deals come and go */
+	if ((rc = prepare(s, "SELECT nullif(stage, ''), nullif(currency, ''),"
+			  " sum(n), sum(cents) / 100.0, sum(priced)"
+			  " FROM stage_totals WHERE pipeline = ?1 OR"
+			  " (?2 AND pipeline = '') GROUP BY stage, currency",
+			  &st, err)))
 		return rc;
 	sqlite3_bind_text(st, 1, pipeline, -1, SQLITE_STATIC);
 	sqlite3_bind_int(st, 2, is_default);

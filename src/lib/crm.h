@@ -1947,6 +1947,12 @@ int crm_crypto_load(struct crm_err *err);
  *                                 id: the record's rid, the entry's id,
  *                                 kind, time (at, Unix) and user; a
  *                                 finished task's id is found here
+ *   stage_totals(pipeline, stage, currency, n, priced, cents)  per
+ *                                 pipeline, stage and currency ("" for
+ *                                 none) of the deals that parse: how
+ *                                 many, how many with an amount, and the
+ *                                 sum of their amounts in cents; kept by
+ *                                 triggers on records
  *
  * Dates are Unix times (a whole day: its local midnight).  Rows with
  * broken set have only id and type (a record's file is the path

@@ -93,6 +93,11 @@ static char *make_tables_sql(void)
 		     " value TEXT);"
 		     "CREATE TABLE entries(rid INTEGER NOT NULL, id TEXT NOT NULL,"
 		     " kind TEXT, at INTEGER, by TEXT);"
+		     "CREATE TABLE stage_totals(pipeline TEXT NOT NULL,"
+		     " stage TEXT NOT NULL, currency TEXT NOT NULL,"
+		     " n INTEGER NOT NULL, priced INTEGER NOT NULL,"
+		     " cents INTEGER NOT NULL,"
+		     " PRIMARY KEY(pipeline, stage, currency)) WITHOUT ROWID;"
 		     "CREATE VIRTUAL TABLE facets USING fts5(t, content='',"
 		     " detail=none, columnsize=0, tokenize='ascii');");
 	return crm_buf_detach(&b);

@@ -119,6 +119,25 @@ out=$("$CRM" --format json board --limit 2)
 is "$(jq_py '[(s["count"], len(s["cards"])) for s in j["stages"] if s["count"]]')" "[(2, 2), (3, 2), (1, 1)]" \
 	"--limit 2 in JSON: at most two cards a stage, the counts whole"
 
+# the index keeps each stage's totals as deals change, move and go:
+# after each change they agree with a rebuild and with the deal by
+# deal count (amounts in cents, exactly)
+totals() {
+	out=$("$CRM" --format json board "$@")
+	jq_py '[(s["id"], s["count"], sorted((t["currency"], t["amount"]) for t in s["totals"])) for s in j["stages"]]'
+}
+"$CRM" set "$d2" amount=300000.10 >/dev/null
+"$CRM" deal move "$d3" negotiation >/dev/null
+d7=$("$CRM" add deal "Third lead" --stage lead --amount 0.20 --currency RUB)
+"$CRM" add deal "Fourth lead" --stage lead --amount 0.10 --currency RUB >/dev/null
+"$CRM" rm "$d7" >/dev/null
+kept=$(totals)
+is "$kept" "$(totals type:deal)" "totals kept through set, move, add and rm agree with a count deal by deal"
+like "$kept" "'proposal', 2, \[\('RUB', 1500000.1\)\]" "a changed amount is in its stage's total, to the cent"
+like "$kept" "'lead', 3, \[\('RUB', 100.1\)\]" "a removed deal leaves its stage's total"
+"$CRM" reindex >/dev/null 2>&1
+is "$(totals)" "$kept" "a rebuilt index has the same totals"
+
 # --- failures ---
 run board "stage:("
 is "$rc" 2 "a query that does not parse is a usage error"
