@@ -46,11 +46,12 @@ int crm_board_totals(struct crm_store *s, const char *pipeline,
 	sqlite3_stmt *st;
 	int rc;
 
-	/* kept up to date by the index as deals come and go */
+	/* kept by the index as deals come and go (indexrow.c) */
 	if ((rc = prepare(s, "SELECT nullif(stage, ''), nullif(currency, ''),"
 			  " sum(n), sum(cents) / 100.0, sum(priced)"
 			  " FROM stage_totals WHERE pipeline = ?1 OR"
-			  " (?2 AND pipeline = '') GROUP BY stage, currency",
+			  " (?2 AND pipeline = '') GROUP BY stage, currency"
+			  " HAVING sum(n) > 0",
 			  &st, err)))
 		return rc;
 	sqlite3_bind_text(st, 1, pipeline, -1, SQLITE_STATIC);

@@ -1951,8 +1951,8 @@ int crm_crypto_load(struct crm_err *err);
  *                                 pipeline, stage and currency ("" for
  *                                 none) of the deals that parse: how
  *                                 many, how many with an amount, and the
- *                                 sum of their amounts in cents; kept by
- *                                 triggers on records
+ *                                 sum of their amounts in cents; kept as
+ *                                 rows come and go
  *
  * Dates are Unix times (a whole day: its local midnight).  Rows with
  * broken set have only id and type (a record's file is the path

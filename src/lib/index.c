@@ -72,13 +72,6 @@ static const char *const fts_copy_sql =
 static const char *const analyze_sql =
 	"PRAGMA analysis_limit=1000; ANALYZE;";
 
-/* The key of stage_totals of a row of records (prefix "new." or "old."
- * in a trigger): its pipeline, stage and currency, "" for none. */
-#define TOTALS_KEY(r) "coalesce(" r "pipeline, ''), coalesce(" r "stage, ''),"\
-	" coalesce(" r "currency, '')"
-/* The amount of a row in cents. */
-#define CENTS(r) "CAST(round(" r "amount * 100) AS INTEGER)"
-
 /* Made after a rebuild's bulk load. */
 static const char *const indexes_sql =
 	"CREATE INDEX records_id ON records(id, name);"
@@ -104,24 +97,8 @@ static const char *const indexes_sql =
 	"CREATE INDEX entries_kind ON entries(kind, at);"
 	"CREATE INDEX entries_at ON entries(at);"
 	"CREATE INDEX records_broken ON records(type) WHERE broken IS NOT NULL;"
-	"INSERT INTO facets(facets) VALUES('optimize');"
-	/* crm board: each stage's count and total per currency, kept as
-	 * deals come and go (amounts summed in cents, exactly) */
-	"INSERT INTO stage_totals SELECT " TOTALS_KEY("") ", count(*),"
-	" count(amount), coalesce(sum(" CENTS("") "), 0) FROM records"
-	" WHERE type = 2 AND broken IS NULL GROUP BY 1, 2, 3;"
-	"CREATE TRIGGER stage_totals_add AFTER INSERT ON records"
-	" WHEN new.type = 2 AND new.broken IS NULL BEGIN"
-	" INSERT INTO stage_totals VALUES(" TOTALS_KEY("new.") ", 1,"
-	" new.amount IS NOT NULL, coalesce(" CENTS("new.") ", 0))"
-	" ON CONFLICT DO UPDATE SET n = n + 1, priced = priced +"
-	" excluded.priced, cents = cents + excluded.cents; END;"
-	"CREATE TRIGGER stage_totals_remove AFTER DELETE ON records"
-	" WHEN old.type = 2 AND old.broken IS NULL BEGIN"
-	" UPDATE stage_totals SET n = n - 1, priced = priced -"
-	" (old.amount IS NOT NULL), cents = cents - coalesce(" CENTS("old.")
-	", 0) WHERE (pipeline, stage, currency) = (" TOTALS_KEY("old.") ");"
-	" DELETE FROM stage_totals WHERE n <= 0; END;";
+	"INSERT INTO facets(facets) VALUES('optimize');";
+
 
 /* Sets err from the database's last error. */
 /*

@@ -186,6 +186,7 @@ void writer_finish(struct writer *w)
 	sqlite3_finalize(w->namesdel);
 	sqlite3_finalize(w->entry);
 	sqlite3_finalize(w->delentries);
+	sqlite3_finalize(w->totals);
 	memset(w, 0, sizeof(*w));
 }
 
@@ -194,6 +195,15 @@ static int prepare(sqlite3 *db, const char *sql, sqlite3_stmt **st)
 {
 	return sqlite3_prepare_v2(db, sql, -1, st, NULL) != SQLITE_OK;
 }
+
+/* Counts a deal in (?4 = 1) or out of (?4 = -1) the totals of its
+ * pipeline ?1, stage ?2 and currency ?3 ("" for none), with its amount
+ * in cents ?5 (NULL for none).  A total that falls to no deals stays,
+ * and is not shown. */
+static const char totals_sql[] =
+	"INSERT INTO stage_totals VALUES(?1, ?2, ?3, ?4, (?5 IS NOT NULL) * ?4,"
+	" coalesce(?5, 0) * ?4) ON CONFLICT DO UPDATE SET n = n + excluded.n,"
+	" priced = priced + excluded.priced, cents = cents + excluded.cents";
 
 int writer_start(struct writer *w, sqlite3 *db)
 {
@@ -222,7 +232,8 @@ int writer_start(struct writer *w, sqlite3 *db)
 	    prepare(db, "INSERT INTO entries(rid, id, kind, at, by)"
 		    " VALUES(?1, ?2, ?3, ?4, ?5)", &w->entry) ||
 	    prepare(db, "DELETE FROM entries WHERE rid = ?1",
-		    &w->delentries)) {
+		    &w->delentries) ||
+	    prepare(db, totals_sql, &w->totals)) {
 		writer_finish(w);
 		return -1;
 	}
@@ -596,6 +607,32 @@ static void bind_columns(sqlite3_stmt *st, const struct index_row *row)
 	}
 }
 
+/* The text of field name among vals (by field), or "". */
+static const char *val_of(char *const vals[CRM_FIELDS_MAX], const char *name)
+{
+	const struct crm_field *f = crm_field_find(CRM_TYPE_ALL, name, false);
+	const char *v = f ? vals[crm_field_index(f)] : NULL;
+
+	return v ? v : "";
+}
+
+/* Counts a deal with the column values vals in the totals of its stage
+ * (sign 1) or out of them (sign -1); has_amount and amount: its amount. */
+static int count_deal(struct writer *w, char *const vals[CRM_FIELDS_MAX],
+		      bool has_amount, double amount, int sign)
+{
+	sqlite3_stmt *st = w->totals;
+
+	sqlite3_bind_text(st, 1, val_of(vals, "pipeline"), -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, val_of(vals, "stage"), -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, val_of(vals, "currency"), -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 4, sign);
+	if (has_amount)
+		sqlite3_bind_int64(st, 5, (sqlite3_int64)(amount * 100 +
+						      (amount < 0 ? -0.5 : 0.5)));
+	return step_once(st);
+}
+
 int index_row_insert(struct writer *w, struct index_row *row)
 {
 	sqlite3_stmt *st = w->insert;
@@ -622,6 +659,12 @@ int index_row_insert(struct writer *w, struct index_row *row)
 	rc = step_once(st);
 	rid = row->rid = sqlite3_last_insert_rowid(w->db);
 	if (rc != SQLITE_OK || row->broken)
+		return rc;
+	if (t == CRM_DEAL && (rc = count_deal(w, row->col,
+					       val_of(row->col, "amount")[0],
+					       crm_amount_value(val_of(row->col,
+								     "amount")),
+					       1)) != SQLITE_OK)
 		return rc;
 	rc = insert_fields(w, row, rid);
 	if (rc == SQLITE_OK)
@@ -699,6 +742,26 @@ static int delete_texts(struct writer *w, sqlite3_int64 rid, const char *fts,
 	return step_once(w->facetdel);
 }
 
+/* Counts the deal find stands on out of its stage's totals. */
+static int uncount_deal(struct writer *w)
+{
+	char *vals[CRM_FIELDS_MAX] = {0};
+	const struct crm_field *amount = crm_field_find(CRM_TYPE_ALL, "amount",
+							false);
+	int col = FIND_FIELD_COL + (int)crm_field_index(amount);
+	size_t i, n = crm_field_count();
+	int rc;
+
+	for (i = 0; i < n; i++)
+		if (found(w, FIND_FIELD_COL + (int)i))
+			vals[i] = crm_xstrdup(found(w, FIND_FIELD_COL + (int)i));
+	rc = count_deal(w, vals, sqlite3_column_type(w->find, col) !=
+			SQLITE_NULL, sqlite3_column_double(w->find, col), -1);
+	for (i = 0; i < n; i++)
+		free(vals[i]);
+	return rc;
+}
+
 int index_row_delete(struct writer *w, sqlite3_int64 rid)
 {
 	char *fts = NULL, *facets = NULL, *fold = NULL;
@@ -712,6 +775,8 @@ int index_row_delete(struct writer *w, sqlite3_int64 rid)
 	if (sqlite3_column_type(w->find, 1) != SQLITE_NULL) {
 		stored_texts(w, &fts, &facets);
 		fold = crm_xstrdup(found(w, 5) ? found(w, 5) : "");
+		if (sqlite3_column_int(w->find, 2) == CRM_DEAL)
+			rc = uncount_deal(w);
 	}
 	sqlite3_reset(w->find);
 	if (fts)

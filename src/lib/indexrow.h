@@ -16,7 +16,7 @@ struct writer {
 	sqlite3 *db;
 	sqlite3_stmt *insert, *text, *deltext, *field, *fts, *find, *del,
 		*delfields, *ftsdel, *facet, *facetdel, *names, *namesdel,
-		*entry, *delentries;
+		*entry, *delentries, *totals;
 };
 
 /* One file made ready for the index: everything computed, so that it can
