@@ -1100,6 +1100,14 @@ int crm_deal_check_reason(const struct crm_config *cfg,
 int crm_deal_move(struct crm_record *deal, const struct crm_config *cfg,
 		  const char *stage, const char *reason, const char *at,
 		  const char *by, struct crm_err *err);
+/* Gives reason (unless NULL or "") to the newest entry of deal's
+ * stage_history, the one the stage it has just entered was noted with,
+ * and checks that entry's reason as crm_deal_move checks its own
+ * (crm_deal_check_reason, for the deal's stage): for crm add and crm
+ * set, whose stage field notes the entry. */
+int crm_deal_note_reason(struct crm_record *deal,
+			 const struct crm_config *cfg, const char *reason,
+			 struct crm_err *err);
 /* The change pass's rules of deals (crm_record_apply_change runs it
  * after stage_history is noted): a stage entered of kind lost has a
  * reason in its history entry (from lost_reasons when strict), and the

@@ -385,6 +385,8 @@ got=$(bcomp "crm deal move Supply\\ 2027 lost --reason=c")
 is "$got" "competitor" "bash: --reason=c completes after '='"
 got=$(bcomp "crm set Supply\\ 2027 stage=lost --reason n")
 is "$got" "no_budget" "bash: crm set --reason offers the lost reasons"
+got=$(bcomp "crm add deal X --stage lost --reason p")
+is "$got" "price" "bash: crm add deal --reason offers the lost reasons"
 got=$(bcomp "crm set Supply\\ 2027 reason=")
 is "$got" "" "bash: a field named reason is free text, no lost reasons"
 out=$("$CRM" __complete words -- crm deal move "Supply 2027" lost --reason "")
