@@ -75,7 +75,7 @@ static int set_from_option(struct cli *cli, struct crm_record *r,
 				  crm_store_config(cli->store), cli_login(cli),
 				  cli->now, &cli->err);
 	if (rc)
-		return cli_error(cli, CRM_EUSAGE, "%s", cli->err.msg);
+		return cli_fail_as(cli, CRM_EUSAGE);
 	return CRM_OK;
 }
 
@@ -211,7 +211,7 @@ int cmd_add(struct cli *cli, struct parsed *p)
 		goto out;
 	if (crm_record_normalize(r, crm_store_config(cli->store), cli->now,
 				 &cli->err) != CRM_OK) {
-		rc = cli_error(cli, CRM_EUSAGE, "%s", cli->err.msg);
+		rc = cli_fail_as(cli, CRM_EUSAGE);
 		goto out;
 	}
 	if ((rc = crm_record_validate(r, crm_store_config(cli->store),

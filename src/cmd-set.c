@@ -149,15 +149,7 @@ static void assigns_free(struct assign *a, size_t n)
 static int set_error(struct cli *cli, const struct crm_record *r, int rc,
 		     bool bulk)
 {
-	char *name;
-
-	if (!bulk)
-		return cli_error(cli, rc, "%s", cli->err.msg);
-	name = cli_safe(crm_record_name(r));
-	rc = cli_error(cli, rc, _("%s %s '%s': %s\nhint: nothing was changed"),
-		       crm_type_name(r->type), r->id, name, cli->err.msg);
-	free(name);
-	return rc;
+	return bulk ? cli_fail_bulk(cli, rc, r) : cli_fail_as(cli, rc);
 }
 
 /* Applies one assignment to r.  A failure names the record when the

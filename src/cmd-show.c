@@ -155,7 +155,7 @@ static char *ref_text(struct cli *cli, const char *id)
 		if (!crm_record_path(t, id, path, sizeof(path)))
 			snprintf(path, sizeof(path), "%s", id);
 		crm_buf_addf(&b, _("(unreadable: %s)"), path);
-		cli_warning("%s", err.msg);
+		cli_warning_text(err.msg);
 		break;
 	}
 	return crm_buf_detach(&b);
@@ -498,7 +498,7 @@ static int add_related_items(struct cli *cli, struct items *it,
 	for (i = 0; i < n; i++) {
 		if (crm_store_read(cli->store, t, rows[i].id, &rec,
 				   &cli->err) != CRM_OK) {
-			cli_warning("%s", cli->err.msg);
+			cli_warning_text(cli->err.msg);
 			continue;
 		}
 		it->recs[it->nrecs++] = rec;

@@ -32,4 +32,60 @@ is "$(printf '%s' "$out" | python3 -c 'import json,sys; d=json.load(sys.stdin); 
 is "$(printf '%s' "$out" | python3 -c 'import json,sys; d=json.load(sys.stdin); print(sorted(a["text"] for a in d["activity"] if a["kind"] == "open_task"))')" \
 	"['Chase the invoice', 'Send the offer']" "json: each open task once in activity"
 
+# --- a newline from an argument is shown as \n; a message's hint lines stay ---
+nl=$'\n'
+n=$(commits)
+run deal move Supply "wo${nl}n"
+is "$rc" 3 "deal move to a stage with a newline exits 3"
+is "$err" "crm: error: unknown stage 'wo\\nn' (did you mean 'won'?)" \
+	"deal move: the newline of the argument is shown as \\n, on one line"
+run add deal "X" --stage "lo${nl}st"
+is "$rc" 2 "add --stage with a newline exits 2"
+is "$err" "crm: error: field 'stage': unknown stage 'lo\\nst' (did you mean 'lost'?)" \
+	"add: one line"
+run show "no${nl}such"
+is "$rc" 3 "show of a reference with a newline exits 3"
+is "$err" "crm: error: no record matches 'no\\nsuch'" "show: one line"
+run set Supply "owner=x${nl}y"
+is "$rc" 2 "set owner= with a newline exits 2"
+is "$err" "crm: error: field 'owner': unknown user 'x\\ny'" "set: one line"
+run automate --replay "ru${nl}le"
+is "$rc" 3 "automate --replay of a rule with a newline exits 3"
+is "$err" "crm: error: unknown automation rule 'ru\\nle'${nl}hint: 'crm automate' lists them" \
+	"automate: the argument escaped, the message's hint line kept"
+run user rm "x${nl}y"
+is "$(printf '%s\n' "$err" | sed -n 1p)" "crm: error: unknown user 'x\\ny'" "user rm: the argument escaped"
+is "$(printf '%s\n' "$err" | sed -n 2p)" "hint: 'crm user add' adds one" "user rm: and its hint on a line of its own"
+two=$("$CRM" add deal --name "Two${nl}lines")
+n=$(commits)
+run set --stdin owner=nobody <<<"$two"
+is "$rc" 2 "a bulk set refused exits 2"
+is "$err" "crm: error: deal $two 'Two\\nlines': field 'owner': unknown user 'nobody'${nl}hint: nothing was changed" \
+	"set --stdin: a name with a newline is escaped, the hint line stays"
+run tag --stdin "+a b" <<<"$two"
+is "$err" "crm: error: deal $two 'Two\\nlines': field 'tags': invalid tag 'a b' (no spaces or commas)${nl}hint: nothing was changed" \
+	"tag --stdin: the same"
+sed -i 's/^lost_reasons:$/lost_reasons_strict: true\n&/' crm.yaml
+git commit -qam "strict lost reasons" || exit 1
+n=$(commits)
+for how in "deal move Supply lost" "set Supply stage=lost" "add deal Gone --stage lost"; do
+	# shellcheck disable=SC2086
+	run $how --reason "x${nl}y"
+	is "$rc" 2 "$how --reason with a newline, strict: exits 2"
+	is "$(printf '%s\n' "$err" | sed -n 1p)" "crm: error: unknown lost reason 'x\\ny'" \
+		"$how: the reason escaped"
+	like "$(printf '%s\n' "$err" | sed -n 2p)" "^hint: crm.yaml allows only these" "$how: the hint on its own line"
+	is "$(printf '%s\n' "$err" | wc -l)" 2 "$how: two lines, no more"
+done
+is "$(commits)" "$n" "no commit for any refusal"
+store_clean "newlines in arguments"
+if locale -a 2>/dev/null | grep -qiE '^ru_RU\.utf-?8$'; then
+	err=$(LC_ALL=ru_RU.UTF-8 "$CRM" automate --replay "ru${nl}le" 2>&1)
+	is "$err" "crm: ошибка: неизвестное правило автоматизации 'ru\\nle'${nl}подсказка: список правил показывает 'crm automate'" \
+		"ru: the argument escaped, the hint line kept"
+else
+	echo "ok $((_tap_n + 1)) # SKIP no ru_RU.UTF-8 locale"
+	_tap_n=$((_tap_n + 1))
+fi
+
 done_testing
