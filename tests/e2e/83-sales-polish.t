@@ -83,6 +83,12 @@ if locale -a 2>/dev/null | grep -qiE '^ru_RU\.utf-?8$'; then
 	err=$(LC_ALL=ru_RU.UTF-8 "$CRM" automate --replay "ru${nl}le" 2>&1)
 	is "$err" "crm: ошибка: неизвестное правило автоматизации 'ru\\nle'${nl}подсказка: список правил показывает 'crm automate'" \
 		"ru: the argument escaped, the hint line kept"
+	err=$(LC_ALL=ru_RU.UTF-8 "$CRM" stage add salse x 2>&1)
+	is "$err" "crm: ошибка: неизвестная воронка 'salse' (может быть, 'sales'?)" \
+		"ru: an unknown pipeline with its did-you-mean"
+	err=$(LC_ALL=ru_RU.UTF-8 "$CRM" stage rm sales leed 2>&1)
+	is "$err" "crm: ошибка: воронка 'sales': неизвестный этап 'leed' (может быть, 'lead'?)" \
+		"ru: an unknown stage of a pipeline with its did-you-mean"
 else
 	echo "ok $((_tap_n + 1)) # SKIP no ru_RU.UTF-8 locale"
 	_tap_n=$((_tap_n + 1))
