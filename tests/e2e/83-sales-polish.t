@@ -1,7 +1,8 @@
 #!/bin/bash
 # 83-sales-polish.t - the finish of the sales commands: crm show gives each
-# open task once (in its timeline), a deal's first stage may carry its
-# reason, and a newline from an argument never breaks an error line.
+# open task once (in its timeline), a newline from an argument never
+# breaks an error line while a message's hint lines stay, and a rule's
+# title that renders to nothing gives its task the rule's name.
 . "$(dirname "$0")/lib.sh"
 
 new_store polish
@@ -93,5 +94,41 @@ else
 	echo "ok $((_tap_n + 1)) # SKIP no ru_RU.UTF-8 locale"
 	_tap_n=$((_tap_n + 1))
 fi
+
+# --- a rule's title that renders to nothing: the task takes the rule's name ---
+new_store rules
+python3 - <<'PY' || { echo "Bail out! rules"; exit 1; }
+t = open("crm.yaml").read()
+t = t.replace("defaults:\n", """automation:
+- name: who-to-call
+  when: created
+  stage: lead
+  title: '{contact.name}'
+  due: +1d
+- name: offer
+  when: stage
+  stage: proposal
+  title: Call {contact.name} about {deal.name}
+  due: +1d
+defaults:
+""", 1)
+open("crm.yaml", "w").write(t)
+PY
+"$CRM" commit -m "rules" >/dev/null || echo "Bail out! crm commit of the rules"
+# tasks_named_for ID: the names of the tasks for ID, one a line
+tasks_named_for() {
+	grep -lE "^for: '?$1'?\$" tasks/*/*.yaml 2>/dev/null | xargs -r sed -n 's/^name: //p' | sort
+}
+"$CRM" add contact "Ivan Petrov" >/dev/null
+d1=$("$CRM" add deal "With contact" --contact "Ivan Petrov")
+is "$(tasks_named_for "$d1")" "Ivan Petrov" "a title of one placeholder with a value: the value"
+d2=$("$CRM" add deal "No contact")
+is "$(tasks_named_for "$d2")" "who-to-call" "a title that renders to nothing: the rule's name"
+like "$(git log -1 --format=%B)" "Crm-Automation: who-to-call made task [0-9a-z]{10} for deal $d2" \
+	"the task is made in the deal's commit all the same"
+"$CRM" deal move "$d2" proposal >/dev/null
+is "$(tasks_named_for "$d2" | grep -v who-to-call)" "Call about No contact" \
+	"an empty placeholder leaves no double space"
+store_clean "empty titles"
 
 done_testing
