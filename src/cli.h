@@ -155,21 +155,38 @@ bool opt_date(const struct parsed *p, const char *name, struct crm_date *d);
 bool opt_given(const struct parsed *p, const char *name);
 
 /* Prints "crm: error: MSG" (translated prefix) to stderr; returns status
- * marked CLI_REPORTED (as do cli_fail and cli_usage_error). */
+ * marked CLI_REPORTED (as do cli_fail and cli_usage_error).  MSG is made
+ * safe for the terminal; its lines are those of fmt (its hint lines): a
+ * newline in an argument is shown as \n.  A message that is finished
+ * already (cli->err's) goes through cli_fail, cli_fail_as or
+ * cli_usage_fail instead, never as an argument of "%s". */
 int cli_error(struct cli *cli, int status, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 /* Prints "crm: warning: " and the message, made safe for the terminal
  * as cli_error's is, on stderr. */
 void cli_warning(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Prints "crm: warning: " and msg, a finished message (an error's of the
+ * library, its lines kept), on stderr. */
+void cli_warning_text(const char *msg);
 /* The problems of r against crm.yaml (crm_record_problems) as a list of
  * {field, message} maps for JSON, or NULL when it has none.  Caller owns
  * it. */
 struct crm_node *cli_problems_node(struct cli *cli, const struct crm_record *r);
 /* Prints err's message as an error and returns its status. */
 int cli_fail(struct cli *cli);
+/* Prints err's message as an error and returns status (marked
+ * CLI_REPORTED). */
+int cli_fail_as(struct cli *cli, int status);
+/* Prints err's message about record r, one of several a command changes,
+ * as "TYPE ID 'NAME': MSG" with the hint that nothing was changed;
+ * returns status (marked CLI_REPORTED). */
+int cli_fail_bulk(struct cli *cli, int status, const struct crm_record *r);
 /* Prints the command's usage line and a hint; returns CRM_EUSAGE. */
 int cli_usage_error(const struct cmd *c, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+/* cli_usage_error with err's message: a usage error of command c (may
+ * be NULL) the library found. */
+int cli_usage_fail(struct cli *cli, const struct cmd *c);
 /* Reads the record type that is the first argument of command name into
  * *t; reports a usage error when it is missing or unknown. */
 int cli_type_arg(const struct parsed *p, const char *name, enum crm_type *t);
@@ -186,9 +203,10 @@ int cli_find_store(const char *dir_opt, char **root, struct crm_err *err);
  * would be looked for wherever crm runs). */
 const char *cli_default_store(char *buf, size_t size);
 
-/* The message (untranslated) for a command that needs the default store
- * when cli_default_store() has none. */
+/* The message and its hint line (untranslated) for a command that needs
+ * the default store when cli_default_store() has none. */
 extern const char cli_no_home_msg[];
+extern const char cli_no_home_hint[];
 /* Progress of a long index rebuild, on stderr (a terminal). */
 void cli_progress(size_t done, size_t total, void *data);
 /* Prints help for one command to f: usage, options, global options. */

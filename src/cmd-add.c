@@ -8,8 +8,8 @@
 #include "cli.h"
 
 /* --name, an option for each field of the registry crm add takes
- * (cli_add_options_init), --set. */
-struct opt_spec add_opts[CRM_FIELDS_MAX + 3];
+ * (cli_add_options_init), --reason, --set. */
+struct opt_spec add_opts[CRM_FIELDS_MAX + 4];
 
 void cli_add_options_init(void)
 {
@@ -26,6 +26,9 @@ void cli_add_options_init(void)
 			: f->kind == CRM_FIELD_REF ? OPT_REF : OPT_VALUE,
 			f->metavar, f->help, NULL};
 	}
+	add_opts[n++] = (struct opt_spec){"reason", 0, OPT_VALUE, N_("TEXT"),
+		N_("why the deal is in its stage; a lost stage needs one "
+		   "(deal)"), NULL};
 	add_opts[n++] = (struct opt_spec){"set", 0, OPT_LIST, N_("KEY=VALUE"),
 		N_("any field (repeatable)"), NULL};
 	add_opts[n] = (struct opt_spec){NULL, 0, OPT_FLAG, NULL, NULL, NULL};
@@ -72,7 +75,7 @@ static int set_from_option(struct cli *cli, struct crm_record *r,
 				  crm_store_config(cli->store), cli_login(cli),
 				  cli->now, &cli->err);
 	if (rc)
-		return cli_error(cli, CRM_EUSAGE, "%s", cli->err.msg);
+		return cli_fail_as(cli, CRM_EUSAGE);
 	return CRM_OK;
 }
 
@@ -155,6 +158,27 @@ static int apply_defaults(struct cli *cli, struct crm_record *r)
 	return rc;
 }
 
+/* Gives a deal's first stage_history entry the reason --reason gives,
+ * checked as crm deal move checks it (a lost stage needs one, of
+ * lost_reasons when lost_reasons_strict); refuses --reason for the
+ * other types. */
+static int apply_reason(struct cli *cli, struct parsed *p,
+			struct crm_record *r)
+{
+	const char *reason = opt_get(p, add_opts, "reason");
+
+	if (reason && r->type != CRM_DEAL)
+		return cli_usage_error(cli->cmd,
+			_("option '--%s' does not apply to a %s"), "reason",
+			crm_type_name(r->type));
+	if (r->type != CRM_DEAL)
+		return CRM_OK;
+	if (crm_deal_note_reason(r, crm_store_config(cli->store), reason,
+				 &cli->err))
+		return cli_fail(cli);
+	return CRM_OK;
+}
+
 int cmd_add(struct cli *cli, struct parsed *p)
 {
 	const struct cmd *self = cli->cmd;
@@ -183,11 +207,11 @@ int cmd_add(struct cli *cli, struct parsed *p)
 	}
 	r = crm_record_new(t, id, name, cli->now);
 	if ((rc = apply_options(cli, p, r)) || (rc = apply_set(cli, p, r)) ||
-	    (rc = apply_defaults(cli, r)))
+	    (rc = apply_defaults(cli, r)) || (rc = apply_reason(cli, p, r)))
 		goto out;
 	if (crm_record_normalize(r, crm_store_config(cli->store), cli->now,
 				 &cli->err) != CRM_OK) {
-		rc = cli_error(cli, CRM_EUSAGE, "%s", cli->err.msg);
+		rc = cli_fail_as(cli, CRM_EUSAGE);
 		goto out;
 	}
 	if ((rc = crm_record_validate(r, crm_store_config(cli->store),

@@ -586,15 +586,14 @@ int cmd_board(struct cli *cli, struct parsed *p)
 					       : CARDS_DEFAULT);
 	if (crm_query_parse((const char *const *)p->pos + skip, p->npos - skip,
 			    cli->now, &q, &cli->err))
-		return cli_usage_error(cli->cmd, "%s", cli->err.msg);
+		return cli_usage_fail(cli, cli->cmd);
 	b.cols = crm_xcalloc(b.p->nstages, sizeof(*b.cols));
 	for (i = 0; i < b.p->nstages; i++)
 		b.cols[i].st = &b.p->defs[i];
 	few = b.limit && (q == NULL || crm_query_empty(q));
 	if ((!few && (rc = cli_next_tasks_load(cli, &b.next))) ||
 	    (rc = board_fill(&b, q))) {
-		rc = rc == CRM_EUSAGE ? cli_usage_error(cli->cmd, "%s",
-							cli->err.msg)
+		rc = rc == CRM_EUSAGE ? cli_usage_fail(cli, cli->cmd)
 				      : cli_fail(cli);
 		goto out;
 	}

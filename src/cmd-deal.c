@@ -333,7 +333,7 @@ int cmd_deal_list(struct cli *cli, struct parsed *p)
 	f.limit = (size_t)opt_int(p, "limit", 0);
 	if (crm_query_parse((const char *const *)p->pos, p->npos, cli->now, &q,
 			    &cli->err))
-		return cli_usage_error(cli->cmd, "%s", cli->err.msg);
+		return cli_usage_fail(cli, cli->cmd);
 	f.mask = opt_get(p, deal_list_opts, "limit") && f.limit == 0
 		 ? 0 : CRM_TYPE_BIT(CRM_DEAL);
 	f.query = q;
@@ -353,7 +353,7 @@ int cmd_deal_list(struct cli *cli, struct parsed *p)
 	else if (cli->format != FMT_JSON)
 		table_finish(&o.tab, rc == CRM_OK);
 	if (rc == CRM_EUSAGE)
-		rc = cli_usage_error(cli->cmd, "%s", cli->err.msg);
+		rc = cli_usage_fail(cli, cli->cmd);
 	else if (rc)
 		rc = cli_fail(cli);
 out:

@@ -166,7 +166,7 @@ static int edit_loop(struct cli *cli, struct edit *e, struct crm_record **out)
 		}
 		if (rc == CRM_OK)
 			break;
-		cli_error(cli, rc, "%s", cli->err.msg);
+		cli_fail_as(cli, rc);
 		free(shown);
 		shown = with_error(cli->err.msg, got);
 		if (++invalid == EDIT_MAX_INVALID) {

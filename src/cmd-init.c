@@ -71,7 +71,8 @@ int cmd_init(struct cli *cli, struct parsed *p)
 		return cli_usage_error(cli->cmd,
 				       _("too many arguments"));
 	if (dir == NULL)
-		return cli_error(cli, CRM_ENOSTORE, "%s", _(cli_no_home_msg));
+		return cli_error(cli, CRM_ENOSTORE, "%s\n%s", _(cli_no_home_msg),
+				 _(cli_no_home_hint));
 	email = opt_get(p, init_opts, "email")
 		? crm_xstrdup(opt_get(p, init_opts, "email"))
 		: crm_git_config("user.email");

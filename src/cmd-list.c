@@ -515,7 +515,7 @@ static void warn_broken(struct cli *cli, enum crm_type t)
 	if (crm_find_broken(cli->store, CRM_TYPE_BIT(t), &b, &n, &cli->err))
 		return;
 	for (i = 0; i < n; i++)
-		cli_warning("%s", b[i].error);
+		cli_warning_text(b[i].error);
 	crm_broken_free(b, n);
 }
 
@@ -548,7 +548,7 @@ int cmd_list(struct cli *cli, struct parsed *p)
 	warn_broken(cli, t);
 	rc = print_list(cli, t, &f, bom);
 	if (rc == CRM_EUSAGE)
-		rc = cli_usage_error(self, "%s", cli->err.msg);
+		rc = cli_usage_fail(cli, self);
 	else if (rc)
 		rc = cli->err.msg[0] ? cli_fail(cli) : rc;
 	crm_query_free(q);

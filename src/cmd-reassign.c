@@ -105,8 +105,7 @@ int cmd_reassign(struct cli *cli, struct parsed *p)
 	txn = crm_txn_new(cli->store);
 	rc = crm_reassign_list(cli->store, txn, from, to, q, &res, &cli->err);
 	if (rc) {
-		rc = rc == CRM_EUSAGE && q ? cli_usage_error(cli->cmd, "%s",
-							     cli->err.msg)
+		rc = rc == CRM_EUSAGE && q ? cli_usage_fail(cli, cli->cmd)
 					   : cli_fail(cli);
 		goto out;
 	}

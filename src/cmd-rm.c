@@ -34,7 +34,8 @@ static int load_any(struct cli *cli, const struct cli_ref *how,
 		return CRM_OK;
 	if (rc == CRM_ENOTFOUND)
 		return cli_fail(cli);
-	cli_warning(_("%s; removing it all the same"), cli->err.msg);
+	cli_warning_text(cli->err.msg);
+	cli_warning(_("removing it all the same"));
 	*out = crm_record_new(t, id, id, cli->now);
 	return CRM_OK;
 }

@@ -144,12 +144,19 @@ static void assigns_free(struct assign *a, size_t n)
 	free(a);
 }
 
+/* Reports cli->err (status rc) about record r; for a change of several
+ * records, naming r and saying that nothing was changed. */
+static int set_error(struct cli *cli, const struct crm_record *r, int rc,
+		     bool bulk)
+{
+	return bulk ? cli_fail_bulk(cli, rc, r) : cli_fail_as(cli, rc);
+}
+
 /* Applies one assignment to r.  A failure names the record when the
  * command changes several (bulk). */
 static int apply(struct cli *cli, struct parsed *p, struct used_fields *u,
 		 struct crm_record *r, const struct assign *a, bool bulk)
 {
-	char *name;
 	int rc;
 
 	if ((rc = check_new_field(cli, p, u, r, a->key)))
@@ -157,15 +164,7 @@ static int apply(struct cli *cli, struct parsed *p, struct used_fields *u,
 	rc = crm_record_set_field(r, a->key, a->op, a->value,
 				  crm_store_config(cli->store), cli_login(cli),
 				  cli->now, &cli->err);
-	if (rc == CRM_OK)
-		return CRM_OK;
-	if (!bulk)
-		return cli_error(cli, rc, "%s", cli->err.msg);
-	name = cli_safe(crm_record_name(r));
-	rc = cli_error(cli, rc, _("%s %s '%s': %s\nhint: nothing was changed"),
-		       crm_type_name(r->type), r->id, name, cli->err.msg);
-	free(name);
-	return rc;
+	return rc == CRM_OK ? CRM_OK : set_error(cli, r, rc, bulk);
 }
 
 /* The commit subject: "deal 7k2m: lead -> won" for a stage change, else
@@ -204,20 +203,21 @@ static char *bulk_subject(const struct cli_args *args,
 	return crm_buf_detach(&b);
 }
 
-/* Gives the stage_history entry a change of stage noted in r (before
- * was its version before) the reason --reason gave. */
-static void note_reason(const struct crm_record *before, struct crm_record *r,
-			const char *reason)
+/* Gives the stage_history entry a change of stage noted in deal r
+ * (before was its version before) the reason --reason gave, and checks
+ * it as crm deal move does: a lost stage needs one. */
+static int note_reason(struct cli *cli, const struct crm_record *before,
+		       struct crm_record *r, const char *reason, bool bulk)
 {
 	const char *s0 = crm_map_str(before->map, "stage");
 	const char *s1 = crm_map_str(r->map, "stage");
-	struct crm_node *h = crm_map_get(r->map, "stage_history");
+	int rc;
 
-	if (reason == NULL || s1 == NULL || (s0 && strcmp(s0, s1) == 0) ||
-	    h == NULL || h->kind != CRM_NODE_SEQ || h->len == 0 ||
-	    h->items[h->len - 1]->kind != CRM_NODE_MAP)
-		return;
-	crm_map_set_str(h->items[h->len - 1], "reason", reason);
+	if (s1 == NULL || (s0 && strcmp(s0, s1) == 0))
+		return CRM_OK;
+	rc = crm_deal_note_reason(r, crm_store_config(cli->store), reason,
+				  &cli->err);
+	return rc == CRM_OK ? CRM_OK : set_error(cli, r, rc, bulk);
 }
 
 /* CRM_OK unless --reason was given without a stage=... assignment, or
@@ -269,7 +269,8 @@ static int set_one(struct set_run *run, enum crm_type t, const char *id)
 		rc = apply(cli, run->p, &run->used, r, &run->assigns[i],
 			   run->bulk);
 	if (rc == CRM_OK && r->type == CRM_DEAL)
-		note_reason(before, r, opt_get(run->p, set_opts, "reason"));
+		rc = note_reason(cli, before, r, opt_get(run->p, set_opts,
+							 "reason"), run->bulk);
 	if (rc || crm_node_equal(before->map, r->map))
 		goto out;
 	cli_touch(cli, r);

@@ -155,7 +155,7 @@ static char *ref_text(struct cli *cli, const char *id)
 		if (!crm_record_path(t, id, path, sizeof(path)))
 			snprintf(path, sizeof(path), "%s", id);
 		crm_buf_addf(&b, _("(unreadable: %s)"), path);
-		cli_warning("%s", err.msg);
+		cli_warning_text(err.msg);
 		break;
 	}
 	return crm_buf_detach(&b);
@@ -265,36 +265,13 @@ static int find_related(struct cli *cli, const char *id, enum crm_type t,
 	return crm_find_rows(cli->store, &f, rows, n, &total, &cli->err);
 }
 
-/* "Name (7k2m)", or "(missing: ID)" when the index has no name for id. */
-static char *named_ref(const char *id, const char *name)
-{
-	struct crm_buf b = {0};
-
-	if (id == NULL)
-		return crm_xstrdup("");
-	if (name)
-		crm_buf_addf(&b, "%s (%s)", name, cli_short_id(id));
-	else
-		crm_buf_addf(&b, _("(missing: %s)"), id);
-	return crm_buf_detach(&b);
-}
-
-/* The cells (owned, safe for the terminal) of one related row of type t
- * into cells[0..4). */
+/* The cells (owned, safe for the terminal) of one related contact or
+ * deal row of type t into cells[0..4). */
 static void row_cells(const struct crm_row *r, enum crm_type t, char *cells[4])
 {
-	char when[64], amount[64], *ref;
+	char amount[64];
 
 	memset(cells, 0, 4 * sizeof(char *));
-	if (t == CRM_TASK) {
-		cells[0] = cli_safe(shown_time(crm_row_get(r, "due"), when, sizeof(when)));
-		cells[1] = cli_safe(r->name);
-		ref = named_ref(crm_row_get(r, "for"), crm_row_ref_name(r, "for"));
-		cells[2] = cli_safe(ref);
-		free(ref);
-		cells[3] = cli_safe(crm_row_get(r, "owner"));
-		return;
-	}
 	cells[0] = cli_safe(r->name);
 	if (t == CRM_CONTACT) {
 		cells[1] = cli_safe(crm_row_get(r, "role"));
@@ -336,10 +313,8 @@ static void put_padded(const char *s, size_t width)
 		putchar(' ');
 }
 
-/* Prints rows of cells in aligned columns; the last column unpadded;
- * the first in red where red[i]. */
-static void print_columns(struct cli *cli, char *(*cells)[4], size_t n,
-			  const bool *red)
+/* Prints rows of cells in aligned columns; the last column unpadded. */
+static void print_columns(struct cli *cli, char *(*cells)[4], size_t n)
 {
 	size_t width[4] = {0}, i, c, w;
 
@@ -354,11 +329,7 @@ static void print_columns(struct cli *cli, char *(*cells)[4], size_t n,
 		for (c = 0; c < 3; c++) {
 			if (width[c] == 0)
 				continue;
-			if (c == 0 && red && red[i])
-				fputs(color_red(cli), stdout);
 			put_padded(cells[i][c] ? cells[i][c] : "", width[c]);
-			if (c == 0 && red && red[i])
-				fputs(color_reset(cli), stdout);
 			fputs("  ", stdout);
 		}
 		printf("%s%s%s\n", color_dim(cli), cells[i][3] ? cells[i][3] : "",
@@ -366,13 +337,12 @@ static void print_columns(struct cli *cli, char *(*cells)[4], size_t n,
 	}
 }
 
-/* Prints the records of type t that hang on id, under a heading. */
+/* Prints the contacts or deals (t) that hang on id, under a heading. */
 static int print_related(struct cli *cli, const char *id, enum crm_type t,
 			 const char *title)
 {
 	struct crm_row *rows;
 	char *(*cells)[4];
-	bool *red;
 	size_t n, i, c;
 
 	if (find_related(cli, id, t, &rows, &n))
@@ -383,17 +353,13 @@ static int print_related(struct cli *cli, const char *id, enum crm_type t,
 	}
 	heading(cli, title);
 	cells = crm_xcalloc(n, sizeof(*cells));
-	red = crm_xcalloc(n, sizeof(*red));
-	for (i = 0; i < n; i++) {
+	for (i = 0; i < n; i++)
 		row_cells(&rows[i], t, cells[i]);
-		red[i] = t == CRM_TASK && is_overdue(crm_row_get(&rows[i], "due"), cli->now);
-	}
-	print_columns(cli, cells, n, red);
+	print_columns(cli, cells, n);
 	for (i = 0; i < n; i++)
 		for (c = 0; c < 4; c++)
 			free(cells[i][c]);
 	free(cells);
-	free(red);
 	crm_rows_free(rows, n);
 	return CRM_OK;
 }
@@ -532,7 +498,7 @@ static int add_related_items(struct cli *cli, struct items *it,
 	for (i = 0; i < n; i++) {
 		if (crm_store_read(cli->store, t, rows[i].id, &rec,
 				   &cli->err) != CRM_OK) {
-			cli_warning("%s", cli->err.msg);
+			cli_warning_text(cli->err.msg);
 			continue;
 		}
 		it->recs[it->nrecs++] = rec;
@@ -707,14 +673,15 @@ static const enum crm_type *related_types(enum crm_type t)
 	       : t == CRM_DEAL ? deal : none;
 }
 
-/* The heading of the related records of type t. */
+/* The heading of the related contacts or deals (t). */
 static const char *related_title(enum crm_type t)
 {
-	return t == CRM_CONTACT ? _("Contacts:") : t == CRM_DEAL ? _("Deals:")
-	       : _("Open tasks:");
+	return t == CRM_CONTACT ? _("Contacts:") : _("Deals:");
 }
 
-/* The readable form; only_timeline: the heading line and the timeline. */
+/* The readable form; only_timeline: the heading line and the timeline.
+ * The open tasks are shown once, in the timeline at their due dates,
+ * not in a section of their own. */
 static int print_readable(struct cli *cli, const struct crm_record *r,
 			  bool only_timeline)
 {
@@ -731,7 +698,8 @@ static int print_readable(struct cli *cli, const struct crm_record *r,
 	if (r->type == CRM_TASK)
 		print_rescheduled(cli, crm_map_get(r->map, "rescheduled"));
 	for (rt = related_types(r->type); rc == CRM_OK && *rt != CRM_NTYPES; rt++)
-		rc = print_related(cli, r->id, *rt, related_title(*rt));
+		if (*rt != CRM_TASK)
+			rc = print_related(cli, r->id, *rt, related_title(*rt));
 	if (rc == CRM_OK)
 		rc = print_timeline(cli, r);
 	return rc;

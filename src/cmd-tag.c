@@ -38,7 +38,7 @@ static int tag_record(struct cli *cli, struct crm_record *r,
 		      struct crm_buf *subject)
 {
 	const char *arg, *tag;
-	char op, *name;
+	char op;
 	size_t i;
 	int rc;
 
@@ -53,15 +53,9 @@ static int tag_record(struct cli *cli, struct crm_record *r,
 					  crm_store_config(cli->store),
 					  cli_login(cli), cli->now, &cli->err);
 		if (rc && !bulk)
-			return cli_error(cli, rc, "%s", cli->err.msg);
-		if (rc) {
-			name = cli_safe(crm_record_name(r));
-			rc = cli_error(cli, rc, _("%s %s '%s': %s\nhint: nothing "
-				       "was changed"), crm_type_name(r->type),
-				       r->id, name, cli->err.msg);
-			free(name);
-			return rc;
-		}
+			return cli_fail_as(cli, rc);
+		if (rc)
+			return cli_fail_bulk(cli, rc, r);
 		if (subject)
 			crm_buf_addf(subject, " %c%s", op, tag);
 		*changed = true;

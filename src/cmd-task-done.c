@@ -51,7 +51,7 @@ static int set_value(struct cli *cli, struct crm_record *r, const char *key,
 	if (crm_record_set_field(r, key, '=', value,
 				 crm_store_config(cli->store), cli_login(cli),
 				 cli->now, &cli->err))
-		return cli_error(cli, CRM_EUSAGE, "%s", cli->err.msg);
+		return cli_fail_as(cli, CRM_EUSAGE);
 	return CRM_OK;
 }
 
@@ -78,7 +78,7 @@ static int make_next(struct cli *cli, struct done *d, const char *title,
 		crm_map_set_str(d->next->map, "owner", cli_login(cli));
 	if (crm_record_normalize(d->next, crm_store_config(cli->store),
 				 cli->now, &cli->err))
-		return cli_error(cli, CRM_EUSAGE, "%s", cli->err.msg);
+		return cli_fail_as(cli, CRM_EUSAGE);
 	if (crm_record_validate(d->next, crm_store_config(cli->store),
 				&cli->err))
 		return cli_fail(cli);

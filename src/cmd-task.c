@@ -95,7 +95,7 @@ static int set_value(struct cli *cli, struct crm_record *r, const char *field,
 				 crm_store_config(cli->store), cli_login(cli),
 				 cli->now, &cli->err) == CRM_OK)
 		return CRM_OK;
-	return cli_usage_error(cli->cmd, "%s", cli->err.msg);
+	return cli_usage_fail(cli, cli->cmd);
 }
 
 /* Fills the new task r from the options: for (resolved), due, priority,
@@ -393,7 +393,7 @@ static int due_owner(struct cli *cli, struct parsed *p, const char **owner)
 	*owner = o;
 	if (crm_config_check_user(cfg, o, &cli->err) == CRM_OK)
 		return CRM_OK;
-	return cli_usage_error(cli->cmd, "%s", cli->err.msg);
+	return cli_usage_fail(cli, cli->cmd);
 }
 
 /* The end of crm task due's output. */
@@ -440,7 +440,7 @@ int cmd_task_due(struct cli *cli, struct parsed *p)
 		return rc;
 	if (crm_query_parse((const char *const *)p->pos, p->npos, cli->now,
 			    &query, &cli->err))
-		return cli_usage_error(cli->cmd, "%s", cli->err.msg);
+		return cli_usage_fail(cli, cli->cmd);
 	q.query = query;
 	q.now = cli->now;
 	q.until = o.overdue_only ? (long long)cli->now + 1
@@ -453,7 +453,7 @@ int cmd_task_due(struct cli *cli, struct parsed *p)
 	due_finish(&o, rc);
 	crm_query_free(query);
 	if (rc == CRM_EUSAGE)
-		return cli_usage_error(cli->cmd, "%s", cli->err.msg);
+		return cli_usage_fail(cli, cli->cmd);
 	return rc ? cli_fail(cli) : CRM_OK;
 }
 
@@ -492,7 +492,7 @@ static int move_date(struct cli *cli, struct parsed *p, char *buf,
 		rc = cli_usage_error(cli->cmd, _("when should it be due?"));
 	else if (crm_date_parse_as(when, cli->now, CRM_DATE_WHEN, &d,
 				   &cli->err) != CRM_OK)
-		rc = cli_usage_error(cli->cmd, "%s", cli->err.msg);
+		rc = cli_usage_fail(cli, cli->cmd);
 	else
 		crm_date_format(&d, buf, size);
 	free(when);

@@ -15,8 +15,8 @@
  *	a field name of a query comes with its ':' ("owner:"), and there
  *	is no "\tnospace" line
  *   crm __complete commands | options [CMD] | types | fields | users |
- *		    stages | pipelines | formats | sort | tags [PREFIX] |
- *		    refs [TYPE] [PREFIX]
+ *		    stages | pipelines | reasons | formats | sort |
+ *		    tags [PREFIX] | refs [TYPE] [PREFIX]
  *	one list each, values alone (refs: "NAME<TAB>ID (TYPE)")
  *
  * Output: one candidate a line, "VALUE" or "VALUE<TAB>DESCRIPTION", VALUE
@@ -46,7 +46,7 @@ const struct opt_spec help_opts[] = {{NULL, 0, OPT_FLAG, NULL, NULL}};
 enum what {
 	W_NONE, W_COMMANDS, W_TYPES, W_REFS, W_QUERY, W_ASSIGN, W_TAGS,
 	W_USERS, W_STAGES, W_PIPELINES, W_FORMATS, W_SORT, W_DIRS, W_FIELDS,
-	W_SUBS, W_TASKS, W_KEYWORDS, W_KINDS, W_RULES,
+	W_SUBS, W_TASKS, W_KEYWORDS, W_KINDS, W_RULES, W_REASONS,
 };
 
 /* The state of one completion. */
@@ -371,6 +371,24 @@ static void print_stages(struct comp *c)
 	}
 }
 
+/* Prints the lost reasons of crm.yaml, each with its name in the user's
+ * language. */
+static void print_reasons(struct comp *c)
+{
+	const struct crm_config *cfg;
+	const struct crm_label *l;
+	size_t i;
+
+	if (!comp_store(c))
+		return;
+	cfg = crm_store_config(c->cli->store);
+	for (i = 0; i < cfg->nlost_reasons; i++) {
+		l = &cfg->lost_reasons[i];
+		if (strncmp(l->id, c->cur, strlen(c->cur)) == 0)
+			emit_query_value(c, l->id, crm_label_text(l, cli_lang()));
+	}
+}
+
 static void print_pipelines(struct comp *c)
 {
 	const struct crm_config *cfg;
@@ -625,6 +643,31 @@ static bool ref_record(struct comp *c, enum crm_type *t,
 	count_matches(db, by_name, fold, c->ref, &n, t, id);
 	free(fold);
 	return n == 1;
+}
+
+/* The pipeline of the deal c->ref names, from the index (the default
+ * pipeline when the deal names none); NULL when c->ref names no one
+ * deal or its pipeline is not in crm.yaml.  Borrowed from the store's
+ * configuration. */
+static const char *deal_pipeline(struct comp *c)
+{
+	static const char *const sql =
+		"SELECT pipeline FROM records WHERE id = ?1";
+	const struct crm_pipeline *p = NULL;
+	char id[CRM_ID_LEN + 1];
+	sqlite3 *db = comp_db(c);
+	sqlite3_stmt *st;
+	enum crm_type t;
+
+	if (db == NULL || !ref_record(c, &t, id) || t != CRM_DEAL ||
+	    sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
+		return NULL;
+	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		p = crm_config_pipeline(crm_store_config(c->cli->store),
+					(const char *)sqlite3_column_text(st, 0));
+	sqlite3_finalize(st);
+	return p ? p->name : NULL;
 }
 
 /* Prints the tags of the record the line is about (to remove one), or
@@ -1130,6 +1173,7 @@ static void complete_what(struct comp *c, enum what w, unsigned mask)
 	case W_KEYWORDS: print_keywords(c); break;
 	case W_KINDS: print_kinds(c); break;
 	case W_RULES: print_rules(c); break;
+	case W_REASONS: print_reasons(c); break;
 	}
 }
 
@@ -1293,7 +1337,8 @@ static void read_line(struct comp *c, char **words, size_t n,
 
 /* What the value of option o of the line's command is: a stage of the
  * pipeline named first for crm stage's --to, --after and --before, a
- * user for crm user rm --to, else as value_kind says. */
+ * user for crm user rm --to, a lost reason of crm.yaml for --reason
+ * (no field of that name), else as value_kind says. */
 static enum what option_value_kind(struct comp *c, const struct line *ln,
 				   const struct opt_spec *o, unsigned *mask)
 {
@@ -1306,6 +1351,8 @@ static enum what option_value_kind(struct comp *c, const struct line *ln,
 	}
 	if (strncmp(name, "user ", 5) == 0 && strcmp(o->name, "to") == 0)
 		return W_USERS;
+	if (strcmp(o->name, "reason") == 0)
+		return W_REASONS;
 	if (o->kind == OPT_ENUM && strcmp(o->name, "format") != 0) {
 		c->keywords = o->keywords;
 		return W_KEYWORDS;
@@ -1377,8 +1424,11 @@ static void complete_positional(struct comp *c, const struct line *ln)
 		return;
 	}
 	if (strcmp(ln->cmd->name, "deal move") == 0) {
-		/* DEAL STAGE: a deal, then the stages of every pipeline */
-		c->pipeline = NULL;
+		/* DEAL STAGE: a deal, then the stages of its pipeline (of
+		 * every pipeline when the index cannot say which) */
+		c->ref = ln->npos == 1 ? ln->pos[0] : NULL;
+		c->pipeline = ln->npos == 1 ? deal_pipeline(c) : NULL;
+		c->ref = NULL;
 		complete_what(c, ln->npos == 0 ? W_REFS : ln->npos == 1
 				 ? W_STAGES : W_NONE, CRM_TYPE_BIT(CRM_DEAL));
 		return;
@@ -1463,7 +1513,7 @@ static int complete_list(struct comp *c, const char *what, char **args,
 		{"commands", W_COMMANDS}, {"types", W_TYPES}, {"users", W_USERS},
 		{"stages", W_STAGES}, {"pipelines", W_PIPELINES},
 		{"formats", W_FORMATS}, {"sort", W_SORT}, {"tags", W_TAGS},
-		{"fields", W_FIELDS},
+		{"fields", W_FIELDS}, {"reasons", W_REASONS},
 	};
 	enum crm_type t;
 	const struct cmd *k;

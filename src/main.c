@@ -177,27 +177,29 @@ const struct cmd *cli_find_command(const char *name)
 	return NULL;
 }
 
-/* Writes prefix and the message fmt makes to stderr, made safe
- * for the terminal: an argument or a name quoted in it can hold an
- * escape sequence or invalid UTF-8; its own newlines (hint lines) stay. */
-static void message_line(const char *prefix, const char *fmt, va_list ap)
+/* Writes prefix and msg, a finished message, to stderr, made safe for
+ * the terminal (a name quoted in it can hold an escape sequence or
+ * invalid UTF-8); its newlines, before its hint lines, stay: a newline an
+ * argument brought is there as the two characters \n already. */
+static void message_text(const char *prefix, const char *msg)
 {
 	struct crm_buf b = {0};
-	char *msg;
-	va_list aq;
-	int n;
 
-	va_copy(aq, ap);
-	n = vsnprintf(NULL, 0, fmt, aq);
-	va_end(aq);
-	if (n < 0)
-		n = 0;
-	msg = crm_xmalloc((size_t)n + 1);
-	vsnprintf(msg, (size_t)n + 1, fmt, ap);
 	cli_safe_addn(&b, msg, strlen(msg), true);
 	fprintf(stderr, "%s%s\n", prefix, b.s);
 	crm_buf_free(&b);
-	free(msg);
+}
+
+/* Writes prefix and the message fmt makes to stderr: its own newlines
+ * (hint lines) stay, one that an argument brings is shown as \n
+ * (crm_buf_vaddf_msg), the rest as message_text makes it safe. */
+static void message_line(const char *prefix, const char *fmt, va_list ap)
+{
+	struct crm_buf b = {0};
+
+	crm_buf_vaddf_msg(&b, fmt, ap);
+	message_text(prefix, b.s);
+	crm_buf_free(&b);
 }
 
 void cli_warning(const char *fmt, ...)
@@ -207,6 +209,11 @@ void cli_warning(const char *fmt, ...)
 	va_start(ap, fmt);
 	message_line(_("crm: warning: "), fmt, ap);
 	va_end(ap);
+}
+
+void cli_warning_text(const char *msg)
+{
+	message_text(_("crm: warning: "), msg);
 }
 
 int cli_error(struct cli *cli, int status, const char *fmt, ...)
@@ -220,10 +227,23 @@ int cli_error(struct cli *cli, int status, const char *fmt, ...)
 	return status | CLI_REPORTED;
 }
 
+int cli_fail_as(struct cli *cli, int status)
+{
+	message_text(_("crm: error: "), cli->err.msg);
+	return status | CLI_REPORTED;
+}
+
 int cli_fail(struct cli *cli)
 {
-	return cli_error(cli, cli->err.status ? cli->err.status : CRM_ERR, "%s",
-			 cli->err.msg);
+	return cli_fail_as(cli, cli->err.status ? cli->err.status : CRM_ERR);
+}
+
+int cli_fail_bulk(struct cli *cli, int status, const struct crm_record *r)
+{
+	crm_err_prefix(&cli->err, "%s %s '%s'", crm_type_name(r->type), r->id,
+		       crm_record_name(r));
+	crm_err_hint(&cli->err, _("hint: nothing was changed"));
+	return cli_fail_as(cli, status);
 }
 
 int cli_usage_error(const struct cmd *c, const char *fmt, ...)
@@ -233,6 +253,14 @@ int cli_usage_error(const struct cmd *c, const char *fmt, ...)
 	va_start(ap, fmt);
 	message_line(_("crm: error: "), fmt, ap);
 	va_end(ap);
+	if (c)
+		cli_print_short_usage(c, stderr);
+	return CRM_EUSAGE | CLI_REPORTED;
+}
+
+int cli_usage_fail(struct cli *cli, const struct cmd *c)
+{
+	message_text(_("crm: error: "), cli->err.msg);
 	if (c)
 		cli_print_short_usage(c, stderr);
 	return CRM_EUSAGE | CLI_REPORTED;
@@ -369,7 +397,9 @@ int cli_commit_record(struct cli *cli, const struct crm_record *r,
 
 const char cli_no_home_msg[] =
 	N_("there is no default store: HOME is not set (or not an absolute "
-	   "path)\nhint: use -C DIR, or set CRM_DIR or HOME");
+	   "path)");
+const char cli_no_home_hint[] =
+	N_("hint: use -C DIR, or set CRM_DIR or HOME");
 
 const char *cli_default_store(char *buf, size_t size)
 {
@@ -394,8 +424,10 @@ int cli_find_store(const char *dir_opt, char **root, struct crm_err *err)
 	rc = crm_store_discover(dir_opt, getenv("CRM_DIR"),
 				getcwd(cwd, sizeof(cwd)), d, root, err);
 	if (rc == CRM_ENOSTORE && d == NULL && dir_opt == NULL &&
-	    !(getenv("CRM_DIR") && getenv("CRM_DIR")[0]))
+	    !(getenv("CRM_DIR") && getenv("CRM_DIR")[0])) {
 		rc = crm_seterr(err, CRM_ENOSTORE, "%s", _(cli_no_home_msg));
+		crm_err_hint(err, _(cli_no_home_hint));
+	}
 	return rc;
 }
 
@@ -740,7 +772,7 @@ static int run_command(struct cli *cli, const struct cmd *c, int argc,
 		       c->name, c->flags & CMD_DASH, cli->now, argc - 1,
 		       argv + 1, &p, &cli->err);
 	if (rc) {
-		rc = cli_usage_error(c, "%s", cli->err.msg);
+		rc = cli_usage_fail(cli, c);
 		goto out;
 	}
 	apply_globals(cli, &p);
@@ -865,7 +897,7 @@ int main(int argc, char **argv)
 	ng = count_globals(argc, argv);
 	if (cli_parse(global_opts, NULL, "", false, cli.now, ng, argv + 1, &g,
 		      &cli.err)) {
-		rc = cli_usage_error(NULL, "%s", cli.err.msg);
+		rc = cli_usage_fail(&cli, NULL);
 		goto out;
 	}
 	apply_globals(&cli, &g);

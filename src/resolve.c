@@ -88,17 +88,11 @@ static void print_candidates(const struct cli_ref *how,
 /* Reports the failure rc of resolving a reference from how->label. */
 static int report(struct cli *cli, const struct cli_ref *how, int rc)
 {
-	char *msg = cli_safe(cli->err.msg);
-	const char *sep = how->label ? ": " : "";
-	const char *label = how->label ? how->label : "";
-
+	if (how->label)
+		crm_err_prefix(&cli->err, "%s", how->label);
 	if (rc == CRM_EUSAGE)
-		rc = cli_usage_error(cli_find_command(how->cmd), "%s%s%s",
-				     label, sep, msg);
-	else
-		rc = cli_error(cli, rc, "%s%s%s", label, sep, msg);
-	free(msg);
-	return rc;
+		return cli_usage_fail(cli, cli_find_command(how->cmd));
+	return cli_fail_as(cli, rc);
 }
 
 /* True when ref, which names no record, is the id (or an id prefix) of

@@ -217,19 +217,17 @@ static void swap_config(struct crm_store *s, struct crm_config *cfg,
 /* ---- what names exist ---- */
 
 /* Sets err (CRM_ENOTFOUND) for an unknown name among cands[0..n):
- * fmt_hint (translated: the name, the nearest candidate, extra) when
- * one is close, else fmt_plain (the name, extra); extra may be NULL. */
+ * fmt_hint (translated: the name, the nearest candidate) when one is
+ * close, else fmt_plain (the name). */
 static int unknown(const char *fmt_hint, const char *fmt_plain,
 		   const char *name, const char *const *cands, size_t n,
-		   const char *extra, struct crm_err *err)
+		   struct crm_err *err)
 {
 	const char *hint = crm_suggest(name, cands, n);
 
 	if (hint)
-		return crm_seterr(err, CRM_ENOTFOUND, fmt_hint, name, hint,
-				  extra ? extra : "");
-	return crm_seterr(err, CRM_ENOTFOUND, fmt_plain, name,
-			  extra ? extra : "");
+		return crm_seterr(err, CRM_ENOTFOUND, fmt_hint, name, hint);
+	return crm_seterr(err, CRM_ENOTFOUND, fmt_plain, name);
 }
 
 /* The pipeline called name of s, or NULL with err set. */
@@ -246,9 +244,8 @@ static const struct crm_pipeline *find_pipeline(struct crm_store *s,
 	cands = crm_xcalloc(s->cfg.npipelines + 1, sizeof(char *));
 	for (i = 0; i < s->cfg.npipelines; i++)
 		cands[i] = s->cfg.pipelines[i].name;
-	unknown(_("unknown pipeline '%s' (did you mean '%s'?)%s"),
-		_("unknown pipeline '%s'%s"), name, cands, s->cfg.npipelines,
-		NULL, err);
+	unknown(_("unknown pipeline '%s' (did you mean '%s'?)"),
+		_("unknown pipeline '%s'"), name, cands, s->cfg.npipelines, err);
 	free(cands);
 	return NULL;
 }
@@ -259,9 +256,9 @@ static int find_stage(const struct crm_pipeline *p, const char *stage,
 {
 	if (crm_pipeline_has_stage(p, stage))
 		return CRM_OK;
-	unknown(_("unknown stage '%s' (did you mean '%s'?)%s"),
-		_("unknown stage '%s'%s"), stage, (const char *const *)p->stages,
-		p->nstages, NULL, err);
+	unknown(_("unknown stage '%s' (did you mean '%s'?)"),
+		_("unknown stage '%s'"), stage, (const char *const *)p->stages,
+		p->nstages, err);
 	return crm_err_prefix(err, _("pipeline '%s'"), p->name);
 }
 

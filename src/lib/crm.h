@@ -7,6 +7,7 @@
 #ifndef CRM_H
 #define CRM_H
 
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -37,13 +38,19 @@ struct crm_err {
 	char msg[1024];
 };
 
-/* Sets err (if not NULL) and returns status.  printf-style message. */
+/* Sets err (if not NULL) and returns status.  printf-style message; its
+ * lines are those of fmt (its hint lines), a newline in an argument is
+ * kept as the two characters \n (crm_buf_vaddf_msg). */
 int crm_seterr(struct crm_err *err, int status, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
-/* Prepends "PREFIX: " to err->msg (e.g. a file name).  Returns err->status
- * (CRM_ERR when err is NULL: callers that may get NULL keep their status). */
+/* Prepends "PREFIX: " to err->msg (e.g. a file name), formatted as
+ * crm_seterr formats.  Returns err->status (CRM_ERR when err is NULL:
+ * callers that may get NULL keep their status). */
 int crm_err_prefix(struct crm_err *err, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+/* Appends hint (text of crm's own, "hint: ..." lines) to err->msg on a
+ * line of its own. */
+void crm_err_hint(struct crm_err *err, const char *hint);
 
 /* ---- growable string (util.c) ---- */
 
@@ -58,6 +65,11 @@ void crm_buf_adds(struct crm_buf *b, const char *s);
 void crm_buf_addf(struct crm_buf *b, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 void crm_buf_addc(struct crm_buf *b, char c);
+/* Appends the message fmt makes of ap (which is left unused: copies are
+ * read), each newline an argument brings shown as the two characters
+ * \n: the message's own line breaks, before its hint lines, are those of
+ * fmt alone.  crm_seterr and the CLI's printer format with it. */
+void crm_buf_vaddf_msg(struct crm_buf *b, const char *fmt, va_list ap);
 /* Returns the string (caller owns it) and resets b; never NULL. */
 char *crm_buf_detach(struct crm_buf *b);
 void crm_buf_free(struct crm_buf *b);
@@ -1100,6 +1112,14 @@ int crm_deal_check_reason(const struct crm_config *cfg,
 int crm_deal_move(struct crm_record *deal, const struct crm_config *cfg,
 		  const char *stage, const char *reason, const char *at,
 		  const char *by, struct crm_err *err);
+/* Gives reason (unless NULL or "") to the newest entry of deal's
+ * stage_history, the one the stage it has just entered was noted with,
+ * and checks that entry's reason as crm_deal_move checks its own
+ * (crm_deal_check_reason, for the deal's stage): for crm add and crm
+ * set, whose stage field notes the entry. */
+int crm_deal_note_reason(struct crm_record *deal,
+			 const struct crm_config *cfg, const char *reason,
+			 struct crm_err *err);
 /* The change pass's rules of deals (crm_record_apply_change runs it
  * after stage_history is noted): a stage entered of kind lost has a
  * reason in its history entry (from lost_reasons when strict), and the

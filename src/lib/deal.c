@@ -123,16 +123,36 @@ int crm_deal_move(struct crm_record *deal, const struct crm_config *cfg,
 	return CRM_OK;
 }
 
-/* The reason of the newest entry of deal's stage_history, or NULL. */
-static const char *last_reason(const struct crm_record *deal)
+/* The newest entry of deal's stage_history (a map), or NULL. */
+static struct crm_node *last_entry(const struct crm_record *deal)
 {
 	const struct crm_node *h = crm_map_get(deal->map, "stage_history");
-	const struct crm_node *e;
+	struct crm_node *e;
 
 	if (h == NULL || h->kind != CRM_NODE_SEQ || h->len == 0)
 		return NULL;
 	e = h->items[h->len - 1];
-	return e->kind == CRM_NODE_MAP ? crm_map_str(e, "reason") : NULL;
+	return e->kind == CRM_NODE_MAP ? e : NULL;
+}
+
+/* The reason of the newest entry of deal's stage_history, or NULL. */
+static const char *last_reason(const struct crm_record *deal)
+{
+	const struct crm_node *e = last_entry(deal);
+
+	return e ? crm_map_str(e, "reason") : NULL;
+}
+
+int crm_deal_note_reason(struct crm_record *deal,
+			 const struct crm_config *cfg, const char *reason,
+			 struct crm_err *err)
+{
+	struct crm_node *e = last_entry(deal);
+
+	if (e && reason && reason[0])
+		crm_map_set_str(e, "reason", reason);
+	return crm_deal_check_reason(cfg, crm_deal_stage(cfg, deal),
+				     e ? crm_map_str(e, "reason") : reason, err);
 }
 
 /* Checks that each competitor of deal newly named is a company whose

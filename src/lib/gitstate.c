@@ -345,12 +345,13 @@ void crm_gitstate_free(struct crm_gitstate *st)
  * conflicted files to list). */
 static int refuse_op(enum crm_gitop op, struct crm_err *err)
 {
-	return crm_seterr(err, CRM_ERR, _("%s: crm will not write to it "
-					  "until it is finished\n%s%s"),
-			  crm_gitop_describe(op),
-			  op == CRM_GITOP_BISECT ? "" :
-			  _("hint: 'crm status' lists the conflicted files\n"),
-			  crm_gitop_hint(op));
+	crm_seterr(err, CRM_ERR, _("%s: crm will not write to it until it is "
+				   "finished"), crm_gitop_describe(op));
+	if (op != CRM_GITOP_BISECT)
+		crm_err_hint(err, _("hint: 'crm status' lists the conflicted "
+				    "files"));
+	crm_err_hint(err, crm_gitop_hint(op));
+	return CRM_ERR;
 }
 
 /* The refusal for conflicted files (the first of them named). */
@@ -358,19 +359,20 @@ static int refuse_conflicts(const struct crm_gitstate *st,
 			    struct crm_err *err)
 {
 	if (st->nconflicts == 1)
-		return crm_seterr(err, CRM_ERR, _("'%s' holds an unresolved "
-				  "conflict: crm will not write to the store "
-				  "until it is resolved\n%s"),
-				  st->conflicts[0], crm_conflicts_hint());
-	return crm_seterr(err, CRM_ERR, ngettext("'%s' and %zu more file hold "
-			  "unresolved conflicts: crm will not write to the "
-			  "store until they are resolved\nhint: 'crm status' "
-			  "lists them\n%s", "'%s' and %zu more files hold "
-			  "unresolved conflicts: crm will not write to the "
-			  "store until they are resolved\nhint: 'crm status' "
-			  "lists them\n%s", st->nconflicts - 1),
-			  st->conflicts[0], st->nconflicts - 1,
-			  crm_conflicts_hint());
+		crm_seterr(err, CRM_ERR, _("'%s' holds an unresolved conflict: "
+			   "crm will not write to the store until it is "
+			   "resolved"), st->conflicts[0]);
+	else
+		crm_seterr(err, CRM_ERR, ngettext("'%s' and %zu more file hold "
+			   "unresolved conflicts: crm will not write to the "
+			   "store until they are resolved\nhint: 'crm status' "
+			   "lists them", "'%s' and %zu more files hold "
+			   "unresolved conflicts: crm will not write to the "
+			   "store until they are resolved\nhint: 'crm status' "
+			   "lists them", st->nconflicts - 1),
+			   st->conflicts[0], st->nconflicts - 1);
+	crm_err_hint(err, crm_conflicts_hint());
+	return CRM_ERR;
 }
 
 int crm_store_check_writable(struct crm_store *s, struct crm_err *err)

@@ -55,7 +55,7 @@ static struct {
 	char path[PATH_MAX];
 	bool tried;
 	void *handle;
-	char error[sizeof(((struct crm_err *)0)->msg)];
+	struct crm_err err;     /* why it did not load */
 	int (*parse)(const char *, const char *, struct crm_phone *);
 	int (*key)(const char *, const char *, struct crm_phone *);
 	int (*matches)(const char *, const char *, struct crm_phone *, size_t);
@@ -68,7 +68,7 @@ void crm_phone_set_module(const char *path)
 	if (mod.handle == NULL) {
 		snprintf(mod.path, sizeof(mod.path), "%s", path ? path : "");
 		mod.tried = false;
-		mod.error[0] = '\0';
+		mod.err.msg[0] = '\0';
 	}
 	pthread_mutex_unlock(&mod.lock);
 }
@@ -89,7 +89,7 @@ static void load_locked(void)
 
 	mod.tried = true;
 	if (mod.path[0] == '\0') {
-		snprintf(mod.error, sizeof(mod.error), "%s",
+		crm_seterr(&mod.err, CRM_ERR, "%s",
 			 _("cannot parse phone numbers: the phone number "
 			   "module's place is not known"));
 		return;
@@ -97,7 +97,7 @@ static void load_locked(void)
 	h = dlopen(mod.path, RTLD_NOW | RTLD_LOCAL);
 	if (h == NULL) {
 		e = dlerror();
-		snprintf(mod.error, sizeof(mod.error),
+		crm_seterr(&mod.err, CRM_ERR,
 			 _("cannot load the phone number module '%s': %s\n"
 			   "hint: crm needs it to read phone numbers; "
 			   "reinstall crm"), mod.path, e ? e : "?");
@@ -109,7 +109,7 @@ static void load_locked(void)
 	    !find(h, "crm_phonemod_matches", (void **)&mod.matches) ||
 	    !find(h, "crm_phonemod_regions", (void **)&mod.regions) ||
 	    abi() != CRM_PHONE_ABI) {
-		snprintf(mod.error, sizeof(mod.error),
+		crm_seterr(&mod.err, CRM_ERR,
 			 _("cannot load the phone number module '%s': not "
 			   "the one of this crm\nhint: reinstall crm"),
 			 mod.path);
@@ -121,7 +121,7 @@ static void load_locked(void)
 
 int crm_phone_load(struct crm_err *err)
 {
-	char msg[sizeof(mod.error)];
+	struct crm_err why;
 	bool ok;
 
 	pthread_mutex_lock(&mod.lock);
@@ -129,9 +129,11 @@ int crm_phone_load(struct crm_err *err)
 		load_locked();
 	ok = mod.handle != NULL;
 	if (!ok)
-		memcpy(msg, mod.error, sizeof(msg));
+		why = mod.err;
 	pthread_mutex_unlock(&mod.lock);
-	return ok ? CRM_OK : crm_seterr(err, CRM_ERR, "%s", msg);
+	if (!ok && err)
+		*err = why;
+	return ok ? CRM_OK : CRM_ERR;
 }
 
 int crm_phone_load_status(struct crm_err *err)

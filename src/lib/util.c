@@ -15,32 +15,47 @@
 
 int crm_seterr(struct crm_err *err, int status, const char *fmt, ...)
 {
+	struct crm_buf b = {0};
 	va_list ap;
 
 	if (err == NULL)
 		return status;
 	err->status = status;
 	va_start(ap, fmt);
-	vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
+	crm_buf_vaddf_msg(&b, fmt, ap);
 	va_end(ap);
+	snprintf(err->msg, sizeof(err->msg), "%s", b.s ? b.s : "");
+	crm_buf_free(&b);
 	return status;
 }
 
 int crm_err_prefix(struct crm_err *err, const char *fmt, ...)
 {
-	char prefix[256], old[sizeof(err->msg)];
+	char old[sizeof(err->msg)];
+	struct crm_buf prefix = {0};
 	va_list ap;
 
 	if (err == NULL)
 		return CRM_ERR;
 	va_start(ap, fmt);
-	vsnprintf(prefix, sizeof(prefix), fmt, ap);
+	crm_buf_vaddf_msg(&prefix, fmt, ap);
 	va_end(ap);
 	memcpy(old, err->msg, sizeof(old));
-	if (snprintf(err->msg, sizeof(err->msg), "%s: %.*s", prefix,
-		     (int)(sizeof(err->msg) - sizeof(prefix) - 4), old) < 0)
+	if (snprintf(err->msg, sizeof(err->msg), "%.255s: %s",
+		     prefix.s ? prefix.s : "", old) < 0)
 		err->msg[0] = '\0';
+	crm_buf_free(&prefix);
 	return err->status;
+}
+
+void crm_err_hint(struct crm_err *err, const char *hint)
+{
+	size_t len;
+
+	if (err == NULL || hint == NULL || hint[0] == '\0')
+		return;
+	len = strlen(err->msg);
+	snprintf(err->msg + len, sizeof(err->msg) - len, "\n%s", hint);
 }
 
 void *crm_xmalloc(size_t n)
@@ -110,21 +125,60 @@ void crm_buf_addc(struct crm_buf *b, char c)
 	crm_buf_add(b, &c, 1);
 }
 
-void crm_buf_addf(struct crm_buf *b, const char *fmt, ...)
+/* crm_buf_addf with a va_list (ap is left unused: copies are read). */
+static void buf_vaddf(struct crm_buf *b, const char *fmt, va_list ap)
 {
-	va_list ap;
+	va_list aq;
 	int n;
 
-	va_start(ap, fmt);
-	n = vsnprintf(NULL, 0, fmt, ap);
-	va_end(ap);
+	va_copy(aq, ap);
+	n = vsnprintf(NULL, 0, fmt, aq);
+	va_end(aq);
 	if (n < 0)
 		return;
 	buf_grow(b, (size_t)n);
-	va_start(ap, fmt);
-	vsnprintf(b->s + b->len, (size_t)n + 1, fmt, ap);
-	va_end(ap);
+	va_copy(aq, ap);
+	vsnprintf(b->s + b->len, (size_t)n + 1, fmt, aq);
+	va_end(aq);
 	b->len += (size_t)n;
+}
+
+void crm_buf_addf(struct crm_buf *b, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	buf_vaddf(b, fmt, ap);
+	va_end(ap);
+}
+
+/*
+ * The arguments are formatted twice, the second time with each newline
+ * of fmt made a space: both texts have the same length and differ only
+ * where fmt put a newline, so a newline found in both came from an
+ * argument.
+ */
+void crm_buf_vaddf_msg(struct crm_buf *b, const char *fmt, va_list ap)
+{
+	struct crm_buf all = {0}, flat = {0};
+	char *flat_fmt = crm_xstrdup(fmt), *nl;
+	size_t i;
+
+	for (nl = flat_fmt; (nl = strchr(nl, '\n')) != NULL; nl++)
+		*nl = ' ';
+	buf_vaddf(&all, fmt, ap);
+	buf_vaddf(&flat, flat_fmt, ap);
+	for (i = 0; i < all.len; i++) {
+		if (all.s[i] == '\n' && i < flat.len && flat.s[i] == '\n')
+			crm_buf_adds(b, "\\n");
+		else
+			crm_buf_addc(b, all.s[i]);
+	}
+	if (b->s == NULL)
+		crm_buf_adds(b, "");
+	crm_buf_free(&all);
+	crm_buf_free(&flat);
+	free(flat_fmt);
 }
 
 char *crm_buf_detach(struct crm_buf *b)

@@ -35,7 +35,7 @@ like "$out" "Supply 2027" "company's deal shown"
 like "$out" "Call the buyer" "company's open task shown"
 like "$out" "[Cc]ontacts" "a Contacts section"
 like "$out" "[Dd]eals" "a Deals section"
-like "$out" "[Tt]asks" "a Tasks section"
+like "$out" "open task +Call the buyer" "the open task in the timeline"
 
 # --- deal ---
 run show "Supply 2027"

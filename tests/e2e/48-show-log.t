@@ -40,14 +40,18 @@ store_clean "setup"
 
 run show "Acme Ltd"
 is "$rc" 0 "show company exits 0"
-tasks=$(section "Open tasks:")
-is "$(printf '%s\n' "$tasks" | awk 'NF' | wc -l)" 5 "the company shows its five open tasks (own, contact's, deal's, contact's deal's)"
+tasks=$(section "Timeline:")
+is "$(printf '%s\n' "$tasks" | grep -c ' open task ')" 5 "the company's timeline has its five open tasks (own, contact's, deal's, contact's deal's)"
 order=$(printf '%s\n' "$tasks" | grep -oE "Long overdue|Contact birthday|Deal offer|Company call|Contact's deal task" | tr '\n' ,)
-is "$order" "Long overdue,Contact birthday,Deal offer,Company call,Contact's deal task," "tasks sorted by due date, overdue first"
-like "$tasks" "2020-01-10 +Long overdue +Иван Петров \(${ct:0:4}\) +ann" "a task line: due, title, what it is for, owner"
-like "$tasks" "2026-12-04 11:30 +Deal offer +Supply 2027 \(${de:0:4}\)" "a deal's task: due in local time without seconds, for the deal"
-like "$tasks" "Contact birthday .* bob$" "the task's owner shown"
+is "$order" "Contact's deal task,Company call,Deal offer,Contact birthday,Long overdue," "tasks at their due dates, newest first"
+like "$tasks" "2020-01-10 +ann +open task +Long overdue" "a task line: due, owner, kind, title"
+like "$(printf '%s\n' "$tasks" | grep -A1 'Long overdue')" "for Иван Петров \(${ct:0:4}\)" "what it is for under it"
+like "$tasks" "2026-12-04 11:30 +ann +open task +Deal offer" "a deal's task: due in local time without seconds"
+like "$(printf '%s\n' "$tasks" | grep -A1 'Deal offer')" "for Supply 2027 \(${de:0:4}\)" "for the deal"
+like "$tasks" "bob +open task +Contact birthday" "the task's owner shown"
 ok "$(printf '%s' "$tasks" | grep -q 'Not ours'; [ $? -ne 0 ]; echo $?)" "another company's task is not shown"
+ok "$(printf '%s' "$out" | grep -q '^Open tasks:'; [ $? -ne 0 ]; echo $?)" "no section of open tasks beside the timeline"
+is "$(printf '%s\n' "$out" | grep -c 'Long overdue')" 1 "each open task is shown once"
 like "$(section "Contacts:")" "Иван Петров +buyer" "the company's contact with its role"
 like "$(section "Deals:")" "Supply 2027 +lead +1000" "the company's deal with stage and amount"
 like "$(section "Deals:")" "Ivan's own deal" "a deal of the company's contact is the company's too"
@@ -61,8 +65,8 @@ is "$(py 'print([c["id"] for c in d["related"]["contacts"]], [x["id"] for x in d
 is "$(py 'print(d["format_version"], d["type"], d["id"], d["name"])')" "1 company $co Acme Ltd" "json: format_version, type, id, name"
 
 run show "Иван Петров"
-tasks=$(section "Open tasks:")
-is "$(printf '%s\n' "$tasks" | grep -oE 'Long overdue|Contact birthday' | tr '\n' ,)" "Long overdue,Contact birthday," "a contact shows its tasks by due"
+tasks=$(section "Timeline:")
+is "$(printf '%s\n' "$tasks" | grep -oE 'Long overdue|Contact birthday' | tr '\n' ,)" "Contact birthday,Long overdue," "a contact shows its tasks in its timeline"
 like "$out" "company +Acme Ltd \(${co:0:4}\)" "a contact shows its company by name with the short id"
 
 run show "$t3"
@@ -82,14 +86,14 @@ like "$out" "contact +Мария Частная \(${pc:0:4}\)" "the deal shows i
 ok "$(printf '%s\n' "$out" | grep -qE '^  company '; [ $? -ne 0 ]; echo $?)" "no company line for a deal without one"
 like "$out" "stage +Lead \(lead\)" "the deal's stage"
 like "$out" "amount +250000" "the deal's amount"
-like "$(section "Open tasks:")" "Замер" "the deal's task"
+like "$(section "Timeline:")" "open task +Замер" "the deal's task"
 run --format json show "Ремонт кухни"
 is "$(py 'print(d["contact"], d["contact_name"], "company" in d, d["amount"])')" "$pc Мария Частная False 250000" \
 	"json: contact and its name, no company, the amount a number"
 is "$(py 'print(",".join(h["stage"] for h in d["stage_history"]))')" "lead" "json: the stage history"
 run show "Мария Частная"
 like "$(section "Deals:")" "Ремонт кухни" "the private client shows her deal"
-like "$(section "Open tasks:")" "Замер" "and her deal's task"
+like "$(section "Timeline:")" "open task +Замер" "and her deal's task"
 
 # --- a dangling reference after rm --force ---
 gone=$("$CRM" add company "Gone Co")
@@ -310,7 +314,7 @@ if locale -a 2>/dev/null | grep -qiE '^ru_RU\.utf-?8$'; then
 	like "$out" "этап +Proposal \(proposal\)" "ru: the stage label"
 	like "$out" "сумма +2000" "ru: the amount label"
 	like "$out" "Хронология:" "ru: the timeline heading (the stage changes are in it)"
-	like "$out" "Открытые задачи:" "ru: the open tasks heading"
+	like "$out" " задача +" "ru: an open task in the timeline"
 	ru show "Left Behind"
 	like "$out" "компания +\(нет записи: $gone\)" "ru: a missing reference"
 	ru log -n 20

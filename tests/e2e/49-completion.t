@@ -355,6 +355,52 @@ is "$(words "$out")" "sales partners" "crm __complete pipelines"
 run __complete tags
 is "$(words "$out")" "b2b vip ключевой" "crm __complete tags"
 
+# --- crm deal move: the deal's own stages; --reason: the lost reasons ---------------------
+cat >>crm.yaml <<'EOF2'
+lost_reasons:
+- id: price
+  name: Price
+- id: competitor
+  name: {en: Chose a competitor, ru: Выбрали конкурента}
+- id: no_budget
+  name: No budget
+EOF2
+"$CRM" commit -m "lost reasons" >/dev/null || echo "Bail out! crm commit failed"
+pilot=$("$CRM" add deal "Pilot project" --pipeline partners)
+got=$(bcomp "crm deal move Supply\\ 2027 ")
+is "$(words "$got")" "lead qualified proposal negotiation won lost" \
+	"bash: 'crm deal move DEAL ' offers only the stages of the deal's pipeline"
+got=$(bcomp "crm deal move Pilot\\ project ")
+is "$(words "$got")" "intro pilot signed" "bash: ... of the other pipeline for a deal in it"
+got=$(bcomp "crm deal move ${pilot:0:6} p")
+is "$got" "pilot" "bash: a deal named by an id prefix gives its pipeline too"
+got=$(bcomp "crm deal move --reason price Pilot\\ project ")
+is "$(words "$got")" "intro pilot signed" "bash: an option before the deal changes nothing"
+got=$(bcomp "crm deal move Nosuch ")
+is "$(words "$got")" "lead qualified proposal negotiation won lost intro pilot signed" \
+	"bash: a deal the index does not know: the stages of every pipeline"
+got=$(bcomp "crm deal move Supply\\ 2027 lost --reason ")
+is "$(words "$got")" "price competitor no_budget" "bash: 'deal move --reason ' offers the lost reasons"
+got=$(bcomp "crm deal move Supply\\ 2027 lost --reason=c")
+is "$got" "competitor" "bash: --reason=c completes after '='"
+got=$(bcomp "crm set Supply\\ 2027 stage=lost --reason n")
+is "$got" "no_budget" "bash: crm set --reason offers the lost reasons"
+got=$(bcomp "crm add deal X --stage lost --reason p")
+is "$got" "price" "bash: crm add deal --reason offers the lost reasons"
+got=$(bcomp "crm set Supply\\ 2027 reason=")
+is "$got" "" "bash: a field named reason is free text, no lost reasons"
+out=$("$CRM" __complete words -- crm deal move "Supply 2027" lost --reason "")
+like "$out" "^competitor	Chose a competitor$" "the lost reasons come with their names (zsh, fish)"
+if locale -a 2>/dev/null | grep -qiE '^ru_RU\.utf-?8$'; then
+	out=$(LC_ALL=ru_RU.UTF-8 "$CRM" __complete words -- crm deal move "Supply 2027" lost --reason c)
+	is "$out" "competitor	Выбрали конкурента" "the names in the user's language"
+else
+	echo "ok $((_tap_n + 1)) # SKIP no ru_RU.UTF-8 locale"
+	_tap_n=$((_tap_n + 1))
+fi
+run __complete reasons
+is "$(words "$out")" "price competitor no_budget" "crm __complete reasons"
+
 # --- zsh and fish ----------------------------------------------------------------------
 out=$("$CRM" __complete words -- crm show "Иван П")
 is "$out" "$(printf 'Иван Петров\t%s (contact)' "$ivan")" \
@@ -379,6 +425,10 @@ print -r -- ${_comps[crm]}' zcomp "$COMP" "$TEST_ROOT" 2>&1)
 		'add|deal|x|--company|Acme Ltd' 'list|deal|stage:negotiation' \
 		'set|Supply 2027|stage=' "-C|$TEST_ROOT/s2|show|Zeta Corp")" \
 		"zsh: real completion of names (escaped, quoted), --company, stage:, set, -C"
+	got=$(zcomp 'crm deal move Pilot\ project si' 'crm deal move Supply\ 2027 lost --reason no')
+	is "$got" "$(printf '%s\n' 'deal|move|Pilot project|signed' \
+		'deal|move|Supply 2027|lost|--reason|no_budget')" \
+		"zsh: deal move completes the deal's own stage and a lost reason"
 else
 	echo "ok $((_tap_n + 1)) # SKIP zsh is not installed"
 	_tap_n=$((_tap_n + 1))
@@ -406,6 +456,12 @@ if command -v fish >/dev/null; then
 	is "$(words "$got")" "-vip -ключевой" "fish: the quoted REF's own tags after '-'"
 	got=$(fcomp "crm list --li" | cut -f1)
 	is "$got" "--limit" "fish: options after the command"
+	got=$(fcomp 'crm deal move "Pilot project" ' | cut -f1)
+	is "$(words "$got")" "intro pilot signed" "fish: deal move offers the deal's own stages"
+	got=$(fcomp 'crm deal move "Supply 2027" lost --reason ')
+	is "$(words "$(printf '%s\n' "$got" | cut -f1 | sort)")" "competitor no_budget price" \
+		"fish: --reason offers the lost reasons"
+	like "$got" "^competitor	Chose a competitor$" "fish: with their names"
 else
 	echo "ok $((_tap_n + 1)) # SKIP fish is not installed"
 	_tap_n=$((_tap_n + 1))

@@ -141,6 +141,58 @@ is "$rc" 0 "set stage=lost --reason exits 0"
 is "$(hist "$f3" reason)" "- no_budget" "set: the reason is in the new entry"
 is "$(git log -1 --format=%s)" "deal ${d3:0:4}: lead -> lost" "set: the subject of a stage change"
 
+run set "$d3" stage=negotiation
+run set "$d3" stage=lost
+is "$rc" 0 "set: a deal lost again keeps the reason it was lost with"
+is "$(hist "$f3" reason)" "- no_budget - no_budget" "set: the old reason in the new entry"
+d8=$("$CRM" add deal "Never lost")
+n=$(commits)
+run set "$d8" stage=lost
+like "$err" "^crm: error: a deal moved to lost stage 'lost' needs a reason$" \
+	"set: the message deal move gives, naming no file"
+like "$err" "hint: give one with --reason: price, competitor, no_budget" "set: and its hint"
+nothing_written "$n" "set lost without a reason"
+printf '%s\n' "$d8" "$d2" >"$TEST_ROOT/ids"
+run set --stdin stage=lost <"$TEST_ROOT/ids"
+is "$rc" 2 "set --stdin: lost without a reason exits 2"
+like "$err" "^crm: error: deal $d8 'Never lost': a deal moved to lost stage 'lost' needs a reason$" \
+	"set --stdin: the message names the deal"
+nothing_written "$n" "set --stdin lost without a reason"
+
+# --- crm add deal --stage STAGE --reason TEXT: the rules of deal move ---
+n=$(commits)
+run add deal "Lost at once" --stage lost
+is "$rc" 2 "add --stage lost without a reason exits 2"
+like "$err" "^crm: error: a deal moved to lost stage 'lost' needs a reason$" "add: the message deal move gives"
+like "$err" "hint: give one with --reason: price, competitor, no_budget" "add: the hint lists the lost reasons"
+is "$out" "" "add: no id printed"
+nothing_written "$n" "add lost without a reason"
+run add deal "Lost at once" --stage lost --reason "too slow"
+is "$rc" 2 "add: strict reasons too"
+like "$err" "unknown lost reason 'too slow'" "add: an unlisted reason is named"
+run add deal "Lost at once" --stage lost --reason "   "
+is "$rc" 2 "add: a reason of blanks is no reason"
+run add deal "Lost at once" --stage lost --reason "$(printf 'bad\xff')"
+is "$rc" 2 "add: invalid UTF-8 in --reason"
+like "$err" "^crm: error: --reason: the value is not valid UTF-8" "add: said so"
+run add company "Reasoned" --reason price
+is "$rc" 2 "add: --reason is for deals only"
+like "$err" "option '--reason' does not apply to a company" "add: said so"
+nothing_written "$n" "add refusals"
+run add deal "Lost at once" --stage lost --reason competitor
+is "$rc" 0 "add --stage lost --reason exits 0"
+d7=$out
+f7=$(file_of deal "$d7")
+is "$(hist "$f7" stage)" "lost" "add: one stage_history entry"
+is "$(hist "$f7" reason)" "competitor" "add: the reason is in it"
+is "$(commits)" $((n + 1)) "add: one commit"
+run show "$d7"
+like "$out" "outcome: +competitor" "add: show gives the reason under the stage"
+run add deal "Referred" --reason "a friend of the CEO"
+is "$rc" 0 "add --reason on the first (open) stage exits 0, as deal move's"
+is "$(hist "$(file_of deal "$out")" reason)" "a friend of the CEO" "add: the reason of an open stage is kept"
+store_clean "add --reason"
+
 # a hand edit into a lost stage without a reason is refused on commit
 d4=$("$CRM" add deal "Hand edited" --stage lead)
 f4=$(file_of deal "$d4")
