@@ -637,7 +637,8 @@ static void hand_over(struct replay *rp, struct crm_rule_task **tasks,
 {
 	size_t i;
 
-	qsort(rp->found, rp->n, sizeof(*rp->found), found_order);
+	if (rp->n)
+		qsort(rp->found, rp->n, sizeof(*rp->found), found_order);
 	*tasks = crm_xcalloc(rp->n + 1, sizeof(**tasks));
 	for (i = 0; i < rp->n; i++) {
 		(*tasks)[i].rule = &rp->rules[rp->found[i].rule];
