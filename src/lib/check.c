@@ -47,20 +47,43 @@ struct check {
 	uint32_t *owner_of;   /* by finding: its owner's place in owners + 1
 				 (0: none) */
 	char **owners;        /* the owners found, each once */
-	size_t nowners;
+	size_t nowners, capowners;
+	uint32_t *oslots;     /* a hash table of owners: place + 1, 0 free */
+	size_t omask;         /* its size less one (a power of two) */
 };
+
+static uint32_t id_hash(const char *id);
+
+/* Doubles the hash table of owners (or makes it), putting them back. */
+static void grow_owners(struct check *c)
+{
+	size_t size = c->omask ? 2 * (c->omask + 1) : 64, i, pos;
+
+	free(c->oslots);
+	c->oslots = crm_xcalloc(size, sizeof(*c->oslots));
+	c->omask = size - 1;
+	for (i = 0; i < c->nowners; i++) {
+		for (pos = id_hash(c->owners[i]); c->oslots[pos & c->omask]; pos++)
+			;
+		c->oslots[pos & c->omask] = (uint32_t)(i + 1);
+	}
+	c->capowners = size / 2;
+	c->owners = crm_xrealloc(c->owners, c->capowners * sizeof(*c->owners));
+}
 
 /* The place of owner in c->owners, where it is added the first time. */
 static uint32_t owner_place(struct check *c, const char *owner)
 {
-	size_t i;
+	size_t pos;
+	uint32_t k;
 
-	for (i = c->nowners; i > 0; i--)
-		if (strcmp(c->owners[i - 1], owner) == 0)
-			return (uint32_t)(i - 1);
-	c->owners = crm_xrealloc(c->owners, (c->nowners + 1) *
-				 sizeof(*c->owners));
+	if (c->nowners == c->capowners)
+		grow_owners(c);
+	for (pos = id_hash(owner); (k = c->oslots[pos & c->omask]) != 0; pos++)
+		if (strcmp(c->owners[k - 1], owner) == 0)
+			return k - 1;
 	c->owners[c->nowners] = crm_xstrdup(owner);
+	c->oslots[pos & c->omask] = (uint32_t)(c->nowners + 1);
 	return (uint32_t)c->nowners++;
 }
 
@@ -79,6 +102,8 @@ static struct crm_finding *add(struct check *c, enum crm_check_kind kind,
 	if (c->n == c->cap) {
 		c->cap = c->cap ? c->cap * 2 : 64;
 		c->f = crm_xrealloc(c->f, c->cap * sizeof(*c->f));
+		c->owner_of = crm_xrealloc(c->owner_of,
+					   c->cap * sizeof(*c->owner_of));
 	}
 	f = &c->f[c->n++];
 	memset(f, 0, sizeof(*f));
@@ -89,7 +114,6 @@ static struct crm_finding *add(struct check *c, enum crm_check_kind kind,
 	f->owner = owner ? crm_xstrdup(owner) : NULL;
 	f->field = field;
 	f->value = value ? crm_xstrdup(value) : NULL;
-	c->owner_of = crm_xrealloc(c->owner_of, c->cap * sizeof(*c->owner_of));
 	c->owner_of[c->n - 1] = owner ? owner_place(c, owner) + 1 : 0;
 	return f;
 }
@@ -589,16 +613,30 @@ static uint64_t prefix8(const char *s)
 	return v;
 }
 
+/* Orders pointers to strings by the strings. */
+static int cmp_str_ptr(const void *a, const void *b)
+{
+	char *const *x = *(char *const *const *)a;
+	char *const *y = *(char *const *const *)b;
+
+	return strcmp(*x, *y);
+}
+
 /* The ranks of the owners in login order, by place in c->owners. */
 static uint32_t *owner_ranks(const struct check *c)
 {
 	uint32_t *rank = crm_xcalloc(c->nowners + 1, sizeof(*rank));
-	size_t i, j;
+	char **order_of, ***order = crm_xcalloc(c->nowners + 1, sizeof(*order));
+	size_t i;
 
 	for (i = 0; i < c->nowners; i++)
-		for (j = 0; j < c->nowners; j++)
-			if (strcmp(c->owners[j], c->owners[i]) < 0)
-				rank[i]++;
+		order[i] = &c->owners[i];
+	qsort(order, c->nowners, sizeof(*order), cmp_str_ptr);
+	for (i = 0; i < c->nowners; i++) {
+		order_of = order[i];
+		rank[order_of - c->owners] = (uint32_t)i;
+	}
+	free(order);
 	return rank;
 }
 
@@ -655,6 +693,7 @@ out:
 	for (i = 0; i < c.nowners; i++)
 		free(c.owners[i]);
 	free(c.owners);
+	free(c.oslots);
 	return rc;
 }
 
