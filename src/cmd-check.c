@@ -40,17 +40,29 @@ static void short_id(const struct crm_finding *f, char *buf, size_t size)
 	snprintf(buf, size, "%.*s", (int)f->idlen, f->id);
 }
 
+/* The translation of msgid, looked up the first time only: a store can
+ * have a hundred thousand findings of one kind. */
+static const char *tr_once(const char **cache, const char *msgid)
+{
+	if (*cache == NULL)
+		*cache = _(msgid);
+	return *cache;
+}
+
 /* What is wrong, for people.  Caller frees. */
 static char *problem_text(const struct crm_finding *f)
 {
 	struct crm_buf b = {0};
 	const char *v = f->value ? f->value : "";
 
+	static const char *deal_msg, *client_msg;
+
 	switch (f->kind) {
 	case CRM_CHECK_NO_TASK:
 		crm_buf_adds(&b, f->type == CRM_DEAL ?
-			     _("open deal with no open task") :
-			     _("active client with no open task"));
+			     tr_once(&deal_msg, N_("open deal with no open task")) :
+			     tr_once(&client_msg,
+				     N_("active client with no open task")));
 		break;
 	case CRM_CHECK_OVERDUE:
 		crm_buf_addf(&b, ngettext("overdue by %ld day (due %s)",
@@ -94,13 +106,15 @@ static char *problem_text(const struct crm_finding *f)
 /* The command that puts it right.  Caller frees. */
 static char *fix_text(const struct crm_finding *f)
 {
+	static const char *add_msg;
 	struct crm_buf b = {0}, arg = {0};
 	char id[CRM_ID_LEN + 1];
 
 	short_id(f, id, sizeof(id));
 	switch (f->kind) {
 	case CRM_CHECK_NO_TASK:
-		crm_buf_addf(&b, _("crm task add TITLE --for %s --due WHEN"), id);
+		crm_buf_addf(&b, tr_once(&add_msg, N_("crm task add TITLE --for %s"
+						      " --due WHEN")), id);
 		break;
 	case CRM_CHECK_OVERDUE:
 		crm_buf_addf(&b, _("crm task done %s, or crm task move %s WHEN"),
@@ -265,6 +279,7 @@ static void print_json(const struct crm_finding *f, size_t n)
 {
 	size_t i;
 
+	flockfile(stdout); /* once, not at every write */
 	printf("{\n  \"format_version\": 1,\n  \"count\": %zu,\n"
 	       "  \"findings\": %s", n, n ? "[" : "[]");
 	for (i = 0; i < n; i++) {
@@ -272,6 +287,7 @@ static void print_json(const struct crm_finding *f, size_t n)
 		json_finding(&f[i]);
 	}
 	fputs(n ? "\n  ]\n}\n" : "\n}\n", stdout);
+	funlockfile(stdout);
 }
 
 /* Refuses --owner naming no user of crm.yaml, with a did-you-mean. */
