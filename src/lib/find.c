@@ -325,14 +325,18 @@ static int where_clause(const struct crm_find *f, struct env_data *env,
 		crm_buf_addf(out, " AND (%s)", sql->where.s);
 	}
 	if (f->refers_to) {
+		/* the rows found through the indexes on references, by row
+		 * id: as a plain condition, a sort the index of dues can give
+		 * made SQLite walk every task of the store instead */
 		add_param(sql, f->refers_to);
-		crm_buf_addf(out, " AND (r.company = ?%zu OR r.contact = ?%zu"
-			     " OR r.for_id = ?%zu", sql->nparams, sql->nparams,
+		crm_buf_addf(out, " AND r.rid IN (SELECT x.rid FROM records x"
+			     " WHERE x.company = ?%zu OR x.contact = ?%zu"
+			     " OR x.for_id = ?%zu", sql->nparams, sql->nparams,
 			     sql->nparams);
 		if (f->indirect)
-			crm_buf_addf(out, " OR r.contact IN (SELECT k.id FROM"
+			crm_buf_addf(out, " OR x.contact IN (SELECT k.id FROM"
 				     " records k WHERE k.company = ?%zu)"
-				     " OR r.for_id IN (SELECT k.id FROM records"
+				     " OR x.for_id IN (SELECT k.id FROM records"
 				     " k WHERE k.company = ?%zu OR k.contact ="
 				     " ?%zu OR k.contact IN (SELECT j.id FROM"
 				     " records j WHERE j.company = ?%zu))",

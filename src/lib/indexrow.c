@@ -779,7 +779,7 @@ int index_row_delete(struct writer *w, sqlite3_int64 rid)
 			rc = uncount_deal(w);
 	}
 	sqlite3_reset(w->find);
-	if (fts)
+	if (fts && rc == SQLITE_OK)
 		rc = delete_texts(w, rid, fts, fold, facets);
 	free(fts);
 	free(facets);
