@@ -6,8 +6,6 @@
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
 #endif
-#include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,75 +14,37 @@
 #include <criterion/criterion.h>
 
 #include "crm.h"
+#include "fixture.h"
 
 #define NOW ((time_t)1772359200) /* 2026-03-01T10:00:00Z */
 
 static char fdir[64];
 static struct crm_store *fst;
 
-/* A new record with fields given as key, value pairs (NULL-terminated),
- * committed on its own. */
-static void add(enum crm_type type, const char *id, const char *name, ...)
-{
-	struct crm_record *r = crm_record_new(type, id, name, NOW);
-	struct crm_txn *t;
-	struct crm_err err = {0};
-	const char *k, *v;
-	va_list ap;
-
-	va_start(ap, name);
-	while ((k = va_arg(ap, const char *)) != NULL) {
-		v = va_arg(ap, const char *);
-		cr_assert_eq(crm_record_set_field(r, k, '=', v,
-						  crm_store_config(fst), "ann",
-						  NOW, &err),
-			     CRM_OK, "%s=%s: %s", k, v, err.msg);
-	}
-	va_end(ap);
-	t = crm_txn_new(fst);
-	cr_assert_eq(crm_txn_put(t, r, &err), CRM_OK, "%s", err.msg);
-	cr_assert_eq(crm_txn_commit(t, "add", "add", &err), CRM_OK, "%s",
-		     err.msg);
-	crm_txn_free(t);
-	crm_record_free(r);
-}
-
 static void setup(void)
 {
-	struct crm_err err = {0};
-
-	setenv("TZ", "UTC", 1);
-	tzset();
-	snprintf(fdir, sizeof(fdir), "/tmp/crm-find-XXXXXX");
-	cr_assert_not_null(mkdtemp(fdir), "mkdtemp: %s", strerror(errno));
-	cr_assert_eq(crm_store_init(fdir, "ann", "Ann", "ann@example.com", NOW,
-				    &err), CRM_OK, "init: %s", err.msg);
-	cr_assert_eq(crm_store_open(fdir, &fst, &err), CRM_OK, "open: %s",
-		     err.msg);
-	cr_assert_eq(crm_store_lock(fst, 1000, &err), CRM_OK, "lock: %s",
-		     err.msg);
+	fst = fixture_store("find", fdir, sizeof(fdir), NOW);
 	/* names and stages in alphabetical order differ from pipeline order */
-	add(CRM_DEAL, "d000000001", "Alpha", "stage", "won", NULL);
-	add(CRM_DEAL, "d000000002", "Beta", "stage", "lead", NULL);
-	add(CRM_DEAL, "d000000003", "Gamma", "stage", "proposal", NULL);
-	add(CRM_DEAL, "d000000004", "Delta", "stage", "negotiation", NULL);
-	add(CRM_COMPANY, "c000000001", "Acme", "zeta", "1", "inn", "7701",
+	fixture_add(fst, NOW, CRM_DEAL, "d000000001", "Alpha", "stage", "won",
 	    NULL);
-	add(CRM_COMPANY, "c000000002", "Globex", "alpha", "x", "inn", "7702",
+	fixture_add(fst, NOW, CRM_DEAL, "d000000002", "Beta", "stage", "lead",
 	    NULL);
-	add(CRM_CONTACT, "p000000001", "Ivan", "only_contacts", "y", NULL);
+	fixture_add(fst, NOW, CRM_DEAL, "d000000003", "Gamma", "stage",
+	    "proposal", NULL);
+	fixture_add(fst, NOW, CRM_DEAL, "d000000004", "Delta", "stage",
+	    "negotiation", NULL);
+	fixture_add(fst, NOW, CRM_COMPANY, "c000000001", "Acme", "zeta", "1",
+	    "inn", "7701", NULL);
+	fixture_add(fst, NOW, CRM_COMPANY, "c000000002", "Globex", "alpha", "x",
+	    "inn", "7702", NULL);
+	fixture_add(fst, NOW, CRM_CONTACT, "p000000001", "Ivan",
+	    "only_contacts", "y", NULL);
 }
 
 static void teardown(void)
 {
-	char cmd[128];
-
-	crm_store_close(fst);
+	fixture_remove(fst, fdir);
 	fst = NULL;
-	if (fdir[0]) {
-		snprintf(cmd, sizeof(cmd), "rm -rf '%s'", fdir);
-		cr_assert_eq(system(cmd), 0);
-	}
 }
 
 TestSuite(find, .init = setup, .fini = teardown);

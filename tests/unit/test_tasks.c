@@ -6,8 +6,6 @@
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
 #endif
-#include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +14,7 @@
 #include <criterion/criterion.h>
 
 #include "crm.h"
+#include "fixture.h"
 
 #define NOW ((time_t)1772359200) /* 2026-03-01T10:00:00Z, a Sunday */
 #define DAY 86400
@@ -24,84 +23,41 @@
 static char tdir[64];
 static struct crm_store *tst;
 
-/* A new record with fields given as key, value pairs (NULL-terminated),
- * committed on its own. */
-static void add(enum crm_type type, const char *id, const char *name, ...)
-{
-	struct crm_record *r = crm_record_new(type, id, name, NOW);
-	struct crm_txn *t;
-	struct crm_err err = {0};
-	const char *k, *v;
-	va_list ap;
-
-	va_start(ap, name);
-	while ((k = va_arg(ap, const char *)) != NULL) {
-		v = va_arg(ap, const char *);
-		cr_assert_eq(crm_record_set_field(r, k, k[0] == 'p' &&
-						  k[1] == 'h' ? '+' : '=', v,
-						  crm_store_config(tst), "ann",
-						  NOW, &err),
-			     CRM_OK, "%s=%s: %s", k, v, err.msg);
-	}
-	va_end(ap);
-	t = crm_txn_new(tst);
-	cr_assert_eq(crm_txn_put(t, r, &err), CRM_OK, "%s", err.msg);
-	cr_assert_eq(crm_txn_commit(t, "add", "add", &err), CRM_OK, "%s",
-		     err.msg);
-	crm_txn_free(t);
-	crm_record_free(r);
-}
-
 static void setup(void)
 {
-	struct crm_err err = {0};
-
-	setenv("TZ", "UTC", 1);
-	tzset();
-	snprintf(tdir, sizeof(tdir), "/tmp/crm-tasks-XXXXXX");
-	cr_assert_not_null(mkdtemp(tdir), "mkdtemp: %s", strerror(errno));
-	cr_assert_eq(crm_store_init(tdir, "ann", "Ann", "ann@example.com", NOW,
-				    &err), CRM_OK, "init: %s", err.msg);
-	cr_assert_eq(crm_store_open(tdir, &tst, &err), CRM_OK, "open: %s",
-		     err.msg);
-	cr_assert_eq(crm_store_lock(tst, 1000, &err), CRM_OK, "lock: %s",
-		     err.msg);
-	add(CRM_COMPANY, "c000000001", "ООО Ромашка", "phones",
-	    "+7 495 123-45-67", NULL);
-	add(CRM_CONTACT, "p000000001", "Əli Həsənov", "company", "c000000001",
-	    "phones", "+994 50 123 45 67", NULL);
-	add(CRM_CONTACT, "p000000002", "Без телефона", "company", "c000000001",
-	    NULL);
-	add(CRM_DEAL, "d000000001", "Поставка", "company", "c000000001",
-	    "contact", "p000000001", NULL);
-	add(CRM_TASK, "t000000001", "yesterday", "for", "c000000001",
-	    "due", "2026-02-28", "owner", "ann", NULL);
-	add(CRM_TASK, "t000000002", "today 08:00", "for", "p000000002",
-	    "due", "2026-03-01T08:00:00Z", "owner", "ann", NULL);
-	add(CRM_TASK, "t000000003", "today", "for", "d000000001",
-	    "due", "2026-03-01", "owner", "ann", NULL);
-	add(CRM_TASK, "t000000004", "tomorrow low", "for", "c000000001",
-	    "due", "2026-03-02", "priority", "low", "owner", "ann", NULL);
-	add(CRM_TASK, "t000000005", "tomorrow high", "for", "c000000001",
-	    "due", "2026-03-02", "priority", "high", "owner", "ann", NULL);
-	add(CRM_TASK, "t000000006", "undated", "for", "c000000001",
-	    "owner", "ann", NULL);
-	add(CRM_TASK, "t000000007", "nobody's", "for", "c000000001",
-	    "due", "2026-02-27", NULL);
-	add(CRM_TASK, "t000000008", "next week", "for", "c000000001",
-	    "due", "2026-03-09", "owner", "ann", NULL);
+	tst = fixture_store("tasks", tdir, sizeof(tdir), NOW);
+	fixture_add(tst, NOW, CRM_COMPANY, "c000000001", "ООО Ромашка",
+	    "phones", "+7 495 123-45-67", NULL);
+	fixture_add(tst, NOW, CRM_CONTACT, "p000000001", "Əli Həsənov",
+	    "company", "c000000001", "phones", "+994 50 123 45 67", NULL);
+	fixture_add(tst, NOW, CRM_CONTACT, "p000000002", "Без телефона",
+	    "company", "c000000001", NULL);
+	fixture_add(tst, NOW, CRM_DEAL, "d000000001", "Поставка", "company",
+	    "c000000001", "contact", "p000000001", NULL);
+	fixture_add(tst, NOW, CRM_TASK, "t000000001", "yesterday", "for",
+	    "c000000001", "due", "2026-02-28", "owner", "ann", NULL);
+	fixture_add(tst, NOW, CRM_TASK, "t000000002", "today 08:00", "for",
+	    "p000000002", "due", "2026-03-01T08:00:00Z", "owner", "ann", NULL);
+	fixture_add(tst, NOW, CRM_TASK, "t000000003", "today", "for",
+	    "d000000001", "due", "2026-03-01", "owner", "ann", NULL);
+	fixture_add(tst, NOW, CRM_TASK, "t000000004", "tomorrow low", "for",
+	    "c000000001", "due", "2026-03-02", "priority", "low", "owner",
+	    "ann", NULL);
+	fixture_add(tst, NOW, CRM_TASK, "t000000005", "tomorrow high", "for",
+	    "c000000001", "due", "2026-03-02", "priority", "high", "owner",
+	    "ann", NULL);
+	fixture_add(tst, NOW, CRM_TASK, "t000000006", "undated", "for",
+	    "c000000001", "owner", "ann", NULL);
+	fixture_add(tst, NOW, CRM_TASK, "t000000007", "nobody's", "for",
+	    "c000000001", "due", "2026-02-27", NULL);
+	fixture_add(tst, NOW, CRM_TASK, "t000000008", "next week", "for",
+	    "c000000001", "due", "2026-03-09", "owner", "ann", NULL);
 }
 
 static void teardown(void)
 {
-	char cmd[128];
-
-	crm_store_close(tst);
+	fixture_remove(tst, tdir);
 	tst = NULL;
-	if (tdir[0]) {
-		snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tdir);
-		cr_assert_eq(system(cmd), 0);
-	}
 }
 
 TestSuite(tasks, .init = setup, .fini = teardown);
