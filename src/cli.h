@@ -63,7 +63,9 @@ struct parsed {
 
 /* Output formats. */
 enum out_format { FMT_TABLE, FMT_JSON, FMT_CSV, FMT_TSV, FMT_IDS, FMT_YAML,
-		  FMT_COUNT };
+		  FMT_HTML, FMT_COUNT };
+/* Their names, in that order, NULL-terminated ("table", ...). */
+extern const char *const cli_format_names[FMT_COUNT + 1];
 #define FMT_BIT(f) (1u << (f))
 /* The formats of a command that prints records. */
 #define FMTS_RECORDS (FMT_BIT(FMT_TABLE) | FMT_BIT(FMT_JSON) | \

@@ -246,14 +246,10 @@ static void print_types(struct comp *c)
 
 static void print_formats(struct comp *c)
 {
-	/* the names apply_globals() accepts, in its order */
-	static const char *const formats[] = {
-		"table", "json", "csv", "tsv", "ids", "yaml",
-	};
 	size_t i;
 
-	for (i = 0; i < sizeof(formats) / sizeof(formats[0]); i++)
-		emit(c, formats[i], NULL);
+	for (i = 0; cli_format_names[i] != NULL; i++)
+		emit(c, cli_format_names[i], NULL);
 }
 
 /* The kinds of timeline entries (--kind, kind:). */

@@ -17,14 +17,15 @@
 const struct opt_spec no_opts[] = {{NULL, 0, OPT_FLAG, NULL, NULL}};
 
 /* The names of the output formats, in enum out_format order. */
-static const char *const format_names[] = {
-	"table", "json", "csv", "tsv", "ids", "yaml", NULL,
+const char *const cli_format_names[FMT_COUNT + 1] = {
+	"table", "json", "csv", "tsv", "ids", "yaml", "html", NULL,
 };
 
 const struct opt_spec global_opts[] = {
 	{"C", 'C', OPT_VALUE, N_("DIR"), N_("use the store in DIR")},
 	{"format", 0, OPT_ENUM, N_("FMT"),
-	 N_("output format: table, json, csv, tsv, ids, yaml"), format_names},
+	 N_("output format: table, json, csv, tsv, ids, yaml, html"),
+	 cli_format_names},
 	{"no-color", 0, OPT_FLAG, NULL, N_("no colour")},
 	{"no-pager", 0, OPT_FLAG, NULL, N_("do not page the output")},
 	{"quiet", 'q', OPT_FLAG, NULL, N_("print nothing but errors")},
@@ -566,11 +567,7 @@ static int run_external(struct cli *cli, const char *name, char **argv)
 
 const char *cli_format_name(enum out_format f)
 {
-	static const char *const names[FMT_COUNT] = {
-		"table", "json", "csv", "tsv", "ids", "yaml",
-	};
-
-	return f < FMT_COUNT ? names[f] : "?";
+	return f < FMT_COUNT ? cli_format_names[f] : "?";
 }
 
 /* Applies the global options found in p (given before or after the

@@ -1,0 +1,29 @@
+/*
+ * report.c - what every report shares (report.h): freeing one.
+ */
+#include <stdlib.h>
+
+#include "report.h"
+
+/* Frees the cells of section s. */
+static void free_section(struct crm_rsection *s)
+{
+	size_t i;
+
+	for (i = 0; i < s->nrows * s->ncols; i++)
+		free(s->cells[i].text);
+	free(s->cells);
+}
+
+void crm_report_free(struct crm_report *r)
+{
+	size_t i;
+
+	if (r == NULL)
+		return;
+	for (i = 0; i < r->nsections; i++)
+		free_section(&r->sections[i]);
+	free(r->sections);
+	r->sections = NULL;
+	r->nsections = 0;
+}
