@@ -1801,12 +1801,6 @@ struct crm_phone {
 					 00, 8~10...), not in national form */
 };
 
-/*
- * Where the phone module (crm-phone.so: libphonenumber and what it needs,
- * loaded on the first parse) is; the command-line layer says, before the
- * first parse.  path is copied.  Without it, parses fail.
- */
-void crm_phone_set_module(const char *path);
 /* Loads the module, once.  CRM_ERR, naming it, when it is missing or
  * cannot be loaded; later calls give the same answer. */
 int crm_phone_load(struct crm_err *err);
