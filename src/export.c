@@ -86,14 +86,15 @@ static unsigned new_mode(const struct stat *st, bool exists)
 static int create_temp(struct cli *cli, struct export_out *o)
 {
 	char *d = crm_xstrdup(o->path), *b = crm_xstrdup(o->path);
+	const char *dir = dirname(d);  /* in d, as basename's in b */
 	struct crm_buf t = {0};
 	int fd, rc = CRM_OK;
 
-	crm_buf_addf(&t, "%s/.%s.XXXXXX", dirname(d), basename(b));
+	crm_buf_addf(&t, "%s/.%s.XXXXXX", dir, basename(b));
 	fd = mkostemp(t.s, O_CLOEXEC);
 	if (fd < 0 || (o->f = fdopen(fd, "w")) == NULL) {
 		rc = cli_error(cli, CRM_ERR, _("cannot create a file in '%s': %s"),
-			       dirname(d), strerror(errno));
+			       dir, strerror(errno));
 		if (fd >= 0) {
 			close(fd);
 			unlink(t.s);
