@@ -581,12 +581,14 @@ void cli_warn_broken(struct cli *cli, enum crm_type t);
  * fetching a published file) sees the old file or the new one, whole,
  * never a part; on any failure (a full disk) the temporary file is
  * removed and the old file stays.  The new file keeps the old one's
- * mode, or gets 0644 less the umask.
+ * mode, or gets 0644 less the umask.  A file that is not a regular one
+ * (/dev/stdout, a FIFO) is written as it is.
  */
 struct export_out {
 	FILE *f;            /* where to write */
 	char *path;         /* the file replaced (owned); NULL: stdout */
-	char *tmp;          /* the temporary file (owned) */
+	char *tmp;          /* the temporary file (owned); NULL when path
+			       is written as it is */
 	unsigned mode;      /* the mode the file gets */
 	int err;            /* errno of the first write that failed */
 };

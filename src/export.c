@@ -108,6 +108,17 @@ static int create_temp(struct cli *cli, struct export_out *o)
 	return rc;
 }
 
+/* Opens o->path, a file that is not a regular one (/dev/stdout, a
+ * FIFO), to write to it as it is: there is nothing to replace. */
+static int open_special(struct cli *cli, struct export_out *o)
+{
+	o->f = fopen(o->path, "we");
+	if (o->f == NULL)
+		return cli_error(cli, CRM_ERR, _("cannot write '%s': %s"), o->path,
+				 strerror(errno));
+	return CRM_OK;
+}
+
 int export_open(struct cli *cli, const char *path, struct export_out *o)
 {
 	struct stat st;
@@ -128,9 +139,7 @@ int export_open(struct cli *cli, const char *path, struct export_out *o)
 		rc = cli_error(cli, CRM_ERR, _("cannot write '%s': it is a "
 			       "directory"), path);
 	else if (exists && !S_ISREG(st.st_mode))
-		rc = cli_error(cli, CRM_ERR, _("cannot replace '%s': it is not "
-			       "a regular file\nhint: use '-o -' for standard "
-			       "output"), path);
+		rc = open_special(cli, o);
 	else
 		rc = create_temp(cli, o);
 	if (rc) {
@@ -139,7 +148,8 @@ int export_open(struct cli *cli, const char *path, struct export_out *o)
 		return rc;
 	}
 	o->mode = new_mode(&st, exists);
-	guard(o->tmp);
+	if (o->tmp)
+		guard(o->tmp);
 	return CRM_OK;
 }
 
@@ -196,6 +206,21 @@ static int put_in_place(struct export_out *o)
 	return 0;
 }
 
+/* Closes o, a file that is not a regular one; errno of a failed write
+ * when ok, or 0. */
+static int close_special(struct export_out *o, bool ok)
+{
+	int e = 0;
+
+	errno = 0;
+	if ((fflush(o->f) != 0 || ferror(o->f) || o->err) && ok)
+		e = o->err ? o->err : errno ? errno : EIO;
+	if (fclose(o->f) != 0 && ok && e == 0)
+		e = errno ? errno : EIO;
+	o->f = NULL;
+	return e;
+}
+
 int export_close(struct cli *cli, struct export_out *o, bool ok)
 {
 	int e = 0, rc = CRM_OK;
@@ -208,14 +233,20 @@ int export_close(struct cli *cli, struct export_out *o, bool ok)
 						: EIO));
 		return rc;
 	}
-	if (ok)
+	if (o->tmp == NULL)
+		e = close_special(o, ok);
+	else if (ok)
 		e = put_in_place(o);
 	else if (o->f)
 		fclose(o->f);
-	if (!ok || e)
+	if (o->tmp && (!ok || e))
 		unlink(o->tmp);
-	guard(NULL);
-	if (e)
+	if (o->tmp)
+		guard(NULL);
+	if (e && o->tmp == NULL)
+		rc = cli_error(cli, CRM_ERR, _("cannot write '%s': %s"), o->path,
+			       strerror(e));
+	else if (e)
 		rc = cli_error(cli, CRM_ERR, _("cannot write '%s': %s (nothing "
 			       "was replaced)"), o->path, strerror(e));
 	free(o->path);

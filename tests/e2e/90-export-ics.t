@@ -210,6 +210,18 @@ is "$rc" 1 "-o in a missing directory exits 1"
 like "$err" "^crm: error: cannot create a file in '.*/no/such/dir'" "-o in a missing directory: names it"
 run export ics -o ""
 is "$rc" 2 "-o '' is a usage error"
+run export ics -o /dev/null
+is "$rc" 0 "-o /dev/null (no regular file) is written as it is"
+if [ -w /dev/full ]; then
+	run export ics -o /dev/full
+	is "$rc" 1 "-o /dev/full exits 1"
+	is "$err" "crm: error: cannot write '/dev/full': No space left on device" \
+		"-o /dev/full: says so in one line"
+	"$CRM" export ics >/dev/full 2>"$TEST_ROOT/full.err"
+	is "$?" 1 "standard output on /dev/full exits 1"
+	like "$(cat "$TEST_ROOT/full.err")" "cannot write output: No space left on device" \
+		"standard output on /dev/full: says so"
+fi
 cp "$TEST_ROOT/pub/t.ics" "$TEST_ROOT/t.before"
 run export ics 'due<<' -o "$TEST_ROOT/pub/t.ics"
 is "$rc" 2 "a query that does not parse exits 2"
