@@ -289,7 +289,10 @@ static int each_task(const struct crm_row *row, void *data)
 	struct crm_record *r;
 	int rc;
 
-	if ((rc = crm_store_read(run->s, CRM_TASK, row->id, &r, run->err))) {
+	rc = crm_store_read(run->s, CRM_TASK, row->id, &r, run->err);
+	if (rc == CRM_ENOTFOUND)
+		return 0;  /* done or removed by a commit since the index */
+	if (rc) {
 		run->rc = rc;
 		return rc;
 	}

@@ -196,8 +196,11 @@ is "$rc" 0 "-o over an old file exits 0"
 like "$(head -1 "$TEST_ROOT/pub/t.ics")" "^BEGIN:VCALENDAR" "the old content is replaced"
 is "$(stat -c %a "$TEST_ROOT/pub/t.ics")" 640 "the old file's mode is kept"
 is "$(ls -A "$TEST_ROOT/pub")" "t.ics" "no temporary file is left"
-run export ics -o "$TEST_ROOT/pub/new.ics"
+(umask 022 && "$CRM" export ics -o "$TEST_ROOT/pub/new.ics")
 is "$(stat -c %a "$TEST_ROOT/pub/new.ics")" 644 "a new file is 0644 (umask 022)"
+(umask 027 && "$CRM" export ics -o "$TEST_ROOT/pub/new2.ics")
+is "$(stat -c %a "$TEST_ROOT/pub/new2.ics")" 640 "a new file is 0644 less the umask (027)"
+rm -f "$TEST_ROOT/pub/new2.ics"
 ln -s new.ics "$TEST_ROOT/pub/link.ics"
 run export ics owner:bob -o "$TEST_ROOT/pub/link.ics"
 [ -L "$TEST_ROOT/pub/link.ics" ] && grep -q "^UID:$t4@crm" "$TEST_ROOT/pub/new.ics"
