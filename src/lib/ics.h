@@ -9,6 +9,9 @@
  *   UID       "ID@crm": the task's id, the same in every clone and never
  *             reused (ids are random, 50 bits), so a calendar that reads
  *             the file again updates its entries instead of adding them.
+ *             Nothing of the store is in it: what every clone shares (its
+ *             first commit) costs a walk of the history to find, and ids
+ *             of two stores do not meet in practice (2^-50 a pair).
  *   SEQUENCE  seconds from the task's created to its updated (0 when one
  *             is missing or updated is earlier; at most 2^31 - 1): every
  *             change crm makes moves updated on, so it grows.
