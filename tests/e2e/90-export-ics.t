@@ -363,6 +363,20 @@ else
 	ok 0 "# SKIP ru_RU.UTF-8 is not installed"
 fi
 
+# --- without the module ----------------------------------------------------------------
+# a copy of crm beside the phone module only: its modules are looked for there
+mkdir "$TEST_ROOT/nomod"
+cp "$CRM" "$TEST_ROOT/nomod/crm"
+cp "$(dirname "$CRM")/crm-phone.so" "$TEST_ROOT/nomod/"
+printf 'old\n' >"$TEST_ROOT/pub/t.ics"
+"$TEST_ROOT/nomod/crm" export ics -o "$TEST_ROOT/pub/t.ics" 2>"$TEST_ROOT/nomod.err"
+is "$?" 1 "without crm-ical.so: exit 1"
+like "$(cat "$TEST_ROOT/nomod.err")" "^crm: error: cannot load the calendar module '$TEST_ROOT/nomod/crm-ical.so'" \
+	"without crm-ical.so: names the module"
+like "$(cat "$TEST_ROOT/nomod.err")" "hint: crm needs it to write calendars" "without crm-ical.so: says what for"
+is "$(cat "$TEST_ROOT/pub/t.ics")" "old" "without crm-ical.so: the old file is intact"
+is "$(ls -A "$TEST_ROOT/pub" | grep -c '^\.')" 0 "without crm-ical.so: no temporary file is left"
+
 # --- broken files, invalid UTF-8 -------------------------------------------------------
 mkdir -p tasks/zz tasks/zy
 printf 'id: zzzzzzzzzz\nname: [broken\n' >tasks/zz/zzzzzzzzzz.yaml
