@@ -54,6 +54,8 @@ PHONE_MOD := $(BUILD)/crm-phone.so
 # pkg-config packages MOD_PKGS_NAME (src/lib/module.h).
 MOD_SRC   := $(wildcard src/mod/*.c)
 MODS      := $(MOD_SRC:src/mod/%.c=$(BUILD)/crm-%.so)
+# crm-mail.so: GMime writes the e-mail of crm digest --mail
+MOD_PKGS_mail := gmime-3.0
 
 ifeq ($(SANITIZE),1)
 SAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer \
@@ -123,7 +125,7 @@ check:
 	ASAN_OPTIONS=$${ASAN_OPTIONS:+$$ASAN_OPTIONS:}intercept_tls_get_addr=0 \
 		$(MAKE) BUILD=build-san SANITIZE=1 OPT='-O1 -g' test
 
-po/crm.pot: $(LIB_SRC) $(CLI_SRC)
+po/crm.pot: $(LIB_SRC) $(CLI_SRC) $(MOD_SRC)
 	xgettext --from-code=UTF-8 -k_ -kN_ -kNC_:1c,2 -kngettext:1,2 -c/ --package-name=crm \
 		--package-version=$(VERSION) -o $@ $^
 
