@@ -106,7 +106,7 @@ static void add_client(struct crm_buf *b, const char *client, const char *phone)
 		add_safe(b, client);
 	}
 	if (phone && phone[0]) {
-		crm_buf_adds(b, client && client[0] ? ", " : " — ");
+		crm_buf_adds(b, ", ");
 		add_safe(b, phone);
 	}
 }

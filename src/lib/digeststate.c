@@ -72,10 +72,14 @@ int crm_digest_last(struct crm_store *s, const char *key, char day[11],
 	path = state_path(s, key);
 	fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
 	free(path);
+	if (fd < 0 && errno == ENOENT)
+		return CRM_OK;
+	if (fd < 0 && errno == ELOOP) /* a link: never followed, replaced */
+		return crm_seterr(err, CRM_ECORRUPT, _("'%s' is not the "
+				  "digest's state (a day YYYY-MM-DD)"), shown);
 	if (fd < 0)
-		return errno == ENOENT ? CRM_OK
-		       : crm_seterr(err, CRM_ERR, _("cannot read '%s': %s"),
-				    shown, strerror(errno));
+		return crm_seterr(err, CRM_ERR, _("cannot read '%s': %s"),
+				  shown, strerror(errno));
 	if (crm_read_fd(fd, 64, &text, &len) != 0)
 		rc = crm_seterr(err, CRM_ECORRUPT, _("'%s' is not the digest's "
 				"state (a day YYYY-MM-DD)"), shown);
