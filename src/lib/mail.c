@@ -48,8 +48,8 @@ static int load(struct crm_err *err)
 	if (ok)
 		return CRM_OK;
 	crm_module_path(mail_module.name, path, sizeof(path));
-	return crm_seterr(err, CRM_ERR, _("cannot load %s '%s': not the one "
-			  "of this crm\nhint: reinstall crm"),
+	return crm_seterr(err, CRM_ERR, _("cannot load %s '%s': a function "
+			  "is missing\nhint: reinstall crm"),
 			  _(mail_module.title), path);
 }
 
