@@ -49,6 +49,19 @@ static const char *name_or_null(const char *name)
 	return name && name[0] ? name : NULL;
 }
 
+/* Adds the mailbox name <addr> to list, the name encoded in UTF-8 (else
+ * GMime picks the smallest charset that holds it, such as ISO-8859-5). */
+static void add_mailbox(InternetAddressList *list, const char *name,
+			const char *addr)
+{
+	InternetAddress *ia = internet_address_mailbox_new(name_or_null(name),
+							   addr);
+
+	internet_address_set_charset(ia, "utf-8");
+	internet_address_list_add(list, ia);
+	g_object_unref(ia);
+}
+
 /* Sets the headers of msg from m; false when the date cannot be made. */
 static gboolean set_headers(GMimeMessage *msg, const struct crm_mailmod_msg *m)
 {
@@ -58,10 +71,8 @@ static gboolean set_headers(GMimeMessage *msg, const struct crm_mailmod_msg *m)
 
 	if (date == NULL)
 		return FALSE;
-	g_mime_message_add_mailbox(msg, GMIME_ADDRESS_TYPE_FROM,
-				   name_or_null(m->from_name), m->from_addr);
-	g_mime_message_add_mailbox(msg, GMIME_ADDRESS_TYPE_TO,
-				   name_or_null(m->to_name), m->to_addr);
+	add_mailbox(g_mime_message_get_from(msg), m->from_name, m->from_addr);
+	add_mailbox(g_mime_message_get_to(msg), m->to_name, m->to_addr);
 	g_mime_message_set_subject(msg, m->subject, "utf-8");
 	g_mime_message_set_date(msg, date);
 	g_date_time_unref(date);
