@@ -226,28 +226,40 @@ static void section_put(struct crm_digest_section *sec,
 
 /* ---- the open tasks ---- */
 
-/* crm_tasks_due callback: puts task t into its owner's digest. */
+/* A walk over one owner's tasks due in one range. */
+struct walk {
+	struct gather *g;
+	struct crm_digest *d;
+	bool count;   /* today's: each task counted as it comes; else the
+			 sections' totals are counted apart */
+};
+
+/* What stops a walk once its sections are full (no error). */
+#define WALK_FULL 100
+
+/* crm_tasks_due callback: puts task t into its section of the owner's
+ * digest, while it has room. */
 static int take_task(const struct crm_due_task *t, void *data)
 {
-	struct gather *g = data;
-	struct crm_digest *d = digest_of(g, t->owner);
+	struct walk *w = data;
+	struct gather *g = w->g;
 	struct crm_next_task nt = {.found = true, .has_due = true,
 				   .due_at = t->due_at};
 	struct crm_digest_item it = {0};
+	struct crm_digest_section *sec;
 	enum crm_digest_kind k;
 
-	if (d == NULL)
-		return 0;
 	snprintf(nt.due, sizeof(nt.due), "%s", t->due);
 	switch (crm_task_state(&nt, g->q->now)) {
 	case CRM_TASK_OVERDUE: k = CRM_DIGEST_OVERDUE; break;
 	case CRM_TASK_TODAY: k = CRM_DIGEST_TODAY; break;
 	default: k = CRM_DIGEST_UPCOMING; break;
 	}
-	/* the tasks come in their order: the first ones are kept */
-	d->sec[k].total++;
-	if (g->q->limit && d->sec[k].n >= g->q->limit)
-		return 0;
+	sec = &w->d->sec[k];
+	if (w->count)
+		sec->total++;
+	if (g->q->limit && sec->n >= g->q->limit)
+		return w->count ? 0 : WALK_FULL;
 	it.type = CRM_TASK;
 	snprintf(it.id, sizeof(it.id), "%s", t->id);
 	it.name = crm_xstrdup(t->name);
@@ -259,19 +271,84 @@ static int take_task(const struct crm_due_task *t, void *data)
 	it.priority = dup_or_null(t->priority);
 	if (k == CRM_DIGEST_OVERDUE)
 		it.days = (long)(g->today_num - local_day_number((time_t)t->due_at));
-	section_put(&d->sec[k], g->q, k, &it);
+	/* they come by due: each goes last */
+	if (sec->n == sec->cap) {
+		sec->cap = sec->cap ? 2 * sec->cap : 16;
+		sec->items = crm_xrealloc(sec->items,
+					  sec->cap * sizeof(*sec->items));
+	}
+	sec->items[sec->n++] = it;
 	return 0;
 }
 
-/* The open tasks due before the end of the last day shown. */
-static int gather_tasks(struct gather *g, struct crm_err *err)
+/* Walks owner's tasks due in [since, until) into d, by due; with count,
+ * counting them too.  CRM_OK when the walk stopped because the
+ * sections were full. */
+static int walk_range(struct gather *g, struct crm_digest *d, long long since,
+		      long long until, bool count, struct crm_err *err)
+{
+	struct crm_due_query dq = {0};
+	struct walk w = {g, d, count};
+	int rc;
+
+	dq.owner = d->owner;
+	dq.now = g->q->now;
+	dq.since = since;
+	dq.until = until;
+	dq.by_due = true;
+	rc = crm_tasks_due(g->s, &dq, take_task, &w, err);
+	return rc == WALK_FULL ? CRM_OK : rc;
+}
+
+/* The number of owner's tasks due in [since, until) into *n. */
+static int count_range(struct gather *g, const char *owner, long long since,
+		       long long until, size_t *n, struct crm_err *err)
 {
 	struct crm_due_query dq = {0};
 
-	dq.owner = g->q->nowners == 1 ? g->q->owners[0] : NULL;
+	dq.owner = owner;
 	dq.now = g->q->now;
-	dq.until = day_start(g->q->now, g->q->days + 1);
-	return crm_tasks_due(g->s, &dq, take_task, g, err);
+	dq.since = since;
+	dq.until = until;
+	return crm_tasks_count(g->s, &dq, n, err);
+}
+
+/* The open tasks of owner d due before the end of the last day shown:
+ * the days before today (overdue, counted from the index), today's (a
+ * time passed is overdue), the next days' (counted from the index); of
+ * each, the first ones only are read. */
+static int owner_tasks(struct gather *g, struct crm_digest *d,
+		       struct crm_err *err)
+{
+	long long tomorrow = day_start(g->q->now, 1);
+	long long end = day_start(g->q->now, g->q->days + 1);
+	size_t before = 0, later = 0;
+	int rc;
+
+	if ((rc = count_range(g, d->owner, 0, g->today, &before, err)) ||
+	    (rc = count_range(g, d->owner, tomorrow, end, &later, err)))
+		return rc;
+	if (before && (rc = walk_range(g, d, 0, g->today, false, err)))
+		return rc;
+	d->sec[CRM_DIGEST_OVERDUE].total = before;
+	if ((rc = walk_range(g, d, g->today, tomorrow, true, err)))
+		return rc;
+	d->sec[CRM_DIGEST_UPCOMING].total += later;
+	if (later && (rc = walk_range(g, d, tomorrow, end, false, err)))
+		return rc;
+	return CRM_OK;
+}
+
+/* The open tasks of every owner asked for. */
+static int gather_tasks(struct gather *g, struct crm_err *err)
+{
+	size_t i;
+	int rc;
+
+	for (i = 0; i < g->q->nowners; i++)
+		if ((rc = owner_tasks(g, &g->d[i], err)))
+			return rc;
+	return CRM_OK;
 }
 
 /* ---- the other records ---- */
