@@ -50,6 +50,8 @@ struct unit {
 	char last[11];     /* the day of its last digest, "" for none */
 	int missed;        /* the days between that and today */
 	bool skip;         /* made for this day already */
+	bool keep;         /* its day is to be recorded: never one before
+			      the day recorded (--date yesterday --always) */
 };
 
 /* What a run of crm digest does. */
@@ -170,8 +172,10 @@ static int days_since(const struct run *r, const char *last)
 	if (crm_date_parse_stored(last, &a) != CRM_OK ||
 	    crm_date_parse_stored(r->day, &b) != CRM_OK)
 		return 0;
-	diff = ((long long)b.when - (long long)a.when + 43200) / 86400;
-	return diff > 100000 ? 100000 : (int)diff;
+	diff = (long long)b.when - (long long)a.when;
+	/* whole days, rounded: a day of summer time is 23 or 25 hours */
+	diff = (diff >= 0 ? diff + 43200 : diff - 43200) / 86400;
+	return diff > 100000 ? 100000 : diff < -100000 ? -100000 : (int)diff;
 }
 
 /* Reads the state of u: the day of its last digest, the days missed
@@ -183,6 +187,7 @@ static int read_state(struct run *r, struct unit *u)
 
 	if (!r->keep_state)
 		return CRM_OK;
+	u->keep = true;
 	rc = crm_digest_last(r->cli->store, u->key, u->last, &r->cli->err);
 	if (rc == CRM_ECORRUPT) {
 		cli_warning_text(r->cli->err.msg);
@@ -196,6 +201,7 @@ static int read_state(struct run *r, struct unit *u)
 		return CRM_OK;
 	since = days_since(r, u->last);
 	u->skip = since <= 0 && !r->always;
+	u->keep = since >= 0;
 	u->missed = since > 1 ? since - 1 : 0;
 	return CRM_OK;
 }
@@ -456,14 +462,14 @@ static int write_unit(struct run *r, const struct unit *u,
 	int rc;
 
 	m.fd = -1;
-	if (r->keep_state &&
+	if (u->keep &&
 	    crm_digest_mark_begin(r->cli->store, u->key, &m, &r->cli->err))
 		return cli_fail(r->cli);
 	rc = render(r, u, d, &out);
 	if (rc == CRM_OK && out.len)
 		rc = deliver(r, out.s, out.len);
 	crm_buf_free(&out);
-	if (!r->keep_state)
+	if (!u->keep)
 		return rc;
 	if (rc) {
 		crm_digest_mark_abort(&m);

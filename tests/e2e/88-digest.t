@@ -120,6 +120,11 @@ is "$rc" 0 "a corrupt state: exit 0"
 like "$err" "warning: '.git/crm/digest/ann' is not the digest's state" "a corrupt state: a warning names it"
 like "$out" "Перезвонить" "a corrupt state: the digest is made"
 is "$(cat .git/crm/digest/ann)" "$today" "a corrupt state is replaced"
+run digest --date yesterday --always
+like "$out" "$(day yesterday)" "--date yesterday --always: yesterday's digest"
+is "$(cat .git/crm/digest/ann)" "$today" "--date yesterday does not move the day kept back"
+run digest --date yesterday
+is "$out" "" "--date yesterday, made already: nothing"
 run digest --date "$(day '+5 days')" --always
 like "$out" "$(day '+5 days')" "--date in the future: that day's digest"
 is "$(cat .git/crm/digest/ann)" "$today" "--date in the future keeps no state"
