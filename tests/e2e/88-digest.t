@@ -197,6 +197,8 @@ run digest --always
 is "$rc" 0 "broken records: the digest still runs"
 like "$out" "Перезвонить" "broken records: the others are shown"
 ok "$(printf '%s' "$out" | grep -c "unclosed")" "a broken record is left out"
+printf '%s' "$out" | iconv -f UTF-8 -t UTF-8 >/dev/null 2>&1
+ok $? "a record in invalid UTF-8 is left out: the digest is valid UTF-8"
 ok "$(printf '%s' "$out" | grep -c "$(printf '\033')")" "no escape reaches the terminal"
 like "$out" 'Evil\\x1b\[31mRed\\x1b\[0m\\nBcc: x@y' "a hostile name is shown escaped, on one line"
 
