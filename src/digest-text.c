@@ -39,8 +39,7 @@ static const char *weekday(time_t t)
 	return _(wdays[tm.tm_wday % 7]);
 }
 
-/* The day of t, "Thu 2026-12-03", into buf. */
-static void day_label(time_t t, char *buf, size_t size)
+void cli_digest_day_label(time_t t, char *buf, size_t size)
 {
 	struct tm tm;
 	char day[16];
@@ -51,11 +50,6 @@ static void day_label(time_t t, char *buf, size_t size)
 		return;
 	}
 	snprintf(buf, size, "%s %s", _(wdays[tm.tm_wday % 7]), day);
-}
-
-void cli_digest_day_label(time_t t, char *buf, size_t size)
-{
-	day_label(t, buf, size);
 }
 
 /* The local moment of the stored date s (a day: its midnight), or
@@ -176,12 +170,14 @@ static void more_command(enum crm_digest_kind k, const char *owner,
 			 struct crm_buf *b)
 {
 	if (k <= CRM_DIGEST_UPCOMING)
-		crm_buf_addf(b, "crm task due --owner %s%s", owner,
-			     k == CRM_DIGEST_OVERDUE ? " --overdue" : "");
+		crm_buf_adds(b, "crm task due --owner ");
 	else if (k <= CRM_DIGEST_STALE)
-		crm_buf_addf(b, "crm check --owner %s", owner);
+		crm_buf_adds(b, "crm check --owner ");
 	else
-		crm_buf_addf(b, "crm list contact owner:%s birthday:*", owner);
+		crm_buf_adds(b, "crm list contact has:birthday owner:");
+	add_safe(b, owner);
+	if (k == CRM_DIGEST_OVERDUE)
+		crm_buf_adds(b, " --overdue");
 }
 
 /* Appends section k of d: its title, its lines (the time column padded
