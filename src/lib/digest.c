@@ -446,14 +446,18 @@ static const char *col(sqlite3_stmt *st, int i)
 	return (const char *)sqlite3_column_text(st, i);
 }
 
-/* The item of the row, its strings borrowed (a probe). */
+/* The item of the row, its strings borrowed (a probe); its name is read
+ * when it is a candidate (keep_row). */
 static void row_probe(sqlite3_stmt *st, enum crm_type t,
 		      struct crm_digest_item *it)
 {
+	const char *id = col(st, COL_ID);
+	size_t n = strnlen(id, CRM_ID_LEN);
+
 	memset(it, 0, sizeof(*it));
 	it->type = t;
-	snprintf(it->id, sizeof(it->id), "%s", col(st, COL_ID));
-	it->name = (char *)col(st, COL_NAME);
+	memcpy(it->id, id, n);
+	it->id[n] = '\0';
 	it->at = sqlite3_column_int64(st, COL_ACTIVE);
 }
 
@@ -463,11 +467,13 @@ static void keep_row(struct gather *g, struct crm_digest *d,
 		     enum crm_digest_kind k, sqlite3_stmt *st,
 		     struct crm_digest_item *probe)
 {
-	struct crm_digest_item it = *probe;
+	struct crm_digest_item it;
 	const char *ref;
 
+	probe->name = (char *)col(st, COL_NAME);
 	if (!section_wants(&d->sec[k], g->q, k, probe))
 		return;
+	it = *probe;
 	it.name = crm_xstrdup(probe->name ? probe->name : "");
 	it.when = dup_or_null(probe->when);
 	it.phone = first_line(col(st, COL_PHONES));
