@@ -1577,6 +1577,7 @@ struct crm_index_lock {
 	char lockpath[4096];
 	char holdpath[4096];
 	char stamppath[4096];   /* what crm knows of the index it wrote last */
+	bool verified;          /* the index was found sound under the lock */
 };
 
 /* The hold link, and the private index the libgit2 fallback writes,
