@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # tests/bench/digest.sh - times crm digest on a generated store.
 #
-#   CRM=/path/to/crm tests/bench/digest.sh [--records N] [--seed S]
+#   CRM=/path/to/crm tests/bench/digest.sh [--tasks N] [--seed S]
 #                                          [--runs N] [--store DIR]
 #
-# Generates the store with tests/bench/gen (10 users; 10% of the records
-# are open tasks) into ${BENCH_DIR:-/tmp/crm-bench}/store-N-sSEED unless
-# --store names one, builds its index, then times with hyperfine (else
-# GNU time, --runs runs each): the digest of one owner, of every owner as
+# Generates the store of tests/bench/run's digest bench with
+# tests/bench/gen (2N records, half of them open tasks: --mix 20,20,10,50,
+# 20 users; N is 100000 by default) into
+# ${BENCH_DIR:-/tmp/crm-bench}/store-tasks-N-sSEED unless --store names
+# one, builds its index, then times with hyperfine (else with the
+# clock, --runs runs each): the digest of one owner, of every owner as
 # text, and of every owner as mail handed to cat (GMime loaded), each
 # with --always (the state under .git/crm/digest/ is written; nothing
 # else changes).  Prints a markdown table on stdout, progress on stderr.
@@ -15,28 +17,29 @@ set -eu
 set -o pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-records=1000000
+tasks=100000
 seed=1
 runs=10
 store=
 while [ $# -gt 0 ]; do
 	case $1 in
-	--records) records=${2:?--records needs a value}; shift 2 ;;
+	--tasks) tasks=${2:?--tasks needs a value}; shift 2 ;;
 	--seed) seed=${2:?--seed needs a value}; shift 2 ;;
 	--runs) runs=${2:?--runs needs a value}; shift 2 ;;
 	--store) store=${2:?--store needs a value}; shift 2 ;;
-	*) sed -n '2,6s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"; exit 2 ;;
+	*) sed -n '2,5s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"; exit 2 ;;
 	esac
 done
 CRM=${CRM:-$here/../../build/crm}
 dir=${BENCH_DIR:-/tmp/crm-bench}
 if [ -z "$store" ]; then
-	store=$dir/store-$records-s$seed
+	store=$dir/store-tasks-$tasks-s$seed
 	if [ ! -e "$store.ok" ]; then
 		mkdir -p "$dir"
 		rm -rf "$store"
-		echo "digest.sh: generating $records records in $store" >&2
-		"$here/gen" --records "$records" --seed "$seed" --out "$store" >&2
+		echo "digest.sh: generating $((2 * tasks)) records in $store" >&2
+		"$here/gen" --records $((2 * tasks)) --mix 20,20,10,50 --users 20 \
+			--seed "$seed" --out "$store" >&2
 		touch "$store.ok"
 	fi
 fi
