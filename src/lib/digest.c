@@ -243,15 +243,13 @@ static void section_put(struct crm_digest_section *sec,
 struct walk {
 	struct gather *g;
 	struct crm_digest *d;
-	bool count;   /* today's: each task counted as it comes; else the
-			 sections' totals are counted apart */
 };
 
-/* What stops a walk once its sections are full (no error). */
+/* What stops a walk once the section of its task is full (no error). */
 #define WALK_FULL 100
 
-/* crm_tasks_due callback: puts task t into its section of the owner's
- * digest, while it has room. */
+/* crm_tasks_due callback: puts task t last in its section of the
+ * owner's digest (they come by due), while it has room. */
 static int take_task(const struct crm_due_task *t, void *data)
 {
 	struct walk *w = data;
@@ -269,10 +267,8 @@ static int take_task(const struct crm_due_task *t, void *data)
 	default: k = CRM_DIGEST_UPCOMING; break;
 	}
 	sec = &w->d->sec[k];
-	if (w->count)
-		sec->total++;
 	if (g->q->limit && sec->n >= g->q->limit)
-		return w->count ? 0 : WALK_FULL;
+		return WALK_FULL;
 	it.type = CRM_TASK;
 	snprintf(it.id, sizeof(it.id), "%s", t->id);
 	it.name = crm_xstrdup(t->name);
@@ -284,7 +280,6 @@ static int take_task(const struct crm_due_task *t, void *data)
 	it.priority = dup_or_null(t->priority);
 	if (k == CRM_DIGEST_OVERDUE)
 		it.days = (long)(g->today_num - local_day_number((time_t)t->due_at));
-	/* they come by due: each goes last */
 	if (sec->n == sec->cap) {
 		sec->cap = sec->cap ? 2 * sec->cap : 16;
 		sec->items = crm_xrealloc(sec->items,
@@ -294,16 +289,17 @@ static int take_task(const struct crm_due_task *t, void *data)
 	return 0;
 }
 
-/* Walks owner's tasks due in [since, until) into d, by due; with count,
- * counting them too.  CRM_OK when the walk stopped because the
- * sections were full. */
+/* Walks owner d's tasks due in [since, until) into d, by due, until
+ * the section of one is full. */
 static int walk_range(struct gather *g, struct crm_digest *d, long long since,
-		      long long until, bool count, struct crm_err *err)
+		      long long until, struct crm_err *err)
 {
 	struct crm_due_query dq = {0};
-	struct walk w = {g, d, count};
+	struct walk w = {g, d};
 	int rc;
 
+	if (since >= until)
+		return CRM_OK;
 	dq.owner = d->owner;
 	dq.now = g->q->now;
 	dq.since = since;
@@ -313,41 +309,61 @@ static int walk_range(struct gather *g, struct crm_digest *d, long long since,
 	return rc == WALK_FULL ? CRM_OK : rc;
 }
 
-/* The number of owner's tasks due in [since, until) into *n. */
+/* The number of owner's tasks due in [since, until) into *n, of them
+ * at a time of day into *timed (may be NULL). */
 static int count_range(struct gather *g, const char *owner, long long since,
-		       long long until, size_t *n, struct crm_err *err)
+		       long long until, size_t *n, size_t *timed,
+		       struct crm_err *err)
 {
 	struct crm_due_query dq = {0};
 
+	*n = 0;
+	if (timed)
+		*timed = 0;
+	if (since >= until)
+		return CRM_OK;
 	dq.owner = owner;
 	dq.now = g->q->now;
 	dq.since = since;
 	dq.until = until;
-	return crm_tasks_count(g->s, &dq, n, err);
+	return crm_tasks_count(g->s, &dq, n, timed, err);
 }
 
-/* The open tasks of owner d due before the end of the last day shown:
- * the days before today (overdue, counted from the index), today's (a
- * time passed is overdue), the next days' (counted from the index); of
- * each, the first ones only are read. */
+/*
+ * The open tasks of owner d due before the end of the last day shown,
+ * counted from the index, of each section the first ones read:
+ *	[0, today)           overdue
+ *	[today, now)         a whole day today (due at midnight), or a
+ *	                     time passed today: overdue
+ *	[now, tomorrow)      today
+ *	[tomorrow, end)      the next days
+ * Today's whole-day tasks are read first (they are due at midnight),
+ * then the times passed, so that neither has to be read whole.
+ */
 static int owner_tasks(struct gather *g, struct crm_digest *d,
 		       struct crm_err *err)
 {
-	long long tomorrow = day_start(g->q->now, 1);
+	long long t0 = g->today, now = (long long)g->q->now;
+	long long t1 = day_start(g->q->now, 1);
 	long long end = day_start(g->q->now, g->q->days + 1);
-	size_t before = 0, later = 0;
+	size_t before, passed, timed, rest, later;
 	int rc;
 
-	if ((rc = count_range(g, d->owner, 0, g->today, &before, err)) ||
-	    (rc = count_range(g, d->owner, tomorrow, end, &later, err)))
+	if (now < t0)
+		now = t0;
+	if ((rc = count_range(g, d->owner, 0, t0, &before, NULL, err)) ||
+	    (rc = count_range(g, d->owner, t0, now, &passed, &timed, err)) ||
+	    (rc = count_range(g, d->owner, now, t1, &rest, NULL, err)) ||
+	    (rc = count_range(g, d->owner, t1, end, &later, NULL, err)))
 		return rc;
-	if (before && (rc = walk_range(g, d, 0, g->today, false, err)))
-		return rc;
-	d->sec[CRM_DIGEST_OVERDUE].total = before;
-	if ((rc = walk_range(g, d, g->today, tomorrow, true, err)))
-		return rc;
-	d->sec[CRM_DIGEST_UPCOMING].total += later;
-	if (later && (rc = walk_range(g, d, tomorrow, end, false, err)))
+	d->sec[CRM_DIGEST_OVERDUE].total = before + timed;
+	d->sec[CRM_DIGEST_TODAY].total = passed - timed + rest;
+	d->sec[CRM_DIGEST_UPCOMING].total = later;
+	if ((before && (rc = walk_range(g, d, 0, t0, err))) ||
+	    (passed > timed && (rc = walk_range(g, d, t0, t0 + 1, err))) ||
+	    (timed && (rc = walk_range(g, d, t0 + 1, now, err))) ||
+	    (rest && (rc = walk_range(g, d, now, t1, err))) ||
+	    (later && (rc = walk_range(g, d, t1, end, err))))
 		return rc;
 	return CRM_OK;
 }
@@ -373,9 +389,12 @@ static int load_tasked(struct gather *g, sqlite3 *db, struct crm_err *err)
 	const char *id;
 	int rc;
 
-	if (sqlite3_prepare_v2(db, "SELECT for_id FROM records WHERE type = 3"
-			       " AND broken IS NULL AND for_id IS NOT NULL",
-			       -1, &st, NULL) != SQLITE_OK)
+	/* the covering index of the open tasks: through the index on type
+	 * each task's row would be read */
+	if (sqlite3_prepare_v2(db, "SELECT for_id FROM records INDEXED BY"
+			       " records_task_due WHERE type = 3 AND broken IS"
+			       " NULL AND for_id IS NOT NULL", -1, &st,
+			       NULL) != SQLITE_OK)
 		return crm_seterr(err, CRM_ERR, _("index: %s"),
 				  sqlite3_errmsg(db));
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
@@ -643,20 +662,25 @@ int crm_digest_gather(struct crm_store *s, const struct crm_digest_query *q,
 	birthday_days(&g);
 	if (q->nowners == 0)
 		goto done;
-	if ((rc = crm_store_index(s, &db, err)) ||
-	    (rc = gather_tasks(&g, err)) || (rc = load_tasked(&g, db, err)) ||
+	if ((rc = crm_store_index(s, &db, err)))
+		goto fail;
+	/* room for the indexes the tasks' joins and the lookups read again
+	 * and again (16 MiB, taken only as pages are read) */
+	sqlite3_exec(db, "PRAGMA cache_size=-16384", NULL, NULL, NULL);
+	if ((rc = gather_tasks(&g, err)) || (rc = load_tasked(&g, db, err)) ||
 	    (rc = gather_records(&g, db, err)) ||
-	    (rc = resolve_refs(&g, db, err))) {
-		crm_digests_free(g.d, q->nowners);
-		free(g.tasked.slot);
-		free(g.tasked.bits);
-		return rc;
-	}
+	    (rc = resolve_refs(&g, db, err)))
+		goto fail;
 done:
 	free(g.tasked.slot);
 	free(g.tasked.bits);
 	*out = g.d;
 	return CRM_OK;
+fail:
+	crm_digests_free(g.d, q->nowners);
+	free(g.tasked.slot);
+	free(g.tasked.bits);
+	return rc;
 }
 
 void crm_digests_free(struct crm_digest *d, size_t n)

@@ -95,7 +95,7 @@ static void add_param(struct crm_sql *sql, const char *text, double num)
 
 /* The count of crm_tasks_count over the task "r"; the WHERE follows. */
 static const char count_select[] =
-	"SELECT count(*) FROM records r"
+	"SELECT count(*), total(instr(r.due, 'T') > 0) FROM records r"
 	" WHERE r.type = 3 AND r.broken IS NULL AND r.due_at IS NOT NULL";
 
 /* The whole statement of q into b (with count, the count of its tasks),
@@ -230,7 +230,7 @@ out:
 }
 
 int crm_tasks_count(struct crm_store *s, const struct crm_due_query *q,
-		    size_t *n, struct crm_err *err)
+		    size_t *n, size_t *timed, struct crm_err *err)
 {
 	struct crm_sql sql = {0};
 	struct crm_buf b = {0};
@@ -239,6 +239,8 @@ int crm_tasks_count(struct crm_store *s, const struct crm_due_query *q,
 	int rc;
 
 	*n = 0;
+	if (timed)
+		*timed = 0;
 	if ((rc = crm_store_index(s, &db, err)) ||
 	    (rc = due_statement(s, q, true, &sql, &b, err)))
 		goto out;
@@ -247,9 +249,11 @@ int crm_tasks_count(struct crm_store *s, const struct crm_due_query *q,
 		goto out;
 	}
 	bind_params(st, &sql);
-	if (sqlite3_step(st) == SQLITE_ROW)
+	if (sqlite3_step(st) == SQLITE_ROW) {
 		*n = (size_t)sqlite3_column_int64(st, 0);
-	else
+		if (timed)
+			*timed = (size_t)sqlite3_column_int64(st, 1);
+	} else
 		rc = crm_seterr(err, CRM_ERR, _("query: %s"), sqlite3_errmsg(db));
 out:
 	sqlite3_finalize(st);

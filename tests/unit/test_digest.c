@@ -143,11 +143,11 @@ Test(digest, tasks_count)
 	q.owner = "ann";
 	q.now = NOW;
 	q.until = NOW + 30 * 86400;
-	cr_assert_eq(crm_tasks_count(dst, &q, &n, &err), CRM_OK, "%s", err.msg);
+	cr_assert_eq(crm_tasks_count(dst, &q, &n, NULL, &err), CRM_OK, "%s", err.msg);
 	cr_assert_eq(n, 6);
 	q.since = NOW - 10 * 3600; /* today's midnight */
 	q.until = NOW + 14 * 3600;
-	cr_assert_eq(crm_tasks_count(dst, &q, &n, &err), CRM_OK, "%s", err.msg);
+	cr_assert_eq(crm_tasks_count(dst, &q, &n, NULL, &err), CRM_OK, "%s", err.msg);
 	cr_assert_eq(n, 2, "today's");
 }
 
