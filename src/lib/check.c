@@ -10,7 +10,6 @@
 
 #include <sqlite3.h>
 
-#include "mail.h"
 #include "store-internal.h"
 
 static const char *const kind_names[CRM_CHECK_NKINDS] = {
@@ -356,7 +355,7 @@ static void check_refs(struct check *c, sqlite3_stmt *st, enum crm_type t,
 /* True when s can be an e-mail address: one '@' with text before it, a
  * domain of dot-separated labels of letters, digits and '-' (or any
  * non-ASCII: international domains), no spaces. */
-bool crm_email_possible(const char *s)
+static bool email_possible(const char *s)
 {
 	const char *at = strchr(s, '@'), *p;
 	bool dot = false;
@@ -397,7 +396,7 @@ static void check_contacts(struct check *c, sqlite3_stmt *st,
 		len = nl ? (size_t)(nl - v) : strlen(v);
 		snprintf(one, sizeof(one), "%.*s",
 			 (int)(len < 255 ? len : 255), v);
-		if (!crm_email_possible(one))
+		if (!email_possible(one))
 			add(c, CRM_CHECK_BAD_EMAIL, t, col(st, COL_ID),
 			    col(st, COL_NAME), col(st, COL_OWNER), "emails",
 			    one);

@@ -86,18 +86,23 @@ static char *header_text(const char *s)
 	return crm_buf_detach(&b);
 }
 
-/* CRM_OK when addr can be an address of a header: possible, printable
- * ASCII or UTF-8, no control character. */
+/* CRM_OK when addr can be the address of a header: LOCAL@DOMAIN, both
+ * parts there, valid UTF-8 with no space, control character or one of
+ * the characters that delimit addresses.  No dot is asked for in the
+ * domain: cron's mail goes to ann@localhost as well. */
 static int check_address(const char *what, const char *addr,
 			 struct crm_err *err)
 {
+	const char *at = addr ? strchr(addr, '@') : NULL;
 	size_t i;
 
 	for (i = 0; addr && addr[i]; i++)
-		if ((unsigned char)addr[i] < 0x20 || addr[i] == 0x7f)
+		if ((unsigned char)addr[i] <= 0x20 || addr[i] == 0x7f ||
+		    strchr("\"(),:;<>[\\]", addr[i]))
 			break;
-	if (addr == NULL || addr[i] || !crm_utf8_valid(addr, i) ||
-	    !crm_email_possible(addr))
+	if (addr == NULL || addr[i] || at == NULL || at == addr ||
+	    at[1] == '\0' || strchr(at + 1, '@') ||
+	    !crm_utf8_valid(addr, i))
 		return crm_seterr(err, CRM_EUSAGE, _("%s: '%s' is no e-mail "
 				  "address"), what, addr ? addr : "");
 	return CRM_OK;

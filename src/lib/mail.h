@@ -19,10 +19,6 @@ struct crm_mail {
 	const char *const *extra;  /* more headers: name, value, ..., NULL */
 };
 
-/* True when s can be an e-mail address (check.c): one '@' with text
- * before it, a domain of labels, no spaces, quotes or brackets. */
-bool crm_email_possible(const char *s);
-
 /*
  * Writes m as an RFC 5322 message into out (appended): From, To, Date,
  * Message-ID (on the sender's domain), Subject, MIME-Version and

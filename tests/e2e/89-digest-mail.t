@@ -119,6 +119,27 @@ Bob Brown <bob@example.com> | crm digest: 1 due today" \
 	"--all --mail: an mbox of one message per owner, the others' still made"
 ok "$([ -e .git/crm/digest/ann ] && [ -e .git/crm/digest/bob ] && [ ! -e .git/crm/digest/carol ]; echo $?)" \
 	"--all --mail: each owner's day kept, not carol's"
+# an address that is none, and a local one
+setmail() {
+	python3 - "$1" <<'PY'
+import sys
+t = open("crm.yaml").read()
+t = t.replace("  name: Carol\n", "  name: Carol\n  email: %s\n" % sys.argv[1])
+open("crm.yaml", "w").write(t)
+PY
+	git commit -qam "carol's address"
+}
+setmail '"carol <c@x.org>"'
+run digest --owner carol --mail --always
+is "$rc" 2 "an address that is none: an error"
+like "$err" "To: 'carol <c@x.org>' is no e-mail address" "an address that is none: the message"
+git revert --no-edit HEAD >/dev/null
+setmail carol@localhost
+run digest --owner carol --mail --always
+is "$rc" 0 "a local address (no dot in the domain): mailed"
+printf '%s\n' "$out" >"$TEST_ROOT/carol.eml"
+is "$(mailcheck "$TEST_ROOT/carol.eml" 'print(m["To"].addresses[0].addr_spec)')" "carol@localhost" \
+	"a local address: To"
 "$CRM" rm "$cc" >/dev/null
 "$CRM" user rm carol >/dev/null
 
