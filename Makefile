@@ -56,6 +56,8 @@ MOD_SRC   := $(wildcard src/mod/*.c)
 # crm-ical.so: crm export ics (src/lib/ics.c)
 MOD_PKGS_ical := libical
 MODS      := $(MOD_SRC:src/mod/%.c=$(BUILD)/crm-%.so)
+# crm-mail.so: GMime writes the e-mail of crm digest --mail
+MOD_PKGS_mail := gmime-3.0
 
 ifeq ($(SANITIZE),1)
 SAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer \
@@ -125,7 +127,7 @@ check:
 	ASAN_OPTIONS=$${ASAN_OPTIONS:+$$ASAN_OPTIONS:}intercept_tls_get_addr=0 \
 		$(MAKE) BUILD=build-san SANITIZE=1 OPT='-O1 -g' test
 
-po/crm.pot: $(LIB_SRC) $(CLI_SRC)
+po/crm.pot: $(LIB_SRC) $(CLI_SRC) $(MOD_SRC)
 	xgettext --from-code=UTF-8 -k_ -kN_ -kNC_:1c,2 -kngettext:1,2 -c/ --package-name=crm \
 		--package-version=$(VERSION) -o $@ $^
 

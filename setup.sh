@@ -16,17 +16,20 @@ set -eu
 cd "$(dirname "$0")"
 
 # Build and run time dependencies (libical: crm export ics writes
-# iCalendar through it, in the module crm-ical.so).
+# iCalendar through it, in the module crm-ical.so; libgmime-3.0-dev: the
+# e-mail of crm digest --mail, in crm-mail.so).
 PKGS="build-essential pkg-config git libyaml-dev libgit2-dev libpcre2-dev
 libsqlite3-dev libssl-dev zlib1g-dev libphonenumber-dev gettext locales
-libical-dev"
+libical-dev libgmime-3.0-dev"
 # Tests: Criterion, TAP runner (perl's prove), PyYAML as a second YAML
 # reader, man and groff to check the man pages, bash, zsh and fish to run
 # the completion scripts, strace to kill writes at each system call and
 # e2fsprogs to make a small file system to fill, python3-icalendar as an
-# iCalendar reader independent of libical for crm export ics.
+# iCalendar reader independent of libical for crm export ics; msmtp and
+# python3-aiosmtpd to send crm digest's mail to a local SMTP server.
 TEST_PKGS="libcriterion-dev perl python3 python3-yaml man-db groff-base
-bash-completion zsh fish strace e2fsprogs python3-icalendar"
+bash-completion zsh fish strace e2fsprogs python3-icalendar msmtp
+python3-aiosmtpd"
 
 # The benchmark's peers, measured in the same run as crm.
 BENCH_PKGS="taskwarrior ripgrep time"

@@ -568,6 +568,31 @@ int cmd_task_done(struct cli *cli, struct parsed *p);
 extern const struct opt_spec note_opts[], call_opts[], task_done_opts[];
 int cmd_check(struct cli *cli, struct parsed *p);
 int cmd_automate(struct cli *cli, struct parsed *p);
+int cmd_digest(struct cli *cli, struct parsed *p);
+
+/* ---- the text of crm digest (digest-text.c) ---- */
+
+struct crm_digest;
+/* How a digest's text is made. */
+struct digest_text {
+	struct cli *cli;
+	const char *day_label;   /* "Tue 2026-12-01" */
+	int days;                /* the days after today it shows */
+	int missed;              /* days with no digest before today */
+	const char *last;        /* the day of the last digest, when missed */
+	const char *bold, *reset;/* around titles ("" for none) */
+	bool all;                /* every owner's, each under its name */
+};
+/* Appends the text of the digests d[0..n): one owner's, or with t->all
+ * every owner's that has something, each under its name. */
+void cli_digest_text(const struct digest_text *t, const struct crm_digest *d,
+		     size_t n, struct crm_buf *b);
+/* The subject of an e-mail of digest d.  Caller owns it. */
+char *cli_digest_subject(const struct digest_text *t,
+			 const struct crm_digest *d);
+/* The day of t as the digest shows it, "Tue 2026-12-01", into buf. */
+void cli_digest_day_label(time_t t, char *buf, size_t size);
+
 /* Warns about the files of type t that do not parse, each on a line of
  * its own, as crm list does (cmd-list.c). */
 void cli_warn_broken(struct cli *cli, enum crm_type t);
@@ -626,7 +651,7 @@ extern const struct opt_spec init_opts[], show_opts[],
 	search_opts[], reindex_opts[],
 	stage_opts[], stage_add_opts[], stage_rm_opts[], stage_rename_opts[],
 	user_opts[], user_add_opts[], user_rename_opts[], user_rm_opts[],
-	reassign_opts[], check_opts[], automate_opts[],
+	reassign_opts[], check_opts[], automate_opts[], digest_opts[],
 	task_opts[], task_add_opts[], task_due_opts[], task_move_opts[],
 	task_rm_opts[], task_done_opts[],
 	deal_opts[], deal_move_opts[], deal_list_opts[], board_opts[],

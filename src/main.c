@@ -168,6 +168,8 @@ const struct cmd crm_commands[] = {
 	{"check", cmd_check, CMD_STORE | CMD_PAGER, check_opts, "",
 	 N_("find what breaks the rules of the sales process"),
 	 FMTS_RECORDS},
+	{"digest", cmd_digest, CMD_STORE, digest_opts, "",
+	 N_("the morning digest of what to do, for cron: text or e-mail")},
 	{"automate", cmd_automate, CMD_STORE | CMD_LOCK, automate_opts,
 	 N_("[--replay [--dry-run] [RULE]]"),
 	 N_("list the automation rules, or apply them to deals"),

@@ -1237,6 +1237,11 @@ struct crm_due_query {
 	const struct crm_query *query; /* NULL: no more condition */
 	long long until;               /* due_at < until */
 	time_t now;                    /* what is overdue is before it */
+	long long since;               /* due_at >= since (0: no bound) */
+	bool by_due;                   /* by due and id alone: one owner's
+					  tasks come in the order of the
+					  index, so that a walk stopped
+					  early reads no more */
 };
 
 typedef int (*crm_due_cb)(const struct crm_due_task *t, void *data);
@@ -1250,6 +1255,11 @@ typedef int (*crm_due_cb)(const struct crm_due_task *t, void *data);
  */
 int crm_tasks_due(struct crm_store *s, const struct crm_due_query *q,
 		  crm_due_cb cb, void *data, struct crm_err *err);
+/* The number of tasks crm_tasks_due would pass for q, into *n, and of
+ * those due at a time of day (not a whole day) into *timed (may be
+ * NULL), from the index alone. */
+int crm_tasks_count(struct crm_store *s, const struct crm_due_query *q,
+		    size_t *n, size_t *timed, struct crm_err *err);
 
 /*
  * Sets task r's due to the stored date to, and appends {from, to, at, by}

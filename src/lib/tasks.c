@@ -93,9 +93,15 @@ static void add_param(struct crm_sql *sql, const char *text, double num)
 	}
 }
 
-/* The whole statement of q into b, its parameters into sql. */
+/* The count of crm_tasks_count over the task "r"; the WHERE follows. */
+static const char count_select[] =
+	"SELECT count(*), total(instr(r.due, 'T') > 0) FROM records r"
+	" WHERE r.type = 3 AND r.broken IS NULL AND r.due_at IS NOT NULL";
+
+/* The whole statement of q into b (with count, the count of its tasks),
+ * its parameters into sql. */
 static int due_statement(struct crm_store *s, const struct crm_due_query *q,
-			 struct crm_sql *sql, struct crm_buf *b,
+			 bool count, struct crm_sql *sql, struct crm_buf *b,
 			 struct crm_err *err)
 {
 	struct crm_query_env env = {env_resolve, env_custom, s,
@@ -103,7 +109,7 @@ static int due_statement(struct crm_store *s, const struct crm_due_query *q,
 				    s->cfg.default_region, &s->cfg};
 	int rc;
 
-	crm_buf_adds(b, due_select);
+	crm_buf_adds(b, count ? count_select : due_select);
 	if (q->query && !crm_query_empty(q->query)) {
 		if ((rc = crm_query_sql(q->query, &env, sql, err)))
 			return rc;
@@ -111,9 +117,20 @@ static int due_statement(struct crm_store *s, const struct crm_due_query *q,
 	}
 	add_param(sql, NULL, (double)q->until);
 	crm_buf_addf(b, " AND r.due_at < ?%zu", sql->nparams);
+	if (q->since) {
+		add_param(sql, NULL, (double)q->since);
+		crm_buf_addf(b, " AND r.due_at >= ?%zu", sql->nparams);
+	}
 	if (q->owner) {
 		add_param(sql, q->owner, 0);
 		crm_buf_addf(b, " AND r.owner = ?%zu", sql->nparams);
+	}
+	if (count)
+		return CRM_OK;
+	if (q->by_due) {
+		/* the order of records_task_due: nothing to sort first */
+		crm_buf_adds(b, " ORDER BY r.due_at, r.id");
+		return CRM_OK;
 	}
 	add_param(sql, NULL, (double)day_start(q->now));
 	add_param(sql, NULL, (double)q->now);
@@ -187,7 +204,7 @@ int crm_tasks_due(struct crm_store *s, const struct crm_due_query *q,
 	int rc, step, stop = 0;
 
 	if ((rc = crm_store_index(s, &db, err)) ||
-	    (rc = due_statement(s, q, &sql, &b, err)))
+	    (rc = due_statement(s, q, false, &sql, &b, err)))
 		goto out;
 	if (sqlite3_prepare_v2(db, b.s, -1, &st, NULL) != SQLITE_OK) {
 		rc = crm_seterr(err, CRM_ERR, _("index: %s"), sqlite3_errmsg(db));
@@ -209,6 +226,39 @@ out:
 	crm_sql_free(&sql);
 	crm_buf_free(&b);
 	crm_buf_free(&phone);
+	return rc;
+}
+
+int crm_tasks_count(struct crm_store *s, const struct crm_due_query *q,
+		    size_t *n, size_t *timed, struct crm_err *err)
+{
+	struct crm_sql sql = {0};
+	struct crm_buf b = {0};
+	sqlite3_stmt *st = NULL;
+	sqlite3 *db;
+	int rc;
+
+	*n = 0;
+	if (timed)
+		*timed = 0;
+	if ((rc = crm_store_index(s, &db, err)) ||
+	    (rc = due_statement(s, q, true, &sql, &b, err)))
+		goto out;
+	if (sqlite3_prepare_v2(db, b.s, -1, &st, NULL) != SQLITE_OK) {
+		rc = crm_seterr(err, CRM_ERR, _("index: %s"), sqlite3_errmsg(db));
+		goto out;
+	}
+	bind_params(st, &sql);
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		*n = (size_t)sqlite3_column_int64(st, 0);
+		if (timed)
+			*timed = (size_t)sqlite3_column_int64(st, 1);
+	} else
+		rc = crm_seterr(err, CRM_ERR, _("query: %s"), sqlite3_errmsg(db));
+out:
+	sqlite3_finalize(st);
+	crm_sql_free(&sql);
+	crm_buf_free(&b);
 	return rc;
 }
 
