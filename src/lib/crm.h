@@ -1973,12 +1973,23 @@ int crm_crypto_load(struct crm_err *err);
  *                                 many, how many with an amount, and the
  *                                 sum of their amounts in cents; kept as
  *                                 rows come and go
+ *   deal_facts(rid INTEGER PRIMARY KEY, pipeline, stage, owner, source,
+ *           currency, cents, probability, created, close, competitors,
+ *           history, touches)  one narrow row per deal that parses, what
+ *                                 reports read (indexdeal.c): its own
+ *                                 probability (NULL: the stage's), amount
+ *                                 in cents, created and close as Unix
+ *                                 times, competitors '\n'-joined, its
+ *                                 stage_history encoded (indexrow.h,
+ *                                 DEAL_HIST_FS) with the number of its
+ *                                 timeline entries before each entry, and
+ *                                 touches, its timeline entries in all
  *
  * Dates are Unix times (a whole day: its local midnight).  Rows with
  * broken set have only id and type (a record's file is the path
  * crm_record_path gives for them).
  */
-#define CRM_INDEX_FORMAT 20
+#define CRM_INDEX_FORMAT 21
 
 /* The SQL for the searchable text of the record "r". */
 #define CRM_TEXT_OF_R "(SELECT x.text FROM texts x WHERE x.rid = r.rid)"
