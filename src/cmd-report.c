@@ -112,6 +112,7 @@ static char *cell_str(const struct crm_rcell *c, bool human)
 		crm_buf_addf(&b, human ? "%.1f%%" : "%.2f", c->x);
 		break;
 	case CRM_RCELL_DAYS:
+	case CRM_RCELL_NUMBER:
 		crm_buf_addf(&b, human ? "%.1f" : "%.2f", c->x);
 		break;
 	case CRM_RCELL_EMPTY:
@@ -129,6 +130,7 @@ static double bar_value(const struct crm_rcell *c)
 		return (double)c->n;
 	case CRM_RCELL_PERCENT:
 	case CRM_RCELL_DAYS:
+	case CRM_RCELL_NUMBER:
 		return c->x;
 	default:
 		return 0;
@@ -388,6 +390,7 @@ static void json_cell(const struct crm_rcell *c)
 		break;
 	case CRM_RCELL_PERCENT:
 	case CRM_RCELL_DAYS:
+	case CRM_RCELL_NUMBER:
 		printf("%.2f", c->x);
 		break;
 	case CRM_RCELL_EMPTY:

@@ -22,6 +22,7 @@ enum crm_rcell_kind {
 	CRM_RCELL_AMOUNT,  /* n: an amount in cents, in currency */
 	CRM_RCELL_PERCENT, /* x: a percentage, 0 to 100 */
 	CRM_RCELL_DAYS,    /* x: a number of days */
+	CRM_RCELL_NUMBER,  /* x: a number with decimals (an average count) */
 	CRM_RCELL_MONEY,   /* money[0..nmoney): amounts in cents of several
 			      currencies, never added together (sorted by
 			      currency); an amount of one currency is an
@@ -39,7 +40,7 @@ struct crm_rcell {
 	enum crm_rcell_kind kind;
 	char *text;          /* TEXT: valid UTF-8, owned; else NULL */
 	int64_t n;           /* INT, AMOUNT */
-	double x;            /* PERCENT, DAYS */
+	double x;            /* PERCENT, DAYS, NUMBER */
 	char currency[4];    /* AMOUNT: the ISO 4217 code, "" for none */
 	struct crm_rmoney *money; /* MONEY: owned */
 	size_t nmoney;
