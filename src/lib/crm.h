@@ -467,6 +467,12 @@ const struct crm_custom_field *crm_config_field(const struct crm_config *cfg,
 						int t, const char *name);
 /* The name of a custom field kind ("number"). */
 const char *crm_custom_kind_name(enum crm_custom_kind k);
+/* Reads the rates: section of root into cfg (rates.c): a map of base (a
+ * currency code) and of currency codes to rates above 0; messages name
+ * the line.  Absent: no rates. */
+int crm_config_parse_rates(const struct crm_node *root,
+			   struct crm_config *cfg, struct crm_err *err);
+void crm_config_free_rates(struct crm_config *cfg);
 /* The decimal separator amounts are read with: crm.yaml's, else the
  * locale's, else 0 (none: ambiguous amounts are refused). */
 char crm_config_decimal(const struct crm_config *cfg);
@@ -1984,17 +1990,16 @@ int crm_crypto_load(struct crm_err *err);
  *                                 many, how many with an amount, and the
  *                                 sum of their amounts in cents; kept as
  *                                 rows come and go
- *   deal_facts(rid INTEGER PRIMARY KEY, pipeline, stage, owner, source,
- *           currency, cents, probability, created, close, competitors,
- *           history, touches)  one narrow row per deal that parses, what
- *                                 reports read (indexdeal.c): its own
- *                                 probability (NULL: the stage's), amount
- *                                 in cents, created and close as Unix
- *                                 times, competitors '\n'-joined, its
- *                                 stage_history encoded (indexrow.h,
- *                                 DEAL_HIST_FS) with the number of its
- *                                 timeline entries before each entry, and
- *                                 touches, its timeline entries in all
+ *   deal_facts(rid INTEGER PRIMARY KEY, facts TEXT)  one narrow row
+ *                                 per deal that parses, what reports read
+ *                                 in one column (indexdeal.c; encoding in
+ *                                 indexrow.h, DEAL_HIST_FS): pipeline,
+ *                                 stage, owner, source, currency, amount
+ *                                 in cents, its own probability, created
+ *                                 and close as Unix times, its timeline
+ *                                 entries, competitors, and its
+ *                                 stage_history with the number of
+ *                                 timeline entries before each entry
  *
  * Dates are Unix times (a whole day: its local midnight).  Rows with
  * broken set have only id and type (a record's file is the path

@@ -100,10 +100,7 @@ static char *make_tables_sql(void)
 		     " cents INTEGER NOT NULL,"
 		     " PRIMARY KEY(pipeline, stage, currency)) WITHOUT ROWID;"
 		     "CREATE TABLE deal_facts(rid INTEGER PRIMARY KEY,"
-		     " pipeline TEXT, stage TEXT, owner TEXT, source TEXT,"
-		     " currency TEXT, cents INTEGER, probability INTEGER,"
-		     " created INTEGER, close INTEGER, competitors TEXT,"
-		     " history TEXT, touches INTEGER);"
+		     " facts TEXT NOT NULL);"
 		     "CREATE VIRTUAL TABLE facets USING fts5(t, content='',"
 		     " detail=none, columnsize=0, tokenize='ascii');");
 	return crm_buf_detach(&b);
@@ -242,8 +239,7 @@ int writer_start(struct writer *w, sqlite3 *db)
 	    prepare(db, "DELETE FROM entries WHERE rid = ?1",
 		    &w->delentries) ||
 	    prepare(db, totals_sql, &w->totals) ||
-	    prepare(db, "INSERT INTO deal_facts VALUES(?1, ?2, ?3, ?4, ?5, ?6,"
-		    " ?7, ?8, ?9, ?10, ?11, ?12, ?13)", &w->deal) ||
+	    prepare(db, "INSERT INTO deal_facts VALUES(?1, ?2)", &w->deal) ||
 	    prepare(db, "DELETE FROM deal_facts WHERE rid = ?1", &w->deldeal)) {
 		writer_finish(w);
 		return -1;

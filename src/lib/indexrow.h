@@ -19,10 +19,14 @@ struct writer {
 		*entry, *delentries, *totals, *deal, *deldeal;
 };
 
-/* The separators of deal_facts.history (indexdeal.c): an entry is
- * "AT FS STAGE FS BY FS REASON FS TOUCHES RS", AT a Unix time, TOUCHES
- * the number of the deal's timeline entries at or before AT; by and
- * reason empty when absent; entries oldest first. */
+/* The separators of deal_facts.facts (indexdeal.c), a text of records
+ * of fields, each field ended by FS but a record's last, ended by RS.
+ * The first record is the deal's: PIPELINE, STAGE, OWNER, SOURCE,
+ * CURRENCY, CENTS (its amount), PROBABILITY (its own), CREATED, CLOSE
+ * (Unix times), TOUCHES (its timeline entries) and COMPETITORS (ids
+ * '\n'-joined); then one per stage_history entry, oldest first: AT,
+ * STAGE, BY, REASON, TOUCHES (the timeline entries at or before AT).
+ * Fields are empty when absent; the separators in texts are spaces. */
 #define DEAL_HIST_FS '\x1f'
 #define DEAL_HIST_RS '\x1e'
 

@@ -284,7 +284,7 @@ static void count_in(struct rscan *sc, struct group *g, const struct rdeal *d,
 static void lost_deal(struct rscan *sc, const struct rdeal *d, void *data)
 {
 	struct lost *l = data;
-	const char *p, *e;
+	const char *p, *e, *end = d->competitors + d->ncompetitors;
 	int64_t at = 0;
 	long last = report_entered(d);
 	uint32_t from = last > 0 ? d->hist[last - 1].stage : 0;
@@ -295,9 +295,9 @@ static void lost_deal(struct rscan *sc, const struct rdeal *d, void *data)
 	count_in(sc, group_of(&l->stage, from), d, d->pl);
 	count_in(sc, group_of(&l->reason, last >= 0 ? d->hist[last].reason : 0),
 		 d, d->pl);
-	for (p = d->competitors; p && *p; p = *e ? e + 1 : e) {
-		e = strchr(p, '\n');
-		e = e ? e : p + strlen(p);
+	for (p = d->competitors; p < end; p = e + 1) {
+		for (e = p; e < end && *e != '\n'; e++)
+			;
 		count_in(sc, group_of(&l->competitor,
 				      rnames_id(&sc->names, p, (size_t)(e - p))),
 			 d, d->pl);

@@ -39,7 +39,8 @@ struct rdeal {
 				stage's; -1 when neither is known */
 	const struct rhist *hist;   /* oldest first (up to as_of) */
 	size_t nhist;
-	const char *competitors;    /* ids '\n'-joined, or NULL */
+	const char *competitors;    /* ids '\n'-joined (not NUL-ended) */
+	size_t ncompetitors;        /* their length */
 	int32_t touches;     /* its timeline entries */
 	const struct crm_pipeline *pl; /* its pipeline, NULL when unknown */
 	int stage_at;        /* its stage's place in pl, -1 when unknown */
@@ -68,6 +69,7 @@ struct rscan {
 				  -2 not looked up */
 	size_t pl_cap;
 	struct crm_report *r;
+	uint32_t last[8];      /* the last name of each kind of field */
 	struct crm_report_opts own;  /* o narrowed by a report (o points
 					here then) */
 };
