@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <wchar.h>
 
 #include "cli.h"
@@ -15,6 +16,8 @@
 const struct opt_spec board_opts[] = {
 	{"limit", 0, OPT_INT, N_("N"),
 	 N_("show at most N cards a stage (default: 10 on a terminal; 0: all)")},
+	{"as-of", 0, OPT_DATE, N_("DATE"),
+	 N_("the deals as they stood at the end of DATE")},
 	{NULL, 0, OPT_FLAG, NULL, NULL},
 };
 
@@ -194,12 +197,16 @@ static int board_card(const struct crm_row *r, void *data)
 
 /* Fills the board: the whole pipeline from the index's grouped counts
  * and first cards, or the deals q selects one by one. */
-static int board_fill(struct board *b, const struct crm_query *q)
+static int board_fill(struct board *b, const struct crm_query *q,
+		      time_t as_of)
 {
 	struct cli *cli = b->cli;
 	struct crm_find f = {0};
 	size_t total;
 
+	if (as_of)
+		return crm_board_as_of(cli->store, q, as_of, board_row, b,
+				       &cli->err);
 	if (q == NULL || crm_query_empty(q)) {
 		int rc = crm_board_totals(cli->store, b->p->name, b->is_default,
 					  board_total, b, &cli->err);
@@ -568,12 +575,30 @@ static void pick_pipeline(struct cli *cli, struct parsed *p,
 	*out = pl ? pl : crm_config_pipeline(cfg, NULL);
 }
 
+/* The end of the day --as-of names (its moment when it has a time),
+ * 0 when not given. */
+static time_t as_of_opt(const struct parsed *p)
+{
+	struct crm_date d;
+	struct tm tm;
+
+	if (!opt_date(p, "as-of", &d))
+		return 0;
+	if (d.has_time)
+		return d.when;
+	localtime_r(&d.when, &tm);
+	tm.tm_mday++;
+	tm.tm_isdst = -1;
+	return mktime(&tm) - 1;
+}
+
 /* crm board [PIPELINE] [QUERY...] */
 int cmd_board(struct cli *cli, struct parsed *p)
 {
 	struct board b = {.cli = cli};
 	struct crm_query *q = NULL;
 	size_t skip, i;
+	time_t as_of;
 	bool few;
 	int rc;
 
@@ -590,9 +615,10 @@ int cmd_board(struct cli *cli, struct parsed *p)
 	b.cols = crm_xcalloc(b.p->nstages, sizeof(*b.cols));
 	for (i = 0; i < b.p->nstages; i++)
 		b.cols[i].st = &b.p->defs[i];
-	few = b.limit && (q == NULL || crm_query_empty(q));
+	as_of = as_of_opt(p);
+	few = b.limit && (q == NULL || crm_query_empty(q)) && as_of == 0;
 	if ((!few && (rc = cli_next_tasks_load(cli, &b.next))) ||
-	    (rc = board_fill(&b, q))) {
+	    (rc = board_fill(&b, q, as_of))) {
 		rc = rc == CRM_EUSAGE ? cli_usage_fail(cli, cli->cmd)
 				      : cli_fail(cli);
 		goto out;

@@ -1177,6 +1177,13 @@ typedef int (*crm_row_cb)(const struct crm_row *row, void *data);
 int crm_board_cards(struct crm_store *s, const char *pipeline, bool is_default,
 		    size_t per_stage, crm_row_cb cb, void *data,
 		    struct crm_err *err);
+/* Every deal q selects (NULL: all) that existed at as_of, by name, as a
+ * card row whose stage is the one it was in then (the last
+ * stage_history entry up to as_of), from the index's deal_facts. */
+struct crm_query;
+int crm_board_as_of(struct crm_store *s, const struct crm_query *q,
+		    time_t as_of, crm_row_cb cb, void *data,
+		    struct crm_err *err);
 /* Where a timeline entry is, as the index has it. */
 struct crm_entry_ref {
 	char id[CRM_ID_LEN + 1];     /* the entry's */

@@ -207,3 +207,55 @@ int deal_facts_insert(sqlite3_stmt *st, sqlite3_int64 rid,
 	sqlite3_bind_text(st, 2, f->text, -1, SQLITE_STATIC);
 	return step_once(st);
 }
+
+/* The length of the field at p (up to its separator). */
+static size_t field_len(const char *p)
+{
+	size_t n = 0;
+
+	while (p[n] && p[n] != DEAL_HIST_FS && p[n] != DEAL_HIST_RS)
+		n++;
+	return n;
+}
+
+/* Sets stage to the field after the first of the record at rec. */
+static void second_field(struct crm_buf *stage, const char *rec)
+{
+	const char *f = rec + field_len(rec) + 1;
+
+	stage->len = 0;
+	crm_buf_adds(stage, "");
+	crm_buf_add(stage, f, field_len(f));
+}
+
+bool deal_facts_stage_at(const char *facts, long long as_of,
+			 struct crm_buf *stage)
+{
+	const char *p = facts, *created = NULL;
+	bool has_created, any = false;
+	size_t k = 0;
+
+	/* the deal's record: its stage the second field, created the 8th */
+	for (; *p && *p != DEAL_HIST_RS; p++)
+		if (*p == DEAL_HIST_FS && ++k == 7)
+			created = p + 1;
+	has_created = created && field_len(created) > 0;
+	if (has_created && strtoll(created, NULL, 10) > as_of)
+		return false;
+	/* as report-data.c's cut_to: the last entry up to as_of, else the
+	 * first one's stage, else (no history) the stage it has */
+	second_field(stage, facts);
+	for (; *p == DEAL_HIST_RS && p[1]; p++) {
+		if (strtoll(p + 1, NULL, 10) > as_of) {
+			if (!any)
+				second_field(stage, p + 1);
+			return any || has_created;
+		}
+		second_field(stage, p + 1);
+		any = true;
+		for (p++; *p && *p != DEAL_HIST_RS; p++)
+			;
+		p--;
+	}
+	return any || has_created;
+}

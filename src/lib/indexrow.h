@@ -35,6 +35,11 @@ struct deal_facts;
 /* The facts of deal r; caller frees them with deal_facts_free. */
 struct deal_facts *deal_facts_make(const struct crm_record *r);
 void deal_facts_free(struct deal_facts *f);
+/* The stage of the deal whose facts text is facts as it stood at as_of
+ * (that of its last stage_history entry up to then) into stage; false
+ * when the deal was made after as_of. */
+bool deal_facts_stage_at(const char *facts, long long as_of,
+			 struct crm_buf *stage);
 /* Inserts f as the deal_facts row rid with st (deal_facts_sql). */
 int deal_facts_insert(sqlite3_stmt *st, sqlite3_int64 rid,
 		      const struct deal_facts *f);
