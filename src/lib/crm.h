@@ -2007,6 +2007,13 @@ int crm_crypto_load(struct crm_err *err);
  *                                 entries, competitors, and its
  *                                 stage_history with the number of
  *                                 timeline entries before each entry
+ *   day_totals(what, user, key, day, n)  per UTC day (Unix time / 86400,
+ *                                 floored): what 'entry', the timeline
+ *                                 entries by user of kind key; what
+ *                                 'lead', the companies and contacts of
+ *                                 owner user and source key ('' for none)
+ *                                 made that day; kept as rows come and go
+ *                                 (crm report activity, sources)
  *
  * Dates are Unix times (a whole day: its local midnight).  Rows with
  * broken set have only id and type (a record's file is the path

@@ -16,7 +16,8 @@ struct writer {
 	sqlite3 *db;
 	sqlite3_stmt *insert, *text, *deltext, *field, *fts, *find, *del,
 		*delfields, *ftsdel, *facet, *facetdel, *names, *namesdel,
-		*entry, *delentries, *totals, *deal, *deldeal;
+		*entry, *delentries, *totals, *deal, *deldeal, *daytot,
+		*deldaytot;
 };
 
 /* The separators of deal_facts.facts (indexdeal.c), a text of records

@@ -135,6 +135,17 @@ const char *report_stage_text(const struct crm_pipeline *pl, int i,
  * has no such reason). */
 const char *report_reason_text(const struct rscan *sc, const char *reason);
 
+/* A period as whole UTC days (the index's day_totals) and the parts of
+ * days at its edges, in seconds, both inclusive. */
+struct day_spans {
+	bool has_days;
+	int64_t days[2];
+	int64_t edge[2][2];
+	size_t nedges;
+};
+/* The spans of o's period (open ends: from and to any time). */
+int report_day_spans(const struct crm_report_opts *o, struct day_spans *ds);
+
 /* The median of v[0..n) (sorted in place); 0 for none. */
 double report_median(double *v, size_t n);
 
