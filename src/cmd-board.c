@@ -167,6 +167,19 @@ static int board_row(const struct crm_row *r, void *data)
 	return 0;
 }
 
+/* Wants callback of a past board (crm_board_as_of): whether the column
+ * of stage of pipeline has room for a card. */
+static bool board_wants(const char *pipeline, const char *stage, void *data)
+{
+	struct board *b = data;
+	struct column *c;
+
+	if (pipeline ? strcmp(pipeline, b->p->name) != 0 : !b->is_default)
+		return false;
+	c = column_of(b, stage);
+	return c && (b->limit == 0 || c->ncards < b->limit);
+}
+
 /* Total callback of the whole pipeline (crm_board_totals). */
 static int board_total(const char *stage, const char *currency, size_t count,
 		       double sum, bool has_sum, void *data)
@@ -204,9 +217,19 @@ static int board_fill(struct board *b, const struct crm_query *q,
 	struct crm_find f = {0};
 	size_t total;
 
+	size_t skipped;
+	int past;
+
+	if (as_of && (q == NULL || crm_query_empty(q)) && b->limit) {
+		past = crm_board_past(cli->store, b->p->name, b->is_default,
+				      as_of, b->limit, board_total, board_card,
+				      b, &skipped, &cli->err);
+		b->skipped += skipped;
+		return past;
+	}
 	if (as_of)
-		return crm_board_as_of(cli->store, q, as_of, board_row, b,
-				       &cli->err);
+		return crm_board_as_of(cli->store, q, as_of, board_wants,
+				       board_row, b, &cli->err);
 	if (q == NULL || crm_query_empty(q)) {
 		int rc = crm_board_totals(cli->store, b->p->name, b->is_default,
 					  board_total, b, &cli->err);
@@ -616,7 +639,8 @@ int cmd_board(struct cli *cli, struct parsed *p)
 	for (i = 0; i < b.p->nstages; i++)
 		b.cols[i].st = &b.p->defs[i];
 	as_of = as_of_opt(p);
-	few = b.limit && (q == NULL || crm_query_empty(q)) && as_of == 0;
+	/* a past board reads its cards as a whole one does: one by one */
+	few = b.limit && (q == NULL || crm_query_empty(q) || as_of);
 	if ((!few && (rc = cli_next_tasks_load(cli, &b.next))) ||
 	    (rc = board_fill(&b, q, as_of))) {
 		rc = rc == CRM_EUSAGE ? cli_usage_fail(cli, cli->cmd)
