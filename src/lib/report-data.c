@@ -535,20 +535,58 @@ const char *report_reason_text(const struct rscan *sc, const char *reason)
 	return l ? crm_label_text(l, sc->o->lang) : reason;
 }
 
-/* Orders doubles. */
-static int double_cmp(const void *a, const void *b)
+/* The k-th smallest of v[0..n) (k < n), v reordered: Hoare's
+ * selection, linear on average, where a sort would cost n log n. */
+static double select_kth(double *v, size_t n, size_t k)
 {
-	double x = *(const double *)a, y = *(const double *)b;
+	size_t lo = 0, hi = n - 1, i, j;
+	double pivot, t;
 
-	return x < y ? -1 : x > y;
+	while (lo < hi) {
+		pivot = v[lo + (hi - lo) / 2];
+		i = lo;
+		j = hi;
+		while (i <= j) {
+			while (v[i] < pivot)
+				i++;
+			while (v[j] > pivot)
+				j--;
+			if (i <= j) {
+				t = v[i];
+				v[i] = v[j];
+				v[j] = t;
+				i++;
+				if (j == 0)
+					break;
+				j--;
+			}
+		}
+		if (k <= j)
+			hi = j;
+		else if (k >= i)
+			lo = i;
+		else
+			return v[k];
+	}
+	return v[k];
 }
 
 double report_median(double *v, size_t n)
 {
+	double hi, lo;
+	size_t i;
+
 	if (n == 0)
 		return 0;
-	qsort(v, n, sizeof(*v), double_cmp);
-	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+	hi = select_kth(v, n, n / 2);
+	if (n % 2)
+		return hi;
+	/* the largest of the lower half, which selection left below */
+	lo = v[0];
+	for (i = 1; i < n / 2; i++)
+		if (v[i] > lo)
+			lo = v[i];
+	return (lo + hi) / 2;
 }
 
 /* ---- running a report ---- */
