@@ -15,15 +15,18 @@ set -eu
 
 cd "$(dirname "$0")"
 
-# Build and run time dependencies.
+# Build and run time dependencies (libical: crm export ics writes
+# iCalendar through it, in the module crm-ical.so).
 PKGS="build-essential pkg-config git libyaml-dev libgit2-dev libpcre2-dev
-libsqlite3-dev libssl-dev zlib1g-dev libphonenumber-dev gettext locales"
+libsqlite3-dev libssl-dev zlib1g-dev libphonenumber-dev gettext locales
+libical-dev"
 # Tests: Criterion, TAP runner (perl's prove), PyYAML as a second YAML
 # reader, man and groff to check the man pages, bash, zsh and fish to run
 # the completion scripts, strace to kill writes at each system call and
-# e2fsprogs to make a small file system to fill.
+# e2fsprogs to make a small file system to fill, python3-icalendar as an
+# iCalendar reader independent of libical for crm export ics.
 TEST_PKGS="libcriterion-dev perl python3 python3-yaml man-db groff-base
-bash-completion zsh fish strace e2fsprogs"
+bash-completion zsh fish strace e2fsprogs python3-icalendar"
 
 # The benchmark's peers, measured in the same run as crm.
 BENCH_PKGS="taskwarrior ripgrep time"

@@ -47,7 +47,7 @@ const struct opt_spec help_opts[] = {{NULL, 0, OPT_FLAG, NULL, NULL}};
 enum what {
 	W_NONE, W_COMMANDS, W_TYPES, W_REFS, W_QUERY, W_ASSIGN, W_TAGS,
 	W_USERS, W_STAGES, W_PIPELINES, W_FORMATS, W_SORT, W_DIRS, W_FIELDS,
-	W_SUBS, W_TASKS, W_KEYWORDS, W_KINDS, W_RULES, W_REASONS,
+	W_SUBS, W_TASKS, W_KEYWORDS, W_KINDS, W_RULES, W_REASONS, W_FILES,
 };
 
 /* The state of one completion. */
@@ -70,6 +70,8 @@ struct comp {
 	const char *pipeline;   /* stages: only this pipeline's (NULL: all) */
 	const struct cmd *parent; /* subcommands: of this command */
 	const char *const *keywords; /* W_KEYWORDS: an option's values */
+	unsigned formats;       /* W_FORMATS: FMT_BIT()s of the command (0:
+				   no command yet, every format) */
 	size_t n;               /* candidates printed */
 };
 
@@ -250,7 +252,8 @@ static void print_formats(struct comp *c)
 	size_t i;
 
 	for (i = 0; cli_format_names[i] != NULL; i++)
-		emit(c, cli_format_names[i], NULL);
+		if (c->formats == 0 || (c->formats & FMT_BIT(i)))
+			emit(c, cli_format_names[i], NULL);
 }
 
 /* The kinds of timeline entries (--kind, kind:). */
@@ -271,8 +274,9 @@ static void print_sort(struct comp *c)
 }
 
 /* Prints the directories whose path starts with the typed text, each
- * with a trailing slash; a leading "~/" stands for $HOME. */
-static void print_dirs(struct comp *c)
+ * with a trailing slash, and with files the other files too; a leading
+ * "~/" stands for $HOME. */
+static void print_paths(struct comp *c, bool files)
 {
 	const char *slash = strrchr(c->cur, '/'), *home = getenv("HOME");
 	const char *base = slash ? slash + 1 : c->cur;
@@ -296,13 +300,20 @@ static void print_dirs(struct comp *c)
 		    strncmp(e->d_name, base, strlen(base)) != 0)
 			continue;
 		if (snprintf(full, sizeof(full), "%s%s", dir, e->d_name) >=
-		    (int)sizeof(full) || stat(full, &st) != 0 || !S_ISDIR(st.st_mode))
+		    (int)sizeof(full) || stat(full, &st) != 0 ||
+		    (!S_ISDIR(st.st_mode) && !files))
 			continue;
-		if (snprintf(value, sizeof(value), "%.*s%s/", (int)dlen, c->cur,
-			     e->d_name) < (int)sizeof(value))
+		if (snprintf(value, sizeof(value), "%.*s%s%s", (int)dlen, c->cur,
+			     e->d_name, S_ISDIR(st.st_mode) ? "/" : "") <
+		    (int)sizeof(value))
 			emit_raw(c, value, NULL);
 	}
 	closedir(d);
+}
+
+static void print_dirs(struct comp *c)
+{
+	print_paths(c, false);
 }
 
 /* ---- lists from crm.yaml ---- */
@@ -978,6 +989,7 @@ static const struct {
 	{"C", W_DIRS, 0}, {"format", W_FORMATS, 0}, {"sort", W_SORT, 0},
 	{"user", W_USERS, 0}, {"type", W_TYPES, 0}, {"set", W_ASSIGN, 0},
 	{"has", W_FIELDS, 0}, {"no", W_FIELDS, 0}, {"kind", W_KINDS, 0},
+	{"output", W_FILES, 0},
 };
 
 /* What the values of the registered field f are; W_NONE: free text. */
@@ -1065,7 +1077,8 @@ static void complete_query(struct comp *c)
 	if (oplen == 0 || oplen > 2)
 		return;
 	w = value_kind(name, len, &mask);
-	if (w == W_SORT || w == W_FORMATS || w == W_DIRS || w == W_ASSIGN)
+	if (w == W_SORT || w == W_FORMATS || w == W_DIRS || w == W_ASSIGN ||
+	    w == W_FILES)
 		return;
 	c->query = true;
 	complete_after(c, keep + len + oplen, w, mask);
@@ -1164,6 +1177,7 @@ static void complete_what(struct comp *c, enum what w, unsigned mask)
 	case W_FORMATS: print_formats(c); break;
 	case W_SORT: print_sort(c); break;
 	case W_DIRS: print_dirs(c); break;
+	case W_FILES: print_paths(c, true); break;
 	case W_FIELDS: print_query_fields(c, true); break;
 	case W_SUBS: print_subs(c); break;
 	case W_TASKS: print_refs(c, CRM_TYPE_BIT(CRM_TASK)); break;
@@ -1212,6 +1226,7 @@ static const struct {
 	{"task rm", W_TASKS, W_NONE, W_NONE},
 	{"task done", W_TASKS, W_NONE, W_NONE},
 	{"deal list", W_QUERY, W_QUERY, W_QUERY},
+	{"export ics", W_QUERY, W_QUERY, W_QUERY},
 };
 
 /* The option of spec, else of the global options, that word (an option)
@@ -1485,8 +1500,11 @@ static void complete_words(struct comp *c, char **words, size_t n)
 	read_line(c, words, n ? n - 1 : 0, &ln);
 	if (ln.unknown)
 		goto out;
-	if (ln.cmd)
+	if (ln.cmd) {
 		line_context(c, &ln);
+		c->formats = ln.cmd->formats ? ln.cmd->formats
+					     : FMT_BIT(FMT_TABLE);
+	}
 	if (ln.want) {
 		w = option_value_kind(c, &ln, ln.want, &mask);
 		complete_what(c, w, mask);

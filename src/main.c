@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "module.h"
 
 const struct opt_spec no_opts[] = {{NULL, 0, OPT_FLAG, NULL, NULL}};
 
@@ -90,6 +91,13 @@ static const struct cmd user_subs[] = {
 	{NULL, NULL, 0, NULL, NULL, NULL, 0, NULL},
 };
 
+static const struct cmd export_subs[] = {
+	{"export ics", cmd_export_ics, CMD_STORE | CMD_DASH, export_ics_opts,
+	 N_("[QUERY...]"),
+	 N_("write open tasks as an iCalendar file, for calendar programs")},
+	{NULL, NULL, 0, NULL, NULL, NULL, 0, NULL},
+};
+
 const struct cmd crm_commands[] = {
 	{"init", cmd_init, 0, init_opts,
 	 N_("[DIR]"),
@@ -160,6 +168,9 @@ const struct cmd crm_commands[] = {
 	 N_("log a call in a record's timeline")},
 	{"meeting", cmd_meeting, CMD_STORE | CMD_LOCK, call_opts,
 	 N_("REF TEXT..."), N_("log a meeting in a record's timeline")},
+	{"export", NULL, 0, export_opts, N_("ics ARGS..."),
+	 N_("write records in the formats of other programs"), 0,
+	 export_subs},
 	{"check", cmd_check, CMD_STORE | CMD_PAGER, check_opts, "",
 	 N_("find what breaks the rules of the sales process"),
 	 FMTS_RECORDS},
@@ -826,23 +837,22 @@ static void setup_i18n(void)
 	textdomain("crm");
 }
 
-#ifndef CRM_PHONE_MODULE
-#define CRM_PHONE_MODULE "/usr/local/lib/crm/crm-phone.so"
+#ifndef CRM_MODULE_DIR
+#define CRM_MODULE_DIR "/usr/local/lib/crm"
 #endif
 
 /*
- * Tells the library where the phone number module is (it loads it when
- * it first reads a number): next to the program when that runs from its
- * build directory, else where make install puts it.  Nothing is loaded
- * here.
+ * Tells the library where its modules (crm-phone.so and the others) are:
+ * next to the program when it runs from its build directory, else where
+ * make install puts them.  Nothing is loaded here.
  */
-static void setup_phone(void)
+static void setup_modules(void)
 {
 	char exe[PATH_MAX], path[PATH_MAX + 16];
 
 	snprintf(path, sizeof(path), "%s/crm-phone.so", exe_dir(exe, sizeof(exe)));
-	crm_phone_set_module(exe[0] && access(path, F_OK) == 0 ? path
-							       : CRM_PHONE_MODULE);
+	crm_module_set_dir(exe[0] && access(path, F_OK) == 0 ? exe
+							     : CRM_MODULE_DIR);
 }
 
 /* The exit code for status rc (see crm(1)): library statuses are not
@@ -879,7 +889,7 @@ static int dispatch(struct cli *cli, const struct parsed *g, int ng,
 	c = cli_find_command(argv[ng + 1]);
 	if (c == NULL)
 		return run_external(cli, argv[ng + 1], argv + ng + 1);
-	setup_phone();
+	setup_modules();
 	return run_command(cli, c, argc - ng - 1, argv + ng + 1);
 }
 
