@@ -63,6 +63,7 @@ struct board {
 	struct next_map *next;
 	size_t limit;             /* cards kept a stage; 0: all */
 	size_t skipped;           /* deals in stages the pipeline lacks */
+	time_t as_of;             /* --as-of, 0 for now */
 };
 
 static const char *const state_names[] = {"none", "overdue", "today", "later"};
@@ -336,6 +337,13 @@ static void board_json(struct board *b)
 
 	printf("{\n  \"format_version\": 1,\n  \"pipeline\": ");
 	json_string(stdout, b->p->name);
+	if (b->as_of) {   /* only then: a board of now is as it was */
+		char when[64];
+
+		crm_date_now(b->as_of, when, sizeof(when));
+		printf(",\n  \"as_of\": ");
+		json_string(stdout, when);
+	}
 	printf(",\n  \"stages\": [");
 	for (i = 0; i < b->p->nstages; i++)
 		printf("%s", i ? "," : ""), json_column(b, &b->cols[i]);
@@ -638,7 +646,7 @@ int cmd_board(struct cli *cli, struct parsed *p)
 	b.cols = crm_xcalloc(b.p->nstages, sizeof(*b.cols));
 	for (i = 0; i < b.p->nstages; i++)
 		b.cols[i].st = &b.p->defs[i];
-	as_of = as_of_opt(p);
+	as_of = b.as_of = as_of_opt(p);
 	/* a past board reads its cards as a whole one does: one by one */
 	few = b.limit && (q == NULL || crm_query_empty(q) || as_of);
 	if ((!few && (rc = cli_next_tasks_load(cli, &b.next))) ||
