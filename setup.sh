@@ -24,12 +24,14 @@ libical-dev"
 # reader, man and groff to check the man pages, bash, zsh and fish to run
 # the completion scripts, strace to kill writes at each system call and
 # e2fsprogs to make a small file system to fill, python3-icalendar as an
-# iCalendar reader independent of libical for crm export ics.
+# iCalendar reader independent of libical for crm export ics, sqlite3 to
+# compare the report tables of an updated index with a rebuilt one.
 TEST_PKGS="libcriterion-dev perl python3 python3-yaml man-db groff-base
-bash-completion zsh fish strace e2fsprogs python3-icalendar"
+bash-completion zsh fish strace e2fsprogs python3-icalendar sqlite3"
 
-# The benchmark's peers, measured in the same run as crm.
-BENCH_PKGS="taskwarrior ripgrep time"
+# The benchmark's peers, measured in the same run as crm; hyperfine for
+# the medians of tests/bench/report.sh.
+BENCH_PKGS="taskwarrior ripgrep time hyperfine"
 
 missing_packages() {
 	for p in "$@"; do
