@@ -392,14 +392,21 @@ static double rate_of(const struct crm_config *cfg, const char *cur)
 	return 0;
 }
 
-/* Adds cents in cur (already converted) to m, kept sorted by currency. */
+/* Adds cents in cur (already converted) to m, kept sorted by currency;
+ * the currency added last is found without a search. */
 static void rsum_put(struct rsum *m, const char *cur, int64_t cents)
 {
 	size_t i;
 	int c = 1;
 
+	if (cur == m->last && m->last_i < m->n) {
+		m->v[m->last_i].n += cents;
+		return;
+	}
 	for (i = 0; i < m->n && (c = strcmp(m->v[i].currency, cur)) < 0; i++)
 		;
+	m->last = cur;
+	m->last_i = i;
 	if (i < m->n && c == 0) {
 		m->v[i].n += cents;
 		return;
@@ -429,15 +436,18 @@ void rsum_merge(struct rsum *a, const struct rsum *b)
 {
 	size_t i;
 
-	for (i = 0; i < b->n; i++)
+	/* b's currencies are its own copies: no cached place for them */
+	for (i = 0; i < b->n; i++) {
+		a->last = NULL;
 		rsum_put(a, b->v[i].currency, b->v[i].n);
+	}
+	a->last = NULL;
 }
 
 void rsum_free(struct rsum *m)
 {
 	free(m->v);
-	m->v = NULL;
-	m->n = 0;
+	memset(m, 0, sizeof(*m));
 }
 
 /* ---- sections and cells ---- */

@@ -53,6 +53,9 @@ struct rdeal {
 struct rsum {
 	struct crm_rmoney *v;
 	size_t n;
+	const char *last;    /* the currency last added (a stable string:
+				interned, or crm.yaml's) */
+	size_t last_i;       /* its place in v */
 };
 
 /* The state of a report being computed. */
