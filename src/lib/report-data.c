@@ -214,26 +214,22 @@ static const char *next_field(const char **p, size_t *len)
 	return s;
 }
 
-/* The whole number s[0..len); *has false when it is empty. */
-static int64_t number(const char *s, size_t len, bool *has)
-{
-	int64_t v = 0;
-	bool neg = len && s[0] == '-';
-	size_t i;
-
-	*has = len > neg;
-	for (i = neg; i < len; i++)
-		v = v * 10 + (s[i] - '0');
-	return neg ? -v : v;
-}
-
-/* The next field of *p as a number (0 when empty). */
+/* The next field of *p as a whole number (0 when empty; *has says
+ * whether it has digits), read as it is passed: one walk. */
 static int64_t next_number(const char **p, bool *has)
 {
-	size_t len;
-	const char *s = next_field(p, &len);
+	const char *s = *p, *digits;
+	bool neg = *s == '-';
+	int64_t v = 0;
 
-	return number(s, len, has);
+	s += neg;
+	for (digits = s; (unsigned char)(*s - '0') < 10; s++)
+		v = v * 10 + (*s - '0');
+	*has = s > digits;
+	while (*s && *s != DEAL_HIST_FS && *s != DEAL_HIST_RS)
+		s++;
+	*p = *s ? s + 1 : s;
+	return neg ? -v : v;
 }
 
 /* The next field of *p as a name's number; slot (one per kind of
