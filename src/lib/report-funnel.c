@@ -339,46 +339,64 @@ static int month_cmp(const void *a, const void *b)
 	return x->key < y->key ? -1 : x->key > y->key;
 }
 
-/* The section of forecast f, its totals last. */
+static const struct crm_rcol forecast_total_cols[] = {
+	{"total", NC_("column", "TOTAL")},
+	{"deals", NC_("column", "DEALS")},
+	{"amount", NC_("column", "AMOUNT")},
+	{"weighted", NC_("column", "WEIGHTED")},
+	{"won", NC_("column", "WON")},
+	{"won_amount", NC_("column", "WON AMOUNT")},
+	{"lost", NC_("column", "LOST")},
+};
+
+/* Fills the cells after the first of a forecast row from m. */
+static void month_cells(struct rscan *sc, struct crm_rcell *c,
+			const struct month *m, bool actual)
+{
+	cell_int(&c[1], m->n);
+	cell_money(sc, &c[2], &m->raw);
+	cell_money(sc, &c[3], &m->weighted);
+	if (actual) {
+		cell_int(&c[4], m->won);
+		cell_money(sc, &c[5], &m->won_sum);
+		cell_int(&c[6], m->lost);
+	}
+}
+
+/* The sections of forecast f: its months, then their total. */
 static void forecast_section(struct rscan *sc, struct forecast *f)
 {
 	struct crm_rsection *s;
 	struct crm_rcell *c;
 	struct month all = {0};
 	char buf[16];
-	size_t i;
+	size_t i, ncols = f->actual ? 7 : 4;
 
 	qsort(f->m, f->n, sizeof(*f->m), month_cmp);
 	s = report_section(sc, "months", N_("Open deals by expected close"),
-			   forecast_cols, f->actual ? 7 : 4, f->mixed ? 1 : 3);
-	for (i = 0; i <= f->n; i++) {
-		const struct month *m = i < f->n ? &f->m[i] : &all;
+			   forecast_cols, ncols, f->mixed ? 1 : 3);
+	for (i = 0; i < f->n; i++) {
+		const struct month *m = &f->m[i];
 
 		c = report_row(s);
-		if (i == f->n)
-			cell_text(&c[0], _("total"));
-		else if (m->key >= 0) {
+		if (m->key >= 0) {
 			snprintf(buf, sizeof(buf), "%04d-%02d", m->key / 12,
 				 m->key % 12 + 1);
 			cell_text(&c[0], buf);
 		}
-		cell_int(&c[1], m->n);
-		cell_money(sc, &c[2], &m->raw);
-		cell_money(sc, &c[3], &m->weighted);
-		if (f->actual) {
-			cell_int(&c[4], m->won);
-			cell_money(sc, &c[5], &m->won_sum);
-			cell_int(&c[6], m->lost);
-		}
-		if (i < f->n) {
-			all.n += m->n;
-			all.won += m->won;
-			all.lost += m->lost;
-			rsum_merge(&all.raw, &m->raw);
-			rsum_merge(&all.weighted, &m->weighted);
-			rsum_merge(&all.won_sum, &m->won_sum);
-		}
+		month_cells(sc, c, m, f->actual);
+		all.n += m->n;
+		all.won += m->won;
+		all.lost += m->lost;
+		rsum_merge(&all.raw, &m->raw);
+		rsum_merge(&all.weighted, &m->weighted);
+		rsum_merge(&all.won_sum, &m->won_sum);
 	}
+	s = report_section(sc, "total", N_("All open deals"),
+			   forecast_total_cols, ncols, -1);
+	c = report_row(s);
+	cell_text(&c[0], _("all deals"));
+	month_cells(sc, c, &all, f->actual);
 	rsum_free(&all.raw);
 	rsum_free(&all.weighted);
 	rsum_free(&all.won_sum);

@@ -416,26 +416,27 @@ def forecast(cfg, o, deals):
                 m["lost"] += 1
     keys = sorted((k for k in months if k), key=str) + \
         ([None] if None in months else [])
-    rows = []
     tot = {"n": 0, "raw": Money(), "w": Money(), "won": 0,
            "won_sum": Money(), "lost": 0}
-    for k in keys + ["__total"]:
-        m = months[k] if k != "__total" else tot
-        row = {"month": k if k != "__total" else "total", "deals": m["n"],
-               "amount": money_json(cfg, m["raw"]),
-               "weighted": money_json(cfg, m["w"])}
+
+    def row(name, key, m):
+        r = {name: key, "deals": m["n"], "amount": money_json(cfg, m["raw"]),
+             "weighted": money_json(cfg, m["w"])}
         if o.actual:
-            row.update({"won": m["won"],
-                        "won_amount": money_json(cfg, m["won_sum"]),
-                        "lost": m["lost"]})
-        rows.append(row)
-        if k != "__total":
-            tot["n"] += m["n"]
-            tot["won"] += m["won"]
-            tot["lost"] += m["lost"]
-            for f in ("raw", "w", "won_sum"):
-                tot[f].merge(m[f])
-    return {"months": rows}
+            r.update({"won": m["won"],
+                      "won_amount": money_json(cfg, m["won_sum"]),
+                      "lost": m["lost"]})
+        return r
+    rows = []
+    for k in keys:
+        m = months[k]
+        rows.append(row("month", k, m))
+        tot["n"] += m["n"]
+        tot["won"] += m["won"]
+        tot["lost"] += m["lost"]
+        for f in ("raw", "w", "won_sum"):
+            tot[f].merge(m[f])
+    return {"months": rows, "total": [row("total", "all deals", tot)]}
 
 
 def conversion(cfg, o, deals):
