@@ -26,13 +26,16 @@ libical-dev libgmime-3.0-dev"
 # the completion scripts, strace to kill writes at each system call and
 # e2fsprogs to make a small file system to fill, python3-icalendar as an
 # iCalendar reader independent of libical for crm export ics; msmtp and
-# python3-aiosmtpd to send crm digest's mail to a local SMTP server.
+# python3-aiosmtpd to send crm digest's mail to a local SMTP server;
+# sqlite3 to compare the report tables of an updated index with a rebuilt
+# one.
 TEST_PKGS="libcriterion-dev perl python3 python3-yaml man-db groff-base
 bash-completion zsh fish strace e2fsprogs python3-icalendar msmtp
-python3-aiosmtpd"
+python3-aiosmtpd sqlite3"
 
-# The benchmark's peers, measured in the same run as crm.
-BENCH_PKGS="taskwarrior ripgrep time"
+# The benchmark's peers, measured in the same run as crm; hyperfine for
+# the medians of tests/bench/report.sh.
+BENCH_PKGS="taskwarrior ripgrep time hyperfine"
 
 missing_packages() {
 	for p in "$@"; do

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <wchar.h>
 
 #include "cli.h"
@@ -15,6 +16,8 @@
 const struct opt_spec board_opts[] = {
 	{"limit", 0, OPT_INT, N_("N"),
 	 N_("show at most N cards a stage (default: 10 on a terminal; 0: all)")},
+	{"as-of", 0, OPT_DATE, N_("DATE"),
+	 N_("the deals as they stood at the end of DATE")},
 	{NULL, 0, OPT_FLAG, NULL, NULL},
 };
 
@@ -60,6 +63,7 @@ struct board {
 	struct next_map *next;
 	size_t limit;             /* cards kept a stage; 0: all */
 	size_t skipped;           /* deals in stages the pipeline lacks */
+	time_t as_of;             /* --as-of, 0 for now */
 };
 
 static const char *const state_names[] = {"none", "overdue", "today", "later"};
@@ -164,6 +168,19 @@ static int board_row(const struct crm_row *r, void *data)
 	return 0;
 }
 
+/* Wants callback of a past board (crm_board_as_of): whether the column
+ * of stage of pipeline has room for a card. */
+static bool board_wants(const char *pipeline, const char *stage, void *data)
+{
+	struct board *b = data;
+	struct column *c;
+
+	if (pipeline ? strcmp(pipeline, b->p->name) != 0 : !b->is_default)
+		return false;
+	c = column_of(b, stage);
+	return c && (b->limit == 0 || c->ncards < b->limit);
+}
+
 /* Total callback of the whole pipeline (crm_board_totals). */
 static int board_total(const char *stage, const char *currency, size_t count,
 		       double sum, bool has_sum, void *data)
@@ -194,12 +211,26 @@ static int board_card(const struct crm_row *r, void *data)
 
 /* Fills the board: the whole pipeline from the index's grouped counts
  * and first cards, or the deals q selects one by one. */
-static int board_fill(struct board *b, const struct crm_query *q)
+static int board_fill(struct board *b, const struct crm_query *q,
+		      time_t as_of)
 {
 	struct cli *cli = b->cli;
 	struct crm_find f = {0};
 	size_t total;
 
+	size_t skipped;
+	int past;
+
+	if (as_of && (q == NULL || crm_query_empty(q)) && b->limit) {
+		past = crm_board_past(cli->store, b->p->name, b->is_default,
+				      as_of, b->limit, board_total, board_card,
+				      b, &skipped, &cli->err);
+		b->skipped += skipped;
+		return past;
+	}
+	if (as_of)
+		return crm_board_as_of(cli->store, q, as_of, board_wants,
+				       board_row, b, &cli->err);
 	if (q == NULL || crm_query_empty(q)) {
 		int rc = crm_board_totals(cli->store, b->p->name, b->is_default,
 					  board_total, b, &cli->err);
@@ -306,6 +337,13 @@ static void board_json(struct board *b)
 
 	printf("{\n  \"format_version\": 1,\n  \"pipeline\": ");
 	json_string(stdout, b->p->name);
+	if (b->as_of) {   /* only then: a board of now is as it was */
+		char when[64];
+
+		crm_date_now(b->as_of, when, sizeof(when));
+		printf(",\n  \"as_of\": ");
+		json_string(stdout, when);
+	}
 	printf(",\n  \"stages\": [");
 	for (i = 0; i < b->p->nstages; i++)
 		printf("%s", i ? "," : ""), json_column(b, &b->cols[i]);
@@ -568,12 +606,30 @@ static void pick_pipeline(struct cli *cli, struct parsed *p,
 	*out = pl ? pl : crm_config_pipeline(cfg, NULL);
 }
 
+/* The end of the day --as-of names (its moment when it has a time),
+ * 0 when not given. */
+static time_t as_of_opt(const struct parsed *p)
+{
+	struct crm_date d;
+	struct tm tm;
+
+	if (!opt_date(p, "as-of", &d))
+		return 0;
+	if (d.has_time)
+		return d.when;
+	localtime_r(&d.when, &tm);
+	tm.tm_mday++;
+	tm.tm_isdst = -1;
+	return mktime(&tm) - 1;
+}
+
 /* crm board [PIPELINE] [QUERY...] */
 int cmd_board(struct cli *cli, struct parsed *p)
 {
 	struct board b = {.cli = cli};
 	struct crm_query *q = NULL;
 	size_t skip, i;
+	time_t as_of;
 	bool few;
 	int rc;
 
@@ -590,9 +646,11 @@ int cmd_board(struct cli *cli, struct parsed *p)
 	b.cols = crm_xcalloc(b.p->nstages, sizeof(*b.cols));
 	for (i = 0; i < b.p->nstages; i++)
 		b.cols[i].st = &b.p->defs[i];
-	few = b.limit && (q == NULL || crm_query_empty(q));
+	as_of = b.as_of = as_of_opt(p);
+	/* a past board reads its cards as a whole one does: one by one */
+	few = b.limit && (q == NULL || crm_query_empty(q) || as_of);
 	if ((!few && (rc = cli_next_tasks_load(cli, &b.next))) ||
-	    (rc = board_fill(&b, q))) {
+	    (rc = board_fill(&b, q, as_of))) {
 		rc = rc == CRM_EUSAGE ? cli_usage_fail(cli, cli->cmd)
 				      : cli_fail(cli);
 		goto out;

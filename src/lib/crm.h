@@ -373,6 +373,12 @@ struct crm_custom_field {
 	char *label;     /* for tables and show, or NULL */
 };
 
+/* One exchange rate of crm.yaml's rates: */
+struct crm_rate {
+	char currency[4];
+	double rate;    /* > 0: one unit in the base currency */
+};
+
 struct crm_config {
 	struct crm_custom_field *fields;
 	size_t nfields;
@@ -398,6 +404,11 @@ struct crm_config {
 				   record without an open task */
 	struct crm_rule *rules; /* automation: (automation.c) */
 	size_t nrules;
+	/* rates: (config.c): what one unit of each currency is worth in
+	 * rates_base, for reports that add amounts ("" base: none) */
+	char rates_base[4];
+	struct crm_rate *rates;
+	size_t nrates;
 	struct crm_node *root; /* the whole file, for keys crm does not know */
 };
 
@@ -456,6 +467,12 @@ const struct crm_custom_field *crm_config_field(const struct crm_config *cfg,
 						int t, const char *name);
 /* The name of a custom field kind ("number"). */
 const char *crm_custom_kind_name(enum crm_custom_kind k);
+/* Reads the rates: section of root into cfg (rates.c): a map of base (a
+ * currency code) and of currency codes to rates above 0; messages name
+ * the line.  Absent: no rates. */
+int crm_config_parse_rates(const struct crm_node *root,
+			   struct crm_config *cfg, struct crm_err *err);
+void crm_config_free_rates(struct crm_config *cfg);
 /* The decimal separator amounts are read with: crm.yaml's, else the
  * locale's, else 0 (none: ambiguous amounts are refused). */
 char crm_config_decimal(const struct crm_config *cfg);
@@ -1160,6 +1177,27 @@ typedef int (*crm_row_cb)(const struct crm_row *row, void *data);
 int crm_board_cards(struct crm_store *s, const char *pipeline, bool is_default,
 		    size_t per_stage, crm_row_cb cb, void *data,
 		    struct crm_err *err);
+/* crm_board_totals and crm_board_cards of the board as it stood at
+ * as_of (each deal in the stage of its last stage_history entry up to
+ * then, deals made later left out), from the index's deal_facts in one
+ * pass and the index of names; *skipped gets the deals then in stages
+ * the pipeline lacks. */
+int crm_board_past(struct crm_store *s, const char *pipeline, bool is_default,
+		   time_t as_of, size_t per_stage, crm_board_total_cb total,
+		   crm_row_cb cb, void *data, size_t *skipped,
+		   struct crm_err *err);
+/* Whether the board wants the card of a deal of pipeline (NULL: none)
+ * in stage. */
+typedef bool (*crm_board_wants_cb)(const char *pipeline, const char *stage,
+				   void *data);
+/* Every deal q selects (NULL: all) that existed at as_of, by name, as a
+ * row whose stage is the one it was in then (the last stage_history
+ * entry up to as_of), from the index's deal_facts: a whole card when
+ * wants says so, else only its pipeline, stage, currency and amount. */
+struct crm_query;
+int crm_board_as_of(struct crm_store *s, const struct crm_query *q,
+		    time_t as_of, crm_board_wants_cb wants, crm_row_cb cb,
+		    void *data, struct crm_err *err);
 /* Where a timeline entry is, as the index has it. */
 struct crm_entry_ref {
 	char id[CRM_ID_LEN + 1];     /* the entry's */
@@ -1978,12 +2016,35 @@ int crm_crypto_load(struct crm_err *err);
  *                                 many, how many with an amount, and the
  *                                 sum of their amounts in cents; kept as
  *                                 rows come and go
+ *   deal_facts(rid INTEGER PRIMARY KEY, facts TEXT)  one narrow row
+ *                                 per deal that parses, what reports read
+ *                                 in one column (indexdeal.c; encoding in
+ *                                 indexrow.h, DEAL_HIST_FS): pipeline,
+ *                                 stage, owner, source, currency, amount
+ *                                 in cents, its own probability, created
+ *                                 and close as Unix times, its timeline
+ *                                 entries, competitors, and its
+ *                                 stage_history with the number of
+ *                                 timeline entries before each entry
+ *   day_totals(what, user, key, day, n)  per span of 32 days
+ *                                 (CRM_TOTALS_SPAN: day is the Unix time
+ *                                 divided by it, floored): what 'entry',
+ *                                 the timeline entries by user of kind
+ *                                 key; what 'lead', the companies and
+ *                                 contacts of owner user and source key
+ *                                 ('' for none) made then; kept as rows
+ *                                 come and go
+ *                                 (crm report activity, sources)
  *
  * Dates are Unix times (a whole day: its local midnight).  Rows with
  * broken set have only id and type (a record's file is the path
  * crm_record_path gives for them).
  */
-#define CRM_INDEX_FORMAT 20
+#define CRM_INDEX_FORMAT 22
+
+/* The seconds of a span of day_totals: 32 days (few rows to add up for
+ * any period; its edges are counted from the entries and records). */
+#define CRM_TOTALS_SPAN 2764800
 
 /* The SQL for the searchable text of the record "r". */
 #define CRM_TEXT_OF_R "(SELECT x.text FROM texts x WHERE x.rid = r.rid)"
@@ -2176,5 +2237,17 @@ void crm_sql_free(struct crm_sql *sql);
  */
 bool crm_query_fts(const struct crm_query *q, struct crm_buf *all,
 		   struct crm_buf *names);
+/*
+ * The WHERE clause crm_find_each uses for f (" WHERE ..." over the
+ * records table aliased r) appended to where, its parameters into *sql
+ * (free with crm_sql_free): for a command that reads another table of
+ * the records f selects (crm report).  Query errors are CRM_EUSAGE.
+ */
+int crm_find_where(struct crm_store *s, const struct crm_find *f,
+		   struct crm_buf *where, struct crm_sql *sql,
+		   struct crm_err *err);
+/* Binds sql's parameters to st, from ?1 on. */
+struct sqlite3_stmt;
+void crm_sql_bind(struct sqlite3_stmt *st, const struct crm_sql *sql);
 
 #endif

@@ -45,6 +45,7 @@ struct index_row {
 	size_t nfields;
 	struct row_entry *entries;      /* its timeline */
 	size_t nentries;
+	struct deal_facts *deal;        /* a deal's, for reports */
 };
 
 static char *tables_sql, *insert_sql, *find_sql;
@@ -98,6 +99,12 @@ static char *make_tables_sql(void)
 		     " n INTEGER NOT NULL, priced INTEGER NOT NULL,"
 		     " cents INTEGER NOT NULL,"
 		     " PRIMARY KEY(pipeline, stage, currency)) WITHOUT ROWID;"
+		     "CREATE TABLE deal_facts(rid INTEGER PRIMARY KEY,"
+		     " facts TEXT NOT NULL);"
+		     "CREATE TABLE day_totals(what TEXT NOT NULL,"
+		     " user TEXT NOT NULL, key TEXT NOT NULL, day INTEGER NOT NULL,"
+		     " n INTEGER NOT NULL, PRIMARY KEY(what, user, key, day))"
+		     " WITHOUT ROWID;"
 		     "CREATE VIRTUAL TABLE facets USING fts5(t, content='',"
 		     " detail=none, columnsize=0, tokenize='ascii');");
 	return crm_buf_detach(&b);
@@ -132,7 +139,8 @@ static char *make_insert_sql(void)
 }
 
 /* What a delete reads of a row: rid, text, type, phone_keys, name,
- * name_fold, then each field's column (NULL for those without). */
+ * name_fold, then each field's column (NULL for those without), then
+ * created_at. */
 static char *make_find_sql(void)
 {
 	struct crm_buf b = {0};
@@ -147,8 +155,9 @@ static char *make_find_sql(void)
 		else
 			crm_buf_adds(&b, ", NULL");
 	}
-	crm_buf_adds(&b, " FROM records r LEFT JOIN texts t ON t.rid = r.rid"
-		     " WHERE r.rid = ?1");
+	/* last, when it was made: what the leads of day_totals count */
+	crm_buf_adds(&b, ", r.created_at FROM records r LEFT JOIN texts t"
+		     " ON t.rid = r.rid WHERE r.rid = ?1");
 	return crm_buf_detach(&b);
 }
 
@@ -187,6 +196,10 @@ void writer_finish(struct writer *w)
 	sqlite3_finalize(w->entry);
 	sqlite3_finalize(w->delentries);
 	sqlite3_finalize(w->totals);
+	sqlite3_finalize(w->deal);
+	sqlite3_finalize(w->deldeal);
+	sqlite3_finalize(w->daytot);
+	sqlite3_finalize(w->deldaytot);
 	memset(w, 0, sizeof(*w));
 }
 
@@ -204,6 +217,55 @@ static const char totals_sql[] =
 	"INSERT INTO stage_totals VALUES(?1, ?2, ?3, ?4, (?5 IS NOT NULL) * ?4,"
 	" coalesce(?5, 0) * ?4) ON CONFLICT DO UPDATE SET n = n + excluded.n,"
 	" priced = priced + excluded.priced, cents = cents + excluded.cents";
+
+/* CRM_TOTALS_SPAN as SQL text. */
+#define SPAN "2764800"
+
+/* Counts ?5 (1 or -1) of what ?1 ('entry', 'lead') by user ?2 of key
+ * ?3 (an entry's kind, a lead's source) in the span ?4. */
+static const char daytot_sql[] =
+	"INSERT INTO day_totals VALUES(?1, ?2, ?3, ?4, ?5) ON CONFLICT DO"
+	" UPDATE SET n = n + excluded.n";
+/* Counts the timeline entries of row ?1 out of day_totals. */
+static const char deldaytot_sql[] =
+	"INSERT INTO day_totals SELECT 'entry', coalesce(by, ''),"
+	" coalesce(kind, ''), (at - ((at % " SPAN ") + " SPAN ") % " SPAN ")"
+	" / " SPAN ","
+	" -count(*) FROM entries WHERE rid = ?1 AND at IS NOT NULL"
+	" GROUP BY 2, 3, 4 ON CONFLICT DO UPDATE SET n = n + excluded.n";
+
+/* The span of day_totals (CRM_TOTALS_SPAN) of the Unix time t. */
+static long long utc_day(long long t)
+{
+	return (t - ((t % CRM_TOTALS_SPAN) + CRM_TOTALS_SPAN) % CRM_TOTALS_SPAN) /
+	       CRM_TOTALS_SPAN;
+}
+
+const char index_day_totals_sql[] =
+	"INSERT INTO day_totals SELECT 'entry', coalesce(by, ''),"
+	" coalesce(kind, ''), (at - ((at % " SPAN ") + " SPAN ") % " SPAN ")"
+	" / " SPAN ","
+	" count(*) FROM entries WHERE at IS NOT NULL GROUP BY 2, 3, 4;"
+	"INSERT INTO day_totals SELECT 'lead', coalesce(owner, ''),"
+	" coalesce(source, ''), (created_at - ((created_at % " SPAN ") + "
+	SPAN ") % " SPAN ") / " SPAN ", count(*) FROM records"
+	" WHERE type IN (0, 1)"
+	" AND broken IS NULL AND created_at IS NOT NULL GROUP BY 2, 3, 4;";
+
+/* Counts sign of what by user of key in the span of t in day_totals
+ * (a rebuild counts them all at its end). */
+static int count_day(struct writer *w, const char *what, const char *user,
+		     const char *key, long long t, int sign)
+{
+	if (w->bulk)
+		return SQLITE_OK;
+	sqlite3_bind_text(w->daytot, 1, what, -1, SQLITE_STATIC);
+	sqlite3_bind_text(w->daytot, 2, user ? user : "", -1, SQLITE_STATIC);
+	sqlite3_bind_text(w->daytot, 3, key ? key : "", -1, SQLITE_STATIC);
+	sqlite3_bind_int64(w->daytot, 4, utc_day(t));
+	sqlite3_bind_int(w->daytot, 5, sign);
+	return step_once(w->daytot);
+}
 
 int writer_start(struct writer *w, sqlite3 *db)
 {
@@ -233,7 +295,11 @@ int writer_start(struct writer *w, sqlite3 *db)
 		    " VALUES(?1, ?2, ?3, ?4, ?5)", &w->entry) ||
 	    prepare(db, "DELETE FROM entries WHERE rid = ?1",
 		    &w->delentries) ||
-	    prepare(db, totals_sql, &w->totals)) {
+	    prepare(db, totals_sql, &w->totals) ||
+	    prepare(db, "INSERT INTO deal_facts VALUES(?1, ?2)", &w->deal) ||
+	    prepare(db, "DELETE FROM deal_facts WHERE rid = ?1", &w->deldeal) ||
+	    prepare(db, daytot_sql, &w->daytot) ||
+	    prepare(db, deldaytot_sql, &w->deldaytot)) {
 		writer_finish(w);
 		return -1;
 	}
@@ -485,6 +551,8 @@ static void row_from_record(struct index_row *row, const struct crm_record *r,
 	row_fields(row, r);
 	row_entries(row, r);
 	row->has_active = crm_record_last_activity(r, &row->active_at);
+	if (r->type == CRM_DEAL)
+		row->deal = deal_facts_make(r);
 }
 
 struct index_row *index_row_make(struct crm_store *s, git_repository *repo,
@@ -545,6 +613,7 @@ void index_row_free(struct index_row *r)
 		free(r->entries[i].by);
 	}
 	free(r->entries);
+	deal_facts_free(r->deal);
 	free(r);
 }
 
@@ -583,6 +652,8 @@ static int insert_entries(struct writer *w, const struct index_row *row,
 		if (e->by)
 			sqlite3_bind_text(w->entry, 5, e->by, -1, SQLITE_STATIC);
 		rc = step_once(w->entry);
+		if (rc == SQLITE_OK && e->has_at)
+			rc = count_day(w, "entry", e->by, e->kind, e->at, 1);
 	}
 	return rc;
 }
@@ -633,6 +704,23 @@ static int count_deal(struct writer *w, char *const vals[CRM_FIELDS_MAX],
 	return step_once(st);
 }
 
+/* Counts a company or contact with the column values vals (and time
+ * columns) in the leads of its owner and source on the day it was made
+ * (sign 1) or out of them (-1); nothing when it has no created. */
+static int count_lead(struct writer *w, char *const vals[CRM_FIELDS_MAX],
+		      const bool has_time[CRM_FIELDS_MAX],
+		      const long long time[CRM_FIELDS_MAX], int sign)
+{
+	const struct crm_field *f = crm_field_find(CRM_TYPE_ALL, "created",
+						   false);
+	size_t i = crm_field_index(f);
+
+	if (!has_time[i])
+		return SQLITE_OK;
+	return count_day(w, "lead", val_of(vals, "owner"),
+			 val_of(vals, "source"), time[i], sign);
+}
+
 int index_row_insert(struct writer *w, struct index_row *row)
 {
 	sqlite3_stmt *st = w->insert;
@@ -665,6 +753,13 @@ int index_row_insert(struct writer *w, struct index_row *row)
 					       crm_amount_value(val_of(row->col,
 								     "amount")),
 					       1)) != SQLITE_OK)
+		return rc;
+	if (row->deal && (rc = deal_facts_insert(w->deal, rid, row->deal)) !=
+	    SQLITE_OK)
+		return rc;
+	if ((t == CRM_COMPANY || t == CRM_CONTACT) &&
+	    (rc = count_lead(w, row->col, row->has_time, row->time, 1)) !=
+	    SQLITE_OK)
 		return rc;
 	rc = insert_fields(w, row, rid);
 	if (rc == SQLITE_OK)
@@ -762,6 +857,30 @@ static int uncount_deal(struct writer *w)
 	return rc;
 }
 
+/* Counts the company or contact find stands on out of the leads. */
+static int uncount_lead(struct writer *w)
+{
+	char *vals[CRM_FIELDS_MAX] = {0};
+	bool has_time[CRM_FIELDS_MAX] = {0};
+	long long time[CRM_FIELDS_MAX] = {0};
+	const struct crm_field *f = crm_field_find(CRM_TYPE_ALL, "created",
+						   false);
+	size_t i, n = crm_field_count(), c = crm_field_index(f);
+	int rc, at = FIND_FIELD_COL + (int)n;
+
+	for (i = 0; i < n; i++)
+		if (found(w, FIND_FIELD_COL + (int)i))
+			vals[i] = crm_xstrdup(found(w, FIND_FIELD_COL + (int)i));
+	if (sqlite3_column_type(w->find, at) != SQLITE_NULL) {
+		has_time[c] = true;
+		time[c] = sqlite3_column_int64(w->find, at);
+	}
+	rc = count_lead(w, vals, has_time, time, -1);
+	for (i = 0; i < n; i++)
+		free(vals[i]);
+	return rc;
+}
+
 int index_row_delete(struct writer *w, sqlite3_int64 rid)
 {
 	char *fts = NULL, *facets = NULL, *fold = NULL;
@@ -777,6 +896,9 @@ int index_row_delete(struct writer *w, sqlite3_int64 rid)
 		fold = crm_xstrdup(found(w, 5) ? found(w, 5) : "");
 		if (sqlite3_column_int(w->find, 2) == CRM_DEAL)
 			rc = uncount_deal(w);
+		else if (sqlite3_column_int(w->find, 2) == CRM_COMPANY ||
+			 sqlite3_column_int(w->find, 2) == CRM_CONTACT)
+			rc = uncount_lead(w);
 	}
 	sqlite3_reset(w->find);
 	if (fts && rc == SQLITE_OK)
@@ -788,8 +910,14 @@ int index_row_delete(struct writer *w, sqlite3_int64 rid)
 	sqlite3_bind_int64(w->delfields, 1, rid);
 	sqlite3_bind_int64(w->del, 1, rid);
 	sqlite3_bind_int64(w->delentries, 1, rid);
+	sqlite3_bind_int64(w->deldeal, 1, rid);
+	sqlite3_bind_int64(w->deldaytot, 1, rid);
+	if (rc == SQLITE_OK)
+		rc = step_once(w->deldaytot);
 	if (rc == SQLITE_OK)
 		rc = step_once(w->delentries);
+	if (rc == SQLITE_OK)
+		rc = step_once(w->deldeal);
 	if (rc == SQLITE_OK)
 		rc = step_once(w->deltext);
 	if (rc == SQLITE_OK)

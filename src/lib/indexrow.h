@@ -16,13 +16,47 @@ struct writer {
 	sqlite3 *db;
 	sqlite3_stmt *insert, *text, *deltext, *field, *fts, *find, *del,
 		*delfields, *ftsdel, *facet, *facetdel, *names, *namesdel,
-		*entry, *delentries, *totals;
+		*entry, *delentries, *totals, *deal, *deldeal, *daytot,
+		*deldaytot;
+	bool bulk;           /* a rebuild: day_totals are made at its end
+				(index_day_totals_sql), not row by row */
 };
+
+/* The separators of deal_facts.facts (indexdeal.c), a text of records
+ * of fields, each field ended by FS but a record's last, ended by RS.
+ * The first record is the deal's: PIPELINE, STAGE, OWNER, SOURCE,
+ * CURRENCY, CENTS (its amount), PROBABILITY (its own), CREATED, CLOSE
+ * (Unix times), TOUCHES (its timeline entries) and COMPETITORS (ids
+ * '\n'-joined); then one per stage_history entry, oldest first: AT,
+ * STAGE, BY, REASON, TOUCHES (the timeline entries at or before AT).
+ * Fields are empty when absent; the separators in texts are spaces. */
+#define DEAL_HIST_FS '\x1f'
+#define DEAL_HIST_RS '\x1e'
+
+/* What reports read of a deal (indexdeal.c). */
+struct deal_facts;
+/* The facts of deal r; caller frees them with deal_facts_free. */
+struct deal_facts *deal_facts_make(const struct crm_record *r);
+void deal_facts_free(struct deal_facts *f);
+/* The stage of the deal whose facts text is facts as it stood at as_of
+ * (that of its last stage_history entry up to then) into stage; false
+ * when the deal was made after as_of. */
+bool deal_facts_stage_at(const char *facts, long long as_of,
+			 struct crm_buf *stage);
+/* Field k (0: the pipeline) of the deal's record of facts, its length
+ * into *len (0 when empty or past the last). */
+const char *deal_facts_field(const char *facts, size_t k, size_t *len);
+/* Inserts f as the deal_facts row rid with st (deal_facts_sql). */
+int deal_facts_insert(sqlite3_stmt *st, sqlite3_int64 rid,
+		      const struct deal_facts *f);
 
 /* One file made ready for the index: everything computed, so that it can
  * be built on one thread and inserted on another. */
 struct index_row;
 
+/* What a rebuild's end fills day_totals with, from the entries and
+ * records tables: what counting each row as it comes would give. */
+extern const char index_day_totals_sql[];
 /* The tables of the index but its full-text ones (crm_index_schema). */
 const char *index_tables_sql(void);
 /* Prepares w's statements on db; non-zero (nothing left) on failure. */
