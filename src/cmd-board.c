@@ -41,6 +41,18 @@ static void jpair(const char *indent, const char *key, const char *s)
 		printf("null");
 }
 
+/* Writes amount v with two decimals and a point, whatever the locale's
+ * decimal point ("1200000.50"; printf's %f would write "1200000,50" in
+ * ru_RU, which is no JSON). */
+static void json_amount(double v)
+{
+	long long cents = (long long)(v * 100 + (v < 0 ? -0.5 : 0.5));
+	unsigned long long a = cents < 0 ? -(unsigned long long)cents
+					 : (unsigned long long)cents;
+
+	printf("%s%llu.%02llu", cents < 0 ? "-" : "", a / 100, a % 100);
+}
+
 static void json_card(const struct board_card *k)
 {
 	const char *in = "          ";
@@ -80,7 +92,9 @@ static void json_column(struct board *b, const struct board_column *c)
 	for (i = 0; i < c->ntotals; i++) {
 		printf("%s{\"currency\": ", i ? ", " : "");
 		json_string(stdout, c->totals[i].currency);
-		printf(", \"amount\": %.2f}", c->totals[i].sum);
+		printf(", \"amount\": ");
+		json_amount(c->totals[i].sum);
+		printf("}");
 	}
 	printf("],\n%s\"cards\": [", in);
 	for (i = 0; i < c->ncards; i++) {
