@@ -21,9 +21,10 @@ libsqlite3-dev libssl-dev zlib1g-dev libphonenumber-dev gettext locales"
 # Tests: Criterion, TAP runner (perl's prove), PyYAML as a second YAML
 # reader, man and groff to check the man pages, bash, zsh and fish to run
 # the completion scripts, strace to kill writes at each system call and
-# e2fsprogs to make a small file system to fill.
+# e2fsprogs to make a small file system to fill, chromium to open the
+# pages of --format html in a real browser (tests/e2e/87-html.t).
 TEST_PKGS="libcriterion-dev perl python3 python3-yaml man-db groff-base
-bash-completion zsh fish strace e2fsprogs"
+bash-completion zsh fish strace e2fsprogs chromium"
 
 # The benchmark's peers, measured in the same run as crm.
 BENCH_PKGS="taskwarrior ripgrep time"

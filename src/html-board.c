@@ -52,11 +52,16 @@ static void card_html(FILE *f, const struct board_card *k, bool closed)
 	const char *company = k->company_name ? k->company_name : k->company;
 	char *money;
 
-	fputs("<li class=\"card\"><div class=\"name\">", f);
+	/* a long name is cut to a few lines, in full in its tooltip */
+	fputs("<li class=\"card\"><div class=\"name\" title=\"", f);
+	html_text(f, k->name);
+	fputs("\">", f);
 	html_text(f, k->name);
 	fputs("</div>\n", f);
 	if (company) {
-		fputs("<div class=\"sub\">", f);
+		fputs("<div class=\"sub\" title=\"", f);
+		html_text(f, company);
+		fputs("\">", f);
 		html_text(f, company);
 		fputs("</div>\n", f);
 	}
