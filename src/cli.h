@@ -545,6 +545,7 @@ int cli_task_default_owner(struct cli *cli, struct crm_record *task);
 int cmd_deal_move(struct cli *cli, struct parsed *p);
 int cmd_deal_list(struct cli *cli, struct parsed *p);
 int cmd_board(struct cli *cli, struct parsed *p);
+int cmd_report(struct cli *cli, struct parsed *p);
 
 /* ---- deals (cmd-deal.c) ---- */
 
@@ -592,6 +593,7 @@ extern const struct opt_spec init_opts[], show_opts[],
 	task_opts[], task_add_opts[], task_due_opts[], task_move_opts[],
 	task_rm_opts[], task_done_opts[],
 	deal_opts[], deal_move_opts[], deal_list_opts[], board_opts[],
+	report_opts[],
 	global_opts[], no_opts[];
 /* crm add's options, made from the field registry by
  * cli_add_options_init, which main() calls first. */

@@ -373,6 +373,12 @@ struct crm_custom_field {
 	char *label;     /* for tables and show, or NULL */
 };
 
+/* One exchange rate of crm.yaml's rates: */
+struct crm_rate {
+	char currency[4];
+	double rate;    /* > 0: one unit in the base currency */
+};
+
 struct crm_config {
 	struct crm_custom_field *fields;
 	size_t nfields;
@@ -398,6 +404,11 @@ struct crm_config {
 				   record without an open task */
 	struct crm_rule *rules; /* automation: (automation.c) */
 	size_t nrules;
+	/* rates: (config.c): what one unit of each currency is worth in
+	 * rates_base, for reports that add amounts ("" base: none) */
+	char rates_base[4];
+	struct crm_rate *rates;
+	size_t nrates;
 	struct crm_node *root; /* the whole file, for keys crm does not know */
 };
 
@@ -1973,12 +1984,23 @@ int crm_crypto_load(struct crm_err *err);
  *                                 many, how many with an amount, and the
  *                                 sum of their amounts in cents; kept as
  *                                 rows come and go
+ *   deal_facts(rid INTEGER PRIMARY KEY, pipeline, stage, owner, source,
+ *           currency, cents, probability, created, close, competitors,
+ *           history, touches)  one narrow row per deal that parses, what
+ *                                 reports read (indexdeal.c): its own
+ *                                 probability (NULL: the stage's), amount
+ *                                 in cents, created and close as Unix
+ *                                 times, competitors '\n'-joined, its
+ *                                 stage_history encoded (indexrow.h,
+ *                                 DEAL_HIST_FS) with the number of its
+ *                                 timeline entries before each entry, and
+ *                                 touches, its timeline entries in all
  *
  * Dates are Unix times (a whole day: its local midnight).  Rows with
  * broken set have only id and type (a record's file is the path
  * crm_record_path gives for them).
  */
-#define CRM_INDEX_FORMAT 20
+#define CRM_INDEX_FORMAT 21
 
 /* The SQL for the searchable text of the record "r". */
 #define CRM_TEXT_OF_R "(SELECT x.text FROM texts x WHERE x.rid = r.rid)"
@@ -2171,5 +2193,17 @@ void crm_sql_free(struct crm_sql *sql);
  */
 bool crm_query_fts(const struct crm_query *q, struct crm_buf *all,
 		   struct crm_buf *names);
+/*
+ * The WHERE clause crm_find_each uses for f (" WHERE ..." over the
+ * records table aliased r) appended to where, its parameters into *sql
+ * (free with crm_sql_free): for a command that reads another table of
+ * the records f selects (crm report).  Query errors are CRM_EUSAGE.
+ */
+int crm_find_where(struct crm_store *s, const struct crm_find *f,
+		   struct crm_buf *where, struct crm_sql *sql,
+		   struct crm_err *err);
+/* Binds sql's parameters to st, from ?1 on. */
+struct sqlite3_stmt;
+void crm_sql_bind(struct sqlite3_stmt *st, const struct crm_sql *sql);
 
 #endif

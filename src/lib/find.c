@@ -361,6 +361,23 @@ static void bind_params(sqlite3_stmt *st, const struct crm_sql *sql)
 	}
 }
 
+void crm_sql_bind(sqlite3_stmt *st, const struct crm_sql *sql)
+{
+	bind_params(st, sql);
+}
+
+int crm_find_where(struct crm_store *s, const struct crm_find *f,
+		   struct crm_buf *where, struct crm_sql *sql,
+		   struct crm_err *err)
+{
+	struct env_data env = {s, NULL};
+	int rc;
+
+	if ((rc = crm_store_index(s, &env.db, err)))
+		return rc;
+	return where_clause(f, &env, sql, where, err);
+}
+
 /* The error of a select that failed in its step: a bad regular
  * expression is the user's, anything else the index's. */
 static int step_error(sqlite3 *db, struct crm_err *err)

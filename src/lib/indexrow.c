@@ -45,6 +45,7 @@ struct index_row {
 	size_t nfields;
 	struct row_entry *entries;      /* its timeline */
 	size_t nentries;
+	struct deal_facts *deal;        /* a deal's, for reports */
 };
 
 static char *tables_sql, *insert_sql, *find_sql;
@@ -98,6 +99,11 @@ static char *make_tables_sql(void)
 		     " n INTEGER NOT NULL, priced INTEGER NOT NULL,"
 		     " cents INTEGER NOT NULL,"
 		     " PRIMARY KEY(pipeline, stage, currency)) WITHOUT ROWID;"
+		     "CREATE TABLE deal_facts(rid INTEGER PRIMARY KEY,"
+		     " pipeline TEXT, stage TEXT, owner TEXT, source TEXT,"
+		     " currency TEXT, cents INTEGER, probability INTEGER,"
+		     " created INTEGER, close INTEGER, competitors TEXT,"
+		     " history TEXT, touches INTEGER);"
 		     "CREATE VIRTUAL TABLE facets USING fts5(t, content='',"
 		     " detail=none, columnsize=0, tokenize='ascii');");
 	return crm_buf_detach(&b);
@@ -187,6 +193,8 @@ void writer_finish(struct writer *w)
 	sqlite3_finalize(w->entry);
 	sqlite3_finalize(w->delentries);
 	sqlite3_finalize(w->totals);
+	sqlite3_finalize(w->deal);
+	sqlite3_finalize(w->deldeal);
 	memset(w, 0, sizeof(*w));
 }
 
@@ -233,7 +241,10 @@ int writer_start(struct writer *w, sqlite3 *db)
 		    " VALUES(?1, ?2, ?3, ?4, ?5)", &w->entry) ||
 	    prepare(db, "DELETE FROM entries WHERE rid = ?1",
 		    &w->delentries) ||
-	    prepare(db, totals_sql, &w->totals)) {
+	    prepare(db, totals_sql, &w->totals) ||
+	    prepare(db, "INSERT INTO deal_facts VALUES(?1, ?2, ?3, ?4, ?5, ?6,"
+		    " ?7, ?8, ?9, ?10, ?11, ?12, ?13)", &w->deal) ||
+	    prepare(db, "DELETE FROM deal_facts WHERE rid = ?1", &w->deldeal)) {
 		writer_finish(w);
 		return -1;
 	}
@@ -485,6 +496,8 @@ static void row_from_record(struct index_row *row, const struct crm_record *r,
 	row_fields(row, r);
 	row_entries(row, r);
 	row->has_active = crm_record_last_activity(r, &row->active_at);
+	if (r->type == CRM_DEAL)
+		row->deal = deal_facts_make(r);
 }
 
 struct index_row *index_row_make(struct crm_store *s, git_repository *repo,
@@ -545,6 +558,7 @@ void index_row_free(struct index_row *r)
 		free(r->entries[i].by);
 	}
 	free(r->entries);
+	deal_facts_free(r->deal);
 	free(r);
 }
 
@@ -665,6 +679,9 @@ int index_row_insert(struct writer *w, struct index_row *row)
 					       crm_amount_value(val_of(row->col,
 								     "amount")),
 					       1)) != SQLITE_OK)
+		return rc;
+	if (row->deal && (rc = deal_facts_insert(w->deal, rid, row->deal)) !=
+	    SQLITE_OK)
 		return rc;
 	rc = insert_fields(w, row, rid);
 	if (rc == SQLITE_OK)
@@ -788,8 +805,11 @@ int index_row_delete(struct writer *w, sqlite3_int64 rid)
 	sqlite3_bind_int64(w->delfields, 1, rid);
 	sqlite3_bind_int64(w->del, 1, rid);
 	sqlite3_bind_int64(w->delentries, 1, rid);
+	sqlite3_bind_int64(w->deldeal, 1, rid);
 	if (rc == SQLITE_OK)
 		rc = step_once(w->delentries);
+	if (rc == SQLITE_OK)
+		rc = step_once(w->deldeal);
 	if (rc == SQLITE_OK)
 		rc = step_once(w->deltext);
 	if (rc == SQLITE_OK)

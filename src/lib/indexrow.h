@@ -16,8 +16,24 @@ struct writer {
 	sqlite3 *db;
 	sqlite3_stmt *insert, *text, *deltext, *field, *fts, *find, *del,
 		*delfields, *ftsdel, *facet, *facetdel, *names, *namesdel,
-		*entry, *delentries, *totals;
+		*entry, *delentries, *totals, *deal, *deldeal;
 };
+
+/* The separators of deal_facts.history (indexdeal.c): an entry is
+ * "AT FS STAGE FS BY FS REASON FS TOUCHES RS", AT a Unix time, TOUCHES
+ * the number of the deal's timeline entries at or before AT; by and
+ * reason empty when absent; entries oldest first. */
+#define DEAL_HIST_FS '\x1f'
+#define DEAL_HIST_RS '\x1e'
+
+/* What reports read of a deal (indexdeal.c). */
+struct deal_facts;
+/* The facts of deal r; caller frees them with deal_facts_free. */
+struct deal_facts *deal_facts_make(const struct crm_record *r);
+void deal_facts_free(struct deal_facts *f);
+/* Inserts f as the deal_facts row rid with st (deal_facts_sql). */
+int deal_facts_insert(sqlite3_stmt *st, sqlite3_int64 rid,
+		      const struct deal_facts *f);
 
 /* One file made ready for the index: everything computed, so that it can
  * be built on one thread and inserted on another. */

@@ -10,8 +10,10 @@ static void free_section(struct crm_rsection *s)
 {
 	size_t i;
 
-	for (i = 0; i < s->nrows * s->ncols; i++)
+	for (i = 0; i < s->nrows * s->ncols; i++) {
 		free(s->cells[i].text);
+		free(s->cells[i].money);
+	}
 	free(s->cells);
 }
 

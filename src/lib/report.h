@@ -22,6 +22,17 @@ enum crm_rcell_kind {
 	CRM_RCELL_AMOUNT,  /* n: an amount in cents, in currency */
 	CRM_RCELL_PERCENT, /* x: a percentage, 0 to 100 */
 	CRM_RCELL_DAYS,    /* x: a number of days */
+	CRM_RCELL_NUMBER,  /* x: a number with decimals (an average count) */
+	CRM_RCELL_MONEY,   /* money[0..nmoney): amounts in cents of several
+			      currencies, never added together (sorted by
+			      currency); an amount of one currency is an
+			      AMOUNT cell */
+};
+
+/* An amount of one currency, in a MONEY cell. */
+struct crm_rmoney {
+	char currency[4];    /* ISO 4217, "" for none */
+	int64_t n;           /* cents */
 };
 
 /* One cell. */
@@ -29,8 +40,10 @@ struct crm_rcell {
 	enum crm_rcell_kind kind;
 	char *text;          /* TEXT: valid UTF-8, owned; else NULL */
 	int64_t n;           /* INT, AMOUNT */
-	double x;            /* PERCENT, DAYS */
+	double x;            /* PERCENT, DAYS, NUMBER */
 	char currency[4];    /* AMOUNT: the ISO 4217 code, "" for none */
+	struct crm_rmoney *money; /* MONEY: owned */
+	size_t nmoney;
 };
 
 /* One column of a section. */
@@ -64,5 +77,40 @@ struct crm_report {
 
 /* Frees what r holds (not r itself); r may be NULL. */
 void crm_report_free(struct crm_report *r);
+
+/* ---- computing reports (report-*.c) ---- */
+
+/* What a report is asked for. */
+struct crm_report_opts {
+	time_t since, until;       /* the period, 0 where open (until: the
+				      moment it ends, inclusive) */
+	time_t as_of;              /* 0: now; else the deals as they stood
+				      then (reports that support it) */
+	time_t now;
+	const char *owner;         /* only this owner's deals (NULL: all) */
+	const char *pipeline;      /* only this pipeline (NULL: every one;
+				      a funnel: the default one) */
+	const struct crm_query *query; /* only the deals it selects (NULL or
+				      empty: every one) */
+	bool strict_stages;        /* funnel: only stages actually entered */
+	bool actual;               /* forecast with as_of: what was won */
+	const char *lang;          /* stage and reason names' language */
+};
+
+/* The names of the reports, NULL-terminated, in the order help lists
+ * them ("funnel", "conversion", ...). */
+extern const char *const crm_report_names[];
+/* True when report name can be shown as of a past date (--as-of). */
+bool crm_report_has_as_of(const char *name);
+
+/*
+ * Computes report name over the deals of the store's index that o
+ * selects into *out (free with crm_report_free, also on failure).
+ * CRM_EUSAGE for an unknown report, owner or pipeline, a bad query, or
+ * an as_of the report does not support.
+ */
+int crm_report_run(struct crm_store *s, const char *name,
+		   const struct crm_report_opts *o, struct crm_report *out,
+		   struct crm_err *err);
 
 #endif

@@ -1,0 +1,615 @@
+/*
+ * report-data.c - what every report shares (report-internal.h): the one
+ * scan of the index's deal_facts table, names interned so that grouping
+ * compares numbers, each deal's pipeline and stage looked up once per
+ * name, money summed per currency, and the builders of sections.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "report-internal.h"
+#include "indexrow.h"
+
+/* ---- names ---- */
+
+/* FNV-1a of s[0..len). */
+static uint32_t hash(const char *s, size_t len)
+{
+	uint32_t h = 2166136261u;
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		h = (h ^ (unsigned char)s[i]) * 16777619u;
+	return h;
+}
+
+/* Doubles the slots of t and places every name again. */
+static void rnames_grow(struct rnames *t)
+{
+	size_t i, n = t->nslots ? t->nslots * 2 : 64, j;
+
+	free(t->slots);
+	t->slots = crm_xcalloc(n, sizeof(*t->slots));
+	t->nslots = n;
+	for (i = 1; i < t->n; i++) {
+		j = hash(t->s[i], strlen(t->s[i])) & (n - 1);
+		while (t->slots[j])
+			j = (j + 1) & (n - 1);
+		t->slots[j] = (uint32_t)i + 1;
+	}
+}
+
+uint32_t rnames_id(struct rnames *t, const char *s, size_t len)
+{
+	size_t j;
+	uint32_t k;
+
+	if (s == NULL || len == 0)
+		return 0;
+	if (t->n == 0) {
+		t->cap = 16;
+		t->s = crm_xcalloc(t->cap, sizeof(char *));
+		t->s[t->n++] = crm_xstrdup("");
+	}
+	if ((t->n + 1) * 2 > t->nslots)
+		rnames_grow(t);
+	for (j = hash(s, len) & (t->nslots - 1); (k = t->slots[j]) != 0;
+	     j = (j + 1) & (t->nslots - 1))
+		if (strncmp(t->s[k - 1], s, len) == 0 && t->s[k - 1][len] == '\0')
+			return k - 1;
+	if (t->n == t->cap) {
+		t->cap *= 2;
+		t->s = crm_xrealloc(t->s, t->cap * sizeof(char *));
+	}
+	t->s[t->n] = crm_xstrndup(s, len);
+	t->slots[j] = (uint32_t)t->n + 1;
+	return (uint32_t)t->n++;
+}
+
+const char *rnames_str(const struct rnames *t, uint32_t id)
+{
+	return id < t->n ? t->s[id] : "";
+}
+
+static void rnames_free(struct rnames *t)
+{
+	size_t i;
+
+	for (i = 0; i < t->n; i++)
+		free(t->s[i]);
+	free(t->s);
+	free(t->slots);
+}
+
+/* ---- pipelines and stages ---- */
+
+/* Grows the int array *v of *cap entries to hold n, new ones -2. */
+static void grow_ints(int **v, size_t *cap, size_t n)
+{
+	size_t c = *cap ? *cap : 16, i;
+
+	if (n <= *cap)
+		return;
+	while (c < n)
+		c *= 2;
+	*v = crm_xrealloc(*v, c * sizeof(int));
+	for (i = *cap; i < c; i++)
+		(*v)[i] = -2;
+	*cap = c;
+}
+
+/* The pipeline of cfg named by name number id (0: the default one). */
+static const struct crm_pipeline *pipeline_of(struct rscan *sc, uint32_t id)
+{
+	const char *name = rnames_str(&sc->names, id);
+	size_t i;
+
+	if (id == 0)
+		return crm_config_pipeline(sc->cfg, NULL);
+	grow_ints(&sc->pl_idx, &sc->pl_cap, (size_t)id + 1);
+	if (sc->pl_idx[id] == -2) {
+		sc->pl_idx[id] = -1;
+		for (i = 0; i < sc->cfg->npipelines; i++)
+			if (strcmp(sc->cfg->pipelines[i].name, name) == 0)
+				sc->pl_idx[id] = (int)i;
+	}
+	return sc->pl_idx[id] < 0 ? NULL : &sc->cfg->pipelines[sc->pl_idx[id]];
+}
+
+int report_stage_at(struct rscan *sc, const struct crm_pipeline *pl,
+		    uint32_t stage)
+{
+	size_t p = (size_t)(pl - sc->cfg->pipelines), i;
+	int *v;
+
+	if (pl == NULL || stage == 0)
+		return -1;
+	if (sc->stage_idx == NULL) {
+		sc->stage_idx = crm_xcalloc(sc->cfg->npipelines + 1, sizeof(int *));
+		sc->stage_cap = crm_xcalloc(sc->cfg->npipelines + 1,
+					    sizeof(size_t));
+	}
+	grow_ints(&sc->stage_idx[p], &sc->stage_cap[p], (size_t)stage + 1);
+	v = sc->stage_idx[p];
+	if (v[stage] == -2) {
+		v[stage] = -1;
+		for (i = 0; i < pl->nstages; i++)
+			if (strcmp(pl->stages[i], rnames_str(&sc->names, stage)) == 0)
+				v[stage] = (int)i;
+	}
+	return v[stage];
+}
+
+enum crm_stage_kind report_kind(const struct crm_pipeline *pl, int i)
+{
+	return pl && i >= 0 ? pl->defs[i].kind : CRM_STAGE_OPEN;
+}
+
+const struct crm_pipeline *report_pipeline(const struct rscan *sc)
+{
+	return crm_config_pipeline(sc->cfg, sc->o->pipeline);
+}
+
+long report_entered(const struct rdeal *d)
+{
+	return d->nhist ? (long)d->nhist - 1 : -1;
+}
+
+bool report_in_period(const struct rscan *sc, int64_t t)
+{
+	return (sc->o->since == 0 || t >= (int64_t)sc->o->since) &&
+	       (sc->o->until == 0 || t <= (int64_t)sc->o->until);
+}
+
+/* ---- the scan ---- */
+
+/* The column list of the scan. */
+#define FACT_COLUMNS "f.rid, f.pipeline, f.stage, f.owner, f.source," \
+	" f.currency, f.cents, f.probability, f.created, f.close," \
+	" f.competitors, f.history, f.touches"
+
+/* Builds the select of the deals sc->o selects into sql_text. */
+static int scan_sql(struct rscan *sc, struct crm_buf *sql_text,
+		    struct crm_sql *sql, int *owner_param, int *pl_param,
+		    struct crm_err *err)
+{
+	const struct crm_report_opts *o = sc->o;
+	struct crm_find f = {0};
+	int rc;
+
+	crm_buf_adds(sql_text, "SELECT " FACT_COLUMNS " FROM deal_facts f");
+	if (o->query && !crm_query_empty(o->query)) {
+		f.mask = CRM_TYPE_BIT(CRM_DEAL);
+		f.query = o->query;
+		crm_buf_adds(sql_text, " JOIN records r ON r.rid = f.rid");
+		if ((rc = crm_find_where(sc->s, &f, sql_text, sql, err)))
+			return rc;
+		crm_buf_adds(sql_text, " AND 1");
+	} else {
+		crm_buf_adds(sql_text, " WHERE 1");
+	}
+	*owner_param = *pl_param = 0;
+	if (o->owner) {
+		*owner_param = (int)sql->nparams + 1;
+		crm_buf_addf(sql_text, " AND f.owner = ?%d", *owner_param);
+	}
+	if (o->pipeline) {
+		*pl_param = (int)sql->nparams + 2;
+		crm_buf_addf(sql_text, " AND (f.pipeline = ?%d OR (?%d AND"
+			     " f.pipeline IS NULL))", *pl_param, *pl_param + 1);
+	}
+	return CRM_OK;
+}
+
+/* The number of the text of column i of st as a name. */
+static uint32_t name_at(struct rscan *sc, sqlite3_stmt *st, int i)
+{
+	const char *s = (const char *)sqlite3_column_text(st, i);
+
+	return s ? rnames_id(&sc->names, s, (size_t)sqlite3_column_bytes(st, i))
+		 : 0;
+}
+
+/* Reads the encoded history h (indexrow.h) into sc->hist; returns how
+ * many entries it holds. */
+static size_t read_history(struct rscan *sc, const char *h)
+{
+	const char *p = h, *f[5], *end;
+	size_t n = 0, k;
+	struct rhist *e;
+
+	while (p && *p) {
+		for (k = 0; k < 5; k++) {
+			f[k] = p;
+			while (*p && *p != DEAL_HIST_FS && *p != DEAL_HIST_RS)
+				p++;
+			if (*p)
+				p++;
+		}
+		if (n == sc->hcap) {
+			sc->hcap = sc->hcap ? sc->hcap * 2 : 16;
+			sc->hist = crm_xrealloc(sc->hist,
+						sc->hcap * sizeof(*sc->hist));
+		}
+		e = &sc->hist[n++];
+		e->at = strtoll(f[0], NULL, 10);
+		e->stage = rnames_id(&sc->names, f[1], (size_t)(f[2] - f[1] - 1));
+		e->by = rnames_id(&sc->names, f[2], (size_t)(f[3] - f[2] - 1));
+		e->reason = rnames_id(&sc->names, f[3], (size_t)(f[4] - f[3] - 1));
+		e->touches = (int32_t)strtol(f[4], (char **)&end, 10);
+	}
+	return n;
+}
+
+/* Cuts d back to what it was at as_of; false when it did not exist. */
+static bool cut_to(struct rdeal *d, int64_t as_of)
+{
+	size_t n = d->nhist;
+
+	if (d->has_created ? d->created > as_of
+			   : (n == 0 || d->hist[0].at > as_of))
+		return false;
+	while (n > 0 && d->hist[n - 1].at > as_of)
+		n--;
+	if (n > 0)
+		d->stage = d->hist[n - 1].stage;
+	else if (d->nhist > 0)
+		d->stage = d->hist[0].stage;
+	d->nhist = n;
+	return true;
+}
+
+/* Reads the row st stands on into d. */
+static void read_deal(struct rscan *sc, sqlite3_stmt *st, struct rdeal *d)
+{
+	const char *cur = (const char *)sqlite3_column_text(st, 5);
+
+	memset(d, 0, sizeof(*d));
+	d->rid = sqlite3_column_int64(st, 0);
+	d->pipeline = name_at(sc, st, 1);
+	d->stage = name_at(sc, st, 2);
+	d->owner = name_at(sc, st, 3);
+	d->source = name_at(sc, st, 4);
+	d->currency = cur ? cur : sc->cfg->default_currency ?
+		      sc->cfg->default_currency : "";
+	if ((d->has_cents = sqlite3_column_type(st, 6) != SQLITE_NULL))
+		d->cents = sqlite3_column_int64(st, 6);
+	d->probability = sqlite3_column_type(st, 7) != SQLITE_NULL
+			 ? sqlite3_column_int(st, 7) : -1;
+	if ((d->has_created = sqlite3_column_type(st, 8) != SQLITE_NULL))
+		d->created = sqlite3_column_int64(st, 8);
+	if ((d->has_close = sqlite3_column_type(st, 9) != SQLITE_NULL))
+		d->close = sqlite3_column_int64(st, 9);
+	d->competitors = (const char *)sqlite3_column_text(st, 10);
+	d->nhist = read_history(sc, (const char *)sqlite3_column_text(st, 11));
+	d->hist = sc->hist;
+	d->touches = sqlite3_column_int(st, 12);
+}
+
+/* Completes d, whose stage now is now: its pipeline and stage, and its
+ * chance. */
+static void place_deal(struct rscan *sc, struct rdeal *d, uint32_t now)
+{
+	d->pl = pipeline_of(sc, d->pipeline);
+	d->stage_at = report_stage_at(sc, d->pl, d->stage);
+	d->now_at = report_stage_at(sc, d->pl, now);
+	if (d->probability < 0 && d->stage_at >= 0)
+		d->probability = d->pl->defs[d->stage_at].probability;
+}
+
+int report_scan(struct rscan *sc, rdeal_cb cb, void *data,
+		struct crm_err *err)
+{
+	struct crm_buf text = {0};
+	struct crm_sql sql = {0};
+	sqlite3_stmt *st = NULL;
+	struct rdeal d;
+	uint32_t now;
+	sqlite3 *db;
+	int rc, op, pp, step;
+
+	if ((rc = crm_store_index(sc->s, &db, err)) ||
+	    (rc = scan_sql(sc, &text, &sql, &op, &pp, err)))
+		goto out;
+	if (sqlite3_prepare_v2(db, text.s, -1, &st, NULL) != SQLITE_OK) {
+		rc = crm_seterr(err, CRM_ERR, _("index: %s"), sqlite3_errmsg(db));
+		goto out;
+	}
+	crm_sql_bind(st, &sql);
+	if (op)
+		sqlite3_bind_text(st, op, sc->o->owner, -1, SQLITE_STATIC);
+	if (pp) {
+		sqlite3_bind_text(st, pp, sc->o->pipeline, -1, SQLITE_STATIC);
+		sqlite3_bind_int(st, pp + 1, crm_config_pipeline(sc->cfg, NULL) ==
+				 crm_config_pipeline(sc->cfg, sc->o->pipeline));
+	}
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		read_deal(sc, st, &d);
+		now = d.stage;
+		if (sc->o->as_of && !cut_to(&d, (int64_t)sc->o->as_of))
+			continue;
+		place_deal(sc, &d, now);
+		cb(sc, &d, data);
+	}
+	if (step != SQLITE_DONE)
+		rc = crm_seterr(err, strstr(sqlite3_errmsg(db), "regular")
+				? CRM_EUSAGE : CRM_ERR, _("query: %s"),
+				sqlite3_errmsg(db));
+out:
+	sqlite3_finalize(st);
+	crm_buf_free(&text);
+	crm_sql_free(&sql);
+	return rc;
+}
+
+/* ---- money ---- */
+
+/* The rate of cur in crm.yaml's rates (to their base), or 0. */
+static double rate_of(const struct crm_config *cfg, const char *cur)
+{
+	size_t i;
+
+	for (i = 0; i < cfg->nrates; i++)
+		if (strcmp(cfg->rates[i].currency, cur) == 0)
+			return cfg->rates[i].rate;
+	return 0;
+}
+
+/* Adds cents in cur (already converted) to m, kept sorted by currency. */
+static void rsum_put(struct rsum *m, const char *cur, int64_t cents)
+{
+	size_t i;
+	int c = 1;
+
+	for (i = 0; i < m->n && (c = strcmp(m->v[i].currency, cur)) < 0; i++)
+		;
+	if (i < m->n && c == 0) {
+		m->v[i].n += cents;
+		return;
+	}
+	m->v = crm_xrealloc(m->v, (m->n + 1) * sizeof(*m->v));
+	memmove(&m->v[i + 1], &m->v[i], (m->n - i) * sizeof(*m->v));
+	memset(&m->v[i], 0, sizeof(*m->v));
+	snprintf(m->v[i].currency, sizeof(m->v[i].currency), "%s", cur);
+	m->v[i].n = cents;
+	m->n++;
+}
+
+void rsum_add(struct rscan *sc, struct rsum *m, const char *cur,
+	      int64_t cents)
+{
+	double rate;
+
+	if (sc->cfg->rates_base[0] && strcmp(cur, sc->cfg->rates_base) != 0 &&
+	    (rate = rate_of(sc->cfg, cur)) > 0) {
+		cents = (int64_t)((double)cents * rate + (cents < 0 ? -0.5 : 0.5));
+		cur = sc->cfg->rates_base;
+	}
+	rsum_put(m, cur, cents);
+}
+
+void rsum_merge(struct rsum *a, const struct rsum *b)
+{
+	size_t i;
+
+	for (i = 0; i < b->n; i++)
+		rsum_put(a, b->v[i].currency, b->v[i].n);
+}
+
+void rsum_free(struct rsum *m)
+{
+	free(m->v);
+	m->v = NULL;
+	m->n = 0;
+}
+
+/* ---- sections and cells ---- */
+
+struct crm_rsection *report_section(struct rscan *sc, const char *key,
+				    const char *title,
+				    const struct crm_rcol *cols, size_t ncols,
+				    int bar)
+{
+	struct crm_report *r = sc->r;
+	struct crm_rsection *s;
+
+	r->sections = crm_xrealloc(r->sections, (r->nsections + 1) *
+				   sizeof(*r->sections));
+	s = &r->sections[r->nsections++];
+	memset(s, 0, sizeof(*s));
+	s->key = key;
+	s->title = title;
+	s->cols = cols;
+	s->ncols = ncols;
+	s->bar = bar;
+	return s;
+}
+
+struct crm_rcell *report_row(struct crm_rsection *s)
+{
+	struct crm_rcell *c;
+
+	s->cells = crm_xrealloc(s->cells, (s->nrows + 1) * s->ncols *
+				sizeof(*s->cells));
+	c = &s->cells[s->nrows++ * s->ncols];
+	memset(c, 0, s->ncols * sizeof(*c));
+	return c;
+}
+
+void cell_text(struct crm_rcell *c, const char *s)
+{
+	c->kind = CRM_RCELL_TEXT;
+	c->text = crm_xstrdup(s ? s : "");
+}
+
+void cell_int(struct crm_rcell *c, int64_t n)
+{
+	c->kind = CRM_RCELL_INT;
+	c->n = n;
+}
+
+void cell_money(struct rscan *sc, struct crm_rcell *c, const struct rsum *m)
+{
+	const char *def = sc->cfg->rates_base[0] ? sc->cfg->rates_base
+			  : sc->cfg->default_currency ? sc->cfg->default_currency
+						      : "";
+
+	if (m->n > 1) {
+		c->kind = CRM_RCELL_MONEY;
+		c->money = crm_xcalloc(m->n, sizeof(*c->money));
+		memcpy(c->money, m->v, m->n * sizeof(*c->money));
+		c->nmoney = m->n;
+		return;
+	}
+	c->kind = CRM_RCELL_AMOUNT;
+	c->n = m->n ? m->v[0].n : 0;
+	snprintf(c->currency, sizeof(c->currency), "%s",
+		 m->n ? m->v[0].currency : def);
+}
+
+void cell_percent(struct crm_rcell *c, double num, double den)
+{
+	if (den == 0) {
+		c->kind = CRM_RCELL_EMPTY;
+		return;
+	}
+	c->kind = CRM_RCELL_PERCENT;
+	c->x = 100.0 * num / den;
+}
+
+void cell_days(struct crm_rcell *c, double days)
+{
+	c->kind = CRM_RCELL_DAYS;
+	c->x = days;
+}
+
+const char *report_stage_text(const struct crm_pipeline *pl, int i,
+			      const char *lang)
+{
+	return crm_label_text(&pl->defs[i].label, lang);
+}
+
+const char *report_reason_text(const struct rscan *sc, const char *reason)
+{
+	const struct crm_label *l = crm_label_find(sc->cfg->lost_reasons,
+						   sc->cfg->nlost_reasons,
+						   reason);
+
+	return l ? crm_label_text(l, sc->o->lang) : reason;
+}
+
+/* Orders doubles. */
+static int double_cmp(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+double report_median(double *v, size_t n)
+{
+	if (n == 0)
+		return 0;
+	qsort(v, n, sizeof(*v), double_cmp);
+	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
+/* ---- running a report ---- */
+
+/* A report by name. */
+struct report_def {
+	const char *name;
+	int (*fn)(struct rscan *sc, struct crm_err *err);
+	bool as_of;
+};
+
+static const struct report_def reports[] = {
+	{"funnel", report_funnel, true},
+	{"conversion", report_conversion, false},
+	{"lost", report_lost, false},
+	{"cycle", report_cycle, false},
+	{"activity", report_activity, false},
+	{"sources", report_sources, false},
+	{"forecast", report_forecast, true},
+};
+
+const char *const crm_report_names[] = {
+	"funnel", "conversion", "lost", "cycle", "activity", "sources",
+	"forecast", NULL,
+};
+
+/* The report called name, or NULL. */
+static const struct report_def *find_report(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(reports) / sizeof(reports[0]); i++)
+		if (strcmp(reports[i].name, name) == 0)
+			return &reports[i];
+	return NULL;
+}
+
+bool crm_report_has_as_of(const char *name)
+{
+	const struct report_def *d = find_report(name);
+
+	return d && d->as_of;
+}
+
+/* Checks o's owner and pipeline against crm.yaml. */
+static int check_opts(const struct crm_config *cfg,
+		      const struct crm_report_opts *o, struct crm_err *err)
+{
+	const char *names[64];
+	const char *hint;
+	size_t i, n = 0;
+
+	if (o->owner && crm_config_check_user(cfg, o->owner, err))
+		return err->status = CRM_EUSAGE;
+	if (o->pipeline == NULL || crm_config_pipeline(cfg, o->pipeline))
+		return CRM_OK;
+	for (i = 0; i < cfg->npipelines && n < 64; i++)
+		names[n++] = cfg->pipelines[i].name;
+	if ((hint = crm_suggest(o->pipeline, names, n)) != NULL)
+		return crm_seterr(err, CRM_EUSAGE, _("unknown pipeline '%s' "
+				  "(did you mean '%s'?)"), o->pipeline, hint);
+	return crm_seterr(err, CRM_EUSAGE, _("unknown pipeline '%s'"),
+			  o->pipeline);
+}
+
+int crm_report_run(struct crm_store *s, const char *name,
+		   const struct crm_report_opts *o, struct crm_report *out,
+		   struct crm_err *err)
+{
+	const struct report_def *d = find_report(name);
+	struct rscan sc = {0};
+	size_t i;
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	if (d == NULL)
+		return crm_seterr(err, CRM_EUSAGE, _("unknown report '%s'"), name);
+	if (o->as_of && !d->as_of)
+		return crm_seterr(err, CRM_EUSAGE, _("report '%s' cannot be "
+				  "shown as of a date"), name);
+	sc.s = s;
+	sc.cfg = crm_store_config(s);
+	sc.o = o;
+	sc.r = out;
+	if ((rc = check_opts(sc.cfg, o, err)))
+		return rc;
+	out->name = d->name;
+	out->since = o->since;
+	out->until = o->until;
+	out->as_of = o->as_of;
+	rc = d->fn(&sc, err);
+	rnames_free(&sc.names);
+	free(sc.hist);
+	for (i = 0; sc.stage_idx && i <= sc.cfg->npipelines; i++)
+		free(sc.stage_idx[i]);
+	free(sc.stage_idx);
+	free(sc.stage_cap);
+	free(sc.pl_idx);
+	return rc;
+}
