@@ -324,36 +324,70 @@ static const char *tr(const char *s)
 	return s && s[0] ? _(s) : "";
 }
 
-/* x with one decimal, none when it is whole, in the locale's way. */
-static void add_number(struct crm_buf *b, double x)
+/* Appends the amounts of MONEY cell c, sep between them. */
+static void add_money(struct crm_buf *b, const struct crm_rcell *c,
+		      const char *sep)
 {
-	if (x == (double)(long long)x && x > -1e15 && x < 1e15)
-		crm_buf_addf(b, "%lld", (long long)x);
-	else
-		crm_buf_addf(b, "%.1f", x);
+	char *m;
+	size_t i;
+
+	for (i = 0; i < c->nmoney; i++) {
+		m = cli_money_text((double)c->money[i].n / 100.0,
+				   c->money[i].currency);
+		crm_buf_addf(b, "%s%s", i ? sep : "", m);
+		free(m);
+	}
 }
 
 char *html_cell_text(const struct crm_rcell *c)
 {
 	struct crm_buf b = {0};
 
+	/* as crm report's table shows them */
 	switch (c->kind) {
 	case CRM_RCELL_TEXT:
 		return crm_xstrdup(c->text ? c->text : "");
 	case CRM_RCELL_INT:
-		return cli_amount_text((double)c->n);
+		crm_buf_addf(&b, "%lld", (long long)c->n);
+		break;
 	case CRM_RCELL_AMOUNT:
 		return cli_money_text((double)c->n / 100.0, c->currency);
+	case CRM_RCELL_MONEY:
+		add_money(&b, c, ", ");
+		break;
 	case CRM_RCELL_PERCENT:
-		add_number(&b, c->x);
-		crm_buf_addc(&b, '%');
-		return crm_buf_detach(&b);
+		crm_buf_addf(&b, "%.1f%%", c->x);
+		break;
 	case CRM_RCELL_DAYS:
-		add_number(&b, c->x);
-		return crm_buf_detach(&b);
-	default:
-		return crm_xstrdup("");
+	case CRM_RCELL_NUMBER:
+		crm_buf_addf(&b, "%.1f", c->x);
+		break;
+	case CRM_RCELL_EMPTY:
+		return crm_xstrdup("-");
 	}
+	return b.s ? crm_buf_detach(&b) : crm_xstrdup("");
+}
+
+/* Writes the content of a table's cell c: the amounts of a MONEY cell
+ * one a line, else its text. */
+static void cell_html(FILE *f, const struct crm_rcell *c)
+{
+	char *t;
+	size_t i;
+
+	if (c->kind == CRM_RCELL_MONEY) {
+		for (i = 0; i < c->nmoney; i++) {
+			t = cli_money_text((double)c->money[i].n / 100.0,
+					   c->money[i].currency);
+			fputs(i ? "<br>" : "", f);
+			html_text(f, t);
+			free(t);
+		}
+		return;
+	}
+	t = html_cell_text(c);
+	html_text(f, t);
+	free(t);
 }
 
 /* True for a cell that holds a number. */
@@ -371,6 +405,7 @@ static double cell_value(const struct crm_rcell *c)
 		return (double)c->n;
 	case CRM_RCELL_PERCENT:
 	case CRM_RCELL_DAYS:
+	case CRM_RCELL_NUMBER:
 		return c->x;
 	default:
 		return 0;
@@ -439,15 +474,17 @@ static bool numeric_column(const struct crm_rsection *s, size_t col)
 	return false;
 }
 
-/* Writes the table of s. */
+/* Writes the table of s: a column of numbers right-aligned, its empty
+ * cells too. */
 static void section_table(FILE *f, const struct crm_rsection *s)
 {
+	bool *num = crm_xcalloc(s->ncols + 1, sizeof(*num));
 	size_t i, c;
-	char *t;
 
 	fputs("<table>\n<thead><tr>", f);
 	for (c = 0; c < s->ncols; c++) {
-		fputs(numeric_column(s, c) ? "<th class=\"n\">" : "<th>", f);
+		num[c] = numeric_column(s, c);
+		fputs(num[c] ? "<th class=\"n\">" : "<th>", f);
 		html_text(f, crm_pgettext(s->cols[c].header));
 		fputs("</th>", f);
 	}
@@ -455,16 +492,14 @@ static void section_table(FILE *f, const struct crm_rsection *s)
 	for (i = 0; i < s->nrows; i++) {
 		fputs("<tr>", f);
 		for (c = 0; c < s->ncols; c++) {
-			t = html_cell_text(cell_at(s, i, c));
-			fputs(is_numeric(cell_at(s, i, c)) ? "<td class=\"n\">"
-							   : "<td>", f);
-			html_text(f, t);
+			fputs(num[c] ? "<td class=\"n\">" : "<td>", f);
+			cell_html(f, cell_at(s, i, c));
 			fputs("</td>", f);
-			free(t);
 		}
 		fputs("</tr>\n", f);
 	}
 	fputs("</tbody>\n</table>\n", f);
+	free(num);
 }
 
 void html_report_section(FILE *f, const struct crm_rsection *s)

@@ -63,9 +63,10 @@ void html_bar_chart(FILE *f, const char *caption, size_t n,
 		    const char *const *labels, const double *values,
 		    const char *const *texts);
 
-/* The text of report cell c for people: a count, an amount with its
- * currency, a percentage, a number of days as the table shows them, the
- * locale's way; "" for an empty cell.  Caller owns it. */
+/* The text of report cell c for people, as crm report's table shows
+ * it: a count, an amount with its currency (the locale's grouping), the
+ * amounts of several currencies separated by ", ", a percentage, a
+ * number of days; "-" for an empty cell.  Caller owns it. */
 char *html_cell_text(const struct crm_rcell *c);
 /* Writes section s of a report: its title, the chart of its bar column
  * (if any), then its table (numbers right-aligned). */

@@ -126,15 +126,22 @@ static void build(struct crm_report *r)
 	s = &r->sections[1];
 	s->key = "plain";
 	s->title = "Plain";
-	s->ncols = 2;
+	s->ncols = 3;
 	s->cols = cols;
 	s->nrows = 1;
-	s->cells = crm_xcalloc(2, sizeof(*s->cells));
+	s->cells = crm_xcalloc(3, sizeof(*s->cells));
 	s->bar = -1;
 	s->cells[0].kind = CRM_RCELL_TEXT;
 	s->cells[0].text = crm_xstrdup("Şəki");
 	s->cells[1].kind = CRM_RCELL_INT;
 	s->cells[1].n = 7;
+	s->cells[2].kind = CRM_RCELL_MONEY;
+	s->cells[2].nmoney = 2;
+	s->cells[2].money = crm_xcalloc(2, sizeof(*s->cells[2].money));
+	snprintf(s->cells[2].money[0].currency, 4, "AZN");
+	s->cells[2].money[0].n = 700;
+	snprintf(s->cells[2].money[1].currency, 4, "RUB");
+	s->cells[2].money[1].n = 123456;
 	s = &r->sections[2];
 	s->key = "none";
 	s->title = "None";
@@ -229,13 +236,18 @@ Test(html, report_page_numbers_and_bars)
 	cr_expect(strstr(p, "<td class=\"n\">1200000 RUB</td>") != NULL);
 	cr_expect(strstr(p, "<td class=\"n\">0.50 RUB</td>") != NULL);
 	cr_expect(strstr(p, "<td class=\"n\">12.5%</td>") != NULL);
-	cr_expect(strstr(p, "<td class=\"n\">100%</td>") != NULL);
+	cr_expect(strstr(p, "<td class=\"n\">100.0%</td>") != NULL);
 	cr_expect(strstr(p, "<td class=\"n\">2.2</td>") != NULL ||
 		  strstr(p, "<td class=\"n\">2.3</td>") != NULL);
-	cr_expect(strstr(p, "<td></td>") != NULL, "an empty cell");
+	cr_expect(strstr(p, "<td class=\"n\">3.0</td>") != NULL);
+	cr_expect(strstr(p, "<td class=\"n\">-</td>") != NULL,
+		  "an empty cell of a column of numbers");
+	cr_expect(strstr(p, "<td class=\"n\">10</td>") != NULL);
 	cr_expect(strstr(p, "<th class=\"n\">DEALS</th>") != NULL);
 	cr_expect(strstr(p, "<th>STAGE</th>") != NULL);
 	cr_expect(strstr(p, "<td>Şəki</td>") != NULL);
+	cr_expect(strstr(p, "<td class=\"n\">7 AZN<br>1234.56 RUB</td>") != NULL,
+		  "amounts of several currencies, one a line");
 	/* bars in proportion to the largest, 10: 440, 5: 220, 0: none */
 	cr_expect(strstr(p, "width=\"440\"") != NULL);
 	cr_expect(strstr(p, "width=\"220\"") != NULL);
