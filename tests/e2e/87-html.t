@@ -131,6 +131,60 @@ ok "$([ $? -ne 0 ]; echo $?)" "no store: an error"
 like "$(cat "$TEST_ROOT/o")" "error" "no store: the error, and no page"
 store_clean "after the pages"
 
+# --- crm report --format html -------------------------------------------------
+# hostile sources of deals, and a hostile display name of a stage in
+# crm.yaml: what reports show as text
+for pair in "$d1:$svg" "$d2:$rtl" "$d3:$term" "$d6:$long" "$d4:$quotes"; do
+	"$CRM" set "${pair%%:*}" "source=${pair#*:}" >/dev/null ||
+		echo "# cannot set the source of ${pair%%:*}"
+done
+d8=$("$CRM" add deal "Lost one" --stage lead --amount 99 --currency RUB --source "$az")
+"$CRM" deal move "$d8" lost --reason price >/dev/null
+stage_name=$'<b>Переговоры</b> & "Müzakirə" \u202e'
+python3 - "$stage_name" <<'PY' || echo "Bail out! cannot rename the stage"
+import sys
+t = open("crm.yaml", encoding="utf-8").read()
+name = sys.argv[1].replace("\\", "\\\\").replace('"', '\\"')
+t = t.replace("name: Negotiation", 'name: "%s"' % name.replace("\u202e", "\\u202E"), 1)
+open("crm.yaml", "w", encoding="utf-8").write(t)
+PY
+git commit -qam "a hostile stage name" || echo "Bail out! commit crm.yaml"
+for r in funnel conversion lost cycle activity sources forecast; do
+	"$CRM" report "$r" --format html >"$TEST_ROOT/report-$r.html" 2>"$TEST_ROOT/stderr"
+	st=$?
+	is "$st $(cat "$TEST_ROOT/stderr")" "0 " "report $r --format html exits 0, nothing on stderr"
+done
+check_page "$TEST_ROOT/report-funnel.html" "report funnel" "$stage_name" "Report: funnel"
+check_page "$TEST_ROOT/report-sources.html" "report sources" "$svg" "$rtl" \
+	"$term_shown" "$long" "$quotes" "$az"
+check_page "$TEST_ROOT/report-conversion.html" "report conversion" "$az"
+for r in lost cycle activity forecast; do
+	check_page "$TEST_ROOT/report-$r.html" "report $r" "Report: $r"
+done
+out=$(cat "$TEST_ROOT/report-funnel.html")
+like "$out" '<svg role="img"' "the funnel has its chart"
+like "$out" '<th class="n">' "numbers are right-aligned"
+ok "$(grep -q $'\e' "$TEST_ROOT/report-sources.html"; [ $? -ne 0 ]; echo $?)" "no escape character reaches a report's page"
+render "$TEST_ROOT/report-funnel.html" "report funnel" "$stage_name" "Report: funnel"
+render "$TEST_ROOT/report-sources.html" "report sources" "$svg" "$rtl" \
+	"$term_shown" "$long" "$quotes" "$az"
+out=$("$CRM" board --format html)
+like "$out" '&lt;b&gt;Переговоры&lt;/b&gt; &amp; &quot;Müzakirə&quot;' "the board escapes a stage's name from crm.yaml"
+check_page <(printf '%s\n' "$out") "board with a hostile stage name" "$stage_name"
+out=$("$CRM" report funnel --format html --since 2026-01-01 --until 2026-06-30)
+like "$out" '<p class="meta">from 2026-01-01 to 2026-06-30 · as of ' "the period of a report"
+if locale -a 2>/dev/null | grep -qiE '^ru_RU\.utf-?8$'; then
+	out=$(LC_ALL=ru_RU.UTF-8 "$CRM" report funnel --format html --since 2026-01-01 --until 2026-06-30)
+	like "$out" '<p class="meta">с 2026-01-01 по 2026-06-30 · на ' "ru_RU: the period in Russian"
+	like "$out" '<html lang="ru-RU">' "ru_RU: the report's page is in Russian"
+fi
+run report nosuch --format html
+is "$rc" 2 "an unknown report exits 2"
+is "$out" "" "an unknown report writes no page"
+"$CRM" report funnel --format html >/dev/full 2>"$TEST_ROOT/stderr"
+ok "$([ $? -ne 0 ]; echo $?)" "a report's page that cannot be written fails"
+store_clean "after the reports"
+
 # --- the checkers can fail ------------------------------------------------------
 printf '<!DOCTYPE html><html><head><meta charset="utf-8"><title>x</title></head><body><p>a<img src=x onerror=alert(1)></p></body></html>' >"$TEST_ROOT/bad.html"
 res=$(python3 "$tools/html-check.py" "$TEST_ROOT/bad.html" "missing")
