@@ -419,47 +419,47 @@ static const struct crm_rcell *cell_at(const struct crm_rsection *s,
 	return &s->cells[row * s->ncols + col];
 }
 
-/* The column of s whose text names a row: its first text column, or
- * s->ncols when it has none. */
+/* The column of s whose text names a row: its first column that holds
+ * text, or s->ncols when it has none. */
 static size_t label_column(const struct crm_rsection *s)
 {
-	size_t c;
+	size_t c, r;
 
 	for (c = 0; c < s->ncols; c++)
-		if (s->nrows && cell_at(s, 0, c)->kind == CRM_RCELL_TEXT)
-			return c;
+		for (r = 0; r < s->nrows; r++)
+			if (cell_at(s, r, c)->kind == CRM_RCELL_TEXT)
+				return c;
 	return s->ncols;
 }
 
-/* Writes the chart of s's bar column. */
+/* Writes the chart of s's bar column, each bar named by the row's
+ * label (its text, or its number when s has no text column). */
 static void section_chart(FILE *f, const struct crm_rsection *s)
 {
 	size_t lc = label_column(s), i, bar = (size_t)s->bar;
-	const char **labels = crm_xcalloc(s->nrows, sizeof(*labels));
+	char **labels = crm_xcalloc(s->nrows, sizeof(*labels));
 	char **texts = crm_xcalloc(s->nrows, sizeof(*texts));
-	char **nums = crm_xcalloc(s->nrows, sizeof(*nums));
 	double *values = crm_xcalloc(s->nrows, sizeof(*values));
 
 	for (i = 0; i < s->nrows; i++) {
 		if (lc < s->ncols) {
-			labels[i] = cell_at(s, i, lc)->text;
+			labels[i] = html_cell_text(cell_at(s, i, lc));
 		} else {
-			nums[i] = crm_xcalloc(24, 1);
-			snprintf(nums[i], 24, "%zu", i + 1);
-			labels[i] = nums[i];
+			labels[i] = crm_xcalloc(24, 1);
+			snprintf(labels[i], 24, "%zu", i + 1);
 		}
 		values[i] = cell_value(cell_at(s, i, bar));
 		texts[i] = html_cell_text(cell_at(s, i, bar));
 	}
-	html_bar_chart(f, crm_pgettext(s->cols[bar].header), s->nrows, labels,
-		       values, (const char *const *)texts);
+	html_bar_chart(f, crm_pgettext(s->cols[bar].header), s->nrows,
+		       (const char *const *)labels, values,
+		       (const char *const *)texts);
 	for (i = 0; i < s->nrows; i++) {
 		free(texts[i]);
-		free(nums[i]);
+		free(labels[i]);
 	}
 	free(labels);
 	free(texts);
-	free(nums);
 	free(values);
 }
 
