@@ -4,8 +4,9 @@ PREFIX    ?= /usr/local
 BINDIR    ?= $(PREFIX)/bin
 MANDIR    ?= $(PREFIX)/share/man
 LIBDIR    ?= $(PREFIX)/lib
-# crm-phone.so, the module that wraps libphonenumber (src/lib/phone.cc)
-PHONEDIR  ?= $(LIBDIR)/crm
+# crm's modules: crm-phone.so, which wraps libphonenumber (src/lib/phone.cc),
+# and the others (src/lib/module.h)
+MODULEDIR ?= $(LIBDIR)/crm
 LOCALEDIR ?= $(PREFIX)/share/locale
 BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
 ZSHCOMPDIR  ?= $(PREFIX)/share/zsh/site-functions
@@ -34,7 +35,7 @@ CFLAGS    ?= $(OPT)
 ALL_CFLAGS = -std=gnu11 -D_GNU_SOURCE $(WARN) $(CFLAGS) $(SAN_FLAGS) $(PKG_CFLAGS) \
 	     -Isrc -Isrc/lib -DCRM_VERSION='"$(VERSION)"' \
 	     -DCRM_LOCALEDIR='"$(LOCALEDIR)"' -MMD -MP \
-	     -DCRM_PHONE_MODULE='"$(PHONEDIR)/crm-phone.so"' \
+	     -DCRM_MODULE_DIR='"$(MODULEDIR)"' \
 	     $(if $(LIBGIT2_SONAME),-DCRM_LIBGIT2='"$(LIBGIT2_SONAME)"') \
 	     $(if $(LIBCRYPTO_SONAME),-DCRM_LIBCRYPTO='"$(LIBCRYPTO_SONAME)"') \
 	     $(if $(LIBZ_SONAME),-DCRM_LIBZ='"$(LIBZ_SONAME)"')
@@ -49,6 +50,10 @@ ALL_CXXFLAGS = -std=c++17 -fPIC $(filter-out -Wstrict-prototypes -Wshadow,$(WARN
 	       $(CFLAGS) $(SAN_FLAGS) -Isrc/lib -MMD -MP
 PHONE_LIBS := -lphonenumber
 PHONE_MOD := $(BUILD)/crm-phone.so
+# The C modules: src/mod/NAME.c is crm-NAME.so, linked with the
+# pkg-config packages MOD_PKGS_NAME (src/lib/module.h).
+MOD_SRC   := $(wildcard src/mod/*.c)
+MODS      := $(MOD_SRC:src/mod/%.c=$(BUILD)/crm-%.so)
 
 ifeq ($(SANITIZE),1)
 SAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer \
@@ -68,7 +73,7 @@ PO        := $(wildcard po/*.po)
 MO        := $(PO:po/%.po=$(BUILD)/locale/%/LC_MESSAGES/crm.mo)
 MAN       := $(wildcard man/*.[157])
 
-all: $(BUILD)/crm $(PHONE_MOD) $(MO)
+all: $(BUILD)/crm $(PHONE_MOD) $(MODS) $(MO)
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -80,6 +85,12 @@ $(BUILD)/src/lib/phone-cc.o: src/lib/phone.cc
 
 $(PHONE_MOD): $(BUILD)/src/lib/phone-cc.o
 	$(CXX) -shared $(ALL_LDFLAGS) -o $@ $< $(PHONE_LIBS)
+
+$(BUILD)/crm-%.so: src/mod/%.c
+	@mkdir -p $(dir $@)
+	$(CC) -fPIC -shared $(ALL_CFLAGS) \
+		$(shell pkg-config --cflags $(MOD_PKGS_$*)) -o $@ $< \
+		$(ALL_LDFLAGS) $(shell pkg-config --libs $(MOD_PKGS_$*))
 
 $(BUILD)/libcrm.a: $(LIB_OBJ)
 	rm -f $@
@@ -100,7 +111,7 @@ $(BUILD)/locale/%/LC_MESSAGES/crm.mo: po/%.po
 # Runs the unit tests, then the end-to-end tests against the built binary.
 # Criterion reports a sanitizer's findings in a test without failing it,
 # so its output is searched for them too.
-test: $(BUILD)/crm $(PHONE_MOD) $(BUILD)/unit-tests $(MO)
+test: $(BUILD)/crm $(PHONE_MOD) $(MODS) $(BUILD)/unit-tests $(MO)
 	$(BUILD)/unit-tests --jobs 2 >$(BUILD)/unit-tests.log 2>&1; \
 		rc=$$?; cat $(BUILD)/unit-tests.log; test $$rc = 0 && \
 		! grep -E 'Sanitizer|runtime error' $(BUILD)/unit-tests.log
@@ -141,10 +152,10 @@ fuzz:
 
 # The crash-safety soak, at a size CI runs in well under three minutes.
 SOAK_KILLS ?= 60
-soak: $(BUILD)/crm $(PHONE_MOD)
+soak: $(BUILD)/crm $(PHONE_MOD) $(MODS)
 	CRM=$(CURDIR)/$(BUILD)/crm tests/soak/run $(SOAK_KILLS)
 
-bench: $(BUILD)/crm $(PHONE_MOD)
+bench: $(BUILD)/crm $(PHONE_MOD) $(MODS)
 	CRM=$(CURDIR)/$(BUILD)/crm tests/bench/run $(BENCH_ARGS)
 
 install: all
@@ -153,8 +164,10 @@ install: all
 		$(DESTDIR)$(BASHCOMPDIR) $(DESTDIR)$(ZSHCOMPDIR) \
 		$(DESTDIR)$(FISHCOMPDIR)
 	install -m 755 $(BUILD)/crm $(DESTDIR)$(BINDIR)/crm
-	install -d $(DESTDIR)$(PHONEDIR)
-	install -m 644 $(PHONE_MOD) $(DESTDIR)$(PHONEDIR)/crm-phone.so
+	install -d $(DESTDIR)$(MODULEDIR)
+	install -m 644 $(PHONE_MOD) $(DESTDIR)$(MODULEDIR)/crm-phone.so
+	for m in $(MODS); do \
+		install -m 644 $$m $(DESTDIR)$(MODULEDIR)/ || exit 1; done
 	for m in $(MAN); do \
 		s=$${m##*.}; install -m 644 $$m $(DESTDIR)$(MANDIR)/man$$s/; \
 	done
@@ -173,4 +186,4 @@ clean:
 .PHONY: all test check soak fuzz bench install clean update-po
 
 -include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(UNIT_OBJ:.o=.d) \
-	$(BUILD)/src/lib/phone-cc.d
+	$(BUILD)/src/lib/phone-cc.d $(MODS:.so=.d)

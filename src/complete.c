@@ -69,6 +69,8 @@ struct comp {
 	const char *pipeline;   /* stages: only this pipeline's (NULL: all) */
 	const struct cmd *parent; /* subcommands: of this command */
 	const char *const *keywords; /* W_KEYWORDS: an option's values */
+	unsigned formats;       /* W_FORMATS: FMT_BIT()s of the command (0:
+				   no command yet, every format) */
 	size_t n;               /* candidates printed */
 };
 
@@ -249,7 +251,8 @@ static void print_formats(struct comp *c)
 	size_t i;
 
 	for (i = 0; cli_format_names[i] != NULL; i++)
-		emit(c, cli_format_names[i], NULL);
+		if (c->formats == 0 || (c->formats & FMT_BIT(i)))
+			emit(c, cli_format_names[i], NULL);
 }
 
 /* The kinds of timeline entries (--kind, kind:). */
@@ -1478,8 +1481,11 @@ static void complete_words(struct comp *c, char **words, size_t n)
 	read_line(c, words, n ? n - 1 : 0, &ln);
 	if (ln.unknown)
 		goto out;
-	if (ln.cmd)
+	if (ln.cmd) {
 		line_context(c, &ln);
+		c->formats = ln.cmd->formats ? ln.cmd->formats
+					     : FMT_BIT(FMT_TABLE);
+	}
 	if (ln.want) {
 		w = option_value_kind(c, &ln, ln.want, &mask);
 		complete_what(c, w, mask);

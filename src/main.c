@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "module.h"
 
 const struct opt_spec no_opts[] = {{NULL, 0, OPT_FLAG, NULL, NULL}};
 
@@ -826,23 +827,22 @@ static void setup_i18n(void)
 	textdomain("crm");
 }
 
-#ifndef CRM_PHONE_MODULE
-#define CRM_PHONE_MODULE "/usr/local/lib/crm/crm-phone.so"
+#ifndef CRM_MODULE_DIR
+#define CRM_MODULE_DIR "/usr/local/lib/crm"
 #endif
 
 /*
- * Tells the library where the phone number module is (it loads it when
- * it first reads a number): next to the program when that runs from its
- * build directory, else where make install puts it.  Nothing is loaded
- * here.
+ * Tells the library where its modules (crm-phone.so and the others) are:
+ * next to the program when it runs from its build directory, else where
+ * make install puts them.  Nothing is loaded here.
  */
-static void setup_phone(void)
+static void setup_modules(void)
 {
 	char exe[PATH_MAX], path[PATH_MAX + 16];
 
 	snprintf(path, sizeof(path), "%s/crm-phone.so", exe_dir(exe, sizeof(exe)));
-	crm_phone_set_module(exe[0] && access(path, F_OK) == 0 ? path
-							       : CRM_PHONE_MODULE);
+	crm_module_set_dir(exe[0] && access(path, F_OK) == 0 ? exe
+							     : CRM_MODULE_DIR);
 }
 
 /* The exit code for status rc (see crm(1)): library statuses are not
@@ -879,7 +879,7 @@ static int dispatch(struct cli *cli, const struct parsed *g, int ng,
 	c = cli_find_command(argv[ng + 1]);
 	if (c == NULL)
 		return run_external(cli, argv[ng + 1], argv + ng + 1);
-	setup_phone();
+	setup_modules();
 	return run_command(cli, c, argc - ng - 1, argv + ng + 1);
 }
 

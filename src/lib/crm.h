@@ -1579,6 +1579,7 @@ struct crm_index_lock {
 	char lockpath[4096];
 	char holdpath[4096];
 	char stamppath[4096];   /* what crm knows of the index it wrote last */
+	bool verified;          /* the index was found sound under the lock */
 };
 
 /* The hold link, and the private index the libgit2 fallback writes,
@@ -1812,12 +1813,6 @@ struct crm_phone {
 					 00, 8~10...), not in national form */
 };
 
-/*
- * Where the phone module (crm-phone.so: libphonenumber and what it needs,
- * loaded on the first parse) is; the command-line layer says, before the
- * first parse.  path is copied.  Without it, parses fail.
- */
-void crm_phone_set_module(const char *path);
 /* Loads the module, once.  CRM_ERR, naming it, when it is missing or
  * cannot be loaded; later calls give the same answer. */
 int crm_phone_load(struct crm_err *err);

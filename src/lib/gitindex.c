@@ -634,10 +634,12 @@ static void stamp_text(const struct stat *st, const unsigned char *sha,
 		 st->st_ctim.tv_nsec, h);
 }
 
-/* True when the mapped f is the file the stamp at path describes: crm
- * wrote it and nobody has written it since (git replaces the index by
- * a rename, which changes its inode and ctime). */
-static bool stamp_matches(const char *path, const struct index_file *f)
+/* True when the file of stat data st and checksum sha is the one the
+ * stamp at path describes: crm wrote it and nobody has written it since
+ * (git replaces the index by a rename, which changes its inode and
+ * ctime). */
+static bool stamp_describes(const char *path, const struct stat *st,
+			    const unsigned char *sha)
 {
 	char want[256], have[256];
 	ssize_t n;
@@ -650,8 +652,37 @@ static bool stamp_matches(const char *path, const struct index_file *f)
 	if (n <= 0)
 		return false;
 	have[n] = '\0';
-	stamp_text(&f->st, f->data + f->len - SHA_SIZE, want, sizeof(want));
+	stamp_text(st, sha, want, sizeof(want));
 	return strcmp(want, have) == 0;
+}
+
+/* stamp_describes() for the mapped f. */
+static bool stamp_matches(const char *path, const struct index_file *f)
+{
+	return stamp_describes(path, &f->st, f->data + f->len - SHA_SIZE);
+}
+
+/* True when the index at path is, by its stat data, size, header and
+ * trailer, the one the stamp at stamppath describes, read without
+ * mapping the whole file. */
+static bool index_is_stamped(const char *path, const char *stamppath)
+{
+	unsigned char hdr[HDR_SIZE], sha[SHA_SIZE];
+	struct stat st;
+	bool ok = false;
+	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+
+	if (fd < 0)
+		return false;
+	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) &&
+	    st.st_size >= HDR_SIZE + SHA_SIZE &&
+	    pread(fd, hdr, HDR_SIZE, 0) == HDR_SIZE &&
+	    pread(fd, sha, SHA_SIZE, st.st_size - SHA_SIZE) == SHA_SIZE)
+		ok = memcmp(hdr, "DIRC", 4) == 0 &&
+		     (get_be32(hdr + 4) == 2 || get_be32(hdr + 4) == 3) &&
+		     stamp_describes(stamppath, &st, sha);
+	close(fd);
+	return ok;
 }
 
 /* Records the index file at index, whose checksum is sha, in the stamp
@@ -680,11 +711,14 @@ static void stamp_write(const char *index, const unsigned char *sha,
 
 /*
  * Under the lock fd: reads the index at path, splices the changes in and
- * writes the result to lockpath.  Closes fd.
+ * writes the result to lockpath.  Closes fd.  Its checksum is checked
+ * unless it was verified under this lock or is the one the stamp at
+ * stamppath describes.
  */
 static int apply_locked(const char *path, const char *lockpath, int fd,
-			const char *stamppath, const struct crm_index_change **v,
-			size_t m, unsigned char *sha, struct crm_err *err)
+			const char *stamppath, bool verified,
+			const struct crm_index_change **v, size_t m,
+			unsigned char *sha, struct crm_err *err)
 {
 	struct index_file f = { 0 };
 	struct out o = { 0 };
@@ -693,7 +727,7 @@ static int apply_locked(const char *path, const char *lockpath, int fd,
 
 	ret = index_map(path, &f, err);
 	if (ret == CRM_OK) {
-		f.known = stamp_matches(stamppath, &f);
+		f.known = verified || stamp_matches(stamppath, &f);
 		ret = index_check(path, &f, err);
 	}
 	if (ret != CRM_OK) {
@@ -715,6 +749,41 @@ out:
 	free(o.iov);
 	free(o.fresh);
 	index_unmap(&f);
+	return ret;
+}
+
+/*
+ * Checks the index at lk->path under the held lock: its header, and its
+ * checksum unless it is the file crm wrote last.  CRM_OK too when it is
+ * missing or of a format the libgit2 fallback writes (that fallback
+ * reads it itself); CRM_ERR, with a hint, when it is corrupt.
+ */
+static int index_verify(struct crm_index_lock *lk, struct crm_err *err)
+{
+	struct index_file f = { 0 };
+	int ret;
+
+	if (index_is_stamped(lk->path, lk->stamppath)) {
+		lk->verified = true;
+		return CRM_OK;
+	}
+	ret = index_map(lk->path, &f, err);
+	if (ret == CRM_OK) {
+		f.known = stamp_matches(lk->stamppath, &f);
+		ret = index_check(lk->path, &f, err);
+		lk->verified = ret == CRM_OK;
+	}
+	index_unmap(&f);
+	if (ret == CRM_ENOTFOUND || ret == CRM_EUSAGE)
+		return CRM_OK;
+	if (ret != CRM_OK && err != NULL) {
+		char why[sizeof(err->msg)];
+
+		snprintf(why, sizeof(why), "%s", err->msg);
+		crm_seterr(err, ret, "%s\n%s", why,
+			   _("hint: nothing was committed; 'git reset' "
+			     "rebuilds the index from the last commit"));
+	}
 	return ret;
 }
 
@@ -744,6 +813,11 @@ int crm_gitindex_lock(const char *gitdir, struct crm_index_lock *lk,
 	if (lk->fd < 0)
 		return CRM_ERR;
 	lk->held = true;
+	lk->verified = false;
+	if (index_verify(lk, err) != CRM_OK) {
+		crm_gitindex_unlock(lk);
+		return CRM_ERR;
+	}
 	return CRM_OK;
 }
 
@@ -785,8 +859,8 @@ int crm_gitindex_commit(struct crm_index_lock *lk,
 		crm_gitindex_unlock(lk);
 		return CRM_ERR;
 	}
-	ret = apply_locked(lk->path, lk->lockpath, lk->fd, lk->stamppath, v, m,
-			   sha, err);
+	ret = apply_locked(lk->path, lk->lockpath, lk->fd, lk->stamppath,
+			   lk->verified, v, m, sha, err);
 	lk->fd = -1; /* apply_locked closed it */
 	free(v);
 	if (ret == CRM_ENOTFOUND || ret == CRM_EUSAGE)

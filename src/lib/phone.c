@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "module.h"
 #include "phone-module.h"
 
 /* The regions of libphonenumber's metadata, sorted. */
@@ -49,101 +50,60 @@ static const char *const regions[] = {
 /* Numbers a query's typed number may mean, at most. */
 #define MAX_MATCHES 64
 
-/* The module, once loaded (or the reason it could not be). */
+/* The module. */
+static struct crm_module phone_module = {
+	"phone", "crm_phonemod_abi", CRM_PHONE_ABI,
+	N_("the phone number module"), N_("read phone numbers"),
+	PTHREAD_MUTEX_INITIALIZER,
+};
+
+/* Its functions, found once it is loaded (under fns_lock). */
 static struct {
-	pthread_mutex_t lock;
-	char path[PATH_MAX];
-	bool tried;
-	void *handle;
-	struct crm_err err;     /* why it did not load */
 	int (*parse)(const char *, const char *, struct crm_phone *);
 	int (*key)(const char *, const char *, struct crm_phone *);
 	int (*matches)(const char *, const char *, struct crm_phone *, size_t);
 	size_t (*regions)(char *, size_t);
-} mod = {PTHREAD_MUTEX_INITIALIZER};
+} mod;
+static pthread_mutex_t fns_lock = PTHREAD_MUTEX_INITIALIZER;
 
-void crm_phone_set_module(const char *path)
+/* Finds the module's functions in mod; false when one is missing. */
+static bool find_functions(void)
 {
-	pthread_mutex_lock(&mod.lock);
-	if (mod.handle == NULL) {
-		snprintf(mod.path, sizeof(mod.path), "%s", path ? path : "");
-		mod.tried = false;
-		mod.err.msg[0] = '\0';
-	}
-	pthread_mutex_unlock(&mod.lock);
-}
+	bool ok;
 
-/* Looks up name in handle into *fn; false when it is missing. */
-static bool find(void *handle, const char *name, void **fn)
-{
-	*fn = dlsym(handle, name);
-	return *fn != NULL;
-}
-
-/* Opens the module and finds its functions; with mod.lock held. */
-static void load_locked(void)
-{
-	int (*abi)(void);
-	const char *e;
-	void *h;
-
-	mod.tried = true;
-	if (mod.path[0] == '\0') {
-		crm_seterr(&mod.err, CRM_ERR, "%s",
-			 _("cannot parse phone numbers: the phone number "
-			   "module's place is not known"));
-		return;
+	pthread_mutex_lock(&fns_lock);
+	if (mod.parse == NULL) {
+		*(void **)&mod.key = crm_module_sym(&phone_module, "crm_phonemod_key");
+		*(void **)&mod.matches = crm_module_sym(&phone_module,
+							"crm_phonemod_matches");
+		*(void **)&mod.regions = crm_module_sym(&phone_module,
+							"crm_phonemod_regions");
+		if (mod.key && mod.matches && mod.regions)
+			*(void **)&mod.parse = crm_module_sym(&phone_module,
+							      "crm_phonemod_parse");
 	}
-	h = dlopen(mod.path, RTLD_NOW | RTLD_LOCAL);
-	if (h == NULL) {
-		e = dlerror();
-		crm_seterr(&mod.err, CRM_ERR,
-			 _("cannot load the phone number module '%s': %s\n"
-			   "hint: crm needs it to read phone numbers; "
-			   "reinstall crm"), mod.path, e ? e : "?");
-		return;
-	}
-	if (!find(h, "crm_phonemod_abi", (void **)&abi) ||
-	    !find(h, "crm_phonemod_parse", (void **)&mod.parse) ||
-	    !find(h, "crm_phonemod_key", (void **)&mod.key) ||
-	    !find(h, "crm_phonemod_matches", (void **)&mod.matches) ||
-	    !find(h, "crm_phonemod_regions", (void **)&mod.regions) ||
-	    abi() != CRM_PHONE_ABI) {
-		crm_seterr(&mod.err, CRM_ERR,
-			 _("cannot load the phone number module '%s': not "
-			   "the one of this crm\nhint: reinstall crm"),
-			 mod.path);
-		dlclose(h);
-		return;
-	}
-	mod.handle = h;
+	ok = mod.parse != NULL;
+	pthread_mutex_unlock(&fns_lock);
+	return ok;
 }
 
 int crm_phone_load(struct crm_err *err)
 {
-	struct crm_err why;
-	bool ok;
+	char path[PATH_MAX + 32];
 
-	pthread_mutex_lock(&mod.lock);
-	if (!mod.tried)
-		load_locked();
-	ok = mod.handle != NULL;
-	if (!ok)
-		why = mod.err;
-	pthread_mutex_unlock(&mod.lock);
-	if (!ok && err)
-		*err = why;
-	return ok ? CRM_OK : CRM_ERR;
+	if (crm_module_load(&phone_module, err) != CRM_OK)
+		return CRM_ERR;
+	if (find_functions())
+		return CRM_OK;
+	crm_module_path(phone_module.name, path, sizeof(path));
+	return crm_seterr(err, CRM_ERR, _("cannot load %s '%s': not the one "
+					  "of this crm\nhint: reinstall crm"),
+			  _(phone_module.title), path);
 }
 
 int crm_phone_load_status(struct crm_err *err)
 {
-	bool failed;
-
-	pthread_mutex_lock(&mod.lock);
-	failed = mod.tried && mod.handle == NULL;
-	pthread_mutex_unlock(&mod.lock);
-	return failed ? crm_phone_load(err) : CRM_OK;
+	return crm_module_failed(&phone_module) ? crm_phone_load(err) : CRM_OK;
 }
 
 static int by_name(const void *a, const void *b)

@@ -42,7 +42,7 @@ run list company --limit -3
 is "$rc" 2 "--limit -3 is a usage error"
 run list company --format xyz
 is "$rc" 2 "--format xml is a usage error"
-like "$err" "--format: unknown value 'xyz' \(use table, json, csv, tsv, ids or yaml\)" \
+like "$err" "--format: unknown value 'xyz' \(use table, json, csv, tsv, ids, yaml or html\)" \
 	"--format lists the formats"
 run list company --format jsno
 like "$err" "did you mean 'json'" "--format suggests the nearest"

@@ -225,4 +225,28 @@ is "$rc" 0 "the record still resolves"
 git reset -q
 is "$(git status --porcelain)" "" "git status clean once the index is reset"
 
+# --- a .git/index another program corrupted in place ----------------------
+# Found under the lock, before anything is committed: the branch, the work
+# tree and the index stay as they were, and git reset repairs it.
+n=$(commits)
+head=$(git rev-parse HEAD)
+python3 - <<'PY'
+p = ".git/index"
+b = bytearray(open(p, "rb").read())
+b[len(b) // 2] ^= 0x40
+open(p, "r+b").write(b)
+PY
+run add contact "Never Committed"
+is "$rc" 1 "add with a corrupt .git/index exits 1"
+like "$err" "index': bad checksum" "...says the index is corrupt"
+like "$err" "hint: nothing was committed; 'git reset'" "...and how to repair it"
+is "$(git rev-parse HEAD)" "$head" "...and the branch did not move"
+is "$(commits)" "$n" "...no commit"
+! grep -rlq "Never Committed" contacts
+ok $? "...and no file was left in the work tree"
+git reset -q
+run add contact "Committed Now"
+is "$rc" 0 "after git reset, add works"
+store_clean "after the repair"
+
 done_testing

@@ -242,11 +242,19 @@ got=$(bcomp "crm --")
 has "$got" "--format" "bash: 'crm --' offers the global options"
 hasnt "$got" "--sort" "bash: 'crm --' offers no command's option"
 got=$(bcomp "crm --format ")
-is "$(words "$got")" "table json csv tsv ids yaml" "bash: --format offers the formats"
+is "$(words "$got")" "table json csv tsv ids yaml html" \
+	"bash: --format before a command offers every format"
+got=$(bcomp "crm list company --format ")
+is "$(words "$got")" "table json csv tsv ids" \
+	"bash: --format after a command offers the formats it prints"
 for f in $got; do
 	run --format "$f" list company
-	[ "$rc" = 0 ] || run --format "$f" show "Acme Ltd"
-	is "$rc" 0 "the offered format '$f' is accepted (by list or show)"
+	is "$rc" 0 "the offered format '$f' is accepted by list"
+done
+got=$(bcomp "crm show 'Acme Ltd' --format ")
+for f in $got; do
+	run --format "$f" show "Acme Ltd"
+	is "$rc" 0 "the offered format '$f' is accepted by show"
 done
 got=$(bcomp "crm --format=ya")
 is "$got" "yaml" "bash: --format=ya completes"

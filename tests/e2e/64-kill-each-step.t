@@ -226,6 +226,49 @@ echo "# recovery: $rkilled kills"
 ok $? "the recovering set was killed at $rkilled points of its recovery (at least 20)"
 is "$rfailures" "" "after a kill at each step of a recovery the next set repairs the store"
 
+# --- kills during a bulk change ----------------------------------------------
+# crm reassign writes its objects as one pack: a kill at any step leaves
+# every record with the old owner or every one with the new, and the next
+# write repairs the store.
+rm -rf "$TEST_ROOT/bulk"
+cp -a "$BASE" "$TEST_ROOT/bulk"
+(cd "$TEST_ROOT/bulk" &&
+	"$CRM" user add bob --name "Bob Jones" --email bob@example.com >/dev/null &&
+	for i in 1 2 3 4 5 6; do "$CRM" add contact "Bulk $i" >/dev/null || exit 1; done)
+ok $? "the store for the bulk kills"
+BULK=$TEST_ROOT/bulk
+# owners: the distinct owners of the contacts in HEAD, space-separated
+owners() {
+	git ls-tree -r --name-only HEAD contacts | while read -r f; do
+		git show "HEAD:$f" | sed -n 's/^owner: *//p'
+	done | sort -u | tr '\n' ' '
+}
+points=$(trace_points "$BULK" reassign ann bob)
+like "$points" "^rename " "crm reassign renames files into place"
+bkilled=0 failures=""
+while read -r sc n; do
+	kill_at "$BULK" "$sc" "$n" reassign ann bob
+	[ "$krc" -eq 0 ] || bkilled=$((bkilled + 1))
+	if ! timeout 30 "$CRM" set "$ID" email=after@example.com >/dev/null 2>"$TEST_ROOT/next.err"; then
+		failures="$failures
+$sc $n: the next set fails: $(head -1 "$TEST_ROOT/next.err")"
+		continue
+	fi
+	bad=$(check_store "$sc $n")
+	o=$(owners)
+	case $o in "ann "|"bob ") ;; *) bad="$bad $sc $n: owners are '$o'" ;; esac
+	[ "$krc" -ne 0 ] || [ "$o" = "bob " ] ||
+		bad="$bad $sc $n: a reassign that exited 0 was lost"
+	[ -z "$bad" ] || failures="$failures
+$bad"
+done <<EOF
+$points
+EOF
+echo "# bulk: $bkilled kills"
+[ "$bkilled" -ge 10 ]
+ok $? "crm reassign was killed at $bkilled points (at least 10)"
+is "$failures" "" "after a kill at each step of a bulk change the next set repairs the store, all or nothing"
+
 # --- a full disk or an I/O error at each step --------------------------------
 # fail_at BASE SYSCALL N ERRNO ARGS...: as kill_at, the call failing with
 # ERRNO instead; sets $krc and leaves stderr in $TEST_ROOT/fail.err.

@@ -13,25 +13,26 @@
 #include <unistd.h>
 
 #include "crm.h"
+#include "module.h"
 
-static char module_path[PATH_MAX];
+static char module_dir[PATH_MAX];
 
-/* The module built next to this test program (build/crm-phone.so), for
- * every test of the program: as the command-line layer finds it. */
+/* The modules built next to this test program (build/crm-phone.so), for
+ * every test of the program: as the command-line layer finds them. */
 __attribute__((constructor)) static void find_module(void)
 {
-	ssize_t n = readlink("/proc/self/exe", module_path,
-			     sizeof(module_path) - 32);
+	ssize_t n = readlink("/proc/self/exe", module_dir,
+			     sizeof(module_dir) - 1);
 	char *slash;
 
 	if (n <= 0)
 		return;
-	module_path[n] = '\0';
-	slash = strrchr(module_path, '/');
+	module_dir[n] = '\0';
+	slash = strrchr(module_dir, '/');
 	if (slash == NULL)
 		return;
-	snprintf(slash, 32, "/crm-phone.so");
-	crm_phone_set_module(module_path);
+	*slash = '\0';
+	crm_module_set_dir(module_dir);
 }
 
 struct parse_case {
@@ -366,7 +367,9 @@ Test(phone, missing_module)
 	struct crm_buf b = {0};
 	size_t n;
 
-	crm_phone_set_module("/nonexistent/crm-phone.so");
+	char fake[] = "/tmp/crm-phone-XXXXXX", link[PATH_MAX];
+
+	crm_module_set_dir("/nonexistent");
 	cr_expect_eq(crm_phone_load_status(&err), CRM_OK, "nothing tried yet");
 	cr_expect_eq(crm_phone_parse("+7 903 555 12 34", "RU", &p, &err),
 		     CRM_ERR);
@@ -380,13 +383,19 @@ Test(phone, missing_module)
 	crm_phone_index_keys(&b, "+7 903 555 12 34", "RU");
 	cr_expect_eq(b.len, 0);
 	/* not a module of crm's */
-	crm_phone_set_module("/proc/self/exe");
+	cr_assert_neq(mkdtemp(fake), NULL);
+	snprintf(link, sizeof(link), "%s/crm-phone.so", fake);
+	cr_assert_eq(symlink("/proc/self/exe", link), 0);
+	crm_module_set_dir(fake);
 	cr_expect_eq(crm_phone_load(&err), CRM_ERR);
-	crm_phone_set_module(NULL);
+	cr_expect_neq(strstr(err.msg, link), NULL, "%s", err.msg);
+	unlink(link);
+	rmdir(fake);
+	crm_module_set_dir(NULL);
 	cr_expect_eq(crm_phone_load(&err), CRM_ERR);
 	cr_expect_neq(strstr(err.msg, "not known"), NULL, "%s", err.msg);
-	/* once the right one is given, it loads */
-	crm_phone_set_module(module_path);
+	/* once the right place is given, it loads */
+	crm_module_set_dir(module_dir);
 	cr_expect_eq(crm_phone_load(&err), CRM_OK, "%s", err.msg);
 	cr_expect_eq(crm_phone_load_status(&err), CRM_OK);
 }
