@@ -138,13 +138,17 @@ static int board_card(const struct crm_row *r, void *data)
 }
 
 /* Fills the board: the whole pipeline from the index's grouped counts
- * and first cards, or the deals q selects one by one. */
+ * and first cards, or the deals q selects one by one, or with b->as_of
+ * each deal as it stood then. */
 static int board_fill(struct board *b, const struct crm_query *q)
 {
 	struct cli *cli = b->cli;
 	struct crm_find f = {0};
 	size_t total;
 
+	if (b->as_of)
+		return crm_board_as_of(cli->store, q, b->as_of, board_row, b,
+				       &cli->err);
 	if (q == NULL || crm_query_empty(q)) {
 		int rc = crm_board_totals(cli->store, b->p->name, b->is_default,
 					  board_total, b, &cli->err);
@@ -160,9 +164,10 @@ static int board_fill(struct board *b, const struct crm_query *q)
 }
 
 int board_gather(struct cli *cli, const struct crm_pipeline *p,
-		 const struct crm_query *q, size_t limit, struct board *b)
+		 const struct crm_query *q, size_t limit, time_t as_of,
+		 struct board *b)
 {
-	bool whole = q == NULL || crm_query_empty(q);
+	bool whole = (q == NULL || crm_query_empty(q)) && as_of == 0;
 	size_t i;
 	int rc;
 
@@ -172,6 +177,7 @@ int board_gather(struct cli *cli, const struct crm_pipeline *p,
 	b->is_default = p == crm_config_pipeline(crm_store_config(cli->store),
 						 NULL);
 	b->limit = limit;
+	b->as_of = as_of;
 	b->cols = crm_xcalloc(p->nstages, sizeof(*b->cols));
 	for (i = 0; i < p->nstages; i++)
 		b->cols[i].st = &p->defs[i];

@@ -8,6 +8,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <time.h>
 
 #include "cli.h"
 
@@ -50,17 +51,20 @@ struct board {
 	struct next_map *next;
 	size_t limit;             /* cards kept a stage; 0: all */
 	size_t skipped;           /* deals in stages the pipeline lacks */
+	time_t as_of;             /* the deals as they stood then; 0: now */
 };
 
 /*
  * Fills *b with the deals of pipeline p that q selects (NULL or an empty
  * query: all of them, counted from the index's totals), keeping at most
- * limit cards a stage (0: all).  On failure cli->err is set and the
+ * limit cards a stage (0: all); with as_of (not 0) each deal in the stage
+ * it was in at that moment (crm_board_as_of).  On failure cli->err is set and the
  * status returned (CRM_EUSAGE for a query the index cannot run); free
  * *b with board_free() either way.
  */
 int board_gather(struct cli *cli, const struct crm_pipeline *p,
-		 const struct crm_query *q, size_t limit, struct board *b);
+		 const struct crm_query *q, size_t limit, time_t as_of,
+		 struct board *b);
 /* Frees what b holds (not b itself). */
 void board_free(struct board *b);
 

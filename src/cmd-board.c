@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <wchar.h>
 
 #include "board.h"
@@ -16,6 +17,8 @@
 const struct opt_spec board_opts[] = {
 	{"limit", 0, OPT_INT, N_("N"),
 	 N_("show at most N cards a stage (default: 10 on a terminal; 0: all)")},
+	{"as-of", 0, OPT_DATE, N_("DATE"),
+	 N_("the deals as they stood at the end of DATE")},
 	{NULL, 0, OPT_FLAG, NULL, NULL},
 };
 
@@ -370,6 +373,23 @@ static size_t default_limit(const struct cli *cli)
 	return cli->format == FMT_JSON ? 0 : CARDS_DEFAULT;
 }
 
+/* The end of the day --as-of names (its moment when it has a time),
+ * 0 when not given. */
+static time_t as_of_opt(const struct parsed *p)
+{
+	struct crm_date d;
+	struct tm tm;
+
+	if (!opt_date(p, "as-of", &d))
+		return 0;
+	if (d.has_time)
+		return d.when;
+	localtime_r(&d.when, &tm);
+	tm.tm_mday++;
+	tm.tm_isdst = -1;
+	return mktime(&tm) - 1;
+}
+
 /* crm board [PIPELINE] [QUERY...] */
 int cmd_board(struct cli *cli, struct parsed *p)
 {
@@ -386,7 +406,7 @@ int cmd_board(struct cli *cli, struct parsed *p)
 			    cli->now, &q, &cli->err))
 		return cli_usage_fail(cli, cli->cmd);
 	if ((rc = board_gather(cli, pl, q, (size_t)opt_int(p, "limit",
-				(long)default_limit(cli)), &b))) {
+				(long)default_limit(cli)), as_of_opt(p), &b))) {
 		rc = rc == CRM_EUSAGE ? cli_usage_fail(cli, cli->cmd)
 				      : cli_fail(cli);
 		goto out;

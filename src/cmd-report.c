@@ -498,6 +498,20 @@ static void report_delimited(const struct cli *cli, const struct crm_report *r)
 
 /* ---- the command ---- */
 
+/* Warns about the deal files that do not parse (left out). */
+static void warn_broken(struct cli *cli)
+{
+	struct crm_broken *b = NULL;
+	size_t n = 0, i;
+
+	if (crm_find_broken(cli->store, CRM_TYPE_BIT(CRM_DEAL), &b, &n,
+			    &cli->err))
+		return;
+	for (i = 0; i < n; i++)
+		cli_warning_text(b[i].error);
+	crm_broken_free(b, n);
+}
+
 /* Refuses the options of one report given to another. */
 static int check_report_opts(struct cli *cli, const struct parsed *p,
 			     const char *name)
@@ -600,6 +614,7 @@ int cmd_report(struct cli *cli, struct parsed *p)
 		html_print_report(cli, stdout, &r);
 	else
 		report_table(cli, &r, opt_flag(p, report_opts, "ascii"));
+	warn_broken(cli);
 out:
 	crm_report_free(&r);
 	crm_query_free(q);

@@ -158,12 +158,13 @@ static void count_chart(FILE *f, const struct board *b)
 void html_print_board(struct cli *cli, FILE *f, const struct board *b)
 {
 	struct crm_buf title = {0}, meta = {0};
+	time_t when = b->as_of ? b->as_of : cli->now;
 	char at[32];
 	struct tm tm;
 	size_t i;
 
 	crm_buf_addf(&title, _("Pipeline %s"), b->p->name);
-	if (localtime_r(&cli->now, &tm) == NULL ||
+	if (localtime_r(&when, &tm) == NULL ||
 	    strftime(at, sizeof(at), "%Y-%m-%d %H:%M", &tm) == 0)
 		snprintf(at, sizeof(at), "?");
 	crm_buf_addf(&meta, _("as of %s"), at);

@@ -11,7 +11,7 @@
 
 #include <sqlite3.h>
 
-#include "store-internal.h"
+#include "indexrow.h"
 
 /* The deals of pipeline: named so, or without a pipeline when it is the
  * default one (?1 the name, ?2 whether it is the default). */
@@ -165,5 +165,70 @@ int crm_board_cards(struct crm_store *s, const char *pipeline, bool is_default,
 		rc = walk_cards(st, cb, data);
 	}
 	sqlite3_finalize(st);
+	return rc;
+}
+
+/* The columns of a card from the records row r, then its facts. */
+#define AS_OF_COLUMNS "r.id, r.name, r.pipeline, r.stage, r.company," \
+	" (SELECT name FROM records x WHERE x.id = r.company)," \
+	" r.amount, r.currency, r.probability, r.updated_at, r.active_at," \
+	" f.facts"
+
+/* Passes each row of the bound st that existed at as_of to cb as a
+ * card, its stage the one it was in then. */
+static int walk_as_of(sqlite3_stmt *st, time_t as_of, crm_row_cb cb,
+		      void *data)
+{
+	const struct crm_field *sf = crm_field_find(CRM_TYPE_ALL, "stage",
+						    false);
+	struct crm_buf stage = {0};
+	struct crm_row *r;
+	int rc = CRM_OK;
+	size_t i = crm_field_index(sf);
+
+	while (rc == CRM_OK && sqlite3_step(st) == SQLITE_ROW) {
+		if (!deal_facts_stage_at(text_at(st, 11), (long long)as_of,
+					 &stage))
+			continue;
+		r = crm_xcalloc(1, sizeof(*r));
+		read_card(st, r);
+		free(r->value[i]);
+		r->value[i] = stage.len ? crm_xstrdup(stage.s) : NULL;
+		rc = cb(r, data);
+		crm_rows_free(r, 1);
+	}
+	crm_buf_free(&stage);
+	return rc;
+}
+
+int crm_board_as_of(struct crm_store *s, const struct crm_query *q,
+		    time_t as_of, crm_row_cb cb, void *data,
+		    struct crm_err *err)
+{
+	struct crm_find f = {0};
+	struct crm_buf sql = {0};
+	struct crm_sql params = {0};
+	sqlite3_stmt *st = NULL;
+	sqlite3 *db;
+	int rc;
+
+	f.mask = CRM_TYPE_BIT(CRM_DEAL);
+	f.query = q;
+	crm_buf_adds(&sql, "SELECT " AS_OF_COLUMNS " FROM records r"
+		     " JOIN deal_facts f ON f.rid = r.rid");
+	if ((rc = crm_store_index(s, &db, err)) ||
+	    (rc = crm_find_where(s, &f, &sql, &params, err)))
+		goto out;
+	crm_buf_adds(&sql, " ORDER BY r.name_fold, r.id");
+	if (sqlite3_prepare_v2(db, sql.s, -1, &st, NULL) != SQLITE_OK) {
+		rc = crm_seterr(err, CRM_ERR, _("index: %s"), sqlite3_errmsg(db));
+		goto out;
+	}
+	crm_sql_bind(st, &params);
+	rc = walk_as_of(st, as_of, cb, data);
+out:
+	sqlite3_finalize(st);
+	crm_buf_free(&sql);
+	crm_sql_free(&params);
 	return rc;
 }

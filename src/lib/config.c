@@ -300,6 +300,8 @@ int crm_config_parse(const char *buf, size_t len, struct crm_config *cfg,
 		goto fail;
 	if ((rc = crm_automation_parse(cfg->root, cfg, err)))
 		goto fail;
+	if ((rc = crm_config_parse_rates(cfg->root, cfg, err)))
+		goto fail;
 	defaults = crm_map_get(cfg->root, "defaults");
 	if (defaults && defaults->kind == CRM_NODE_MAP) {
 		cfg->default_pipeline = dup_str(defaults, "pipeline");
@@ -338,6 +340,7 @@ void crm_config_free(struct crm_config *cfg)
 	free(cfg->pipelines);
 	crm_config_free_process(cfg);
 	crm_automation_free(cfg);
+	crm_config_free_rates(cfg);
 	for (i = 0; i < cfg->nfields; i++) {
 		free(cfg->fields[i].name);
 		free(cfg->fields[i].label);

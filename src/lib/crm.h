@@ -467,6 +467,12 @@ const struct crm_custom_field *crm_config_field(const struct crm_config *cfg,
 						int t, const char *name);
 /* The name of a custom field kind ("number"). */
 const char *crm_custom_kind_name(enum crm_custom_kind k);
+/* Reads the rates: section of root into cfg (rates.c): a map of base (a
+ * currency code) and of currency codes to rates above 0; messages name
+ * the line.  Absent: no rates. */
+int crm_config_parse_rates(const struct crm_node *root,
+			   struct crm_config *cfg, struct crm_err *err);
+void crm_config_free_rates(struct crm_config *cfg);
 /* The decimal separator amounts are read with: crm.yaml's, else the
  * locale's, else 0 (none: ambiguous amounts are refused). */
 char crm_config_decimal(const struct crm_config *cfg);
@@ -1170,6 +1176,13 @@ struct crm_row;
 typedef int (*crm_row_cb)(const struct crm_row *row, void *data);
 int crm_board_cards(struct crm_store *s, const char *pipeline, bool is_default,
 		    size_t per_stage, crm_row_cb cb, void *data,
+		    struct crm_err *err);
+/* Every deal q selects (NULL: all) that existed at as_of, by name, as a
+ * card row whose stage is the one it was in then (the last
+ * stage_history entry up to as_of), from the index's deal_facts. */
+struct crm_query;
+int crm_board_as_of(struct crm_store *s, const struct crm_query *q,
+		    time_t as_of, crm_row_cb cb, void *data,
 		    struct crm_err *err);
 /* Where a timeline entry is, as the index has it. */
 struct crm_entry_ref {
@@ -1979,17 +1992,23 @@ int crm_crypto_load(struct crm_err *err);
  *                                 many, how many with an amount, and the
  *                                 sum of their amounts in cents; kept as
  *                                 rows come and go
- *   deal_facts(rid INTEGER PRIMARY KEY, pipeline, stage, owner, source,
- *           currency, cents, probability, created, close, competitors,
- *           history, touches)  one narrow row per deal that parses, what
- *                                 reports read (indexdeal.c): its own
- *                                 probability (NULL: the stage's), amount
- *                                 in cents, created and close as Unix
- *                                 times, competitors '\n'-joined, its
- *                                 stage_history encoded (indexrow.h,
- *                                 DEAL_HIST_FS) with the number of its
- *                                 timeline entries before each entry, and
- *                                 touches, its timeline entries in all
+ *   deal_facts(rid INTEGER PRIMARY KEY, facts TEXT)  one narrow row
+ *                                 per deal that parses, what reports read
+ *                                 in one column (indexdeal.c; encoding in
+ *                                 indexrow.h, DEAL_HIST_FS): pipeline,
+ *                                 stage, owner, source, currency, amount
+ *                                 in cents, its own probability, created
+ *                                 and close as Unix times, its timeline
+ *                                 entries, competitors, and its
+ *                                 stage_history with the number of
+ *                                 timeline entries before each entry
+ *   day_totals(what, user, key, day, n)  per UTC day (Unix time / 86400,
+ *                                 floored): what 'entry', the timeline
+ *                                 entries by user of kind key; what
+ *                                 'lead', the companies and contacts of
+ *                                 owner user and source key ('' for none)
+ *                                 made that day; kept as rows come and go
+ *                                 (crm report activity, sources)
  *
  * Dates are Unix times (a whole day: its local midnight).  Rows with
  * broken set have only id and type (a record's file is the path

@@ -21,20 +21,23 @@ struct hist {
 };
 
 struct deal_facts {
-	char *pipeline, *stage, *owner, *source, *currency, *competitors;
-	bool has_cents, has_created, has_close;
-	long long cents, created, close;
-	int probability;         /* its own, -1 when it has none */
-	char *history;           /* DEAL_HIST_* encoded, oldest first */
-	long touches;            /* timeline entries in all */
+	char *text;              /* the row's facts column */
 };
 
-/* A copy of the scalar at key of map, or NULL. */
-static char *str_of(const struct crm_node *map, const char *key)
+/* Appends s to b with the separators of the encoding made spaces. */
+static void add_field(struct crm_buf *b, const char *s)
 {
-	const char *v = crm_map_str(map, key);
+	for (; s && *s; s++)
+		crm_buf_addc(b, *s == DEAL_HIST_FS || *s == DEAL_HIST_RS ? ' '
+								   : *s);
+	crm_buf_addc(b, DEAL_HIST_FS);
+}
 
-	return v && v[0] ? crm_xstrdup(v) : NULL;
+/* Appends the scalar at key of map (may be absent) as a field. */
+static void add_str(struct crm_buf *b, const struct crm_node *map,
+		    const char *key)
+{
+	add_field(b, crm_map_str(map, key));
 }
 
 /* The Unix time of the stored date at key of map into *t. */
@@ -49,30 +52,22 @@ static bool when_of(const struct crm_node *map, const char *key, long long *t)
 	return true;
 }
 
-/* The competitors' ids '\n'-joined, or NULL for none. */
-static char *competitors_of(const struct crm_node *map)
+/* Appends the competitors' ids '\n'-joined as a field. */
+static void add_competitors(struct crm_buf *b, const struct crm_node *map)
 {
 	const struct crm_node *n = crm_map_get(map, "competitors");
-	struct crm_buf b = {0};
+	struct crm_buf ids = {0};
 	size_t i;
 
 	for (i = 0; n && n->kind == CRM_NODE_SEQ && i < n->len; i++) {
 		if (n->items[i]->kind != CRM_NODE_SCALAR || !n->items[i]->str[0])
 			continue;
-		if (b.len)
-			crm_buf_addc(&b, '\n');
-		crm_buf_adds(&b, n->items[i]->str);
+		if (ids.len)
+			crm_buf_addc(&ids, '\n');
+		crm_buf_adds(&ids, n->items[i]->str);
 	}
-	return crm_buf_detach(&b);
-}
-
-/* Appends s to b with the separators of the encoding made spaces. */
-static void add_field(struct crm_buf *b, const char *s)
-{
-	for (; s && *s; s++)
-		crm_buf_addc(b, *s == DEAL_HIST_FS || *s == DEAL_HIST_RS ? ' '
-								   : *s);
-	crm_buf_addc(b, DEAL_HIST_FS);
+	add_field(b, ids.s);
+	crm_buf_free(&ids);
 }
 
 /* Orders entries by time, equal times in the order the file has them. */
@@ -113,19 +108,18 @@ static size_t timeline_times(const struct crm_node *map, long long **out)
 	return n;
 }
 
-/* The stage history of map encoded (see DEAL_HIST_FS), sorted by time,
- * each entry with the number of timeline entries (of the ntimes sorted
- * times) at or before it.  Caller owns it; NULL when it has none. */
-static char *history_of(const struct crm_node *map, const long long *times,
-			size_t ntimes)
+/* Appends the stage history of map encoded (indexrow.h), sorted by
+ * time, each entry with the number of timeline entries (of the ntimes
+ * sorted times) at or before it. */
+static void add_history(struct crm_buf *b, const struct crm_node *map,
+			const long long *times, size_t ntimes)
 {
 	const struct crm_node *h = crm_map_get(map, "stage_history"), *e;
 	struct hist *v;
-	struct crm_buf b = {0};
 	size_t i, n = 0, k = 0;
 
 	if (h == NULL || h->kind != CRM_NODE_SEQ || h->len == 0)
-		return NULL;
+		return;
 	v = crm_xcalloc(h->len, sizeof(*v));
 	for (i = 0; i < h->len; i++) {
 		e = h->items[i];
@@ -141,45 +135,60 @@ static char *history_of(const struct crm_node *map, const long long *times,
 	for (i = 0; i < n; i++) {
 		while (k < ntimes && times[k] <= v[i].at)
 			k++;
-		crm_buf_addf(&b, "%lld%c", v[i].at, DEAL_HIST_FS);
-		add_field(&b, v[i].stage);
-		add_field(&b, v[i].by);
-		add_field(&b, v[i].reason);
-		crm_buf_addf(&b, "%zu%c", k, DEAL_HIST_RS);
+		crm_buf_addf(b, "%lld%c", v[i].at, DEAL_HIST_FS);
+		add_field(b, v[i].stage);
+		add_field(b, v[i].by);
+		add_field(b, v[i].reason);
+		crm_buf_addf(b, "%zu%c", k, DEAL_HIST_RS);
 	}
 	free(v);
-	return crm_buf_detach(&b);
+}
+
+/* Appends the Unix time of the stored date at key of map as a field
+ * (empty when absent). */
+static void add_when(struct crm_buf *b, const struct crm_node *map,
+		     const char *key)
+{
+	long long t;
+
+	if (when_of(map, key, &t))
+		crm_buf_addf(b, "%lld", t);
+	crm_buf_addc(b, DEAL_HIST_FS);
 }
 
 struct deal_facts *deal_facts_make(const struct crm_record *r)
 {
 	struct deal_facts *f = crm_xcalloc(1, sizeof(*f));
 	const struct crm_node *m = r->map;
+	struct crm_buf b = {0};
 	const char *v;
 	long long *times;
 	size_t ntimes;
 	double a;
 
-	f->pipeline = str_of(m, "pipeline");
-	f->stage = str_of(m, "stage");
-	f->owner = str_of(m, "owner");
-	f->source = str_of(m, "source");
-	f->currency = str_of(m, "currency");
-	f->competitors = competitors_of(m);
+	add_str(&b, m, "pipeline");
+	add_str(&b, m, "stage");
+	add_str(&b, m, "owner");
+	add_str(&b, m, "source");
+	add_str(&b, m, "currency");
 	if ((v = crm_map_str(m, "amount")) != NULL && v[0]) {
 		a = crm_amount_value(v);
-		f->has_cents = true;
-		f->cents = (long long)(a * 100 + (a < 0 ? -0.5 : 0.5));
+		crm_buf_addf(&b, "%lld", (long long)(a * 100 + (a < 0 ? -0.5
+								      : 0.5)));
 	}
-	f->probability = -1;
+	crm_buf_addc(&b, DEAL_HIST_FS);
 	if ((v = crm_map_str(m, "probability")) != NULL && v[0])
-		f->probability = atoi(v);
-	f->has_created = when_of(m, "created", &f->created);
-	f->has_close = when_of(m, "close", &f->close);
+		crm_buf_addf(&b, "%d", atoi(v));
+	crm_buf_addc(&b, DEAL_HIST_FS);
+	add_when(&b, m, "created");
+	add_when(&b, m, "close");
 	ntimes = timeline_times(m, &times);
-	f->touches = (long)ntimes;
-	f->history = history_of(m, times, ntimes);
+	crm_buf_addf(&b, "%zu%c", ntimes, DEAL_HIST_FS);
+	add_competitors(&b, m);
+	b.s[b.len - 1] = DEAL_HIST_RS;
+	add_history(&b, m, times, ntimes);
 	free(times);
+	f->text = crm_buf_detach(&b);
 	return f;
 }
 
@@ -187,42 +196,66 @@ void deal_facts_free(struct deal_facts *f)
 {
 	if (f == NULL)
 		return;
-	free(f->pipeline);
-	free(f->stage);
-	free(f->owner);
-	free(f->source);
-	free(f->currency);
-	free(f->competitors);
-	free(f->history);
+	free(f->text);
 	free(f);
-}
-
-/* Binds s (may be NULL) to parameter i of st. */
-static void bind_str(sqlite3_stmt *st, int i, const char *s)
-{
-	if (s)
-		sqlite3_bind_text(st, i, s, -1, SQLITE_STATIC);
 }
 
 int deal_facts_insert(sqlite3_stmt *st, sqlite3_int64 rid,
 		      const struct deal_facts *f)
 {
 	sqlite3_bind_int64(st, 1, rid);
-	bind_str(st, 2, f->pipeline);
-	bind_str(st, 3, f->stage);
-	bind_str(st, 4, f->owner);
-	bind_str(st, 5, f->source);
-	bind_str(st, 6, f->currency);
-	if (f->has_cents)
-		sqlite3_bind_int64(st, 7, f->cents);
-	if (f->probability >= 0)
-		sqlite3_bind_int(st, 8, f->probability);
-	if (f->has_created)
-		sqlite3_bind_int64(st, 9, f->created);
-	if (f->has_close)
-		sqlite3_bind_int64(st, 10, f->close);
-	bind_str(st, 11, f->competitors);
-	bind_str(st, 12, f->history);
-	sqlite3_bind_int64(st, 13, f->touches);
+	sqlite3_bind_text(st, 2, f->text, -1, SQLITE_STATIC);
 	return step_once(st);
+}
+
+/* The length of the field at p (up to its separator). */
+static size_t field_len(const char *p)
+{
+	size_t n = 0;
+
+	while (p[n] && p[n] != DEAL_HIST_FS && p[n] != DEAL_HIST_RS)
+		n++;
+	return n;
+}
+
+/* Sets stage to the field after the first of the record at rec. */
+static void second_field(struct crm_buf *stage, const char *rec)
+{
+	const char *f = rec + field_len(rec) + 1;
+
+	stage->len = 0;
+	crm_buf_adds(stage, "");
+	crm_buf_add(stage, f, field_len(f));
+}
+
+bool deal_facts_stage_at(const char *facts, long long as_of,
+			 struct crm_buf *stage)
+{
+	const char *p = facts, *created = NULL;
+	bool has_created, any = false;
+	size_t k = 0;
+
+	/* the deal's record: its stage the second field, created the 8th */
+	for (; *p && *p != DEAL_HIST_RS; p++)
+		if (*p == DEAL_HIST_FS && ++k == 7)
+			created = p + 1;
+	has_created = created && field_len(created) > 0;
+	if (has_created && strtoll(created, NULL, 10) > as_of)
+		return false;
+	/* as report-data.c's cut_to: the last entry up to as_of, else the
+	 * first one's stage, else (no history) the stage it has */
+	second_field(stage, facts);
+	for (; *p == DEAL_HIST_RS && p[1]; p++) {
+		if (strtoll(p + 1, NULL, 10) > as_of) {
+			if (!any)
+				second_field(stage, p + 1);
+			return any || has_created;
+		}
+		second_field(stage, p + 1);
+		any = true;
+		for (p++; *p && *p != DEAL_HIST_RS; p++)
+			;
+		p--;
+	}
+	return any || has_created;
 }

@@ -100,10 +100,11 @@ static char *make_tables_sql(void)
 		     " cents INTEGER NOT NULL,"
 		     " PRIMARY KEY(pipeline, stage, currency)) WITHOUT ROWID;"
 		     "CREATE TABLE deal_facts(rid INTEGER PRIMARY KEY,"
-		     " pipeline TEXT, stage TEXT, owner TEXT, source TEXT,"
-		     " currency TEXT, cents INTEGER, probability INTEGER,"
-		     " created INTEGER, close INTEGER, competitors TEXT,"
-		     " history TEXT, touches INTEGER);"
+		     " facts TEXT NOT NULL);"
+		     "CREATE TABLE day_totals(what TEXT NOT NULL,"
+		     " user TEXT NOT NULL, key TEXT NOT NULL, day INTEGER NOT NULL,"
+		     " n INTEGER NOT NULL, PRIMARY KEY(what, user, key, day))"
+		     " WITHOUT ROWID;"
 		     "CREATE VIRTUAL TABLE facets USING fts5(t, content='',"
 		     " detail=none, columnsize=0, tokenize='ascii');");
 	return crm_buf_detach(&b);
@@ -195,6 +196,8 @@ void writer_finish(struct writer *w)
 	sqlite3_finalize(w->totals);
 	sqlite3_finalize(w->deal);
 	sqlite3_finalize(w->deldeal);
+	sqlite3_finalize(w->daytot);
+	sqlite3_finalize(w->deldaytot);
 	memset(w, 0, sizeof(*w));
 }
 
@@ -212,6 +215,36 @@ static const char totals_sql[] =
 	"INSERT INTO stage_totals VALUES(?1, ?2, ?3, ?4, (?5 IS NOT NULL) * ?4,"
 	" coalesce(?5, 0) * ?4) ON CONFLICT DO UPDATE SET n = n + excluded.n,"
 	" priced = priced + excluded.priced, cents = cents + excluded.cents";
+
+/* Counts ?5 (1 or -1) of what ?1 ('entry', 'lead') by user ?2 of key
+ * ?3 (an entry's kind, a lead's source) on the UTC day ?4. */
+static const char daytot_sql[] =
+	"INSERT INTO day_totals VALUES(?1, ?2, ?3, ?4, ?5) ON CONFLICT DO"
+	" UPDATE SET n = n + excluded.n";
+/* Counts the timeline entries of row ?1 out of day_totals. */
+static const char deldaytot_sql[] =
+	"INSERT INTO day_totals SELECT 'entry', coalesce(by, ''),"
+	" coalesce(kind, ''), (at - ((at % 86400) + 86400) % 86400) / 86400,"
+	" -count(*) FROM entries WHERE rid = ?1 AND at IS NOT NULL"
+	" GROUP BY 2, 3, 4 ON CONFLICT DO UPDATE SET n = n + excluded.n";
+
+/* The UTC day of the Unix time t. */
+static long long utc_day(long long t)
+{
+	return (t - ((t % 86400) + 86400) % 86400) / 86400;
+}
+
+/* Counts sign of what by user of key on the day of t in day_totals. */
+static int count_day(struct writer *w, const char *what, const char *user,
+		     const char *key, long long t, int sign)
+{
+	sqlite3_bind_text(w->daytot, 1, what, -1, SQLITE_STATIC);
+	sqlite3_bind_text(w->daytot, 2, user ? user : "", -1, SQLITE_STATIC);
+	sqlite3_bind_text(w->daytot, 3, key ? key : "", -1, SQLITE_STATIC);
+	sqlite3_bind_int64(w->daytot, 4, utc_day(t));
+	sqlite3_bind_int(w->daytot, 5, sign);
+	return step_once(w->daytot);
+}
 
 int writer_start(struct writer *w, sqlite3 *db)
 {
@@ -242,9 +275,10 @@ int writer_start(struct writer *w, sqlite3 *db)
 	    prepare(db, "DELETE FROM entries WHERE rid = ?1",
 		    &w->delentries) ||
 	    prepare(db, totals_sql, &w->totals) ||
-	    prepare(db, "INSERT INTO deal_facts VALUES(?1, ?2, ?3, ?4, ?5, ?6,"
-		    " ?7, ?8, ?9, ?10, ?11, ?12, ?13)", &w->deal) ||
-	    prepare(db, "DELETE FROM deal_facts WHERE rid = ?1", &w->deldeal)) {
+	    prepare(db, "INSERT INTO deal_facts VALUES(?1, ?2)", &w->deal) ||
+	    prepare(db, "DELETE FROM deal_facts WHERE rid = ?1", &w->deldeal) ||
+	    prepare(db, daytot_sql, &w->daytot) ||
+	    prepare(db, deldaytot_sql, &w->deldaytot)) {
 		writer_finish(w);
 		return -1;
 	}
@@ -597,6 +631,8 @@ static int insert_entries(struct writer *w, const struct index_row *row,
 		if (e->by)
 			sqlite3_bind_text(w->entry, 5, e->by, -1, SQLITE_STATIC);
 		rc = step_once(w->entry);
+		if (rc == SQLITE_OK && e->has_at)
+			rc = count_day(w, "entry", e->by, e->kind, e->at, 1);
 	}
 	return rc;
 }
@@ -647,6 +683,23 @@ static int count_deal(struct writer *w, char *const vals[CRM_FIELDS_MAX],
 	return step_once(st);
 }
 
+/* Counts a company or contact with the column values vals (and time
+ * columns) in the leads of its owner and source on the day it was made
+ * (sign 1) or out of them (-1); nothing when it has no created. */
+static int count_lead(struct writer *w, char *const vals[CRM_FIELDS_MAX],
+		      const bool has_time[CRM_FIELDS_MAX],
+		      const long long time[CRM_FIELDS_MAX], int sign)
+{
+	const struct crm_field *f = crm_field_find(CRM_TYPE_ALL, "created",
+						   false);
+	size_t i = crm_field_index(f);
+
+	if (!has_time[i])
+		return SQLITE_OK;
+	return count_day(w, "lead", val_of(vals, "owner"),
+			 val_of(vals, "source"), time[i], sign);
+}
+
 int index_row_insert(struct writer *w, struct index_row *row)
 {
 	sqlite3_stmt *st = w->insert;
@@ -681,6 +734,10 @@ int index_row_insert(struct writer *w, struct index_row *row)
 					       1)) != SQLITE_OK)
 		return rc;
 	if (row->deal && (rc = deal_facts_insert(w->deal, rid, row->deal)) !=
+	    SQLITE_OK)
+		return rc;
+	if ((t == CRM_COMPANY || t == CRM_CONTACT) &&
+	    (rc = count_lead(w, row->col, row->has_time, row->time, 1)) !=
 	    SQLITE_OK)
 		return rc;
 	rc = insert_fields(w, row, rid);
@@ -779,6 +836,31 @@ static int uncount_deal(struct writer *w)
 	return rc;
 }
 
+/* Counts the company or contact find stands on out of the leads. */
+static int uncount_lead(struct writer *w)
+{
+	char *vals[CRM_FIELDS_MAX] = {0};
+	bool has_time[CRM_FIELDS_MAX] = {0};
+	long long time[CRM_FIELDS_MAX] = {0};
+	const struct crm_field *f = crm_field_find(CRM_TYPE_ALL, "created",
+						   false);
+	size_t i, n = crm_field_count(), c = crm_field_index(f);
+	struct crm_date d;
+	int rc;
+
+	for (i = 0; i < n; i++)
+		if (found(w, FIND_FIELD_COL + (int)i))
+			vals[i] = crm_xstrdup(found(w, FIND_FIELD_COL + (int)i));
+	if (vals[c] && crm_date_parse_stored(vals[c], &d) == CRM_OK) {
+		has_time[c] = true;
+		time[c] = (long long)d.when;
+	}
+	rc = count_lead(w, vals, has_time, time, -1);
+	for (i = 0; i < n; i++)
+		free(vals[i]);
+	return rc;
+}
+
 int index_row_delete(struct writer *w, sqlite3_int64 rid)
 {
 	char *fts = NULL, *facets = NULL, *fold = NULL;
@@ -794,6 +876,9 @@ int index_row_delete(struct writer *w, sqlite3_int64 rid)
 		fold = crm_xstrdup(found(w, 5) ? found(w, 5) : "");
 		if (sqlite3_column_int(w->find, 2) == CRM_DEAL)
 			rc = uncount_deal(w);
+		else if (sqlite3_column_int(w->find, 2) == CRM_COMPANY ||
+			 sqlite3_column_int(w->find, 2) == CRM_CONTACT)
+			rc = uncount_lead(w);
 	}
 	sqlite3_reset(w->find);
 	if (fts && rc == SQLITE_OK)
@@ -806,6 +891,9 @@ int index_row_delete(struct writer *w, sqlite3_int64 rid)
 	sqlite3_bind_int64(w->del, 1, rid);
 	sqlite3_bind_int64(w->delentries, 1, rid);
 	sqlite3_bind_int64(w->deldeal, 1, rid);
+	sqlite3_bind_int64(w->deldaytot, 1, rid);
+	if (rc == SQLITE_OK)
+		rc = step_once(w->deldaytot);
 	if (rc == SQLITE_OK)
 		rc = step_once(w->delentries);
 	if (rc == SQLITE_OK)

@@ -16,13 +16,18 @@ struct writer {
 	sqlite3 *db;
 	sqlite3_stmt *insert, *text, *deltext, *field, *fts, *find, *del,
 		*delfields, *ftsdel, *facet, *facetdel, *names, *namesdel,
-		*entry, *delentries, *totals, *deal, *deldeal;
+		*entry, *delentries, *totals, *deal, *deldeal, *daytot,
+		*deldaytot;
 };
 
-/* The separators of deal_facts.history (indexdeal.c): an entry is
- * "AT FS STAGE FS BY FS REASON FS TOUCHES RS", AT a Unix time, TOUCHES
- * the number of the deal's timeline entries at or before AT; by and
- * reason empty when absent; entries oldest first. */
+/* The separators of deal_facts.facts (indexdeal.c), a text of records
+ * of fields, each field ended by FS but a record's last, ended by RS.
+ * The first record is the deal's: PIPELINE, STAGE, OWNER, SOURCE,
+ * CURRENCY, CENTS (its amount), PROBABILITY (its own), CREATED, CLOSE
+ * (Unix times), TOUCHES (its timeline entries) and COMPETITORS (ids
+ * '\n'-joined); then one per stage_history entry, oldest first: AT,
+ * STAGE, BY, REASON, TOUCHES (the timeline entries at or before AT).
+ * Fields are empty when absent; the separators in texts are spaces. */
 #define DEAL_HIST_FS '\x1f'
 #define DEAL_HIST_RS '\x1e'
 
@@ -31,6 +36,11 @@ struct deal_facts;
 /* The facts of deal r; caller frees them with deal_facts_free. */
 struct deal_facts *deal_facts_make(const struct crm_record *r);
 void deal_facts_free(struct deal_facts *f);
+/* The stage of the deal whose facts text is facts as it stood at as_of
+ * (that of its last stage_history entry up to then) into stage; false
+ * when the deal was made after as_of. */
+bool deal_facts_stage_at(const char *facts, long long as_of,
+			 struct crm_buf *stage);
 /* Inserts f as the deal_facts row rid with st (deal_facts_sql). */
 int deal_facts_insert(sqlite3_stmt *st, sqlite3_int64 rid,
 		      const struct deal_facts *f);

@@ -74,9 +74,10 @@ static long long day_start(time_t now)
 	return (long long)mktime(&tm);
 }
 
-/* Runs sql, which selects (user, kind or NULL, count), into a. */
+/* Runs sql, which selects (user, kind or NULL, count) with ?1 the
+ * owner, ?2 and ?3 a span, ?4 today's midnight and ?5 now, into a. */
 static int count_rows(struct rscan *sc, struct activity *a, const char *sql,
-		      struct crm_err *err)
+		      int64_t lo, int64_t hi, struct crm_err *err)
 {
 	const struct crm_report_opts *o = sc->o;
 	const char *user, *kind;
@@ -92,10 +93,8 @@ static int count_rows(struct rscan *sc, struct activity *a, const char *sql,
 		return crm_seterr(err, CRM_ERR, _("index: %s"), sqlite3_errmsg(db));
 	if (o->owner)
 		sqlite3_bind_text(st, 1, o->owner, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 2, o->since ? (sqlite3_int64)o->since
-					   : INT64_MIN);
-	sqlite3_bind_int64(st, 3, o->until ? (sqlite3_int64)o->until
-					   : INT64_MAX);
+	sqlite3_bind_int64(st, 2, lo);
+	sqlite3_bind_int64(st, 3, hi);
 	sqlite3_bind_int64(st, 4, day_start(o->now));
 	sqlite3_bind_int64(st, 5, (sqlite3_int64)o->now);
 	while (sqlite3_step(st) == SQLITE_ROW) {
@@ -115,16 +114,76 @@ static int count_rows(struct rscan *sc, struct activity *a, const char *sql,
 	return CRM_OK;
 }
 
-/* The timeline entries of the period by user and kind. */
+/* The timeline entries of the whole UTC days ?2 to ?3 by user and kind,
+ * from the index's totals. */
+static const char days_sql[] =
+	"SELECT user, key, sum(n) FROM day_totals WHERE what = 'entry'"
+	" AND day BETWEEN ?2 AND ?3 AND (?1 IS NULL OR user = ?1)"
+	" AND ?4 = ?4 AND ?5 = ?5 GROUP BY user, key HAVING sum(n) > 0";
+/* The timeline entries from ?2 to ?3 (seconds) by user and kind. */
 static const char entries_sql[] =
-	"SELECT by, kind, count(*) FROM entries WHERE at BETWEEN ?2 AND ?3"
-	" AND (?1 IS NULL OR by = ?1) GROUP BY by, kind";
+	"SELECT by, kind, count(*) FROM entries INDEXED BY entries_at"
+	" WHERE at BETWEEN ?2 AND ?3 AND (?1 IS NULL OR by = ?1)"
+	" AND ?4 = ?4 AND ?5 = ?5 GROUP BY by, kind";
 /* The open tasks overdue now (?4 today's midnight, ?5 now) by owner. */
 static const char overdue_sql[] =
 	"SELECT owner, NULL, count(*) FROM records INDEXED BY records_task_due"
 	" WHERE type = 3 AND broken IS NULL AND (?1 IS NULL OR owner = ?1)"
 	" AND (due_at < ?4 OR (instr(due, 'T') > 0 AND due_at < ?5))"
 	" AND ?2 = ?2 AND ?3 = ?3 GROUP BY owner";
+
+/* a / b rounded down (b > 0). */
+static int64_t floor_div(int64_t a, int64_t b)
+{
+	return a / b - (a % b != 0 && a < 0);
+}
+
+int report_day_spans(const struct crm_report_opts *o, struct day_spans *ds)
+{
+	int64_t lo = o->since ? (int64_t)o->since : INT64_MIN;
+	int64_t hi = o->until ? (int64_t)o->until : INT64_MAX;
+	int64_t dlo, dhi;
+
+	memset(ds, 0, sizeof(*ds));
+	/* the first whole day at or after lo, the last ending by hi */
+	dlo = lo == INT64_MIN ? INT64_MIN / 86400 : -floor_div(-lo, 86400);
+	dhi = hi == INT64_MAX ? INT64_MAX / 86400 : floor_div(hi + 1, 86400) - 1;
+	if (dlo > dhi) {
+		ds->edge[ds->nedges][0] = lo;
+		ds->edge[ds->nedges++][1] = hi;
+		return 0;
+	}
+	ds->days[0] = dlo;
+	ds->days[1] = dhi;
+	ds->has_days = true;
+	if (lo != INT64_MIN && lo < dlo * 86400) {
+		ds->edge[ds->nedges][0] = lo;
+		ds->edge[ds->nedges++][1] = dlo * 86400 - 1;
+	}
+	if (hi != INT64_MAX && hi > dhi * 86400 + 86399) {
+		ds->edge[ds->nedges][0] = dhi * 86400 + 86400;
+		ds->edge[ds->nedges++][1] = hi;
+	}
+	return 0;
+}
+
+/* Counts the timeline entries of the period into a: whole days from
+ * the index's totals, the parts of days at its edges entry by entry. */
+static int count_entries(struct rscan *sc, struct activity *a,
+			 struct crm_err *err)
+{
+	struct day_spans ds;
+	size_t i;
+	int rc = CRM_OK;
+
+	report_day_spans(sc->o, &ds);
+	if (ds.has_days)
+		rc = count_rows(sc, a, days_sql, ds.days[0], ds.days[1], err);
+	for (i = 0; rc == CRM_OK && i < ds.nedges; i++)
+		rc = count_rows(sc, a, entries_sql, ds.edge[i][0],
+				ds.edge[i][1], err);
+	return rc;
+}
 
 static const struct crm_rcol activity_cols[] = {
 	{"owner", NC_("column", "OWNER")},
@@ -196,8 +255,8 @@ int report_activity(struct rscan *sc, struct crm_err *err)
 			user_of(&a, rnames_id(&sc->names, sc->cfg->users[i].login,
 					      strlen(sc->cfg->users[i].login)));
 	if ((rc = report_scan(sc, activity_deal, &a, err)) == CRM_OK &&
-	    (rc = count_rows(sc, &a, entries_sql, err)) == CRM_OK &&
-	    (rc = count_rows(sc, &a, overdue_sql, err)) == CRM_OK)
+	    (rc = count_entries(sc, &a, err)) == CRM_OK &&
+	    (rc = count_rows(sc, &a, overdue_sql, 0, 0, err)) == CRM_OK)
 		activity_section(sc, &a);
 	for (i = 0; i < a.n; i++)
 		rsum_free(&a.u[i].won_sum);

@@ -164,80 +164,91 @@ bool report_in_period(const struct rscan *sc, int64_t t)
 
 /* ---- the scan ---- */
 
-/* The column list of the scan. */
-#define FACT_COLUMNS "f.rid, f.pipeline, f.stage, f.owner, f.source," \
-	" f.currency, f.cents, f.probability, f.created, f.close," \
-	" f.competitors, f.history, f.touches"
-
-/* Builds the select of the deals sc->o selects into sql_text. */
+/* Builds the select of the facts of the deals sc->o's query selects
+ * (every deal without one) into sql_text. */
 static int scan_sql(struct rscan *sc, struct crm_buf *sql_text,
-		    struct crm_sql *sql, int *owner_param, int *pl_param,
-		    struct crm_err *err)
+		    struct crm_sql *sql, struct crm_err *err)
 {
 	const struct crm_report_opts *o = sc->o;
 	struct crm_find f = {0};
-	int rc;
 
-	crm_buf_adds(sql_text, "SELECT " FACT_COLUMNS " FROM deal_facts f");
-	if (o->query && !crm_query_empty(o->query)) {
-		f.mask = CRM_TYPE_BIT(CRM_DEAL);
-		f.query = o->query;
-		crm_buf_adds(sql_text, " JOIN records r ON r.rid = f.rid");
-		if ((rc = crm_find_where(sc->s, &f, sql_text, sql, err)))
-			return rc;
-		crm_buf_adds(sql_text, " AND 1");
-	} else {
-		crm_buf_adds(sql_text, " WHERE 1");
-	}
-	*owner_param = *pl_param = 0;
-	if (o->owner) {
-		*owner_param = (int)sql->nparams + 1;
-		crm_buf_addf(sql_text, " AND f.owner = ?%d", *owner_param);
-	}
-	if (o->pipeline) {
-		*pl_param = (int)sql->nparams + 2;
-		crm_buf_addf(sql_text, " AND (f.pipeline = ?%d OR (?%d AND"
-			     " f.pipeline IS NULL))", *pl_param, *pl_param + 1);
-	}
-	return CRM_OK;
+	crm_buf_adds(sql_text, "SELECT f.facts FROM deal_facts f");
+	if (o->query == NULL || crm_query_empty(o->query))
+		return CRM_OK;
+	f.mask = CRM_TYPE_BIT(CRM_DEAL);
+	f.query = o->query;
+	crm_buf_adds(sql_text, " JOIN records r ON r.rid = f.rid");
+	return crm_find_where(sc->s, &f, sql_text, sql, err);
 }
 
-/* The number of the text of column i of st as a name. */
-static uint32_t name_at(struct rscan *sc, sqlite3_stmt *st, int i)
+/* The next field of the facts text at *p (indexrow.h) into *len; *p is
+ * moved past it and its separator. */
+static const char *next_field(const char **p, size_t *len)
 {
-	const char *s = (const char *)sqlite3_column_text(st, i);
+	const char *s = *p, *e = s;
 
-	return s ? rnames_id(&sc->names, s, (size_t)sqlite3_column_bytes(st, i))
-		 : 0;
+	while (*e && *e != DEAL_HIST_FS && *e != DEAL_HIST_RS)
+		e++;
+	*len = (size_t)(e - s);
+	*p = *e ? e + 1 : e;
+	return s;
 }
 
-/* Reads the encoded history h (indexrow.h) into sc->hist; returns how
- * many entries it holds. */
-static size_t read_history(struct rscan *sc, const char *h)
+/* The whole number s[0..len); *has false when it is empty. */
+static int64_t number(const char *s, size_t len, bool *has)
 {
-	const char *p = h, *f[5], *end;
-	size_t n = 0, k;
+	int64_t v = 0;
+	bool neg = len && s[0] == '-';
+	size_t i;
+
+	*has = len > neg;
+	for (i = neg; i < len; i++)
+		v = v * 10 + (s[i] - '0');
+	return neg ? -v : v;
+}
+
+/* The next field of *p as a number (0 when empty). */
+static int64_t next_number(const char **p, bool *has)
+{
+	size_t len;
+	const char *s = next_field(p, &len);
+
+	return number(s, len, has);
+}
+
+/* The next field of *p as a name's number; slot (one per kind of
+ * field) remembers the last, which the next row most often repeats. */
+static uint32_t next_name(struct rscan *sc, const char **p, size_t slot)
+{
+	size_t len;
+	const char *s = next_field(p, &len);
+	uint32_t last = sc->last[slot];
+	const char *ls = rnames_str(&sc->names, last);
+
+	if (strncmp(ls, s, len) == 0 && ls[len] == '\0')
+		return last;
+	return sc->last[slot] = rnames_id(&sc->names, s, len);
+}
+
+/* Reads the history records at p into sc->hist; returns how many. */
+static size_t read_history(struct rscan *sc, const char *p)
+{
 	struct rhist *e;
+	size_t n = 0;
+	bool has;
 
-	while (p && *p) {
-		for (k = 0; k < 5; k++) {
-			f[k] = p;
-			while (*p && *p != DEAL_HIST_FS && *p != DEAL_HIST_RS)
-				p++;
-			if (*p)
-				p++;
-		}
+	while (*p) {
 		if (n == sc->hcap) {
 			sc->hcap = sc->hcap ? sc->hcap * 2 : 16;
 			sc->hist = crm_xrealloc(sc->hist,
 						sc->hcap * sizeof(*sc->hist));
 		}
 		e = &sc->hist[n++];
-		e->at = strtoll(f[0], NULL, 10);
-		e->stage = rnames_id(&sc->names, f[1], (size_t)(f[2] - f[1] - 1));
-		e->by = rnames_id(&sc->names, f[2], (size_t)(f[3] - f[2] - 1));
-		e->reason = rnames_id(&sc->names, f[3], (size_t)(f[4] - f[3] - 1));
-		e->touches = (int32_t)strtol(f[4], (char **)&end, 10);
+		e->at = next_number(&p, &has);
+		e->stage = next_name(sc, &p, 5);
+		e->by = next_name(sc, &p, 6);
+		e->reason = next_name(sc, &p, 7);
+		e->touches = (int32_t)next_number(&p, &has);
 	}
 	return n;
 }
@@ -260,31 +271,32 @@ static bool cut_to(struct rdeal *d, int64_t as_of)
 	return true;
 }
 
-/* Reads the row st stands on into d. */
-static void read_deal(struct rscan *sc, sqlite3_stmt *st, struct rdeal *d)
+/* Reads the facts text p into d. */
+static void read_deal(struct rscan *sc, const char *p, struct rdeal *d)
 {
-	const char *cur = (const char *)sqlite3_column_text(st, 5);
+	bool has;
+	size_t len;
 
 	memset(d, 0, sizeof(*d));
-	d->rid = sqlite3_column_int64(st, 0);
-	d->pipeline = name_at(sc, st, 1);
-	d->stage = name_at(sc, st, 2);
-	d->owner = name_at(sc, st, 3);
-	d->source = name_at(sc, st, 4);
-	d->currency = cur ? cur : sc->cfg->default_currency ?
-		      sc->cfg->default_currency : "";
-	if ((d->has_cents = sqlite3_column_type(st, 6) != SQLITE_NULL))
-		d->cents = sqlite3_column_int64(st, 6);
-	d->probability = sqlite3_column_type(st, 7) != SQLITE_NULL
-			 ? sqlite3_column_int(st, 7) : -1;
-	if ((d->has_created = sqlite3_column_type(st, 8) != SQLITE_NULL))
-		d->created = sqlite3_column_int64(st, 8);
-	if ((d->has_close = sqlite3_column_type(st, 9) != SQLITE_NULL))
-		d->close = sqlite3_column_int64(st, 9);
-	d->competitors = (const char *)sqlite3_column_text(st, 10);
-	d->nhist = read_history(sc, (const char *)sqlite3_column_text(st, 11));
+	d->pipeline = next_name(sc, &p, 0);
+	d->stage = next_name(sc, &p, 1);
+	d->owner = next_name(sc, &p, 2);
+	d->source = next_name(sc, &p, 3);
+	d->currency = rnames_str(&sc->names, next_name(sc, &p, 4));
+	if (d->currency[0] == '\0')
+		d->currency = sc->cfg->default_currency ?
+			      sc->cfg->default_currency : "";
+	d->cents = next_number(&p, &d->has_cents);
+	d->probability = (int)next_number(&p, &has);
+	if (!has)
+		d->probability = -1;
+	d->created = next_number(&p, &d->has_created);
+	d->close = next_number(&p, &d->has_close);
+	d->touches = (int32_t)next_number(&p, &has);
+	d->competitors = next_field(&p, &len);
+	d->ncompetitors = len;
+	d->nhist = read_history(sc, p);
 	d->hist = sc->hist;
-	d->touches = sqlite3_column_int(st, 12);
 }
 
 /* Completes d, whose stage now is now: its pipeline and stage, and its
@@ -301,35 +313,37 @@ static void place_deal(struct rscan *sc, struct rdeal *d, uint32_t now)
 int report_scan(struct rscan *sc, rdeal_cb cb, void *data,
 		struct crm_err *err)
 {
+	const struct crm_pipeline *want = NULL;
 	struct crm_buf text = {0};
 	struct crm_sql sql = {0};
 	sqlite3_stmt *st = NULL;
+	uint32_t now, owner = 0;
 	struct rdeal d;
-	uint32_t now;
 	sqlite3 *db;
-	int rc, op, pp, step;
+	int rc, step;
 
 	if ((rc = crm_store_index(sc->s, &db, err)) ||
-	    (rc = scan_sql(sc, &text, &sql, &op, &pp, err)))
+	    (rc = scan_sql(sc, &text, &sql, err)))
 		goto out;
 	if (sqlite3_prepare_v2(db, text.s, -1, &st, NULL) != SQLITE_OK) {
 		rc = crm_seterr(err, CRM_ERR, _("index: %s"), sqlite3_errmsg(db));
 		goto out;
 	}
 	crm_sql_bind(st, &sql);
-	if (op)
-		sqlite3_bind_text(st, op, sc->o->owner, -1, SQLITE_STATIC);
-	if (pp) {
-		sqlite3_bind_text(st, pp, sc->o->pipeline, -1, SQLITE_STATIC);
-		sqlite3_bind_int(st, pp + 1, crm_config_pipeline(sc->cfg, NULL) ==
-				 crm_config_pipeline(sc->cfg, sc->o->pipeline));
-	}
+	if (sc->o->owner)
+		owner = rnames_id(&sc->names, sc->o->owner, strlen(sc->o->owner));
+	if (sc->o->pipeline)
+		want = report_pipeline(sc);
 	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-		read_deal(sc, st, &d);
+		read_deal(sc, (const char *)sqlite3_column_text(st, 0), &d);
+		if (sc->o->owner && d.owner != owner)
+			continue;
 		now = d.stage;
 		if (sc->o->as_of && !cut_to(&d, (int64_t)sc->o->as_of))
 			continue;
 		place_deal(sc, &d, now);
+		if (want && d.pl != want)
+			continue;
 		cb(sc, &d, data);
 	}
 	if (step != SQLITE_DONE)

@@ -284,7 +284,7 @@ static void count_in(struct rscan *sc, struct group *g, const struct rdeal *d,
 static void lost_deal(struct rscan *sc, const struct rdeal *d, void *data)
 {
 	struct lost *l = data;
-	const char *p, *e;
+	const char *p, *e, *end = d->competitors + d->ncompetitors;
 	int64_t at = 0;
 	long last = report_entered(d);
 	uint32_t from = last > 0 ? d->hist[last - 1].stage : 0;
@@ -295,9 +295,9 @@ static void lost_deal(struct rscan *sc, const struct rdeal *d, void *data)
 	count_in(sc, group_of(&l->stage, from), d, d->pl);
 	count_in(sc, group_of(&l->reason, last >= 0 ? d->hist[last].reason : 0),
 		 d, d->pl);
-	for (p = d->competitors; p && *p; p = *e ? e + 1 : e) {
-		e = strchr(p, '\n');
-		e = e ? e : p + strlen(p);
+	for (p = d->competitors; p < end; p = e + 1) {
+		for (e = p; e < end && *e != '\n'; e++)
+			;
 		count_in(sc, group_of(&l->competitor,
 				      rnames_id(&sc->names, p, (size_t)(e - p))),
 			 d, d->pl);
@@ -563,56 +563,80 @@ struct sources {
 static void sources_deal(struct rscan *sc, const struct rdeal *d, void *data)
 {
 	struct sources *so = data;
-	struct group *g = group_of(&so->source, d->source);
+	struct group *g;
 	int64_t at = 0;
 
 	if (d->has_created ? report_in_period(sc, d->created)
 			   : !sc->o->since && !sc->o->until) {
+		g = group_of(&so->source, d->source);
 		g->n++;
 		if (d->has_cents)
 			rsum_add(sc, &g->sum, d->currency, d->cents);
 	}
 	if (closed_kind(sc, d, &at) == CRM_STAGE_WON) {
+		g = group_of(&so->source, d->source);
 		g->won++;
 		if (d->has_cents)
 			rsum_add(sc, &g->won_sum, d->currency, d->cents);
 	}
 }
 
-/* Counts the companies and contacts made in the period by source as
- * leads (the owner option applies; the query selects deals only). */
-static int count_leads(struct rscan *sc, struct sources *so,
-		       struct crm_err *err)
+/* The leads of whole UTC days ?2 to ?3 by source, from the totals. */
+static const char lead_days_sql[] =
+	"SELECT key, sum(n) FROM day_totals WHERE what = 'lead'"
+	" AND day BETWEEN ?2 AND ?3 AND (?1 IS NULL OR user = ?1)"
+	" GROUP BY key HAVING sum(n) > 0";
+/* The leads made from ?2 to ?3 (seconds) by source. */
+static const char leads_sql[] =
+	"SELECT coalesce(source, ''), count(*) FROM records"
+	" INDEXED BY records_leads WHERE type IN (0, 1) AND broken IS NULL"
+	" AND created_at BETWEEN ?2 AND ?3 AND (?1 IS NULL OR owner = ?1)"
+	" GROUP BY 1";
+
+/* Runs sql (sources and counts of leads over the span lo to hi) into
+ * so. */
+static int lead_rows(struct rscan *sc, struct sources *so, const char *sql,
+		     int64_t lo, int64_t hi, struct crm_err *err)
 {
-	const struct crm_report_opts *o = sc->o;
+	const char *s;
 	sqlite3_stmt *st;
 	sqlite3 *db;
 	int rc;
 
 	if ((rc = crm_store_index(sc->s, &db, err)))
 		return rc;
-	if (sqlite3_prepare_v2(db, "SELECT source, count(*) FROM records"
-			       " WHERE type IN (0, 1) AND broken IS NULL"
-			       " AND (?1 IS NULL OR owner = ?1)"
-			       " AND (?2 IS NULL OR created_at >= ?2)"
-			       " AND (?3 IS NULL OR created_at <= ?3)"
-			       " GROUP BY source", -1, &st, NULL) != SQLITE_OK)
+	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
 		return crm_seterr(err, CRM_ERR, _("index: %s"), sqlite3_errmsg(db));
-	if (o->owner)
-		sqlite3_bind_text(st, 1, o->owner, -1, SQLITE_STATIC);
-	if (o->since)
-		sqlite3_bind_int64(st, 2, (sqlite3_int64)o->since);
-	if (o->until)
-		sqlite3_bind_int64(st, 3, (sqlite3_int64)o->until);
+	if (sc->o->owner)
+		sqlite3_bind_text(st, 1, sc->o->owner, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, lo);
+	sqlite3_bind_int64(st, 3, hi);
 	while (sqlite3_step(st) == SQLITE_ROW) {
-		const char *s = (const char *)sqlite3_column_text(st, 0);
-
-		group_of(&so->source, s ? rnames_id(&sc->names, s,
-						    strlen(s)) : 0)->extra +=
+		s = (const char *)sqlite3_column_text(st, 0);
+		group_of(&so->source, rnames_id(&sc->names, s, strlen(s)))->extra +=
 			sqlite3_column_int64(st, 1);
 	}
 	sqlite3_finalize(st);
 	return CRM_OK;
+}
+
+/* Counts the companies and contacts made in the period by source as
+ * leads (the owner option applies; the query selects deals only): whole
+ * days from the index's totals, the edges record by record. */
+static int count_leads(struct rscan *sc, struct sources *so,
+		       struct crm_err *err)
+{
+	struct day_spans ds;
+	size_t i;
+	int rc = CRM_OK;
+
+	report_day_spans(sc->o, &ds);
+	if (ds.has_days)
+		rc = lead_rows(sc, so, lead_days_sql, ds.days[0], ds.days[1], err);
+	for (i = 0; rc == CRM_OK && i < ds.nedges; i++)
+		rc = lead_rows(sc, so, leads_sql, ds.edge[i][0], ds.edge[i][1],
+			       err);
+	return rc;
 }
 
 static const struct crm_rcol sources_cols[] = {

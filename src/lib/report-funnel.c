@@ -130,6 +130,8 @@ static const struct crm_rcol lost_cols[] = {
 };
 
 /* Orders lost keys by deals, most first, then stage, then reason. */
+static const struct rnames *lost_names;
+
 static int lost_cmp(const void *a, const void *b)
 {
 	const struct lost_key *x = a, *y = b;
@@ -138,7 +140,8 @@ static int lost_cmp(const void *a, const void *b)
 		return x->n > y->n ? -1 : 1;
 	if (x->from != y->from)
 		return x->from < y->from ? -1 : 1;
-	return x->reason < y->reason ? -1 : x->reason > y->reason;
+	return strcmp(rnames_str(lost_names, x->reason),
+		      rnames_str(lost_names, y->reason));
 }
 
 /* The sections of the funnel f. */
@@ -159,6 +162,7 @@ static void funnel_sections(struct rscan *sc, struct funnel *f)
 			     (double)(i ? f->count[i - 1] : f->count[0]));
 		cell_percent(&c[4], (double)f->count[i], (double)f->count[0]);
 	}
+	lost_names = &sc->names;
 	qsort(f->lost, f->nlost, sizeof(*f->lost), lost_cmp);
 	s = report_section(sc, "lost", N_("Lost"), lost_cols, 4, 2);
 	for (i = 0; i < f->nlost; i++) {

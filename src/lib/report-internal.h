@@ -39,7 +39,8 @@ struct rdeal {
 				stage's; -1 when neither is known */
 	const struct rhist *hist;   /* oldest first (up to as_of) */
 	size_t nhist;
-	const char *competitors;    /* ids '\n'-joined, or NULL */
+	const char *competitors;    /* ids '\n'-joined (not NUL-ended) */
+	size_t ncompetitors;        /* their length */
 	int32_t touches;     /* its timeline entries */
 	const struct crm_pipeline *pl; /* its pipeline, NULL when unknown */
 	int stage_at;        /* its stage's place in pl, -1 when unknown */
@@ -68,6 +69,7 @@ struct rscan {
 				  -2 not looked up */
 	size_t pl_cap;
 	struct crm_report *r;
+	uint32_t last[8];      /* the last name of each kind of field */
 	struct crm_report_opts own;  /* o narrowed by a report (o points
 					here then) */
 };
@@ -132,6 +134,17 @@ const char *report_stage_text(const struct crm_pipeline *pl, int i,
 /* A lost reason's name in the report's language (itself when crm.yaml
  * has no such reason). */
 const char *report_reason_text(const struct rscan *sc, const char *reason);
+
+/* A period as whole UTC days (the index's day_totals) and the parts of
+ * days at its edges, in seconds, both inclusive. */
+struct day_spans {
+	bool has_days;
+	int64_t days[2];
+	int64_t edge[2][2];
+	size_t nedges;
+};
+/* The spans of o's period (open ends: from and to any time). */
+int report_day_spans(const struct crm_report_opts *o, struct day_spans *ds);
 
 /* The median of v[0..n) (sorted in place); 0 for none. */
 double report_median(double *v, size_t n);

@@ -99,6 +99,9 @@ out=$("$CRM" board --format html 'amount>1000')
 is "$(printf '%s' "$out" | grep -c '<li class="card">')" 3 "a query: only the deals it selects"
 like "$out" '<h2>Won</h2>' "a query: every stage is still a column"
 
+out=$("$CRM" board --format html --as-of 2026-11-01 2>&1)
+like "$out" '<p class="meta">as of 2026-11-01 23:59</p>' "--as-of: the page says when the board stood so"
+
 # --- Russian ------------------------------------------------------------------
 if locale -a 2>/dev/null | grep -qiE '^ru_RU\.utf-?8$'; then
 	rpage=$TEST_ROOT/board-ru.html
