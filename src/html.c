@@ -113,6 +113,18 @@ static const char *reference(char c)
 	}
 }
 
+/* The length of the run of plain ASCII at s[0..n): what stands for
+ * itself as it is. */
+static size_t plain_run(const char *s, size_t n)
+{
+	size_t i = 0;
+
+	while (i < n && (unsigned char)s[i] >= 0x20 &&
+	       (unsigned char)s[i] < 0x7f && reference(s[i]) == NULL)
+		i++;
+	return i;
+}
+
 void html_add(struct crm_buf *b, const char *s)
 {
 	size_t n = s ? strlen(s) : 0, len;
@@ -120,6 +132,12 @@ void html_add(struct crm_buf *b, const char *s)
 	uint32_t cp;
 
 	while (n > 0) {
+		if ((len = plain_run(s, n)) > 0) {
+			crm_buf_add(b, s, len);
+			s += len;
+			n -= len;
+			continue;
+		}
 		len = crm_utf8_decode(s, n, &cp);
 		if (len == 0) {
 			crm_buf_adds(b, "\xef\xbf\xbd");
