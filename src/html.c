@@ -64,7 +64,7 @@ static const char style[] =
 	".card{background:var(--bg);border:1px solid var(--line);"
 	"border-radius:4px;padding:.4rem .5rem;margin-top:.5rem}\n"
 	".name{font-weight:600}\n"
-	".card .name,.card .sub{display:-webkit-box;-webkit-box-orient:"
+	".card .name,.card div.sub{display:-webkit-box;-webkit-box-orient:"
 	"vertical;-webkit-line-clamp:4;line-clamp:4;overflow:hidden}\n"
 	".sub{font-size:.9rem}\n"
 	".tag{display:inline-block;font-size:.8rem;padding:0 .35rem;"
