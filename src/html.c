@@ -166,13 +166,6 @@ void html_text(FILE *f, const char *s)
 	crm_buf_free(&b);
 }
 
-void html_bdi(FILE *f, const char *s)
-{
-	fputs("<bdi>", f);
-	html_text(f, s);
-	fputs("</bdi>", f);
-}
-
 /* True for an ASCII letter. */
 static bool is_alpha(char c)
 {
@@ -196,8 +189,7 @@ const char *html_lang_tag(const char *lang, char *buf, size_t size)
 	}
 	buf[i] = '\0';
 	/* "C", "POSIX" and what is not a language name: English */
-	if (lead < 2 || lead > 3 || buf[i ? i - 1 : 0] == '-' ||
-	    strcmp(buf, "POSIX") == 0)
+	if (lead < 2 || lead > 3 || buf[i - 1] == '-')
 		snprintf(buf, size, "en");
 	return buf;
 }

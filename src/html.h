@@ -33,9 +33,6 @@
 void html_add(struct crm_buf *b, const char *s);
 /* Writes s to f escaped as html_add does. */
 void html_text(FILE *f, const char *s);
-/* Writes s to f escaped inside <bdi>: a name set among other text,
- * whose right-to-left marks must not reorder that text. */
-void html_bdi(FILE *f, const char *s);
 
 /* The language tag of locale name lang for the lang attribute ("ru" for
  * "ru_RU.UTF-8", "en" for "C" and what is not a locale name) into buf
