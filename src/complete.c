@@ -36,6 +36,7 @@
 #include <sqlite3.h>
 
 #include "cli.h"
+#include "lib/report.h"
 
 const struct opt_spec help_opts[] = {{NULL, 0, OPT_FLAG, NULL, NULL}};
 
@@ -1420,6 +1421,12 @@ static void complete_positional(struct comp *c, const struct line *ln)
 		k = cli_find_command(ln->pos[0]);
 		c->parent = k;
 		complete_what(c, k && k->subs ? W_SUBS : W_NONE, 0);
+		return;
+	}
+	if (strcmp(ln->cmd->name, "report") == 0) {
+		/* NAME, then a query */
+		c->keywords = crm_report_names;
+		complete_what(c, ln->npos == 0 ? W_KEYWORDS : W_QUERY, 0);
 		return;
 	}
 	if (strcmp(ln->cmd->name, "deal move") == 0) {

@@ -33,36 +33,54 @@ static void rnames_grow(struct rnames *t)
 	t->slots = crm_xcalloc(n, sizeof(*t->slots));
 	t->nslots = n;
 	for (i = 1; i < t->n; i++) {
-		j = hash(t->s[i], strlen(t->s[i])) & (n - 1);
-		while (t->slots[j])
-			j = (j + 1) & (n - 1);
+		for (j = t->hash[i] & (n - 1); t->slots[j]; j = (j + 1) & (n - 1))
+			;
 		t->slots[j] = (uint32_t)i + 1;
+	}
+}
+
+bool rnames_is(const struct rnames *t, uint32_t id, const char *s,
+	       size_t len)
+{
+	return id < t->n && t->len[id] == len &&
+	       memcmp(t->s[id], s, len) == 0;
+}
+
+/* Makes room in t for one more name; the first is "". */
+static void rnames_room(struct rnames *t)
+{
+	if (t->n < t->cap)
+		return;
+	t->cap = t->cap ? t->cap * 2 : 16;
+	t->s = crm_xrealloc(t->s, t->cap * sizeof(*t->s));
+	t->len = crm_xrealloc(t->len, t->cap * sizeof(*t->len));
+	t->hash = crm_xrealloc(t->hash, t->cap * sizeof(*t->hash));
+	if (t->n == 0) {
+		t->s[0] = crm_xstrdup("");
+		t->len[0] = t->hash[0] = 0;
+		t->n = 1;
 	}
 }
 
 uint32_t rnames_id(struct rnames *t, const char *s, size_t len)
 {
+	uint32_t h, k;
 	size_t j;
-	uint32_t k;
 
 	if (s == NULL || len == 0)
 		return 0;
-	if (t->n == 0) {
-		t->cap = 16;
-		t->s = crm_xcalloc(t->cap, sizeof(char *));
-		t->s[t->n++] = crm_xstrdup("");
-	}
+	rnames_room(t);
 	if ((t->n + 1) * 2 > t->nslots)
 		rnames_grow(t);
-	for (j = hash(s, len) & (t->nslots - 1); (k = t->slots[j]) != 0;
+	h = hash(s, len);
+	for (j = h & (t->nslots - 1); (k = t->slots[j]) != 0;
 	     j = (j + 1) & (t->nslots - 1))
-		if (strncmp(t->s[k - 1], s, len) == 0 && t->s[k - 1][len] == '\0')
+		if (t->hash[k - 1] == h && rnames_is(t, k - 1, s, len))
 			return k - 1;
-	if (t->n == t->cap) {
-		t->cap *= 2;
-		t->s = crm_xrealloc(t->s, t->cap * sizeof(char *));
-	}
+	rnames_room(t);
 	t->s[t->n] = crm_xstrndup(s, len);
+	t->len[t->n] = (uint32_t)len;
+	t->hash[t->n] = h;
 	t->slots[j] = (uint32_t)t->n + 1;
 	return (uint32_t)t->n++;
 }
@@ -79,6 +97,8 @@ static void rnames_free(struct rnames *t)
 	for (i = 0; i < t->n; i++)
 		free(t->s[i]);
 	free(t->s);
+	free(t->len);
+	free(t->hash);
 	free(t->slots);
 }
 
@@ -223,9 +243,10 @@ static uint32_t next_name(struct rscan *sc, const char **p, size_t slot)
 	size_t len;
 	const char *s = next_field(p, &len);
 	uint32_t last = sc->last[slot];
-	const char *ls = rnames_str(&sc->names, last);
 
-	if (strncmp(ls, s, len) == 0 && ls[len] == '\0')
+	if (len == 0)
+		return 0;
+	if (last && rnames_is(&sc->names, last, s, len))
 		return last;
 	return sc->last[slot] = rnames_id(&sc->names, s, len);
 }
@@ -234,7 +255,7 @@ static uint32_t next_name(struct rscan *sc, const char **p, size_t slot)
 static size_t read_history(struct rscan *sc, const char *p)
 {
 	struct rhist *e;
-	size_t n = 0;
+	size_t n = 0, len;
 	bool has;
 
 	while (*p) {
@@ -245,9 +266,10 @@ static size_t read_history(struct rscan *sc, const char *p)
 		}
 		e = &sc->hist[n++];
 		e->at = next_number(&p, &has);
-		e->stage = next_name(sc, &p, 5);
-		e->by = next_name(sc, &p, 6);
-		e->reason = next_name(sc, &p, 7);
+		/* the i-th entry of most deals is of the same stage */
+		e->stage = next_name(sc, &p, 5 + (n - 1 < 9 ? n - 1 : 9));
+		(void)next_field(&p, &len);   /* by: no report needs it */
+		e->reason = next_name(sc, &p, 15);
 		e->touches = (int32_t)next_number(&p, &has);
 	}
 	return n;

@@ -16,6 +16,7 @@
  * a number once: 0 is the empty name. */
 struct rnames {
 	char **s;            /* by number; s[0] is "" */
+	uint32_t *len, *hash; /* by number: the length and hash of each */
 	size_t n, cap;
 	uint32_t *slots;     /* open addressing: number + 1, 0 free */
 	size_t nslots;
@@ -24,7 +25,7 @@ struct rnames {
 /* One stage_history entry of a deal. */
 struct rhist {
 	int64_t at;
-	uint32_t stage, by, reason;
+	uint32_t stage, reason;
 	int32_t touches;     /* the deal's timeline entries at or before at */
 };
 
@@ -69,13 +70,16 @@ struct rscan {
 				  -2 not looked up */
 	size_t pl_cap;
 	struct crm_report *r;
-	uint32_t last[8];      /* the last name of each kind of field */
+	uint32_t last[16];     /* the last name of each kind of field */
 	struct crm_report_opts own;  /* o narrowed by a report (o points
 					here then) */
 };
 
 /* The number of name s[0..len) (0 for ""). */
 uint32_t rnames_id(struct rnames *t, const char *s, size_t len);
+/* True when name id is s[0..len). */
+bool rnames_is(const struct rnames *t, uint32_t id, const char *s,
+	       size_t len);
 /* The name numbered id ("" for 0). */
 const char *rnames_str(const struct rnames *t, uint32_t id);
 
