@@ -61,6 +61,11 @@ d7=$("$CRM" add deal "$az" --stage won --amount 7 --currency AZN)
 "$CRM" add task "Later" --for "$d2" --due 2099-01-01 >/dev/null
 "$CRM" add task "Today" --for "$d3" --due today >/dev/null
 
+# d5 entered its stage long ago (lead rots after 3 days): stale
+sed -i -e "s/^\( *\(- \)\?at:\) .*/\1 '2026-01-01T10:00:00+03:00'/" \
+	-e "s/^created: .*/created: '2026-01-01T10:00:00+03:00'/" "$(file_of deal "$d5")"
+"$CRM" commit >/dev/null || echo "# the hand edit of the stage's time was refused"
+
 # --- crm board --format html --------------------------------------------------
 page=$TEST_ROOT/board.html
 "$CRM" board --format html >"$page" 2>"$TEST_ROOT/stderr"
@@ -83,6 +88,7 @@ like "$out" '5000.50 EUR' "a total in EUR, apart"
 like "$out" 'class="tag overdue">overdue · 2020-01-01' "an overdue next task is marked, with its day"
 like "$out" 'class="tag later">next task · 2099-01-01' "a later task, with its day"
 like "$out" 'class="tag none">no task' "a deal without a task"
+is "$(printf '%s' "$out" | grep -o '<span class="tag stale">stale</span>' | wc -l)" 1 "a stale deal is marked, the others not"
 like "$out" "<svg role=\"img\" viewBox=\"0 0 900 182\"" "a chart of the deals per stage, one bar a stage"
 check_page "$page" "board" "$script" "$svg" "$quotes" "$amp" "$rtl" \
 	"$term_shown" "$long" "$az" "overdue"
