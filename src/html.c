@@ -7,6 +7,7 @@
  * anywhere; its Content-Security-Policy forbids it too) and reads the
  * same in a browser, a mail reader, on paper, in light and dark.
  */
+#include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -260,16 +261,27 @@ static char *cut_text(const char *s, size_t cols)
 	return crm_buf_detach(&b);
 }
 
-/* The largest of values[0..n), 0 when none is above 0. */
+/* The largest finite one of values[0..n), 0 when none is above 0. */
 static double largest(size_t n, const double *values)
 {
 	double max = 0;
 	size_t i;
 
 	for (i = 0; i < n; i++)
-		if (values[i] > max)
+		if (isfinite(values[i]) && values[i] > max)
 			max = values[i];
 	return max;
+}
+
+/* The length of the bar of v when the largest is max: 0 to BAR_MAX (0
+ * for what is not a finite positive number). */
+static int bar_length(double v, double max)
+{
+	double r = max > 0 && isfinite(v) ? v / max : 0;
+
+	if (!(r > 0))
+		return 0;
+	return r >= 1 ? BAR_MAX : (int)(r * BAR_MAX + 0.5);
 }
 
 /* Writes row i of a chart: its label, its bar of length w, its text. */
@@ -299,7 +311,6 @@ void html_bar_chart(FILE *f, const char *caption, size_t n,
 {
 	double max = largest(n, values);
 	size_t i;
-	int w;
 
 	if (n == 0)
 		return;
@@ -317,11 +328,9 @@ void html_bar_chart(FILE *f, const char *caption, size_t n,
 		fputs("\"", f);
 	}
 	fputs(">\n", f);
-	for (i = 0; i < n; i++) {
-		w = max > 0 && values[i] > 0
-			? (int)(values[i] / max * BAR_MAX + 0.5) : 0;
-		chart_row(f, i, labels[i], w, texts ? texts[i] : NULL);
-	}
+	for (i = 0; i < n; i++)
+		chart_row(f, i, labels[i], bar_length(values[i], max),
+			  texts ? texts[i] : NULL);
 	fputs("</svg>\n</figure>\n", f);
 }
 

@@ -274,3 +274,20 @@ Test(html, chart_of_nothing_and_of_zeros)
 	cr_expect(strstr(buf, "figcaption") == NULL);
 	free(buf);
 }
+
+Test(html, chart_of_what_is_no_number)
+{
+	const char *labels[] = {"inf", "nan", "one", "neg"};
+	const double values[] = {1.0 / 0.0, 0.0 / 0.0, 1, -1.0 / 0.0};
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	html_bar_chart(f, "odd", 4, labels, values, NULL);
+	fclose(f);
+	/* only the finite one counts, and is the largest */
+	cr_expect_eq(count(buf, "width=\"440\""), 1, "%s", buf);
+	cr_expect_eq(count(buf, "width=\"0\""), 3, "%s", buf);
+	cr_expect(strstr(buf, "y=\"57\" width=\"440\"") != NULL, "%s", buf);
+	free(buf);
+}
