@@ -194,6 +194,19 @@ is "$out" "" "an unknown report writes no page"
 ok "$([ $? -ne 0 ]; echo $?)" "a report's page that cannot be written fails"
 store_clean "after the reports"
 
+# --- a store without deals ----------------------------------------------------
+cd "$TEST_ROOT" || exit 1
+new_store empty
+"$CRM" board --format html >"$TEST_ROOT/empty-board.html" 2>"$TEST_ROOT/stderr"
+is "$? $(cat "$TEST_ROOT/stderr")" "0 " "no deals: board --format html exits 0"
+check_page "$TEST_ROOT/empty-board.html" "no deals: board" "0 deals, 10%"
+like "$(cat "$TEST_ROOT/empty-board.html")" 'width="0"' "no deals: the chart has no bar"
+for r in funnel lost sources; do
+	"$CRM" report "$r" --format html >"$TEST_ROOT/empty-$r.html" 2>"$TEST_ROOT/stderr"
+	is "$? $(cat "$TEST_ROOT/stderr")" "0 " "no deals: report $r --format html exits 0"
+	check_page "$TEST_ROOT/empty-$r.html" "no deals: report $r" "Report: $r"
+done
+
 # --- the checkers can fail ------------------------------------------------------
 printf '<!DOCTYPE html><html><head><meta charset="utf-8"><title>x</title></head><body><p>a<img src=x onerror=alert(1)></p></body></html>' >"$TEST_ROOT/bad.html"
 res=$(python3 "$tools/html-check.py" "$TEST_ROOT/bad.html" "missing")
