@@ -109,6 +109,19 @@ static int board_row(const struct crm_row *r, void *data)
 	return 0;
 }
 
+/* Wants callback of a past board (crm_board_as_of): whether the column
+ * of stage of pipeline has room for a card. */
+static bool board_wants(const char *pipeline, const char *stage, void *data)
+{
+	struct board *b = data;
+	struct board_column *c;
+
+	if (pipeline ? strcmp(pipeline, b->p->name) != 0 : !b->is_default)
+		return false;
+	c = column_of(b, stage);
+	return c && (b->limit == 0 || c->ncards < b->limit);
+}
+
 /* Total callback of the whole pipeline (crm_board_totals). */
 static int board_total(const char *stage, const char *currency, size_t count,
 		       double sum, bool has_sum, void *data)
@@ -138,21 +151,31 @@ static int board_card(const struct crm_row *r, void *data)
 }
 
 /* Fills the board: the whole pipeline from the index's grouped counts
- * and first cards, or the deals q selects one by one, or with b->as_of
- * each deal as it stood then. */
+ * and first cards, or the deals q selects one by one; with b->as_of
+ * each deal as it stood then (the whole pipeline's in one pass, its
+ * first cards only). */
 static int board_fill(struct board *b, const struct crm_query *q)
 {
 	struct cli *cli = b->cli;
 	struct crm_find f = {0};
 	size_t total;
 
-	if (b->as_of)
-		return crm_board_as_of(cli->store, q, b->as_of, board_row, b,
-				       &cli->err);
-	if (q == NULL || crm_query_empty(q)) {
-		int rc = crm_board_totals(cli->store, b->p->name, b->is_default,
-					  board_total, b, &cli->err);
+	size_t skipped;
+	int rc;
 
+	if (b->as_of && (q == NULL || crm_query_empty(q)) && b->limit) {
+		rc = crm_board_past(cli->store, b->p->name, b->is_default,
+				    b->as_of, b->limit, board_total, board_card,
+				    b, &skipped, &cli->err);
+		b->skipped += skipped;
+		return rc;
+	}
+	if (b->as_of)
+		return crm_board_as_of(cli->store, q, b->as_of, board_wants,
+				       board_row, b, &cli->err);
+	if (q == NULL || crm_query_empty(q)) {
+		rc = crm_board_totals(cli->store, b->p->name, b->is_default,
+				      board_total, b, &cli->err);
 		return rc ? rc : crm_board_cards(cli->store, b->p->name,
 						 b->is_default, b->limit,
 						 board_card, b, &cli->err);
@@ -167,7 +190,7 @@ int board_gather(struct cli *cli, const struct crm_pipeline *p,
 		 const struct crm_query *q, size_t limit, time_t as_of,
 		 struct board *b)
 {
-	bool whole = (q == NULL || crm_query_empty(q)) && as_of == 0;
+	bool whole = q == NULL || crm_query_empty(q);
 	size_t i;
 	int rc;
 
@@ -181,8 +204,10 @@ int board_gather(struct cli *cli, const struct crm_pipeline *p,
 	b->cols = crm_xcalloc(p->nstages, sizeof(*b->cols));
 	for (i = 0; i < p->nstages; i++)
 		b->cols[i].st = &p->defs[i];
-	/* few cards: each one's next task looked up as it comes */
-	if (!(limit && whole) && (rc = cli_next_tasks_load(cli, &b->next)))
+	/* few cards: each one's next task looked up as it comes (a past
+	 * board reads its cards as a whole one does: one by one) */
+	if (!(limit && (whole || as_of)) &&
+	    (rc = cli_next_tasks_load(cli, &b->next)))
 		return rc;
 	return board_fill(b, q);
 }

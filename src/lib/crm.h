@@ -1177,13 +1177,27 @@ typedef int (*crm_row_cb)(const struct crm_row *row, void *data);
 int crm_board_cards(struct crm_store *s, const char *pipeline, bool is_default,
 		    size_t per_stage, crm_row_cb cb, void *data,
 		    struct crm_err *err);
+/* crm_board_totals and crm_board_cards of the board as it stood at
+ * as_of (each deal in the stage of its last stage_history entry up to
+ * then, deals made later left out), from the index's deal_facts in one
+ * pass and the index of names; *skipped gets the deals then in stages
+ * the pipeline lacks. */
+int crm_board_past(struct crm_store *s, const char *pipeline, bool is_default,
+		   time_t as_of, size_t per_stage, crm_board_total_cb total,
+		   crm_row_cb cb, void *data, size_t *skipped,
+		   struct crm_err *err);
+/* Whether the board wants the card of a deal of pipeline (NULL: none)
+ * in stage. */
+typedef bool (*crm_board_wants_cb)(const char *pipeline, const char *stage,
+				   void *data);
 /* Every deal q selects (NULL: all) that existed at as_of, by name, as a
- * card row whose stage is the one it was in then (the last
- * stage_history entry up to as_of), from the index's deal_facts. */
+ * row whose stage is the one it was in then (the last stage_history
+ * entry up to as_of), from the index's deal_facts: a whole card when
+ * wants says so, else only its pipeline, stage, currency and amount. */
 struct crm_query;
 int crm_board_as_of(struct crm_store *s, const struct crm_query *q,
-		    time_t as_of, crm_row_cb cb, void *data,
-		    struct crm_err *err);
+		    time_t as_of, crm_board_wants_cb wants, crm_row_cb cb,
+		    void *data, struct crm_err *err);
 /* Where a timeline entry is, as the index has it. */
 struct crm_entry_ref {
 	char id[CRM_ID_LEN + 1];     /* the entry's */

@@ -259,3 +259,14 @@ bool deal_facts_stage_at(const char *facts, long long as_of,
 	}
 	return any || has_created;
 }
+
+const char *deal_facts_field(const char *facts, size_t k, size_t *len)
+{
+	const char *p = facts;
+
+	for (; k > 0 && *p && *p != DEAL_HIST_RS; p++)
+		if (*p == DEAL_HIST_FS)
+			k--;
+	*len = k ? 0 : field_len(p);
+	return p;
+}

@@ -139,7 +139,8 @@ static char *make_insert_sql(void)
 }
 
 /* What a delete reads of a row: rid, text, type, phone_keys, name,
- * name_fold, then each field's column (NULL for those without). */
+ * name_fold, then each field's column (NULL for those without), then
+ * created_at. */
 static char *make_find_sql(void)
 {
 	struct crm_buf b = {0};
@@ -154,8 +155,9 @@ static char *make_find_sql(void)
 		else
 			crm_buf_adds(&b, ", NULL");
 	}
-	crm_buf_adds(&b, " FROM records r LEFT JOIN texts t ON t.rid = r.rid"
-		     " WHERE r.rid = ?1");
+	/* last, when it was made: what the leads of day_totals count */
+	crm_buf_adds(&b, ", r.created_at FROM records r LEFT JOIN texts t"
+		     " ON t.rid = r.rid WHERE r.rid = ?1");
 	return crm_buf_detach(&b);
 }
 
@@ -845,15 +847,14 @@ static int uncount_lead(struct writer *w)
 	const struct crm_field *f = crm_field_find(CRM_TYPE_ALL, "created",
 						   false);
 	size_t i, n = crm_field_count(), c = crm_field_index(f);
-	struct crm_date d;
-	int rc;
+	int rc, at = FIND_FIELD_COL + (int)n;
 
 	for (i = 0; i < n; i++)
 		if (found(w, FIND_FIELD_COL + (int)i))
 			vals[i] = crm_xstrdup(found(w, FIND_FIELD_COL + (int)i));
-	if (vals[c] && crm_date_parse_stored(vals[c], &d) == CRM_OK) {
+	if (sqlite3_column_type(w->find, at) != SQLITE_NULL) {
 		has_time[c] = true;
-		time[c] = (long long)d.when;
+		time[c] = sqlite3_column_int64(w->find, at);
 	}
 	rc = count_lead(w, vals, has_time, time, -1);
 	for (i = 0; i < n; i++)

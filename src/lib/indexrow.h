@@ -41,6 +41,9 @@ void deal_facts_free(struct deal_facts *f);
  * when the deal was made after as_of. */
 bool deal_facts_stage_at(const char *facts, long long as_of,
 			 struct crm_buf *stage);
+/* Field k (0: the pipeline) of the deal's record of facts, its length
+ * into *len (0 when empty or past the last). */
+const char *deal_facts_field(const char *facts, size_t k, size_t *len);
 /* Inserts f as the deal_facts row rid with st (deal_facts_sql). */
 int deal_facts_insert(sqlite3_stmt *st, sqlite3_int64 rid,
 		      const struct deal_facts *f);

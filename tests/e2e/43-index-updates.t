@@ -17,6 +17,11 @@ answers() {
 		"$CRM" --format ids $q --limit 100000 2>&1 | LC_ALL=C sort
 		echo "[$q: exit ${PIPESTATUS[0]}]"
 	done
+	# the index's deal rows and day totals, through the reports
+	for q in funnel sources activity cycle; do
+		"$CRM" --format json report $q 2>&1
+		echo "[report $q: exit $?]"
+	done
 }
 
 # same_as_rebuilt DESC: the incrementally updated index answers as a
