@@ -201,7 +201,10 @@ new_store empty
 is "$? $(cat "$TEST_ROOT/stderr")" "0 " "no deals: board --format html exits 0"
 check_page "$TEST_ROOT/empty-board.html" "no deals: board" "0 deals, 10%"
 like "$(cat "$TEST_ROOT/empty-board.html")" 'width="0"' "no deals: the chart has no bar"
-for r in funnel lost sources; do
+"$CRM" board --format html --as-of 2026-01-01 >"$TEST_ROOT/empty-past.html" 2>"$TEST_ROOT/stderr"
+is "$? $(cat "$TEST_ROOT/stderr")" "0 " "no deals: board --format html --as-of exits 0"
+check_page "$TEST_ROOT/empty-past.html" "no deals: a past board" "0 deals, 10%"
+for r in funnel conversion lost cycle activity sources forecast; do
 	"$CRM" report "$r" --format html >"$TEST_ROOT/empty-$r.html" 2>"$TEST_ROOT/stderr"
 	is "$? $(cat "$TEST_ROOT/stderr")" "0 " "no deals: report $r --format html exits 0"
 	check_page "$TEST_ROOT/empty-$r.html" "no deals: report $r" "Report: $r"
