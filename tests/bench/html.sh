@@ -31,6 +31,7 @@ cmds=(
 	"--format html board"
 	"--format json board --limit 10"
 	"--format html board --limit 0"
+	"--format html board --as-of $(date -d '-90 days' +%F)"
 	"--format json board"
 	"report funnel"
 	"--format html report funnel"
