@@ -10,7 +10,7 @@
 #include "board.h"
 #include "html.h"
 
-/* The class and the words of a next task's state. */
+/* The class of a next task's state in the style sheet. */
 static const char *state_class(enum crm_task_state s)
 {
 	static const char *const names[] = {"none", "overdue", "today",
@@ -19,6 +19,7 @@ static const char *state_class(enum crm_task_state s)
 	return s <= CRM_TASK_LATER ? names[s] : "none";
 }
 
+/* The words of a next task's state, translated. */
 static const char *state_words(enum crm_task_state s)
 {
 	switch (s) {
