@@ -53,6 +53,8 @@ PHONE_MOD := $(BUILD)/crm-phone.so
 # The C modules: src/mod/NAME.c is crm-NAME.so, linked with the
 # pkg-config packages MOD_PKGS_NAME (src/lib/module.h).
 MOD_SRC   := $(wildcard src/mod/*.c)
+# crm-ical.so: crm export ics (src/lib/ics.c)
+MOD_PKGS_ical := libical
 MODS      := $(MOD_SRC:src/mod/%.c=$(BUILD)/crm-%.so)
 
 ifeq ($(SANITIZE),1)

@@ -15,19 +15,25 @@ set -eu
 
 cd "$(dirname "$0")"
 
-# Build and run time dependencies.
+# Build and run time dependencies (libical: crm export ics writes
+# iCalendar through it, in the module crm-ical.so).
 PKGS="build-essential pkg-config git libyaml-dev libgit2-dev libpcre2-dev
-libsqlite3-dev libssl-dev zlib1g-dev libphonenumber-dev gettext locales"
+libsqlite3-dev libssl-dev zlib1g-dev libphonenumber-dev gettext locales
+libical-dev"
 # Tests: Criterion, TAP runner (perl's prove), PyYAML as a second YAML
 # reader, man and groff to check the man pages, bash, zsh and fish to run
 # the completion scripts, strace to kill writes at each system call and
-# e2fsprogs to make a small file system to fill, chromium to open the
-# pages of --format html in a real browser (tests/e2e/87-html.t).
+# e2fsprogs to make a small file system to fill, python3-icalendar as an
+# iCalendar reader independent of libical for crm export ics, sqlite3 to
+# compare the report tables of an updated index with a rebuilt one,
+# chromium to open the pages of --format html in a real browser
+# (tests/e2e/87-html.t).
 TEST_PKGS="libcriterion-dev perl python3 python3-yaml man-db groff-base
-bash-completion zsh fish strace e2fsprogs chromium"
+bash-completion zsh fish strace e2fsprogs python3-icalendar sqlite3 chromium"
 
-# The benchmark's peers, measured in the same run as crm.
-BENCH_PKGS="taskwarrior ripgrep time"
+# The benchmark's peers, measured in the same run as crm; hyperfine for
+# the medians of tests/bench/report.sh.
+BENCH_PKGS="taskwarrior ripgrep time hyperfine"
 
 missing_packages() {
 	for p in "$@"; do

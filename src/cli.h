@@ -572,6 +572,47 @@ int cmd_task_done(struct cli *cli, struct parsed *p);
 extern const struct opt_spec note_opts[], call_opts[], task_done_opts[];
 int cmd_check(struct cli *cli, struct parsed *p);
 int cmd_automate(struct cli *cli, struct parsed *p);
+/* Warns about the files of type t that do not parse, each on a line of
+ * its own, as crm list does (cmd-list.c). */
+void cli_warn_broken(struct cli *cli, enum crm_type t);
+
+/* ---- exports (export.c): what every crm export FORMAT shares ---- */
+
+/*
+ * Where an export writes: standard output, or a temporary file in the
+ * directory of the file it replaces (the file a symbolic link names),
+ * renamed over it once written and synced, so that a reader (a calendar
+ * fetching a published file) sees the old file or the new one, whole,
+ * never a part; on any failure (a full disk) the temporary file is
+ * removed and the old file stays.  The new file keeps the old one's
+ * mode, or gets 0644 less the umask.  A file that is not a regular one
+ * (/dev/stdout, a FIFO) is written as it is.
+ */
+struct export_out {
+	FILE *f;            /* where to write */
+	char *path;         /* the file replaced (owned); NULL: stdout */
+	char *tmp;          /* the temporary file (owned); NULL when path
+			       is written as it is */
+	unsigned mode;      /* the mode the file gets */
+	int err;            /* errno of the first write that failed */
+};
+
+/* Opens o for path: standard output for NULL or "-".  Reports failures
+ * (a directory, one crm cannot create a file in). */
+int export_open(struct cli *cli, const char *path, struct export_out *o);
+/* A crm_ics_write_fn (and the like) writing to o (data): 0, or -1 with
+ * o->err set. */
+int export_write(const char *text, size_t len, void *data);
+/* Finishes o: with ok, flushes, syncs and renames the file into place
+ * (reporting a failure, after which the old file is intact); without,
+ * removes the temporary file.  Returns CRM_OK or the status reported. */
+int export_close(struct cli *cli, struct export_out *o, bool ok);
+/* Parses the query of an export, the positional arguments from first
+ * on, into *q (caller frees; NULL words: every record).  Reports
+ * failures. */
+int export_query(struct cli *cli, const struct parsed *p, size_t first,
+		 struct crm_query **q);
+int cmd_export_ics(struct cli *cli, struct parsed *p);
 
 /* CRM_OK when command c got exactly n arguments, else reports a usage
  * error. */
@@ -594,6 +635,7 @@ extern const struct opt_spec init_opts[], show_opts[],
 	task_rm_opts[], task_done_opts[],
 	deal_opts[], deal_move_opts[], deal_list_opts[], board_opts[],
 	report_opts[],
+	export_opts[], export_ics_opts[],
 	global_opts[], no_opts[];
 /* crm add's options, made from the field registry by
  * cli_add_options_init, which main() calls first. */

@@ -115,6 +115,13 @@ static void board_json(struct board *b)
 
 	printf("{\n  \"format_version\": 1,\n  \"pipeline\": ");
 	json_string(stdout, b->p->name);
+	if (b->as_of) {   /* only then: a board of now is as it was */
+		char when[64];
+
+		crm_date_now(b->as_of, when, sizeof(when));
+		printf(",\n  \"as_of\": ");
+		json_string(stdout, when);
+	}
 	printf(",\n  \"stages\": [");
 	for (i = 0; i < b->p->nstages; i++)
 		printf("%s", i ? "," : ""), json_column(b, &b->cols[i]);

@@ -506,8 +506,7 @@ static int print_list(struct cli *cli, enum crm_type t,
 	return rc;
 }
 
-/* Warns about the files of type t that do not parse. */
-static void warn_broken(struct cli *cli, enum crm_type t)
+void cli_warn_broken(struct cli *cli, enum crm_type t)
 {
 	struct crm_broken *b = NULL;
 	size_t n = 0, i;
@@ -545,7 +544,7 @@ int cmd_list(struct cli *cli, struct parsed *p)
 	if (f.sort == NULL && t == CRM_TASK)
 		f.sort = "due";
 	f.reverse = opt_flag(p, list_opts, "reverse");
-	warn_broken(cli, t);
+	cli_warn_broken(cli, t);
 	rc = print_list(cli, t, &f, bom);
 	if (rc == CRM_EUSAGE)
 		rc = cli_usage_fail(cli, self);

@@ -47,7 +47,7 @@ const struct opt_spec help_opts[] = {{NULL, 0, OPT_FLAG, NULL, NULL}};
 enum what {
 	W_NONE, W_COMMANDS, W_TYPES, W_REFS, W_QUERY, W_ASSIGN, W_TAGS,
 	W_USERS, W_STAGES, W_PIPELINES, W_FORMATS, W_SORT, W_DIRS, W_FIELDS,
-	W_SUBS, W_TASKS, W_KEYWORDS, W_KINDS, W_RULES, W_REASONS,
+	W_SUBS, W_TASKS, W_KEYWORDS, W_KINDS, W_RULES, W_REASONS, W_FILES,
 };
 
 /* The state of one completion. */
@@ -274,8 +274,9 @@ static void print_sort(struct comp *c)
 }
 
 /* Prints the directories whose path starts with the typed text, each
- * with a trailing slash; a leading "~/" stands for $HOME. */
-static void print_dirs(struct comp *c)
+ * with a trailing slash, and with files the other files too; a leading
+ * "~/" stands for $HOME. */
+static void print_paths(struct comp *c, bool files)
 {
 	const char *slash = strrchr(c->cur, '/'), *home = getenv("HOME");
 	const char *base = slash ? slash + 1 : c->cur;
@@ -299,13 +300,20 @@ static void print_dirs(struct comp *c)
 		    strncmp(e->d_name, base, strlen(base)) != 0)
 			continue;
 		if (snprintf(full, sizeof(full), "%s%s", dir, e->d_name) >=
-		    (int)sizeof(full) || stat(full, &st) != 0 || !S_ISDIR(st.st_mode))
+		    (int)sizeof(full) || stat(full, &st) != 0 ||
+		    (!S_ISDIR(st.st_mode) && !files))
 			continue;
-		if (snprintf(value, sizeof(value), "%.*s%s/", (int)dlen, c->cur,
-			     e->d_name) < (int)sizeof(value))
+		if (snprintf(value, sizeof(value), "%.*s%s%s", (int)dlen, c->cur,
+			     e->d_name, S_ISDIR(st.st_mode) ? "/" : "") <
+		    (int)sizeof(value))
 			emit_raw(c, value, NULL);
 	}
 	closedir(d);
+}
+
+static void print_dirs(struct comp *c)
+{
+	print_paths(c, false);
 }
 
 /* ---- lists from crm.yaml ---- */
@@ -981,6 +989,7 @@ static const struct {
 	{"C", W_DIRS, 0}, {"format", W_FORMATS, 0}, {"sort", W_SORT, 0},
 	{"user", W_USERS, 0}, {"type", W_TYPES, 0}, {"set", W_ASSIGN, 0},
 	{"has", W_FIELDS, 0}, {"no", W_FIELDS, 0}, {"kind", W_KINDS, 0},
+	{"output", W_FILES, 0},
 };
 
 /* What the values of the registered field f are; W_NONE: free text. */
@@ -1068,7 +1077,8 @@ static void complete_query(struct comp *c)
 	if (oplen == 0 || oplen > 2)
 		return;
 	w = value_kind(name, len, &mask);
-	if (w == W_SORT || w == W_FORMATS || w == W_DIRS || w == W_ASSIGN)
+	if (w == W_SORT || w == W_FORMATS || w == W_DIRS || w == W_ASSIGN ||
+	    w == W_FILES)
 		return;
 	c->query = true;
 	complete_after(c, keep + len + oplen, w, mask);
@@ -1167,6 +1177,7 @@ static void complete_what(struct comp *c, enum what w, unsigned mask)
 	case W_FORMATS: print_formats(c); break;
 	case W_SORT: print_sort(c); break;
 	case W_DIRS: print_dirs(c); break;
+	case W_FILES: print_paths(c, true); break;
 	case W_FIELDS: print_query_fields(c, true); break;
 	case W_SUBS: print_subs(c); break;
 	case W_TASKS: print_refs(c, CRM_TYPE_BIT(CRM_TASK)); break;
@@ -1215,6 +1226,7 @@ static const struct {
 	{"task rm", W_TASKS, W_NONE, W_NONE},
 	{"task done", W_TASKS, W_NONE, W_NONE},
 	{"deal list", W_QUERY, W_QUERY, W_QUERY},
+	{"export ics", W_QUERY, W_QUERY, W_QUERY},
 };
 
 /* The option of spec, else of the global options, that word (an option)

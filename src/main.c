@@ -91,6 +91,13 @@ static const struct cmd user_subs[] = {
 	{NULL, NULL, 0, NULL, NULL, NULL, 0, NULL},
 };
 
+static const struct cmd export_subs[] = {
+	{"export ics", cmd_export_ics, CMD_STORE | CMD_DASH, export_ics_opts,
+	 N_("[QUERY...]"),
+	 N_("write open tasks as an iCalendar file, for calendar programs")},
+	{NULL, NULL, 0, NULL, NULL, NULL, 0, NULL},
+};
+
 const struct cmd crm_commands[] = {
 	{"init", cmd_init, 0, init_opts,
 	 N_("[DIR]"),
@@ -161,6 +168,9 @@ const struct cmd crm_commands[] = {
 	 N_("log a call in a record's timeline")},
 	{"meeting", cmd_meeting, CMD_STORE | CMD_LOCK, call_opts,
 	 N_("REF TEXT..."), N_("log a meeting in a record's timeline")},
+	{"export", NULL, 0, export_opts, N_("ics ARGS..."),
+	 N_("write records in the formats of other programs"), 0,
+	 export_subs},
 	{"check", cmd_check, CMD_STORE | CMD_PAGER, check_opts, "",
 	 N_("find what breaks the rules of the sales process"),
 	 FMTS_RECORDS},

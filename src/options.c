@@ -250,13 +250,17 @@ static int parse_one(struct parsed *p, const char *command, time_t now,
 /* True when arg is taken as a positional argument in dash_args mode: a
  * "-word" that is neither one of the command's short options nor an
  * inherited one that takes a value given alone ("-C DIR"; "-q" stays a
- * word, and so does "-Customer": no value is glued to -C here). */
+ * word, and so does "-Customer": no value is glued to -C here, nor to
+ * the command's own "-o FILE": "-owner:ann" is a query's word). */
 static bool dash_positional(const struct parsed *p, const char *arg)
 {
 	const struct opt_spec *o = find_short(p->inherited, arg[1]);
+	const struct opt_spec *own = find_short(p->spec, arg[1]);
 
-	if (arg[1] == '-' || find_short(p->spec, arg[1]))
+	if (arg[1] == '-')
 		return false;
+	if (own)
+		return own->kind != OPT_FLAG && arg[2] != '\0';
 	return o == NULL || o->kind == OPT_FLAG || arg[2] != '\0';
 }
 

@@ -2016,19 +2016,25 @@ int crm_crypto_load(struct crm_err *err);
  *                                 entries, competitors, and its
  *                                 stage_history with the number of
  *                                 timeline entries before each entry
- *   day_totals(what, user, key, day, n)  per UTC day (Unix time / 86400,
- *                                 floored): what 'entry', the timeline
- *                                 entries by user of kind key; what
- *                                 'lead', the companies and contacts of
- *                                 owner user and source key ('' for none)
- *                                 made that day; kept as rows come and go
+ *   day_totals(what, user, key, day, n)  per span of 32 days
+ *                                 (CRM_TOTALS_SPAN: day is the Unix time
+ *                                 divided by it, floored): what 'entry',
+ *                                 the timeline entries by user of kind
+ *                                 key; what 'lead', the companies and
+ *                                 contacts of owner user and source key
+ *                                 ('' for none) made then; kept as rows
+ *                                 come and go
  *                                 (crm report activity, sources)
  *
  * Dates are Unix times (a whole day: its local midnight).  Rows with
  * broken set have only id and type (a record's file is the path
  * crm_record_path gives for them).
  */
-#define CRM_INDEX_FORMAT 21
+#define CRM_INDEX_FORMAT 22
+
+/* The seconds of a span of day_totals: 32 days (few rows to add up for
+ * any period; its edges are counted from the entries and records). */
+#define CRM_TOTALS_SPAN 2764800
 
 /* The SQL for the searchable text of the record "r". */
 #define CRM_TEXT_OF_R "(SELECT x.text FROM texts x WHERE x.rid = r.rid)"

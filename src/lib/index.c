@@ -789,6 +789,7 @@ static int load_all(struct load *ld, sqlite3 *db, git_tree *tree,
 	ld->read.producers = ld->nreaders;
 	if (writer_start(&w, db) != 0)
 		return db_error(db, err, _("cannot build the index"));
+	w.bulk = true;
 	if (tmp != NULL && (rc = fts_start(ld, tmp, err)) != CRM_OK) {
 		writer_finish(&w);
 		return rc;
@@ -802,6 +803,8 @@ static int load_all(struct load *ld, sqlite3 *db, git_tree *tree,
 	join_readers(ld);
 	git_libgit2_opts(GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION, 1);
 	writer_finish(&w);
+	if (src == SQLITE_OK)
+		src = sqlite3_exec(db, index_day_totals_sql, NULL, NULL, NULL);
 	free(ld->es.e);
 	ld->es.e = NULL;
 	if (started < ld->nreaders)

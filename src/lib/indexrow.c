@@ -218,28 +218,47 @@ static const char totals_sql[] =
 	" coalesce(?5, 0) * ?4) ON CONFLICT DO UPDATE SET n = n + excluded.n,"
 	" priced = priced + excluded.priced, cents = cents + excluded.cents";
 
+/* CRM_TOTALS_SPAN as SQL text. */
+#define SPAN "2764800"
+
 /* Counts ?5 (1 or -1) of what ?1 ('entry', 'lead') by user ?2 of key
- * ?3 (an entry's kind, a lead's source) on the UTC day ?4. */
+ * ?3 (an entry's kind, a lead's source) in the span ?4. */
 static const char daytot_sql[] =
 	"INSERT INTO day_totals VALUES(?1, ?2, ?3, ?4, ?5) ON CONFLICT DO"
 	" UPDATE SET n = n + excluded.n";
 /* Counts the timeline entries of row ?1 out of day_totals. */
 static const char deldaytot_sql[] =
 	"INSERT INTO day_totals SELECT 'entry', coalesce(by, ''),"
-	" coalesce(kind, ''), (at - ((at % 86400) + 86400) % 86400) / 86400,"
+	" coalesce(kind, ''), (at - ((at % " SPAN ") + " SPAN ") % " SPAN ")"
+	" / " SPAN ","
 	" -count(*) FROM entries WHERE rid = ?1 AND at IS NOT NULL"
 	" GROUP BY 2, 3, 4 ON CONFLICT DO UPDATE SET n = n + excluded.n";
 
-/* The UTC day of the Unix time t. */
+/* The span of day_totals (CRM_TOTALS_SPAN) of the Unix time t. */
 static long long utc_day(long long t)
 {
-	return (t - ((t % 86400) + 86400) % 86400) / 86400;
+	return (t - ((t % CRM_TOTALS_SPAN) + CRM_TOTALS_SPAN) % CRM_TOTALS_SPAN) /
+	       CRM_TOTALS_SPAN;
 }
 
-/* Counts sign of what by user of key on the day of t in day_totals. */
+const char index_day_totals_sql[] =
+	"INSERT INTO day_totals SELECT 'entry', coalesce(by, ''),"
+	" coalesce(kind, ''), (at - ((at % " SPAN ") + " SPAN ") % " SPAN ")"
+	" / " SPAN ","
+	" count(*) FROM entries WHERE at IS NOT NULL GROUP BY 2, 3, 4;"
+	"INSERT INTO day_totals SELECT 'lead', coalesce(owner, ''),"
+	" coalesce(source, ''), (created_at - ((created_at % " SPAN ") + "
+	SPAN ") % " SPAN ") / " SPAN ", count(*) FROM records"
+	" WHERE type IN (0, 1)"
+	" AND broken IS NULL AND created_at IS NOT NULL GROUP BY 2, 3, 4;";
+
+/* Counts sign of what by user of key in the span of t in day_totals
+ * (a rebuild counts them all at its end). */
 static int count_day(struct writer *w, const char *what, const char *user,
 		     const char *key, long long t, int sign)
 {
+	if (w->bulk)
+		return SQLITE_OK;
 	sqlite3_bind_text(w->daytot, 1, what, -1, SQLITE_STATIC);
 	sqlite3_bind_text(w->daytot, 2, user ? user : "", -1, SQLITE_STATIC);
 	sqlite3_bind_text(w->daytot, 3, key ? key : "", -1, SQLITE_STATIC);

@@ -18,6 +18,8 @@ struct writer {
 		*delfields, *ftsdel, *facet, *facetdel, *names, *namesdel,
 		*entry, *delentries, *totals, *deal, *deldeal, *daytot,
 		*deldaytot;
+	bool bulk;           /* a rebuild: day_totals are made at its end
+				(index_day_totals_sql), not row by row */
 };
 
 /* The separators of deal_facts.facts (indexdeal.c), a text of records
@@ -52,6 +54,9 @@ int deal_facts_insert(sqlite3_stmt *st, sqlite3_int64 rid,
  * be built on one thread and inserted on another. */
 struct index_row;
 
+/* What a rebuild's end fills day_totals with, from the entries and
+ * records tables: what counting each row as it comes would give. */
+extern const char index_day_totals_sql[];
 /* The tables of the index but its full-text ones (crm_index_schema). */
 const char *index_tables_sql(void);
 /* Prepares w's statements on db; non-zero (nothing left) on failure. */

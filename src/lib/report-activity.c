@@ -114,7 +114,7 @@ static int count_rows(struct rscan *sc, struct activity *a, const char *sql,
 	return CRM_OK;
 }
 
-/* The timeline entries of the whole UTC days ?2 to ?3 by user and kind,
+/* The timeline entries of the whole spans ?2 to ?3 by user and kind,
  * from the index's totals. */
 static const char days_sql[] =
 	"SELECT user, key, sum(n) FROM day_totals WHERE what = 'entry'"
@@ -132,6 +132,9 @@ static const char overdue_sql[] =
 	" AND (due_at < ?4 OR (instr(due, 'T') > 0 AND due_at < ?5))"
 	" AND ?2 = ?2 AND ?3 = ?3 GROUP BY owner";
 
+/* The span of the index's day_totals, in seconds. */
+#define SPAN ((int64_t)CRM_TOTALS_SPAN)
+
 /* a / b rounded down (b > 0). */
 static int64_t floor_div(int64_t a, int64_t b)
 {
@@ -146,8 +149,8 @@ int report_day_spans(const struct crm_report_opts *o, struct day_spans *ds)
 
 	memset(ds, 0, sizeof(*ds));
 	/* the first whole day at or after lo, the last ending by hi */
-	dlo = lo == INT64_MIN ? INT64_MIN / 86400 : -floor_div(-lo, 86400);
-	dhi = hi == INT64_MAX ? INT64_MAX / 86400 : floor_div(hi + 1, 86400) - 1;
+	dlo = lo == INT64_MIN ? INT64_MIN / SPAN : -floor_div(-lo, SPAN);
+	dhi = hi == INT64_MAX ? INT64_MAX / SPAN : floor_div(hi + 1, SPAN) - 1;
 	if (dlo > dhi) {
 		ds->edge[ds->nedges][0] = lo;
 		ds->edge[ds->nedges++][1] = hi;
@@ -156,19 +159,19 @@ int report_day_spans(const struct crm_report_opts *o, struct day_spans *ds)
 	ds->days[0] = dlo;
 	ds->days[1] = dhi;
 	ds->has_days = true;
-	if (lo != INT64_MIN && lo < dlo * 86400) {
+	if (lo != INT64_MIN && lo < dlo * SPAN) {
 		ds->edge[ds->nedges][0] = lo;
-		ds->edge[ds->nedges++][1] = dlo * 86400 - 1;
+		ds->edge[ds->nedges++][1] = dlo * SPAN - 1;
 	}
-	if (hi != INT64_MAX && hi > dhi * 86400 + 86399) {
-		ds->edge[ds->nedges][0] = dhi * 86400 + 86400;
+	if (hi != INT64_MAX && hi > dhi * SPAN + SPAN - 1) {
+		ds->edge[ds->nedges][0] = dhi * SPAN + SPAN;
 		ds->edge[ds->nedges++][1] = hi;
 	}
 	return 0;
 }
 
-/* Counts the timeline entries of the period into a: whole days from
- * the index's totals, the parts of days at its edges entry by entry. */
+/* Counts the timeline entries of the period into a: whole spans from
+ * the index's totals, the parts of spans at its edges entry by entry. */
 static int count_entries(struct rscan *sc, struct activity *a,
 			 struct crm_err *err)
 {

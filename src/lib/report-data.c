@@ -214,26 +214,22 @@ static const char *next_field(const char **p, size_t *len)
 	return s;
 }
 
-/* The whole number s[0..len); *has false when it is empty. */
-static int64_t number(const char *s, size_t len, bool *has)
-{
-	int64_t v = 0;
-	bool neg = len && s[0] == '-';
-	size_t i;
-
-	*has = len > neg;
-	for (i = neg; i < len; i++)
-		v = v * 10 + (s[i] - '0');
-	return neg ? -v : v;
-}
-
-/* The next field of *p as a number (0 when empty). */
+/* The next field of *p as a whole number (0 when empty; *has says
+ * whether it has digits), read as it is passed: one walk. */
 static int64_t next_number(const char **p, bool *has)
 {
-	size_t len;
-	const char *s = next_field(p, &len);
+	const char *s = *p, *digits;
+	bool neg = *s == '-';
+	int64_t v = 0;
 
-	return number(s, len, has);
+	s += neg;
+	for (digits = s; (unsigned char)(*s - '0') < 10; s++)
+		v = v * 10 + (*s - '0');
+	*has = s > digits;
+	while (*s && *s != DEAL_HIST_FS && *s != DEAL_HIST_RS)
+		s++;
+	*p = *s ? s + 1 : s;
+	return neg ? -v : v;
 }
 
 /* The next field of *p as a name's number; slot (one per kind of
@@ -392,14 +388,21 @@ static double rate_of(const struct crm_config *cfg, const char *cur)
 	return 0;
 }
 
-/* Adds cents in cur (already converted) to m, kept sorted by currency. */
+/* Adds cents in cur (already converted) to m, kept sorted by currency;
+ * the currency added last is found without a search. */
 static void rsum_put(struct rsum *m, const char *cur, int64_t cents)
 {
 	size_t i;
 	int c = 1;
 
+	if (cur == m->last && m->last_i < m->n) {
+		m->v[m->last_i].n += cents;
+		return;
+	}
 	for (i = 0; i < m->n && (c = strcmp(m->v[i].currency, cur)) < 0; i++)
 		;
+	m->last = cur;
+	m->last_i = i;
 	if (i < m->n && c == 0) {
 		m->v[i].n += cents;
 		return;
@@ -429,15 +432,18 @@ void rsum_merge(struct rsum *a, const struct rsum *b)
 {
 	size_t i;
 
-	for (i = 0; i < b->n; i++)
+	/* b's currencies are its own copies: no cached place for them */
+	for (i = 0; i < b->n; i++) {
+		a->last = NULL;
 		rsum_put(a, b->v[i].currency, b->v[i].n);
+	}
+	a->last = NULL;
 }
 
 void rsum_free(struct rsum *m)
 {
 	free(m->v);
-	m->v = NULL;
-	m->n = 0;
+	memset(m, 0, sizeof(*m));
 }
 
 /* ---- sections and cells ---- */
@@ -535,20 +541,58 @@ const char *report_reason_text(const struct rscan *sc, const char *reason)
 	return l ? crm_label_text(l, sc->o->lang) : reason;
 }
 
-/* Orders doubles. */
-static int double_cmp(const void *a, const void *b)
+/* The k-th smallest of v[0..n) (k < n), v reordered: Hoare's
+ * selection, linear on average, where a sort would cost n log n. */
+static double select_kth(double *v, size_t n, size_t k)
 {
-	double x = *(const double *)a, y = *(const double *)b;
+	size_t lo = 0, hi = n - 1, i, j;
+	double pivot, t;
 
-	return x < y ? -1 : x > y;
+	while (lo < hi) {
+		pivot = v[lo + (hi - lo) / 2];
+		i = lo;
+		j = hi;
+		while (i <= j) {
+			while (v[i] < pivot)
+				i++;
+			while (v[j] > pivot)
+				j--;
+			if (i <= j) {
+				t = v[i];
+				v[i] = v[j];
+				v[j] = t;
+				i++;
+				if (j == 0)
+					break;
+				j--;
+			}
+		}
+		if (k <= j)
+			hi = j;
+		else if (k >= i)
+			lo = i;
+		else
+			return v[k];
+	}
+	return v[k];
 }
 
 double report_median(double *v, size_t n)
 {
+	double hi, lo;
+	size_t i;
+
 	if (n == 0)
 		return 0;
-	qsort(v, n, sizeof(*v), double_cmp);
-	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+	hi = select_kth(v, n, n / 2);
+	if (n % 2)
+		return hi;
+	/* the largest of the lower half, which selection left below */
+	lo = v[0];
+	for (i = 1; i < n / 2; i++)
+		if (v[i] > lo)
+			lo = v[i];
+	return (lo + hi) / 2;
 }
 
 /* ---- running a report ---- */

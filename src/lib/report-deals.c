@@ -581,7 +581,7 @@ static void sources_deal(struct rscan *sc, const struct rdeal *d, void *data)
 	}
 }
 
-/* The leads of whole UTC days ?2 to ?3 by source, from the totals. */
+/* The leads of the whole spans ?2 to ?3 by source, from the totals. */
 static const char lead_days_sql[] =
 	"SELECT key, sum(n) FROM day_totals WHERE what = 'lead'"
 	" AND day BETWEEN ?2 AND ?3 AND (?1 IS NULL OR user = ?1)"
@@ -622,7 +622,7 @@ static int lead_rows(struct rscan *sc, struct sources *so, const char *sql,
 
 /* Counts the companies and contacts made in the period by source as
  * leads (the owner option applies; the query selects deals only): whole
- * days from the index's totals, the edges record by record. */
+ * spans from the index's totals, the edges record by record. */
 static int count_leads(struct rscan *sc, struct sources *so,
 		       struct crm_err *err)
 {

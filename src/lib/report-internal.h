@@ -53,6 +53,9 @@ struct rdeal {
 struct rsum {
 	struct crm_rmoney *v;
 	size_t n;
+	const char *last;    /* the currency last added (a stable string:
+				interned, or crm.yaml's) */
+	size_t last_i;       /* its place in v */
 };
 
 /* The state of a report being computed. */
@@ -139,8 +142,8 @@ const char *report_stage_text(const struct crm_pipeline *pl, int i,
  * has no such reason). */
 const char *report_reason_text(const struct rscan *sc, const char *reason);
 
-/* A period as whole UTC days (the index's day_totals) and the parts of
- * days at its edges, in seconds, both inclusive. */
+/* A period as whole spans of the index's day_totals (CRM_TOTALS_SPAN)
+ * and the parts of spans at its edges, in seconds, all inclusive. */
 struct day_spans {
 	bool has_days;
 	int64_t days[2];

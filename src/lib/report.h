@@ -63,7 +63,8 @@ struct crm_rsection {
 	struct crm_rcell *cells;       /* nrows * ncols, row by row, owned */
 	int bar;             /* the column drawn as bars (a numeric one:
 				its cells' n or x, each row's length in
-				proportion to the largest), -1 for none */
+				proportion to the largest; a MONEY or EMPTY
+				cell draws none), -1 for none */
 };
 
 /* A report. */

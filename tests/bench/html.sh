@@ -7,7 +7,8 @@
 # RECORDS (default 100000) records, 80% of them deals, are generated once
 # into $BENCH_DIR/html-RECORDS (tests/bench/gen --mix 4,12,80,4) and
 # reused.  Prints hyperfine's summary of each command, and the size of
-# each page.  Needs hyperfine; reads the store, never changes it.
+# each page.  Needs hyperfine (setup.sh bench installs it); reads the
+# store, never changes it.
 set -eu
 
 N=${1:-100000}
