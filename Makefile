@@ -70,6 +70,9 @@ UNIT_SRC  := $(wildcard tests/unit/*.c)
 LIB_OBJ   := $(LIB_SRC:%.c=$(BUILD)/%.o)
 CLI_OBJ   := $(CLI_SRC:%.c=$(BUILD)/%.o)
 UNIT_OBJ  := $(UNIT_SRC:%.c=$(BUILD)/%.o)
+# The CLI's HTML writer, tested alone (test_html.c), with the printing
+# helpers it uses.
+UNIT_CLI_OBJ := $(addprefix $(BUILD)/src/,html.o print.o safe.o pager.o)
 PO        := $(wildcard po/*.po)
 MO        := $(PO:po/%.po=$(BUILD)/locale/%/LC_MESSAGES/crm.mo)
 MAN       := $(wildcard man/*.[157])
@@ -100,8 +103,9 @@ $(BUILD)/libcrm.a: $(LIB_OBJ)
 $(BUILD)/crm: $(CLI_OBJ) $(BUILD)/libcrm.a
 	$(CC) $(ALL_LDFLAGS) -o $@ $(CLI_OBJ) $(BUILD)/libcrm.a $(PKG_LIBS)
 
-$(BUILD)/unit-tests: $(UNIT_OBJ) $(BUILD)/libcrm.a
-	$(CC) $(ALL_LDFLAGS) -o $@ $(UNIT_OBJ) $(BUILD)/libcrm.a $(PKG_LIBS) \
+$(BUILD)/unit-tests: $(UNIT_OBJ) $(UNIT_CLI_OBJ) $(BUILD)/libcrm.a
+	$(CC) $(ALL_LDFLAGS) -o $@ $(UNIT_OBJ) $(UNIT_CLI_OBJ) $(BUILD)/libcrm.a \
+		$(PKG_LIBS) \
 		$(shell pkg-config --libs criterion)
 
 $(BUILD)/locale/%/LC_MESSAGES/crm.mo: po/%.po

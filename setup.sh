@@ -28,10 +28,11 @@ libical-dev libgmime-3.0-dev"
 # iCalendar reader independent of libical for crm export ics; msmtp and
 # python3-aiosmtpd to send crm digest's mail to a local SMTP server;
 # sqlite3 to compare the report tables of an updated index with a rebuilt
-# one.
+# one; chromium to open the pages of --format html in a real browser
+# (tests/e2e/87-html.t).
 TEST_PKGS="libcriterion-dev perl python3 python3-yaml man-db groff-base
 bash-completion zsh fish strace e2fsprogs python3-icalendar msmtp
-python3-aiosmtpd sqlite3"
+python3-aiosmtpd sqlite3 chromium"
 
 # The benchmark's peers, measured in the same run as crm; hyperfine for
 # the medians of tests/bench/report.sh.

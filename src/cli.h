@@ -443,6 +443,9 @@ size_t cli_term_width(void);
  * in ru_RU (with the locale's no-break space), "4,500,000.50" in en_US,
  * "4500000" in the C locale, which has no grouping.  Caller owns it. */
 char *cli_amount_text(double v);
+/* cli_amount_text(v) followed by " " and currency unless it is NULL or
+ * "": "1 200 000 RUB".  Caller owns it. */
+char *cli_money_text(double v, const char *currency);
 /* A stored date or date-time for people: a date as it is, a moment in
  * local time without seconds or offset ("2026-12-01 11:30"); anything
  * else as it is.  Caller owns it (NULL gives ""). */

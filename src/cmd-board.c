@@ -2,7 +2,8 @@
  * cmd-board.c - crm board: a pipeline as columns of stages, each with its
  * count, its total per currency and its deals as cards (name, company,
  * amount, a mark for the next task's state and for a stale deal), fitted
- * to the terminal; --format json gives the same structure.
+ * to the terminal; --format json gives the same structure, --format html
+ * a page (html-board.c).  What they show is gathered once (board.c).
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -11,7 +12,7 @@
 #include <time.h>
 #include <wchar.h>
 
-#include "cli.h"
+#include "board.h"
 
 const struct opt_spec board_opts[] = {
 	{"limit", 0, OPT_INT, N_("N"),
@@ -27,244 +28,7 @@ const struct opt_spec board_opts[] = {
 /* Cards a stage shows by default in a table. */
 #define CARDS_DEFAULT 10
 
-/* One card: a deal. */
-struct card {
-	char id[CRM_ID_LEN + 1];
-	char *name, *company, *company_name, *amount, *currency;
-	double value;
-	bool has_amount;
-	int probability;
-	struct crm_next_task task;
-	enum crm_task_state state;
-	bool stale;
-};
-
-/* A total of one currency. */
-struct total {
-	char currency[8];
-	double sum;
-};
-
-/* One column: a stage. */
-struct column {
-	const struct crm_stage *st;
-	size_t count;
-	struct total *totals;
-	size_t ntotals;
-	struct card *cards;
-	size_t ncards, cap;
-};
-
-struct board {
-	struct cli *cli;
-	const struct crm_pipeline *p;
-	bool is_default;          /* deals without a pipeline are in it */
-	struct column *cols;
-	struct next_map *next;
-	size_t limit;             /* cards kept a stage; 0: all */
-	size_t skipped;           /* deals in stages the pipeline lacks */
-	time_t as_of;             /* --as-of, 0 for now */
-};
-
 static const char *const state_names[] = {"none", "overdue", "today", "later"};
-
-/* Adds amount v in currency cur (may be NULL: "") to c's totals. */
-static void add_total(struct column *c, const char *cur, double v)
-{
-	size_t i;
-
-	cur = cur ? cur : "";
-	for (i = 0; i < c->ntotals; i++)
-		if (strcmp(c->totals[i].currency, cur) == 0) {
-			c->totals[i].sum += v;
-			return;
-		}
-	c->totals = crm_xrealloc(c->totals, (c->ntotals + 1) * sizeof(*c->totals));
-	snprintf(c->totals[c->ntotals].currency, sizeof(c->totals[0].currency),
-		 "%s", cur);
-	c->totals[c->ntotals++].sum = v;
-}
-
-/* A copy of s, or NULL. */
-static char *dup_or_null(const char *s)
-{
-	return s ? crm_xstrdup(s) : NULL;
-}
-
-/* Fills card k from row r, in stage st. */
-static void fill_card(struct board *b, struct card *k, const struct crm_row *r,
-		      const struct crm_stage *st)
-{
-	const struct crm_next_task *t = NULL;
-	struct crm_next_task one;
-
-	/* few cards: each one's next task looked up; many: all at once */
-	if (b->next)
-		t = cli_next_task_of(b->next, r->id);
-	else if (crm_next_task(b->cli->store, r->id, &one, NULL) == CRM_OK &&
-		 one.found)
-		t = &one;
-	memset(k, 0, sizeof(*k));
-	snprintf(k->id, sizeof(k->id), "%s", r->id);
-	k->name = crm_xstrdup(r->name ? r->name : "");
-	k->company = dup_or_null(crm_row_get(r, "company"));
-	k->company_name = dup_or_null(crm_row_ref_name(r, "company"));
-	k->amount = dup_or_null(crm_row_get(r, "amount"));
-	k->currency = dup_or_null(crm_row_get(r, "currency"));
-	k->value = r->amount;
-	k->has_amount = r->has_amount;
-	k->probability = crm_deal_probability_of(crm_store_config(b->cli->store),
-						 b->p->name, st->label.id,
-						 crm_row_get(r, "probability"));
-	if (t)
-		k->task = *t;
-	k->state = crm_task_state(&k->task, b->cli->now);
-	k->stale = crm_deal_stale(st, r->has_active, r->active_at,
-				  b->cli->now);
-}
-
-/* The column of stage (NULL: none). */
-static struct column *column_of(struct board *b, const char *stage)
-{
-	size_t i;
-
-	for (i = 0; stage && i < b->p->nstages; i++)
-		if (strcmp(b->p->stages[i], stage) == 0)
-			return &b->cols[i];
-	return NULL;
-}
-
-/* Keeps the card of deal r in column c while it has room. */
-static void keep_card(struct board *b, struct column *c,
-		      const struct crm_row *r)
-{
-	if (b->limit && c->ncards >= b->limit)
-		return;
-	if (c->ncards == c->cap) {
-		c->cap = c->cap ? c->cap * 2 : 16;
-		c->cards = crm_xrealloc(c->cards, c->cap * sizeof(*c->cards));
-	}
-	fill_card(b, &c->cards[c->ncards++], r, c->st);
-}
-
-/* Row callback of a query: counts deal r in its stage's column, and
- * keeps its card. */
-static int board_row(const struct crm_row *r, void *data)
-{
-	struct board *b = data;
-	const char *pipe = crm_row_get(r, "pipeline");
-	struct column *c;
-
-	if (pipe ? strcmp(pipe, b->p->name) != 0 : !b->is_default)
-		return 0;
-	if ((c = column_of(b, crm_row_get(r, "stage"))) == NULL) {
-		b->skipped++;
-		return 0;
-	}
-	c->count++;
-	if (r->has_amount)
-		add_total(c, crm_row_get(r, "currency"), r->amount);
-	keep_card(b, c, r);
-	return 0;
-}
-
-/* Wants callback of a past board (crm_board_as_of): whether the column
- * of stage of pipeline has room for a card. */
-static bool board_wants(const char *pipeline, const char *stage, void *data)
-{
-	struct board *b = data;
-	struct column *c;
-
-	if (pipeline ? strcmp(pipeline, b->p->name) != 0 : !b->is_default)
-		return false;
-	c = column_of(b, stage);
-	return c && (b->limit == 0 || c->ncards < b->limit);
-}
-
-/* Total callback of the whole pipeline (crm_board_totals). */
-static int board_total(const char *stage, const char *currency, size_t count,
-		       double sum, bool has_sum, void *data)
-{
-	struct board *b = data;
-	struct column *c = column_of(b, stage);
-
-	if (c == NULL) {
-		b->skipped += count;
-		return 0;
-	}
-	c->count += count;
-	if (has_sum)
-		add_total(c, currency, sum);
-	return 0;
-}
-
-/* Card callback of the whole pipeline (crm_board_cards). */
-static int board_card(const struct crm_row *r, void *data)
-{
-	struct board *b = data;
-	struct column *c = column_of(b, crm_row_get(r, "stage"));
-
-	if (c)
-		keep_card(b, c, r);
-	return 0;
-}
-
-/* Fills the board: the whole pipeline from the index's grouped counts
- * and first cards, or the deals q selects one by one. */
-static int board_fill(struct board *b, const struct crm_query *q,
-		      time_t as_of)
-{
-	struct cli *cli = b->cli;
-	struct crm_find f = {0};
-	size_t total;
-
-	size_t skipped;
-	int past;
-
-	if (as_of && (q == NULL || crm_query_empty(q)) && b->limit) {
-		past = crm_board_past(cli->store, b->p->name, b->is_default,
-				      as_of, b->limit, board_total, board_card,
-				      b, &skipped, &cli->err);
-		b->skipped += skipped;
-		return past;
-	}
-	if (as_of)
-		return crm_board_as_of(cli->store, q, as_of, board_wants,
-				       board_row, b, &cli->err);
-	if (q == NULL || crm_query_empty(q)) {
-		int rc = crm_board_totals(cli->store, b->p->name, b->is_default,
-					  board_total, b, &cli->err);
-
-		return rc ? rc : crm_board_cards(cli->store, b->p->name,
-						 b->is_default, b->limit,
-						 board_card, b, &cli->err);
-	}
-	f.mask = CRM_TYPE_BIT(CRM_DEAL);
-	f.query = q;
-	return crm_find_each(cli->store, &f, board_row, b, &total, NULL, NULL,
-			     &cli->err);
-}
-
-static void board_free(struct board *b)
-{
-	struct card *k;
-	size_t i, j;
-
-	for (i = 0; b->cols && i < b->p->nstages; i++) {
-		for (j = 0; j < b->cols[i].ncards; j++) {
-			k = &b->cols[i].cards[j];
-			free(k->name);
-			free(k->company);
-			free(k->company_name);
-			free(k->amount);
-			free(k->currency);
-		}
-		free(b->cols[i].cards);
-		free(b->cols[i].totals);
-	}
-	free(b->cols);
-	cli_next_tasks_free(b->next);
-}
 
 /* ---- JSON ---- */
 
@@ -280,7 +44,19 @@ static void jpair(const char *indent, const char *key, const char *s)
 		printf("null");
 }
 
-static void json_card(const struct card *k)
+/* Writes amount v with two decimals and a point, whatever the locale's
+ * decimal point ("1200000.50"; printf's %f would write "1200000,50" in
+ * ru_RU, which is no JSON). */
+static void json_amount(double v)
+{
+	long long cents = (long long)(v * 100 + (v < 0 ? -0.5 : 0.5));
+	unsigned long long a = cents < 0 ? -(unsigned long long)cents
+					 : (unsigned long long)cents;
+
+	printf("%s%llu.%02llu", cents < 0 ? "-" : "", a / 100, a % 100);
+}
+
+static void json_card(const struct board_card *k)
 {
 	const char *in = "          ";
 
@@ -303,7 +79,7 @@ static void json_card(const struct card *k)
 	printf(",\n%s\"stale\": %s\n        }", in, k->stale ? "true" : "false");
 }
 
-static void json_column(struct board *b, const struct column *c)
+static void json_column(struct board *b, const struct board_column *c)
 {
 	static const char *const kinds[] = {"open", "won", "lost"};
 	const char *in = "      ";
@@ -319,7 +95,9 @@ static void json_column(struct board *b, const struct column *c)
 	for (i = 0; i < c->ntotals; i++) {
 		printf("%s{\"currency\": ", i ? ", " : "");
 		json_string(stdout, c->totals[i].currency);
-		printf(", \"amount\": %.2f}", c->totals[i].sum);
+		printf(", \"amount\": ");
+		json_amount(c->totals[i].sum);
+		printf("}");
 	}
 	printf("],\n%s\"cards\": [", in);
 	for (i = 0; i < c->ncards; i++) {
@@ -438,20 +216,9 @@ static const char *state_color(struct cli *cli, enum crm_task_state s)
 	}
 }
 
-/* "1 200 000 RUB" into a new string. */
-static char *money_text(double v, const char *cur)
-{
-	struct crm_buf b = {0};
-	char *a = cli_amount_text(v);
-
-	crm_buf_addf(&b, "%s%s%s", a, cur && cur[0] ? " " : "", cur ? cur : "");
-	free(a);
-	return crm_buf_detach(&b);
-}
-
 /* Adds the lines of card k to l; a deal of a closed stage (won, lost)
  * needs no next task, and gets no mark for it. */
-static void card_lines(struct board *b, struct lines *l, const struct card *k,
+static void card_lines(struct board *b, struct lines *l, const struct board_card *k,
 		       bool closed, size_t width)
 {
 	struct cli *cli = b->cli;
@@ -467,14 +234,14 @@ static void card_lines(struct board *b, struct lines *l, const struct card *k,
 		add_line(l, "", " ", "", k->company_name ? k->company_name
 							  : k->company, width);
 	if (k->has_amount) {
-		money = money_text(k->value, k->currency);
+		money = cli_money_text(k->value, k->currency);
 		add_line(l, "", " ", "", money, width);
 		free(money);
 	}
 }
 
 /* The lines of column c, width wide. */
-static void column_lines(struct board *b, const struct column *c,
+static void column_lines(struct board *b, const struct board_column *c,
 			 struct lines *l, size_t width)
 {
 	struct cli *cli = b->cli;
@@ -492,7 +259,7 @@ static void column_lines(struct board *b, const struct column *c,
 	add_line(l, "", "", "", h.s, width);
 	crm_buf_free(&h);
 	for (i = 0; i < c->ntotals; i++) {
-		money = money_text(c->totals[i].sum, c->totals[i].currency);
+		money = cli_money_text(c->totals[i].sum, c->totals[i].currency);
 		add_line(l, "", "", "", money, width);
 		free(money);
 	}
@@ -606,6 +373,13 @@ static void pick_pipeline(struct cli *cli, struct parsed *p,
 	*out = pl ? pl : crm_config_pipeline(cfg, NULL);
 }
 
+/* The cards a stage shows unless --limit says: every one in JSON, as
+ * many as are read at a glance in a table or a page. */
+static size_t default_limit(const struct cli *cli)
+{
+	return cli->format == FMT_JSON ? 0 : CARDS_DEFAULT;
+}
+
 /* The end of the day --as-of names (its moment when it has a time),
  * 0 when not given. */
 static time_t as_of_opt(const struct parsed *p)
@@ -626,37 +400,28 @@ static time_t as_of_opt(const struct parsed *p)
 /* crm board [PIPELINE] [QUERY...] */
 int cmd_board(struct cli *cli, struct parsed *p)
 {
-	struct board b = {.cli = cli};
+	const struct crm_pipeline *pl;
+	struct board b = {0};
 	struct crm_query *q = NULL;
-	size_t skip, i;
-	time_t as_of;
-	bool few;
+	size_t skip;
 	int rc;
 
-	pick_pipeline(cli, p, &b.p, &skip);
-	if (b.p == NULL)
+	pick_pipeline(cli, p, &pl, &skip);
+	if (pl == NULL)
 		return cli_error(cli, CRM_ERR, _("crm.yaml has no pipeline"));
-	b.is_default = b.p == crm_config_pipeline(crm_store_config(cli->store),
-						  NULL);
-	b.limit = (size_t)opt_int(p, "limit", cli->format == FMT_JSON ? 0
-					       : CARDS_DEFAULT);
 	if (crm_query_parse((const char *const *)p->pos + skip, p->npos - skip,
 			    cli->now, &q, &cli->err))
 		return cli_usage_fail(cli, cli->cmd);
-	b.cols = crm_xcalloc(b.p->nstages, sizeof(*b.cols));
-	for (i = 0; i < b.p->nstages; i++)
-		b.cols[i].st = &b.p->defs[i];
-	as_of = b.as_of = as_of_opt(p);
-	/* a past board reads its cards as a whole one does: one by one */
-	few = b.limit && (q == NULL || crm_query_empty(q) || as_of);
-	if ((!few && (rc = cli_next_tasks_load(cli, &b.next))) ||
-	    (rc = board_fill(&b, q, as_of))) {
+	if ((rc = board_gather(cli, pl, q, (size_t)opt_int(p, "limit",
+				(long)default_limit(cli)), as_of_opt(p), &b))) {
 		rc = rc == CRM_EUSAGE ? cli_usage_fail(cli, cli->cmd)
 				      : cli_fail(cli);
 		goto out;
 	}
 	if (cli->format == FMT_JSON)
 		board_json(&b);
+	else if (cli->format == FMT_HTML)
+		html_print_board(cli, stdout, &b);
 	else
 		board_table(&b);
 	if (b.skipped)

@@ -13,6 +13,7 @@
 #include <time.h>
 
 #include "cli.h"
+#include "html.h"
 #include "lib/report.h"
 
 const struct opt_spec report_opts[] = {
@@ -609,6 +610,8 @@ int cmd_report(struct cli *cli, struct parsed *p)
 		report_json(&r);
 	else if (cli->format == FMT_CSV || cli->format == FMT_TSV)
 		report_delimited(cli, &r);
+	else if (cli->format == FMT_HTML)
+		html_print_report(cli, stdout, &r);
 	else
 		report_table(cli, &r, opt_flag(p, report_opts, "ascii"));
 	warn_broken(cli);

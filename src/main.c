@@ -155,13 +155,13 @@ const struct cmd crm_commands[] = {
 	{"board", cmd_board, CMD_STORE | CMD_DASH | CMD_PAGER, board_opts,
 	 N_("[PIPELINE] [QUERY...]"),
 	 N_("show a pipeline's deals as columns of stages"),
-	 FMT_BIT(FMT_TABLE) | FMT_BIT(FMT_JSON)},
+	 FMT_BIT(FMT_TABLE) | FMT_BIT(FMT_JSON) | FMT_BIT(FMT_HTML)},
 	{"report", cmd_report, CMD_STORE | CMD_DASH | CMD_PAGER, report_opts,
 	 N_("NAME [QUERY...]"),
 	 N_("funnel, conversion, lost deals, cycle, activity, sources and "
 	    "forecast"),
 	 FMT_BIT(FMT_TABLE) | FMT_BIT(FMT_JSON) | FMT_BIT(FMT_CSV) |
-	 FMT_BIT(FMT_TSV)},
+	 FMT_BIT(FMT_TSV) | FMT_BIT(FMT_HTML)},
 	{"note", cmd_note, CMD_STORE | CMD_LOCK, note_opts, N_("REF TEXT..."),
 	 N_("log a note, call, meeting or e-mail in a record's timeline")},
 	{"call", cmd_call, CMD_STORE | CMD_LOCK, call_opts, N_("REF TEXT..."),

@@ -215,6 +215,17 @@ char *cli_amount_text(double v)
 	return crm_buf_detach(&b);
 }
 
+char *cli_money_text(double v, const char *currency)
+{
+	struct crm_buf b = {0};
+	char *a = cli_amount_text(v);
+
+	crm_buf_addf(&b, "%s%s%s", a, currency && currency[0] ? " " : "",
+		     currency ? currency : "");
+	free(a);
+	return crm_buf_detach(&b);
+}
+
 char *cli_when_text(const char *stored)
 {
 	struct crm_date d;

@@ -434,7 +434,8 @@ int crm_board_past(struct crm_store *s, const char *pipeline, bool is_default,
 	if (b.p == NULL)
 		return CRM_OK;
 	if ((rc = past_scan(s, &b, as_of, err)) == CRM_OK) {
-		qsort(b.tot, b.ntot, sizeof(*b.tot), total_cmp);
+		if (b.ntot) /* qsort(NULL, 0) is undefined */
+			qsort(b.tot, b.ntot, sizeof(*b.tot), total_cmp);
 		for (k = 0; rc == CRM_OK && k < b.ntot; k++)
 			rc = total(b.p->stages[b.tot[k].stage],
 				   b.tot[k].currency[0] ? b.tot[k].currency : NULL,

@@ -163,7 +163,8 @@ static void funnel_sections(struct rscan *sc, struct funnel *f)
 		cell_percent(&c[4], (double)f->count[i], (double)f->count[0]);
 	}
 	lost_names = &sc->names;
-	qsort(f->lost, f->nlost, sizeof(*f->lost), lost_cmp);
+	if (f->nlost) /* qsort(NULL, 0) is undefined */
+		qsort(f->lost, f->nlost, sizeof(*f->lost), lost_cmp);
 	s = report_section(sc, "lost", N_("Lost"), lost_cols, 4, 2);
 	for (i = 0; i < f->nlost; i++) {
 		c = report_row(s);
@@ -372,7 +373,8 @@ static void forecast_section(struct rscan *sc, struct forecast *f)
 	char buf[16];
 	size_t i, ncols = f->actual ? 7 : 4;
 
-	qsort(f->m, f->n, sizeof(*f->m), month_cmp);
+	if (f->n) /* qsort(NULL, 0) is undefined */
+		qsort(f->m, f->n, sizeof(*f->m), month_cmp);
 	s = report_section(sc, "months", N_("Open deals by expected close"),
 			   forecast_cols, ncols, f->mixed ? 1 : 3);
 	for (i = 0; i < f->n; i++) {
