@@ -443,6 +443,10 @@ size_t cli_term_width(void);
  * in ru_RU (with the locale's no-break space), "4,500,000.50" in en_US,
  * "4500000" in the C locale, which has no grouping.  Caller owns it. */
 char *cli_amount_text(double v);
+/* Appends x with the given number of decimals and a point, whatever the
+ * locale's decimal point ("12.50": what JSON, CSV and TSV hold; printf's
+ * %f writes "12,50" in ru_RU). */
+void cli_add_fixed(struct crm_buf *b, double x, int decimals);
 /* cli_amount_text(v) followed by " " and currency unless it is NULL or
  * "": "1 200 000 RUB".  Caller owns it. */
 char *cli_money_text(double v, const char *currency);

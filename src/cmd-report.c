@@ -110,11 +110,17 @@ static char *cell_str(const struct crm_rcell *c, bool human)
 		}
 		break;
 	case CRM_RCELL_PERCENT:
-		crm_buf_addf(&b, human ? "%.1f%%" : "%.2f", c->x);
+		if (human)
+			crm_buf_addf(&b, "%.1f%%", c->x);
+		else
+			cli_add_fixed(&b, c->x, 2);
 		break;
 	case CRM_RCELL_DAYS:
 	case CRM_RCELL_NUMBER:
-		crm_buf_addf(&b, human ? "%.1f" : "%.2f", c->x);
+		if (human)
+			crm_buf_addf(&b, "%.1f", c->x);
+		else
+			cli_add_fixed(&b, c->x, 2);
 		break;
 	case CRM_RCELL_EMPTY:
 		return crm_xstrdup(human ? "-" : "");
@@ -352,6 +358,16 @@ static void json_cents(int64_t n)
 	crm_buf_free(&b);
 }
 
+/* Writes x with two decimals and a point, in any locale. */
+static void json_fixed(double x)
+{
+	struct crm_buf b = {0};
+
+	cli_add_fixed(&b, x, 2);
+	fputs(b.s, stdout);
+	crm_buf_free(&b);
+}
+
 /* Writes one amount as {"currency": C, "amount": N}. */
 static void json_amount(const char *cur, int64_t n)
 {
@@ -392,7 +408,7 @@ static void json_cell(const struct crm_rcell *c)
 	case CRM_RCELL_PERCENT:
 	case CRM_RCELL_DAYS:
 	case CRM_RCELL_NUMBER:
-		printf("%.2f", c->x);
+		json_fixed(c->x);
 		break;
 	case CRM_RCELL_EMPTY:
 		printf("null");

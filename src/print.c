@@ -190,6 +190,21 @@ static void group_digits(struct crm_buf *b, const char *d, const char *sep,
 	crm_buf_adds(b, d + pos);
 }
 
+void cli_add_fixed(struct crm_buf *b, double x, int decimals)
+{
+	const struct lconv *lc = localeconv();
+	const char *dp = lc && lc->decimal_point[0] ? lc->decimal_point : ".";
+	size_t start = b->len, dlen = strlen(dp);
+	char *at;
+
+	crm_buf_addf(b, "%.*f", decimals, x);
+	if (strcmp(dp, ".") == 0 || (at = strstr(b->s + start, dp)) == NULL)
+		return;
+	*at = '.';
+	memmove(at + 1, at + dlen, b->len - (size_t)(at + dlen - b->s) + 1);
+	b->len -= dlen - 1;
+}
+
 char *cli_amount_text(double v)
 {
 	const struct lconv *lc = localeconv();

@@ -261,4 +261,20 @@ is "$rc" 0 "a broken deal file does not stop the report"
 like "$err" "warning: .*$(basename "$f")" "it is named in a warning"
 check funnel "without the broken file"
 
+# numbers in JSON, CSV and TSV have a point in every locale (ru_RU's
+# printf writes a comma)
+if locale -a 2>/dev/null | grep -qix 'ru_RU.utf8'; then
+	for r in funnel conversion lost cycle activity sources forecast; do
+		out=$(LC_ALL=ru_RU.UTF-8 "$CRM" --format json report "$r" 2>/dev/null)
+		printf '%s' "$out" | python3 -c 'import json, sys; json.load(sys.stdin)' 2>/dev/null
+		ok $? "ru_RU: report $r --format json parses"
+		out=$(LC_ALL=ru_RU.UTF-8 "$CRM" --format tsv report "$r" 2>/dev/null)
+		printf '%s\n' "$out" | grep -qE '[0-9],[0-9]'
+		[ $? -ne 0 ]
+		ok $? "ru_RU: report $r --format tsv has no decimal comma"
+	done
+else
+	ok 0 "# SKIP the ru_RU.UTF-8 locale is missing"
+fi
+
 done_testing
