@@ -550,6 +550,12 @@ int cmd_deal_move(struct cli *cli, struct parsed *p);
 int cmd_deal_list(struct cli *cli, struct parsed *p);
 int cmd_board(struct cli *cli, struct parsed *p);
 int cmd_report(struct cli *cli, struct parsed *p);
+struct crm_report;
+/* The title of report r ("Sales funnel", translated) into title, and its
+ * period and moment ("from 2026-10-01 to 2026-12-31 · as of 2026-12-01
+ * 09:00") into period: what the table and the page head it with. */
+void cli_report_heading(struct cli *cli, const struct crm_report *r,
+			struct crm_buf *title, struct crm_buf *period);
 
 /* ---- deals (cmd-deal.c) ---- */
 

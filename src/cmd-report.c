@@ -334,11 +334,18 @@ static bool utf8_locale(void)
 	return cs && (strcmp(cs, "UTF-8") == 0 || strcmp(cs, "utf8") == 0);
 }
 
+/* Prints r as a heading, then each section as a table with bars. */
 static void report_table(struct cli *cli, const struct crm_report *r,
 			 bool ascii)
 {
+	struct crm_buf title = {0}, period = {0};
 	size_t i;
 
+	cli_report_heading(cli, r, &title, &period);
+	printf("%s%s%s\n%s\n\n", color_bold(cli), title.s, color_reset(cli),
+	       period.s);
+	crm_buf_free(&title);
+	crm_buf_free(&period);
 	for (i = 0; i < r->nsections; i++) {
 		if (i)
 			fputc('\n', stdout);

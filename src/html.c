@@ -537,49 +537,12 @@ void html_report_section(FILE *f, const struct crm_rsection *s)
 	fputs("</section>\n", f);
 }
 
-/* The local date of t ("2026-12-01"), with its time when with_time,
- * into buf. */
-static const char *local_text(time_t t, bool with_time, char *buf,
-			      size_t size)
-{
-	struct tm tm;
-
-	if (localtime_r(&t, &tm) == NULL ||
-	    strftime(buf, size, with_time ? "%Y-%m-%d %H:%M" : "%Y-%m-%d",
-		     &tm) == 0)
-		snprintf(buf, size, "?");
-	return buf;
-}
-
-/* The period of r and when it was made, for people, into b. */
-static void add_period(struct crm_buf *b, struct cli *cli,
-		       const struct crm_report *r)
-{
-	char from[32], to[32], at[32];
-
-	local_text(r->since, false, from, sizeof(from));
-	local_text(r->until, false, to, sizeof(to));
-	if (r->since && r->until)
-		crm_buf_addf(b, _("from %s to %s"), from, to);
-	else if (r->since)
-		crm_buf_addf(b, _("since %s"), from);
-	else if (r->until)
-		crm_buf_addf(b, _("until %s"), to);
-	else
-		crm_buf_adds(b, _("all time"));
-	crm_buf_adds(b, " \xc2\xb7 ");
-	crm_buf_addf(b, _("as of %s"), local_text(r->as_of ? r->as_of
-						  : cli->now, true, at,
-						  sizeof(at)));
-}
-
 void html_print_report(struct cli *cli, FILE *f, const struct crm_report *r)
 {
 	struct crm_buf title = {0}, period = {0};
 	size_t i;
 
-	crm_buf_addf(&title, _("Report: %s"), tr(r->name));
-	add_period(&period, cli, r);
+	cli_report_heading(cli, r, &title, &period);
 	html_page_begin(f, cli_lang(), title.s);
 	html_heading(f, 1, title.s);
 	fputs("<p class=\"meta\">", f);

@@ -13,6 +13,7 @@
 #include <wchar.h>
 
 #include "cli.h"
+#include "report.h"
 
 const char *color_bold(const struct cli *cli)
 {
@@ -790,4 +791,42 @@ void json_node(FILE *f, const struct crm_node *n, int indent)
 		json_node(f, n->items[i], indent + 2);
 	}
 	fprintf(f, "\n%*s%c", indent, "", n->kind == CRM_NODE_MAP ? '}' : ']');
+}
+
+/* ---- reports ---- */
+
+/* The local date of t ("2026-12-01"), with its time when with_time,
+ * into buf. */
+static const char *local_text(time_t t, bool with_time, char *buf,
+			      size_t size)
+{
+	struct tm tm;
+
+	if (localtime_r(&t, &tm) == NULL ||
+	    strftime(buf, size, with_time ? "%Y-%m-%d %H:%M" : "%Y-%m-%d",
+		     &tm) == 0)
+		snprintf(buf, size, "?");
+	return buf;
+}
+
+void cli_report_heading(struct cli *cli, const struct crm_report *r,
+			struct crm_buf *title, struct crm_buf *period)
+{
+	char from[32], to[32], at[32];
+
+	crm_buf_adds(title, _(r->title ? r->title : r->name));
+	local_text(r->since, false, from, sizeof(from));
+	local_text(r->until, false, to, sizeof(to));
+	if (r->since && r->until)
+		crm_buf_addf(period, _("from %s to %s"), from, to);
+	else if (r->since)
+		crm_buf_addf(period, _("since %s"), from);
+	else if (r->until)
+		crm_buf_addf(period, _("until %s"), to);
+	else
+		crm_buf_adds(period, _("all time"));
+	crm_buf_adds(period, " \xc2\xb7 ");
+	crm_buf_addf(period, _("as of %s"), local_text(r->as_of ? r->as_of
+						       : cli->now, true, at,
+						       sizeof(at)));
 }

@@ -600,18 +600,19 @@ double report_median(double *v, size_t n)
 /* A report by name. */
 struct report_def {
 	const char *name;
+	const char *title;   /* N_() */
 	int (*fn)(struct rscan *sc, struct crm_err *err);
 	bool as_of;
 };
 
 static const struct report_def reports[] = {
-	{"funnel", report_funnel, true},
-	{"conversion", report_conversion, false},
-	{"lost", report_lost, false},
-	{"cycle", report_cycle, false},
-	{"activity", report_activity, false},
-	{"sources", report_sources, false},
-	{"forecast", report_forecast, true},
+	{"funnel", N_("Sales funnel"), report_funnel, true},
+	{"conversion", N_("Conversion"), report_conversion, false},
+	{"lost", N_("Lost deals"), report_lost, false},
+	{"cycle", N_("Sales cycle"), report_cycle, false},
+	{"activity", N_("Activity"), report_activity, false},
+	{"sources", N_("Sources"), report_sources, false},
+	{"forecast", N_("Forecast"), report_forecast, true},
 };
 
 const char *const crm_report_names[] = {
@@ -680,6 +681,7 @@ int crm_report_run(struct crm_store *s, const char *name,
 	if ((rc = check_opts(sc.cfg, o, err)))
 		return rc;
 	out->name = d->name;
+	out->title = d->title;
 	out->since = o->since;
 	out->until = o->until;
 	out->as_of = o->as_of;

@@ -70,6 +70,7 @@ struct crm_rsection {
 /* A report. */
 struct crm_report {
 	const char *name;    /* "funnel", "conversion", ... */
+	const char *title;   /* N_("Sales funnel"), untranslated */
 	time_t since, until; /* the period, 0 where open */
 	time_t as_of;        /* --as-of, 0 for now */
 	size_t nsections;

@@ -158,23 +158,32 @@ t = t.replace("name: Negotiation", 'name: "%s"' % name.replace("\u202e", "\\u202
 open("crm.yaml", "w", encoding="utf-8").write(t)
 PY
 git commit -qam "a hostile stage name" || echo "Bail out! commit crm.yaml"
+# title R: the heading of report R's page
+title() {
+	case $1 in
+	funnel) echo "Sales funnel" ;; conversion) echo "Conversion" ;;
+	lost) echo "Lost deals" ;; cycle) echo "Sales cycle" ;;
+	activity) echo "Activity" ;; sources) echo "Sources" ;;
+	forecast) echo "Forecast" ;;
+	esac
+}
 for r in funnel conversion lost cycle activity sources forecast; do
 	"$CRM" report "$r" --format html >"$TEST_ROOT/report-$r.html" 2>"$TEST_ROOT/stderr"
 	st=$?
 	is "$st $(cat "$TEST_ROOT/stderr")" "0 " "report $r --format html exits 0, nothing on stderr"
 done
-check_page "$TEST_ROOT/report-funnel.html" "report funnel" "$stage_name" "Report: funnel"
+check_page "$TEST_ROOT/report-funnel.html" "report funnel" "$stage_name" "Sales funnel"
 check_page "$TEST_ROOT/report-sources.html" "report sources" "$svg" "$rtl" \
 	"$term_shown" "$long" "$quotes" "$az"
 check_page "$TEST_ROOT/report-conversion.html" "report conversion" "$az"
 for r in lost cycle activity forecast; do
-	check_page "$TEST_ROOT/report-$r.html" "report $r" "Report: $r"
+	check_page "$TEST_ROOT/report-$r.html" "report $r" "$(title "$r")"
 done
 out=$(cat "$TEST_ROOT/report-funnel.html")
 like "$out" '<svg role="img"' "the funnel has its chart"
 like "$out" '<th class="n">' "numbers are right-aligned"
 ok "$(grep -q $'\e' "$TEST_ROOT/report-sources.html"; [ $? -ne 0 ]; echo $?)" "no escape character reaches a report's page"
-render "$TEST_ROOT/report-funnel.html" "report funnel" "$stage_name" "Report: funnel"
+render "$TEST_ROOT/report-funnel.html" "report funnel" "$stage_name" "Sales funnel"
 render "$TEST_ROOT/report-sources.html" "report sources" "$svg" "$rtl" \
 	"$term_shown" "$long" "$quotes" "$az"
 out=$("$CRM" board --format html)
@@ -207,7 +216,7 @@ check_page "$TEST_ROOT/empty-past.html" "no deals: a past board" "0 deals, 10%"
 for r in funnel conversion lost cycle activity sources forecast; do
 	"$CRM" report "$r" --format html >"$TEST_ROOT/empty-$r.html" 2>"$TEST_ROOT/stderr"
 	is "$? $(cat "$TEST_ROOT/stderr")" "0 " "no deals: report $r --format html exits 0"
-	check_page "$TEST_ROOT/empty-$r.html" "no deals: report $r" "Report: $r"
+	check_page "$TEST_ROOT/empty-$r.html" "no deals: report $r" "$(title "$r")"
 done
 
 # --- the checkers can fail ------------------------------------------------------

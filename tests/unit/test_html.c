@@ -110,6 +110,7 @@ static void build(struct crm_report *r)
 
 	memset(r, 0, sizeof(*r));
 	r->name = "funnel";
+	r->title = "Sales funnel";
 	r->nsections = 3;
 	r->sections = crm_xcalloc(3, sizeof(*r->sections));
 	s = &r->sections[0];
@@ -187,7 +188,7 @@ Test(html, report_page_structure)
 	cr_expect(strstr(p, "<meta charset=\"utf-8\">") != NULL);
 	cr_expect(strstr(p, "Content-Security-Policy\" content=\"default-src "
 			 "'none'; style-src 'unsafe-inline'") != NULL);
-	cr_expect(strstr(p, "<title>Report: funnel</title>") != NULL);
+	cr_expect(strstr(p, "<title>Sales funnel</title>") != NULL);
 	cr_expect_eq(count(p, "<style>"), 1);
 	cr_expect_eq(count(p, "<section>"), 3);
 	cr_expect_eq(count(p, "</section>"), 3);
