@@ -106,7 +106,10 @@ run)
 	echo "== Tasks =="
 	$CRM list task --sort due
 	echo
-	echo "Try: $CRM show <id or name>, $CRM add contact \"Name\" --phone ..., $CRM help"
+	echo "== The funnel =="
+	$CRM report funnel
+	echo
+	echo "Try: $CRM show <id or name>, $CRM board, $CRM digest --always, $CRM help"
 	;;
 test)
 	install_packages
