@@ -1323,6 +1323,8 @@ static int update_changed(struct crm_store *s, sqlite3 *db, git_tree *head,
 	} else {
 		st = apply_changes(s, &w, &c);
 		if (st == SQLITE_OK)
+			st = writer_flush(&w);
+		if (st == SQLITE_OK)
 			st = store_dirs(db, &c);
 		if (st != SQLITE_OK)
 			rc = is_corrupt(st) ? CRM_ECORRUPT : db_error(db, err,
@@ -1392,6 +1394,8 @@ static int recheck_config(struct crm_store *s, sqlite3 *db,
 			st = index_row_delete(&w, b.rid[i]);
 		for (i = 0; i < b.n && st == SQLITE_OK; i++)
 			st = index_blob(s, &w, b.path[i], &b.oid[i]);
+		if (st == SQLITE_OK)
+			st = writer_flush(&w);
 		writer_finish(&w);
 	}
 	if (st == SQLITE_OK)

@@ -178,6 +178,8 @@ const char *index_tables_sql(void)
 	return tables_sql;
 }
 
+static void deltas_free(struct writer *w);
+
 void writer_finish(struct writer *w)
 {
 	sqlite3_finalize(w->insert);
@@ -200,6 +202,7 @@ void writer_finish(struct writer *w)
 	sqlite3_finalize(w->deldeal);
 	sqlite3_finalize(w->daytot);
 	sqlite3_finalize(w->deldaytot);
+	deltas_free(w);
 	memset(w, 0, sizeof(*w));
 }
 
@@ -226,13 +229,12 @@ static const char totals_sql[] =
 static const char daytot_sql[] =
 	"INSERT INTO day_totals VALUES(?1, ?2, ?3, ?4, ?5) ON CONFLICT DO"
 	" UPDATE SET n = n + excluded.n";
-/* Counts the timeline entries of row ?1 out of day_totals. */
+/* The timeline entries of row ?1 as day_totals counts them: user, kind,
+ * span and how many. */
 static const char deldaytot_sql[] =
-	"INSERT INTO day_totals SELECT 'entry', coalesce(by, ''),"
-	" coalesce(kind, ''), (at - ((at % " SPAN ") + " SPAN ") % " SPAN ")"
-	" / " SPAN ","
-	" -count(*) FROM entries WHERE rid = ?1 AND at IS NOT NULL"
-	" GROUP BY 2, 3, 4 ON CONFLICT DO UPDATE SET n = n + excluded.n";
+	"SELECT coalesce(by, ''), coalesce(kind, ''),"
+	" (at - ((at % " SPAN ") + " SPAN ") % " SPAN ") / " SPAN ", count(*)"
+	" FROM entries WHERE rid = ?1 AND at IS NOT NULL GROUP BY 1, 2, 3";
 
 /* The span of day_totals (CRM_TOTALS_SPAN) of the Unix time t. */
 static long long utc_day(long long t)
@@ -252,19 +254,150 @@ const char index_day_totals_sql[] =
 	" WHERE type IN (0, 1)"
 	" AND broken IS NULL AND created_at IS NOT NULL GROUP BY 2, 3, 4;";
 
-/* Counts sign of what by user of key in the span of t in day_totals
- * (a rebuild counts them all at its end). */
+/* One count of day_totals an update changes, and by how much. */
+struct daytot_delta {
+	char *what, *user, *key;
+	long long span, n;
+};
+
+/* The hash of a count's key. */
+static size_t delta_hash(const char *what, const char *user, const char *key,
+			 long long span)
+{
+	const char *parts[3] = {what, user, key};
+	uint64_t h = 1469598103934665603ull ^ (uint64_t)span;
+	size_t i;
+	const char *c;
+
+	for (i = 0; i < 3; i++) {
+		for (c = parts[i]; *c; c++)
+			h = (h ^ (unsigned char)*c) * 1099511628211ull;
+		h = (h ^ 0x1f) * 1099511628211ull;
+	}
+	return (size_t)(h ^ (h >> 29));
+}
+
+/* Makes the hash of w's deltas twice as big (the first: 64 slots). */
+static void deltas_rehash(struct writer *w)
+{
+	size_t n = w->delta_nslots ? w->delta_nslots * 2 : 64, i, j;
+	const struct daytot_delta *d;
+
+	free(w->delta_slots);
+	w->delta_slots = crm_xcalloc(n, sizeof(*w->delta_slots));
+	w->delta_nslots = n;
+	for (i = 0; i < w->deltas_n; i++) {
+		d = &w->deltas[i];
+		j = delta_hash(d->what, d->user, d->key, d->span) & (n - 1);
+		while (w->delta_slots[j])
+			j = (j + 1) & (n - 1);
+		w->delta_slots[j] = i + 1;
+	}
+}
+
+/* The delta of w for what by user of key in span, made (0) when new. */
+static struct daytot_delta *delta_of(struct writer *w, const char *what,
+				     const char *user, const char *key,
+				     long long span)
+{
+	struct daytot_delta *d;
+	size_t j;
+
+	if (2 * (w->deltas_n + 1) > w->delta_nslots)
+		deltas_rehash(w);
+	j = delta_hash(what, user, key, span) & (w->delta_nslots - 1);
+	for (; w->delta_slots[j]; j = (j + 1) & (w->delta_nslots - 1)) {
+		d = &w->deltas[w->delta_slots[j] - 1];
+		if (d->span == span && strcmp(d->what, what) == 0 &&
+		    strcmp(d->user, user) == 0 && strcmp(d->key, key) == 0)
+			return d;
+	}
+	if (w->deltas_n == w->deltas_cap) {
+		w->deltas_cap = w->deltas_cap ? w->deltas_cap * 2 : 64;
+		w->deltas = crm_xrealloc(w->deltas, w->deltas_cap *
+					 sizeof(*w->deltas));
+	}
+	d = &w->deltas[w->deltas_n];
+	w->delta_slots[j] = ++w->deltas_n;
+	d->what = crm_xstrdup(what);
+	d->user = crm_xstrdup(user);
+	d->key = crm_xstrdup(key);
+	d->span = span;
+	d->n = 0;
+	return d;
+}
+
+/* Counts n of what by user of key in span of day_totals: summed in w,
+ * written by writer_flush (a rebuild counts them all at its end). */
+static void count_span(struct writer *w, const char *what, const char *user,
+		       const char *key, long long span, long long n)
+{
+	if (!w->bulk)
+		delta_of(w, what, user ? user : "", key ? key : "", span)->n += n;
+}
+
+/* Counts sign of what by user of key in the span of t in day_totals. */
 static int count_day(struct writer *w, const char *what, const char *user,
 		     const char *key, long long t, int sign)
 {
+	count_span(w, what, user, key, utc_day(t), sign);
+	return SQLITE_OK;
+}
+
+/* Frees w's deltas. */
+static void deltas_free(struct writer *w)
+{
+	size_t i;
+
+	for (i = 0; i < w->deltas_n; i++) {
+		free(w->deltas[i].what);
+		free(w->deltas[i].user);
+		free(w->deltas[i].key);
+	}
+	free(w->deltas);
+	free(w->delta_slots);
+	w->deltas = NULL;
+	w->delta_slots = NULL;
+	w->deltas_n = w->deltas_cap = w->delta_nslots = 0;
+}
+
+int writer_flush(struct writer *w)
+{
+	const struct daytot_delta *d;
+	size_t i;
+	int rc = SQLITE_OK;
+
+	for (i = 0; i < w->deltas_n && rc == SQLITE_OK; i++) {
+		d = &w->deltas[i];
+		if (d->n == 0)
+			continue;
+		sqlite3_bind_text(w->daytot, 1, d->what, -1, SQLITE_STATIC);
+		sqlite3_bind_text(w->daytot, 2, d->user, -1, SQLITE_STATIC);
+		sqlite3_bind_text(w->daytot, 3, d->key, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(w->daytot, 4, d->span);
+		sqlite3_bind_int64(w->daytot, 5, d->n);
+		rc = step_once(w->daytot);
+	}
+	deltas_free(w);
+	return rc;
+}
+
+/* Counts the timeline entries of row rid out of day_totals. */
+static int uncount_entries(struct writer *w, sqlite3_int64 rid)
+{
+	sqlite3_stmt *st = w->deldaytot;
+	int rc;
+
 	if (w->bulk)
 		return SQLITE_OK;
-	sqlite3_bind_text(w->daytot, 1, what, -1, SQLITE_STATIC);
-	sqlite3_bind_text(w->daytot, 2, user ? user : "", -1, SQLITE_STATIC);
-	sqlite3_bind_text(w->daytot, 3, key ? key : "", -1, SQLITE_STATIC);
-	sqlite3_bind_int64(w->daytot, 4, utc_day(t));
-	sqlite3_bind_int(w->daytot, 5, sign);
-	return step_once(w->daytot);
+	sqlite3_bind_int64(st, 1, rid);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		count_span(w, "entry", (const char *)sqlite3_column_text(st, 0),
+			   (const char *)sqlite3_column_text(st, 1),
+			   sqlite3_column_int64(st, 2),
+			   -sqlite3_column_int64(st, 3));
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? SQLITE_OK : rc;
 }
 
 int writer_start(struct writer *w, sqlite3 *db)
@@ -911,9 +1044,8 @@ int index_row_delete(struct writer *w, sqlite3_int64 rid)
 	sqlite3_bind_int64(w->del, 1, rid);
 	sqlite3_bind_int64(w->delentries, 1, rid);
 	sqlite3_bind_int64(w->deldeal, 1, rid);
-	sqlite3_bind_int64(w->deldaytot, 1, rid);
 	if (rc == SQLITE_OK)
-		rc = step_once(w->deldaytot);
+		rc = uncount_entries(w, rid);
 	if (rc == SQLITE_OK)
 		rc = step_once(w->delentries);
 	if (rc == SQLITE_OK)

@@ -20,7 +20,16 @@ struct writer {
 		*deldaytot;
 	bool bulk;           /* a rebuild: day_totals are made at its end
 				(index_day_totals_sql), not row by row */
+	struct daytot_delta *deltas; /* an update: its changes of
+				day_totals, summed, written by
+				writer_flush (deltas_n of them, in a
+				hash of delta_slots slots: index + 1) */
+	size_t deltas_n, deltas_cap, *delta_slots, delta_nslots;
 };
+
+/* Writes the changes of day_totals the session has summed; call it once
+ * the rows are written, before the transaction commits. */
+int writer_flush(struct writer *w);
 
 /* The separators of deal_facts.facts (indexdeal.c), a text of records
  * of fields, each field ended by FS but a record's last, ended by RS.
