@@ -443,6 +443,9 @@ size_t cli_term_width(void);
  * in ru_RU (with the locale's no-break space), "4,500,000.50" in en_US,
  * "4500000" in the C locale, which has no grouping.  Caller owns it. */
 char *cli_amount_text(double v);
+/* cli_amount_text of n hundredths, exact however large n is (a double
+ * is not: reports sum amounts in cents).  Caller owns it. */
+char *cli_cents_text(int64_t n);
 /* Appends x with the given number of decimals and a point, whatever the
  * locale's decimal point ("12.50": what JSON, CSV and TSV hold; printf's
  * %f writes "12,50" in ru_RU). */

@@ -1,0 +1,47 @@
+#!/bin/bash
+# 91-redteam-reports.t - hostile inputs to crm report, crm digest and
+# crm export ics that once gave wrong numbers or left files behind: the
+# largest amounts (15 digits) summed exactly, in the table as in CSV.
+
+. "$(dirname "$0")/lib.sh"
+
+new_store red
+# deal FILE-ID AMOUNT: commits a won deal of AMOUNT RUB by hand.
+deal() {
+	mkdir -p "deals/${1:0:2}"
+	cat >"deals/${1:0:2}/$1.yaml" <<YAML
+id: $1
+name: Deal $1
+pipeline: sales
+stage: lead
+amount: '$2'
+currency: RUB
+owner: ann
+created: '2026-01-01T00:00:00+00:00'
+updated: '2026-01-01T00:00:00+00:00'
+stage_history:
+- id: 'h1$1'
+  stage: lead
+  at: '2026-01-01T00:00:00+00:00'
+  by: ann
+YAML
+	git add -A && git commit -qm "deal $1" || { echo "Bail out! commit"; exit 1; }
+}
+
+# --- amounts of 15 digits: exact, not through a double ---------------------------------
+deal zzaaaaaaa1 999999999999999
+run --format csv report funnel
+like "$out" "stages,Lead,1,999999999999999\.00 RUB," \
+	"CSV: the largest amount is exact (not .04)"
+run report funnel
+like "$out" "Lead +1 +999999999999999 RUB " "table: the largest amount is exact"
+deal zzaaaaaaa2 999999999999999.99
+run --format csv report funnel
+like "$out" "stages,Lead,2,1999999999999998\.99 RUB," "two of them: the exact sum"
+run --format json report funnel
+like "$out" '"amount": 1999999999999998\.99' "JSON: the exact sum"
+deal zzaaaaaaa3 0.005
+run --format csv report funnel
+like "$out" "stages,Lead,3,1999999999999999\.00 RUB," "a third decimal rounds half up"
+
+done_testing
