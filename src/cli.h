@@ -638,6 +638,10 @@ struct export_out {
 /* Opens o for path: standard output for NULL or "-".  Reports failures
  * (a directory, one crm cannot create a file in). */
 int export_open(struct cli *cli, const char *path, struct export_out *o);
+/* Makes the signals that end crm (INT, TERM, HUP, QUIT) remove the
+ * temporary file tmp first (its name copied); NULL: the handlers as they
+ * were (call it only after a tmp).  One file at a time. */
+void cli_guard_temp(const char *tmp);
 /* A crm_ics_write_fn (and the like) writing to o (data): 0, or -1 with
  * o->err set. */
 int export_write(const char *text, size_t len, void *data);

@@ -1,7 +1,8 @@
 #!/bin/bash
 # 91-redteam-reports.t - hostile inputs to crm report, crm digest and
 # crm export ics that once gave wrong numbers or left files behind: the
-# largest amounts (15 digits) summed exactly, in the table as in CSV.
+# largest amounts (15 digits) summed exactly, in the table as in CSV;
+# a digest killed while its sendmail hangs leaves no temporary file.
 
 . "$(dirname "$0")/lib.sh"
 
@@ -43,5 +44,15 @@ like "$out" '"amount": 1999999999999998\.99' "JSON: the exact sum"
 deal zzaaaaaaa3 0.005
 run --format csv report funnel
 like "$out" "stages,Lead,3,1999999999999999\.00 RUB," "a third decimal rounds half up"
+
+# --- a digest whose sendmail hangs, killed by timeout: no temporary state left ---------
+rm -rf .git/crm/digest
+timeout -s TERM 1 "$CRM" digest --owner ann --always --sendmail 'sleep 30' 2>/dev/null
+is "$?" 124 "a hanging sendmail: crm is ended by the signal"
+is "$(ls -A .git/crm/digest 2>&1)" "" "SIGTERM: no temporary state file is left, no day recorded"
+timeout -s INT 1 "$CRM" digest --owner ann --always --sendmail 'sleep 30' 2>/dev/null
+is "$(ls -A .git/crm/digest 2>&1)" "" "SIGINT: nothing left either"
+run digest --owner ann --always --sendmail 'cat >/dev/null'
+is "$rc:$(ls -A .git/crm/digest)" "0:ann" "then a sendmail that works: the day is recorded"
 
 done_testing
