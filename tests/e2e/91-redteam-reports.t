@@ -2,7 +2,8 @@
 # 91-redteam-reports.t - hostile inputs to crm report, crm digest and
 # crm export ics that once gave wrong numbers or left files behind: the
 # largest amounts (15 digits) summed exactly, in the table as in CSV;
-# a digest killed while its sendmail hangs leaves no temporary file.
+# a digest killed while its sendmail hangs leaves no temporary file;
+# crm export ics with a due beyond what libical writes.
 
 . "$(dirname "$0")/lib.sh"
 
@@ -54,5 +55,30 @@ timeout -s INT 1 "$CRM" digest --owner ann --always --sendmail 'sleep 30' 2>/dev
 is "$(ls -A .git/crm/digest 2>&1)" "" "SIGINT: nothing left either"
 run digest --owner ann --always --sendmail 'cat >/dev/null'
 is "$rc:$(ls -A .git/crm/digest)" "0:ann" "then a sendmail that works: the day is recorded"
+
+# --- crm export ics: a due after the year 2998, which libical cannot write -------------
+ic=$("$CRM" add deal "For tasks" --amount 1)
+"$CRM" add task "Soon" --for "$ic" --due 2026-12-01 >/dev/null
+far=$("$CRM" add task "Far away" --for "$ic" --due 2026-12-02)
+sed -i "s/^due: .*/due: '9999-12-31'/" "$(file_of task "$far")"
+git commit -qam "a task due in 9999"
+for ev in "" --events; do
+	run export ics $ev
+	is "$rc" 0 "export ics $ev: a task due in 9999 does not fail the export"
+	ok "$(printf '%s' "$out" | grep -c '00000000T000000')" \
+		"export ics $ev: no DUE:00000000T000000 (libical's null time)"
+	ok "$(printf '%s' "$out" | grep -c 'Far away')" "export ics $ev: the task is left out"
+	like "$out" "SUMMARY:Soon" "export ics $ev: the others are written"
+	like "$err" "1 task due after the year 2998 is not in the calendar" \
+		"export ics $ev: the task left out is counted on standard error"
+done
+sed -i "s/^due: .*/due: '2999-01-01T00:00:00+00:00'/" "$(file_of task "$far")"
+git commit -qam "a task due at 2999"
+run export ics --events --tz Pacific/Kiritimati
+ok "$(printf '%s' "$out" | grep -c 'Far away')" "a moment in 2999: left out as well"
+sed -i "s/^due: .*/due: '2998-12-31'/" "$(file_of task "$far")"
+git commit -qam "a task due at 2998"
+run export ics --events
+like "$out" "DTEND;VALUE=DATE:29990101" "the last day of 2998: written, its end the next day"
 
 done_testing
