@@ -443,6 +443,9 @@ size_t cli_term_width(void);
  * in ru_RU (with the locale's no-break space), "4,500,000.50" in en_US,
  * "4500000" in the C locale, which has no grouping.  Caller owns it. */
 char *cli_amount_text(double v);
+/* cli_amount_text of n hundredths, exact however large n is (a double
+ * is not: reports sum amounts in cents).  Caller owns it. */
+char *cli_cents_text(int64_t n);
 /* Appends x with the given number of decimals and a point, whatever the
  * locale's decimal point ("12.50": what JSON, CSV and TSV hold; printf's
  * %f writes "12,50" in ru_RU). */
@@ -635,6 +638,10 @@ struct export_out {
 /* Opens o for path: standard output for NULL or "-".  Reports failures
  * (a directory, one crm cannot create a file in). */
 int export_open(struct cli *cli, const char *path, struct export_out *o);
+/* Makes the signals that end crm (INT, TERM, HUP, QUIT) remove the
+ * temporary file tmp first (its name copied); NULL: the handlers as they
+ * were (call it only after a tmp).  One file at a time. */
+void cli_guard_temp(const char *tmp);
 /* A crm_ics_write_fn (and the like) writing to o (data): 0, or -1 with
  * o->err set. */
 int export_write(const char *text, size_t len, void *data);

@@ -465,19 +465,20 @@ static int write_unit(struct run *r, const struct unit *u,
 	if (u->keep &&
 	    crm_digest_mark_begin(r->cli->store, u->key, &m, &r->cli->err))
 		return cli_fail(r->cli);
+	if (u->keep) /* a sendmail that hangs is killed: no file left */
+		cli_guard_temp(m.tmp);
 	rc = render(r, u, d, &out);
 	if (rc == CRM_OK && out.len)
 		rc = deliver(r, out.s, out.len);
 	crm_buf_free(&out);
 	if (!u->keep)
 		return rc;
-	if (rc) {
+	if (rc)
 		crm_digest_mark_abort(&m);
-		return rc;
-	}
-	if (crm_digest_mark_commit(&m, r->day, &r->cli->err))
-		return cli_fail(r->cli);
-	return CRM_OK;
+	else if (crm_digest_mark_commit(&m, r->day, &r->cli->err))
+		rc = cli_fail(r->cli);
+	cli_guard_temp(NULL);
+	return rc;
 }
 
 /* crm digest [--owner U | --all] [--mail] [--sendmail CMD] [--date DAY]

@@ -102,6 +102,14 @@ static int check_options(struct cli *cli, const struct parsed *p)
 /* Says what was left out. */
 static void say_counts(struct cli *cli, const struct crm_ics_counts *n)
 {
+	if (!cli->quiet && n->too_late)
+		cli_warning(ngettext("%zu task due after the year 2998 is not "
+				     "in the calendar (iCalendar files written "
+				     "by libical end in 3000)",
+				     "%zu tasks due after the year 2998 are not "
+				     "in the calendar (iCalendar files written "
+				     "by libical end in 3000)", n->too_late),
+			    n->too_late);
 	if (cli->quiet || n->undated == 0)
 		return;
 	cli_warning(ngettext("%zu task without a due date is not in the "

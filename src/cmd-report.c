@@ -69,7 +69,7 @@ static void add_cents(struct crm_buf *b, int64_t n)
 /* Appends one amount for people ("1 200 000 RUB"). */
 static void add_money_text(struct crm_buf *b, int64_t n, const char *cur)
 {
-	char *a = cli_amount_text((double)n / 100.0);
+	char *a = cli_cents_text(n);
 
 	crm_buf_addf(b, "%s%s%s", a, cur[0] ? " " : "", cur);
 	free(a);

@@ -37,8 +37,7 @@ static void on_signal(int sig)
 	raise(sig);
 }
 
-/* Makes the signals that end crm remove tmp first (tmp NULL: stop). */
-static void guard(const char *tmp)
+void cli_guard_temp(const char *tmp)
 {
 	struct sigaction sa;
 	size_t i;
@@ -149,7 +148,7 @@ int export_open(struct cli *cli, const char *path, struct export_out *o)
 	}
 	o->mode = new_mode(&st, exists);
 	if (o->tmp)
-		guard(o->tmp);
+		cli_guard_temp(o->tmp);
 	return CRM_OK;
 }
 
@@ -242,7 +241,7 @@ int export_close(struct cli *cli, struct export_out *o, bool ok)
 	if (o->tmp && (!ok || e))
 		unlink(o->tmp);
 	if (o->tmp)
-		guard(NULL);
+		cli_guard_temp(NULL);
 	if (e && o->tmp == NULL)
 		rc = cli_error(cli, CRM_ERR, _("cannot write '%s': %s"), o->path,
 			       strerror(e));

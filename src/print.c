@@ -206,12 +206,29 @@ void cli_add_fixed(struct crm_buf *b, double x, int decimals)
 	b->len -= dlen - 1;
 }
 
-char *cli_amount_text(double v)
+char *cli_cents_text(int64_t n)
 {
 	const struct lconv *lc = localeconv();
 	struct crm_buf b = {0};
-	unsigned long long cents;
+	uint64_t cents = n < 0 ? (uint64_t)-(n + 1) + 1 : (uint64_t)n;
 	char digits[32];
+
+	snprintf(digits, sizeof(digits), "%llu",
+		 (unsigned long long)(cents / 100));
+	if (n < 0)
+		crm_buf_addc(&b, '-');
+	group_digits(&b, digits, lc->thousands_sep, lc->grouping);
+	if (cents % 100)
+		crm_buf_addf(&b, "%s%02llu", lc->decimal_point[0]
+			     ? lc->decimal_point : ".",
+			     (unsigned long long)(cents % 100));
+	return crm_buf_detach(&b);
+}
+
+char *cli_amount_text(double v)
+{
+	struct crm_buf b = {0};
+	int64_t cents;
 	bool neg = v < 0;
 
 	if (neg)
@@ -220,15 +237,8 @@ char *cli_amount_text(double v)
 		crm_buf_addf(&b, "%s%.0f", neg ? "-" : "", v);
 		return crm_buf_detach(&b);
 	}
-	cents = (unsigned long long)(v * 100 + 0.5);
-	snprintf(digits, sizeof(digits), "%llu", cents / 100);
-	if (neg && cents)
-		crm_buf_addc(&b, '-');
-	group_digits(&b, digits, lc->thousands_sep, lc->grouping);
-	if (cents % 100)
-		crm_buf_addf(&b, "%s%02llu", lc->decimal_point[0]
-			     ? lc->decimal_point : ".", cents % 100);
-	return crm_buf_detach(&b);
+	cents = (int64_t)(v * 100 + 0.5);
+	return cli_cents_text(neg ? -cents : cents);
 }
 
 char *cli_money_text(double v, const char *currency)

@@ -307,6 +307,26 @@ double crm_amount_value(const char *stored)
 	return v / scale;
 }
 
+int64_t crm_amount_cents(const char *stored)
+{
+	int64_t n = 0;
+	const char *p = stored;
+	int i;
+
+	if (!crm_amount_is_stored(stored))
+		return 0;
+	for (; *p && *p != '.'; p++)
+		n = n * 10 + (*p - '0');
+	if (*p == '.')
+		p++;
+	for (i = 0; i < 2; i++) {
+		n = n * 10 + (is_digit(*p) ? *p - '0' : 0);
+		if (is_digit(*p))
+			p++;
+	}
+	return n + (*p >= '5' && *p <= '9');
+}
+
 int crm_amount_check_currency(const char *stored, const char *currency,
 			      struct crm_err *err)
 {

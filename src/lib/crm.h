@@ -313,6 +313,10 @@ int crm_amount_decimals(const char *stored);
 /* The value of a stored amount as a double, the same in every locale
  * (for the index); 0 when s is not one. */
 double crm_amount_value(const char *stored);
+/* The value of a stored amount in hundredths, exact (a double holds
+ * no more than 15 or 16 digits: 999999999999999 would gain 4 cents),
+ * the third decimal rounding half up; 0 when s is not one. */
+int64_t crm_amount_cents(const char *stored);
 /*
  * Checks that a stored amount has no more decimals than currency allows
  * (an unknown currency allows any).  CRM_EUSAGE with a message saying

@@ -25,6 +25,12 @@ static const char prodid[] = "-//crm//NONSGML crm export ics//EN";
 
 /* How long an event at a time lasts, unless told. */
 #define DEFAULT_MINUTES 30
+/* The last year a due is written in: libical writes no date after the
+ * year 3000 (DUE:00000000T000000, which calendars reject), and an
+ * event ends up to a week and a day later.  The first moment after it
+ * (2999-01-01T00:00:00Z). */
+#define LAST_YEAR 2998
+#define AFTER_LAST 32472144000LL
 
 static struct crm_module ical_module = {
 	"ical", "crm_icalmod_abi", CRM_ICAL_ABI,
@@ -258,6 +264,11 @@ static int write_task(struct ics_run *run, const struct crm_record *r)
 	due_of(r, &e);
 	if (run->o->events && e.when == CRM_ICAL_NONE) {
 		run->n->undated++;
+		return CRM_OK;
+	}
+	if ((e.when == CRM_ICAL_DAY && e.year > LAST_YEAR) ||
+	    (e.when == CRM_ICAL_TIME && e.at >= AFTER_LAST)) {
+		run->n->too_late++;
 		return CRM_OK;
 	}
 	crm_buf_addf(&uid, "%s@crm", r->id);

@@ -49,6 +49,8 @@ struct crm_ics_opts {
 struct crm_ics_counts {
 	size_t entries;     /* tasks written */
 	size_t undated;     /* tasks left out: undated, with events */
+	size_t too_late;    /* tasks left out: due after the year 2998,
+			       beyond what libical writes */
 };
 
 /*

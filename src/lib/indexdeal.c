@@ -164,18 +164,14 @@ struct deal_facts *deal_facts_make(const struct crm_record *r)
 	const char *v;
 	long long *times;
 	size_t ntimes;
-	double a;
 
 	add_str(&b, m, "pipeline");
 	add_str(&b, m, "stage");
 	add_str(&b, m, "owner");
 	add_str(&b, m, "source");
 	add_str(&b, m, "currency");
-	if ((v = crm_map_str(m, "amount")) != NULL && v[0]) {
-		a = crm_amount_value(v);
-		crm_buf_addf(&b, "%lld", (long long)(a * 100 + (a < 0 ? -0.5
-								      : 0.5)));
-	}
+	if ((v = crm_map_str(m, "amount")) != NULL && v[0])
+		crm_buf_addf(&b, "%lld", (long long)crm_amount_cents(v));
 	crm_buf_addc(&b, DEAL_HIST_FS);
 	if ((v = crm_map_str(m, "probability")) != NULL && v[0])
 		crm_buf_addf(&b, "%d", atoi(v));
