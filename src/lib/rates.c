@@ -37,7 +37,7 @@ static bool parse_rate(const char *s, double *out)
 			v = v * 10 + (*s - '0');
 	}
 	*out = v;
-	return digits && v > 0;
+	return digits && v > 0 && v < 1e9;
 }
 
 /* Checks that the key or value s at line is a currency code. */
@@ -74,8 +74,8 @@ static int parse_one(const char *code, const struct crm_node *n,
 	r = &cfg->rates[cfg->nrates];
 	if (n->kind != CRM_NODE_SCALAR || !parse_rate(n->str, &r->rate))
 		return crm_seterr(err, CRM_ERR, _("line %d: rates: the rate of "
-				  "'%s' must be a number above 0, such as "
-				  "92.5"), n->line, code);
+				  "'%s' must be a number above 0 and below "
+				  "a billion, such as 92.5"), n->line, code);
 	snprintf(r->currency, sizeof(r->currency), "%s", code);
 	cfg->nrates++;
 	return CRM_OK;

@@ -396,7 +396,8 @@ static void rsum_put(struct rsum *m, const char *cur, int64_t cents)
 	int c = 1;
 
 	if (cur == m->last && m->last_i < m->n) {
-		m->v[m->last_i].n += cents;
+		m->overflow |= __builtin_add_overflow(m->v[m->last_i].n, cents,
+						      &m->v[m->last_i].n);
 		return;
 	}
 	for (i = 0; i < m->n && (c = strcmp(m->v[i].currency, cur)) < 0; i++)
@@ -404,7 +405,8 @@ static void rsum_put(struct rsum *m, const char *cur, int64_t cents)
 	m->last = cur;
 	m->last_i = i;
 	if (i < m->n && c == 0) {
-		m->v[i].n += cents;
+		m->overflow |= __builtin_add_overflow(m->v[i].n, cents,
+						      &m->v[i].n);
 		return;
 	}
 	m->v = crm_xrealloc(m->v, (m->n + 1) * sizeof(*m->v));
@@ -418,11 +420,16 @@ static void rsum_put(struct rsum *m, const char *cur, int64_t cents)
 void rsum_add(struct rscan *sc, struct rsum *m, const char *cur,
 	      int64_t cents)
 {
-	double rate;
+	double rate, v;
 
 	if (sc->cfg->rates_base[0] && strcmp(cur, sc->cfg->rates_base) != 0 &&
 	    (rate = rate_of(sc->cfg, cur)) > 0) {
-		cents = (int64_t)((double)cents * rate + (cents < 0 ? -0.5 : 0.5));
+		v = (double)cents * rate + (cents < 0 ? -0.5 : 0.5);
+		if (!(v > -9.2e18 && v < 9.2e18)) {
+			m->overflow = true;
+			return;
+		}
+		cents = (int64_t)v;
 		cur = sc->cfg->rates_base;
 	}
 	rsum_put(m, cur, cents);
@@ -438,6 +445,7 @@ void rsum_merge(struct rsum *a, const struct rsum *b)
 		rsum_put(a, b->v[i].currency, b->v[i].n);
 	}
 	a->last = NULL;
+	a->overflow |= b->overflow;
 }
 
 void rsum_free(struct rsum *m)
@@ -497,6 +505,7 @@ void cell_money(struct rscan *sc, struct crm_rcell *c, const struct rsum *m)
 			  : sc->cfg->default_currency ? sc->cfg->default_currency
 						      : "";
 
+	sc->overflow |= m->overflow;
 	if (m->n > 1) {
 		c->kind = CRM_RCELL_MONEY;
 		c->money = crm_xcalloc(m->n, sizeof(*c->money));
@@ -686,6 +695,12 @@ int crm_report_run(struct crm_store *s, const char *name,
 	out->until = o->until;
 	out->as_of = o->as_of;
 	rc = d->fn(&sc, err);
+	if (rc == CRM_OK && sc.overflow) {
+		crm_report_free(out);
+		rc = crm_seterr(err, CRM_ERR, _("cannot add up the deals' "
+				"amounts: the sum is larger than crm holds "
+				"exactly (about 92 quadrillion)"));
+	}
 	rnames_free(&sc.names);
 	free(sc.hist);
 	for (i = 0; sc.stage_idx && i <= sc.cfg->npipelines; i++)

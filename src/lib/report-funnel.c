@@ -304,7 +304,9 @@ static void forecast_deal(struct rscan *sc, const struct rdeal *d, void *data)
 	m->n++;
 	if (d->has_cents) {
 		rsum_add(sc, &m->raw, d->currency, d->cents);
-		w = d->probability > 0 ? d->cents * d->probability / 100 : 0;
+		/* (whole cents: at most 10^17 of them, times 100 at most) */
+		w = d->probability > 0 ? (int64_t)((__int128)d->cents *
+						    d->probability / 100) : 0;
 		rsum_add(sc, &m->weighted, d->currency, w);
 		f->mixed |= m->weighted.n > 1;
 	}

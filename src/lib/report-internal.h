@@ -56,6 +56,7 @@ struct rsum {
 	const char *last;    /* the currency last added (a stable string:
 				interned, or crm.yaml's) */
 	size_t last_i;       /* its place in v */
+	bool overflow;       /* a sum went past what 64 bits of cents hold */
 };
 
 /* The state of a report being computed. */
@@ -76,6 +77,7 @@ struct rscan {
 	uint32_t last[16];     /* the last name of each kind of field */
 	struct crm_report_opts own;  /* o narrowed by a report (o points
 					here then) */
+	bool overflow;         /* a sum shown overflowed (cell_money) */
 };
 
 /* The number of name s[0..len) (0 for ""). */

@@ -81,4 +81,33 @@ git commit -qam "a task due at 2998"
 run export ics --events
 like "$out" "DTEND;VALUE=DATE:29990101" "the last day of 2998: written, its end the next day"
 
+# --- sums past what 64 bits of cents hold, and rates that would overflow -------
+cd "$TEST_ROOT" || exit 1
+new_store big
+for i in $(seq 1 100); do
+	"$CRM" add deal "Big $i" --amount 999999999999999 --currency USD >/dev/null ||
+		{ echo "Bail out! add deal"; exit 1; }
+done
+for r in funnel forecast sources; do
+	run report "$r"
+	is "$rc" 1 "report $r of 100 deals of 10^15 USD: exit 1"
+	like "$err" "cannot add up the deals' amounts" "...with a clear error, not a wrong sum"
+	is "$out" "" "...and no table"
+done
+for i in 1 2 3 4 5 6 7 8 9; do "$CRM" rm "Big $i" >/dev/null; done
+run --format csv report funnel
+is "$rc" 0 "91 deals of 10^15 USD add up"
+like "$out" "Lead,91,90999999999999909.00 USD" "...exactly"
+printf 'rates:\n  base: RUB\n  USD: 999999999\n' >>crm.yaml
+git commit -qam "a rate near a billion"
+run report funnel
+is "$rc" 1 "a rate that would overflow the sum: exit 1"
+like "$err" "cannot add up the deals' amounts" "...with the same error"
+sed -i 's/^  USD: 999999999$/  USD: 1000000000/' crm.yaml
+git commit -qam "a rate of a billion"
+run report funnel
+is "$rc" 1 "a rate of a billion is refused"
+like "$err" "rates: the rate of 'USD' must be a number above 0 and below a billion" \
+	"...saying what a rate may be"
+
 done_testing
