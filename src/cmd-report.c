@@ -128,22 +128,6 @@ static char *cell_str(const struct crm_rcell *c, bool human)
 	return b.s ? crm_buf_detach(&b) : crm_xstrdup("");
 }
 
-/* The value a bar of cell c is drawn for (0 for cells without one). */
-static double bar_value(const struct crm_rcell *c)
-{
-	switch (c->kind) {
-	case CRM_RCELL_INT:
-	case CRM_RCELL_AMOUNT:
-		return (double)c->n;
-	case CRM_RCELL_PERCENT:
-	case CRM_RCELL_DAYS:
-	case CRM_RCELL_NUMBER:
-		return c->x;
-	default:
-		return 0;
-	}
-}
-
 /* True for cells that are right-aligned (numbers). */
 static bool is_number(const struct crm_rcell *c)
 {
@@ -267,7 +251,8 @@ static void print_row(const struct crm_rsection *s, char **texts,
 		}
 		if (bw && k == 0) {
 			crm_buf_adds(&line, "  ");
-			add_bar(&line, bar_value(&s->cells[r * s->ncols + s->bar]),
+			add_bar(&line, crm_rcell_value(&s->cells[r * s->ncols +
+								 s->bar]),
 				max, bw, ascii);
 		}
 		put_line(&line);
@@ -304,8 +289,8 @@ static void section_table(struct cli *cli, const struct crm_rsection *s,
 	for (c = 0; c < s->ncols; c++)
 		used += (widths[c] = column_width(s, texts, c)) + (c ? 2 : 0);
 	for (r = 0; s->bar >= 0 && r < s->nrows; r++)
-		if (bar_value(&s->cells[r * s->ncols + s->bar]) > max)
-			max = bar_value(&s->cells[r * s->ncols + s->bar]);
+		if (crm_rcell_value(&s->cells[r * s->ncols + s->bar]) > max)
+			max = crm_rcell_value(&s->cells[r * s->ncols + s->bar]);
 	bw = s->bar >= 0 && max > 0 ? bar_width(used) : 0;
 	printf("%s%s%s\n", color_bold(cli), _(s->title), color_reset(cli));
 	for (c = 0; c < s->ncols; c++) {

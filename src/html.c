@@ -415,22 +415,6 @@ static bool is_numeric(const struct crm_rcell *c)
 	return c->kind != CRM_RCELL_TEXT && c->kind != CRM_RCELL_EMPTY;
 }
 
-/* The value of a cell for its bar. */
-static double cell_value(const struct crm_rcell *c)
-{
-	switch (c->kind) {
-	case CRM_RCELL_INT:
-	case CRM_RCELL_AMOUNT:
-		return (double)c->n;
-	case CRM_RCELL_PERCENT:
-	case CRM_RCELL_DAYS:
-	case CRM_RCELL_NUMBER:
-		return c->x;
-	default:
-		return 0;
-	}
-}
-
 /* The cell of section s at row, col. */
 static const struct crm_rcell *cell_at(const struct crm_rsection *s,
 				       size_t row, size_t col)
@@ -467,7 +451,7 @@ static void section_chart(FILE *f, const struct crm_rsection *s)
 			labels[i] = crm_xcalloc(24, 1);
 			snprintf(labels[i], 24, "%zu", i + 1);
 		}
-		values[i] = cell_value(cell_at(s, i, bar));
+		values[i] = crm_rcell_value(cell_at(s, i, bar));
 		texts[i] = html_cell_text(cell_at(s, i, bar));
 	}
 	html_bar_chart(f, crm_pgettext(s->cols[bar].header), s->nrows,

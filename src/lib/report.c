@@ -29,3 +29,18 @@ void crm_report_free(struct crm_report *r)
 	r->sections = NULL;
 	r->nsections = 0;
 }
+
+double crm_rcell_value(const struct crm_rcell *c)
+{
+	switch (c->kind) {
+	case CRM_RCELL_INT:
+	case CRM_RCELL_AMOUNT:
+		return (double)c->n;
+	case CRM_RCELL_PERCENT:
+	case CRM_RCELL_DAYS:
+	case CRM_RCELL_NUMBER:
+		return c->x;
+	default:
+		return 0;
+	}
+}

@@ -79,6 +79,9 @@ struct crm_report {
 
 /* Frees what r holds (not r itself); r may be NULL. */
 void crm_report_free(struct crm_report *r);
+/* The number a bar of cell c is drawn for: its n or x (0 for a cell of
+ * text, money of several currencies, or nothing). */
+double crm_rcell_value(const struct crm_rcell *c);
 
 /* ---- computing reports (report-*.c) ---- */
 
