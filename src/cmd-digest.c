@@ -122,17 +122,6 @@ static void local_day(time_t t, char *buf, size_t size)
 		snprintf(buf, size, "?");
 }
 
-/* Local midnight of the day of t. */
-static time_t midnight(time_t t)
-{
-	struct tm tm;
-
-	localtime_r(&t, &tm);
-	tm.tm_hour = tm.tm_min = tm.tm_sec = 0;
-	tm.tm_isdst = -1;
-	return mktime(&tm);
-}
-
 /* Reads --date: the digest's moment is that day at the time of day it
  * is now.  A day after today is a preview: no state is read or kept. */
 static int pick_day(struct run *r, struct parsed *p)
@@ -149,9 +138,9 @@ static int pick_day(struct run *r, struct parsed *p)
 		if (d.has_time)
 			return cli_usage_error(r->cli->cmd, _("--date takes a "
 					       "day, not a time: '%s'"), s);
-		r->now = d.when + (r->cli->now - midnight(r->cli->now));
+		r->now = d.when + (r->cli->now - crm_day_start(r->cli->now, 0));
 		/* across a change of summer time: still that day */
-		if (midnight(r->now) != midnight(d.when))
+		if (crm_day_start(r->now, 0) != crm_day_start(d.when, 0))
 			r->now = d.when + 12 * 3600;
 	}
 	local_day(r->now, r->day, sizeof(r->day));

@@ -196,18 +196,6 @@ struct due_out {
 	size_t n;
 };
 
-/* Local midnight days after today's. */
-static time_t day_start(time_t now, int days)
-{
-	struct tm tm;
-
-	localtime_r(&now, &tm);
-	tm.tm_hour = tm.tm_min = tm.tm_sec = 0;
-	tm.tm_mday += days;
-	tm.tm_isdst = -1;
-	return mktime(&tm);
-}
-
 /* Reads --within ("2d", "1w", "3"): days after today into *days. */
 static int within_days(struct cli *cli, const char *s, int *days)
 {
@@ -266,7 +254,7 @@ static void group_label(const char *key, time_t now, char *buf, size_t size)
 		N_("Fri"), N_("Sat"),
 	};
 	char tomorrow[16];
-	time_t t = day_start(now, 1);
+	time_t t = crm_day_start(now, 1);
 	struct tm tm;
 
 	localtime_r(&t, &tm);
@@ -444,7 +432,7 @@ int cmd_task_due(struct cli *cli, struct parsed *p)
 	q.query = query;
 	q.now = cli->now;
 	q.until = o.overdue_only ? (long long)cli->now + 1
-				 : (long long)day_start(cli->now, days + 1);
+				 : (long long)crm_day_start(cli->now, days + 1);
 	if (cli->format == FMT_JSON)
 		printf("{\n  \"format_version\": 1,\n  \"tasks\": [");
 	else

@@ -266,6 +266,11 @@ int crm_date_parse_as(const char *s, time_t now, enum crm_date_kind kind,
 void crm_date_format(const struct crm_date *d, char *buf, size_t size);
 /* Parses a stored form strictly (ISO 8601 date or date-time with offset). */
 int crm_date_parse_stored(const char *s, struct crm_date *out);
+/* The start of the local day days (may be negative) after the local day
+ * of now: its midnight, or the first hour that exists when a change of
+ * clocks skips midnight, as whole-day dates are stored.  now itself when
+ * it has no local time. */
+time_t crm_day_start(time_t now, long days);
 /* The current time as a stored date-time. */
 void crm_date_now(time_t now, char *buf, size_t size);
 

@@ -205,13 +205,10 @@ static time_t local_day_start(int year, int mon, int mday)
 	return t;
 }
 
-/*
- * The start of the local day that lies days (may be negative) after the
- * local day of now.  Uses mktime on a noon that always exists to find the
- * calendar date, so DST changes do not shift the result by a day.
- * Returns now itself when it has no local time (far beyond year 9999).
- */
-static time_t day_offset(time_t now, long days)
+/* crm_day_start(): mktime on a noon, which always exists, finds the
+ * calendar date, so that a change of clocks does not shift the result by
+ * a day. */
+time_t crm_day_start(time_t now, long days)
 {
 	struct tm tm;
 
@@ -524,7 +521,7 @@ static bool month_day(int year, int mon, int mday, time_t now,
 {
 	struct date_fields today = { 0 };
 
-	ymd_of(day_offset(now, 0), &today);
+	ymd_of(crm_day_start(now, 0), &today);
 	d->yearless = year == 0;
 	if (year == 0) {
 		year = today.year;
@@ -576,11 +573,11 @@ static bool read_day(char *const *w, size_t n, time_t now,
 
 	memset(d, 0, sizeof(*d));
 	if (n == 0) {
-		ymd_of(day_offset(now, 0), &d->f);
+		ymd_of(crm_day_start(now, 0), &d->f);
 		return true;
 	}
 	if (n == 1 && (v = lookup(w[0], day_words, NNAMES(day_words))) > -1000) {
-		ymd_of(day_offset(now, v), &d->f);
+		ymd_of(crm_day_start(now, v), &d->f);
 		return true;
 	}
 	if (n == 1 && (p = w[0], read_ymd_text(&p, &d->f)) && *p == '\0')
@@ -594,7 +591,7 @@ static bool read_day(char *const *w, size_t n, time_t now,
 		week = (enum week)v, w++, n--;
 	if (n == 1 && (v = lookup(w[0], weekday_words,
 				  NNAMES(weekday_words))) > -1000) {
-		ymd_of(day_offset(now, weekday_ahead(now, v, week)), &d->f);
+		ymd_of(crm_day_start(now, weekday_ahead(now, v, week)), &d->f);
 		return true;
 	}
 	/* 31 dec [2026] | dec 31 [2026] */
@@ -632,10 +629,10 @@ static time_t months_ahead(time_t now, long months)
 	struct date_fields f = { 0 };
 	long m;
 
-	ymd_of(day_offset(now, 0), &f);
+	ymd_of(crm_day_start(now, 0), &f);
 	m = (long)f.year * 12 + (f.mon - 1) + months;
 	if (m < 12 || m >= 10000L * 12)
-		return day_offset(now, 0);
+		return crm_day_start(now, 0);
 	f.year = (int)(m / 12);
 	f.mon = (int)(m % 12) + 1;
 	if (f.mday > month_days(f.year, f.mon))
@@ -654,10 +651,10 @@ static void move_by(time_t now, long n, enum unit u, struct crm_date *out)
 		set_moment(out, now + (time_t)(n * 3600));
 		break;
 	case U_DAY:
-		set_day(out, day_offset(now, n));
+		set_day(out, crm_day_start(now, n));
 		break;
 	case U_WEEK:
-		set_day(out, day_offset(now, n * 7));
+		set_day(out, crm_day_start(now, n * 7));
 		break;
 	case U_MONTH:
 		set_day(out, months_ahead(now, n));

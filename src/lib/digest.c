@@ -194,18 +194,6 @@ static char *first_line(const char *list)
 	return n ? crm_xstrndup(list, n) : NULL;
 }
 
-/* Local midnight of the day days after the day of t. */
-static long long day_start(time_t t, int days)
-{
-	struct tm tm;
-
-	localtime_r(&t, &tm);
-	tm.tm_hour = tm.tm_min = tm.tm_sec = 0;
-	tm.tm_mday += days;
-	tm.tm_isdst = -1;
-	return (long long)mktime(&tm);
-}
-
 /* The number of the civil day y-m-d (days since 1970-01-01). */
 static long long civil_days(long long y, int m, int d)
 {
@@ -392,8 +380,8 @@ static int owner_tasks(struct gather *g, struct crm_digest *d,
 		       struct crm_err *err)
 {
 	long long t0 = g->today, now = (long long)g->q->now;
-	long long t1 = day_start(g->q->now, 1);
-	long long end = day_start(g->q->now, g->q->days + 1);
+	long long t1 = (long long)crm_day_start(g->q->now, 1);
+	long long end = (long long)crm_day_start(g->q->now, g->q->days + 1);
 	size_t before, passed, timed, rest, later;
 	int rc;
 
@@ -469,7 +457,7 @@ static void birthday_days(struct gather *g)
 		if (g->q->missed[o] > from)
 			from = g->q->missed[o];
 	for (i = -from; i <= g->q->days; i++) {
-		at = day_start(g->q->now, i);
+		at = (long long)crm_day_start(g->q->now, i);
 		t = (time_t)at;
 		localtime_r(&t, &tm);
 		k = (tm.tm_mon + 1) * 32 + tm.tm_mday;
@@ -705,7 +693,7 @@ int crm_digest_gather(struct crm_store *s, const struct crm_digest_query *q,
 	g.d = crm_xcalloc(q->nowners + 1, sizeof(*g.d));
 	for (i = 0; i < q->nowners; i++)
 		g.d[i].owner = crm_xstrdup(q->owners[i]);
-	g.today = day_start(q->now, 0);
+	g.today = (long long)crm_day_start(q->now, 0);
 	g.today_num = local_day_number(q->now);
 	birthday_days(&g);
 	if (q->nowners == 0)

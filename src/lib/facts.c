@@ -109,20 +109,14 @@ int crm_next_tasks(struct crm_store *s, crm_next_task_cb cb, void *data,
 
 enum crm_task_state crm_task_state(const struct crm_next_task *t, time_t now)
 {
-	struct tm tm;
 	time_t day_start, day_end;
 
 	if (!t->found)
 		return CRM_TASK_NONE;
 	if (!t->has_due)
 		return CRM_TASK_LATER;
-	localtime_r(&now, &tm);
-	tm.tm_hour = tm.tm_min = tm.tm_sec = 0;
-	tm.tm_isdst = -1;
-	day_start = mktime(&tm);
-	tm.tm_mday++;
-	tm.tm_isdst = -1;
-	day_end = mktime(&tm);
+	day_start = crm_day_start(now, 0);
+	day_end = crm_day_start(now, 1);
 	/* a date-time passed is overdue; a whole day is due all that day */
 	if (t->due_at < day_start || (strchr(t->due, 'T') && t->due_at < now))
 		return CRM_TASK_OVERDUE;

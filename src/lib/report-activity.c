@@ -63,17 +63,6 @@ static void activity_deal(struct rscan *sc, const struct rdeal *d, void *data)
 		rsum_add(sc, &u->won_sum, d->currency, d->cents);
 }
 
-/* Local midnight of the day of now. */
-static long long day_start(time_t now)
-{
-	struct tm tm;
-
-	localtime_r(&now, &tm);
-	tm.tm_hour = tm.tm_min = tm.tm_sec = 0;
-	tm.tm_isdst = -1;
-	return (long long)mktime(&tm);
-}
-
 /* Runs sql, which selects (user, kind or NULL, count) with ?1 the
  * owner, ?2 and ?3 a span, ?4 today's midnight and ?5 now, into a. */
 static int count_rows(struct rscan *sc, struct activity *a, const char *sql,
@@ -95,7 +84,7 @@ static int count_rows(struct rscan *sc, struct activity *a, const char *sql,
 		sqlite3_bind_text(st, 1, o->owner, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 2, lo);
 	sqlite3_bind_int64(st, 3, hi);
-	sqlite3_bind_int64(st, 4, day_start(o->now));
+	sqlite3_bind_int64(st, 4, (long long)crm_day_start(o->now, 0));
 	sqlite3_bind_int64(st, 5, (sqlite3_int64)o->now);
 	while (sqlite3_step(st) == SQLITE_ROW) {
 		user = (const char *)sqlite3_column_text(st, 0);

@@ -35,17 +35,6 @@ static const char due_order[] =
 	" OR r.due_at >= ?%zu), r.due_at, CASE r.priority WHEN 'high'"
 	" THEN 0 WHEN 'low' THEN 2 ELSE 1 END, r.id";
 
-/* Local midnight of the day of now. */
-static long long day_start(time_t now)
-{
-	struct tm tm;
-
-	localtime_r(&now, &tm);
-	tm.tm_hour = tm.tm_min = tm.tm_sec = 0;
-	tm.tm_isdst = -1;
-	return (long long)mktime(&tm);
-}
-
 /* Query environment: references resolved as on the command line. */
 static int env_resolve(const char *ref, unsigned mask,
 		       char id[CRM_ID_LEN + 1], void *data, struct crm_err *err)
@@ -132,7 +121,7 @@ static int due_statement(struct crm_store *s, const struct crm_due_query *q,
 		crm_buf_adds(b, " ORDER BY r.due_at, r.id");
 		return CRM_OK;
 	}
-	add_param(sql, NULL, (double)day_start(q->now));
+	add_param(sql, NULL, (double)crm_day_start(q->now, 0));
 	add_param(sql, NULL, (double)q->now);
 	crm_buf_addf(b, due_order, sql->nparams - 1, sql->nparams);
 	return CRM_OK;
