@@ -474,6 +474,9 @@ void cli_safe_addn(struct crm_buf *b, const char *s, size_t n,
 		   bool keep_newlines);
 /* The same into a new string (caller frees); NULL gives "". */
 char *cli_safe(const char *s);
+/* Appends the escape of code point cp as those show it: \t, \n, \r,
+ * \xNN for the other ASCII ones, \uNNNN for the rest. */
+void cli_escape_cp(struct crm_buf *b, uint32_t cp);
 
 /* Writes n as JSON (scalars as strings; typed numbers as numbers). */
 void json_node(FILE *f, const struct crm_node *n, int indent);

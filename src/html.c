@@ -85,21 +85,6 @@ static bool is_nonchar(uint32_t cp)
 	return (cp >= 0xfdd0 && cp <= 0xfdef) || (cp & 0xfffe) == 0xfffe;
 }
 
-/* Appends the escape of control cp as the terminal shows it. */
-static void add_control(struct crm_buf *b, uint32_t cp)
-{
-	if (cp == '\t')
-		crm_buf_adds(b, "\\t");
-	else if (cp == '\n')
-		crm_buf_adds(b, "\\n");
-	else if (cp == '\r')
-		crm_buf_adds(b, "\\r");
-	else if (cp < 0x80)
-		crm_buf_addf(b, "\\x%02x", (unsigned)cp);
-	else
-		crm_buf_addf(b, "\\u%04x", (unsigned)cp);
-}
-
 /* The reference of the ASCII character c that markup would act on, or
  * NULL when c stands for itself. */
 static const char *reference(char c)
@@ -144,7 +129,7 @@ void html_add(struct crm_buf *b, const char *s)
 			crm_buf_adds(b, "\xef\xbf\xbd");
 			len = 1;
 		} else if (cp < 0x20 || (cp >= 0x7f && cp <= 0x9f)) {
-			add_control(b, cp);
+			cli_escape_cp(b, cp);
 		} else if (is_nonchar(cp)) {
 			crm_buf_adds(b, "\xef\xbf\xbd");
 		} else if (len == 1 && (ref = reference(*s)) != NULL) {

@@ -20,7 +20,7 @@ static bool is_unsafe(uint32_t cp)
 
 /* Appends the escape of cp: \t, \n, \r, \xNN for the other ASCII ones,
  * \uNNNN for the rest. */
-static void escape_cp(struct crm_buf *b, uint32_t cp)
+void cli_escape_cp(struct crm_buf *b, uint32_t cp)
 {
 	if (cp == '\t')
 		crm_buf_adds(b, "\\t");
@@ -46,7 +46,7 @@ void cli_safe_addn(struct crm_buf *b, const char *s, size_t n,
 			crm_buf_addf(b, "\\x%02x", (unsigned char)*s);
 			len = 1;
 		} else if (is_unsafe(cp) && !(cp == '\n' && keep_newlines)) {
-			escape_cp(b, cp);
+			cli_escape_cp(b, cp);
 		} else {
 			crm_buf_add(b, s, len);
 		}
