@@ -33,15 +33,7 @@ struct activity {
 /* The row of user (a name's number), made when new. */
 static struct user_row *user_of(struct activity *a, uint32_t user)
 {
-	size_t c = a->n ? a->n : 16;
-
-	if (user >= a->n) {
-		while (c <= user)
-			c *= 2;
-		a->u = crm_xrealloc(a->u, c * sizeof(*a->u));
-		memset(&a->u[a->n], 0, (c - a->n) * sizeof(*a->u));
-		a->n = c;
-	}
+	a->u = report_grow(a->u, &a->n, sizeof(*a->u), (size_t)user + 1);
 	a->u[user].used = true;
 	return &a->u[user];
 }

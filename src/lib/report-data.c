@@ -104,19 +104,28 @@ static void rnames_free(struct rnames *t)
 
 /* ---- pipelines and stages ---- */
 
+void *report_grow(void *v, size_t *cap, size_t size, size_t n)
+{
+	size_t c = *cap ? *cap : 16;
+
+	if (n <= *cap)
+		return v;
+	while (c < n)
+		c *= 2;
+	v = crm_xrealloc(v, c * size);
+	memset((char *)v + *cap * size, 0, (c - *cap) * size);
+	*cap = c;
+	return v;
+}
+
 /* Grows the int array *v of *cap entries to hold n, new ones -2. */
 static void grow_ints(int **v, size_t *cap, size_t n)
 {
-	size_t c = *cap ? *cap : 16, i;
+	size_t old = *cap, i;
 
-	if (n <= *cap)
-		return;
-	while (c < n)
-		c *= 2;
-	*v = crm_xrealloc(*v, c * sizeof(int));
-	for (i = *cap; i < c; i++)
+	*v = report_grow(*v, cap, sizeof(int), n);
+	for (i = old; i < *cap; i++)
 		(*v)[i] = -2;
-	*cap = c;
 }
 
 /* The pipeline of cfg named by name number id (0: the default one). */

@@ -33,15 +33,7 @@ struct groups {
 /* The group of key in gs, made when new. */
 static struct group *group_of(struct groups *gs, uint32_t key)
 {
-	size_t c = gs->n ? gs->n : 16;
-
-	if (key >= gs->n) {
-		while (c <= key)
-			c *= 2;
-		gs->g = crm_xrealloc(gs->g, c * sizeof(*gs->g));
-		memset(&gs->g[gs->n], 0, (c - gs->n) * sizeof(*gs->g));
-		gs->n = c;
-	}
+	gs->g = report_grow(gs->g, &gs->n, sizeof(*gs->g), (size_t)key + 1);
 	gs->g[key].used = true;
 	return &gs->g[key];
 }

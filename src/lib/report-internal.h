@@ -80,6 +80,10 @@ struct rscan {
 	bool overflow;         /* a sum shown overflowed (cell_money) */
 };
 
+/* The array v of *cap elements of size bytes grown, when it holds fewer
+ * than n, to a power of two (at least 16) that holds them, the new ones
+ * zeroed; *cap is updated.  Returns the array (v's owner owns it). */
+void *report_grow(void *v, size_t *cap, size_t size, size_t n);
 /* The number of name s[0..len) (0 for ""). */
 uint32_t rnames_id(struct rnames *t, const char *s, size_t len);
 /* True when name id is s[0..len). */
