@@ -1,5 +1,5 @@
 /*
- * cmd-export-ics.c - crm export ics: open tasks as an iCalendar file
+ * cmd-export.c - crm export FORMAT, of which ics: open tasks as an iCalendar file
  * (to-dos, or events), for the calendar programs people already use;
  * with -o, a file replaced atomically, to publish (export.c).  The
  * library writes it (ics.c); here: the options, the local time zone's
