@@ -133,29 +133,19 @@ static int apply_set(struct cli *cli, struct parsed *p, struct crm_record *r)
 	return rc;
 }
 
-/* Fills the defaults: owner, and for deals pipeline, stage and currency. */
+/* Fills the defaults: a task's owner (its record's), then those of
+ * every new record (crm_record_apply_defaults). */
 static int apply_defaults(struct cli *cli, struct crm_record *r)
 {
-	const struct crm_config *cfg = crm_store_config(cli->store);
-	const struct crm_pipeline *pl;
-	int rc = CRM_OK;
+	int rc;
 
 	if (r->type == CRM_TASK && !crm_map_get(r->map, "owner") &&
 	    (rc = cli_task_default_owner(cli, r)))
 		return rc;
-	if (!crm_map_get(r->map, "owner") && cli_login(cli)[0])
-		crm_map_set_str(r->map, "owner", cli_login(cli));
-	if (r->type != CRM_DEAL)
-		return CRM_OK;
-	pl = crm_config_pipeline(cfg, crm_map_str(r->map, "pipeline"));
-	if (!crm_map_get(r->map, "pipeline") && pl)
-		crm_map_set_str(r->map, "pipeline", pl->name);
-	if (!crm_map_get(r->map, "stage") && pl && pl->nstages)
-		rc = set_from_option(cli, r, "stage", "stage", 0, '=',
-				     pl->stages[0]);
-	if (!crm_map_get(r->map, "currency") && cfg->default_currency)
-		crm_map_set_str(r->map, "currency", cfg->default_currency);
-	return rc;
+	if (crm_record_apply_defaults(r, crm_store_config(cli->store),
+				      cli_login(cli), cli->now, &cli->err))
+		return cli_fail_as(cli, CRM_EUSAGE);
+	return CRM_OK;
 }
 
 /* Gives a deal's first stage_history entry the reason --reason gives,

@@ -187,6 +187,25 @@ int crm_txn_put_change(struct crm_txn *t, const struct crm_record *before,
 	return CRM_OK;
 }
 
+int crm_txn_take_change(struct crm_txn *t, struct crm_record *before,
+			struct crm_record *r, struct crm_err *err)
+{
+	char path[64];
+	struct txn_change *c;
+
+	if (!crm_record_path(r->type, r->id, path, sizeof(path))) {
+		crm_seterr(err, CRM_ERR, _("invalid id '%s'"), r->id);
+		crm_record_free(before);
+		crm_record_free(r);
+		return CRM_ERR;
+	}
+	c = change_for(t, path);
+	c->rec = r;
+	c->before = before;
+	c->has_before = true;
+	return CRM_OK;
+}
+
 /* The path of record r's file in buf. */
 static const char *path_of(const struct crm_record *r, char *buf, size_t size)
 {

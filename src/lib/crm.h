@@ -687,6 +687,13 @@ bool crm_record_path_parse(const char *path, enum crm_type *t, char *id);
 struct crm_record *crm_record_new(enum crm_type t, const char *id,
 				  const char *name, time_t now);
 void crm_record_free(struct crm_record *r);
+/* Fills what a new record has unless given: its owner (by, the login
+ * of who makes it, when not empty), and for a deal its pipeline (the
+ * default), first stage (recorded in stage_history as by's at now) and
+ * currency (cfg's default). */
+int crm_record_apply_defaults(struct crm_record *r,
+			      const struct crm_config *cfg, const char *by,
+			      time_t now, struct crm_err *err);
 struct crm_record *crm_record_dup(const struct crm_record *r);
 
 /*
@@ -1480,6 +1487,11 @@ int crm_txn_put(struct crm_txn *t, const struct crm_record *r,
  * must be HEAD's version, as crm_store_read gave it. */
 int crm_txn_put_change(struct crm_txn *t, const struct crm_record *before,
 		       const struct crm_record *r, struct crm_err *err);
+/* crm_txn_put_change that takes before and r (freed by t, even on
+ * failure) instead of copying them: for the tens of thousands of
+ * records of an import. */
+int crm_txn_take_change(struct crm_txn *t, struct crm_record *before,
+			struct crm_record *r, struct crm_err *err);
 /* Queues raw bytes for a path (already validated by the caller). */
 void crm_txn_put_raw(struct crm_txn *t, const char *path, const char *buf,
 		     size_t len);

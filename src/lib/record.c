@@ -157,6 +157,27 @@ struct crm_record *crm_record_new(enum crm_type t, const char *id,
 	return r;
 }
 
+int crm_record_apply_defaults(struct crm_record *r,
+			      const struct crm_config *cfg, const char *by,
+			      time_t now, struct crm_err *err)
+{
+	const struct crm_pipeline *pl;
+
+	if (!crm_map_get(r->map, "owner") && by && by[0])
+		crm_map_set_str(r->map, "owner", by);
+	if (r->type != CRM_DEAL)
+		return CRM_OK;
+	pl = crm_config_pipeline(cfg, crm_map_str(r->map, "pipeline"));
+	if (!crm_map_get(r->map, "pipeline") && pl)
+		crm_map_set_str(r->map, "pipeline", pl->name);
+	if (!crm_map_get(r->map, "currency") && cfg->default_currency)
+		crm_map_set_str(r->map, "currency", cfg->default_currency);
+	if (!crm_map_get(r->map, "stage") && pl && pl->nstages)
+		return crm_record_set_field(r, "stage", '=', pl->stages[0],
+					    cfg, by, now, err);
+	return CRM_OK;
+}
+
 void crm_record_free(struct crm_record *r)
 {
 	if (r == NULL)

@@ -15,29 +15,72 @@ struct lookup_ctx {
 	struct crm_store *s;
 	const struct crm_txn_item *items;
 	size_t n;
+	size_t *order; /* items' places sorted by path (NULL when n is 0) */
 };
+
+/* Orders places of sort_items by their paths (qsort). */
+static const struct crm_txn_item *sort_items;
+static int by_path(const void *a, const void *b)
+{
+	return strcmp(sort_items[*(const size_t *)a].path,
+		      sort_items[*(const size_t *)b].path);
+}
+
+/* Sorts the items' places by path, so that a bulk change's thousands of
+ * references are each one search, not a scan of every item. */
+static void lookup_init(struct lookup_ctx *c)
+{
+	size_t i;
+
+	c->order = NULL;
+	if (c->n == 0)
+		return;
+	c->order = crm_xcalloc(c->n, sizeof(*c->order));
+	for (i = 0; i < c->n; i++)
+		c->order[i] = i;
+	sort_items = c->items;
+	qsort(c->order, c->n, sizeof(*c->order), by_path);
+}
+
+/* The item of path, or NULL. */
+static const struct crm_txn_item *item_at(const struct lookup_ctx *c,
+					  const char *path)
+{
+	size_t lo = 0, hi = c->n, mid;
+	int cmp;
+
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		cmp = strcmp(c->items[c->order[mid]].path, path);
+		if (cmp == 0)
+			return &c->items[c->order[mid]];
+		if (cmp < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
 
 /* The type of the record id, as the commit will leave it: what the
  * transaction writes or removes, else what HEAD has. */
 static int lookup(const char *id, enum crm_type *t, void *data)
 {
 	const struct lookup_ctx *c = data;
+	const struct crm_txn_item *it;
 	char path[64];
-	size_t i;
 	int k;
 
 	if (!crm_id_valid(id))
 		return CRM_ENOTFOUND;
-	for (k = 0; k < CRM_NTYPES; k++) {
+	for (k = 0; k < CRM_NTYPES && c->n; k++) {
 		crm_record_path((enum crm_type)k, id, path, sizeof(path));
-		for (i = 0; i < c->n; i++) {
-			if (strcmp(c->items[i].path, path) != 0)
-				continue;
-			if (c->items[i].rec == NULL && c->items[i].buf == NULL)
-				return CRM_ENOTFOUND;
-			*t = (enum crm_type)k;
-			return CRM_OK;
-		}
+		if ((it = item_at(c, path)) == NULL)
+			continue;
+		if (it->rec == NULL && it->buf == NULL)
+			return CRM_ENOTFOUND;
+		*t = (enum crm_type)k;
+		return CRM_OK;
 	}
 	return crm_store_find_id(c->s, id, t, NULL);
 }
@@ -48,19 +91,17 @@ static int lookup(const char *id, enum crm_type *t, void *data)
 static int read_rec(const char *id, struct crm_record **out, void *data)
 {
 	const struct lookup_ctx *c = data;
+	const struct crm_txn_item *it;
 	enum crm_type t;
 	char path[64];
-	size_t i;
 
 	if (lookup(id, &t, data) != CRM_OK)
 		return CRM_ENOTFOUND;
 	crm_record_path(t, id, path, sizeof(path));
-	for (i = 0; i < c->n; i++) {
-		if (strcmp(c->items[i].path, path) != 0)
-			continue;
-		if (c->items[i].rec == NULL)
+	if (c->n && (it = item_at(c, path)) != NULL) {
+		if (it->rec == NULL)
 			return CRM_ENOTFOUND;
-		*out = crm_record_dup(c->items[i].rec);
+		*out = crm_record_dup(it->rec);
 		return CRM_OK;
 	}
 	return crm_store_read(c->s, t, id, out, NULL) == CRM_OK ? CRM_OK
@@ -410,6 +451,7 @@ int crm_txn_check_rules(struct crm_store *s, struct crm_txn_item *items,
 	}
 	env.by = s->user ? s->user->login : NULL;
 	env.now = s->now ? s->now : time(NULL);
+	lookup_init(&lc);
 	if (conf)
 		rc = check_rules(&newcfg, err);
 	for (i = 0; i < n && rc == CRM_OK; i++)
@@ -427,6 +469,7 @@ int crm_txn_check_rules(struct crm_store *s, struct crm_txn_item *items,
 				s->user->login);
 	if (conf)
 		crm_config_free(&newcfg);
+	free(lc.order);
 	return rc;
 }
 
