@@ -27,9 +27,10 @@
 /* How many of the first lines choose the delimiter, and in how much. */
 #define SAMPLE_RECORDS 20
 #define SAMPLE_BYTES (64 * 1024)
-/* How many quotes left open are mended before the rest of the file is
- * one broken row: each costs a parse of the rest. */
-#define MAX_REOPENS 100
+/* How many times the text is parsed (from its start, then after each
+ * quote left open) before the rest is one broken row, not read: each
+ * parse may cost the whole text. */
+#define MAX_REOPENS 10
 /* Marks a byte iconv could not convert; never valid UTF-8. */
 #define BAD_BYTE '\xff'
 
@@ -522,10 +523,14 @@ static int parse(struct sheet *s, const struct text *t, char delim,
 	if (start_parser(&run) != 0)
 		return sheet_fail(msg, size, "%s", _("out of memory"));
 	while (pos < t->len && !run.oom) {
-		pos = parse_from(&run, pos, &line);
-		/* Past too many, the rest is the last broken row's. */
-		if (++reopens > MAX_REOPENS)
+		if (reopens++ == MAX_REOPENS) {
+			if (sheet_add_row(s, line, NULL, 0, _("too many "
+				"unterminated quotes: the rest is not read"),
+				line, 1) != 0)
+				run.oom = true;
 			break;
+		}
+		pos = parse_from(&run, pos, &line);
 	}
 	csv_free(&run.p);
 	free(run.cells);

@@ -545,3 +545,25 @@ Test(sheet, xlsx_zip_bomb_lying)
 		   "inflates to more than its size in the zip says (a zip "
 		   "bomb?)");
 }
+
+Test(sheet, no_encoding_detected)
+{
+	buf = strdup("\x80\x81\x82\x83\x84");
+	buf_len = strlen(buf);
+	read_fails("x.csv", NULL, "'x.csv': the text is in no encoding that "
+		   "can be detected; name it");
+}
+
+Test(sheet, bad_bytes_in_another_encoding)
+{
+	/* 0x98 is no character of Windows-1251. */
+	struct crm_sheet_opts o = {.encoding = "WINDOWS-1251"};
+
+	buf = strdup("\xc8\xec\xff,x\n\xc0\x98\xc1,y\n");
+	buf_len = strlen(buf);
+	read_buf("w.csv", &o);
+	cr_assert_eq(sh->nrows, 2);
+	row_is(0, 1, "Имя", "x", NULL);
+	row_broken(1, 2, 2, "bytes invalid in the file's encoding", 2, 2);
+	cr_assert_str_eq(sh->rows[1].cells[0], "А\xef\xbf\xbdБ");
+}
