@@ -33,7 +33,7 @@ struct crm_sheet_row {
 	const char **cells;   /* into the sheet's memory */
 	const char *error;    /* NULL, or why this row could not be read ("unterminated quoted field"); translated */
 	size_t error_col;     /* with error: the 1-based column (CSV: the character column in the line; xlsx: the cell's column) */
-	size_t error_line;    /* with error: CSV: the line of the fault (a row may span lines); xlsx: line */
+	size_t error_line;    /* with error: CSV: the line of the fault (a row may span lines); xlsx: the row number */
 };
 struct crm_sheet {
 	size_t nrows;

@@ -214,6 +214,12 @@ static int decode(struct sheet *s, struct text *t, const char *buf,
 	memset(t, 0, sizeof(*t));
 	t->s = buf;
 	t->len = len;
+	if (o->encoding && (strcasecmp(o->encoding, "UTF-8") == 0 ||
+			    strcasecmp(o->encoding, "UTF8") == 0)) {
+		set_encoding(s, "UTF-8");
+		skip_bom(t);
+		return 0;
+	}
 	if (o->encoding) {
 		set_encoding(s, o->encoding);
 		if (convert_from(t, o->encoding, buf, len, msg, size) != 0)

@@ -1109,8 +1109,8 @@ static int read_book(struct xl *x, const struct crm_sheet_opts *o)
 	const struct wsheet *w;
 	const char *part;
 
-	if (parse_part(x, "xl/_rels/workbook.xml.rels", PART_RELS, true) < 0 ||
-	    parse_part(x, "xl/workbook.xml", PART_WORKBOOK, true) < 0)
+	if (parse_part(x, "xl/workbook.xml", PART_WORKBOOK, true) < 0 ||
+	    parse_part(x, "xl/_rels/workbook.xml.rels", PART_RELS, true) < 0)
 		return -1;
 	if ((w = choose_sheet(x, o)) == NULL || (part = sheet_part(x, w)) == NULL)
 		return -1;

@@ -567,3 +567,26 @@ Test(sheet, bad_bytes_in_another_encoding)
 	row_broken(1, 2, 2, "bytes invalid in the file's encoding", 2, 2);
 	cr_assert_str_eq(sh->rows[1].cells[0], "А\xef\xbf\xbdБ");
 }
+
+Test(sheet, xlsx_deep_nesting)
+{
+	load("deep-nesting.xlsx");
+	read_fails("d.xlsx", NULL, "'d.xlsx': xl/worksheets/sheet1.xml: line 1, "
+		   "column 275: elements nested too deep");
+}
+
+Test(sheet, xlsx_zip_without_workbook)
+{
+	load("not-a-workbook.xlsx");
+	read_fails("n.xlsx", NULL, "'n.xlsx': not a workbook: it has no "
+		   "xl/workbook.xml");
+}
+
+Test(sheet, utf8_given)
+{
+	struct crm_sheet_opts o = {.encoding = "utf-8"};
+
+	read_ok("invalid-utf8.csv", &o);
+	cr_assert_str_eq(sh->encoding, "UTF-8");
+	row_broken(2, 3, 2, "invalid UTF-8", 3, 7);
+}

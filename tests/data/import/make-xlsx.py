@@ -142,6 +142,11 @@ def hostile():
     many = (f'<sst {NS} count="4294967295" uniqueCount="4294967295">'
             + '<si/>' * ((1 << 22) + 1) + '</sst>')
     handmade('huge-shared-strings.xlsx', sheet, many)
+    deep = (f'<worksheet {NS}><sheetData>' + '<x>' * 100 + '</x>' * 100
+            + '</sheetData></worksheet>')
+    handmade('deep-nesting.xlsx', deep)
+    with zipfile.ZipFile('not-a-workbook.xlsx', 'w') as z:
+        z.writestr('readme.txt', 'a zip, but no workbook in it\n')
     # 300 MiB of a sheet that never ends: bzip2 makes it some kilobytes.
     bomb = (f'<worksheet {NS}><sheetData>'.encode()
             + b' ' * (300 << 20))
