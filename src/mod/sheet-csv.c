@@ -423,8 +423,10 @@ static void on_field(void *field, size_t len, void *data)
 	}
 	if (len > CRM_SHEET_MAX_CELL)
 		row_fault(run, _("a cell longer than 1 MiB"), run->n);
-	else if (len && (cell = sheet_text(run->s, field, len, &run->bad)) == NULL)
+	else if (len && (cell = sheet_text(run->s, field, len, &run->bad)) == NULL) {
 		run->oom = true;
+		cell = "";
+	}
 	if (run->n == run->cap) {
 		run->cap = run->cap ? run->cap * 2 : 16;
 		n = reallocarray(run->cells, run->cap, sizeof(*n));

@@ -118,7 +118,6 @@ struct xl {
 	size_t row_error_col;
 	size_t total_cells;
 	size_t last_row, max_row, max_col;
-	bool ascending;
 	struct merge *merges;
 	size_t nmerges;
 };
@@ -597,8 +596,6 @@ static void start_row(struct xl *x, const XML_Char **atts)
 		r = x->last_row + 1;
 	if (r > MAX_ROW)
 		return refuse(x, _("a row number past the sheet's end"));
-	if (r <= x->last_row)
-		x->ascending = false;
 	x->row = x->last_row = r;
 	x->in_row = true;
 	x->ncells = 0;
@@ -955,25 +952,54 @@ static int parse_part(struct xl *x, const char *path, enum part part,
 
 /* ---- the sheet ---- */
 
-/* The index of the row numbered r in the sheet (its first sorted rows
- * searched by halves, those added after one by one), or -1. */
-static long find_row(const struct sheet *s, size_t sorted, size_t r)
+/* A row's number and its place in the sheet, to find it by. */
+struct row_at {
+	size_t line, i;
+};
+
+static int by_line(const void *a, const void *b)
 {
-	size_t lo = 0, hi = sorted, mid, i;
+	const struct row_at *p = a, *q = b;
+
+	if (p->line != q->line)
+		return (p->line > q->line) - (p->line < q->line);
+	return (p->i > q->i) - (p->i < q->i);
+}
+
+/* The sheet's rows by number (n of them), to be freed; NULL: no
+ * memory. */
+static struct row_at *index_rows(const struct sheet *s)
+{
+	struct row_at *at = reallocarray(NULL, s->pub.nrows ? s->pub.nrows : 1,
+					 sizeof(*at));
+	size_t i;
+
+	if (at == NULL)
+		return NULL;
+	for (i = 0; i < s->pub.nrows; i++) {
+		at[i].line = s->pub.rows[i].line;
+		at[i].i = i;
+	}
+	qsort(at, s->pub.nrows, sizeof(*at), by_line);
+	return at;
+}
+
+/* The row numbered r (its first, if the sheet has two), or NULL. */
+static struct crm_sheet_row *find_row(struct sheet *s,
+				      const struct row_at *at, size_t r)
+{
+	size_t lo = 0, hi = s->pub.nrows, mid;
 
 	while (lo < hi) {
 		mid = lo + (hi - lo) / 2;
-		if (s->pub.rows[mid].line == r)
-			return (long)mid;
-		if (s->pub.rows[mid].line < r)
+		if (at[mid].line < r)
 			lo = mid + 1;
 		else
 			hi = mid;
 	}
-	for (i = sorted; i < s->pub.nrows; i++)
-		if (s->pub.rows[i].line == r)
-			return (long)i;
-	return -1;
+	if (lo < s->pub.nrows && at[lo].line == r)
+		return &s->pub.rows[at[lo].i];
+	return NULL;
 }
 
 /* Widens row to n cells, the new ones empty; -1: no memory. */
@@ -993,72 +1019,61 @@ static int widen(struct sheet *s, struct crm_sheet_row *row, size_t n)
 	return 0;
 }
 
-/* Fills row number r's cells c1..c2 of merge m with v (but its top-left
- * cell), adding the row when the sheet has none such; -1: no memory. */
-static int fill_row(struct xl *x, size_t sorted, size_t r,
+/* Fills the empty cells of merge m in row (but its top-left cell) with
+ * v; -1: no memory. */
+static int fill_row(struct sheet *s, struct crm_sheet_row *row,
 		    const struct merge *m, const char *v)
 {
-	struct sheet *s = x->s;
-	struct crm_sheet_row *row;
-	long i = find_row(s, sorted, r);
 	size_t c;
 
-	if (i < 0) {
-		if (sheet_add_row(s, r, &v, 1, NULL, 0, 0) != 0)
-			return -1;
-		i = (long)s->pub.nrows - 1;
-		s->pub.rows[i].ncells = 0;
-	}
-	row = &s->pub.rows[i];
 	if (widen(s, row, m->c2) != 0)
 		return -1;
 	for (c = m->c1; c <= m->c2; c++) {
-		if ((r != m->r1 || c != m->c1) && row->cells[c - 1][0] == '\0')
+		if ((row->line != m->r1 || c != m->c1) &&
+		    row->cells[c - 1][0] == '\0')
 			row->cells[c - 1] = v;
 	}
 	return 0;
 }
 
-static int by_line(const void *a, const void *b)
-{
-	const struct crm_sheet_row *p = a, *q = b;
-
-	return (p->line > q->line) - (p->line < q->line);
-}
-
-/* Gives each cell of each merged range (within the cells the sheet has)
- * the value of its top-left one; -1 with why. */
+/* Gives each cell of each merged range the value of its top-left one,
+ * in the rows the sheet has (a row that is empty but for a merged
+ * range's copies is none); -1 with why. */
 static int fill_merges(struct xl *x)
 {
 	struct sheet *s = x->s;
-	size_t sorted = s->pub.nrows, i, r;
+	struct crm_sheet_row *top, *row;
+	struct row_at *at;
 	struct merge m;
-	const char *v;
-	long top;
+	size_t i, r;
+	int rc = 0;
 
-	for (i = 0; i < x->nmerges; i++) {
+	if (x->nmerges == 0)
+		return 0;
+	if ((at = index_rows(s)) == NULL)
+		return sheet_fail(x->msg, x->size, "%s", _("out of memory"));
+	for (i = 0; i < x->nmerges && rc == 0; i++) {
 		m = x->merges[i];
-		if (m.r1 > x->max_row || m.c1 > x->max_col)
-			continue;
 		m.r2 = m.r2 < x->max_row ? m.r2 : x->max_row;
 		m.c2 = m.c2 < x->max_col ? m.c2 : x->max_col;
-		top = x->ascending ? find_row(s, sorted, m.r1) :
-			find_row(s, 0, m.r1);
-		if (top < 0 || s->pub.rows[top].ncells < m.c1 ||
-		    (v = s->pub.rows[top].cells[m.c1 - 1])[0] == '\0')
+		top = find_row(s, at, m.r1);
+		if (top == NULL || top->ncells < m.c1 || m.c2 < m.c1 ||
+		    top->cells[m.c1 - 1][0] == '\0')
 			continue;
 		x->total_cells += (m.r2 - m.r1 + 1) * (m.c2 - m.c1 + 1);
-		if (x->total_cells > MAX_CELLS)
-			return sheet_fail(x->msg, x->size, "%s",
-					  _("more than 16777216 cells"));
-		for (r = m.r1; r <= m.r2; r++)
-			if (fill_row(x, x->ascending ? sorted : 0, r, &m, v))
-				return sheet_fail(x->msg, x->size, "%s",
-						  _("out of memory"));
+		if (x->total_cells > MAX_CELLS) {
+			rc = sheet_fail(x->msg, x->size, "%s",
+					_("more than 16777216 cells"));
+			break;
+		}
+		for (r = m.r1; r <= m.r2 && rc == 0; r++)
+			if ((row = find_row(s, at, r)) != NULL &&
+			    fill_row(s, row, &m, top->cells[m.c1 - 1]) != 0)
+				rc = sheet_fail(x->msg, x->size, "%s",
+						_("out of memory"));
 	}
-	if (x->ascending && s->pub.nrows > sorted)
-		qsort(s->pub.rows, s->pub.nrows, sizeof(*s->pub.rows), by_line);
-	return 0;
+	free(at);
+	return rc;
 }
 
 /* The sheet to read: named o->sheet, else the first; NULL with why. */
@@ -1119,7 +1134,6 @@ static int read_book(struct xl *x, const struct crm_sheet_opts *o)
 	    parse_part(x, x->strings_part ? x->strings_part :
 		       "xl/sharedStrings.xml", PART_STRINGS, false) < 0)
 		return -1;
-	x->ascending = true;
 	if (parse_part(x, part, PART_SHEET, true) < 0 || fill_merges(x) != 0)
 		return -1;
 	if ((x->s->pub.sheet_name = (char *)keep(x, w->name)) == NULL)

@@ -590,3 +590,13 @@ Test(sheet, utf8_given)
 	cr_assert_str_eq(sh->encoding, "UTF-8");
 	row_broken(2, 3, 2, "invalid UTF-8", 3, 7);
 }
+
+Test(sheet, xlsx_merges_odd)
+{
+	/* Rows stay in the file's order; a merged range fills the rows the
+	 * sheet has, within its cells. */
+	read_ok("merged-odd.xlsx", NULL);
+	cr_assert_eq(sh->nrows, 2);
+	row_is(0, 3, "top", "top", "c3", NULL);
+	row_is(1, 1, "top", "top", NULL);
+}

@@ -125,6 +125,15 @@ def handmade_parts():
              '<row r="8"><c r="A8"><v></v></c></row>'
              '</sheetData></worksheet>')
     handmade('handmade.xlsx', sheet, strings)
+    # Rows out of order, a merge over a row the sheet lacks, and one over
+    # the whole sheet.
+    sheet = (f'<worksheet {NS}><sheetData>'
+             '<row r="3"><c r="C3" t="inlineStr"><is><t>c3</t></is></c></row>'
+             '<row r="1"><c r="A1" t="inlineStr"><is><t>top</t></is></c>'
+             '</row></sheetData><mergeCells count="2">'
+             '<mergeCell ref="A1:B3"/><mergeCell ref="C3:XFD1048576"/>'
+             '</mergeCells></worksheet>')
+    handmade('merged-odd.xlsx', sheet)
 
 
 def hostile():
