@@ -600,3 +600,14 @@ Test(sheet, xlsx_merges_odd)
 	row_is(0, 3, "top", "top", "c3", NULL);
 	row_is(1, 1, "top", "top", NULL);
 }
+
+Test(sheet, xlsx_limits)
+{
+	read_ok("limits.xlsx", NULL);
+	cr_assert_eq(sh->nrows, 3);
+	row_broken(0, 1, 1, "a cell longer than 1 MiB", 1, 2);
+	cr_assert_str_eq(sh->rows[0].cells[0], "ok");
+	row_broken(1, 2, 1, "more than 1000 columns", 2, 1001);
+	cr_assert_str_eq(sh->rows[1].cells[0], "x");
+	row_is(2, 3, "1", NULL);
+}

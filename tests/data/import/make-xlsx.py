@@ -134,6 +134,16 @@ def handmade_parts():
              '<mergeCell ref="A1:B3"/><mergeCell ref="C3:XFD1048576"/>'
              '</mergeCells></worksheet>')
     handmade('merged-odd.xlsx', sheet)
+    # A cell of 1 MiB and a byte; a cell in column 1001.
+    sheet = (f'<worksheet {NS}><sheetData>'
+             '<row r="1"><c r="A1" t="inlineStr"><is><t>ok</t></is></c>'
+             '<c r="B1" t="inlineStr"><is><t>' + 'a' * ((1 << 20) + 1)
+             + '</t></is></c></row>'
+             '<row r="2"><c r="A2" t="inlineStr"><is><t>x</t></is></c>'
+             '<c r="ALM2" t="inlineStr"><is><t>far</t></is></c></row>'
+             '<row r="3"><c r="A3"><v>1</v></c></row>'
+             '</sheetData></worksheet>')
+    handmade('limits.xlsx', sheet)
 
 
 def hostile():
