@@ -5,12 +5,17 @@
  * expat), which sheet.c loads the first time a file is read.
  *
  * CSV: the delimiter (',', ';' or TAB) and the encoding are detected
- * (sheet-module.h tells how); quoting is RFC 4180's, spaces around a
- * field are dropped, a row may span lines.  xlsx: the cells' values as
- * Excel shows them unformatted: shared and inline strings, numbers as
- * written (an integer in exponent form in its digits), dates as ISO
- * text, TRUE/FALSE, error texts; a merged range has its top-left value
- * in each of its cells.
+ * (src/mod/sheet-csv.c tells how); quoting is RFC 4180's, spaces (not
+ * tabs) around a field are dropped, a quoted field may hold line breaks
+ * (kept as written, CR LF or LF), so a row may span lines: its line is
+ * the first.  A formula (=SUM(A1)) is text like any other.  xlsx: the
+ * cells' values unformatted: shared and inline strings, numbers as
+ * written (an integer in exponent form in its digits), numbers in a date
+ * style as "YYYY-MM-DD" or "YYYY-MM-DD HH:MM" ("HH:MM" for a time alone),
+ * TRUE/FALSE, error texts ("#N/A"), a formula's last value; a merged
+ * range has its top-left value in each of its cells, in the rows the
+ * sheet has.  Rows are in the file's order, each with the cells up to
+ * its last non-empty one (crm_sheet_cell gives "" past it).
  */
 #ifndef CRM_SHEET_H
 #define CRM_SHEET_H

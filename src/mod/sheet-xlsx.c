@@ -165,6 +165,7 @@ static int sb_add(struct strbuf *b, const char *p, size_t n)
 	return 0;
 }
 
+/* Empties b, keeping its memory. */
 static void sb_reset(struct strbuf *b)
 {
 	b->len = 0;
@@ -256,6 +257,7 @@ static void refuse(struct xl *x, const char *why)
 	XML_StopParser(x->parser, XML_FALSE);
 }
 
+/* Stops the parse: no memory. */
 static void out_of_memory(struct xl *x)
 {
 	refuse(x, _("out of memory"));
@@ -453,6 +455,8 @@ static void end_t(struct xl *x)
 		b->s[b->len] = '\0';
 }
 
+/* A relationship of the workbook: a sheet's part, the shared strings',
+ * the styles'; each target is kept as a path in the zip. */
 static void start_rels(struct xl *x, const char *el, const XML_Char **atts)
 {
 	const char *id = attr(atts, "Id"), *target = attr(atts, "Target");
@@ -482,6 +486,7 @@ static void start_rels(struct xl *x, const char *el, const XML_Char **atts)
 	x->rels[x->nrels++].target = path;
 }
 
+/* The workbook's sheets, in order, and its date system. */
 static void start_workbook(struct xl *x, const char *el,
 			   const XML_Char **atts)
 {
@@ -504,6 +509,8 @@ static void start_workbook(struct xl *x, const char *el,
 	x->nsheets++;
 }
 
+/* The custom number formats, then the cell styles (cellXfs), each
+ * noted as a date or not. */
 static void start_styles(struct xl *x, const char *el, const XML_Char **atts)
 {
 	size_t id = number(attr(atts, "numFmtId"));
@@ -531,6 +538,7 @@ static void start_styles(struct xl *x, const char *el, const XML_Char **atts)
 	}
 }
 
+/* Leaves the lists of formats and of cell styles. */
 static void end_styles(struct xl *x, const char *el)
 {
 	if (strcmp(el, "numFmts") == 0)
@@ -539,6 +547,7 @@ static void end_styles(struct xl *x, const char *el)
 		x->in_cellxfs = false;
 }
 
+/* A shared string (si): its text runs, not its phonetic ones. */
 static void start_strings(struct xl *x, const char *el,
 			  const XML_Char **atts)
 {
@@ -550,6 +559,8 @@ static void start_strings(struct xl *x, const char *el,
 		start_t(x, atts);
 }
 
+/* Ends a run, or a shared string, which is kept (NULL when it is
+ * longer than a cell may be). */
 static void end_strings(struct xl *x, const char *el)
 {
 	const char *s;
@@ -562,7 +573,10 @@ static void end_strings(struct xl *x, const char *el)
 		return;
 	if (x->nstrings >= MAX_STRINGS)
 		return refuse(x, _("more than 4194304 shared strings"));
-	if (grow(&x->strings, x->nstrings, sizeof(*x->strings)) != 0 ||
+	if (grow(&x->strings, x->nstrings, sizeof(*x->strings)) != 0)
+		return out_of_memory(x);
+	s = NULL;
+	if (!x->text.over &&
 	    (s = sheet_text(x->s, x->text.s, x->text.len, NULL)) == NULL)
 		return out_of_memory(x);
 	x->strings[x->nstrings++] = s;
@@ -588,6 +602,7 @@ static void add_merge(struct xl *x, const char *ref)
 	x->merges[x->nmerges++] = m;
 }
 
+/* Begins row r (or the one after the last). */
 static void start_row(struct xl *x, const XML_Char **atts)
 {
 	size_t r = number(attr(atts, "r"));
@@ -603,6 +618,7 @@ static void start_row(struct xl *x, const XML_Char **atts)
 	x->row_error = NULL;
 }
 
+/* Begins a cell: its column (or the one after the last), type, style. */
 static void start_cell(struct xl *x, const XML_Char **atts)
 {
 	const char *r = attr(atts, "r"), *t = attr(atts, "t");
@@ -623,6 +639,7 @@ static void start_cell(struct xl *x, const XML_Char **atts)
 	sb_reset(&x->text);
 }
 
+/* The sheet's rows, cells, values, inline strings, merged ranges. */
 static void start_sheet(struct xl *x, const char *el, const XML_Char **atts)
 {
 	if (strcmp(el, "sheetData") == 0)
@@ -674,7 +691,9 @@ static const char *cell_value(struct xl *x)
 					"the workbook"));
 			return "";
 		}
-		return x->strings[i];
+		if (x->strings[i] == NULL)
+			cell_fault(x, _("a cell longer than 1 MiB"));
+		return x->strings[i] ? x->strings[i] : "";
 	case 'b':
 		return strcmp(v, "1") == 0 ? "TRUE" :
 		       strcmp(v, "0") == 0 ? "FALSE" : keep(x, v);
@@ -688,6 +707,7 @@ static const char *cell_value(struct xl *x)
 	}
 }
 
+/* Keeps the cell just read in its row, when it has a value. */
 static void end_cell(struct xl *x)
 {
 	const char *v;
@@ -738,6 +758,7 @@ static size_t lay_out(struct xl *x)
 	return n;
 }
 
+/* Adds the row just read to the sheet (dropped when empty). */
 static void end_row(struct xl *x)
 {
 	size_t n = lay_out(x);
@@ -754,6 +775,7 @@ static void end_row(struct xl *x)
 		out_of_memory(x);
 }
 
+/* Ends what start_sheet began. */
 static void end_sheet(struct xl *x, const char *el)
 {
 	if (strcmp(el, "sheetData") == 0)
@@ -776,6 +798,7 @@ static void end_sheet(struct xl *x, const char *el)
 
 /* ---- expat's handlers ---- */
 
+/* expat's start of an element: bounds the depth, then the part's. */
 static void XMLCALL on_start(void *data, const XML_Char *name,
 			     const XML_Char **atts)
 {
@@ -793,6 +816,7 @@ static void XMLCALL on_start(void *data, const XML_Char *name,
 	}
 }
 
+/* expat's end of an element. */
 static void XMLCALL on_end(void *data, const XML_Char *name)
 {
 	struct xl *x = data;
@@ -807,6 +831,7 @@ static void XMLCALL on_end(void *data, const XML_Char *name)
 		end_sheet(x, el);
 }
 
+/* expat's text: kept when a value or a run is being read. */
 static void XMLCALL on_text(void *data, const XML_Char *s, int len)
 {
 	struct xl *x = data;
@@ -815,6 +840,7 @@ static void XMLCALL on_text(void *data, const XML_Char *s, int len)
 		out_of_memory(x);
 }
 
+/* A DTD (in any part) stops the reading. */
 static void XMLCALL on_doctype(void *data, const XML_Char *name,
 			       const XML_Char *sysid, const XML_Char *pubid,
 			       int has_internal_subset)
@@ -822,6 +848,7 @@ static void XMLCALL on_doctype(void *data, const XML_Char *name,
 	refuse(data, _("forbidden DTD"));
 }
 
+/* So does an entity declared anyhow. */
 static void XMLCALL on_entity(void *data, const XML_Char *name, int is_param,
 			      const XML_Char *value, int value_length,
 			      const XML_Char *base, const XML_Char *sysid,
@@ -957,6 +984,7 @@ struct row_at {
 	size_t line, i;
 };
 
+/* Orders rows by number, then by place. */
 static int by_line(const void *a, const void *b)
 {
 	const struct row_at *p = a, *q = b;
