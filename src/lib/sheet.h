@@ -14,8 +14,9 @@
  * style as "YYYY-MM-DD" or "YYYY-MM-DD HH:MM" ("HH:MM" for a time alone),
  * TRUE/FALSE, error texts ("#N/A"), a formula's last value; a merged
  * range has its top-left value in each of its cells, in the rows the
- * sheet has.  Rows are in the file's order, each with the cells up to
- * its last non-empty one (crm_sheet_cell gives "" past it).
+ * sheet has.  Rows are in the file's order; a CSV row has as many cells
+ * as fields, an xlsx one those up to its last non-empty cell
+ * (crm_sheet_cell gives "" past a row's end).
  */
 #ifndef CRM_SHEET_H
 #define CRM_SHEET_H
