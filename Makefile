@@ -52,12 +52,21 @@ PHONE_LIBS := -lphonenumber
 PHONE_MOD := $(BUILD)/crm-phone.so
 # The C modules: src/mod/NAME.c is crm-NAME.so, linked with the
 # pkg-config packages MOD_PKGS_NAME (src/lib/module.h).
-MOD_SRC   := $(wildcard src/mod/*.c)
+# MOD_LIBS_NAME: the libraries it links that have no pkg-config file.
+# A module of several files has its others as objects, MOD_PARTS_NAME.
+MOD_SRC   = $(filter-out $(MOD_PARTS),$(wildcard src/mod/*.c))
 # crm-ical.so: crm export ics (src/lib/ics.c)
 MOD_PKGS_ical := libical
-MODS      := $(MOD_SRC:src/mod/%.c=$(BUILD)/crm-%.so)
+MODS      = $(MOD_SRC:src/mod/%.c=$(BUILD)/crm-%.so)
 # crm-mail.so: GMime writes the e-mail of crm digest --mail
 MOD_PKGS_mail := gmime-3.0
+# crm-sheet.so: crm import reads CSV (libcsv; uchardet and iconv for its
+# encoding) and xlsx workbooks (libzip, expat) with it (src/lib/sheet.c)
+MOD_PKGS_sheet := uchardet libzip expat
+MOD_LIBS_sheet := -lcsv
+MOD_PARTS_sheet := src/mod/sheet-csv.c src/mod/sheet-xlsx.c
+MOD_PARTS := $(MOD_PARTS_sheet)
+MOD_PART_OBJ := $(MOD_PARTS:%.c=$(BUILD)/%.o)
 
 ifeq ($(SANITIZE),1)
 SAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer \
@@ -94,7 +103,13 @@ $(BUILD)/crm-%.so: src/mod/%.c
 	@mkdir -p $(dir $@)
 	$(CC) -fPIC -shared $(ALL_CFLAGS) \
 		$(shell pkg-config --cflags $(MOD_PKGS_$*)) -o $@ $< \
-		$(ALL_LDFLAGS) $(shell pkg-config --libs $(MOD_PKGS_$*))
+		$(filter %.o,$^) \
+		$(ALL_LDFLAGS) $(shell pkg-config --libs $(MOD_PKGS_$*)) \
+		$(MOD_LIBS_$*)
+
+$(BUILD)/crm-sheet.so: $(MOD_PARTS_sheet:%.c=$(BUILD)/%.o)
+$(MOD_PART_OBJ): ALL_CFLAGS += -fPIC \
+	$(shell pkg-config --cflags $(MOD_PKGS_sheet))
 
 $(BUILD)/libcrm.a: $(LIB_OBJ)
 	rm -f $@
@@ -131,7 +146,7 @@ check:
 	ASAN_OPTIONS=$${ASAN_OPTIONS:+$$ASAN_OPTIONS:}intercept_tls_get_addr=0 \
 		$(MAKE) BUILD=build-san SANITIZE=1 OPT='-O1 -g' test
 
-po/crm.pot: $(LIB_SRC) $(CLI_SRC) $(MOD_SRC)
+po/crm.pot: $(LIB_SRC) $(CLI_SRC) $(MOD_SRC) $(MOD_PARTS)
 	xgettext --from-code=UTF-8 -k_ -kN_ -kNC_:1c,2 -kngettext:1,2 -c/ --package-name=crm \
 		--package-version=$(VERSION) -o $@ $^
 
@@ -190,4 +205,4 @@ clean:
 .PHONY: all test check soak fuzz bench install clean update-po
 
 -include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(UNIT_OBJ:.o=.d) \
-	$(BUILD)/src/lib/phone-cc.d $(MODS:.so=.d)
+	$(BUILD)/src/lib/phone-cc.d $(MODS:.so=.d) $(MOD_PART_OBJ:.o=.d)
