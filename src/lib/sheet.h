@@ -1,0 +1,85 @@
+/*
+ * sheet.h - records as a table, and the walk every data export makes
+ * (sheet.c; crm export csv, xlsx, json, vcard).
+ *
+ * The columns of a table of type t, in this order:
+ *
+ *   1. every field of the registry (field.c) that type t has and whose
+ *      value fits a cell, in the registry's order (the order of the
+ *      files): not the lists of entries (timeline, stage_history,
+ *      rescheduled), which only JSON carries;
+ *   2. where the registry marks the custom fields (after updated): the
+ *      custom fields the selected records hold (keys crm does not know
+ *      whose value is a scalar or a list of scalars), sorted by their
+ *      bytes (strcmp).
+ *
+ * A cell is the value as the file stores it: a scalar as it is (ids,
+ * dates, amounts, phones: their stored text), a list of scalars joined
+ * with ", ", a field the record does not have empty.
+ */
+#ifndef CRM_SHEET_H
+#define CRM_SHEET_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "crm.h"
+
+/* The columns of a table. */
+struct crm_sheet {
+	enum crm_type type;
+	char **cols;     /* field names (owned) */
+	size_t ncols;
+	unsigned *kinds; /* per column: its enum crm_field_kind, or
+			    CRM_FIELD_CUSTOM for a custom field */
+};
+
+/* Called for each record of an export, with the index's row of it (its
+ * references' names); the record belongs to the walk.  Non-zero stops
+ * the walk and is returned. */
+typedef int (*crm_export_cb)(const struct crm_record *r,
+			     const struct crm_row *row, void *data);
+
+/*
+ * CRM_OK when no file of the types in mask fails to parse; else CRM_ERR
+ * with the first one's error (which names the file) and a hint, since an
+ * export that left a record out would lose it without a word.
+ */
+int crm_export_check(struct crm_store *s, unsigned mask, struct crm_err *err);
+/*
+ * Calls cb for each record of type t that q selects (NULL: every one),
+ * read from the committed tree, in the order of their ids.  CRM_EUSAGE
+ * for a query that fails; what cb returned when it stopped.
+ */
+int crm_export_each(struct crm_store *s, enum crm_type t,
+		    const struct crm_query *q, crm_export_cb cb, void *data,
+		    struct crm_err *err);
+/*
+ * Fills *sh with the columns of the records of type t that q selects
+ * (a first walk over them finds their custom fields).  Free it with
+ * crm_sheet_free.
+ */
+int crm_sheet_columns(struct crm_store *s, enum crm_type t,
+		      const struct crm_query *q, struct crm_sheet *sh,
+		      struct crm_err *err);
+void crm_sheet_free(struct crm_sheet *sh);
+/* The cells of record r for the columns of sh, ncols strings (never
+ * NULL).  Free them with crm_sheet_cells_free. */
+char **crm_sheet_cells(const struct crm_sheet *sh, const struct crm_record *r);
+void crm_sheet_cells_free(const struct crm_sheet *sh, char **cells);
+
+/* ---- xlsx (xlsx.c, with the module crm-xlsx.so) ---- */
+
+/*
+ * Writes the records of type t that q selects as a workbook of one
+ * sheet into the file path (which it creates or truncates): the header
+ * of sh's columns in bold, frozen, with an autofilter, and one row a
+ * record, every cell a text (never a number: ids, phones and tax ids
+ * stay as written).  *n gets the number of records.  CRM_ERR when the
+ * module cannot load or libxlsxwriter fails.
+ */
+int crm_xlsx_export(struct crm_store *s, const struct crm_sheet *sh,
+		    const struct crm_query *q, const char *path, size_t *n,
+		    struct crm_err *err);
+
+#endif
