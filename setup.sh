@@ -17,10 +17,11 @@ cd "$(dirname "$0")"
 
 # Build and run time dependencies (libical: crm export ics writes
 # iCalendar through it, in the module crm-ical.so; libgmime-3.0-dev: the
-# e-mail of crm digest --mail, in crm-mail.so).
+# e-mail of crm digest --mail, in crm-mail.so; libxlsxwriter-dev: the
+# workbook of crm export xlsx, in crm-xlsx.so).
 PKGS="build-essential pkg-config git libyaml-dev libgit2-dev libpcre2-dev
 libsqlite3-dev libssl-dev zlib1g-dev libphonenumber-dev gettext locales
-libical-dev libgmime-3.0-dev"
+libical-dev libgmime-3.0-dev libxlsxwriter-dev"
 # Tests: Criterion, TAP runner (perl's prove), PyYAML as a second YAML
 # reader, man and groff to check the man pages, bash, zsh and fish to run
 # the completion scripts, strace to kill writes at each system call and
@@ -29,10 +30,12 @@ libical-dev libgmime-3.0-dev"
 # python3-aiosmtpd to send crm digest's mail to a local SMTP server;
 # sqlite3 to compare the report tables of an updated index with a rebuilt
 # one; chromium to open the pages of --format html in a real browser
-# (tests/e2e/87-html.t).
+# (tests/e2e/87-html.t); python3-openpyxl and python3-vobject as a
+# workbook and a vCard reader independent of crm's writers
+# (tests/e2e/57-export.t).
 TEST_PKGS="libcriterion-dev perl python3 python3-yaml man-db groff-base
 bash-completion zsh fish strace e2fsprogs python3-icalendar msmtp
-python3-aiosmtpd sqlite3 chromium"
+python3-aiosmtpd sqlite3 chromium python3-openpyxl python3-vobject"
 
 # The benchmark's peers, measured in the same run as crm; hyperfine for
 # the medians of tests/bench/report.sh.

@@ -175,21 +175,21 @@ static int finish(struct cli *cli, struct export_out *out, int rc,
 struct csv_run {
 	const struct crm_sheet *sh;
 	FILE *f;
-	size_t n;
 };
 
-/* Export callback: one CSV row. */
-static int csv_record(const struct crm_record *r, const struct crm_row *row,
-		      void *data)
+/* Row callback: one CSV row. */
+static int csv_row(const char *const *cells, void *data)
 {
 	struct csv_run *run = data;
-	char **cells = crm_sheet_cells(run->sh, r);
 
-	cli_delimited_row(run->f, (const char *const *)cells, run->sh->ncols,
-			  FMT_CSV);
-	crm_sheet_cells_free(run->sh, cells);
-	run->n++;
+	cli_delimited_row(run->f, cells, run->sh->ncols, FMT_CSV);
 	return ferror(run->f) ? CRM_ERR : 0;
+}
+
+/* Reports the failure rc of crm_sheet_build. */
+static int build_failed(struct cli *cli, int rc)
+{
+	return rc == CRM_EUSAGE ? cli_usage_fail(cli, cli->cmd) : cli_fail(cli);
 }
 
 int cmd_export_csv(struct cli *cli, struct parsed *p)
@@ -198,7 +198,7 @@ int cmd_export_csv(struct cli *cli, struct parsed *p)
 	struct crm_sheet sh = {0};
 	struct crm_query *q = NULL;
 	struct export_out out;
-	struct csv_run run = {&sh, NULL, 0};
+	struct csv_run run = {&sh, NULL};
 	enum crm_type t;
 	char sep;
 	int rc;
@@ -207,9 +207,8 @@ int cmd_export_csv(struct cli *cli, struct parsed *p)
 		return CRM_EUSAGE | CLI_REPORTED;
 	if ((rc = prepare(cli, p, CRM_CONTACT, &t, &q)))
 		return rc;
-	if (crm_sheet_columns(cli->store, t, q, &sh, &cli->err)) {
-		rc = cli->err.status == CRM_EUSAGE ? cli_usage_fail(cli, cli->cmd)
-						   : cli_fail(cli);
+	if ((rc = crm_sheet_build(cli->store, t, q, &sh, &cli->err))) {
+		rc = build_failed(cli, rc);
 		goto done;
 	}
 	if ((rc = export_open(cli, path, &out)))
@@ -219,10 +218,10 @@ int cmd_export_csv(struct cli *cli, struct parsed *p)
 	if (opt_flag(p, export_csv_opts, "bom"))
 		fputs("\xef\xbb\xbf", out.f);
 	cli_delimited_row(out.f, (const char *const *)sh.cols, sh.ncols, FMT_CSV);
-	rc = crm_export_each(cli->store, t, q, csv_record, &run, &cli->err);
-	if (rc == CRM_ERR && ferror(out.f))
+	rc = crm_sheet_rows(&sh, csv_row, &run, &cli->err);
+	if (rc && ferror(out.f))
 		out.err = errno ? errno : EIO;
-	rc = finish(cli, &out, rc, t, run.n, path);
+	rc = finish(cli, &out, rc, t, sh.nrows, path);
 	cli_csv_mode(0, ',');
 done:
 	crm_sheet_free(&sh);
@@ -404,20 +403,18 @@ static int stream_temp(struct cli *cli, char **tmp)
 }
 
 /* Writes the workbook of sh to out: into its temporary file, or
- * through one of our own when out is a stream.  *n: the records. */
-static int write_workbook(struct cli *cli, const struct crm_sheet *sh,
-			  const struct crm_query *q, struct export_out *out,
-			  size_t *n)
+ * through one of our own when out is a stream. */
+static int write_workbook(struct cli *cli, struct crm_sheet *sh,
+			  struct export_out *out)
 {
 	char *tmp = NULL;
 	int rc;
 
-	*n = 0;
 	if (out->tmp)
-		return crm_xlsx_export(cli->store, sh, q, out->tmp, n, &cli->err);
+		return crm_xlsx_export(sh, out->tmp, &cli->err);
 	if ((rc = stream_temp(cli, &tmp)))
 		return rc;
-	rc = crm_xlsx_export(cli->store, sh, q, tmp, n, &cli->err);
+	rc = crm_xlsx_export(sh, tmp, &cli->err);
 	if (rc == CRM_OK)
 		rc = copy_out(cli, tmp, out);
 	unlink(tmp);
@@ -433,7 +430,6 @@ int cmd_export_xlsx(struct cli *cli, struct parsed *p)
 	struct crm_query *q = NULL;
 	struct export_out out;
 	enum crm_type t;
-	size_t n;
 	int rc;
 
 	if ((path == NULL || strcmp(path, "-") == 0) && isatty(STDOUT_FILENO))
@@ -442,15 +438,14 @@ int cmd_export_xlsx(struct cli *cli, struct parsed *p)
 				       "standard output"));
 	if ((rc = prepare(cli, p, CRM_CONTACT, &t, &q)))
 		return rc;
-	if (crm_sheet_columns(cli->store, t, q, &sh, &cli->err)) {
-		rc = cli->err.status == CRM_EUSAGE ? cli_usage_fail(cli, cli->cmd)
-						   : cli_fail(cli);
+	if ((rc = crm_sheet_build(cli->store, t, q, &sh, &cli->err))) {
+		rc = build_failed(cli, rc);
 		goto done;
 	}
 	if ((rc = export_open(cli, path, &out)))
 		goto done;
-	rc = write_workbook(cli, &sh, q, &out, &n);
-	rc = finish(cli, &out, rc, t, n, path);
+	rc = write_workbook(cli, &sh, &out);
+	rc = finish(cli, &out, rc, t, sh.nrows, path);
 done:
 	crm_sheet_free(&sh);
 	crm_query_free(q);

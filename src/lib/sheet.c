@@ -4,8 +4,11 @@
  * export makes, with the refusal of an export that a broken file would
  * make incomplete.
  */
+#include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/types.h>
 
 #include "sheet.h"
 
@@ -105,7 +108,6 @@ static bool cell_node(const struct crm_node *n)
 struct keys {
 	char **v;
 	size_t n;
-	enum crm_type type;
 };
 
 /* Adds key (copied) to ks unless it is there. */
@@ -130,72 +132,13 @@ static void keys_add(struct keys *ks, const char *key)
 	ks->n++;
 }
 
-/* Export callback: collects the custom fields of r that fit a cell. */
-static int collect_keys(const struct crm_record *r, const struct crm_row *row,
-			void *data)
-{
-	struct keys *ks = data;
-	size_t i;
-
-	for (i = 0; i < r->map->len; i++)
-		if (!crm_record_known_field(ks->type, r->map->keys[i]) &&
-		    cell_node(r->map->items[i]))
-			keys_add(ks, r->map->keys[i]);
-	return 0;
-}
-
-/* Appends column name of kind to sh. */
-static void add_col(struct crm_sheet *sh, const char *name, unsigned kind)
-{
-	sh->cols = crm_xrealloc(sh->cols, (sh->ncols + 1) * sizeof(*sh->cols));
-	sh->kinds = crm_xrealloc(sh->kinds, (sh->ncols + 1) * sizeof(*sh->kinds));
-	sh->cols[sh->ncols] = crm_xstrdup(name);
-	sh->kinds[sh->ncols++] = kind;
-}
-
-int crm_sheet_columns(struct crm_store *s, enum crm_type t,
-		      const struct crm_query *q, struct crm_sheet *sh,
-		      struct crm_err *err)
-{
-	struct keys ks = {NULL, 0, t};
-	const struct crm_field *f;
-	size_t i, k;
-	int rc;
-
-	memset(sh, 0, sizeof(*sh));
-	sh->type = t;
-	if ((rc = crm_export_each(s, t, q, collect_keys, &ks, err)))
-		goto done;
-	for (i = 0; (f = crm_field_at(i)) != NULL; i++) {
-		if (f->kind == CRM_FIELD_CUSTOM)
-			for (k = 0; k < ks.n; k++)
-				add_col(sh, ks.v[k], CRM_FIELD_CUSTOM);
-		if ((f->types & CRM_TYPE_BIT(t)) && cell_kind(f->kind))
-			add_col(sh, f->name, f->kind);
-	}
-done:
-	crm_words_free(ks.v, ks.n);
-	if (rc)
-		crm_sheet_free(sh);
-	return rc;
-}
-
-void crm_sheet_free(struct crm_sheet *sh)
-{
-	crm_words_free(sh->cols, sh->ncols);
-	free(sh->kinds);
-	memset(sh, 0, sizeof(*sh));
-}
-
-/* The cell of node n (NULL: ""): a scalar as it is, a list of scalars
- * joined with ", ", anything else as one line.  Caller owns it. */
+/* The cell of node n: a scalar as it is, a list of scalars joined with
+ * ", ", anything else as one line.  Caller owns it. */
 static char *node_cell(const struct crm_node *n)
 {
 	struct crm_buf b = {0};
 	size_t i;
 
-	if (n == NULL)
-		return crm_xstrdup("");
 	if (n->kind == CRM_NODE_SCALAR)
 		return crm_xstrdup(n->str);
 	if (n->kind == CRM_NODE_MAP)
@@ -209,21 +152,177 @@ static char *node_cell(const struct crm_node *n)
 	return b.s ? crm_buf_detach(&b) : crm_xstrdup("");
 }
 
-char **crm_sheet_cells(const struct crm_sheet *sh, const struct crm_record *r)
-{
-	char **cells = crm_xcalloc(sh->ncols ? sh->ncols : 1, sizeof(*cells));
-	size_t i;
+/* The table being built. */
+struct build {
+	struct crm_sheet *sh;
+	struct keys custom;
+};
 
-	for (i = 0; i < sh->ncols; i++)
-		cells[i] = node_cell(crm_map_get(r->map, sh->cols[i]));
-	return cells;
+/* True when field key of a record of type t is a column: a registered
+ * field whose value fits a cell, or a custom field (added to b's) whose
+ * value n does. */
+static bool is_column(struct build *b, const char *key,
+		      const struct crm_node *n)
+{
+	const struct crm_field *f = crm_field_find(CRM_TYPE_BIT(b->sh->type),
+						   key, false);
+
+	if (f)
+		return cell_kind(f->kind);
+	if (!cell_node(n))
+		return false;
+	keys_add(&b->custom, key);
+	return true;
 }
 
-void crm_sheet_cells_free(const struct crm_sheet *sh, char **cells)
+/* Export callback: the cells of r into the spool. */
+static int spool_record(const struct crm_record *r, const struct crm_row *row,
+			void *data)
 {
+	struct build *b = data;
+	FILE *f = b->sh->spool;
 	size_t i;
+	char *cell;
 
-	for (i = 0; cells && i < sh->ncols; i++)
-		free(cells[i]);
+	for (i = 0; i < r->map->len; i++) {
+		if (!is_column(b, r->map->keys[i], r->map->items[i]))
+			continue;
+		cell = node_cell(r->map->items[i]);
+		fwrite(r->map->keys[i], 1, strlen(r->map->keys[i]) + 1, f);
+		fwrite(cell, 1, strlen(cell) + 1, f);
+		free(cell);
+	}
+	fputc('\0', f);
+	b->sh->nrows++;
+	return ferror(f) ? CRM_ERR : 0;
+}
+
+/* Appends column name of kind to sh. */
+static void add_col(struct crm_sheet *sh, const char *name, unsigned kind)
+{
+	sh->cols = crm_xrealloc(sh->cols, (sh->ncols + 1) * sizeof(*sh->cols));
+	sh->kinds = crm_xrealloc(sh->kinds, (sh->ncols + 1) * sizeof(*sh->kinds));
+	sh->cols[sh->ncols] = crm_xstrdup(name);
+	sh->kinds[sh->ncols++] = kind;
+}
+
+/* Sets the columns of sh: the registry's for its type, with the custom
+ * fields found where the registry marks them. */
+static void set_columns(struct crm_sheet *sh, const struct keys *custom)
+{
+	const struct crm_field *f;
+	size_t i, k;
+
+	for (i = 0; (f = crm_field_at(i)) != NULL; i++) {
+		if (f->kind == CRM_FIELD_CUSTOM)
+			for (k = 0; k < custom->n; k++)
+				add_col(sh, custom->v[k], CRM_FIELD_CUSTOM);
+		if ((f->types & CRM_TYPE_BIT(sh->type)) && cell_kind(f->kind))
+			add_col(sh, f->name, f->kind);
+	}
+}
+
+int crm_sheet_build(struct crm_store *s, enum crm_type t,
+		    const struct crm_query *q, struct crm_sheet *sh,
+		    struct crm_err *err)
+{
+	struct build b = {sh, {NULL, 0}};
+	int rc;
+
+	memset(sh, 0, sizeof(*sh));
+	sh->type = t;
+	if ((sh->spool = tmpfile()) == NULL)
+		return crm_seterr(err, CRM_ERR, _("cannot create a temporary "
+				  "file: %s"), strerror(errno));
+	rc = crm_export_each(s, t, q, spool_record, &b, err);
+	if (rc == CRM_ERR && ferror(sh->spool))
+		rc = crm_seterr(err, CRM_ERR, _("cannot write a temporary "
+				"file: %s"), strerror(errno ? errno : EIO));
+	if (rc == CRM_OK && (fflush(sh->spool) != 0 || fseek(sh->spool, 0,
+							      SEEK_SET) != 0))
+		rc = crm_seterr(err, CRM_ERR, _("cannot write a temporary "
+				"file: %s"), strerror(errno ? errno : EIO));
+	if (rc == CRM_OK)
+		set_columns(sh, &b.custom);
+	crm_words_free(b.custom.v, b.custom.n);
+	if (rc)
+		crm_sheet_free(sh);
+	return rc;
+}
+
+/* The column of sh called key, by a linear search from *hint (the
+ * fields of a record come in the columns' order, mostly); ncols when
+ * there is none. */
+static size_t column_of(const struct crm_sheet *sh, const char *key,
+			size_t *hint)
+{
+	size_t i, c;
+
+	for (i = 0; i < sh->ncols; i++) {
+		c = (*hint + i) % sh->ncols;
+		if (strcmp(sh->cols[c], key) == 0) {
+			*hint = c + 1;
+			return c;
+		}
+	}
+	return sh->ncols;
+}
+
+/* Reads one NUL-ended string of f into *s (of *size bytes); its length,
+ * or -1 at the end or on an error. */
+static ssize_t read_str(FILE *f, char **s, size_t *size)
+{
+	ssize_t n = getdelim(s, size, '\0', f);
+
+	return n > 0 ? n - 1 : -1;
+}
+
+int crm_sheet_rows(struct crm_sheet *sh, crm_sheet_cb cb, void *data,
+		   struct crm_err *err)
+{
+	const char **cells = crm_xcalloc(sh->ncols ? sh->ncols : 1,
+					 sizeof(*cells));
+	char **vals = crm_xcalloc(sh->ncols ? sh->ncols : 1, sizeof(*vals));
+	size_t *sizes = crm_xcalloc(sh->ncols ? sh->ncols : 1, sizeof(*sizes));
+	char *key = NULL, *skip = NULL;
+	size_t ksize = 0, ssize = 0, r, i, c, hint;
+	int rc = CRM_OK;
+
+	for (r = 0; r < sh->nrows && rc == CRM_OK; r++) {
+		for (i = 0; i < sh->ncols; i++)
+			cells[i] = "";
+		hint = 0;
+		while (read_str(sh->spool, &key, &ksize) > 0) {
+			c = column_of(sh, key, &hint);
+			if (c == sh->ncols) {
+				read_str(sh->spool, &skip, &ssize);
+				continue;
+			}
+			if (read_str(sh->spool, &vals[c], &sizes[c]) < 0)
+				break;
+			cells[c] = vals[c];
+		}
+		if (ferror(sh->spool) || feof(sh->spool))
+			rc = crm_seterr(err, CRM_ERR, _("cannot read a temporary "
+					"file: %s"), strerror(errno ? errno : EIO));
+		else
+			rc = cb(cells, data);
+	}
+	for (i = 0; i < sh->ncols; i++)
+		free(vals[i]);
+	free(vals);
+	free(sizes);
 	free(cells);
+	free(key);
+	free(skip);
+	return rc;
+}
+
+void crm_sheet_free(struct crm_sheet *sh)
+{
+	crm_words_free(sh->cols, sh->ncols);
+	free(sh->kinds);
+	if (sh->spool)
+		fclose(sh->spool);
+	memset(sh, 0, sizeof(*sh));
 }

@@ -22,16 +22,21 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 
 #include "crm.h"
 
-/* The columns of a table. */
+/* The table of the records an export selects: its columns, and its
+ * rows, held in a temporary file until they are written. */
 struct crm_sheet {
 	enum crm_type type;
-	char **cols;     /* field names (owned) */
+	char **cols;     /* field names (owned); the first is id */
 	size_t ncols;
 	unsigned *kinds; /* per column: its enum crm_field_kind, or
 			    CRM_FIELD_CUSTOM for a custom field */
+	size_t nrows;
+	FILE *spool;     /* the rows: each a run of key NUL cell NUL
+			    pairs ended by a NUL (keys are never empty) */
 };
 
 /* Called for each record of an export, with the index's row of it (its
@@ -39,6 +44,10 @@ struct crm_sheet {
  * the walk and is returned. */
 typedef int (*crm_export_cb)(const struct crm_record *r,
 			     const struct crm_row *row, void *data);
+/* Called with each row of a table, sh->ncols cells (never NULL, ""
+ * for a field the record does not have), borrowed for the call.
+ * Non-zero stops and is returned. */
+typedef int (*crm_sheet_cb)(const char *const *cells, void *data);
 
 /*
  * CRM_OK when no file of the types in mask fails to parse; else CRM_ERR
@@ -55,31 +64,31 @@ int crm_export_each(struct crm_store *s, enum crm_type t,
 		    const struct crm_query *q, crm_export_cb cb, void *data,
 		    struct crm_err *err);
 /*
- * Fills *sh with the columns of the records of type t that q selects
- * (a first walk over them finds their custom fields).  Free it with
- * crm_sheet_free.
+ * Reads the records of type t that q selects, once each, into the
+ * table *sh: its columns (the custom fields are those the records
+ * hold) and its rows, kept in a temporary file (tmpfile(3)) so that
+ * memory does not grow with them.  Free it with crm_sheet_free.
  */
-int crm_sheet_columns(struct crm_store *s, enum crm_type t,
-		      const struct crm_query *q, struct crm_sheet *sh,
-		      struct crm_err *err);
+int crm_sheet_build(struct crm_store *s, enum crm_type t,
+		    const struct crm_query *q, struct crm_sheet *sh,
+		    struct crm_err *err);
+/* Calls cb with each row of sh, in the order of the ids.  CRM_ERR when
+ * the temporary file cannot be read; what cb returned when it stopped. */
+int crm_sheet_rows(struct crm_sheet *sh, crm_sheet_cb cb, void *data,
+		   struct crm_err *err);
 void crm_sheet_free(struct crm_sheet *sh);
-/* The cells of record r for the columns of sh, ncols strings (never
- * NULL).  Free them with crm_sheet_cells_free. */
-char **crm_sheet_cells(const struct crm_sheet *sh, const struct crm_record *r);
-void crm_sheet_cells_free(const struct crm_sheet *sh, char **cells);
 
 /* ---- xlsx (xlsx.c, with the module crm-xlsx.so) ---- */
 
 /*
- * Writes the records of type t that q selects as a workbook of one
- * sheet into the file path (which it creates or truncates): the header
- * of sh's columns in bold, frozen, with an autofilter, and one row a
- * record, every cell a text (never a number: ids, phones and tax ids
- * stay as written).  *n gets the number of records.  CRM_ERR when the
- * module cannot load or libxlsxwriter fails.
+ * Writes the table sh (crm_sheet_build) as a workbook of one sheet
+ * into the file path (which it creates or truncates): the header of its
+ * columns in bold, frozen, with an autofilter, and one row a record,
+ * every cell a text (never a number: ids, phones and tax ids stay as
+ * written).  CRM_ERR when the module cannot load, a cell or the rows
+ * are beyond a workbook's limits, or libxlsxwriter fails.
  */
-int crm_xlsx_export(struct crm_store *s, const struct crm_sheet *sh,
-		    const struct crm_query *q, const char *path, size_t *n,
+int crm_xlsx_export(struct crm_sheet *sh, const char *path,
 		    struct crm_err *err);
 
 #endif

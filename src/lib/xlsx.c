@@ -88,13 +88,14 @@ struct xlsx_run {
 	struct crm_err *err;
 };
 
-/* The error of a cell too long for a sheet: field key of record r. */
-static int too_long(const struct crm_record *r, const char *key,
+/* The error of a cell too long for a sheet: column c of the record
+ * whose id is id. */
+static int too_long(const struct crm_sheet *sh, const char *id, size_t c,
 		    struct crm_err *err)
 {
 	crm_seterr(err, CRM_ERR, _("%s '%s': field '%s' is longer than a cell "
 				   "of a workbook holds (%d characters)"),
-		   crm_type_name(r->type), r->id, key, CRM_XLSX_MAX_CELL);
+		   crm_type_name(sh->type), id, sh->cols[c], CRM_XLSX_MAX_CELL);
 	crm_err_hint(err, _("hint: export it as CSV or JSON, which have no "
 			    "such limit"));
 	return CRM_ERR;
@@ -110,35 +111,29 @@ static size_t chars(const char *s)
 	return n;
 }
 
-/* Export callback: one row of the workbook. */
-static int each_record(const struct crm_record *r, const struct crm_row *row,
-		       void *data)
+/* Row callback: one row of the workbook. */
+static int each_row(const char *const *cells, void *data)
 {
 	struct xlsx_run *run = data;
-	char **cells = crm_sheet_cells(run->sh, r), msg[256] = "";
+	char msg[256] = "";
 	size_t i;
-	int rc = CRM_OK;
 
-	for (i = 0; i < run->sh->ncols && rc == CRM_OK; i++)
+	for (i = 0; i < run->sh->ncols; i++)
 		if (chars(cells[i]) > CRM_XLSX_MAX_CELL)
-			rc = too_long(r, run->sh->cols[i], run->err);
-	if (rc == CRM_OK && run->n + 1 >= CRM_XLSX_MAX_ROWS)
-		rc = crm_seterr(run->err, CRM_ERR, _("more records than a sheet "
-				"of a workbook holds (%d rows)"),
-				CRM_XLSX_MAX_ROWS - 1);
-	if (rc == CRM_OK &&
-	    run->fns.row(run->x, (const char *const *)cells, msg, sizeof(msg)))
-		rc = crm_seterr(run->err, CRM_ERR, _("cannot write %s '%s' to "
-				"the workbook: %s"), crm_type_name(r->type),
-				r->id, msg);
-	if (rc == CRM_OK)
-		run->n++;
-	crm_sheet_cells_free(run->sh, cells);
-	return rc;
+			return too_long(run->sh, cells[0], i, run->err);
+	if (run->n + 1 >= CRM_XLSX_MAX_ROWS)
+		return crm_seterr(run->err, CRM_ERR, _("more records than a "
+				  "sheet of a workbook holds (%d rows)"),
+				  CRM_XLSX_MAX_ROWS - 1);
+	if (run->fns.row(run->x, cells, msg, sizeof(msg)))
+		return crm_seterr(run->err, CRM_ERR, _("cannot write %s '%s' to "
+				  "the workbook: %s"), crm_type_name(run->sh->type),
+				  cells[0], msg);
+	run->n++;
+	return CRM_OK;
 }
 
-int crm_xlsx_export(struct crm_store *s, const struct crm_sheet *sh,
-		    const struct crm_query *q, const char *path, size_t *n,
+int crm_xlsx_export(struct crm_sheet *sh, const char *path,
 		    struct crm_err *err)
 {
 	struct xlsx_run run = {sh, {0}, NULL, 0, err};
@@ -147,7 +142,6 @@ int crm_xlsx_export(struct crm_store *s, const struct crm_sheet *sh,
 	size_t i;
 	int rc, end;
 
-	*n = 0;
 	if ((rc = load_module(&run.fns, err)))
 		return rc;
 	widths = crm_xcalloc(sh->ncols ? sh->ncols : 1, sizeof(*widths));
@@ -160,11 +154,10 @@ int crm_xlsx_export(struct crm_store *s, const struct crm_sheet *sh,
 	if (run.x == NULL)
 		return crm_seterr(err, CRM_ERR, _("cannot write the workbook: %s"),
 				  msg);
-	rc = crm_export_each(s, sh->type, q, each_record, &run, err);
+	rc = crm_sheet_rows(sh, each_row, &run, err);
 	end = run.fns.close(run.x, rc == CRM_OK, msg, sizeof(msg));
 	if (rc == CRM_OK && end)
 		rc = crm_seterr(err, CRM_ERR, _("cannot write the workbook: %s"),
 				msg);
-	*n = run.n;
 	return rc;
 }
