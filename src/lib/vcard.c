@@ -96,38 +96,46 @@ static void prop_each(struct crm_buf *b, const struct crm_record *r,
 			prop(b, name, l->items[i]->str);
 }
 
+/* The length of s without its trailing blanks. */
+static size_t trimmed(const char *s, size_t n)
+{
+	while (n && (s[n - 1] == ' ' || s[n - 1] == '\t'))
+		n--;
+	return n;
+}
+
 /* N of a contact: the last word of name the family name, the words
  * before it the given names. */
 static void prop_n(struct crm_buf *b, const char *name)
 {
-	struct crm_buf v = {0}, given = {0};
-	size_t n = strlen(name);
-	const char *last;
+	struct crm_buf v = {0};
+	size_t n = trimmed(name, strlen(name)), at = n;
+	char *family, *given;
 
-	while (n && (name[n - 1] == ' ' || name[n - 1] == '\t'))
-		n--;
-	last = name + n;
-	while (last > name && last[-1] != ' ' && last[-1] != '\t')
-		last--;
-	if (last > name) {
-		char *g = crm_xstrndup(name, (size_t)(last - name));
-		size_t gl = strlen(g);
-
-		while (gl && (g[gl - 1] == ' ' || g[gl - 1] == '\t'))
-			g[--gl] = '\0';
-		add_escaped(&given, g);
-		free(g);
-	}
-	{
-		char *family = crm_xstrndup(last, (size_t)(name + n - last));
-
-		add_escaped(&v, family);
-		free(family);
-	}
-	crm_buf_addf(&v, ";%s;;;", given.s ? given.s : "");
+	while (at > 0 && name[at - 1] != ' ' && name[at - 1] != '\t')
+		at--;
+	family = crm_xstrndup(name + at, n - at);
+	given = crm_xstrndup(name, trimmed(name, at));
+	add_escaped(&v, family);
+	crm_buf_addc(&v, ';');
+	add_escaped(&v, given);
+	crm_buf_adds(&v, ";;;");
 	prop_raw(b, "N", v.s);
 	crm_buf_free(&v);
-	crm_buf_free(&given);
+	free(family);
+	free(given);
+}
+
+/* N of a company, which vCard 3.0 requires: its name as the family
+ * name. */
+static void prop_n_company(struct crm_buf *b, const char *name)
+{
+	struct crm_buf v = {0};
+
+	add_escaped(&v, name);
+	crm_buf_adds(&v, ";;;;");
+	prop_raw(b, "N", v.s);
+	crm_buf_free(&v);
 }
 
 /* CATEGORIES: the tags, each escaped, joined with commas. */
@@ -262,14 +270,8 @@ void crm_vcard_add(struct crm_buf *b, const struct crm_record *r,
 	prop(b, "FN", name);
 	if (!company)
 		prop_n(b, name);
-	else if (v3) {
-		struct crm_buf v = {0};
-
-		add_escaped(&v, name);
-		crm_buf_adds(&v, ";;;;");
-		prop_raw(b, "N", v.s);
-		crm_buf_free(&v);
-	}
+	else if (v3)
+		prop_n_company(b, name);
 	prop(b, "ORG", company ? name : org);
 	if (!company)
 		prop(b, "TITLE", crm_map_str(r->map, "role"));
