@@ -2,7 +2,7 @@
  * cmd-export-data.c - crm export csv, json, xlsx and vcard: the records
  * a query selects, whole, for spreadsheets, scripts and address books;
  * with -o, a file replaced atomically (export.c).  The table of a type
- * and the walk are the library's (sheet.h), as are the workbook (through
+ * and the walk are the library's (rectable.h), as are the workbook (through
  * crm-xlsx.so) and the vCards (vcard.h); here: the options, the CSV and
  * JSON text (print.c's writers), and what is said about it.
  */
@@ -14,7 +14,7 @@
 #include <unistd.h>
 
 #include "cli.h"
-#include "sheet.h"
+#include "rectable.h"
 #include "vcard.h"
 
 #define OUTPUT_OPT                                                      \
@@ -173,7 +173,7 @@ static int finish(struct cli *cli, struct export_out *out, int rc,
 
 /* A CSV export under way. */
 struct csv_run {
-	const struct crm_sheet *sh;
+	const struct crm_rectable *sh;
 	FILE *f;
 };
 
@@ -186,7 +186,7 @@ static int csv_row(const char *const *cells, void *data)
 	return ferror(run->f) ? CRM_ERR : 0;
 }
 
-/* Reports the failure rc of crm_sheet_build. */
+/* Reports the failure rc of crm_rectable_build. */
 static int build_failed(struct cli *cli, int rc)
 {
 	return rc == CRM_EUSAGE ? cli_usage_fail(cli, cli->cmd) : cli_fail(cli);
@@ -195,7 +195,7 @@ static int build_failed(struct cli *cli, int rc)
 int cmd_export_csv(struct cli *cli, struct parsed *p)
 {
 	const char *path = opt_get(p, export_csv_opts, "output");
-	struct crm_sheet sh = {0};
+	struct crm_rectable sh = {0};
 	struct crm_query *q = NULL;
 	struct export_out out;
 	struct csv_run run = {&sh, NULL};
@@ -207,7 +207,7 @@ int cmd_export_csv(struct cli *cli, struct parsed *p)
 		return CRM_EUSAGE | CLI_REPORTED;
 	if ((rc = prepare(cli, p, CRM_CONTACT, &t, &q)))
 		return rc;
-	if ((rc = crm_sheet_build(cli->store, t, q, &sh, &cli->err))) {
+	if ((rc = crm_rectable_build(cli->store, t, q, &sh, &cli->err))) {
 		rc = build_failed(cli, rc);
 		goto done;
 	}
@@ -218,13 +218,13 @@ int cmd_export_csv(struct cli *cli, struct parsed *p)
 	if (opt_flag(p, export_csv_opts, "bom"))
 		fputs("\xef\xbb\xbf", out.f);
 	cli_delimited_row(out.f, (const char *const *)sh.cols, sh.ncols, FMT_CSV);
-	rc = crm_sheet_rows(&sh, csv_row, &run, &cli->err);
+	rc = crm_rectable_rows(&sh, csv_row, &run, &cli->err);
 	if (rc && ferror(out.f))
 		out.err = errno ? errno : EIO;
 	rc = finish(cli, &out, rc, t, sh.nrows, path);
 	cli_csv_mode(0, ',');
 done:
-	crm_sheet_free(&sh);
+	crm_rectable_free(&sh);
 	crm_query_free(q);
 	return rc;
 }
@@ -404,7 +404,7 @@ static int stream_temp(struct cli *cli, char **tmp)
 
 /* Writes the workbook of sh to out: into its temporary file, or
  * through one of our own when out is a stream. */
-static int write_workbook(struct cli *cli, struct crm_sheet *sh,
+static int write_workbook(struct cli *cli, struct crm_rectable *sh,
 			  struct export_out *out)
 {
 	char *tmp = NULL;
@@ -426,7 +426,7 @@ static int write_workbook(struct cli *cli, struct crm_sheet *sh,
 int cmd_export_xlsx(struct cli *cli, struct parsed *p)
 {
 	const char *path = opt_get(p, export_xlsx_opts, "output");
-	struct crm_sheet sh = {0};
+	struct crm_rectable sh = {0};
 	struct crm_query *q = NULL;
 	struct export_out out;
 	enum crm_type t;
@@ -438,7 +438,7 @@ int cmd_export_xlsx(struct cli *cli, struct parsed *p)
 				       "standard output"));
 	if ((rc = prepare(cli, p, CRM_CONTACT, &t, &q)))
 		return rc;
-	if ((rc = crm_sheet_build(cli->store, t, q, &sh, &cli->err))) {
+	if ((rc = crm_rectable_build(cli->store, t, q, &sh, &cli->err))) {
 		rc = build_failed(cli, rc);
 		goto done;
 	}
@@ -447,7 +447,7 @@ int cmd_export_xlsx(struct cli *cli, struct parsed *p)
 	rc = write_workbook(cli, &sh, &out);
 	rc = finish(cli, &out, rc, t, sh.nrows, path);
 done:
-	crm_sheet_free(&sh);
+	crm_rectable_free(&sh);
 	crm_query_free(q);
 	return rc;
 }

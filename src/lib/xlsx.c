@@ -1,6 +1,6 @@
 /*
- * xlsx.c - the records a query selects as a workbook (sheet.h): their
- * table (sheet.c) handed as strings to crm-xlsx.so (src/mod/xlsx.c),
+ * xlsx.c - the records a query selects as a workbook (rectable.h): their
+ * table (rectable.c) handed as strings to crm-xlsx.so (src/mod/xlsx.c),
  * which has libxlsxwriter write it, loaded on first use.
  */
 #include <limits.h>
@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include "module.h"
-#include "sheet.h"
+#include "rectable.h"
 #include "xlsx-module.h"
 
 static struct crm_module xlsx_module = {
@@ -81,7 +81,7 @@ static double width_of(unsigned k, const char *name)
 
 /* The export under way. */
 struct xlsx_run {
-	const struct crm_sheet *sh;
+	const struct crm_rectable *sh;
 	struct xlsx_fns fns;
 	struct crm_xlsx *x;
 	size_t n;
@@ -90,7 +90,7 @@ struct xlsx_run {
 
 /* The error of a cell too long for a sheet: column c of the record
  * whose id is id. */
-static int too_long(const struct crm_sheet *sh, const char *id, size_t c,
+static int too_long(const struct crm_rectable *sh, const char *id, size_t c,
 		    struct crm_err *err)
 {
 	crm_seterr(err, CRM_ERR, _("%s '%s': field '%s' is longer than a cell "
@@ -133,7 +133,7 @@ static int each_row(const char *const *cells, void *data)
 	return CRM_OK;
 }
 
-int crm_xlsx_export(struct crm_sheet *sh, const char *path,
+int crm_xlsx_export(struct crm_rectable *sh, const char *path,
 		    struct crm_err *err)
 {
 	struct xlsx_run run = {sh, {0}, NULL, 0, err};
@@ -154,7 +154,7 @@ int crm_xlsx_export(struct crm_sheet *sh, const char *path,
 	if (run.x == NULL)
 		return crm_seterr(err, CRM_ERR, _("cannot write the workbook: %s"),
 				  msg);
-	rc = crm_sheet_rows(sh, each_row, &run, err);
+	rc = crm_rectable_rows(sh, each_row, &run, err);
 	end = run.fns.close(run.x, rc == CRM_OK, msg, sizeof(msg));
 	if (rc == CRM_OK && end)
 		rc = crm_seterr(err, CRM_ERR, _("cannot write the workbook: %s"),

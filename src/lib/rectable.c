@@ -1,5 +1,5 @@
 /*
- * sheet.c - records as a table (sheet.h): its columns, the cells of a
+ * rectable.c - records as a table (rectable.h): its columns, the cells of a
  * record, and the walk of the records a query selects that every data
  * export makes, with the refusal of an export that a broken file would
  * make incomplete.
@@ -10,7 +10,7 @@
 #include <string.h>
 #include <sys/types.h>
 
-#include "sheet.h"
+#include "rectable.h"
 
 int crm_export_check(struct crm_store *s, unsigned mask, struct crm_err *err)
 {
@@ -154,7 +154,7 @@ static char *node_cell(const struct crm_node *n)
 
 /* The table being built. */
 struct build {
-	struct crm_sheet *sh;
+	struct crm_rectable *sh;
 	struct keys custom;
 };
 
@@ -198,7 +198,7 @@ static int spool_record(const struct crm_record *r, const struct crm_row *row,
 }
 
 /* Appends column name of kind to sh. */
-static void add_col(struct crm_sheet *sh, const char *name, unsigned kind)
+static void add_col(struct crm_rectable *sh, const char *name, unsigned kind)
 {
 	sh->cols = crm_xrealloc(sh->cols, (sh->ncols + 1) * sizeof(*sh->cols));
 	sh->kinds = crm_xrealloc(sh->kinds, (sh->ncols + 1) * sizeof(*sh->kinds));
@@ -208,7 +208,7 @@ static void add_col(struct crm_sheet *sh, const char *name, unsigned kind)
 
 /* Sets the columns of sh: the registry's for its type, with the custom
  * fields found where the registry marks them. */
-static void set_columns(struct crm_sheet *sh, const struct keys *custom)
+static void set_columns(struct crm_rectable *sh, const struct keys *custom)
 {
 	const struct crm_field *f;
 	size_t i, k;
@@ -222,8 +222,8 @@ static void set_columns(struct crm_sheet *sh, const struct keys *custom)
 	}
 }
 
-int crm_sheet_build(struct crm_store *s, enum crm_type t,
-		    const struct crm_query *q, struct crm_sheet *sh,
+int crm_rectable_build(struct crm_store *s, enum crm_type t,
+		    const struct crm_query *q, struct crm_rectable *sh,
 		    struct crm_err *err)
 {
 	struct build b = {sh, {NULL, 0}};
@@ -246,14 +246,14 @@ int crm_sheet_build(struct crm_store *s, enum crm_type t,
 		set_columns(sh, &b.custom);
 	crm_words_free(b.custom.v, b.custom.n);
 	if (rc)
-		crm_sheet_free(sh);
+		crm_rectable_free(sh);
 	return rc;
 }
 
 /* The column of sh called key, by a linear search from *hint (the
  * fields of a record come in the columns' order, mostly); ncols when
  * there is none. */
-static size_t column_of(const struct crm_sheet *sh, const char *key,
+static size_t column_of(const struct crm_rectable *sh, const char *key,
 			size_t *hint)
 {
 	size_t i, c;
@@ -277,7 +277,7 @@ static ssize_t read_str(FILE *f, char **s, size_t *size)
 	return n > 0 ? n - 1 : -1;
 }
 
-int crm_sheet_rows(struct crm_sheet *sh, crm_sheet_cb cb, void *data,
+int crm_rectable_rows(struct crm_rectable *sh, crm_rectable_cb cb, void *data,
 		   struct crm_err *err)
 {
 	const char **cells = crm_xcalloc(sh->ncols ? sh->ncols : 1,
@@ -318,7 +318,7 @@ int crm_sheet_rows(struct crm_sheet *sh, crm_sheet_cb cb, void *data,
 	return rc;
 }
 
-void crm_sheet_free(struct crm_sheet *sh)
+void crm_rectable_free(struct crm_rectable *sh)
 {
 	crm_words_free(sh->cols, sh->ncols);
 	free(sh->kinds);

@@ -1,6 +1,6 @@
 /*
- * sheet.h - records as a table, and the walk every data export makes
- * (sheet.c; crm export csv, xlsx, json, vcard).
+ * rectable.h - records as a table, and the walk every data export makes
+ * (rectable.c; crm export csv, xlsx, json, vcard).
  *
  * The columns of a table of type t, in this order:
  *
@@ -17,8 +17,8 @@
  * dates, amounts, phones: their stored text), a list of scalars joined
  * with ", ", a field the record does not have empty.
  */
-#ifndef CRM_SHEET_H
-#define CRM_SHEET_H
+#ifndef CRM_RECTABLE_H
+#define CRM_RECTABLE_H
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -28,7 +28,7 @@
 
 /* The table of the records an export selects: its columns, and its
  * rows, held in a temporary file until they are written. */
-struct crm_sheet {
+struct crm_rectable {
 	enum crm_type type;
 	char **cols;     /* field names (owned); the first is id */
 	size_t ncols;
@@ -47,7 +47,7 @@ typedef int (*crm_export_cb)(const struct crm_record *r,
 /* Called with each row of a table, sh->ncols cells (never NULL, ""
  * for a field the record does not have), borrowed for the call.
  * Non-zero stops and is returned. */
-typedef int (*crm_sheet_cb)(const char *const *cells, void *data);
+typedef int (*crm_rectable_cb)(const char *const *cells, void *data);
 
 /*
  * CRM_OK when no file of the types in mask fails to parse; else CRM_ERR
@@ -67,28 +67,28 @@ int crm_export_each(struct crm_store *s, enum crm_type t,
  * Reads the records of type t that q selects, once each, into the
  * table *sh: its columns (the custom fields are those the records
  * hold) and its rows, kept in a temporary file (tmpfile(3)) so that
- * memory does not grow with them.  Free it with crm_sheet_free.
+ * memory does not grow with them.  Free it with crm_rectable_free.
  */
-int crm_sheet_build(struct crm_store *s, enum crm_type t,
-		    const struct crm_query *q, struct crm_sheet *sh,
+int crm_rectable_build(struct crm_store *s, enum crm_type t,
+		    const struct crm_query *q, struct crm_rectable *sh,
 		    struct crm_err *err);
 /* Calls cb with each row of sh, in the order of the ids.  CRM_ERR when
  * the temporary file cannot be read; what cb returned when it stopped. */
-int crm_sheet_rows(struct crm_sheet *sh, crm_sheet_cb cb, void *data,
+int crm_rectable_rows(struct crm_rectable *sh, crm_rectable_cb cb, void *data,
 		   struct crm_err *err);
-void crm_sheet_free(struct crm_sheet *sh);
+void crm_rectable_free(struct crm_rectable *sh);
 
 /* ---- xlsx (xlsx.c, with the module crm-xlsx.so) ---- */
 
 /*
- * Writes the table sh (crm_sheet_build) as a workbook of one sheet
+ * Writes the table sh (crm_rectable_build) as a workbook of one sheet
  * into the file path (which it creates or truncates): the header of its
  * columns in bold, frozen, with an autofilter, and one row a record,
  * every cell a text (never a number: ids, phones and tax ids stay as
  * written).  CRM_ERR when the module cannot load, a cell or the rows
  * are beyond a workbook's limits, or libxlsxwriter fails.
  */
-int crm_xlsx_export(struct crm_sheet *sh, const char *path,
+int crm_xlsx_export(struct crm_rectable *sh, const char *path,
 		    struct crm_err *err);
 
 #endif
