@@ -67,6 +67,8 @@ MOD_LIBS_sheet := -lcsv
 MOD_PARTS_sheet := src/mod/sheet-csv.c src/mod/sheet-xlsx.c
 MOD_PARTS := $(MOD_PARTS_sheet)
 MOD_PART_OBJ := $(MOD_PARTS:%.c=$(BUILD)/%.o)
+# crm-xlsx.so: libxlsxwriter writes the workbook of crm export xlsx
+MOD_PKGS_xlsx := xlsxwriter
 
 ifeq ($(SANITIZE),1)
 SAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer \

@@ -19,11 +19,12 @@ cd "$(dirname "$0")"
 # iCalendar through it, in the module crm-ical.so; libgmime-3.0-dev: the
 # e-mail of crm digest --mail, in crm-mail.so; libcsv-dev, libuchardet-dev,
 # libzip-dev and libexpat1-dev: crm import reads CSV files, their encoding,
-# and xlsx workbooks with them, in crm-sheet.so).
+# and xlsx workbooks with them, in crm-sheet.so; libxlsxwriter-dev: the
+# workbook of crm export xlsx, in crm-xlsx.so).
 PKGS="build-essential pkg-config git libyaml-dev libgit2-dev libpcre2-dev
 libsqlite3-dev libssl-dev zlib1g-dev libphonenumber-dev gettext locales
 libical-dev libgmime-3.0-dev libcsv-dev libuchardet-dev libzip-dev
-libexpat1-dev"
+libexpat1-dev libxlsxwriter-dev"
 # Tests: Criterion, TAP runner (perl's prove), PyYAML as a second YAML
 # reader, man and groff to check the man pages, bash, zsh and fish to run
 # the completion scripts, strace to kill writes at each system call and
@@ -32,10 +33,12 @@ libexpat1-dev"
 # python3-aiosmtpd to send crm digest's mail to a local SMTP server;
 # sqlite3 to compare the report tables of an updated index with a rebuilt
 # one; chromium to open the pages of --format html in a real browser
-# (tests/e2e/87-html.t).
+# (tests/e2e/87-html.t); python3-openpyxl and python3-vobject as a
+# workbook and a vCard reader independent of crm's writers
+# (tests/e2e/57-export.t).
 TEST_PKGS="libcriterion-dev perl python3 python3-yaml man-db groff-base
 bash-completion zsh fish strace e2fsprogs python3-icalendar msmtp
-python3-aiosmtpd sqlite3 chromium"
+python3-aiosmtpd sqlite3 chromium python3-openpyxl python3-vobject"
 
 # The benchmark's peers, measured in the same run as crm; hyperfine for
 # the medians of tests/bench/report.sh.

@@ -428,10 +428,23 @@ void table_add(struct table *t, const char *id, const char *const *cells);
  * frees the table. */
 void table_finish(struct table *t, bool print);
 
-/* Writes one CSV (fmt FMT_CSV) or TSV row of n cells (NULL: empty);
- * on a terminal (or its pager) each cell is made safe first. */
+/* Writes one CSV (fmt FMT_CSV) or TSV row of n cells (NULL: empty),
+ * CSV as cli_csv_mode says; on a terminal (or its pager) each cell is
+ * made safe first. */
 void cli_delimited_row(FILE *f, const char *const *cells, size_t n,
 		       enum out_format fmt);
+/* cli_csv_mode's flags. */
+#define CSV_NEUTRALISE 0x1 /* a cell a spreadsheet would run as a formula
+			      gets a leading "'" (what a spreadsheet opens:
+			      crm export csv, crm report --format csv) */
+#define CSV_CRLF 0x2       /* rows end in CR LF (RFC 4180, Excel) */
+/* How CSV rows are written from now on: flags, and the separator sep
+ * (0: ','); by default plainly, with ',' and LF (what scripts read). */
+void cli_csv_mode(unsigned flags, char sep);
+/* True when a spreadsheet would take cell s for a formula: it starts
+ * with = + - @, a tab or a CR, and is not a plain negative number
+ * ("-12.5", which it takes for that number). */
+bool cli_csv_formula(const char *s);
 
 /* Terminal columns of the UTF-8 text s: wide CJK 2, combining marks 0. */
 size_t cli_text_width(const char *s);
@@ -658,6 +671,11 @@ int export_close(struct cli *cli, struct export_out *o, bool ok);
 int export_query(struct cli *cli, const struct parsed *p, size_t first,
 		 struct crm_query **q);
 int cmd_export_ics(struct cli *cli, struct parsed *p);
+/* crm export csv, json, xlsx, vcard (cmd-export-data.c) */
+int cmd_export_csv(struct cli *cli, struct parsed *p);
+int cmd_export_json(struct cli *cli, struct parsed *p);
+int cmd_export_xlsx(struct cli *cli, struct parsed *p);
+int cmd_export_vcard(struct cli *cli, struct parsed *p);
 
 /* CRM_OK when command c got exactly n arguments, else reports a usage
  * error. */
@@ -680,7 +698,8 @@ extern const struct opt_spec init_opts[], show_opts[],
 	task_rm_opts[], task_done_opts[],
 	deal_opts[], deal_move_opts[], deal_list_opts[], board_opts[],
 	report_opts[],
-	export_opts[], export_ics_opts[],
+	export_opts[], export_ics_opts[], export_csv_opts[],
+	export_json_opts[], export_xlsx_opts[], export_vcard_opts[],
 	global_opts[], no_opts[];
 /* crm add's options, made from the field registry by
  * cli_add_options_init, which main() calls first. */

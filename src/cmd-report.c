@@ -616,8 +616,11 @@ int cmd_report(struct cli *cli, struct parsed *p)
 	}
 	if (cli->format == FMT_JSON)
 		report_json(&r);
-	else if (cli->format == FMT_CSV || cli->format == FMT_TSV)
+	else if (cli->format == FMT_CSV || cli->format == FMT_TSV) {
+		/* a spreadsheet opens it: no cell runs as a formula */
+		cli_csv_mode(CSV_NEUTRALISE, ',');
 		report_delimited(cli, &r);
+	}
 	else if (cli->format == FMT_HTML)
 		html_print_report(cli, stdout, &r);
 	else

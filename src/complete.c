@@ -1227,6 +1227,10 @@ static const struct {
 	{"task done", W_TASKS, W_NONE, W_NONE},
 	{"deal list", W_QUERY, W_QUERY, W_QUERY},
 	{"export ics", W_QUERY, W_QUERY, W_QUERY},
+	{"export csv", W_TYPES, W_QUERY, W_QUERY},
+	{"export json", W_TYPES, W_QUERY, W_QUERY},
+	{"export xlsx", W_TYPES, W_QUERY, W_QUERY},
+	{"export vcard", W_TYPES, W_QUERY, W_QUERY},
 };
 
 /* The option of spec, else of the global options, that word (an option)

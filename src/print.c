@@ -298,14 +298,53 @@ enum table_style cli_due_style(const char *stored, time_t now)
 
 /* ---- CSV and TSV ---- */
 
-/* Writes s as one CSV field (RFC 4180), its bytes exact. */
+/* How CSV is written: cli_csv_mode's flags and separator. */
+static unsigned csv_flags;
+static char csv_sep = ',';
+
+void cli_csv_mode(unsigned flags, char sep)
+{
+	csv_flags = flags;
+	csv_sep = sep ? sep : ',';
+}
+
+/* True when s is a plain negative number ("-12.5"): no formula, left
+ * as it is. */
+static bool negative_number(const char *s)
+{
+	size_t i = 1;
+
+	if (s[0] != '-' || s[1] < '0' || s[1] > '9')
+		return false;
+	while (s[i] >= '0' && s[i] <= '9')
+		i++;
+	if (s[i] == '.' && s[i + 1] >= '0' && s[i + 1] <= '9')
+		for (i++; s[i] >= '0' && s[i] <= '9'; i++)
+			;
+	return s[i] == '\0';
+}
+
+bool cli_csv_formula(const char *s)
+{
+	return s[0] != '\0' && strchr("=+-@\t\r", s[0]) != NULL &&
+	       !negative_number(s);
+}
+
+/* Writes s as one CSV field (RFC 4180), its bytes exact; quoted when it
+ * holds the separator, a quote or a line end; with CSV_NEUTRALISE, a
+ * cell a spreadsheet would take for a formula (cli_csv_formula) after
+ * a "'". */
 static void csv_field(FILE *f, const char *s)
 {
-	if (strpbrk(s, ",\"\r\n") == NULL) {
-		fputs(s, f);
+	const char special[] = {csv_sep, '"', '\r', '\n', '\0'};
+	const char *prefix = (csv_flags & CSV_NEUTRALISE) && cli_csv_formula(s)
+			     ? "'" : "";
+
+	if (strpbrk(s, special) == NULL) {
+		fprintf(f, "%s%s", prefix, s);
 		return;
 	}
-	fputc('"', f);
+	fprintf(f, "\"%s", prefix);
 	for (; *s; s++) {
 		if (*s == '"')
 			fputc('"', f);
@@ -358,13 +397,13 @@ void cli_delimited_row(FILE *f, const char *const *cells, size_t n,
 			cell = safe.s;
 		}
 		if (i)
-			fputc(fmt == FMT_CSV ? ',' : '\t', f);
+			fputc(fmt == FMT_CSV ? csv_sep : '\t', f);
 		if (fmt == FMT_CSV)
 			csv_field(f, cell);
 		else
 			tsv_field(f, cell);
 	}
-	fputc('\n', f);
+	fputs(fmt == FMT_CSV && (csv_flags & CSV_CRLF) ? "\r\n" : "\n", f);
 	crm_buf_free(&safe);
 }
 

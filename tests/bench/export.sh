@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# tests/bench/export.sh - measure crm export ics on generated stores.
+# tests/bench/export.sh - measure crm export on generated stores: ics,
+# and csv, json, xlsx and vcard of every contact.
 #
 #   CRM=/path/to/crm tests/bench/export.sh [--sizes "100000 1000000"]
 #                                          [--seed S] [--runs N]
@@ -72,7 +73,7 @@ measure() {
 	printf '| %s | %s | %s | %s |\n' "$N" "$name" "$med" "$((rss / 1024))"
 }
 
-echo "# crm export ics"
+echo "# crm export"
 echo
 echo "$(nproc) CPUs, $(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo); load $(cut -d' ' -f1-3 /proc/loadavg)"
 echo
@@ -97,4 +98,12 @@ for N in $sizes; do
 	size=$(stat -c %s "$BENCH_DIR/export.ics")
 	echo "| $N | output size | $((size / 1024)) KiB | |"
 	rm -f "$BENCH_DIR/export.ics"
+	contacts=$("$CRM" --format ids list contact | wc -l)
+	for f in csv json xlsx vcard; do
+		measure "$f, every contact ($contacts), -o FILE" \
+			"$CRM" -q export $f contact -o "$BENCH_DIR/export.$f"
+		size=$(stat -c %s "$BENCH_DIR/export.$f")
+		echo "| $N | $f size | $((size / 1024)) KiB | |"
+		rm -f "$BENCH_DIR/export.$f"
+	done
 done
