@@ -15,7 +15,7 @@
 
 static struct crm_module xlsx_module = {
 	"xlsx", "crm_xlsxmod_abi", CRM_XLSX_ABI,
-	N_("the spreadsheet module"), N_("write spreadsheets"),
+	N_("the workbook writing module"), N_("write workbooks"),
 	PTHREAD_MUTEX_INITIALIZER,
 };
 
