@@ -190,9 +190,12 @@ hf() {
 	printf '%s\n' "${all[@]}" | sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'
 }
 
-# result CELL: the cell of a timed crm command: "S s, M MB" or its failure
+# result: the cell of the command timev ran: "S s, M MB", or its failure
+# (n/a when crm says it has no such command, though its help page exists)
 result() {
-	if [ "$tv_rc" != 0 ]; then
+	if [ "$tv_rc" != 0 ] && [[ $tv_err == *"is not a crm command"* || $tv_err == *"unknown subcommand"* ]]; then
+		echo "n/a (${tv_err#crm: error: })"
+	elif [ "$tv_rc" != 0 ]; then
 		echo "failed (exit $tv_rc: ${tv_err:-no message})"
 	else
 		echo "$tv_s s, $tv_mb MB"
