@@ -437,7 +437,7 @@ cp "$CRM" "$TEST_ROOT/nomod/crm"
 cp "$(dirname "$CRM")/crm-phone.so" "$TEST_ROOT/nomod/"
 "$TEST_ROOT/nomod/crm" export xlsx -o "$TEST_ROOT/pub/t.xlsx" 2>"$TEST_ROOT/nomod.err"
 is "$?" 1 "without crm-xlsx.so: exit 1"
-like "$(cat "$TEST_ROOT/nomod.err")" "^crm: error: cannot load the spreadsheet module '$TEST_ROOT/nomod/crm-xlsx.so'" \
+like "$(cat "$TEST_ROOT/nomod.err")" "^crm: error: cannot load the workbook writing module '$TEST_ROOT/nomod/crm-xlsx.so'" \
 	"without crm-xlsx.so: names the module"
 is "$(cat "$TEST_ROOT/pub/t.xlsx")" "old" "without crm-xlsx.so: the old file is intact"
 
