@@ -58,6 +58,8 @@ MOD_PKGS_ical := libical
 MODS      := $(MOD_SRC:src/mod/%.c=$(BUILD)/crm-%.so)
 # crm-mail.so: GMime writes the e-mail of crm digest --mail
 MOD_PKGS_mail := gmime-3.0
+# crm-icu.so: ICU transliterates names for crm dupes (src/lib/namekey.c)
+MOD_PKGS_icu := icu-uc icu-i18n
 
 ifeq ($(SANITIZE),1)
 SAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer \

@@ -108,6 +108,19 @@ static bool finished_task(struct cli *cli, unsigned mask, const char *ref,
 	       strcmp(e->kind, "task") == 0;
 }
 
+/* True when ref, which names no record, is the id (or an id prefix) of
+ * a record merged into one of the types of mask: an entry of kind
+ * merged of that record, into *e. */
+static bool merged_record(struct cli *cli, unsigned mask, const char *ref,
+			  struct crm_entry_ref *e)
+{
+	struct crm_err err = {0};
+
+	return crm_store_find_entry(cli->store, ref, e, &err) == CRM_OK &&
+	       strcmp(e->kind, "merged") == 0 &&
+	       (mask & CRM_TYPE_BIT(e->type));
+}
+
 /* Reports that ref is a task done, and where its entry is. */
 static int report_done(struct cli *cli, const char *ref,
 		       const struct crm_entry_ref *e)
@@ -168,6 +181,14 @@ static int resolve(struct cli *cli, const struct cli_ref *how, const char *ref,
 			       &n, &cli->err);
 	if (rc == CRM_OK)
 		return rc;
+	if (rc == CRM_ENOTFOUND && merged_record(cli, how->mask, ref, &e)) {
+		crm_matches_free(cands, n);
+		fprintf(stderr, _("crm: '%s' was merged into %s\n"), e.id,
+			e.record);
+		*type = e.type;
+		snprintf(id, CRM_ID_LEN + 1, "%s", e.record);
+		return CRM_OK;
+	}
 	if (rc == CRM_ENOTFOUND && finished_task(cli, how->mask, ref, &e)) {
 		crm_matches_free(cands, n);
 		if (entry == NULL)
