@@ -109,16 +109,15 @@ static bool finished_task(struct cli *cli, unsigned mask, const char *ref,
 }
 
 /* True when ref, which names no record, is the id (or an id prefix) of
- * a record merged into one of the types of mask: an entry of kind
- * merged of that record, into *e. */
+ * a record merged into a record of the types of mask: into *type and
+ * id. */
 static bool merged_record(struct cli *cli, unsigned mask, const char *ref,
-			  struct crm_entry_ref *e)
+			  enum crm_type *type, char id[CRM_ID_LEN + 1])
 {
 	struct crm_err err = {0};
 
-	return crm_store_find_entry(cli->store, ref, e, &err) == CRM_OK &&
-	       strcmp(e->kind, "merged") == 0 &&
-	       (mask & CRM_TYPE_BIT(e->type));
+	return crm_store_resolve_merged(cli->store, mask, ref, type, id,
+					&err) == CRM_OK;
 }
 
 /* Reports that ref is a task done, and where its entry is. */
@@ -174,6 +173,7 @@ static int resolve(struct cli *cli, const struct cli_ref *how, const char *ref,
 {
 	struct crm_match *cands = NULL;
 	struct crm_entry_ref e;
+	char *safe;
 	size_t n = 0;
 	int rc;
 
@@ -181,12 +181,12 @@ static int resolve(struct cli *cli, const struct cli_ref *how, const char *ref,
 			       &n, &cli->err);
 	if (rc == CRM_OK)
 		return rc;
-	if (rc == CRM_ENOTFOUND && merged_record(cli, how->mask, ref, &e)) {
+	if (rc == CRM_ENOTFOUND && merged_record(cli, how->mask, ref, type,
+						 id)) {
 		crm_matches_free(cands, n);
-		fprintf(stderr, _("crm: '%s' was merged into %s\n"), e.id,
-			e.record);
-		*type = e.type;
-		snprintf(id, CRM_ID_LEN + 1, "%s", e.record);
+		safe = cli_safe(ref);
+		fprintf(stderr, _("crm: '%s' was merged into %s\n"), safe, id);
+		free(safe);
 		return CRM_OK;
 	}
 	if (rc == CRM_ENOTFOUND && finished_task(cli, how->mask, ref, &e)) {

@@ -2424,5 +2424,13 @@ int crm_store_merge(struct crm_store *s, struct crm_txn *t, enum crm_type type,
 		    const char *keep, const char *const *others, size_t n,
 		    struct crm_merge_plan *plan, struct crm_err *err);
 void crm_merge_plan_free(struct crm_merge_plan *plan);
+/* When ref, which names no record, is the id (or an id prefix of 4
+ * characters or more) of a record merged into a record of the types in
+ * mask (its merged_from): CRM_OK, that record's type and id into *type
+ * and id.  CRM_ENOTFOUND, CRM_EAMBIGUOUS otherwise (through the index's
+ * entries of kind merged). */
+int crm_store_resolve_merged(struct crm_store *s, unsigned mask,
+			     const char *ref, enum crm_type *type,
+			     char id[CRM_ID_LEN + 1], struct crm_err *err);
 
 #endif

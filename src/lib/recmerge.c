@@ -559,3 +559,19 @@ void crm_merge_plan_free(struct crm_merge_plan *plan)
 	free(plan->repointed);
 	memset(plan, 0, sizeof(*plan));
 }
+
+int crm_store_resolve_merged(struct crm_store *s, unsigned mask,
+			     const char *ref, enum crm_type *type,
+			     char id[CRM_ID_LEN + 1], struct crm_err *err)
+{
+	struct crm_entry_ref e;
+	int rc = crm_store_find_entry(s, ref, &e, err);
+
+	if (rc)
+		return rc;
+	if (strcmp(e.kind, "merged") != 0 || !(mask & CRM_TYPE_BIT(e.type)))
+		return crm_seterr(err, CRM_ENOTFOUND, _("no record '%s'"), ref);
+	*type = e.type;
+	snprintf(id, CRM_ID_LEN + 1, "%s", e.record);
+	return CRM_OK;
+}
