@@ -17,10 +17,11 @@ cd "$(dirname "$0")"
 
 # Build and run time dependencies (libical: crm export ics writes
 # iCalendar through it, in the module crm-ical.so; libgmime-3.0-dev: the
-# e-mail of crm digest --mail, in crm-mail.so).
+# e-mail of crm digest --mail, in crm-mail.so; libicu-dev: crm dupes
+# transliterates names through ICU, in crm-icu.so).
 PKGS="build-essential pkg-config git libyaml-dev libgit2-dev libpcre2-dev
 libsqlite3-dev libssl-dev zlib1g-dev libphonenumber-dev gettext locales
-libical-dev libgmime-3.0-dev"
+libical-dev libgmime-3.0-dev libicu-dev"
 # Tests: Criterion, TAP runner (perl's prove), PyYAML as a second YAML
 # reader, man and groff to check the man pages, bash, zsh and fish to run
 # the completion scripts, strace to kill writes at each system call and
