@@ -184,7 +184,7 @@ Test(matcher, shared_phone_is_not_enough, .init = setup_store,
 
 	/* a switchboard number on six records says nothing */
 	for (i = 0; i < 6; i++) {
-		snprintf(id, sizeof(id), "k00000001%d", i);
+		snprintf(id, sizeof(id), "k00000001%c", (char)('0' + i));
 		snprintf(name, sizeof(name), "Person %c", 'A' + i);
 		fixture_add(mst, NOW, CRM_CONTACT, id, name, "phones",
 			    "+7 495 111-22-33", NULL);
