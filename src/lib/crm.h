@@ -2033,7 +2033,9 @@ int crm_crypto_load(struct crm_err *err);
  *   entries(rid, id, kind, at, by)  one row per timeline entry with an
  *                                 id: the record's rid, the entry's id,
  *                                 kind, time (at, Unix) and user; a
- *                                 finished task's id is found here
+ *                                 finished task's id is found here;
+ *                                 and one of kind 'merged' (no time, no
+ *                                 user) per id of its merged_from
  *   stage_totals(pipeline, stage, currency, n, priced, cents)  per
  *                                 pipeline, stage and currency ("" for
  *                                 none) of the deals that parse: how
@@ -2330,8 +2332,10 @@ int crm_matcher_load(struct crm_store *s, enum crm_type t,
  * later one matches it), replacing what that id had; a record of
  * another type is ignored. */
 void crm_matcher_add(struct crm_matcher *m, const struct crm_record *r);
-/* The best record other than r itself that r matches (score > 0; of
- * equal scores, the smaller id) into *out: CRM_OK, or CRM_ENOTFOUND. */
+/* The best record other than r itself (by id; r need not be in m)
+ * that r matches (score > 0; of equal scores, the smaller id) into
+ * *out: CRM_OK, or CRM_ENOTFOUND.  m caches the words it transliterates:
+ * not for use from several threads at once. */
 int crm_matcher_find(const struct crm_matcher *m, const struct crm_record *r,
 		     struct crm_dupe_match *out);
 /* The number of records m holds. */
