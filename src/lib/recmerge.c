@@ -477,7 +477,9 @@ static void merge_one(struct crm_store *s, struct crm_merge_plan *plan,
 
 	crm_record_merge_in_region(plan->keep, other, cfg->default_region,
 				   &plan->results[i]);
+	/* keep names neither the other nor itself (what the other named) */
 	crm_record_repoint(plan->keep, other->id, NULL, cfg);
+	crm_record_repoint(plan->keep, plan->keep->id, NULL, cfg);
 	note_merged(plan->keep, other->id);
 	for (j = 0; m && m->kind == CRM_NODE_SEQ && j < m->len; j++)
 		if (m->items[j]->kind == CRM_NODE_SCALAR)

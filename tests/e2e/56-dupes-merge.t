@@ -150,6 +150,30 @@ run merge "$c3" "$c1" --dry-run
 is "$rc" 0 "a dry run of a merge of the kept one"
 store_clean "companies"
 
+# --- deals, and a custom reference --------------------------------------------------------
+cat >>crm.yaml <<'YAML'
+fields:
+  referrer: {kind: ref, types: [company]}
+YAML
+git commit -qam "declare a custom reference"
+"$CRM" set "$c3" referrer="$c1" >/dev/null
+cx=$("$CRM" add company "Partner")
+"$CRM" set "$cx" referrer="$c3" >/dev/null
+run merge "$c1" "$c3"
+is "$rc" 0 "merge of a company named by a custom reference"
+like "$(cat "$(file_of company "$cx")")" "referrer: '?$c1'?" "the custom reference is re-pointed"
+e1=$("$CRM" add deal "Big deal" --stage lead)
+e2=$("$CRM" add deal "Big deal 2" --stage lead --amount 5000)
+"$CRM" deal move "$e2" proposal >/dev/null
+ta=$("$CRM" add task "Send the offer" --for "$e2" --due tomorrow)
+run merge "$e1" "$e2"
+is "$rc" 0 "merge of two deals"
+like "$(cat "$(file_of deal "$e1")")" "amount: 5000" "the other deal's amount fills the empty one"
+is "$(grep -c '^- id:' "$(file_of deal "$e1")")" 3 "both stage histories, united by entry id"
+like "$(cat "$(file_of deal "$e1")")" "stage: lead" "the kept deal's stage stays"
+like "$(cat "$(file_of task "$ta")")" "for: '?$e1'?" "the other deal's task is re-pointed"
+store_clean "deals"
+
 # --- refusals ---------------------------------------------------------------------------------
 n=$(commits)
 run merge "$k1"
@@ -163,7 +187,7 @@ run merge "$k1" Reception
 is "$rc" 4 "an ambiguous other exits 4"
 like "$err" "^crm: error: .*ambiguous|matches" "an ambiguous reference says so"
 nothing_written "$n" "ambiguous other"
-run merge "$k1" "$c3"
+run merge "$k1" "$c1"
 is "$rc" 2 "records of two types: usage error"
 one_line "two types"
 nothing_written "$n" "two types"
