@@ -231,7 +231,9 @@ static void add_phone_keys(struct keyset *ks, const char *keys)
 
 	for (i = 0; i < n; i += k ? k : 1) {
 		k = crm_utf8_decode(keys + i, n - i, &cp);
-		if (cp == '+' || k == 0) {
+		if (k == 0) {
+			len = 0;
+		} else if (cp == '+') {
 			len = 0;
 			num[len++] = '+';
 		} else if (cp >= 0xe000 && cp <= 0xe009 && len > 0 &&
@@ -511,12 +513,10 @@ static void key_reason(const char *key, char *buf, size_t size)
 	    (tab = strchr(v, '\t')))
 		v = tab + 1;
 	snprintf(buf, size, "%s %s", what, v);
+	/* cut short: not inside a character */
 	n = strlen(buf);
-	while (n > 0 && ((unsigned char)buf[n - 1] & 0xc0) == 0x80)
-		n--;
-	if (n > 0 && (unsigned char)buf[n - 1] >= 0xc0 &&
-	    strlen(buf) == size - 1)
-		buf[n - 1] = '\0';
+	while (n > 0 && !crm_utf8_valid(buf, n))
+		buf[--n] = '\0';
 }
 
 /* A candidate's evidence, gathered over the keys. */

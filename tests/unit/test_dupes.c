@@ -255,6 +255,24 @@ Test(matcher, names_tax_ids_and_companies, .init = setup_store,
 	cr_expect_eq(dm.score, 90);
 }
 
+Test(matcher, long_reason_is_cut_on_a_character,
+     .init = setup_store, .fini = teardown_store)
+{
+	struct crm_dupe_match dm;
+	struct crm_buf name = {0};
+	int i;
+
+	for (i = 0; i < 40; i++)
+		crm_buf_adds(&name, "Ж");
+	fixture_add(mst, NOW, CRM_COMPANY, "c000000001", name.s, NULL);
+	fixture_add(mst, NOW, CRM_COMPANY, "c000000002", name.s, NULL);
+	crm_buf_free(&name);
+	cr_assert_eq(find_for(CRM_COMPANY, "c000000001", &dm), CRM_OK);
+	cr_expect(strlen(dm.reason) < sizeof(dm.reason));
+	cr_expect(crm_utf8_valid(dm.reason, strlen(dm.reason)));
+	cr_expect_eq(strncmp(dm.reason, "name жжж", strlen("name жжж")), 0);
+}
+
 Test(matcher, add_replaces_a_records_keys, .init = setup_store,
      .fini = teardown_store)
 {
