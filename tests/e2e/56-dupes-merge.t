@@ -42,6 +42,10 @@ d1=$("$CRM" add deal "Поставка" --company "$c2" --contact "$k2" \
 	--competitor "$c3")
 t1=$("$CRM" add task "Позвонить" --for "$k2" --due tomorrow)
 "$CRM" call "$k2" "Обсудили скидку" >/dev/null
+# a timeline entry that names the contact (a hand edit)
+"$CRM" note "$d1" "Встреча с Иваном" >/dev/null
+printf '  with: %s\n' "$k2" >>"$(file_of deal "$d1")"
+"$CRM" commit >/dev/null || echo "Bail out! hand edit"
 for i in 1 2 3 4 5 6; do
 	"$CRM" add contact "Reception $i" --phone "+7 495 000-00-00" >/dev/null
 done
@@ -108,6 +112,7 @@ is "$(grep -c -i 'ivan@romashka.ru' "$f")" 1 "the same e-mail in another case is
 like "$(cat "$f")" "text: Обсудили скидку" "the other's timeline is united"
 like "$(cat "$(file_of deal "$d1")")" "contact: '?$k1'?" "the deal's contact is re-pointed"
 like "$(cat "$(file_of task "$t1")")" "for: '?$k1'?" "the task is re-pointed"
+like "$(cat "$(file_of deal "$d1")")" "with: '?$k1'?" "a timeline entry naming the other is re-pointed"
 store_clean "merge"
 
 # --- the old id still names the record kept ---------------------------------------
