@@ -155,10 +155,10 @@ static void print_table(struct cli *cli, const struct dupes_run *run)
 	table_finish(&t, true);
 }
 
-/* Writes "key": s as a member of a pair's object. */
-static void member(const char *key, const char *s, bool first)
+/* Writes ', "key": s' as a member of a pair's object after its first. */
+static void member(const char *key, const char *s)
 {
-	fputs(first ? "\n      " : ",\n      ", stdout);
+	fputs(",\n      ", stdout);
 	json_string(stdout, key);
 	fputs(": ", stdout);
 	json_string(stdout, s);
@@ -177,11 +177,11 @@ static void print_json(enum crm_type t, const struct dupes_run *run)
 	for (i = 0; i < run->n; i++) {
 		printf("%s{\n      \"score\": %d", i ? ",\n    " : "\n    ",
 		       run->v[i].score);
-		member("id", run->v[i].a, false);
-		member("name", run->v[i].name_a, false);
-		member("other_id", run->v[i].b, false);
-		member("other_name", run->v[i].name_b, false);
-		member("reason", run->v[i].reason, false);
+		member("id", run->v[i].a);
+		member("name", run->v[i].name_a);
+		member("other_id", run->v[i].b);
+		member("other_name", run->v[i].name_b);
+		member("reason", run->v[i].reason);
 		fputs("\n    }", stdout);
 	}
 	fputs(run->n ? "\n  ]\n}\n" : "\n}\n", stdout);
