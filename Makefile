@@ -69,6 +69,8 @@ MOD_PARTS := $(MOD_PARTS_sheet)
 MOD_PART_OBJ := $(MOD_PARTS:%.c=$(BUILD)/%.o)
 # crm-xlsx.so: libxlsxwriter writes the workbook of crm export xlsx
 MOD_PKGS_xlsx := xlsxwriter
+# crm-icu.so: ICU transliterates names for crm dupes (src/lib/namekey.c)
+MOD_PKGS_icu := icu-uc icu-i18n
 
 ifeq ($(SANITIZE),1)
 SAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer \

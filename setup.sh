@@ -20,11 +20,12 @@ cd "$(dirname "$0")"
 # e-mail of crm digest --mail, in crm-mail.so; libcsv-dev, libuchardet-dev,
 # libzip-dev and libexpat1-dev: crm import reads CSV files, their encoding,
 # and xlsx workbooks with them, in crm-sheet.so; libxlsxwriter-dev: the
-# workbook of crm export xlsx, in crm-xlsx.so).
+# workbook of crm export xlsx, in crm-xlsx.so; libicu-dev: crm dupes
+# transliterates names through ICU, in crm-icu.so).
 PKGS="build-essential pkg-config git libyaml-dev libgit2-dev libpcre2-dev
 libsqlite3-dev libssl-dev zlib1g-dev libphonenumber-dev gettext locales
 libical-dev libgmime-3.0-dev libcsv-dev libuchardet-dev libzip-dev
-libexpat1-dev libxlsxwriter-dev"
+libexpat1-dev libxlsxwriter-dev libicu-dev"
 # Tests: Criterion, TAP runner (perl's prove), PyYAML as a second YAML
 # reader, man and groff to check the man pages, bash, zsh and fish to run
 # the completion scripts, strace to kill writes at each system call and

@@ -706,4 +706,9 @@ extern const struct opt_spec init_opts[], show_opts[],
 extern struct opt_spec add_opts[];
 void cli_add_options_init(void);
 
+/* ---- duplicates (cmd-dupes.c, cmd-merge.c) ---- */
+int cmd_dupes(struct cli *cli, struct parsed *p);
+int cmd_merge(struct cli *cli, struct parsed *p);
+extern const struct opt_spec dupes_opts[], merge_opts[];
+
 #endif

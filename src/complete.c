@@ -1204,6 +1204,7 @@ static const struct {
 	{"board", W_PIPELINES, W_QUERY},
 	{"note", W_REFS, W_NONE}, {"call", W_REFS, W_NONE},
 	{"meeting", W_REFS, W_NONE},
+	{"dupes", W_TYPES, W_QUERY}, {"merge", W_REFS, W_REFS},
 };
 
 /* What the positional arguments of a subcommand (and of crm reassign)

@@ -108,6 +108,18 @@ static bool finished_task(struct cli *cli, unsigned mask, const char *ref,
 	       strcmp(e->kind, "task") == 0;
 }
 
+/* True when ref, which names no record, is the id (or an id prefix) of
+ * a record merged into a record of the types of mask: into *type and
+ * id. */
+static bool merged_record(struct cli *cli, unsigned mask, const char *ref,
+			  enum crm_type *type, char id[CRM_ID_LEN + 1])
+{
+	struct crm_err err = {0};
+
+	return crm_store_resolve_merged(cli->store, mask, ref, type, id,
+					&err) == CRM_OK;
+}
+
 /* Reports that ref is a task done, and where its entry is. */
 static int report_done(struct cli *cli, const char *ref,
 		       const struct crm_entry_ref *e)
@@ -161,6 +173,7 @@ static int resolve(struct cli *cli, const struct cli_ref *how, const char *ref,
 {
 	struct crm_match *cands = NULL;
 	struct crm_entry_ref e;
+	char *safe;
 	size_t n = 0;
 	int rc;
 
@@ -168,6 +181,14 @@ static int resolve(struct cli *cli, const struct cli_ref *how, const char *ref,
 			       &n, &cli->err);
 	if (rc == CRM_OK)
 		return rc;
+	if (rc == CRM_ENOTFOUND && merged_record(cli, how->mask, ref, type,
+						 id)) {
+		crm_matches_free(cands, n);
+		safe = cli_safe(ref);
+		fprintf(stderr, _("crm: '%s' was merged into %s\n"), safe, id);
+		free(safe);
+		return CRM_OK;
+	}
 	if (rc == CRM_ENOTFOUND && finished_task(cli, how->mask, ref, &e)) {
 		crm_matches_free(cands, n);
 		if (entry == NULL)

@@ -618,6 +618,9 @@ enum crm_field_kind {
 	CRM_FIELD_NUMBER,   /* decimal number, may be negative (custom) */
 	CRM_FIELD_LIST,     /* list of strings (custom) */
 	CRM_FIELD_RESCHEDULES, /* list of {from, to, at, by} (tasks.c) */
+	CRM_FIELD_TAXID,    /* a tax id (ИНН, VÖEN): 8 to 15 digits */
+	CRM_FIELD_IDS,      /* list of record ids, not references (the
+			       records merged into this one) */
 	CRM_FIELD_CUSTOM,   /* the registry's mark of where custom fields go */
 };
 
@@ -671,6 +674,18 @@ const char *crm_field_term(const struct crm_field *f);
 bool crm_field_is_list(enum crm_field_kind kind);
 /* True for fields whose value is a date or a date-time. */
 bool crm_field_is_date(enum crm_field_kind kind);
+
+/* Digits a tax id (ИНН, VÖEN) has. */
+#define CRM_TAXID_MIN 8
+#define CRM_TAXID_MAX 15
+/* True when s is a tax id's stored form: CRM_TAXID_MIN to CRM_TAXID_MAX
+ * digits and nothing else. */
+bool crm_taxid_is_stored(const char *s);
+/* Reads a tax id as typed ("7701 234 567") into its stored form in buf
+ * (at least CRM_TAXID_MAX + 1 bytes): its digits, the spaces dropped.
+ * CRM_EUSAGE naming s for anything else. */
+int crm_taxid_parse(const char *s, char *buf, size_t size,
+		    struct crm_err *err);
 
 struct crm_record {
 	enum crm_type type;
@@ -2030,7 +2045,9 @@ int crm_crypto_load(struct crm_err *err);
  *   entries(rid, id, kind, at, by)  one row per timeline entry with an
  *                                 id: the record's rid, the entry's id,
  *                                 kind, time (at, Unix) and user; a
- *                                 finished task's id is found here
+ *                                 finished task's id is found here;
+ *                                 and one of kind 'merged' (no time, no
+ *                                 user) per id of its merged_from
  *   stage_totals(pipeline, stage, currency, n, priced, cents)  per
  *                                 pipeline, stage and currency ("" for
  *                                 none) of the deals that parse: how
@@ -2061,7 +2078,7 @@ int crm_crypto_load(struct crm_err *err);
  * broken set have only id and type (a record's file is the path
  * crm_record_path gives for them).
  */
-#define CRM_INDEX_FORMAT 22
+#define CRM_INDEX_FORMAT 23
 
 /* The seconds of a span of day_totals: 32 days (few rows to add up for
  * any period; its edges are counted from the entries and records). */
@@ -2270,5 +2287,166 @@ int crm_find_where(struct crm_store *s, const struct crm_find *f,
 /* Binds sql's parameters to st, from ?1 on. */
 struct sqlite3_stmt;
 void crm_sql_bind(struct sqlite3_stmt *st, const struct crm_sql *sql);
+
+/* ---- the same client twice (namekey.c, dupes.c, recmerge.c) ---- */
+
+/* Words transliterated before, kept for the next names (a matcher's). */
+struct crm_name_cache;
+struct crm_name_cache *crm_name_cache_new(void);
+void crm_name_cache_free(struct crm_name_cache *c);
+/*
+ * The keys by which names are compared, each caller-owned: *fold, the
+ * name's words (crm_fold_words: case and accents folded, quotes and
+ * punctuation dropped) without legal forms (ООО, ОАО, ЗАО, ПАО, ИП, АО,
+ * LLC, Ltd, Inc, GmbH, MMC, ASC...), joined by spaces; *latin, the same
+ * words written in Latin ASCII (crm-icu.so: Russian as BGN/PCGN spells
+ * it, other scripts by ICU's Any-Latin; without the module, as folded)
+ * with a few spellings of Russian transliteration made one (kh -> h, ye
+ * -> e, a final iy/yy/ii -> y).  A contact's words are sorted, so that
+ * word order does not count.  "" for a name that is only a legal form.
+ * fold or latin may be NULL; c (may be NULL) caches transliterated words.
+ */
+void crm_name_keys(const char *name, enum crm_type t,
+		   struct crm_name_cache *c, char **fold, char **latin);
+/* The *latin key of crm_name_keys; caller frees. */
+char *crm_name_key(const char *name, enum crm_type t);
+
+/* The keys of every record of one type, to find a record's duplicates. */
+struct crm_matcher;
+/* A record another matched, and why. */
+struct crm_dupe_match {
+	char id[CRM_ID_LEN + 1];
+	int score;           /* 0..100 */
+	char reason[96];     /* "phone +74951234567", "e-mail a@b.ru", "tax
+				id 7701234567", "name romashka" (words not
+				translated, then the value) */
+};
+/* A score at which an import merges without asking. */
+#define CRM_MATCH_SURE 90
+/* A key (a phone, an e-mail...) more records than this hold (the one
+ * looked for counted) says nothing of which one is meant. */
+#define CRM_MATCH_SHARED_MAX 5
+/*
+ * Loads the keys (E.164 phones, e-mails, tax ids, name keys) of every
+ * record of type t from the index (one query, no file read) into *out
+ * (free with crm_matcher_free).
+ *
+ * Scores (crm-dupes(1)): tax id 100, e-mail 95, phone 90; a company's
+ * name key 90; a contact's 60, 90 when they also name the same company;
+ * a name that matches only once transliterated 5 less; 5 more for each
+ * further kind of evidence (tax id, e-mail, phone, name), at most 100.
+ * Keys are compared whole (a number's E.164 form, a whole address); a
+ * key held by more than CRM_MATCH_SHARED_MAX records counts for nothing.
+ */
+int crm_matcher_load(struct crm_store *s, enum crm_type t,
+		     struct crm_matcher **out, struct crm_err *err);
+/* Adds r's keys under r's id (a record just made or changed, so that a
+ * later one matches it), replacing what that id had; a record of
+ * another type is ignored. */
+void crm_matcher_add(struct crm_matcher *m, const struct crm_record *r);
+/* The best record other than r itself (by id; r need not be in m)
+ * that r matches (score > 0; of equal scores, the smaller id) into
+ * *out: CRM_OK, or CRM_ENOTFOUND.  m caches the words it transliterates:
+ * not for use from several threads at once. */
+int crm_matcher_find(const struct crm_matcher *m, const struct crm_record *r,
+		     struct crm_dupe_match *out);
+/* The number of records m holds. */
+size_t crm_matcher_count(const struct crm_matcher *m);
+void crm_matcher_free(struct crm_matcher *m);
+/* Two records that match; strings borrowed for the call. */
+struct crm_dupe_pair {
+	const char *a, *b;           /* ids, a's the smaller */
+	const char *name_a, *name_b;
+	int score;
+	char reason[96];
+};
+typedef int (*crm_dupe_pair_cb)(const struct crm_dupe_pair *p, void *data);
+/* Calls cb once for each pair of m's records that match with a score of
+ * min_score or more, in no order; a non-zero return stops the walk and
+ * is returned. */
+int crm_matcher_each_pair(const struct crm_matcher *m, int min_score,
+			  crm_dupe_pair_cb cb, void *data);
+
+/* One field whose values differ: kept, not overwritten. */
+struct crm_merge_conflict {
+	char *field;
+	char *kept;   /* keep's value as one line (crm_node_text) */
+	char *other;  /* other's */
+};
+struct crm_merge_result {
+	struct crm_merge_conflict *conflicts;
+	size_t nconflicts;
+	size_t filled;  /* empty fields filled */
+	size_t added;   /* list values added */
+};
+/*
+ * Merges other into keep (changed in place): fills keep's missing or
+ * empty fields from other's; adds other's list values that keep lacks
+ * (phones compared by E.164, read as crm_phone_parse reads them without
+ * a region: those typed without their country code by their digits;
+ * e-mails case-insensitively, tags folded); unions timeline and stage_history by entry id (keep's
+ * entries first, then other's it lacks, in time order); unions map
+ * fields (keep's value of a key wins); and lists each scalar field both
+ * have with different values as a conflict (keep's value stays).  Never
+ * touches id, created, updated or merged_from; name only when keep's is
+ * empty.  res is zeroed first; free it with crm_merge_result_free.
+ */
+void crm_record_merge_into(struct crm_record *keep,
+			   const struct crm_record *other,
+			   struct crm_merge_result *res);
+/* The same, phones typed without their country code read in region
+ * (crm.yaml's defaults.region): what a store's commands call. */
+void crm_record_merge_in_region(struct crm_record *keep,
+				const struct crm_record *other,
+				const char *region,
+				struct crm_merge_result *res);
+void crm_merge_result_free(struct crm_merge_result *res);
+/* Replaces each reference of r to the id from (its reference fields,
+ * the registry's and custom ones of cfg, and the values of its timeline
+ * entries) with the id to, a list keeping each id once; to NULL removes
+ * them (timeline values stay).  Returns how many it changed. */
+size_t crm_record_repoint(struct crm_record *r, const char *from,
+			  const char *to, const struct crm_config *cfg);
+
+/* A record crm_store_merge re-points. */
+struct crm_merge_repoint {
+	enum crm_type type;
+	char id[CRM_ID_LEN + 1];
+	char *name;
+	size_t refs;          /* references changed */
+};
+/* What crm_store_merge does. */
+struct crm_merge_plan {
+	enum crm_type type;
+	struct crm_record *keep;           /* as it is written */
+	char (*others)[CRM_ID_LEN + 1];    /* merged into it, in order */
+	char **other_names;
+	size_t nothers;
+	struct crm_merge_result *results;  /* per other: its conflicts */
+	struct crm_merge_repoint *repointed;
+	size_t nrepointed;
+};
+/*
+ * Queues in t the merge of the records others[0..n) of type into keep
+ * (all full ids, of that type, keep not among them): each merged into
+ * keep in turn (crm_record_merge_in_region, the store's region), their
+ * ids and those merged into them before added to keep's merged_from
+ * (which the index makes resolve to keep), every record of the store
+ * that names one of them re-pointed to keep (crm_record_repoint; found
+ * through the index), and their files removed.  *plan says what (free
+ * it with crm_merge_plan_free, also on failure); the caller commits t.
+ */
+int crm_store_merge(struct crm_store *s, struct crm_txn *t, enum crm_type type,
+		    const char *keep, const char *const *others, size_t n,
+		    struct crm_merge_plan *plan, struct crm_err *err);
+void crm_merge_plan_free(struct crm_merge_plan *plan);
+/* When ref, which names no record, is the id (or an id prefix of 4
+ * characters or more) of a record merged into a record of the types in
+ * mask (its merged_from): CRM_OK, that record's type and id into *type
+ * and id.  CRM_ENOTFOUND, CRM_EAMBIGUOUS otherwise (through the index's
+ * entries of kind merged). */
+int crm_store_resolve_merged(struct crm_store *s, unsigned mask,
+			     const char *ref, enum crm_type *type,
+			     char id[CRM_ID_LEN + 1], struct crm_err *err);
 
 #endif

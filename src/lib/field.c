@@ -91,6 +91,9 @@ static const struct crm_field fields[] = {
 	{"emails", CRM_FIELD_EMAILS, CO | CN, "email", 0, NC_("field", "emails"),
 	 NC_("column", "EMAIL"), "emails", NULL, ADD, N_("EMAIL"),
 	 N_("an e-mail address (repeatable)")},
+	{"tax_id", CRM_FIELD_TAXID, CO | CN, NULL, 0, NC_("field", "tax id"),
+	 NC_("column", "TAX ID"), "tax_id", NULL, FACET | ADD, N_("DIGITS"),
+	 N_("tax id: ИНН, VÖEN (company, contact)")},
 	{"website", CRM_FIELD_TEXT, CO, NULL, 0, NC_("field", "website"),
 	 NC_("column", "WEBSITE"), NULL, NULL, 0, NULL, NULL},
 	{"address", CRM_FIELD_TEXT, CO, NULL, 0, NC_("field", "address"),
@@ -111,6 +114,9 @@ static const struct crm_field fields[] = {
 	 NC_("column", "CREATED"), NULL, "created_at", 0, NULL, NULL},
 	{"updated", CRM_FIELD_STAMP, ALL, NULL, 0, NC_("field", "updated"),
 	 NC_("column", "UPDATED"), NULL, "updated_at", 0, NULL, NULL},
+	{"merged_from", CRM_FIELD_IDS, CO | CN | DE, NULL, 0,
+	 NC_("field", "merged from"), NC_("column", "MERGED FROM"),
+	 "merged_from", NULL, FACET, NULL, NULL},
 	{"", CRM_FIELD_CUSTOM, ALL, NULL, 0, NULL, NULL, NULL, NULL, 0, NULL,
 	 NULL},
 	{"rescheduled", CRM_FIELD_RESCHEDULES, TA, NULL, 0,
@@ -165,7 +171,7 @@ bool crm_field_is_list(enum crm_field_kind kind)
 {
 	return kind == CRM_FIELD_PHONES || kind == CRM_FIELD_EMAILS ||
 	       kind == CRM_FIELD_TAGS || kind == CRM_FIELD_LIST ||
-	       kind == CRM_FIELD_REFS;
+	       kind == CRM_FIELD_REFS || kind == CRM_FIELD_IDS;
 }
 
 bool crm_field_is_date(enum crm_field_kind kind)

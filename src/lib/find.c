@@ -165,9 +165,17 @@ static int env_resolve(const char *ref, unsigned mask,
 	enum crm_type t;
 
 	/* as on the command line: a company preferred among several types */
+	struct crm_err merr = {0};
+	int rc;
+
 	if (mask & CRM_TYPE_BIT(CRM_COMPANY))
 		mask |= CRM_PREFER(CRM_COMPANY);
-	return crm_store_resolve(e->s, mask, ref, &t, id, NULL, NULL, err);
+	rc = crm_store_resolve(e->s, mask, ref, &t, id, NULL, NULL, err);
+	/* the id of a record merged into another names that one */
+	if (rc == CRM_ENOTFOUND &&
+	    crm_store_resolve_merged(e->s, mask, ref, &t, id, &merr) == CRM_OK)
+		return CRM_OK;
+	return rc;
 }
 
 static bool env_custom(const char *key, void *data)

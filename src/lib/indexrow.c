@@ -524,7 +524,7 @@ static bool not_text(const char *key)
 
 	if (f != NULL)
 		return f->kind == CRM_FIELD_ID || f->kind == CRM_FIELD_REF ||
-		       f->kind == CRM_FIELD_REFS ||
+		       f->kind == CRM_FIELD_REFS || f->kind == CRM_FIELD_IDS ||
 		       f->kind == CRM_FIELD_HISTORY || crm_field_is_date(f->kind);
 	return strcmp(key, "at") == 0 || strcmp(key, "by") == 0;
 }
@@ -622,18 +622,47 @@ static void row_columns(struct index_row *row, const struct crm_record *r)
 	}
 }
 
-/* Fills the timeline entries of row from r (those with an id). */
+/* The length of r's list key (0 when it is none). */
+static size_t list_len(const struct crm_record *r, const char *key)
+{
+	const struct crm_node *n = crm_map_get(r->map, key);
+
+	return n && n->kind == CRM_NODE_SEQ ? n->len : 0;
+}
+
+/* Fills the entries of row of kind "merged" from r's merged_from: the
+ * ids of the records merged into r, which resolve to r (no time, no
+ * user: day_totals does not count them).  row->entries has room. */
+static void row_merged(struct index_row *row, const struct crm_record *r)
+{
+	const struct crm_node *m = crm_map_get(r->map, "merged_from");
+	struct row_entry *re;
+	size_t i;
+
+	for (i = 0; i < list_len(r, "merged_from"); i++) {
+		if (m->items[i]->kind != CRM_NODE_SCALAR ||
+		    !crm_id_valid(m->items[i]->str))
+			continue;
+		re = &row->entries[row->nentries++];
+		re->id = crm_xstrdup(m->items[i]->str);
+		re->kind = crm_xstrdup("merged");
+	}
+}
+
+/* Fills the timeline entries of row from r (those with an id), and the
+ * ids merged into r. */
 static void row_entries(struct index_row *row, const struct crm_record *r)
 {
 	const struct crm_node *tl = crm_map_get(r->map, "timeline"), *e;
 	struct row_entry *re;
 	const char *id, *v;
-	size_t i;
+	size_t i, n = list_len(r, "timeline") + list_len(r, "merged_from");
 
-	if (tl == NULL || tl->kind != CRM_NODE_SEQ || tl->len == 0)
+	if (n == 0)
 		return;
-	row->entries = crm_xcalloc(tl->len, sizeof(*row->entries));
-	for (i = 0; i < tl->len; i++) {
+	row->entries = crm_xcalloc(n, sizeof(*row->entries));
+	row_merged(row, r);
+	for (i = 0; i < list_len(r, "timeline"); i++) {
 		e = tl->items[i];
 		if (e->kind != CRM_NODE_MAP || (id = crm_map_str(e, "id")) == NULL)
 			continue;

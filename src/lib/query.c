@@ -42,7 +42,7 @@ static bool query_kind(const struct crm_field *f, struct qfield *q)
 		q->mask = f->refers; return true;
 	case CRM_FIELD_TEXT: case CRM_FIELD_USER: case CRM_FIELD_PIPELINE:
 	case CRM_FIELD_STAGE: case CRM_FIELD_CURRENCY: case CRM_FIELD_STATUS:
-	case CRM_FIELD_CHOICE:
+	case CRM_FIELD_CHOICE: case CRM_FIELD_TAXID:
 		q->kind = f->column ? F_EXACT : F_TEXT;
 		q->ops = f->column ? OPS_EQNE : OPS_EQ;
 		return true;
@@ -51,7 +51,8 @@ static bool query_kind(const struct crm_field *f, struct qfield *q)
 	case CRM_FIELD_PHONES: q->kind = F_PHONE; q->ops = OPS_EQ; break;
 	case CRM_FIELD_AMOUNT: case CRM_FIELD_PERCENT: q->kind = F_AMOUNT;
 		q->ops = OPS_ALL; return true;
-	case CRM_FIELD_REFS: q->kind = F_TAG; q->ops = OPS_EQNE; break;
+	case CRM_FIELD_REFS: case CRM_FIELD_IDS:
+		q->kind = F_TAG; q->ops = OPS_EQNE; break;
 	case CRM_FIELD_WHEN: case CRM_FIELD_STAMP: q->kind = F_DATE;
 		q->ops = OPS_ALL; return true;
 	case CRM_FIELD_DAY: q->kind = F_BIRTHDAY; q->ops = OPS_ALL;

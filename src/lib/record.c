@@ -278,7 +278,8 @@ static int check_list(const struct crm_node *n, const char *key,
 				 it->str);
 			return field_error(err, it, key, msg);
 		}
-		if (kind == CRM_FIELD_REFS && !crm_id_valid(it->str)) {
+		if ((kind == CRM_FIELD_REFS || kind == CRM_FIELD_IDS) &&
+		    !crm_id_valid(it->str)) {
 			snprintf(msg, sizeof(msg), _("'%s' is not a record id"),
 				 it->str);
 			return field_error(err, it, key, msg);
@@ -665,6 +666,13 @@ static int check_field(const struct crm_record *r, const struct crm_field *f,
 		return check_choice(n, f, err);
 	case CRM_FIELD_PERCENT:
 		return check_percent(n, f->name, err);
+	case CRM_FIELD_TAXID:
+		if (!crm_taxid_is_stored(n->str)) {
+			snprintf(msg, sizeof(msg), _("'%s' is not a tax id "
+				 "(8 to 15 digits)"), n->str);
+			return field_error(err, n, f->name, msg);
+		}
+		return CRM_OK;
 	default:
 		return CRM_OK;
 	}
@@ -833,6 +841,34 @@ static enum crm_date_kind date_kind(enum crm_field_kind kind)
 	       : kind == CRM_FIELD_STAMP ? CRM_DATE_STAMP : CRM_DATE_WHEN;
 }
 
+bool crm_taxid_is_stored(const char *s)
+{
+	size_t n = strspn(s, "0123456789");
+
+	return s[n] == '\0' && n >= CRM_TAXID_MIN && n <= CRM_TAXID_MAX;
+}
+
+int crm_taxid_parse(const char *s, char *buf, size_t size,
+		    struct crm_err *err)
+{
+	size_t n = 0;
+	const char *p;
+
+	for (p = s; *p; p++) {
+		if (*p == ' ')
+			continue;
+		if (*p < '0' || *p > '9' || n > CRM_TAXID_MAX || n + 1 >= size)
+			break;
+		buf[n++] = *p;
+	}
+	buf[n] = '\0';
+	if (*p == '\0' && n >= CRM_TAXID_MIN)
+		return CRM_OK;
+	buf[0] = '\0';
+	return crm_seterr(err, CRM_EUSAGE, _("'%s' is not a tax id (8 to 15 "
+			  "digits, spaces allowed)"), s);
+}
+
 /*
  * Reads a value of a date, amount or currency field (kind) as a person
  * typed it into its stored form in buf (CRM_AMOUNT_SIZE bytes): dates
@@ -850,6 +886,8 @@ static int read_value(enum crm_field_kind kind, const char *value,
 					size, err);
 	if (kind == CRM_FIELD_CURRENCY)
 		return crm_currency_parse(value, buf, err);
+	if (kind == CRM_FIELD_TAXID)
+		return crm_taxid_parse(value, buf, size, err);
 	if (kind == CRM_FIELD_PERCENT) {
 		/* "30" or "30%": the number is checked by the validator */
 		snprintf(buf, size, "%.*s", (int)strcspn(value, "%"), value);
@@ -919,6 +957,8 @@ static bool is_stored(const struct crm_node *n, enum crm_field_kind kind)
 		return crm_currency_find(n->str) != NULL;
 	case CRM_FIELD_PERCENT:
 		return n->typed;
+	case CRM_FIELD_TAXID:
+		return crm_taxid_is_stored(n->str);
 	default:
 		return true;
 	}
@@ -1316,7 +1356,7 @@ static int check_user_input(const struct crm_record *r, const struct crm_field *
 		return crm_seterr(err, CRM_EUSAGE,
 				  _("field '%s': invalid UTF-8 in the value"), key);
 	if (f && (f->kind == CRM_FIELD_ID || f->kind == CRM_FIELD_STAMP || f->kind == CRM_FIELD_HISTORY ||
-		  f->kind == CRM_FIELD_TIMELINE ||
+		  f->kind == CRM_FIELD_TIMELINE || f->kind == CRM_FIELD_IDS ||
 		  f->kind == CRM_FIELD_RESCHEDULES))
 		return crm_seterr(err, CRM_EUSAGE,
 				  _("field '%s' is maintained by crm"), key);
@@ -1365,7 +1405,7 @@ int crm_record_set_field(struct crm_record *r, const char *key, char op,
 	}
 	if (f && (f->kind == CRM_FIELD_DAY || f->kind == CRM_FIELD_WHEN ||
 		  f->kind == CRM_FIELD_AMOUNT || f->kind == CRM_FIELD_CURRENCY ||
-		  f->kind == CRM_FIELD_PERCENT)) {
+		  f->kind == CRM_FIELD_PERCENT || f->kind == CRM_FIELD_TAXID)) {
 		if (read_value(f->kind, value, cfg, now, stamp, sizeof(stamp),
 			       err) != CRM_OK) {
 			crm_node_free(saved);

@@ -64,7 +64,7 @@ print("|".join(r[1] for r in rows[1:]))
 PY
 )
 is "$chk" 'Alpha, Beta & Co|Mid "Quoted" Inc|Zeta Corp|Ёж и Ко' "csv parses with python csv; comma and quote names exact"
-is "$(printf '%s\n' "$out" | head -1)" "id,name,status,relation,owner,phones,emails,website,address,source,notes,tags,created,updated" \
+is "$(printf '%s\n' "$out" | head -1)" "id,name,status,relation,owner,phones,emails,tax_id,website,address,source,notes,tags,created,updated,merged_from" \
 	"csv header: every field of the type, by its key"
 
 # --- tsv ---

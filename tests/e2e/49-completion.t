@@ -167,7 +167,7 @@ got=$(bcomp "crm set Acme\\ Ltd we")
 is "$(words "$got")" "website= (nospace)" "bash: 'crm set COMPANY we' offers website="
 got=$(bcomp "crm set Acme\\ Ltd stag")
 is "$got" "" "bash: a company has no stage field"
-got=$(bcomp "crm set Acme\\ Ltd ta")
+got=$(bcomp "crm set Acme\\ Ltd tag")
 is "$(words "$got")" "tags= tags+= tags-= (nospace)" "bash: list fields offer += and -="
 got=$(bcomp "crm set Supply\\ 2027 stage=w")
 is "$got" "won" "bash: 'stage=w' completes the stage"

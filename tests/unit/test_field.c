@@ -97,7 +97,7 @@ Test(field, record_fields_follow_the_registry_order)
 		"id", "name", "company", "contact", "pipeline", "stage",
 		"amount", "currency", "probability", "close", "competitors",
 		"owner", "source", "notes", "tags", "created", "updated",
-		"stage_history", "timeline", NULL,
+		"merged_from", "stage_history", "timeline", NULL,
 	};
 	const char *const *got = crm_record_fields(CRM_DEAL);
 	size_t i;
