@@ -1289,7 +1289,7 @@ struct crm_due_task {
 				   deal's company (else its contact) */
 	const char *client_name;
 	const char *phone;      /* the first phone of the contact concerned,
-				   else of the company */
+				   else of the company, as typed */
 	const char *deal_id, *deal_name; /* a task for a deal: the deal */
 };
 

@@ -220,6 +220,13 @@ set_defaults area_code "49x"
 run list contact
 is "$rc" 1 "area_code 49x: exit 1"
 like "$err" "crm.yaml.*defaults\.area_code" "area_code 49x: the message names file and field"
+if locale -a 2>/dev/null | grep -qiE '^ru_RU\.utf-?8$'; then
+	err=$(LC_ALL=ru_RU.UTF-8 "$CRM" list contact 2>&1 >/dev/null)
+	like "$err" "поле 'defaults.area_code' должно быть цифрами кода города" \
+		"area_code 49x: the message in Russian"
+else
+	ok 0 "# SKIP locale ru_RU.UTF-8 is not installed"
+fi
 set_defaults area_code ""
 run add contact "Без кода" --phone "123-45-67"
 is "$(phones "$(file_of contact "$out")")" "['123-45-67'] None" \
