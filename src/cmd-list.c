@@ -86,8 +86,18 @@ static char *dup_or_empty(const char *s)
 	return crm_xstrdup(s ? s : "");
 }
 
+/* The phones of row r as typed (the index's phones_shown), else as
+ * stored; borrowed. */
+static const char *shown_phones(const struct crm_row *r)
+{
+	const char *s = crm_row_get(r, "phones_typed");
+
+	return s ? s : crm_row_get(r, "phones");
+}
+
 /* The text of the registered field f of row r, for the table: a
- * reference as the name of the record, the first phone or e-mail, tags
+ * reference as the name of the record, the first phone (as typed) or
+ * e-mail, tags
  * joined, amounts and times as the locale writes them.  Caller owns it. */
 static char *cell(const struct crm_row *r, const struct crm_field *f)
 {
@@ -98,7 +108,7 @@ static char *cell(const struct crm_row *r, const struct crm_field *f)
 	case CRM_FIELD_NAME: return dup_or_empty(r->name);
 	case CRM_FIELD_REF:
 		return dup_or_empty(r->ref_name[i] ? r->ref_name[i] : r->value[i]);
-	case CRM_FIELD_PHONES:
+	case CRM_FIELD_PHONES: return first_line(shown_phones(r));
 	case CRM_FIELD_EMAILS: return first_line(r->value[i]);
 	case CRM_FIELD_TAGS:
 	case CRM_FIELD_REFS: return comma_list(r->value[i]);
@@ -390,6 +400,22 @@ static char *node_cell(const struct crm_node *n)
 	return crm_buf_detach(&b);
 }
 
+/* The cell of phones_typed: r's phones as typed, else as stored, ", "
+ * joined as phones' cell is.  Caller owns it. */
+static char *typed_phones_cell(const struct crm_record *r)
+{
+	const struct crm_node *n = crm_map_get(r->map, "phones");
+	const struct crm_node *typed = crm_map_get(r->map, "phones_typed");
+	struct crm_buf b = {0};
+	size_t i;
+
+	for (i = 0; n && n->kind == CRM_NODE_SEQ && i < n->len; i++)
+		if (n->items[i]->kind == CRM_NODE_SCALAR)
+			crm_buf_addf(&b, "%s%s", i ? ", " : "",
+				     crm_phone_shown(n->items[i]->str, typed));
+	return crm_buf_detach(&b);
+}
+
 /* The cell of field key of record r (row gives the names of references).
  * Caller owns it. */
 static char *field_cell(const struct crm_record *r, const struct crm_row *row,
@@ -399,6 +425,8 @@ static char *field_cell(const struct crm_record *r, const struct crm_row *row,
 	size_t len = strlen(key);
 	char ref[64];
 
+	if (strcmp(key, "phones_typed") == 0)
+		return typed_phones_cell(r);
 	if (n)
 		return node_cell(n);
 	if (len > 5 && strcmp(key + len - 5, "_name") == 0 && len - 5 < sizeof(ref)) {

@@ -196,16 +196,22 @@ static char *phone_of_number(const char *phones, const char *word,
 }
 
 /* The phone of r that one of the words is another written form of, whole
- * in *m; NULL when none.  Caller owns it. */
+ * in *m, as it was typed (the index's phones_shown) when that form reads
+ * as the number too, else as stored; NULL when none.  Caller owns it. */
 static char *matching_phone(struct cli *cli, const struct crm_row *r,
 			    char **words, size_t nwords, struct span *m)
 {
 	const char *region = crm_store_config(cli->store)->default_region;
+	const char *shown = crm_row_get(r, "phones_typed");
 	char *line = NULL;
 	size_t w;
 
-	for (w = 0; w < nwords && line == NULL; w++)
-		line = phone_of_number(crm_row_get(r, "phones"), words[w], region, m);
+	for (w = 0; w < nwords && line == NULL; w++) {
+		line = phone_of_number(shown, words[w], region, m);
+		if (line == NULL)
+			line = phone_of_number(crm_row_get(r, "phones"),
+					       words[w], region, m);
+	}
 	return line;
 }
 

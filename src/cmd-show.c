@@ -179,7 +179,25 @@ static char *stage_shown(struct cli *cli, const char *pipeline,
 	return safe;
 }
 
-/* Prints the record's plain fields; references by name, times local. */
+/* The phones of r as people typed them (phones_typed), else as stored,
+ * ", "-joined.  Caller owns it. */
+static char *phones_text(const struct crm_record *r, const struct crm_node *v)
+{
+	const struct crm_node *typed = crm_map_get(r->map, "phones_typed");
+	struct crm_buf b = {0};
+	size_t i;
+
+	if (v->kind != CRM_NODE_SEQ)
+		return crm_node_text(v);
+	for (i = 0; i < v->len; i++)
+		if (v->items[i]->kind == CRM_NODE_SCALAR)
+			crm_buf_addf(&b, "%s%s", b.len ? ", " : "",
+				     crm_phone_shown(v->items[i]->str, typed));
+	return crm_buf_detach(&b);
+}
+
+/* Prints the record's plain fields; references by name, times local,
+ * phones as typed. */
 static void print_fields(struct cli *cli, const struct crm_record *r)
 {
 	char *text, when[64];
@@ -192,9 +210,14 @@ static void print_fields(struct cli *cli, const struct crm_record *r)
 		if (strcmp(key, "id") == 0 || strcmp(key, "name") == 0 ||
 		    strcmp(key, "timeline") == 0 ||
 		    strcmp(key, "stage_history") == 0 ||
-		    strcmp(key, "rescheduled") == 0)
+		    strcmp(key, "rescheduled") == 0 ||
+		    strcmp(key, "phones_typed") == 0)
 			continue;
-		if (v->kind == CRM_NODE_SCALAR && crm_field_is_ref(key)) {
+		if (strcmp(key, "phones") == 0) {
+			text = phones_text(r, v);
+			field_line(cli, key, text);
+			free(text);
+		} else if (v->kind == CRM_NODE_SCALAR && crm_field_is_ref(key)) {
 			text = ref_text(cli, v->str);
 			field_line(cli, key, text);
 			free(text);
@@ -745,6 +768,35 @@ static void json_lines(const char *s)
 	putchar(']');
 }
 
+/* Writes the object of the phones (the index's '\n'-joined phones) whose
+ * form shown (phones_shown, line by line) differs: phones_typed. */
+static void json_phone_forms(const char *phones, const char *shown)
+{
+	const char *p = phones, *q = shown, *pe, *qe;
+	bool first = true;
+	char *k, *v;
+
+	putchar('{');
+	while (p && *p && q && *q) {
+		pe = strchrnul(p, '\n');
+		qe = strchrnul(q, '\n');
+		if (pe - p != qe - q || memcmp(p, q, (size_t)(pe - p)) != 0) {
+			k = crm_xstrndup(p, (size_t)(pe - p));
+			v = crm_xstrndup(q, (size_t)(qe - q));
+			printf("%s", first ? "" : ", ");
+			json_string(stdout, k);
+			fputs(": ", stdout);
+			json_string(stdout, v);
+			first = false;
+			free(k);
+			free(v);
+		}
+		p = *pe ? pe + 1 : pe;
+		q = *qe ? qe + 1 : qe;
+	}
+	putchar('}');
+}
+
 /* Writes "KEY": value, "KEY_name": name [, "KEY_error": why] for a
  * reference field. */
 static void json_ref(struct cli *cli, bool *first, const char *key,
@@ -809,6 +861,9 @@ static void json_row(const struct crm_row *r)
 		json_str_or_null(crm_row_get(r, "role"));
 		json_key(&first, "phones", 8);
 		json_lines(crm_row_get(r, "phones"));
+		json_key(&first, "phones_typed", 8);
+		json_phone_forms(crm_row_get(r, "phones"),
+				 crm_row_get(r, "phones_typed"));
 		json_key(&first, "emails", 8);
 		json_lines(crm_row_get(r, "emails"));
 	} else if (r->type == CRM_DEAL) {

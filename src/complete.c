@@ -816,12 +816,12 @@ static void print_query_fields(struct comp *c, bool custom)
 }
 
 /* True when field is one a command may set (not id, the times, the
- * derived history, the timeline). */
+ * derived history and phones_typed, the timeline). */
 static bool settable(const char *field)
 {
 	static const char *const derived[] = {
 		"id", "created", "updated", "stage_history", "timeline",
-		"rescheduled",
+		"rescheduled", "phones_typed",
 	};
 	size_t i;
 

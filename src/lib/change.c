@@ -1,8 +1,8 @@
 /*
  * change.c - the one pass every change of a record goes through, whatever
  * made it (crm add, set, tag, edit, a hand edit committed with crm commit,
- * and whatever comes later): the derived fields (stage_history, updated)
- * are kept true and what changed is checked against crm.yaml and the
+ * and whatever comes later): the derived fields (stage_history, updated,
+ * the phones' E.164 forms and phones_typed) are kept true and what changed is checked against crm.yaml and the
  * store.  The transaction (commit.c) runs it on every record it writes,
  * so that no command can forget it; crm edit and crm status run it too,
  * to say what is wrong before anything is written.
@@ -231,6 +231,9 @@ int crm_record_apply_change(const struct crm_record *before,
 		return rc;
 	if (before && crm_node_equal(before->map, after->map))
 		return CRM_OK;
+	if (key_changed(before, after, "phones") ||
+	    key_changed(before, after, "phones_typed"))
+		crm_record_normalize_phones(after, env->cfg);
 	if ((rc = check_changed(before, after, env, err)) ||
 	    (rc = note_stage(before, after, env, err)) ||
 	    (rc = crm_deal_check_change(before, after, env, err)))

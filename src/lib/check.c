@@ -380,9 +380,9 @@ static bool email_possible(const char *s)
 	return dot;
 }
 
-/* Phones and e-mails that cannot be valid.  The index counts the phones
- * of no possible length (with no key): a row with any has its phones
- * parsed again to find which. */
+/* Phones and e-mails that cannot be valid: a phone that does not parse,
+ * or does but is no valid number (crm stores every valid one in E.164
+ * form, so what is left as typed is read again here). */
 static void check_contacts(struct check *c, sqlite3_stmt *st,
 			   enum crm_type t)
 {
@@ -402,7 +402,7 @@ static void check_contacts(struct check *c, sqlite3_stmt *st,
 			    one);
 	}
 	v = col(st, COL_PHONES);
-	if (v == NULL || sqlite3_column_int(st, COL_UNKEYED) == 0)
+	if (v == NULL || v[0] == '\0')
 		return;
 	if (c->phones_state == 0)
 		c->phones_state = crm_phone_load(NULL) == CRM_OK ? 1 : -1;
@@ -414,7 +414,7 @@ static void check_contacts(struct check *c, sqlite3_stmt *st,
 		snprintf(one, sizeof(one), "%.*s",
 			 (int)(len < 255 ? len : 255), v);
 		if (crm_phone_parse(one, c->cfg->default_region, &ph, NULL) !=
-		    CRM_OK || !ph.possible)
+		    CRM_OK || !ph.valid)
 			add(c, CRM_CHECK_BAD_PHONE, t, col(st, COL_ID),
 			    col(st, COL_NAME), col(st, COL_OWNER), "phones",
 			    one);

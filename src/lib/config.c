@@ -107,6 +107,32 @@ static int parse_region(const struct crm_node *defaults,
 			    "code, such as RU, AZ, KZ or GB"), n->line, n->str);
 }
 
+/*
+ * Reads defaults.area_code (may be absent: "") into cfg: the digits of
+ * an area code, which crm_phone_normalize puts in front of a local
+ * number too short for the region's.
+ */
+static int parse_area_code(const struct crm_node *defaults,
+			   struct crm_config *cfg, struct crm_err *err)
+{
+	const struct crm_node *n = crm_map_get(defaults, "area_code");
+	size_t len;
+
+	cfg->default_area_code[0] = '\0';
+	if (n == NULL)
+		return CRM_OK;
+	len = n->kind == CRM_NODE_SCALAR ? strlen(n->str) : 0;
+	if (len == 0 || len >= sizeof(cfg->default_area_code) ||
+	    strspn(n->str, "0123456789") != len)
+		return crm_seterr(err, CRM_ERR,
+				  _("line %d: field 'defaults.area_code' must "
+				    "be the digits of an area code such as "
+				    "495 (at most %d)"), n->line,
+				  (int)sizeof(cfg->default_area_code) - 1);
+	memcpy(cfg->default_area_code, n->str, len + 1);
+	return CRM_OK;
+}
+
 /* Reads the pipelines: list. */
 static int parse_pipelines(const struct crm_node *seq, struct crm_config *cfg,
 			   struct crm_err *err)
@@ -306,7 +332,8 @@ int crm_config_parse(const char *buf, size_t len, struct crm_config *cfg,
 	if (defaults && defaults->kind == CRM_NODE_MAP) {
 		cfg->default_pipeline = dup_str(defaults, "pipeline");
 		cfg->default_currency = dup_str(defaults, "currency");
-		if ((rc = parse_decimal(defaults, cfg, err)))
+		if ((rc = parse_decimal(defaults, cfg, err)) ||
+		    (rc = parse_area_code(defaults, cfg, err)))
 			goto fail;
 	}
 	if ((rc = parse_region(defaults && defaults->kind == CRM_NODE_MAP ?

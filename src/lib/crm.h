@@ -402,6 +402,9 @@ struct crm_config {
 	/* defaults.region: the ISO 3166 code phone numbers written without
 	 * their country code are read in; "RU" when absent */
 	char default_region[4];
+	/* defaults.area_code: the digits put in front of a local number too
+	 * short for one of default_region's ("495"); "" when absent */
+	char default_area_code[8];
 	struct crm_label *lost_reasons; /* lost_reasons: */
 	size_t nlost_reasons;
 	bool lost_reasons_strict; /* a lost deal's reason must be one of them */
@@ -600,6 +603,8 @@ enum crm_field_kind {
 	CRM_FIELD_REF,      /* id of another record */
 	CRM_FIELD_USER,     /* login of a user */
 	CRM_FIELD_PHONES,   /* list of phone numbers */
+	CRM_FIELD_PHONE_FORMS, /* map of a phone's E.164 form to its form as
+				  typed (phones_typed) */
 	CRM_FIELD_EMAILS,   /* list of e-mail addresses */
 	CRM_FIELD_TAGS,     /* list of words */
 	CRM_FIELD_DAY,      /* whole date */
@@ -732,6 +737,16 @@ int crm_record_validate(const struct crm_record *r,
  */
 int crm_record_validate_read(const struct crm_record *r,
 			     const struct crm_config *cfg, struct crm_err *err);
+/*
+ * Stores r's phones as crm_phone_normalize says (cfg may be NULL): each
+ * valid number in E.164 form, its form as typed, when another, in
+ * phones_typed (E.164 -> typed; a number typed in E.164 keeps what
+ * phones_typed had for it); two forms of one number become its first;
+ * phones_typed keeps only the numbers of phones.  Phones that are no
+ * list of text are left for validation to report.  CRM_OK.
+ */
+int crm_record_normalize_phones(struct crm_record *r,
+				const struct crm_config *cfg);
 /* Normalises (as crm_record_normalize) and checks strictly (as
  * crm_record_validate) the one field key of r, if r has it. */
 int crm_record_check_key(struct crm_record *r, const char *key,
@@ -1296,7 +1311,7 @@ struct crm_due_task {
 				   deal's company (else its contact) */
 	const char *client_name;
 	const char *phone;      /* the first phone of the contact concerned,
-				   else of the company */
+				   else of the company, as typed */
 	const char *deal_id, *deal_name; /* a task for a deal: the deal */
 };
 
@@ -1868,7 +1883,9 @@ enum crm_phone_result {
 	CRM_PHONE_FAILED,         /* libphonenumber failed (out of memory) */
 };
 
-#define CRM_PHONE_MAX 24      /* bytes of an E.164 or national number */
+/* Bytes of an E.164 or national number, or of a number as typed that
+ * crm_phone_normalize gives back (with its NUL). */
+#define CRM_PHONE_MAX 64
 
 /* A parsed phone number, as libphonenumber sees it. */
 struct crm_phone {
@@ -1916,6 +1933,34 @@ int crm_phone_parse(const char *typed, const char *region,
  */
 int crm_phone_matches(const char *typed, const char *region,
 		      struct crm_phone **out, size_t *n, struct crm_err *err);
+/* How crm_phone_normalize stored a typed number. */
+enum crm_phone_norm {
+	CRM_PHONE_E164,       /* typed was already the E.164 form */
+	CRM_PHONE_NORMALISED, /* stored as e164; typed differs (kept in
+				 phones_typed) */
+	CRM_PHONE_AS_TYPED,   /* cannot be made valid: kept as typed */
+};
+/*
+ * Normalises typed (valid UTF-8) for storage with cfg's default region
+ * and area code (cfg may be NULL: none): e164 gets the E.164 form of the
+ * valid number typed is, read in the region, or, when that is not valid
+ * and typed is a local number shorter than the region's, with the area
+ * code in front of it; for CRM_PHONE_AS_TYPED, typed itself.  Blanks
+ * around typed are ignored (" +7..." is CRM_PHONE_E164; e164 never has
+ * them).  Without the module every number is CRM_PHONE_AS_TYPED.
+ * CRM_OK, or CRM_ERR when typed is no phone number at all (empty, no
+ * digit, letters libphonenumber cannot read, longer than CRM_PHONE_MAX
+ * and not valid), with a message naming it.
+ */
+int crm_phone_normalize(const char *typed, const struct crm_config *cfg,
+			char e164[CRM_PHONE_MAX], enum crm_phone_norm *how,
+			struct crm_err *err);
+/* True when s has the form of an E.164 number: '+', then 2 to 15 digits,
+ * the first not 0. */
+bool crm_phone_is_e164(const char *s);
+/* The form of phone to show: its value in phones_typed (a record's map,
+ * may be NULL) when it has one, else phone itself; borrowed. */
+const char *crm_phone_shown(const char *phone, const struct crm_node *typed);
 /* True when region is an ISO 3166 code libphonenumber knows ("RU",
  * "AZ"; upper case); needs no module. */
 bool crm_phone_region_known(const char *region);
@@ -2019,6 +2064,8 @@ int crm_crypto_load(struct crm_err *err);
  *           role, currency, amount, company, contact, for_id, due,
  *           due_at, birthday, created_at, updated_at, phones, emails,
  *           tags ('\n'-joined lists; a tag holds no white space),
+ *           phones_shown (the phones as shown: line by line those of
+ *           phones, each as typed when phones_typed has it),
  *           broken TEXT,          why the file did not parse, else NULL
  *           blob BLOB)            the id of the file's blob
  *   trees(path TEXT PRIMARY KEY, oid BLOB)  the tree id of each type's
@@ -2078,7 +2125,7 @@ int crm_crypto_load(struct crm_err *err);
  * broken set have only id and type (a record's file is the path
  * crm_record_path gives for them).
  */
-#define CRM_INDEX_FORMAT 23
+#define CRM_INDEX_FORMAT 24
 
 /* The seconds of a span of day_totals: 32 days (few rows to add up for
  * any period; its edges are counted from the entries and records). */

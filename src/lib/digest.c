@@ -492,7 +492,7 @@ enum {
 
 static const char pass_sql[] =
 	"SELECT id, type, name, owner, status, relation, pipeline, stage,"
-	" active_at, birthday, phones, company, contact FROM records NOT INDEXED"
+	" active_at, birthday, phones_shown, company, contact FROM records NOT INDEXED"
 	" WHERE type < 3 AND broken IS NULL";
 
 /* A column's text, or NULL. */
@@ -668,7 +668,7 @@ static int resolve_refs(struct gather *g, sqlite3 *db, struct crm_err *err)
 	sqlite3_stmt *st;
 	size_t o, i, j;
 
-	if (sqlite3_prepare_v2(db, "SELECT name, phones FROM records"
+	if (sqlite3_prepare_v2(db, "SELECT name, phones_shown FROM records"
 			       " WHERE id = ?1 AND broken IS NULL", -1, &st,
 			       NULL) != SQLITE_OK)
 		return crm_seterr(err, CRM_ERR, _("index: %s"),

@@ -41,7 +41,8 @@ struct crm_digest_item {
 	char contact_id[CRM_ID_LEN + 1]; /* ("" when none) */
 	char *deal;              /* a task for a deal: the deal */
 	char *phone;             /* the first phone of the contact
-				    concerned, else of the company */
+				    concerned, else of the company, as
+				    typed */
 	char *pipeline, *stage;  /* a deal: where it is */
 	char *priority;          /* a task's */
 	long days;               /* overdue: days past its day; stale: days

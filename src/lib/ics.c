@@ -71,7 +71,7 @@ static int load_module(struct ical_fns *fns, struct crm_err *err)
  * crm_tasks_due (tasks.c). */
 static const char concern_sql[] =
 	"SELECT f.type, f.name, k.name, m.name,"
-	" coalesce(nullif(k.phones, ''), m.phones)"
+	" coalesce(nullif(k.phones_shown, ''), m.phones_shown)"
 	" FROM records f"
 	" LEFT JOIN records k ON k.id = CASE f.type WHEN 1 THEN f.id"
 	"  WHEN 2 THEN f.contact END AND k.broken IS NULL"

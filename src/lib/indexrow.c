@@ -568,6 +568,53 @@ static char *column_text(const struct crm_node *map, const char *key)
 	return n->kind == CRM_NODE_SEQ ? crm_buf_detach(&b) : NULL;
 }
 
+/* The phones of map as shown, '\n'-joined: each as typed when
+ * phones_typed has it, else as stored; NULL when it has none.  Caller
+ * owns it. */
+static char *phones_shown(const struct crm_node *map)
+{
+	const struct crm_node *n = crm_map_get(map, "phones");
+	const struct crm_node *typed = crm_map_get(map, "phones_typed");
+	struct crm_buf b = {0};
+	size_t i;
+
+	if (n == NULL || n->kind != CRM_NODE_SEQ)
+		return column_text(map, "phones");
+	for (i = 0; i < n->len; i++) {
+		if (n->items[i]->kind != CRM_NODE_SCALAR)
+			continue;
+		if (b.len)
+			crm_buf_addc(&b, '\n');
+		crm_buf_adds(&b, crm_phone_shown(n->items[i]->str, typed));
+	}
+	return crm_buf_detach(&b);
+}
+
+/* Appends the searchable text of the record map to b, one string a
+ * line, its phones as they were typed (the E.164 forms of those are
+ * found by their digits and keys). */
+static void record_text(const struct crm_node *map, struct crm_buf *b)
+{
+	char *shown;
+	size_t i;
+
+	for (i = 0; i < map->len; i++) {
+		if (strcmp(map->keys[i], "phones_typed") == 0 ||
+		    not_text(map->keys[i]))
+			continue;
+		if (strcmp(map->keys[i], "phones") != 0) {
+			collect_text(map->items[i], b);
+			continue;
+		}
+		shown = phones_shown(map);
+		if (shown && shown[0]) {
+			crm_buf_adds(b, shown);
+			crm_buf_addc(b, '\n');
+		}
+		free(shown);
+	}
+}
+
 /* The Unix time of the stored date at key into *t; false when absent. */
 static bool time_of(const struct crm_node *map, const char *key,
 		    long long *t)
@@ -616,7 +663,9 @@ static void row_columns(struct index_row *row, const struct crm_record *r)
 		if (!(f->types & CRM_TYPE_BIT(r->type)))
 			continue;
 		if (f->column)
-			row->col[i] = column_text(r->map, f->name);
+			row->col[i] = f->kind == CRM_FIELD_PHONE_FORMS
+				      ? phones_shown(r->map)
+				      : column_text(r->map, f->name);
 		if (f->time_column)
 			row->has_time[i] = time_of(r->map, f->name, &row->time[i]);
 	}
@@ -703,7 +752,7 @@ static void row_from_record(struct index_row *row, const struct crm_record *r,
 	row->fold = crm_fold(row->name);
 	row_columns(row, r);
 	phones = row->col[crm_field_index(phones_field())];
-	collect_text(r->map, &text);
+	record_text(r->map, &text);
 	row->text = crm_buf_detach(&text);
 	crm_phone_index_keys(&keys, phones, region);
 	row->phone_keys = crm_buf_detach(&keys);

@@ -12,7 +12,7 @@
 
 #include "crm.h"
 
-#define CRM_PHONE_ABI 1
+#define CRM_PHONE_ABI 2
 
 #ifdef __cplusplus
 extern "C" {
@@ -29,6 +29,14 @@ int crm_phonemod_parse(const char *typed, const char *region,
  * country_code and possible are filled. */
 int crm_phonemod_key(const char *typed, const char *region,
 		     struct crm_phone *out);
+/* The E.164 form of the valid number typed (valid UTF-8) is, dialled in
+ * region; when it is none and area_code ("" for none) is given, of the
+ * one it is with area_code in front, when typed is a local number (no
+ * '+', fewer digits than region's national numbers).  Into
+ * e164[size]: 1 when valid, 0 when typed parses but is not valid, -1
+ * when it does not parse (or on failure). */
+int crm_phonemod_normalize(const char *typed, const char *region,
+			   const char *area_code, char *e164, size_t size);
 /* The numbers typed may be (crm_phone_matches in crm.h says which), at
  * most max of them into out[]; returns how many, or -1 on failure. */
 int crm_phonemod_matches(const char *typed, const char *region,

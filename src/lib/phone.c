@@ -63,6 +63,8 @@ static struct {
 	int (*key)(const char *, const char *, struct crm_phone *);
 	int (*matches)(const char *, const char *, struct crm_phone *, size_t);
 	size_t (*regions)(char *, size_t);
+	int (*normalize)(const char *, const char *, const char *, char *,
+			 size_t);
 } mod;
 static pthread_mutex_t fns_lock = PTHREAD_MUTEX_INITIALIZER;
 
@@ -78,7 +80,9 @@ static bool find_functions(void)
 							"crm_phonemod_matches");
 		*(void **)&mod.regions = crm_module_sym(&phone_module,
 							"crm_phonemod_regions");
-		if (mod.key && mod.matches && mod.regions)
+		*(void **)&mod.normalize = crm_module_sym(&phone_module,
+							  "crm_phonemod_normalize");
+		if (mod.key && mod.matches && mod.regions && mod.normalize)
 			*(void **)&mod.parse = crm_module_sym(&phone_module,
 							      "crm_phonemod_parse");
 	}
@@ -172,6 +176,106 @@ int crm_phone_parse(const char *typed, const char *region,
 	rc = mod.parse(typed, region ? region : "ZZ", out);
 	return rc == CRM_PHONE_PARSED ? CRM_OK
 				      : parse_error(typed, region, rc, err);
+}
+
+/* True for the ASCII blanks and the no-break space (U+00A0). */
+static size_t blank_at(const char *s)
+{
+	if (*s == ' ' || (*s >= '\t' && *s <= '\r'))
+		return 1;
+	return (unsigned char)s[0] == 0xc2 && (unsigned char)s[1] == 0xa0 ? 2 : 0;
+}
+
+/* typed without the blanks around it, into buf[size]; false when it
+ * does not fit. */
+static bool trim(const char *typed, char *buf, size_t size)
+{
+	size_t k, n, last = 0;
+
+	while ((k = blank_at(typed)) > 0)
+		typed += k;
+	for (n = 0; typed[n] != '\0'; n += k) {
+		k = blank_at(typed + n);
+		if (k == 0) {
+			k = 1;
+			last = n + 1;
+		}
+	}
+	if (last >= size)
+		return false;
+	memcpy(buf, typed, last);
+	buf[last] = '\0';
+	return true;
+}
+
+/* True when s holds a digit. */
+static bool has_digit(const char *s)
+{
+	return strpbrk(s, "0123456789") != NULL;
+}
+
+int crm_phone_normalize(const char *typed, const struct crm_config *cfg,
+			char e164[CRM_PHONE_MAX], enum crm_phone_norm *how,
+			struct crm_err *err)
+{
+	const char *region = cfg ? cfg->default_region : "ZZ";
+	const char *area = cfg ? cfg->default_area_code : "";
+	char t[CRM_PHONE_MAX];
+	bool fits = trim(typed, t, sizeof(t));
+	int rc;
+
+	*how = CRM_PHONE_AS_TYPED;
+	e164[0] = '\0';
+	if (!crm_utf8_valid(typed, strlen(typed)))
+		return crm_seterr(err, CRM_ERR,
+				  _("phone number: invalid UTF-8"));
+	if (fits && !has_digit(t))
+		return crm_seterr(err, CRM_ERR,
+				  _("'%s' is not a phone number"), t);
+	if (crm_phone_load(NULL) != CRM_OK) {
+		/* without the module numbers are kept as typed */
+		if (fits)
+			memcpy(e164, t, strlen(t) + 1);
+		return fits ? CRM_OK
+			    : crm_seterr(err, CRM_ERR, _("'%s' is too long "
+					 "for a phone number"), typed);
+	}
+	rc = mod.normalize(fits ? t : typed, region[0] ? region : "ZZ", area,
+			   e164, CRM_PHONE_MAX);
+	if (rc == 1) {
+		*how = fits && strcmp(t, e164) == 0 ? CRM_PHONE_E164
+						    : CRM_PHONE_NORMALISED;
+		return CRM_OK;
+	}
+	e164[0] = '\0';
+	if (!fits)
+		return crm_seterr(err, CRM_ERR, _("'%s' is too long for a "
+				  "phone number"), typed);
+	if (rc < 0)
+		return crm_seterr(err, CRM_ERR, _("'%s' is not a phone number"),
+				  t);
+	memcpy(e164, t, strlen(t) + 1);
+	return CRM_OK;
+}
+
+bool crm_phone_is_e164(const char *s)
+{
+	size_t n;
+
+	if (s[0] != '+' || s[1] < '1' || s[1] > '9')
+		return false;
+	n = strspn(s + 1, "0123456789");
+	return s[1 + n] == '\0' && n >= 2 && n <= 15;
+}
+
+const char *crm_phone_shown(const char *phone, const struct crm_node *typed)
+{
+	const char *s;
+
+	if (typed == NULL || typed->kind != CRM_NODE_MAP)
+		return phone;
+	s = crm_map_str(typed, phone);
+	return s && s[0] ? s : phone;
 }
 
 int crm_phone_matches(const char *typed, const char *region,

@@ -183,6 +183,31 @@ void add_other_countries(const char *typed, const std::string &home,
 	}
 }
 
+/* The length of region's national numbers: that of its example fixed
+ * line number (0 when it has none). */
+size_t national_length(const std::string &region)
+{
+	std::string nsn;
+	PhoneNumber ex;
+
+	if (!util().GetExampleNumberForType(region, PhoneNumberUtil::FIXED_LINE,
+					    &ex))
+		return 0;
+	util().GetNationalSignificantNumber(ex, &nsn);
+	return nsn.size();
+}
+
+/* True when typed, read in region, may be a local number: no '+', and
+ * fewer digits than the region's national numbers have. */
+bool is_local(const char *typed, const std::string &region)
+{
+	std::string d = digits_of(typed);
+
+	if (region == "ZZ" || has_plus(typed) || d.empty())
+		return false;
+	return d.size() < national_length(region);
+}
+
 } // namespace
 
 extern "C" int crm_phonemod_abi(void)
@@ -200,6 +225,33 @@ extern "C" int crm_phonemod_parse(const char *typed, const char *region,
 	} catch (...) {
 		memset(out, 0, sizeof(*out));
 		return CRM_PHONE_FAILED;
+	}
+}
+
+extern "C" int crm_phonemod_normalize(const char *typed, const char *region,
+				      const char *area_code, char *e164,
+				      size_t size)
+{
+	try {
+		std::string home = region ? region : "ZZ", local;
+		struct crm_phone p, q;
+		PhoneNumber n;
+		int rc;
+
+		rc = parse(typed, home, &n, &p);
+		if (rc == CRM_PHONE_PARSED && p.valid)
+			return copy(e164, size, p.e164) ? 1 : -1;
+		if (area_code != NULL && area_code[0] != '\0' &&
+		    is_local(typed, home)) {
+			local = std::string(area_code) + digits_of(typed);
+			n.Clear();
+			if (parse(local.c_str(), home, &n, &q) ==
+			    CRM_PHONE_PARSED && q.valid)
+				return copy(e164, size, q.e164) ? 1 : -1;
+		}
+		return rc == CRM_PHONE_PARSED ? 0 : -1;
+	} catch (...) {
+		return -1;
 	}
 }
 

@@ -294,6 +294,37 @@ static int check_list(const struct crm_node *n, const char *key,
 	return CRM_OK;
 }
 
+/* Checks phones_typed: a map from E.164 numbers to their non-empty forms
+ * as typed, text without control characters (which of its keys are in
+ * phones is the change pass's business: it drops the others). */
+static int check_phone_forms(const struct crm_node *n, const char *key,
+			     struct crm_err *err)
+{
+	const struct crm_node *v;
+	char msg[256];
+	size_t i;
+
+	if (n->kind != CRM_NODE_MAP)
+		return field_error(err, n, key,
+				   _("must be a mapping of phone numbers"));
+	for (i = 0; i < n->len; i++) {
+		v = n->items[i];
+		if (!crm_phone_is_e164(n->keys[i])) {
+			snprintf(msg, sizeof(msg), _("'%s' is not a phone "
+				 "number in E.164 form, such as "
+				 "+74951234567"), n->keys[i]);
+			return field_error(err, v, key, msg);
+		}
+		if (v->kind != CRM_NODE_SCALAR || v->str[0] == '\0' ||
+		    has_control(v->str)) {
+			snprintf(msg, sizeof(msg), _("the form of '%s' must "
+				 "be text on one line"), n->keys[i]);
+			return field_error(err, v, key, msg);
+		}
+	}
+	return CRM_OK;
+}
+
 /* Checks that owner is a user of cfg, with a hint when it is not. */
 static int check_owner(const struct crm_node *n, const char *key,
 		       const struct crm_config *cfg, struct crm_err *err)
@@ -597,6 +628,8 @@ static int check_field(const struct crm_record *r, const struct crm_field *f,
 		return crm_rescheduled_check(n, f->name, err);
 	if (crm_field_is_list(f->kind))
 		return check_list(n, f->name, f->kind, err);
+	if (f->kind == CRM_FIELD_PHONE_FORMS)
+		return check_phone_forms(n, f->name, err);
 	if (n->kind != CRM_NODE_SCALAR)
 		return field_error(err, n, f->name, _("must be a single value"));
 	switch (f->kind) {
@@ -1042,6 +1075,17 @@ static void move_key(struct crm_node *src, struct crm_node *dst, const char *key
 	src->items[i] = NULL;
 }
 
+/* The phones and their forms as typed are text: no "+74951234567" may
+ * read back as a number. */
+static void untype_phones(struct crm_node *n)
+{
+	size_t i;
+
+	for (i = 0; n->kind != CRM_NODE_SCALAR && i < n->len; i++)
+		if (n->items[i]->kind == CRM_NODE_SCALAR)
+			n->items[i]->typed = false;
+}
+
 /* Known string fields are strings, whatever they looked like. */
 static void untype_strings(struct crm_record *r)
 {
@@ -1052,11 +1096,36 @@ static void untype_strings(struct crm_record *r)
 	for (i = 0; i < r->map->len; i++) {
 		n = r->map->items[i];
 		f = find_field(r->type, r->map->keys[i]);
+		if (f && n && (f->kind == CRM_FIELD_PHONES ||
+			       f->kind == CRM_FIELD_PHONE_FORMS))
+			untype_phones(n);
 		if (f == NULL || n == NULL || n->kind != CRM_NODE_SCALAR)
 			continue;
 		n->typed = f->kind == CRM_FIELD_AMOUNT ||
 			   f->kind == CRM_FIELD_PERCENT;
 	}
+}
+
+/* Puts phones_typed's keys in the order of phones (those not in it
+ * last, as they were: a record read, not yet changed). */
+static void order_phone_forms(struct crm_record *r)
+{
+	const struct crm_node *phones = crm_map_get(r->map, "phones");
+	struct crm_node *forms = crm_map_get(r->map, "phones_typed"), *dst;
+	size_t i;
+
+	if (phones == NULL || phones->kind != CRM_NODE_SEQ || forms == NULL ||
+	    forms->kind != CRM_NODE_MAP)
+		return;
+	dst = crm_node_new_map();
+	for (i = 0; i < phones->len; i++)
+		if (phones->items[i]->kind == CRM_NODE_SCALAR &&
+		    crm_map_get(forms, phones->items[i]->str) != NULL)
+			move_key(forms, dst, phones->items[i]->str);
+	for (i = 0; i < forms->len; i++)
+		if (forms->items[i] != NULL)
+			move_key(forms, dst, forms->keys[i]);
+	crm_map_set(r->map, "phones_typed", dst);
 }
 
 void crm_record_canonicalize(struct crm_record *r)
@@ -1066,6 +1135,7 @@ void crm_record_canonicalize(struct crm_record *r)
 	size_t i, k;
 
 	untype_strings(r);
+	order_phone_forms(r);
 	for (k = 0; (f = crm_field_at(k)) != NULL; k++) {
 		if (!(f->types & CRM_TYPE_BIT(r->type)))
 			continue;
@@ -1156,9 +1226,53 @@ bool crm_record_has_tag(const struct crm_record *r, const char *tag)
 	return tags && tags->kind == CRM_NODE_SEQ && seq_find(tags, tag, true) >= 0;
 }
 
+/* The form phone is stored in, read with cfg: its E.164 form when it is
+ * valid, else itself, into buf[CRM_PHONE_MAX] (cut when longer). */
+static const char *phone_stored(const char *phone,
+				const struct crm_config *cfg, char *buf)
+{
+	enum crm_phone_norm how;
+
+	if (crm_phone_normalize(phone, cfg, buf, &how, NULL) == CRM_OK &&
+	    how != CRM_PHONE_AS_TYPED)
+		return buf;
+	return phone;
+}
+
+/* Index of the phone of seq that phone is a form of (the same text,
+ * the form phones_typed keeps of it, or the same number once both are
+ * normalised with cfg), or -1. */
+static long phone_find(const struct crm_record *r, const struct crm_node *seq,
+		       const char *phone, const struct crm_config *cfg)
+{
+	const struct crm_node *forms = crm_map_get(r->map, "phones_typed");
+	char want[CRM_PHONE_MAX], have[CRM_PHONE_MAX];
+	const char *w = NULL, *it;
+	size_t i;
+
+	for (i = 0; i < seq->len; i++) {
+		if (seq->items[i]->kind != CRM_NODE_SCALAR)
+			continue;
+		it = seq->items[i]->str;
+		if (strcmp(it, phone) == 0 ||
+		    strcmp(crm_phone_shown(it, forms), phone) == 0)
+			return (long)i;
+	}
+	for (i = 0; i < seq->len; i++) {
+		if (seq->items[i]->kind != CRM_NODE_SCALAR)
+			continue;
+		if (w == NULL)
+			w = phone_stored(phone, cfg, want);
+		if (strcmp(phone_stored(seq->items[i]->str, cfg, have), w) == 0)
+			return (long)i;
+	}
+	return -1;
+}
+
 /* Applies op to the list field key. */
 static int set_list(struct crm_record *r, const char *key, char op,
-		    const char *value, struct crm_err *err)
+		    const char *value, const struct crm_config *cfg,
+		    struct crm_err *err)
 {
 	struct crm_node *seq;
 	long i;
@@ -1169,7 +1283,9 @@ static int set_list(struct crm_record *r, const char *key, char op,
 			crm_node_free(seq->items[--seq->len]);
 		op = '+';
 	}
-	i = seq_find(seq, value, folds_case(key));
+	i = op == '-' && strcmp(key, "phones") == 0
+	    ? phone_find(r, seq, value, cfg)
+	    : seq_find(seq, value, folds_case(key));
 	if (op == '+' && i < 0 && value[0])
 		crm_seq_push(seq, crm_node_new_scalar(value));
 	if (op == '-') {
@@ -1357,7 +1473,8 @@ static int check_user_input(const struct crm_record *r, const struct crm_field *
 				  _("field '%s': invalid UTF-8 in the value"), key);
 	if (f && (f->kind == CRM_FIELD_ID || f->kind == CRM_FIELD_STAMP || f->kind == CRM_FIELD_HISTORY ||
 		  f->kind == CRM_FIELD_TIMELINE || f->kind == CRM_FIELD_IDS ||
-		  f->kind == CRM_FIELD_RESCHEDULES))
+		  f->kind == CRM_FIELD_RESCHEDULES ||
+		  f->kind == CRM_FIELD_PHONE_FORMS))
 		return crm_seterr(err, CRM_EUSAGE,
 				  _("field '%s' is maintained by crm"), key);
 	if (f && f->kind == CRM_FIELD_TAGS && op != '-' && has_control(value))
@@ -1391,7 +1508,7 @@ int crm_record_set_field(struct crm_record *r, const char *key, char op,
 	old = crm_map_get(r->map, key);
 	saved = old ? crm_node_dup(old) : NULL;
 	if (is_list_field(r, f, key, op)) {
-		rc = set_list(r, key, op, value, err);
+		rc = set_list(r, key, op, value, cfg, err);
 		if (rc) {
 			restore_field(r, key, saved);
 			return rc;
@@ -1432,6 +1549,91 @@ int crm_record_set_field(struct crm_record *r, const char *key, char op,
 		crm_record_note_stage(r, value, by, now);
 	free(old_stage);
 	return rc;
+}
+
+/* The forms being built of a record's phones. */
+struct phone_forms {
+	struct crm_node *phones;      /* the new phones: */
+	struct crm_node *typed;       /* and phones_typed: */
+	const struct crm_node *was;   /* the record's phones_typed, or NULL */
+};
+
+/* A copy of s without the blanks and tabs around it.  Caller owns it. */
+static char *trimmed(const char *s)
+{
+	size_t n;
+
+	s += strspn(s, " \t");
+	n = strlen(s);
+	while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t'))
+		n--;
+	return crm_xstrndup(s, n);
+}
+
+/* Adds the phone item (one of the record's phones), normalised with
+ * cfg, to pf, unless it is a form of one there already (the first form
+ * typed of a number is kept).  Its form as typed is item when it was
+ * normalised, else what the record's phones_typed had for it. */
+static void add_phone(struct phone_forms *pf, const char *item,
+		      const struct crm_config *cfg)
+{
+	enum crm_phone_norm how = CRM_PHONE_AS_TYPED;
+	char e164[CRM_PHONE_MAX], *typed;
+	const char *key = item, *was;
+
+	if (!has_control(item) &&
+	    crm_phone_normalize(item, cfg, e164, &how, NULL) == CRM_OK &&
+	    how != CRM_PHONE_AS_TYPED)
+		key = e164;
+	if (seq_find(pf->phones, key, false) >= 0)
+		return;
+	crm_seq_push(pf->phones, crm_node_new_scalar(key));
+	was = pf->was ? crm_map_str(pf->was, key) : NULL;
+	if (how == CRM_PHONE_NORMALISED)
+		typed = trimmed(item);
+	else if (was != NULL && !has_control(was))
+		typed = crm_xstrdup(was);
+	else
+		return;
+	if (typed[0] != '\0' && strcmp(typed, key) != 0)
+		crm_map_set_str(pf->typed, key, typed);
+	free(typed);
+}
+
+int crm_record_normalize_phones(struct crm_record *r,
+				const struct crm_config *cfg)
+{
+	const struct crm_node *phones = crm_map_get(r->map, "phones");
+	struct phone_forms pf;
+	size_t i;
+
+	if (!crm_field_find(CRM_TYPE_BIT(r->type), "phones", false))
+		return CRM_OK;
+	if (phones == NULL) {
+		crm_map_del(r->map, "phones_typed");
+		return CRM_OK;
+	}
+	if (phones->kind != CRM_NODE_SEQ)
+		return CRM_OK;  /* validation says what is wrong */
+	for (i = 0; i < phones->len; i++)
+		if (phones->items[i]->kind != CRM_NODE_SCALAR)
+			return CRM_OK;
+	pf.phones = crm_node_new_seq();
+	pf.typed = crm_node_new_map();
+	pf.was = crm_map_get(r->map, "phones_typed");
+	if (pf.was && pf.was->kind != CRM_NODE_MAP)
+		pf.was = NULL;
+	for (i = 0; i < phones->len; i++)
+		add_phone(&pf, phones->items[i]->str, cfg);
+	pf.phones->line = phones->line;
+	crm_map_set(r->map, "phones", pf.phones);
+	if (pf.typed->len == 0) {
+		crm_node_free(pf.typed);
+		crm_map_del(r->map, "phones_typed");
+	} else {
+		crm_map_set(r->map, "phones_typed", pf.typed);
+	}
+	return CRM_OK;
 }
 
 int crm_record_check_key(struct crm_record *r, const char *key,

@@ -19,7 +19,7 @@
 static const char due_select[] =
 	"SELECT r.id, r.name, r.due, r.due_at, r.owner, r.priority,"
 	" r.for_id, f.type, f.name, m.id, m.name, k.id, k.name,"
-	" coalesce(nullif(k.phones, ''), m.phones)"
+	" coalesce(nullif(k.phones_shown, ''), m.phones_shown)"
 	" FROM records r"
 	" LEFT JOIN records f ON f.id = r.for_id AND f.broken IS NULL"
 	" LEFT JOIN records k ON k.id = CASE f.type WHEN 1 THEN f.id"

@@ -207,16 +207,30 @@ static enum next next_at(const struct canon *c, size_t col)
 #define KEY_MAX 256
 
 /* The length of the key at s, when the line at s is "key:" or "key: ...",
- * key ASCII letters, digits, '_' and '-' (not first); 0 otherwise. */
+ * key ASCII letters, digits, '_' and '-' (not first), or a phone number
+ * in E.164 form single-quoted ('+74951234567', quotes counted); 0
+ * otherwise. */
 static size_t key_len(const struct canon *c)
 {
 	const char *p = c->s;
 
 	if (p == c->end || *p == '-')
 		return 0;
-	while (p < c->end && ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
-			      (*p >= '0' && *p <= '9') || *p == '_' || *p == '-'))
+	if (*p == '\'') {
+		if (++p < c->end && *p == '+')
+			p++;
+		while (p < c->end && *p >= '0' && *p <= '9')
+			p++;
+		if (p == c->end || *p != '\'' || p - c->s < 3)
+			return 0;
 		p++;
+	} else {
+		while (p < c->end && ((*p >= 'a' && *p <= 'z') ||
+				      (*p >= 'A' && *p <= 'Z') ||
+				      (*p >= '0' && *p <= '9') || *p == '_' ||
+				      *p == '-'))
+			p++;
+	}
 	if (p == c->s || p == c->end || *p != ':' || p - c->s > KEY_MAX ||
 	    (p + 1 < c->end && p[1] != ' ' && p[1] != '\n'))
 		return 0;
@@ -273,7 +287,9 @@ static struct crm_node *read_map(struct canon *c, size_t col)
 	for (;;) {
 		if ((n = key_len(c)) == 0)
 			goto fail;
-		key = crm_xstrndup(c->s, n);
+		key = *c->s == '\''
+		      ? crm_xstrndup(c->s + 1, n - 2)  /* '+7...' */
+		      : crm_xstrndup(c->s, n);
 		c->s += n + 1;
 		if (crm_map_index(map, key) >= 0 ||
 		    (v = read_value(c, col)) == NULL) {

@@ -58,8 +58,11 @@ want="id: ID
 name: ООО «Ромашка»
 owner: bob
 phones:
-- '+7 495 123-45-67'
-- '8 800 555-35-35'
+- '+74951234567'
+- '+78005553535'
+phones_typed:
+  '+74951234567': '+7 495 123-45-67'
+  '+78005553535': '8 800 555-35-35'
 emails:
 - info@romashka.example
 - sales@romashka.example
@@ -97,7 +100,9 @@ company: $co
 role: accountant
 owner: ann
 phones:
-- '+7 916 000-00-00'
+- '+79160000000'
+phones_typed:
+  '+79160000000': '+7 916 000-00-00'
 emails:
 - john@example.com
 birthday: '1980-05-06'

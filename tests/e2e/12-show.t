@@ -81,7 +81,9 @@ is "$(printf '%s' "$out" | python3 -c 'import json,sys; print(",".join(e["stage"
 run --format json show "Acme Ltd"
 printf '%s' "$out" | python3 -m json.tool >/dev/null 2>&1
 ok $? "company json is valid"
-is "$(jfield "$out" phones)" '["+7 495 123-45-67"]' "json phones is a list of strings"
+is "$(jfield "$out" phones)" '["+74951234567"]' "json phones is a list of E.164 strings"
+is "$(jfield "$out" phones_typed)" '{"+74951234567": "+7 495 123-45-67"}' \
+	"json phones_typed maps each to the number as typed"
 is "$(jfield "$out" industry)" retail "json has the custom field"
 run --format json show "Иван Петров"
 is "$(jfield "$out" name)" "Иван Петров" "json Cyrillic name"

@@ -45,7 +45,9 @@ is "$(printf '%s' "$out" | python3 -c 'import json,sys; d=json.load(sys.stdin); 
 is "$(printf '%s' "$out" | python3 -c 'import json,sys; print("|".join(r["name"] for r in json.load(sys.stdin)["records"]))')" \
 	'Alpha, Beta & Co|Mid "Quoted" Inc|Zeta Corp|Ёж и Ко' "json records sorted by name, names exact"
 is "$(printf '%s' "$out" | python3 -c 'import json,sys; print([r for r in json.load(sys.stdin)["records"] if r["name"]=="Zeta Corp"][0]["phones"][0])')" \
-	"+7 495 000-00-01" "json records carry their fields"
+	"+74950000001" "json records carry their fields (phones in E.164)"
+is "$(printf '%s' "$out" | python3 -c 'import json,sys; print([r for r in json.load(sys.stdin)["records"] if r["name"]=="Zeta Corp"][0]["phones_typed"]["+74950000001"])')" \
+	"+7 495 000-00-01" "json records carry the phones as typed"
 run --format json list contacts
 is "$(printf '%s' "$out" | python3 -c 'import json,sys; d=json.load(sys.stdin); print(d["type"], len(d["records"]))')" "contact 0" "json of an empty type: type singular, no records"
 
@@ -64,7 +66,8 @@ print("|".join(r[1] for r in rows[1:]))
 PY
 )
 is "$chk" 'Alpha, Beta & Co|Mid "Quoted" Inc|Zeta Corp|Ёж и Ко' "csv parses with python csv; comma and quote names exact"
-is "$(printf '%s\n' "$out" | head -1)" "id,name,status,relation,owner,phones,emails,tax_id,website,address,source,notes,tags,created,updated,merged_from" \
+is "$(printf '%s
+' "$out" | head -1)" "id,name,status,relation,owner,phones,phones_typed,emails,tax_id,website,address,source,notes,tags,created,updated,merged_from" \
 	"csv header: every field of the type, by its key"
 
 # --- tsv ---

@@ -93,7 +93,10 @@ def when(due):
     return midnight(datetime.date.fromisoformat(due)), False
 def first(r, key):
     v = (r or {}).get(key) or []
-    return v[0] if v else ""
+    if not v:
+        return ""
+    # a phone is shown as typed (phones_typed), else as stored
+    return ((r or {}).get("phones_typed") or {}).get(v[0], v[0])
 rows = []
 for r in recs.values():
     if r["_t"] != 3 or "due" not in r:

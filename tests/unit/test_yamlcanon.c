@@ -41,7 +41,10 @@ static const char deal[] =
 	"    x: y\n"
 	"phones:\n"
 	"- '+7 (495) 123-45-67'\n"
-	"- Call me maybe\n";
+	"- Call me maybe\n"
+	"phones_typed:\n"
+	"  '+74951234567': '+7 (495) 123-45-67'\n"
+	"  '12': x\n";
 
 /* Texts it must leave to libyaml, valid YAML or not. */
 static const char *const foreign[] = {
