@@ -7,7 +7,7 @@
 # candidates for CUR, one a line, "VALUE<TAB>DESCRIPTION".  This script only
 # splits the line into words as the shell will, and quotes the answers.
 #
-# commands: init add show list search set tag rm edit log undo redo status commit reindex stage user task deal board report note call meeting export check digest automate reassign dupes merge help
+# commands: init add show list search set tag rm edit log undo redo status commit reindex stage user task deal board report note call meeting import export check digest automate reassign dupes merge help
 #
 # (The line above is checked by the test suite against `crm __complete
 # commands`; completion itself never reads it.)

@@ -10,7 +10,7 @@
 # in = : or /; so the "fish" form ends such words there ("name=",
 # "owner:", "dir/"), where "words" leaves a query's field name bare.
 #
-# commands: init add show list search set tag rm edit log undo redo status commit reindex stage user task deal board report note call meeting export check digest automate reassign dupes merge help
+# commands: init add show list search set tag rm edit log undo redo status commit reindex stage user task deal board report note call meeting import export check digest automate reassign dupes merge help
 #
 # (The line above is checked by the test suite against `crm __complete
 # commands`; completion itself never reads it.)

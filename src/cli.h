@@ -556,6 +556,7 @@ int cmd_user_add(struct cli *cli, struct parsed *p);
 int cmd_user_rename(struct cli *cli, struct parsed *p);
 int cmd_user_rm(struct cli *cli, struct parsed *p);
 int cmd_reassign(struct cli *cli, struct parsed *p);
+int cmd_import(struct cli *cli, struct parsed *p);
 int cmd_task_add(struct cli *cli, struct parsed *p);
 int cmd_task_due(struct cli *cli, struct parsed *p);
 int cmd_task_list(struct cli *cli, struct parsed *p);
@@ -698,7 +699,7 @@ extern const struct opt_spec init_opts[], show_opts[],
 	task_rm_opts[], task_done_opts[],
 	deal_opts[], deal_move_opts[], deal_list_opts[], board_opts[],
 	report_opts[],
-	export_opts[], export_ics_opts[], export_csv_opts[],
+	export_opts[], export_ics_opts[], import_opts[], export_csv_opts[],
 	export_json_opts[], export_xlsx_opts[], export_vcard_opts[],
 	global_opts[], no_opts[];
 /* crm add's options, made from the field registry by

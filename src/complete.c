@@ -989,7 +989,8 @@ static const struct {
 	{"C", W_DIRS, 0}, {"format", W_FORMATS, 0}, {"sort", W_SORT, 0},
 	{"user", W_USERS, 0}, {"type", W_TYPES, 0}, {"set", W_ASSIGN, 0},
 	{"has", W_FIELDS, 0}, {"no", W_FIELDS, 0}, {"kind", W_KINDS, 0},
-	{"output", W_FILES, 0},
+	{"output", W_FILES, 0}, {"map-file", W_FILES, 0},
+	{"save-map", W_FILES, 0}, {"errors", W_FILES, 0},
 };
 
 /* What the values of the registered field f are; W_NONE: free text. */
@@ -1203,7 +1204,7 @@ static const struct {
 	{"init", W_DIRS, W_NONE}, {"automate", W_RULES, W_NONE},
 	{"board", W_PIPELINES, W_QUERY},
 	{"note", W_REFS, W_NONE}, {"call", W_REFS, W_NONE},
-	{"meeting", W_REFS, W_NONE},
+	{"meeting", W_REFS, W_NONE}, {"import", W_FILES, W_NONE},
 	{"dupes", W_TYPES, W_QUERY}, {"merge", W_REFS, W_REFS},
 };
 

@@ -188,6 +188,11 @@ const struct cmd crm_commands[] = {
 	 N_("log a call in a record's timeline")},
 	{"meeting", cmd_meeting, CMD_STORE | CMD_LOCK, call_opts,
 	 N_("REF TEXT..."), N_("log a meeting in a record's timeline")},
+	{"import", cmd_import, CMD_STORE | CMD_LOCK, import_opts,
+	 N_("FILE"),
+	 N_("add records from a CSV file or an Excel workbook, merging "
+	    "duplicates"),
+	 FMT_BIT(FMT_TABLE) | FMT_BIT(FMT_JSON)},
 	{"export", NULL, 0, export_opts, N_("ics|csv|json|xlsx|vcard ARGS..."),
 	 N_("write records in the formats of other programs"), 0,
 	 export_subs},
