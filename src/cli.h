@@ -325,6 +325,11 @@ int cli_commit_say(struct cli *cli, struct crm_txn *txn, const char *subject,
 int cli_commit_record_say(struct cli *cli, const struct crm_record *r,
 			  const char *subject, const char *command,
 			  const char *line);
+/* Prints the phases of the last commit on stderr when CRM_TRACE is set. */
+void cli_trace_commit(struct cli *cli);
+/* Prints "crm: trace: WHAT N ms" on stderr, the time since the last
+ * call (or the first), when CRM_TRACE is set. */
+void cli_trace_phase(const char *what);
 /* Sets the record's "updated" to now. */
 void cli_touch(struct cli *cli, struct crm_record *r);
 /* The login of the acting user ("" when the store has none). */

@@ -457,7 +457,9 @@ static int run_import(struct run *r, struct parsed *p)
 	o.now = r->cli->now;
 	if (crm_import_new(r->cli->store, &o, &r->map, &im, &r->cli->err))
 		return cli_fail(r->cli);
+	cli_trace_phase("match keys");
 	rc = import_rows(r, im);
+	cli_trace_phase("rows");
 	if (rc == CRM_OK && errors)
 		rc = write_errors(r, errors);
 	if (rc == CRM_OK && !r->dry_run && crm_import_pending(im)) {
@@ -466,6 +468,8 @@ static int run_import(struct run *r, struct parsed *p)
 				crm_import_pending(im));
 		if (crm_import_commit(im, "import", NULL, NULL, &r->cli->err))
 			rc = cli_fail(r->cli);
+		cli_trace_phase("commit");
+		cli_trace_commit(r->cli);
 	}
 	if (rc == CRM_OK && !r->cli->quiet)
 		print_summary(r, crm_import_counts(im));
@@ -487,8 +491,10 @@ int cmd_import(struct cli *cli, struct parsed *p)
 	r.dry_run = opt_flag(p, import_opts, "dry-run");
 	r.verbose = opt_flag(p, import_opts, "verbose");
 	r.progress = isatty(STDERR_FILENO) && !cli->quiet;
+	cli_trace_phase("start");
 	if ((rc = read_sheet(&r, p)) || (rc = make_map(&r, p)))
 		goto out;
+	cli_trace_phase("read");
 	if (!cli->quiet)
 		show_map(&r);
 	if (save && (rc = save_map(&r, save)))

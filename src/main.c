@@ -366,8 +366,22 @@ void cli_touch(struct cli *cli, struct crm_record *r)
 	crm_map_set_str(r->map, "updated", stamp);
 }
 
+void cli_trace_phase(const char *what)
+{
+	static double last;
+	struct timespec ts;
+	double now;
+	const char *e = getenv("CRM_TRACE");
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	now = (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+	if (e && *e && last > 0)
+		fprintf(stderr, "crm: trace: %s %.2f ms\n", what, now - last);
+	last = now;
+}
+
 /* Prints the phases of the last commit when CRM_TRACE is set. */
-static void trace_commit(struct cli *cli)
+void cli_trace_commit(struct cli *cli)
 {
 	const struct crm_timings *t = crm_store_timings(cli->store);
 	const char *e = getenv("CRM_TRACE");
@@ -411,7 +425,7 @@ int cli_commit_say(struct cli *cli, struct crm_txn *txn, const char *subject,
 
 	if (rc)
 		return cli_fail(cli);
-	trace_commit(cli);
+	cli_trace_commit(cli);
 	return CRM_OK;
 }
 

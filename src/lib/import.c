@@ -45,6 +45,8 @@ struct crm_import {
 	size_t np, cap;
 	struct keymap ids;             /* id -> place in p */
 	struct keymap deals;           /* deal key -> place in p */
+	struct keymap made;            /* folded name -> place in p of the
+					  companies made for rows */
 	struct crm_import_counts n;
 	/* what the last row's result points to */
 	struct crm_merge_result merge;
@@ -546,16 +548,68 @@ static int build_record(struct crm_import *im, const struct crm_sheet *sh,
  * (crm_matcher_load's scores). */
 #define COMPANY_LINK_SCORE (CRM_MATCH_SURE - 5)
 
+/* The one company of the store named exactly name (case and accents
+ * aside) into id; false when there is none, or several. */
+static bool store_company_named(struct crm_import *im, const char *name,
+				char id[CRM_ID_LEN + 1])
+{
+	struct crm_record *co = NULL;
+	enum crm_type t;
+	char *want, *have;
+	bool same = false;
+
+	if (crm_store_resolve(im->s, CRM_TYPE_BIT(CRM_COMPANY), name, &t, id,
+			      NULL, NULL, NULL) != CRM_OK ||
+	    crm_store_read(im->s, CRM_COMPANY, id, &co, NULL) != CRM_OK)
+		return false;
+	want = crm_fold(name);
+	have = crm_fold(crm_record_name(co));
+	same = strcmp(want, have) == 0;
+	free(want);
+	free(have);
+	crm_record_free(co);
+	return same;
+}
+
+/* The company a company column's name means into id: one the import
+ * made for that name, else the store's (or the import's) company the
+ * name matches surely (legal forms and the alphabet aside), else the
+ * store's one company of exactly that name; false when none. */
+static bool company_named(struct crm_import *im, const char *name,
+			  char id[CRM_ID_LEN + 1])
+{
+	struct crm_dupe_match dm;
+	struct crm_record *co;
+	char *fold = crm_fold(name);
+	size_t at;
+	bool found;
+
+	found = key_get(&im->made, fold, &at);
+	free(fold);
+	if (found) {
+		snprintf(id, CRM_ID_LEN + 1, "%s", im->p[at].rec->id);
+		return true;
+	}
+	co = crm_record_new(CRM_COMPANY, "", name, im->o.now);
+	found = crm_matcher_find(im->companies, co, &dm) == CRM_OK &&
+		dm.score >= COMPANY_LINK_SCORE;
+	crm_record_free(co);
+	if (found) {
+		snprintf(id, CRM_ID_LEN + 1, "%s", dm.id);
+		return true;
+	}
+	return store_company_named(im, name, id);
+}
+
 /* Sets the row's company: the company the company column names (its
  * id, or a name a company of the store or of the import matches), else
  * a new one, made once.  NULL *made unless one was made. */
 static int link_company(struct crm_import *im, struct row_build *b,
 			const char **made, struct crm_err *err)
 {
-	struct crm_dupe_match dm;
 	struct crm_record *co;
 	enum crm_type t;
-	char id[CRM_ID_LEN + 1];
+	char id[CRM_ID_LEN + 1], *fold;
 	size_t at;
 	int rc;
 
@@ -569,14 +623,10 @@ static int link_company(struct crm_import *im, struct row_build *b,
 		crm_map_set_str(b->r->map, "company", b->company);
 		return CRM_OK;
 	}
-	co = crm_record_new(CRM_COMPANY, "", b->company, im->o.now);
-	if (crm_matcher_find(im->companies, co, &dm) == CRM_OK &&
-	    dm.score >= COMPANY_LINK_SCORE) {
-		crm_map_set_str(b->r->map, "company", dm.id);
-		crm_record_free(co);
+	if (company_named(im, b->company, id)) {
+		crm_map_set_str(b->r->map, "company", id);
 		return CRM_OK;
 	}
-	crm_record_free(co);
 	if ((rc = new_id(im, id, err)))
 		return rc;
 	co = crm_record_new(CRM_COMPANY, id, b->company, im->o.now);
@@ -590,7 +640,9 @@ static int link_company(struct crm_import *im, struct row_build *b,
 		return reject_col(im, b, column_of(im, "company"), err);
 	}
 	crm_matcher_add(im->companies, co);
-	pending_add(im, NULL, co);
+	fold = crm_fold(b->company);
+	key_put(&im->made, fold, pending_add(im, NULL, co));
+	free(fold);
 	im->n.companies++;
 	snprintf(im->made_company, sizeof(im->made_company), "%s", id);
 	*made = im->made_company;
@@ -989,6 +1041,7 @@ void crm_import_free(struct crm_import *im)
 	free(im->p);
 	keymap_free(&im->ids);
 	keymap_free(&im->deals);
+	keymap_free(&im->made);
 	crm_matcher_free(im->match);
 	crm_matcher_free(im->companies);
 	crm_merge_result_free(&im->merge);

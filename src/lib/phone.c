@@ -91,6 +91,116 @@ static bool find_functions(void)
 	return ok;
 }
 
+/* ---- the module's answers, remembered ----
+ *
+ * One number is read many times in one command: an import reads it as
+ * typed, then its E.164 form to match, to merge, in the change pass and
+ * for the index's keys; libphonenumber takes some 10 microseconds each
+ * time.  A direct-mapped table keeps the last answer for each text. */
+
+/* Slots of the table, and the longest key it keeps. */
+#define MEMO_SLOTS 8192
+#define MEMO_KEY 96
+
+/* One answer: of which call (p: parse, k: key, n: normalize), for what
+ * (the key), and what it gave. */
+struct memo {
+	char key[MEMO_KEY];
+	int rc;
+	struct crm_phone p;   /* parse, key */
+	char e164[CRM_PHONE_MAX]; /* normalize */
+};
+
+static struct memo *memo;
+static pthread_mutex_t memo_lock = PTHREAD_MUTEX_INITIALIZER;
+
+/* The key of a call into key[MEMO_KEY]; false when it is too long to be
+ * kept. */
+static bool memo_key(char *key, char call, const char *region,
+		     const char *area, const char *text)
+{
+	int n = snprintf(key, MEMO_KEY, "%c%s|%s|%s", call, region, area, text);
+
+	return n > 0 && n < MEMO_KEY;
+}
+
+/* The slot of key. */
+static size_t memo_slot(const char *key)
+{
+	size_t h = 2166136261u;
+
+	for (; *key; key++)
+		h = (h ^ (unsigned char)*key) * 16777619u;
+	return h % MEMO_SLOTS;
+}
+
+/* The answer kept for key into *out; false when there is none. */
+static bool memo_get(const char *key, struct memo *out)
+{
+	bool found = false;
+	size_t i = memo_slot(key);
+
+	pthread_mutex_lock(&memo_lock);
+	if (memo && strcmp(memo[i].key, key) == 0) {
+		*out = memo[i];
+		found = true;
+	}
+	pthread_mutex_unlock(&memo_lock);
+	return found;
+}
+
+/* Keeps m (its key set), in place of what its slot held. */
+static void memo_put(const struct memo *m)
+{
+	pthread_mutex_lock(&memo_lock);
+	if (memo == NULL)
+		memo = calloc(MEMO_SLOTS, sizeof(*memo));
+	if (memo)
+		memo[memo_slot(m->key)] = *m;
+	pthread_mutex_unlock(&memo_lock);
+}
+
+/* mod.parse (call 'p') or mod.key (call 'k') of typed in region,
+ * remembered. */
+static int memo_parse(char call, const char *typed, const char *region,
+		      struct crm_phone *out)
+{
+	struct memo m;
+	bool keep = memo_key(m.key, call, region, "", typed);
+
+	if (keep && memo_get(m.key, &m)) {
+		*out = m.p;
+		return m.rc;
+	}
+	m.rc = call == 'k' ? mod.key(typed, region, out)
+			   : mod.parse(typed, region, out);
+	if (keep) {
+		m.p = *out;
+		memo_put(&m);
+	}
+	return m.rc;
+}
+
+/* mod.normalize of typed, remembered. */
+static int memo_normalize(const char *typed, const char *region,
+			  const char *area, char *e164, size_t size)
+{
+	struct memo m;
+	bool keep = size == CRM_PHONE_MAX &&
+		    memo_key(m.key, 'n', region, area, typed);
+
+	if (keep && memo_get(m.key, &m)) {
+		memcpy(e164, m.e164, CRM_PHONE_MAX);
+		return m.rc;
+	}
+	m.rc = mod.normalize(typed, region, area, e164, size);
+	if (keep) {
+		memcpy(m.e164, e164, CRM_PHONE_MAX);
+		memo_put(&m);
+	}
+	return m.rc;
+}
+
 int crm_phone_load(struct crm_err *err)
 {
 	char path[PATH_MAX + 32];
@@ -173,7 +283,7 @@ int crm_phone_parse(const char *typed, const char *region,
 		return parse_error(typed, region, CRM_PHONE_BAD_REGION, err);
 	if ((rc = crm_phone_load(err)) != CRM_OK)
 		return rc;
-	rc = mod.parse(typed, region ? region : "ZZ", out);
+	rc = memo_parse('p', typed, region ? region : "ZZ", out);
 	return rc == CRM_PHONE_PARSED ? CRM_OK
 				      : parse_error(typed, region, rc, err);
 }
@@ -240,7 +350,7 @@ int crm_phone_normalize(const char *typed, const struct crm_config *cfg,
 			    : crm_seterr(err, CRM_ERR, _("'%s' is too long "
 					 "for a phone number"), typed);
 	}
-	rc = mod.normalize(fits ? t : typed, region[0] ? region : "ZZ", area,
+	rc = memo_normalize(fits ? t : typed, region[0] ? region : "ZZ", area,
 			   e164, CRM_PHONE_MAX);
 	if (rc == 1) {
 		*how = fits && strcmp(t, e164) == 0 ? CRM_PHONE_E164
@@ -359,7 +469,7 @@ void crm_phone_index_keys(struct crm_buf *b, const char *phones,
 		nl = nl ? nl + 1 : NULL;
 		d = crm_phone_digits(one);
 		if (d != NULL && crm_phone_load(NULL) == CRM_OK &&
-		    mod.key(one, region ? region : "ZZ", &p) ==
+		    memo_parse('k', one, region ? region : "ZZ", &p) ==
 		    CRM_PHONE_PARSED && p.possible) {
 			crm_buf_addc(b, '\n');
 			crm_phone_key(b, &p);
