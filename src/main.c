@@ -366,6 +366,22 @@ void cli_touch(struct cli *cli, struct crm_record *r)
 	crm_map_set_str(r->map, "updated", stamp);
 }
 
+/* The most memory the process has held so far (VmHWM), in MB; -1 when
+ * it cannot be read. */
+static long peak_mb(void)
+{
+	char line[128];
+	long kb = -1;
+	FILE *f = fopen("/proc/self/status", "r");
+
+	while (f && fgets(line, sizeof(line), f))
+		if (sscanf(line, "VmHWM: %ld kB", &kb) == 1)
+			break;
+	if (f)
+		fclose(f);
+	return kb < 0 ? -1 : kb / 1024;
+}
+
 void cli_trace_phase(const char *what)
 {
 	static double last;
@@ -376,7 +392,8 @@ void cli_trace_phase(const char *what)
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	now = (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
 	if (e && *e && last > 0)
-		fprintf(stderr, "crm: trace: %s %.2f ms\n", what, now - last);
+		fprintf(stderr, "crm: trace: %s %.2f ms, peak %ld MB\n", what,
+			now - last, peak_mb());
 	last = now;
 }
 

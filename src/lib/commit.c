@@ -721,45 +721,110 @@ static int remove_file(const struct crm_store *s, const char *path)
 	return 0;
 }
 
+/* The directory a bulk change last wrote in, kept open for the next
+ * file of the same shard. */
+struct dir_cache {
+	char dir[PATH_MAX]; /* its path below the top, "" when none */
+	int fd;
+};
+
+/* The descriptor of the directory holding path (created if missing,
+ * following no link below the store's top), through c; *base is path's
+ * last component.  -1 with errno set on failure.  Not to be closed. */
+static int parent_fd(const struct crm_store *s, struct dir_cache *c,
+		     const char *path, const char **base)
+{
+	const char *slash = strrchr(path, '/');
+	size_t n = slash ? (size_t)(slash - path) : 0;
+
+	if (c->fd >= 0 && n < sizeof(c->dir) && strlen(c->dir) == n &&
+	    strncmp(c->dir, path, n) == 0) {
+		*base = slash ? slash + 1 : path;
+		return c->fd;
+	}
+	if (c->fd >= 0)
+		close(c->fd);
+	c->dir[0] = '\0';
+	if ((c->fd = crm_path_parent(s->root, path, true, base)) < 0)
+		return -1;
+	if (n < sizeof(c->dir)) {
+		memcpy(c->dir, path, n);
+		c->dir[n] = '\0';
+	}
+	return c->fd;
+}
+
 /* Writes the work-tree file path with buf, creating its directories,
- * following no link below the store's top; with inplace (a bulk
- * change), an existing file is rewritten in place (write_inplace). */
-static int put_file(const struct crm_store *s, const char *tmpdir,
-		    const char *path, const char *buf, size_t len, bool inplace)
+ * following no link below the store's top, in the directory c keeps
+ * open; with bulk (a bulk change), an existing file is rewritten in
+ * place (write_inplace). */
+static int put_file(const struct crm_store *s, struct dir_cache *c,
+		    const char *tmpdir, const char *path, const char *buf,
+		    size_t len, bool bulk)
 {
 	const char *base;
-	int fd, rc, saved;
+	int fd;
 
-	if ((fd = crm_path_parent(s->root, path, true, &base)) < 0)
+	if ((fd = parent_fd(s, c, path, &base)) < 0)
 		return -1;
-	if (inplace && len > 0 && write_inplace(fd, base, buf, len) == 0) {
-		close(fd);
+	if (bulk && len > 0 && write_inplace(fd, base, buf, len) == 0)
 		return 0;
-	}
-	rc = write_atomic_at(tmpdir, fd, base, buf, len);
-	saved = errno;
-	close(fd);
+	return write_atomic_at(tmpdir, fd, base, buf, len);
+}
+
+/* put_file of one file, replaced atomically. */
+static int put_one(const struct crm_store *s, const char *tmpdir,
+		   const char *path, const char *buf, size_t len)
+{
+	struct dir_cache dc = {"", -1};
+	int rc = put_file(s, &dc, tmpdir, path, buf, len, false), saved = errno;
+
+	if (dc.fd >= 0)
+		close(dc.fd);
 	errno = saved;
 	return rc;
 }
 
-/* Brings the work tree to the transaction's content. */
+/* Orders places in sort_changes by their paths (qsort). */
+static const struct txn_change *sort_changes;
+static int change_order(const void *a, const void *b)
+{
+	return strcmp(sort_changes[*(const size_t *)a].path,
+		      sort_changes[*(const size_t *)b].path);
+}
+
+/* Brings the work tree to the transaction's content, in the order of the
+ * paths, so that the files of one shard are written one after the other
+ * in the directory kept open. */
 static int write_worktree(struct crm_txn *t, struct crm_err *err)
 {
+	struct dir_cache dc = {"", -1};
 	char tmp[PATH_MAX];
-	size_t i;
+	size_t i, *order = crm_xcalloc(t->n + 1, sizeof(*order));
+	int rc = CRM_OK;
 
 	tmp_dir(t->s, tmp, sizeof(tmp));
-	for (i = 0; i < t->n; i++) {
-		struct txn_change *c = &t->ch[i];
+	for (i = 0; i < t->n; i++)
+		order[i] = i;
+	sort_changes = t->ch;
+	qsort(order, t->n, sizeof(*order), change_order);
+	for (i = 0; i < t->n && rc == CRM_OK; i++) {
+		struct txn_change *c = &t->ch[order[i]];
 
-		if ((c->buf ? put_file(t->s, tmp, c->path, c->buf, c->len,
+		if (c->buf == NULL && dc.fd >= 0) {
+			close(dc.fd); /* a removal may remove its directory */
+			dc.fd = -1;
+		}
+		if ((c->buf ? put_file(t->s, &dc, tmp, c->path, c->buf, c->len,
 				       t->n >= BULK_MIN)
 			    : remove_file(t->s, c->path)) != 0)
-			return crm_seterr(err, CRM_ERR, _("cannot write '%s': %s"),
-					  c->path, crm_path_strerror(errno));
+			rc = crm_seterr(err, CRM_ERR, _("cannot write '%s': %s"),
+					c->path, crm_path_strerror(errno));
 	}
-	return CRM_OK;
+	if (dc.fd >= 0)
+		close(dc.fd);
+	free(order);
+	return rc;
 }
 
 /* Puts the files the transaction touched back as they are in tree.
@@ -779,7 +844,7 @@ static int restore_worktree(struct crm_txn *t, git_tree *tree)
 				ret = -1;
 			continue;
 		}
-		if (put_file(t->s, tmp, t->ch[i].path, buf, len, false) != 0)
+		if (put_one(t->s, tmp, t->ch[i].path, buf, len) != 0)
 			ret = -1;
 		free(buf);
 	}
@@ -1288,9 +1353,8 @@ static int restore_hand_edit(struct crm_store *s, git_tree *tree,
 		return remove_file(s, *path) == 0 ? 0 : -1;
 	if (git_blob_lookup(&blob, s->repo, &base) < 0)
 		return 1; /* the text is gone: HEAD's is all there is */
-	rc = put_file(s, tmp_dir(s, tmp, sizeof(tmp)), *path,
-		      git_blob_rawcontent(blob),
-		      (size_t)git_blob_rawsize(blob), false);
+	rc = put_one(s, tmp_dir(s, tmp, sizeof(tmp)), *path,
+		     git_blob_rawcontent(blob), (size_t)git_blob_rawsize(blob));
 	git_blob_free(blob);
 	return rc == 0 ? 0 : -1;
 }

@@ -794,19 +794,26 @@ static int merge_row(struct crm_import *im, struct row_build *b,
 	else if (crm_store_read(im->s, im->o.type, id, &probe, err) != CRM_OK)
 		return CRM_ERR;
 	changed = merge_values(im, probe, b->r);
-	crm_record_free(probe);
-	if (weak && changed)
+	if (weak && changed) {
+		crm_record_free(probe);
 		return CRM_ENOTFOUND;
+	}
 	res->outcome = CRM_IMPORT_SKIPPED;
 	if (changed && im->o.existing != CRM_IMPORT_SKIP) {
-		if ((rec = record_for_change(im, im->o.type, id, err)) == NULL)
+		if ((rec = record_for_change(im, im->o.type, id, err)) == NULL) {
+			crm_record_free(probe);
 			return CRM_ERR;
-		merge_values(im, rec, b->r);
+		}
+		/* the merged copy takes the place of the record */
+		crm_node_free(rec->map);
+		rec->map = probe->map;
+		probe->map = NULL;
 		if (im->match)
 			crm_matcher_add(im->match, rec);
 		res->outcome = b->has_id ? CRM_IMPORT_UPDATED
 					 : CRM_IMPORT_MERGED;
 	}
+	crm_record_free(probe);
 	res->conflicts = im->merge.conflicts;
 	res->nconflicts = im->o.existing == CRM_IMPORT_UPDATE ? 0
 			  : im->merge.nconflicts;

@@ -102,12 +102,12 @@ static bool find_functions(void)
 #define MEMO_SLOTS 8192
 #define MEMO_KEY 96
 
-/* One answer: of which call (p: parse, k: key, n: normalize), for what
+/* One answer: of which call (p: parse, n: normalize), for what
  * (the key), and what it gave. */
 struct memo {
 	char key[MEMO_KEY];
 	int rc;
-	struct crm_phone p;   /* parse, key */
+	struct crm_phone p;   /* parse */
 	char e164[CRM_PHONE_MAX]; /* normalize */
 };
 
@@ -160,20 +160,19 @@ static void memo_put(const struct memo *m)
 	pthread_mutex_unlock(&memo_lock);
 }
 
-/* mod.parse (call 'p') or mod.key (call 'k') of typed in region,
- * remembered. */
-static int memo_parse(char call, const char *typed, const char *region,
+/* mod.parse of typed in region, remembered (what mod.key gives is part
+ * of it, so one answer serves both). */
+static int memo_parse(const char *typed, const char *region,
 		      struct crm_phone *out)
 {
 	struct memo m;
-	bool keep = memo_key(m.key, call, region, "", typed);
+	bool keep = memo_key(m.key, 'p', region, "", typed);
 
 	if (keep && memo_get(m.key, &m)) {
 		*out = m.p;
 		return m.rc;
 	}
-	m.rc = call == 'k' ? mod.key(typed, region, out)
-			   : mod.parse(typed, region, out);
+	m.rc = mod.parse(typed, region, out);
 	if (keep) {
 		m.p = *out;
 		memo_put(&m);
@@ -283,7 +282,7 @@ int crm_phone_parse(const char *typed, const char *region,
 		return parse_error(typed, region, CRM_PHONE_BAD_REGION, err);
 	if ((rc = crm_phone_load(err)) != CRM_OK)
 		return rc;
-	rc = memo_parse('p', typed, region ? region : "ZZ", out);
+	rc = memo_parse(typed, region ? region : "ZZ", out);
 	return rc == CRM_PHONE_PARSED ? CRM_OK
 				      : parse_error(typed, region, rc, err);
 }
@@ -324,6 +323,18 @@ static bool has_digit(const char *s)
 	return strpbrk(s, "0123456789") != NULL;
 }
 
+/* True when t is a valid number in its E.164 form: what a stored phone
+ * is, read again by every change (one answer with the parses of
+ * matching and merging). */
+static bool stored_e164(const char *t, const char *region)
+{
+	struct crm_phone p;
+
+	return crm_phone_is_e164(t) &&
+	       memo_parse(t, region, &p) == CRM_PHONE_PARSED && p.valid &&
+	       strcmp(p.e164, t) == 0;
+}
+
 int crm_phone_normalize(const char *typed, const struct crm_config *cfg,
 			char e164[CRM_PHONE_MAX], enum crm_phone_norm *how,
 			struct crm_err *err)
@@ -349,6 +360,11 @@ int crm_phone_normalize(const char *typed, const struct crm_config *cfg,
 		return fits ? CRM_OK
 			    : crm_seterr(err, CRM_ERR, _("'%s' is too long "
 					 "for a phone number"), typed);
+	}
+	if (fits && stored_e164(t, region[0] ? region : "ZZ")) {
+		memcpy(e164, t, strlen(t) + 1);
+		*how = CRM_PHONE_E164;
+		return CRM_OK;
 	}
 	rc = memo_normalize(fits ? t : typed, region[0] ? region : "ZZ", area,
 			   e164, CRM_PHONE_MAX);
@@ -469,7 +485,7 @@ void crm_phone_index_keys(struct crm_buf *b, const char *phones,
 		nl = nl ? nl + 1 : NULL;
 		d = crm_phone_digits(one);
 		if (d != NULL && crm_phone_load(NULL) == CRM_OK &&
-		    memo_parse('k', one, region ? region : "ZZ", &p) ==
+		    memo_parse(one, region ? region : "ZZ", &p) ==
 		    CRM_PHONE_PARSED && p.possible) {
 			crm_buf_addc(b, '\n');
 			crm_phone_key(b, &p);
