@@ -47,6 +47,9 @@ struct crm_import {
 	struct keymap deals;           /* deal key -> place in p */
 	struct keymap made;            /* folded name -> place in p of the
 					  companies made for rows */
+	struct keymap named;           /* folded name -> place in p of the
+					  last record of the import's type
+					  made by a row */
 	struct crm_import_counts n;
 	/* what the last row's result points to */
 	struct crm_merge_result merge;
@@ -548,33 +551,55 @@ static int build_record(struct crm_import *im, const struct crm_sheet *sh,
  * (crm_matcher_load's scores). */
 #define COMPANY_LINK_SCORE (CRM_MATCH_SURE - 5)
 
-/* The one company of the store named exactly name (case and accents
- * aside) into id; false when there is none, or several. */
+/* The company of the store named exactly name (case and accents aside)
+ * into id, the one made first (then the smallest id) when several are:
+ * the same one at each import of a file, not a new one each time;
+ * false when there is none. */
 static bool store_company_named(struct crm_import *im, const char *name,
 				char id[CRM_ID_LEN + 1])
 {
-	struct crm_record *co = NULL;
+	struct crm_match *cands = NULL;
 	enum crm_type t;
-	char *want, *have;
-	bool same = false;
+	char *want = crm_fold(name), *have, best_at[64] = "";
+	const char *at;
+	size_t n = 0, i;
+	bool found = false;
 
 	if (crm_store_resolve(im->s, CRM_TYPE_BIT(CRM_COMPANY), name, &t, id,
-			      NULL, NULL, NULL) != CRM_OK ||
-	    crm_store_read(im->s, CRM_COMPANY, id, &co, NULL) != CRM_OK)
-		return false;
-	want = crm_fold(name);
-	have = crm_fold(crm_record_name(co));
-	same = strcmp(want, have) == 0;
+			      &cands, &n, NULL) == CRM_OK) {
+		crm_matches_free(cands, n);
+		cands = crm_xcalloc(1, sizeof(*cands));
+		snprintf(cands[0].id, sizeof(cands[0].id), "%s", id);
+		n = 1;
+	}
+	for (i = 0; i < n; i++) {
+		struct crm_record *co = NULL;
+
+		if (crm_store_read(im->s, CRM_COMPANY, cands[i].id, &co,
+				   NULL) != CRM_OK)
+			continue;
+		have = crm_fold(crm_record_name(co));
+		at = crm_map_str(co->map, "created");
+		at = at ? at : "";
+		if (strcmp(have, want) == 0 &&
+		    (!found || strcmp(at, best_at) < 0 ||
+		     (strcmp(at, best_at) == 0 && strcmp(co->id, id) < 0))) {
+			snprintf(id, CRM_ID_LEN + 1, "%s", co->id);
+			snprintf(best_at, sizeof(best_at), "%s", at);
+			found = true;
+		}
+		free(have);
+		crm_record_free(co);
+	}
+	crm_matches_free(cands, n);
 	free(want);
-	free(have);
-	crm_record_free(co);
-	return same;
+	return found;
 }
 
 /* The company a company column's name means into id: one the import
  * made for that name, else the store's (or the import's) company the
  * name matches surely (legal forms and the alphabet aside), else the
- * store's one company of exactly that name; false when none. */
+ * store's company of exactly that name; false when none. */
 static bool company_named(struct crm_import *im, const char *name,
 			  char id[CRM_ID_LEN + 1])
 {
@@ -820,6 +845,71 @@ static int merge_row(struct crm_import *im, struct row_build *b,
 	return CRM_OK;
 }
 
+/* True when merging the row's record r into the record id (of the
+ * store, or of the import) would change nothing. */
+static bool adds_nothing(struct crm_import *im, const struct crm_record *r,
+			 const char *id)
+{
+	struct crm_record *probe = NULL;
+	size_t at;
+	bool changed;
+
+	if (key_get(&im->ids, id, &at))
+		probe = crm_record_dup(im->p[at].rec);
+	else if (crm_store_read(im->s, im->o.type, id, &probe, NULL) != CRM_OK)
+		return false;
+	changed = merge_values(im, probe, r);
+	crm_record_free(probe);
+	return !changed;
+}
+
+/* A record named as the row's record r (case and accents aside) that r
+ * adds nothing to, into id: a row imported before that has nothing by
+ * which the matcher would know it (no phone, e-mail or tax id, and a
+ * name many records have).  false when there is none. */
+static bool unchanged_namesake(struct crm_import *im,
+			       const struct crm_record *r,
+			       char id[CRM_ID_LEN + 1])
+{
+	struct crm_match *cands = NULL;
+	enum crm_type t;
+	char *fold = crm_fold(crm_record_name(r)), *have;
+	size_t at, n = 0, i;
+	bool found = false;
+	int rc;
+
+	if (key_get(&im->named, fold, &at) &&
+	    adds_nothing(im, r, im->p[at].rec->id)) {
+		snprintf(id, CRM_ID_LEN + 1, "%s", im->p[at].rec->id);
+		free(fold);
+		return true;
+	}
+	rc = crm_store_resolve(im->s, CRM_TYPE_BIT(im->o.type),
+			       crm_record_name(r), &t, id, &cands, &n, NULL);
+	if (rc == CRM_OK) {
+		crm_matches_free(cands, n);
+		cands = crm_xcalloc(1, sizeof(*cands));
+		snprintf(cands[0].id, sizeof(cands[0].id), "%s", id);
+		n = 1;
+	}
+	for (i = 0; i < n && !found; i++) {
+		struct crm_record *c = NULL;
+
+		if (crm_store_read(im->s, im->o.type, cands[i].id, &c,
+				   NULL) != CRM_OK)
+			continue;
+		have = crm_fold(crm_record_name(c));
+		found = strcmp(have, fold) == 0 && adds_nothing(im, r, c->id);
+		if (found)
+			snprintf(id, CRM_ID_LEN + 1, "%s", c->id);
+		free(have);
+		crm_record_free(c);
+	}
+	crm_matches_free(cands, n);
+	free(fold);
+	return found;
+}
+
 /* Makes the row's record a new one of the import (its defaults filled
  * as crm add fills them). */
 static int create_row(struct crm_import *im, struct row_build *b,
@@ -842,6 +932,9 @@ static int create_row(struct crm_import *im, struct row_build *b,
 	} else {
 		crm_matcher_add(im->match, r);
 	}
+	key = crm_fold(crm_record_name(r));
+	key_put(&im->named, key, at);
+	free(key);
 	return CRM_OK;
 }
 
@@ -942,6 +1035,14 @@ int crm_import_row(struct crm_import *im, const struct crm_sheet *sheet,
 			matched = false, rc = CRM_OK;
 		else if (rc)
 			goto out;
+	}
+	if (!matched && im->o.type != CRM_DEAL &&
+	    unchanged_namesake(im, b.r, id)) {
+		matched = true;
+		res->outcome = CRM_IMPORT_SKIPPED;
+		res->conflicts = im->merge.conflicts;
+		res->nconflicts = im->merge.nconflicts;
+		snprintf(why, sizeof(why), "name");
 	}
 	if (matched) {
 		snprintf(res->id, sizeof(res->id), "%s", id);
@@ -1049,6 +1150,7 @@ void crm_import_free(struct crm_import *im)
 	keymap_free(&im->ids);
 	keymap_free(&im->deals);
 	keymap_free(&im->made);
+	keymap_free(&im->named);
 	crm_matcher_free(im->match);
 	crm_matcher_free(im->companies);
 	crm_merge_result_free(&im->merge);

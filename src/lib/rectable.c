@@ -85,6 +85,7 @@ static bool cell_kind(enum crm_field_kind k)
 	case CRM_FIELD_TIMELINE:
 	case CRM_FIELD_RESCHEDULES:
 	case CRM_FIELD_CUSTOM:
+	case CRM_FIELD_PHONE_FORMS: /* in the phones' cell (phones_cell) */
 		return false;
 	default:
 		return true;
@@ -152,6 +153,25 @@ static char *node_cell(const struct crm_node *n)
 	return b.s ? crm_buf_detach(&b) : crm_xstrdup("");
 }
 
+/* The cell of phones, a record's list of numbers: each as it was typed
+ * (forms: its phones_typed, may be NULL), which is what people read and
+ * what crm import stores again as it was.  Caller owns it. */
+static char *phones_cell(const struct crm_node *phones,
+			 const struct crm_node *forms)
+{
+	struct crm_buf b = {0};
+	size_t i;
+
+	if (phones->kind != CRM_NODE_SEQ)
+		return node_cell(phones);
+	for (i = 0; i < phones->len; i++)
+		if (phones->items[i]->kind == CRM_NODE_SCALAR)
+			crm_buf_addf(&b, "%s%s", b.len ? ", " : "",
+				     crm_phone_shown(phones->items[i]->str,
+						     forms));
+	return b.s ? crm_buf_detach(&b) : crm_xstrdup("");
+}
+
 /* The table being built. */
 struct build {
 	struct crm_rectable *sh;
@@ -187,7 +207,10 @@ static int spool_record(const struct crm_record *r, const struct crm_row *row,
 	for (i = 0; i < r->map->len; i++) {
 		if (!is_column(b, r->map->keys[i], r->map->items[i]))
 			continue;
-		cell = node_cell(r->map->items[i]);
+		cell = strcmp(r->map->keys[i], "phones") == 0
+		       ? phones_cell(r->map->items[i],
+				     crm_map_get(r->map, "phones_typed"))
+		       : node_cell(r->map->items[i]);
 		fwrite(r->map->keys[i], 1, strlen(r->map->keys[i]) + 1, f);
 		fwrite(cell, 1, strlen(cell) + 1, f);
 		free(cell);

@@ -107,7 +107,7 @@ f=$(file_of contact "$k1")
 like "$(cat "$f")" "merged_from:
 - '?$k2'?" "merged_from names the other"
 like "$(cat "$f")" "role: accountant" "the kept role stays"
-like "$(cat "$f")" "- '\+7 903 555-12-34'" "the other's phone is added"
+like "$(cat "$f")" "- '\+79035551234'" "the other's phone is added (in E.164)"
 is "$(grep -c -i 'ivan@romashka.ru' "$f")" 1 "the same e-mail in another case is not added twice"
 like "$(cat "$f")" "text: Обсудили скидку" "the other's timeline is united"
 like "$(cat "$(file_of deal "$d1")")" "contact: '?$k1'?" "the deal's contact is re-pointed"

@@ -32,15 +32,17 @@ arg = sys.argv[4] if len(sys.argv) > 4 else None
 dirs = {"company": "companies", "contact": "contacts", "deal": "deals",
         "task": "tasks"}
 KNOWN = {
-    "company": "id name status relation owner phones emails website address "
-               "source notes tags created updated",
+    "company": "id name status relation owner phones emails tax_id website "
+               "address source notes tags created updated merged_from",
     "contact": "id name company role status relation owner phones emails "
-               "birthday source notes tags created updated",
+               "tax_id birthday source notes tags created updated merged_from",
     "deal": "id name company contact pipeline stage amount currency "
             "probability close competitors owner source notes tags created "
-            "updated",
+            "updated merged_from",
 }
-ENTRIES = {"timeline", "stage_history", "rescheduled"}
+# not cells: the entries, and phones_typed, whose forms are the phones'
+# cell (each number as it was typed)
+ENTRIES = {"timeline", "stage_history", "rescheduled", "phones_typed"}
 
 
 def records(t, loader=yaml.SafeLoader):
@@ -90,8 +92,12 @@ def compare_rows(header, rows, recs, t, undo):
             print("no record %s" % row[0])
             continue
         for k, v in zip(header, row):
-            if v != cell(rec.get(k)):
-                print("%s %s: %r, want %r" % (row[0], k, v, cell(rec.get(k))))
+            want_v = cell(rec.get(k))
+            if k == "phones" and rec.get(k):
+                forms = rec.get("phones_typed") or {}
+                want_v = ", ".join(forms.get(p, p) for p in rec[k])
+            if v != want_v:
+                print("%s %s: %r, want %r" % (row[0], k, v, want_v))
                 bad += 1
     return seen
 
@@ -245,7 +251,7 @@ is "$err" "exported 4 contacts to '$TEST_ROOT/a.csv'" "export csv says what it w
 is "$(check csv "$TEST_ROOT/a.csv" contact)" "4 records: $ALL4" \
 	"csv read back by Python's csv module equals the records (header, every cell, CRLF rows)"
 is "$(head -1 "$TEST_ROOT/a.csv" | tr -d '\r')" \
-	"id,name,company,role,status,relation,owner,phones,emails,birthday,source,notes,tags,created,updated,inn,langs,score" \
+	"id,name,company,role,status,relation,owner,phones,emails,tax_id,birthday,source,notes,tags,created,updated,merged_from,inn,langs,score" \
 	"the header: the registry's fields, then the custom ones sorted"
 raw=$(check rawcsv "$TEST_ROOT/a.csv" contact "$c1")
 like "$raw" "^notes='=cmd\|' /C calc'!A0\\\\n" "a note starting with = is neutralised with a leading '"
@@ -353,8 +359,8 @@ run export vcard --vcard3 -o "$TEST_ROOT/a3.vcf"
 is "$(check vcard3 "$TEST_ROOT/a3.vcf" contact)" "4 records: $ALL4" \
 	"vobject reads vCard 3.0: TEL as stored, the rest exact"
 is "$(check lint "$TEST_ROOT/a3.vcf" contact)" "folded 1" "vCard 3.0 lines: CRLF, 75 octets, UTF-8"
-grep -q '^TEL;TYPE=VOICE:+7 916 000-11-22' "$TEST_ROOT/a3.vcf"
-ok $? "3.0: TEL;TYPE=VOICE with the number as stored"
+grep -q '^TEL;TYPE=VOICE:+79160001122' "$TEST_ROOT/a3.vcf"
+ok $? "3.0: TEL;TYPE=VOICE with the number in E.164, as stored"
 "$CRM" export vcard company -o "$TEST_ROOT/co.vcf" 2>/dev/null
 is "$(check vcard4 "$TEST_ROOT/co.vcf" company | tail -1 | cut -d' ' -f1)" "2" "export vcard company"
 grep -q '^KIND:org' "$TEST_ROOT/co.vcf"
