@@ -290,13 +290,18 @@ for delay in 0.05 0.2 0.5 1 2; do
 	kill -9 "$pid" 2>/dev/null
 	wait "$pid" 2>/dev/null
 	after=$(commits)
+	# the next writer repairs what a killed one left (its journal)
+	"$CRM" add company "Probe $delay" >/dev/null 2>&1
 	n=$("$CRM" --format ids list contact 2>/dev/null | wc -l)
-	if [ "$after" = "$before" ] || [ "$n" -ge 3000 ]; then
-		killed_ok=$((killed_ok + 1))
+	st=$(git status --porcelain | grep -v '^?? big.csv$')
+	if { [ "$after" = "$before" ] && [ "$n" -eq 0 ]; } ||
+	   { [ "$after" = "$((before + 1))" ] && [ "$n" -eq 3000 ]; }; then
+		[ -z "$st" ] && killed_ok=$((killed_ok + 1))
 	fi
+	"$CRM" undo >/dev/null 2>&1
 	[ "$after" != "$before" ] && "$CRM" undo >/dev/null 2>&1
 done
-is "$killed_ok" 5 "a killed import leaves no part of itself"
+is "$killed_ok" 5 "a killed import leaves no part of itself, once the next writer repaired it"
 st=$(git status --porcelain | grep -v '^?? big.csv$')
 is "$st" "" "after the kills git status is clean"
 
