@@ -389,6 +389,28 @@ static int add_items(struct crm_import *im, struct row_build *b,
 	return rc;
 }
 
+/* Sets merged_from, the ids of the records merged into this one, from
+ * a cell that lists them. */
+static int set_ids(struct row_build *b, const char *text, struct crm_err *err)
+{
+	struct crm_node *seq = crm_node_new_seq();
+	const char *p = text;
+	char *item;
+
+	while ((item = next_item(&p, ", ;\n")) != NULL) {
+		if (!crm_id_valid(item)) {
+			crm_seterr(err, CRM_EUSAGE, _("invalid id '%s'"), item);
+			free(item);
+			crm_node_free(seq);
+			return CRM_EUSAGE;
+		}
+		crm_seq_push(seq, crm_node_new_scalar(item));
+		free(item);
+	}
+	crm_map_set(b->r->map, "merged_from", seq);
+	return CRM_OK;
+}
+
 /* Sets field of the row's record from text, a cell of column col. */
 static int set_cell(struct crm_import *im, struct row_build *b,
 		    const char *field, const char *text, struct crm_err *err)
@@ -424,6 +446,14 @@ static int set_cell(struct crm_import *im, struct row_build *b,
 		b->has_id = true;
 		return CRM_OK;
 	}
+	if (strcmp(field, "created") == 0 || strcmp(field, "updated") == 0) {
+		/* crm's own stamps, as an export wrote them: the record's
+		 * check refuses any other text */
+		crm_map_set_str(b->r->map, field, text);
+		return CRM_OK;
+	}
+	if (strcmp(field, "merged_from") == 0)
+		return set_ids(b, text, err);
 	if (strcmp(field, "phones") == 0)
 		return add_phones(im, b, text, err);
 	if (strcmp(field, "emails") == 0)

@@ -217,12 +217,39 @@ static const char *list_field(const char *key)
 	return NULL;
 }
 
-/* The field header names for type t, or NULL. */
+/* True when header is spelt as crm spells a field's key (lowercase
+ * ASCII letters, digits and '_', a letter first): the header of a column
+ * of crm export, a custom field's among them. */
+static bool field_spelling(const char *header)
+{
+	size_t i;
+
+	if (!(header[0] >= 'a' && header[0] <= 'z'))
+		return false;
+	for (i = 1; header[i]; i++)
+		if (!((header[i] >= 'a' && header[i] <= 'z') ||
+		      (header[i] >= '0' && header[i] <= '9') || header[i] == '_'))
+			return false;
+	return i <= 64;
+}
+
+/* The field header names for type t, or NULL: a field's own key (or
+ * term), a header people write, a column of phones or e-mails, else a
+ * custom field when it is spelt as one. */
 static const char *guess_field(const char *header, enum crm_type t)
 {
-	char *key = header_key(header), *k;
+	const struct crm_field *f = crm_field_find(CRM_TYPE_BIT(t), header,
+						   false);
+	char *key, *k;
 	const char *field = NULL;
 	size_t i;
+
+	if (f == NULL)
+		f = crm_field_find(CRM_TYPE_BIT(t), header, true);
+	if (f && f->kind != CRM_FIELD_TIMELINE && f->kind != CRM_FIELD_HISTORY &&
+	    f->kind != CRM_FIELD_RESCHEDULES && f->kind != CRM_FIELD_PHONE_FORMS)
+		return f->name;
+	key = header_key(header);
 
 	for (i = 0; i < NKNOWN && field == NULL; i++) {
 		if (!(known[i].mask & CRM_TYPE_BIT(t)))
@@ -235,6 +262,10 @@ static const char *guess_field(const char *header, enum crm_type t)
 	if (field == NULL && t != CRM_DEAL)
 		field = list_field(key);
 	free(key);
+	if (field == NULL && f == NULL && field_spelling(header) &&
+	    crm_field_find(CRM_TYPE_ALL, header, false) == NULL &&
+	    crm_field_find(CRM_TYPE_ALL, header, true) == NULL)
+		field = header;
 	return field;
 }
 
@@ -313,6 +344,27 @@ void crm_import_map_guess(const struct crm_sheet *s, enum crm_type t,
 	}
 }
 
+/* The type the headers of s say, when one is a field's own key that
+ * only one type has (website: a company; role: a contact; stage: a
+ * deal), as in the files crm export writes; false when none does. */
+static bool own_fields_type(const struct crm_sheet *s, bool two_rows,
+			    enum crm_type *t)
+{
+	const struct crm_field *f;
+	size_t i;
+	int k;
+
+	for (i = 0; s->nrows && i < s->rows[0].ncells; i++) {
+		f = crm_field_find(CRM_TYPE_ALL, header_of(s, i, two_rows), false);
+		for (k = 0; f && k < CRM_TASK; k++)
+			if (f->types == CRM_TYPE_BIT(k)) {
+				*t = (enum crm_type)k;
+				return true;
+			}
+	}
+	return false;
+}
+
 enum crm_type crm_import_guess_type(const struct crm_sheet *s)
 {
 	bool person = false, company = false, deal = false;
@@ -320,6 +372,10 @@ enum crm_type crm_import_guess_type(const struct crm_sheet *s)
 	const char *f, *h;
 	size_t i;
 
+	enum crm_type own;
+
+	if (own_fields_type(s, two_rows, &own))
+		return own;
 	for (i = 0; s->nrows && i < s->rows[0].ncells; i++) {
 		h = header_of(s, i, two_rows);
 		if ((f = guess_field(h, CRM_DEAL)) &&
