@@ -998,6 +998,14 @@ int crm_store_resolve(struct crm_store *s, unsigned mask, const char *ref,
 		      struct crm_match **cands, size_t *ncands,
 		      struct crm_err *err);
 void crm_matches_free(struct crm_match *m, size_t n);
+/* The records among the types of mask whose name is name, case and
+ * accents folded (crm_fold), at most max of them, into *out (caller
+ * frees with crm_matches_free; their idlen is not set) and their number
+ * into *n: an exact look-up, without the other levels of
+ * crm_store_resolve. */
+int crm_store_named(struct crm_store *s, unsigned mask, const char *name,
+		    size_t max, struct crm_match **out, size_t *n,
+		    struct crm_err *err);
 
 /* What crm_store_find_ids gives an id no record (or several) has. */
 #define CRM_IDS_NONE (-1)

@@ -580,6 +580,8 @@ static int build_record(struct crm_import *im, const struct crm_sheet *sh,
  * name the same once legal forms are dropped, in either alphabet
  * (crm_matcher_load's scores). */
 #define COMPANY_LINK_SCORE (CRM_MATCH_SURE - 5)
+/* The most records of one name read to find the one a row is. */
+#define NAMESAKES_MAX 20
 
 /* The company of the store named exactly name (case and accents aside)
  * into id, the one made first (then the smallest id) when several are:
@@ -589,19 +591,14 @@ static bool store_company_named(struct crm_import *im, const char *name,
 				char id[CRM_ID_LEN + 1])
 {
 	struct crm_match *cands = NULL;
-	enum crm_type t;
 	char *want = crm_fold(name), *have, best_at[64] = "";
 	const char *at;
 	size_t n = 0, i;
 	bool found = false;
 
-	if (crm_store_resolve(im->s, CRM_TYPE_BIT(CRM_COMPANY), name, &t, id,
-			      &cands, &n, NULL) == CRM_OK) {
-		crm_matches_free(cands, n);
-		cands = crm_xcalloc(1, sizeof(*cands));
-		snprintf(cands[0].id, sizeof(cands[0].id), "%s", id);
-		n = 1;
-	}
+	if (crm_store_named(im->s, CRM_TYPE_BIT(CRM_COMPANY), name,
+			    NAMESAKES_MAX, &cands, &n, NULL) != CRM_OK)
+		n = 0;
 	for (i = 0; i < n; i++) {
 		struct crm_record *co = NULL;
 
@@ -902,11 +899,9 @@ static bool unchanged_namesake(struct crm_import *im,
 			       char id[CRM_ID_LEN + 1])
 {
 	struct crm_match *cands = NULL;
-	enum crm_type t;
 	char *fold = crm_fold(crm_record_name(r)), *have;
 	size_t at, n = 0, i;
 	bool found = false;
-	int rc;
 
 	if (key_get(&im->named, fold, &at) &&
 	    adds_nothing(im, r, im->p[at].rec->id)) {
@@ -914,14 +909,9 @@ static bool unchanged_namesake(struct crm_import *im,
 		free(fold);
 		return true;
 	}
-	rc = crm_store_resolve(im->s, CRM_TYPE_BIT(im->o.type),
-			       crm_record_name(r), &t, id, &cands, &n, NULL);
-	if (rc == CRM_OK) {
-		crm_matches_free(cands, n);
-		cands = crm_xcalloc(1, sizeof(*cands));
-		snprintf(cands[0].id, sizeof(cands[0].id), "%s", id);
-		n = 1;
-	}
+	if (crm_store_named(im->s, CRM_TYPE_BIT(im->o.type), crm_record_name(r),
+			    NAMESAKES_MAX, &cands, &n, NULL) != CRM_OK)
+		n = 0;
 	for (i = 0; i < n && !found; i++) {
 		struct crm_record *c = NULL;
 

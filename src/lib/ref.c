@@ -528,3 +528,28 @@ int crm_store_resolve(struct crm_store *s, unsigned mask, const char *ref,
 	free(trimmed);
 	return rc;
 }
+
+int crm_store_named(struct crm_store *s, unsigned mask, const char *name,
+		    size_t max, struct crm_match **out, size_t *n,
+		    struct crm_err *err)
+{
+	struct lookup lk = {0};
+	struct matches ms = {0};
+	int rc;
+
+	*out = NULL;
+	*n = 0;
+	if (!crm_utf8_valid(name, strlen(name)))
+		return CRM_OK;
+	lookup_init(&lk, name, mask);
+	if ((rc = crm_store_index(s, &lk.db, err)) == CRM_OK)
+		rc = collect(&lk, L_EXACT, lk.accept, max, &ms, err);
+	lookup_free(&lk);
+	if (rc) {
+		matches_clear(&ms);
+		return rc;
+	}
+	*out = ms.m;
+	*n = ms.n;
+	return CRM_OK;
+}
