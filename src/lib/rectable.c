@@ -77,10 +77,12 @@ int crm_export_each(struct crm_store *s, enum crm_type t,
 	return w.rc ? w.rc : rc;
 }
 
-/* True for the kinds of registered fields whose value fits a cell. */
+/* True for the kinds of registered fields whose value fits a cell (a
+ * mapping such as phones_typed does not: JSON carries it). */
 static bool cell_kind(enum crm_field_kind k)
 {
 	switch (k) {
+	case CRM_FIELD_PHONE_FORMS:
 	case CRM_FIELD_HISTORY:
 	case CRM_FIELD_TIMELINE:
 	case CRM_FIELD_RESCHEDULES:
