@@ -421,6 +421,12 @@ static int set_cell(struct crm_import *im, struct row_build *b,
 		b->has_id = true;
 		return CRM_OK;
 	}
+	if (strcmp(field, "created") == 0 || strcmp(field, "updated") == 0) {
+		/* crm set refuses the stamps; a file may give them (crm
+		 * export's own columns), and the record's check judges them */
+		crm_map_set_str(b->r->map, field, text);
+		return CRM_OK;
+	}
 	if (strcmp(field, "phones") == 0)
 		return add_phones(im, b, text, err);
 	if (strcmp(field, "emails") == 0)
