@@ -744,7 +744,10 @@ static bool find_match(struct crm_import *im, const struct row_build *b,
 		return false;
 	snprintf(id, CRM_ID_LEN + 1, "%s", dm.id);
 	snprintf(why, whysize, "%s", dm.reason);
-	*weak = dm.score < CRM_MATCH_SURE;
+	/* a phone and nothing else, not even the name (a switchboard the
+	 * rows of one firm share), is as weak as a name alone */
+	*weak = dm.score < CRM_MATCH_SURE ||
+		(dm.score == CRM_MATCH_SURE && strncmp(dm.reason, "phone ", 6) == 0);
 	return true;
 }
 
