@@ -1,0 +1,76 @@
+#!/bin/bash
+# 59-redteam-import.t - crm import, export, dupes and merge against what a
+# hostile file or user does: crm's own CSV export read back (into the
+# same store: nothing changes; into a fresh one: the same records), rows
+# of strangers that share a switchboard phone, and the like.
+
+. "$(dirname "$0")/lib.sh"
+
+F=$TEST_ROOT/files
+mkdir -p "$F"
+
+# --- crm export csv read back ---
+new_store rt
+c=$("$CRM" add contact "Иван Петров" --phone "+7 495 123-45-67" \
+	--email ivan@romashka.ru --tag vip --tag cold --role Директор --relation client)
+"$CRM" set "$c" favorite_color=blue >/dev/null
+run export csv contact -o "$F/contacts.csv"
+is "$rc" 0 "crm export csv writes the contacts"
+head -1 "$F/contacts.csv" | grep -q phones_typed
+ok $((! $?)) "the export has no column for phones_typed, a mapping no cell holds"
+grep -q '{\.\.\.}' "$F/contacts.csv"
+ok $((! $?)) "no cell reads {...}"
+before=$(commits)
+run import "$F/contacts.csv"
+is "$rc" 0 "the store's own export imports"
+like "$out" "1 rows read: 0 created, 0 updated, 0 merged, 1 skipped, 0 rejected" \
+	"into the same store, its row is skipped, not rejected"
+is "$(commits)" "$before" "and no commit is made"
+store_clean "re-import of the export"
+
+new_store fresh
+run import "$F/contacts.csv"
+is "$rc" 0 "the export imports into a fresh store"
+like "$out" "1 rows read: 1 created, 0 updated, 0 merged, 0 skipped, 0 rejected" \
+	"its row is made, its created and updated stamps kept"
+"$CRM" export csv contact -o "$F/again.csv" 2>/dev/null
+diff "$F/contacts.csv" "$F/again.csv" >/dev/null
+ok $? "the fresh store exports the same table: name, phones, e-mails, tags, stamps, custom fields"
+store_clean "import into a fresh store"
+
+# a stamp that is no stamp is rejected with its row
+printf 'name,created\nX,garbage\nY,2026-01-01T00:00:00+00:00\n' >"$F/stamps.csv"
+run import "$F/stamps.csv"
+like "$out" "2 rows read: 1 created, 0 updated, 0 merged, 0 skipped, 1 rejected" \
+	"a created column that is not a time rejects its row"
+like "$err" "line 2: .*created.*garbage" "the error names the line and the value"
+
+# --- strangers sharing a switchboard phone ---
+new_store sw
+cat >"$F/sw.csv" <<'CSV'
+Name,Company,Phone,Email
+Ivan Petrov,Acme,+7 495 000 00 01,ivan@acme.ru
+Maria Sidorova,Acme,+7 495 000 00 01,maria@acme.ru
+Oleg Orlov,Acme,+7 495 000 00 01,
+CSV
+run import "$F/sw.csv"
+like "$out" "3 rows read: 3 created, 0 updated, 0 merged" \
+	"three people under one office phone are three contacts"
+n=$("$CRM" --format json list contact | python3 -c 'import json,sys; print(len(json.load(sys.stdin)["records"]))')
+is "$n" 3 "the store holds three contacts"
+before=$(commits)
+run import "$F/sw.csv"
+like "$out" "3 rows read: 0 created, 0 updated, 0 merged, 3 skipped" \
+	"imported again, each row finds its own contact"
+is "$(commits)" "$before" "and no commit is made"
+printf 'Name,Phone\nI. Petrov,+7 495 000 00 01\n' >"$F/same.csv"
+run import "$F/same.csv"
+like "$out" "1 rows read: 0 created, 0 updated, 0 merged, 1 skipped" \
+	"a row under another name that adds nothing to a phone's record is skipped"
+printf 'Name,Phone,Email\nIvan Petrov,+7 495 000 00 01,ip@gmail.com\n' >"$F/same2.csv"
+run import "$F/same2.csv"
+like "$out" "1 rows read: 0 created, 1 updated|0 merged, 1 merged|1 merged" \
+	"a row of the same name and phone is merged into its contact"
+store_clean "switchboard imports"
+
+done_testing
