@@ -140,6 +140,30 @@ static const char *type_plural(enum crm_type t)
 	}
 }
 
+/* The longest header, in bytes, the map shows whole. */
+#define HEADER_SHOWN 60
+
+/* Header h as the map shows it: safe for the terminal, and cut with
+ * "..." at a character boundary past HEADER_SHOWN bytes (a header may be
+ * a megabyte).  Caller owns it. */
+static char *shown_header(const char *h)
+{
+	size_t n = strlen(h);
+	char *cut, *safe;
+
+	if (n <= HEADER_SHOWN)
+		return cli_safe(h);
+	n = HEADER_SHOWN;
+	while (n > 0 && ((unsigned char)h[n] & 0xC0) == 0x80)
+		n--;
+	cut = crm_xmalloc(n + 4);
+	memcpy(cut, h, n);
+	memcpy(cut + n, "...", 4);
+	safe = cli_safe(cut);
+	free(cut);
+	return safe;
+}
+
 /* Tells on stderr which column goes where. */
 static void show_map(const struct run *r)
 {
@@ -153,7 +177,7 @@ static void show_map(const struct run *r)
 		? "tab" : r->sheet->delimiter ? "','" : "xlsx");
 	for (i = 0; i < r->map.ncols; i++) {
 		c = &r->map.cols[i];
-		h = cli_safe(c->header[0] ? c->header : "?");
+		h = shown_header(c->header[0] ? c->header : "?");
 		w = crm_utf8_width(h);
 		fprintf(stderr, "  %3zu %s%*s", i + 1, h,
 			w < 28 ? (int)(28 - w) : 0, "");
@@ -174,8 +198,14 @@ static int make_map(struct run *r, struct parsed *p)
 	const char *type = opt_get(p, import_opts, "type");
 	const char *file = opt_get(p, import_opts, "map-file");
 	char *text;
+	const struct crm_sheet_row *head = r->sheet->nrows ? r->sheet->rows : NULL;
 	size_t i, len;
 
+	/* the headers, cut short, would be the map of another file */
+	if (head && head->error)
+		return cli_error(r->cli, CRM_EUSAGE, _("'%s': line %zu: %s"),
+				 r->name, head->error_line ? head->error_line
+				 : head->line, head->error);
 	if (type && (!crm_type_parse(type, &r->type) || r->type == CRM_TASK))
 		return cli_usage_error(r->cli->cmd, _("cannot import '%s': use "
 				       "company, contact or deal"), type);

@@ -73,4 +73,20 @@ like "$out" "1 rows read: 0 created, 1 updated|0 merged, 1 merged|1 merged" \
 	"a row of the same name and phone is merged into its contact"
 store_clean "switchboard imports"
 
+# --- huge headers ---
+new_store huge
+python3 -c 'import sys; sys.stdout.write(",".join("c%d" % i for i in range(1500)) + ",name\n" + "x," * 1500 + "Bob\n")' >"$F/cols.csv"
+before=$(commits)
+run import "$F/cols.csv"
+is "$rc" 2 "a header row of 1501 columns is refused"
+like "$err" "cols.csv': line 1: more than 1000 columns" "the error says why, on line 1"
+is "$(commits)" "$before" "and nothing is written"
+python3 -c 'import sys; sys.stdout.write("N" * 100000 + ",Name\nx,Bob\n")' >"$F/long.csv"
+run import --dry-run "$F/long.csv"
+is "$rc" 0 "a header of 100000 characters imports"
+n=$(printf '%s\n' "$err" | awk '{ if (length($0) > m) m = length($0) } END { print m }')
+[ "$n" -lt 200 ]
+ok $? "the map shows it cut short, not 100000 characters wide (longest line: $n)"
+store_clean "huge headers"
+
 done_testing
