@@ -457,8 +457,26 @@ static void print_summary(const struct run *r, const struct crm_import_counts *n
 }
 
 /* Checks the options that exclude each other, and the one FILE. */
+/* True when path is the file imported (input, "-" for standard
+ * input), or a link to it: writing path would destroy what is read. */
+static bool is_input(const char *path, const char *input)
+{
+	struct stat a, b;
+
+	if (path == NULL || stat(path, &a) != 0)
+		return false;
+	if (strcmp(input, "-") == 0 ? fstat(STDIN_FILENO, &b) != 0
+	    : stat(input, &b) != 0)
+		return false;
+	return S_ISREG(a.st_mode) && a.st_dev == b.st_dev &&
+	       a.st_ino == b.st_ino;
+}
+
 static int check_args(struct cli *cli, struct parsed *p)
 {
+	static const char *const writes[] = {"errors", "save-map"};
+	size_t i;
+
 	if (p->npos != 1)
 		return cli_usage_error(cli->cmd, p->npos ? _("one FILE only")
 				       : _("a FILE is needed ('-': standard "
@@ -467,6 +485,12 @@ static int check_args(struct cli *cli, struct parsed *p)
 	    opt_flag(p, import_opts, "skip-existing"))
 		return cli_usage_error(cli->cmd, _("--update and "
 				       "--skip-existing exclude each other"));
+	for (i = 0; i < sizeof(writes) / sizeof(writes[0]); i++)
+		if (is_input(opt_get(p, import_opts, writes[i]), p->pos[0]))
+			return cli_usage_error(cli->cmd, _("'%s' is the file "
+					       "imported: --%s would overwrite "
+					       "it"), opt_get(p, import_opts,
+					       writes[i]), writes[i]);
 	return CRM_OK;
 }
 

@@ -89,4 +89,48 @@ n=$(printf '%s\n' "$err" | awk '{ if (length($0) > m) m = length($0) } END { pri
 ok $? "the map shows it cut short, not 100000 characters wide (longest line: $n)"
 store_clean "huge headers"
 
+# --- --errors and --save-map at the input itself, or a store locked ---
+new_store errs
+cat >"$F/in.csv" <<'CSV'
+Name,Phone,Birthday
+Anna,+7 495 000 00 02,01.01.1990
+Boris,+7 495 000 00 03,garbage
+CSV
+cp "$F/in.csv" "$F/in.orig"
+before=$(commits)
+run import --errors "$F/in.csv" "$F/in.csv"
+is "$rc" 2 "--errors naming the file imported is refused"
+like "$err" "in.csv" "the error names the file"
+cmp -s "$F/in.csv" "$F/in.orig"
+ok $? "the file imported is left whole"
+ln -s "$F/in.csv" "$F/link.csv"
+run import --errors "$F/link.csv" "$F/in.csv"
+is "$rc" 2 "so is a symbolic link to it"
+run import --save-map "$F/link.csv" "$F/in.csv"
+is "$rc" 2 "and --save-map at it"
+cmp -s "$F/in.csv" "$F/in.orig"
+ok $? "the file imported is still whole"
+is "$(commits)" "$before" "nothing was imported"
+rm -f "$TEST_ROOT/held"
+python3 -c '
+import fcntl, sys, time
+f = open(sys.argv[1], "a+")
+fcntl.lockf(f, fcntl.LOCK_EX)
+open(sys.argv[2], "w").close()
+time.sleep(4)
+' .git/crm/lock "$TEST_ROOT/held" &
+holder=$!
+for _ in $(seq 100); do [ -e "$TEST_ROOT/held" ] && break; sleep 0.05; done
+CRM_LOCK_TIMEOUT=1 run import --errors "$F/rejected.csv" "$F/in.csv"
+is "$rc" 5 "a locked store fails"
+kill "$holder" 2>/dev/null
+wait "$holder" 2>/dev/null
+[ ! -e "$F/rejected.csv" ]
+ok $? "and writes no --errors file for an import that did not happen"
+is "$(commits)" "$before" "nothing is written while locked"
+run import --errors "$F/rejected.csv" "$F/in.csv"
+is "$rc" 0 "unlocked, it imports"
+like "$(cat "$F/rejected.csv")" "^Name,Phone,Birthday,crm_error" "and writes the rejected rows"
+store_clean "--errors"
+
 done_testing
