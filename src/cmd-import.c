@@ -236,24 +236,31 @@ static int make_map(struct run *r, struct parsed *p)
 	return CRM_OK;
 }
 
+/* Writes text[0..len) to file as an export writes (export_open): whole,
+ * or not at all, the old file kept (a full disk). */
+static int write_whole(struct run *r, const char *file, const char *text,
+		       size_t len)
+{
+	struct export_out o;
+	int rc;
+
+	if ((rc = export_open(r->cli, file, &o)))
+		return rc;
+	/* a failed write is o's to tell: export_close reports it */
+	export_write(text, len, &o);
+	return export_close(r->cli, &o, true);
+}
+
 /* Writes the map to the --save-map file. */
 static int save_map(struct run *r, const char *file)
 {
 	struct crm_buf b = {0};
-	FILE *f = fopen(file, "w");
-	int bad;
+	int rc;
 
-	if (f == NULL)
-		return cli_error(r->cli, CRM_ERR, _("cannot write '%s': %s"),
-				 file, strerror(errno));
 	crm_import_map_write(&r->map, &b);
-	bad = fwrite(b.s, 1, b.len, f) != b.len;
-	bad |= fclose(f) != 0;
+	rc = write_whole(r, file, b.s ? b.s : "", b.len);
 	crm_buf_free(&b);
-	if (bad)
-		return cli_error(r->cli, CRM_ERR, _("cannot write '%s': %s"),
-				 file, strerror(errno));
-	return CRM_OK;
+	return rc;
 }
 
 /* ---- the rows ---- */
@@ -409,19 +416,8 @@ static int import_rows(struct run *r, struct crm_import *im)
  * rejected, so that an old one does not linger). */
 static int write_errors(struct run *r, const char *file)
 {
-	FILE *f = fopen(file, "w");
-	int bad;
-
-	if (f == NULL)
-		return cli_error(r->cli, CRM_ERR, _("cannot write '%s': %s"),
-				 file, strerror(errno));
-	bad = r->errors.len &&
-	      fwrite(r->errors.s, 1, r->errors.len, f) != r->errors.len;
-	bad |= fclose(f) != 0;
-	if (bad)
-		return cli_error(r->cli, CRM_ERR, _("cannot write '%s': %s"),
-				 file, strerror(errno));
-	return CRM_OK;
+	return write_whole(r, file, r->errors.s ? r->errors.s : "",
+			   r->errors.len);
 }
 
 /* ---- the summary ---- */

@@ -133,4 +133,27 @@ is "$rc" 0 "unlocked, it imports"
 like "$(cat "$F/rejected.csv")" "^Name,Phone,Birthday,crm_error" "and writes the rejected rows"
 store_clean "--errors"
 
+# --- a full disk under --save-map and --errors ---
+MNT=$TEST_ROOT/mnt
+mkdir -p "$MNT"
+if [ "$(id -u)" -eq 0 ] && mount -t tmpfs -o size=1m tmpfs "$MNT" 2>/dev/null; then
+	trap 'cd /; umount "$MNT" 2>/dev/null; chmod -R u+w "$TEST_ROOT" 2>/dev/null; rm -rf "$TEST_ROOT"' EXIT
+	python3 -c 'import sys
+print("Name,Phone,Birthday")
+for i in range(3000): print("Person %d,+7 495 100 %02d %02d,garbage %d" % (i, i // 100, i % 100, i))' >"$F/bad.csv"
+	printf 'old\n' >"$MNT/old-errors.csv"
+	dd if=/dev/zero of="$MNT/fill" bs=1k count=2048 2>/dev/null
+	run import --dry-run --save-map "$MNT/new.map" "$F/in.csv"
+	is "$rc" 1 "--save-map on a full disk fails"
+	[ ! -e "$MNT/new.map" ]
+	ok $? "and leaves no empty map file"
+	run import --dry-run --errors "$MNT/old-errors.csv" "$F/bad.csv"
+	is "$rc" 1 "--errors on a full disk fails"
+	is "$(cat "$MNT/old-errors.csv")" "old" "and leaves the old file whole, not cut short"
+	is "$(ls -A "$MNT" | grep -cv '^old-errors.csv$\|^fill$')" 0 "no temporary file is left"
+	cd / && umount "$MNT"
+else
+	ok 0 "# SKIP no tmpfs to fill here (needs root)"
+fi
+
 done_testing
