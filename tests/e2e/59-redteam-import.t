@@ -173,4 +173,17 @@ else
 	ok 0 "# SKIP no tmpfs to fill here (needs root)"
 fi
 
+# --- crm dupes and merge given nothing to find, or hostile words ---
+new_store dp
+"$CRM" add contact "Anna Smirnova" >/dev/null
+run dupes
+is "$rc" 0 "crm dupes with no pair to show exits 0 (the sanitizer build too)"
+like "$out" "no probable duplicates among 1 contact" "and says so"
+run dupes $'\033[31m'
+is "$rc" 0 "a query selecting nothing: no pair, exit 0"
+run merge $'\377\376' "Anna Smirnova"
+is "$rc" 2 "an argument of invalid UTF-8 is a usage error"
+like "$err" "invalid UTF-8" "that says why"
+store_clean "dupes and merge"
+
 done_testing
