@@ -352,6 +352,7 @@ void crm_import_map_guess(const struct crm_sheet *s, enum crm_type t,
 enum crm_type crm_import_guess_type(const struct crm_sheet *s)
 {
 	bool person = false, company = false, deal = false;
+	bool site = false, personal = false;
 	bool two_rows = two_header_rows(s);
 	const char *f, *h;
 	size_t i;
@@ -365,12 +366,22 @@ enum crm_type crm_import_guess_type(const struct crm_sheet *s)
 		    (strcmp(f, "name") == 0 || strcmp(f, "first_name") == 0 ||
 		     strcmp(f, "last_name") == 0 || strcmp(f, "role") == 0))
 			person = true;
+		if (f && (strcmp(f, "company") == 0 ||
+			  strcmp(f, "first_name") == 0 ||
+			  strcmp(f, "middle_name") == 0 ||
+			  strcmp(f, "last_name") == 0 || strcmp(f, "role") == 0 ||
+			  strcmp(f, "birthday") == 0))
+			personal = true;
 		if ((f = guess_field(h, CRM_COMPANY)) && strcmp(f, "name") == 0)
 			company = true;
+		if (f && strcmp(f, "website") == 0)
+			site = true;
 	}
 	if (deal)
 		return CRM_DEAL;
-	if (company && !person)
+	/* "Name" is a person's or a firm's: a website and nothing only a
+	 * person has (crm export's table of companies) says a firm's */
+	if (company && (!person || (site && !personal)))
 		return CRM_COMPANY;
 	return CRM_CONTACT;
 }

@@ -55,6 +55,26 @@ is "$rc" 0 "the workbook imports into a fresh store"
 diff "$F/contacts.csv" "$F/again-xl.csv" >/dev/null
 ok $? "the fresh store exports the same table as the one the workbook came from"
 
+# crm's export of companies imports as companies, not contacts
+cd "$TEST_ROOT/rt" || exit 1
+"$CRM" add company "ООО Ромашка" --tax_id 7701234567 --phone "+7 495 765-43-21" >/dev/null
+run export csv company -o "$F/companies.csv"
+before=$(commits)
+run import "$F/companies.csv"
+is "$rc" 0 "the store's export of companies imports without --type"
+like "$err" "importing companies" "as companies"
+like "$out" "1 rows read: 0 created, 0 updated, 0 merged, 1 skipped" "its row is skipped"
+is "$(commits)" "$before" "and no commit is made"
+new_store freshco
+run import "$F/companies.csv"
+like "$err" "importing companies" "into a fresh store too, as companies"
+"$CRM" export csv company -o "$F/again-co.csv" 2>/dev/null
+diff "$F/companies.csv" "$F/again-co.csv" >/dev/null
+ok $? "the fresh store exports the same companies"
+printf 'Name,Company,Website\nIvan,Acme,ivan.example.com\n' >"$F/people2.csv"
+run import --dry-run "$F/people2.csv"
+like "$err" "importing contacts" "a list of people with their company and website is still contacts"
+
 # a stamp that is no stamp is rejected with its row
 printf 'name,created\nX,garbage\nY,2026-01-01T00:00:00+00:00\n' >"$F/stamps.csv"
 run import "$F/stamps.csv"
