@@ -716,6 +716,20 @@ static bool find_deal(struct crm_import *im, const struct crm_record *r,
 	return same;
 }
 
+/* True when match dm rests on one phone or one e-mail address and
+ * nothing else, not even the name: a firm's switchboard or its info@
+ * address, which the rows of its people share.  Such a match is as weak
+ * as a name alone.  The scores are crm_matcher_load's: a phone alone
+ * 90, an e-mail alone 95, each further kind of evidence 5 more. */
+static bool lone_key(const struct crm_dupe_match *dm)
+{
+	if (strncmp(dm->reason, "phone ", 6) == 0)
+		return dm->score == CRM_MATCH_SURE;
+	if (strncmp(dm->reason, "e-mail ", 7) == 0)
+		return dm->score == CRM_MATCH_SURE + 5;
+	return false;
+}
+
 /* The record of the store or of the import the row's record r is: by
  * its id, else the best sure match; into id with the reason.  false when
  * none.  A match that is not sure is taken only when r is named as it
@@ -744,10 +758,7 @@ static bool find_match(struct crm_import *im, const struct row_build *b,
 		return false;
 	snprintf(id, CRM_ID_LEN + 1, "%s", dm.id);
 	snprintf(why, whysize, "%s", dm.reason);
-	/* a phone and nothing else, not even the name (a switchboard the
-	 * rows of one firm share), is as weak as a name alone */
-	*weak = dm.score < CRM_MATCH_SURE ||
-		(dm.score == CRM_MATCH_SURE && strncmp(dm.reason, "phone ", 6) == 0);
+	*weak = dm.score < CRM_MATCH_SURE || lone_key(&dm);
 	return true;
 }
 

@@ -109,6 +109,19 @@ run import "$F/same2.csv"
 like "$out" "1 rows read: 0 created, 1 updated|0 merged, 1 merged|1 merged" \
 	"a row of the same name and phone is merged into its contact"
 store_clean "switchboard imports"
+new_store info
+cat >"$F/info.csv" <<'CSV'
+Name,Company,Email
+Maria Sidorova,Acme,info@acme.ru
+Olga Orlova,Acme,info@acme.ru
+CSV
+run import "$F/info.csv"
+like "$out" "2 rows read: 2 created, 0 updated, 0 merged" \
+	"two people under the firm's one e-mail address are two contacts"
+run import "$F/info.csv"
+like "$out" "2 rows read: 0 created, 0 updated, 0 merged, 2 skipped" \
+	"imported again, each finds its own"
+store_clean "imports under one e-mail"
 
 # --- huge headers ---
 new_store huge
