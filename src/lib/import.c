@@ -814,9 +814,15 @@ static int merge_row(struct crm_import *im, struct row_build *b,
 	else if (crm_store_read(im->s, im->o.type, id, &probe, err) != CRM_OK)
 		return CRM_ERR;
 	changed = merge_values(im, probe, b->r);
-	crm_record_free(probe);
-	if (weak && changed)
+	if (weak && changed) {
+		crm_record_free(probe);
 		return CRM_ENOTFOUND;
+	}
+	/* the row is told by the record it went into, by that one's name */
+	free(im->name);
+	im->name = crm_xstrdup(crm_record_name(probe));
+	res->name = im->name;
+	crm_record_free(probe);
 	res->outcome = CRM_IMPORT_SKIPPED;
 	if (changed && im->o.existing != CRM_IMPORT_SKIP) {
 		if ((rec = record_for_change(im, im->o.type, id, err)) == NULL)

@@ -101,9 +101,11 @@ like "$out" "3 rows read: 0 created, 0 updated, 0 merged, 3 skipped" \
 	"imported again, each row finds its own contact"
 is "$(commits)" "$before" "and no commit is made"
 printf 'Name,Phone\nI. Petrov,+7 495 000 00 01\n' >"$F/same.csv"
-run import "$F/same.csv"
+run import --verbose "$F/same.csv"
 like "$out" "1 rows read: 0 created, 0 updated, 0 merged, 1 skipped" \
 	"a row under another name that adds nothing to a phone's record is skipped"
+like "$out" "line 2: skipped, already in contact [0-9a-z]+ '(Ivan Petrov|Maria Sidorova|Oleg Orlov)' \(phone" \
+	"--verbose names the record by its own name, not the row's"
 printf 'Name,Phone,Email\nIvan Petrov,+7 495 000 00 01,ip@gmail.com\n' >"$F/same2.csv"
 run import "$F/same2.csv"
 like "$out" "1 rows read: 0 created, 1 updated|0 merged, 1 merged|1 merged" \
