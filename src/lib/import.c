@@ -718,9 +718,10 @@ static bool find_deal(struct crm_import *im, const struct crm_record *r,
 
 /* True when match dm rests on one phone or one e-mail address and
  * nothing else, not even the name: a firm's switchboard or its info@
- * address, which the rows of its people share.  Such a match is as weak
- * as a name alone.  The scores are crm_matcher_load's: a phone alone
- * 90, an e-mail alone 95, each further kind of evidence 5 more. */
+ * address, which the rows of its people share.  Such a match is no
+ * match: skipped into it, a row of another person would be lost.  The
+ * scores are crm_matcher_load's: a phone alone 90, an e-mail alone 95,
+ * each further kind of evidence 5 more. */
 static bool lone_key(const struct crm_dupe_match *dm)
 {
 	if (strncmp(dm->reason, "phone ", 6) == 0)
@@ -758,7 +759,9 @@ static bool find_match(struct crm_import *im, const struct row_build *b,
 		return false;
 	snprintf(id, CRM_ID_LEN + 1, "%s", dm.id);
 	snprintf(why, whysize, "%s", dm.reason);
-	*weak = dm.score < CRM_MATCH_SURE || lone_key(&dm);
+	if (lone_key(&dm))
+		return false;
+	*weak = dm.score < CRM_MATCH_SURE;
 	return true;
 }
 
