@@ -855,6 +855,9 @@ static int create_row(struct crm_import *im, struct row_build *b,
 	if ((rc = crm_record_apply_defaults(r, im->cfg, im->o.by, im->o.now,
 					    err)))
 		return rc;
+	/* in the order of the file it will be: a later row merged into it
+	 * is compared with it key by key, in order */
+	crm_record_canonicalize(r);
 	b->r = NULL;
 	at = pending_add(im, NULL, r);
 	if (im->o.type == CRM_DEAL) {
