@@ -248,7 +248,7 @@ int cmd_dupes(struct cli *cli, struct parsed *p)
 		goto out;
 	}
 	crm_matcher_each_pair(m, (int)(min > 1 ? min : 1), collect, &run);
-	if (run.n)
+	if (run.n > 1) /* run.v is NULL when nothing matched */
 		qsort(run.v, run.n, sizeof(*run.v), cmp_pair);
 	if (cli->format == FMT_JSON)
 		print_json(t, &run);

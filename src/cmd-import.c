@@ -140,6 +140,30 @@ static const char *type_plural(enum crm_type t)
 	}
 }
 
+/* The longest header, in bytes, the map shows whole. */
+#define HEADER_SHOWN 60
+
+/* Header h as the map shows it: safe for the terminal, and cut with
+ * "..." at a character boundary past HEADER_SHOWN bytes (a header may be
+ * a megabyte).  Caller owns it. */
+static char *shown_header(const char *h)
+{
+	size_t n = strlen(h);
+	char *cut, *safe;
+
+	if (n <= HEADER_SHOWN)
+		return cli_safe(h);
+	n = HEADER_SHOWN;
+	while (n > 0 && ((unsigned char)h[n] & 0xC0) == 0x80)
+		n--;
+	cut = crm_xmalloc(n + 4);
+	memcpy(cut, h, n);
+	memcpy(cut + n, "...", 4);
+	safe = cli_safe(cut);
+	free(cut);
+	return safe;
+}
+
 /* Tells on stderr which column goes where. */
 static void show_map(const struct run *r)
 {
@@ -153,7 +177,7 @@ static void show_map(const struct run *r)
 		? "tab" : r->sheet->delimiter ? "','" : "xlsx");
 	for (i = 0; i < r->map.ncols; i++) {
 		c = &r->map.cols[i];
-		h = cli_safe(c->header[0] ? c->header : "?");
+		h = shown_header(c->header[0] ? c->header : "?");
 		w = crm_utf8_width(h);
 		fprintf(stderr, "  %3zu %s%*s", i + 1, h,
 			w < 28 ? (int)(28 - w) : 0, "");
@@ -174,8 +198,14 @@ static int make_map(struct run *r, struct parsed *p)
 	const char *type = opt_get(p, import_opts, "type");
 	const char *file = opt_get(p, import_opts, "map-file");
 	char *text;
+	const struct crm_sheet_row *head = r->sheet->nrows ? r->sheet->rows : NULL;
 	size_t i, len;
 
+	/* the headers, cut short, would be the map of another file */
+	if (head && head->error)
+		return cli_error(r->cli, CRM_EUSAGE, _("'%s': line %zu: %s"),
+				 r->name, head->error_line ? head->error_line
+				 : head->line, head->error);
 	if (type && (!crm_type_parse(type, &r->type) || r->type == CRM_TASK))
 		return cli_usage_error(r->cli->cmd, _("cannot import '%s': use "
 				       "company, contact or deal"), type);
@@ -206,24 +236,31 @@ static int make_map(struct run *r, struct parsed *p)
 	return CRM_OK;
 }
 
+/* Writes text[0..len) to file as an export writes (export_open): whole,
+ * or not at all, the old file kept (a full disk). */
+static int write_whole(struct run *r, const char *file, const char *text,
+		       size_t len)
+{
+	struct export_out o;
+	int rc;
+
+	if ((rc = export_open(r->cli, file, &o)))
+		return rc;
+	/* a failed write is o's to tell: export_close reports it */
+	export_write(text, len, &o);
+	return export_close(r->cli, &o, true);
+}
+
 /* Writes the map to the --save-map file. */
 static int save_map(struct run *r, const char *file)
 {
 	struct crm_buf b = {0};
-	FILE *f = fopen(file, "w");
-	int bad;
+	int rc;
 
-	if (f == NULL)
-		return cli_error(r->cli, CRM_ERR, _("cannot write '%s': %s"),
-				 file, strerror(errno));
 	crm_import_map_write(&r->map, &b);
-	bad = fwrite(b.s, 1, b.len, f) != b.len;
-	bad |= fclose(f) != 0;
+	rc = write_whole(r, file, b.s ? b.s : "", b.len);
 	crm_buf_free(&b);
-	if (bad)
-		return cli_error(r->cli, CRM_ERR, _("cannot write '%s': %s"),
-				 file, strerror(errno));
-	return CRM_OK;
+	return rc;
 }
 
 /* ---- the rows ---- */
@@ -379,19 +416,8 @@ static int import_rows(struct run *r, struct crm_import *im)
  * rejected, so that an old one does not linger). */
 static int write_errors(struct run *r, const char *file)
 {
-	FILE *f = fopen(file, "w");
-	int bad;
-
-	if (f == NULL)
-		return cli_error(r->cli, CRM_ERR, _("cannot write '%s': %s"),
-				 file, strerror(errno));
-	bad = r->errors.len &&
-	      fwrite(r->errors.s, 1, r->errors.len, f) != r->errors.len;
-	bad |= fclose(f) != 0;
-	if (bad)
-		return cli_error(r->cli, CRM_ERR, _("cannot write '%s': %s"),
-				 file, strerror(errno));
-	return CRM_OK;
+	return write_whole(r, file, r->errors.s ? r->errors.s : "",
+			   r->errors.len);
 }
 
 /* ---- the summary ---- */
@@ -427,8 +453,26 @@ static void print_summary(const struct run *r, const struct crm_import_counts *n
 }
 
 /* Checks the options that exclude each other, and the one FILE. */
+/* True when path is the file imported (input, "-" for standard
+ * input), or a link to it: writing path would destroy what is read. */
+static bool is_input(const char *path, const char *input)
+{
+	struct stat a, b;
+
+	if (path == NULL || stat(path, &a) != 0)
+		return false;
+	if (strcmp(input, "-") == 0 ? fstat(STDIN_FILENO, &b) != 0
+	    : stat(input, &b) != 0)
+		return false;
+	return S_ISREG(a.st_mode) && a.st_dev == b.st_dev &&
+	       a.st_ino == b.st_ino;
+}
+
 static int check_args(struct cli *cli, struct parsed *p)
 {
+	static const char *const writes[] = {"errors", "save-map"};
+	size_t i;
+
 	if (p->npos != 1)
 		return cli_usage_error(cli->cmd, p->npos ? _("one FILE only")
 				       : _("a FILE is needed ('-': standard "
@@ -437,6 +481,12 @@ static int check_args(struct cli *cli, struct parsed *p)
 	    opt_flag(p, import_opts, "skip-existing"))
 		return cli_usage_error(cli->cmd, _("--update and "
 				       "--skip-existing exclude each other"));
+	for (i = 0; i < sizeof(writes) / sizeof(writes[0]); i++)
+		if (is_input(opt_get(p, import_opts, writes[i]), p->pos[0]))
+			return cli_usage_error(cli->cmd, _("'%s' is the file "
+					       "imported: --%s would overwrite "
+					       "it"), opt_get(p, import_opts,
+					       writes[i]), writes[i]);
 	return CRM_OK;
 }
 

@@ -762,6 +762,21 @@ static bool find_deal(struct crm_import *im, const struct crm_record *r,
 	return same;
 }
 
+/* True when match dm rests on one phone or one e-mail address and
+ * nothing else, not even the name: a firm's switchboard or its info@
+ * address, which the rows of its people share.  Such a match is no
+ * match: skipped into it, a row of another person would be lost.  The
+ * scores are crm_matcher_load's: a phone alone 90, an e-mail alone 95,
+ * each further kind of evidence 5 more. */
+static bool lone_key(const struct crm_dupe_match *dm)
+{
+	if (strncmp(dm->reason, "phone ", 6) == 0)
+		return dm->score == CRM_MATCH_SURE;
+	if (strncmp(dm->reason, "e-mail ", 7) == 0)
+		return dm->score == CRM_MATCH_SURE + 5;
+	return false;
+}
+
 /* The record of the store or of the import the row's record r is: by
  * its id, else the best sure match; into id with the reason.  false when
  * none.  A match that is not sure is taken only when r is named as it
@@ -790,6 +805,8 @@ static bool find_match(struct crm_import *im, const struct row_build *b,
 		return false;
 	snprintf(id, CRM_ID_LEN + 1, "%s", dm.id);
 	snprintf(why, whysize, "%s", dm.reason);
+	if (lone_key(&dm))
+		return false;
 	*weak = dm.score < CRM_MATCH_SURE;
 	return true;
 }
@@ -850,6 +867,10 @@ static int merge_row(struct crm_import *im, struct row_build *b,
 		crm_record_free(probe);
 		return CRM_ENOTFOUND;
 	}
+	/* the row is told by the record it went into, by that one's name */
+	free(im->name);
+	im->name = crm_xstrdup(crm_record_name(probe));
+	res->name = im->name;
 	res->outcome = CRM_IMPORT_SKIPPED;
 	if (changed && im->o.existing != CRM_IMPORT_SKIP) {
 		if ((rec = record_for_change(im, im->o.type, id, err)) == NULL) {
@@ -943,6 +964,9 @@ static int create_row(struct crm_import *im, struct row_build *b,
 	if ((rc = crm_record_apply_defaults(r, im->cfg, im->o.by, im->o.now,
 					    err)))
 		return rc;
+	/* in the order of the file it will be: a later row merged into it
+	 * is compared with it key by key, in order */
+	crm_record_canonicalize(r);
 	b->r = NULL;
 	at = pending_add(im, NULL, r);
 	if (im->o.type == CRM_DEAL) {

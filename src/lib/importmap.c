@@ -315,10 +315,43 @@ static const char *header_of(const struct crm_sheet *s, size_t col,
 	return h[0] ? h : s->nrows ? crm_sheet_cell(s, 0, col) : "";
 }
 
+/* True when s is a table crm export wrote: its first header "id" over
+ * crm ids. */
+static bool own_export(const struct crm_sheet *s, bool two_rows)
+{
+	return !two_rows && s->nrows > 0 && s->rows[0].ncells > 0 &&
+	       strcmp(crm_sheet_cell(s, 0, 0), "id") == 0 && holds_ids(s, 0);
+}
+
+/* The field a header of crm's own export names, for type t: a field of
+ * the registry a cell holds and a user may set, or a custom field; NULL
+ * for crm's own lists (merged_from) and another type's fields. */
+static const char *own_field(const char *header, enum crm_type t)
+{
+	const struct crm_field *f;
+
+	if (!crm_field_name_valid(header))
+		return NULL;
+	f = crm_field_find(CRM_TYPE_BIT(t), header, false);
+	if (f == NULL)
+		return crm_field_find(CRM_TYPE_ALL, header, false)
+		       ? NULL : header;
+	switch (f->kind) {
+	case CRM_FIELD_IDS:
+	case CRM_FIELD_PHONE_FORMS:
+	case CRM_FIELD_HISTORY:
+	case CRM_FIELD_TIMELINE:
+	case CRM_FIELD_RESCHEDULES:
+		return NULL;
+	default:
+		return f->name;
+	}
+}
+
 void crm_import_map_guess(const struct crm_sheet *s, enum crm_type t,
 			  struct crm_import_map *m)
 {
-	bool two_rows = two_header_rows(s);
+	bool two_rows = two_header_rows(s), own = own_export(s, two_rows);
 	const char *f;
 	size_t i, j, n = 0;
 
@@ -332,6 +365,9 @@ void crm_import_map_guess(const struct crm_sheet *s, enum crm_type t,
 	for (i = 0; i < n; i++) {
 		m->cols[i].header = crm_xstrdup(header_of(s, i, two_rows));
 		f = guess_field(m->cols[i].header, t);
+		/* crm's own export names its custom fields too */
+		if (f == NULL && own)
+			f = own_field(m->cols[i].header, t);
 		/* a field two columns name goes to the first, but for the
 		 * lists, which take every column */
 		for (j = 0; f && j < i; j++)
@@ -368,6 +404,7 @@ static bool own_fields_type(const struct crm_sheet *s, bool two_rows,
 enum crm_type crm_import_guess_type(const struct crm_sheet *s)
 {
 	bool person = false, company = false, deal = false;
+	bool site = false, personal = false;
 	bool two_rows = two_header_rows(s);
 	const char *f, *h;
 	size_t i;
@@ -385,12 +422,22 @@ enum crm_type crm_import_guess_type(const struct crm_sheet *s)
 		    (strcmp(f, "name") == 0 || strcmp(f, "first_name") == 0 ||
 		     strcmp(f, "last_name") == 0 || strcmp(f, "role") == 0))
 			person = true;
+		if (f && (strcmp(f, "company") == 0 ||
+			  strcmp(f, "first_name") == 0 ||
+			  strcmp(f, "middle_name") == 0 ||
+			  strcmp(f, "last_name") == 0 || strcmp(f, "role") == 0 ||
+			  strcmp(f, "birthday") == 0))
+			personal = true;
 		if ((f = guess_field(h, CRM_COMPANY)) && strcmp(f, "name") == 0)
 			company = true;
+		if (f && strcmp(f, "website") == 0)
+			site = true;
 	}
 	if (deal)
 		return CRM_DEAL;
-	if (company && !person)
+	/* "Name" is a person's or a firm's: a website and nothing only a
+	 * person has (crm export's table of companies) says a firm's */
+	if (company && (!person || (site && !personal)))
 		return CRM_COMPANY;
 	return CRM_CONTACT;
 }

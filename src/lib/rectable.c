@@ -77,7 +77,9 @@ int crm_export_each(struct crm_store *s, enum crm_type t,
 	return w.rc ? w.rc : rc;
 }
 
-/* True for the kinds of registered fields whose value fits a cell. */
+/* True for the kinds of registered fields whose value fits a cell (a
+ * mapping such as phones_typed does not: JSON carries it, and the
+ * phones' cell its forms). */
 static bool cell_kind(enum crm_field_kind k)
 {
 	switch (k) {
