@@ -911,6 +911,23 @@ static bool adds_nothing(struct crm_import *im, const struct crm_record *r,
 	return !changed;
 }
 
+/* True when r has what the matcher knows a client by whatever its name:
+ * an e-mail, a tax id or a valid number (in E.164).  A row with one that
+ * matched nothing is no record of the store. */
+static bool has_key(const struct crm_record *r)
+{
+	const struct crm_node *ph = crm_map_get(r->map, "phones");
+	size_t i;
+
+	if (crm_map_get(r->map, "emails") || crm_map_get(r->map, "tax_id"))
+		return true;
+	for (i = 0; ph && ph->kind == CRM_NODE_SEQ && i < ph->len; i++)
+		if (ph->items[i]->kind == CRM_NODE_SCALAR &&
+		    crm_phone_is_e164(ph->items[i]->str))
+			return true;
+	return false;
+}
+
 /* A record named as the row's record r (case and accents aside) that r
  * adds nothing to, into id: a row imported before that has nothing by
  * which the matcher would know it (no phone, e-mail or tax id, and a
@@ -1080,7 +1097,7 @@ int crm_import_row(struct crm_import *im, const struct crm_sheet *sheet,
 		else if (rc)
 			goto out;
 	}
-	if (!matched && im->o.type != CRM_DEAL &&
+	if (!matched && im->o.type != CRM_DEAL && !has_key(b.r) &&
 	    unchanged_namesake(im, b.r, id)) {
 		matched = true;
 		res->outcome = CRM_IMPORT_SKIPPED;
