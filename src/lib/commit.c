@@ -728,11 +728,11 @@ struct dir_cache {
 	int fd;
 };
 
-/* The descriptor of the directory holding path (created if missing,
- * following no link below the store's top), through c; *base is path's
+/* The descriptor of the directory holding path (created if missing and
+ * create is set, following no link below the store's top), through c; *base is path's
  * last component.  -1 with errno set on failure.  Not to be closed. */
 static int parent_fd(const struct crm_store *s, struct dir_cache *c,
-		     const char *path, const char **base)
+		     const char *path, bool create, const char **base)
 {
 	const char *slash = strrchr(path, '/');
 	size_t n = slash ? (size_t)(slash - path) : 0;
@@ -745,7 +745,7 @@ static int parent_fd(const struct crm_store *s, struct dir_cache *c,
 	if (c->fd >= 0)
 		close(c->fd);
 	c->dir[0] = '\0';
-	if ((c->fd = crm_path_parent(s->root, path, true, base)) < 0)
+	if ((c->fd = crm_path_parent(s->root, path, create, base)) < 0)
 		return -1;
 	if (n < sizeof(c->dir)) {
 		memcpy(c->dir, path, n);
@@ -765,7 +765,7 @@ static int put_file(const struct crm_store *s, struct dir_cache *c,
 	const char *base;
 	int fd;
 
-	if ((fd = parent_fd(s, c, path, &base)) < 0)
+	if ((fd = parent_fd(s, c, path, true, &base)) < 0)
 		return -1;
 	if (bulk && len > 0 && write_inplace(fd, base, buf, len) == 0)
 		return 0;
@@ -873,8 +873,32 @@ static bool expected_blob(const struct txn_change *c, git_tree *head,
 /* Refuses, naming it, a file the transaction would overwrite or remove
  * whose work-tree content is not what the writer started from: a hand
  * edit not committed yet is never discarded. */
-static int check_one(struct crm_txn *t, const struct txn_change *c,
-		     git_tree *head, struct crm_err *err)
+/* Opens the regular file path for reading through the directory dc
+ * keeps, following no link below the store's top; -1 with errno set
+ * (ENOENT when it or its directory is missing). */
+static int open_file(const struct crm_store *s, struct dir_cache *dc,
+		     const char *path)
+{
+	const char *base;
+	struct stat st;
+	int dirfd = parent_fd(s, dc, path, false, &base), fd;
+
+	if (dirfd < 0)
+		return -1;
+	fd = openat(dirfd, base, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
+	if (fd < 0)
+		return -1;
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+		close(fd);
+		errno = CRM_ENOTREG;
+		return -1;
+	}
+	return fd;
+}
+
+static int check_one(struct crm_txn *t, struct dir_cache *dc,
+		     const struct txn_change *c, git_tree *head,
+		     struct crm_err *err)
 {
 	git_oid want, have;
 	bool want_file = expected_blob(c, head, &want), have_file = true;
@@ -884,7 +908,7 @@ static int check_one(struct crm_txn *t, const struct txn_change *c,
 
 	/* the whole file, however large: a record too large to parse
 	 * still has to match HEAD's to be removed */
-	fd = crm_path_open(t->s->root, c->path);
+	fd = open_file(t->s, dc, c->path);
 	if (fd < 0 || crm_read_fd(fd, SIZE_MAX, &buf, &len) != 0) {
 		if (errno != ENOENT)
 			return crm_seterr(err, CRM_ERR, _("cannot write '%s': %s"),
@@ -908,13 +932,20 @@ static int check_one(struct crm_txn *t, const struct txn_change *c,
 int crm_txn_check_worktree(struct crm_txn *t, git_tree *head,
 			   struct crm_err *err)
 {
-	size_t i;
-	int rc;
+	struct dir_cache dc = {"", -1};
+	size_t i, *order = crm_xcalloc(t->n + 1, sizeof(*order));
+	int rc = CRM_OK;
 
 	for (i = 0; i < t->n; i++)
-		if ((rc = check_one(t, &t->ch[i], head, err)))
-			return rc;
-	return CRM_OK;
+		order[i] = i;
+	sort_changes = t->ch;
+	qsort(order, t->n, sizeof(*order), change_order);
+	for (i = 0; i < t->n && rc == CRM_OK; i++)
+		rc = check_one(t, &dc, &t->ch[order[i]], head, err);
+	if (dc.fd >= 0)
+		close(dc.fd);
+	free(order);
+	return rc;
 }
 
 /* The branch HEAD points to (owned by the caller), or NULL if detached. */

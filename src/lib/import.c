@@ -47,6 +47,10 @@ struct crm_import {
 	struct keymap deals;           /* deal key -> place in p */
 	struct keymap made;            /* folded name -> place in p of the
 					  companies made for rows */
+	struct keymap linked;          /* folded name -> place in linked_ids:
+					  what a company name meant */
+	char (*linked_ids)[CRM_ID_LEN + 1];
+	size_t nlinked;
 	struct keymap named;           /* folded name -> place in p of the
 					  last record of the import's type
 					  made by a row */
@@ -636,21 +640,33 @@ static bool company_named(struct crm_import *im, const char *name,
 	size_t at;
 	bool found;
 
-	found = key_get(&im->made, fold, &at);
-	free(fold);
-	if (found) {
+	if (key_get(&im->made, fold, &at)) {
 		snprintf(id, CRM_ID_LEN + 1, "%s", im->p[at].rec->id);
+		free(fold);
+		return true;
+	}
+	if (key_get(&im->linked, fold, &at)) {
+		snprintf(id, CRM_ID_LEN + 1, "%s", im->linked_ids[at]);
+		free(fold);
 		return true;
 	}
 	co = crm_record_new(CRM_COMPANY, "", name, im->o.now);
 	found = crm_matcher_find(im->companies, co, &dm) == CRM_OK &&
 		dm.score >= COMPANY_LINK_SCORE;
 	crm_record_free(co);
-	if (found) {
+	if (found)
 		snprintf(id, CRM_ID_LEN + 1, "%s", dm.id);
-		return true;
+	else
+		found = store_company_named(im, name, id);
+	if (found) {
+		/* the next rows of that name mean the same */
+		im->linked_ids = crm_xrealloc(im->linked_ids, (im->nlinked + 1) *
+					      sizeof(*im->linked_ids));
+		snprintf(im->linked_ids[im->nlinked], CRM_ID_LEN + 1, "%s", id);
+		key_put(&im->linked, fold, im->nlinked++);
 	}
-	return store_company_named(im, name, id);
+	free(fold);
+	return found;
 }
 
 /* Sets the row's company: the company the company column names (its
@@ -1212,6 +1228,8 @@ void crm_import_free(struct crm_import *im)
 	keymap_free(&im->deals);
 	keymap_free(&im->made);
 	keymap_free(&im->named);
+	keymap_free(&im->linked);
+	free(im->linked_ids);
 	crm_matcher_free(im->match);
 	crm_matcher_free(im->companies);
 	crm_merge_result_free(&im->merge);
