@@ -797,16 +797,17 @@ static bool lone_key(const struct crm_dupe_match *dm)
  * its id, else the best sure match; into id with the reason.  false when
  * none.  A match that is not sure is taken only when r is named as it
  * is (same folded name) and would change nothing (decided by the
- * caller: *weak is set). */
+ * caller: *weak is set).  *refused is set for a match on a lone key
+ * (lone_key), which is not taken. */
 static bool find_match(struct crm_import *im, const struct row_build *b,
 		       char id[CRM_ID_LEN + 1], char *why, size_t whysize,
-		       bool *weak)
+		       bool *weak, bool *refused)
 {
 	struct crm_dupe_match dm;
 	enum crm_type t;
 	size_t at;
 
-	*weak = false;
+	*weak = *refused = false;
 	if (b->has_id && (key_get(&im->ids, b->r->id, &at) ||
 			  crm_store_find_id(im->s, b->r->id, &t, NULL) == CRM_OK)) {
 		snprintf(id, CRM_ID_LEN + 1, "%s", b->r->id);
@@ -821,8 +822,10 @@ static bool find_match(struct crm_import *im, const struct row_build *b,
 		return false;
 	snprintf(id, CRM_ID_LEN + 1, "%s", dm.id);
 	snprintf(why, whysize, "%s", dm.reason);
-	if (lone_key(&dm))
+	if (lone_key(&dm)) {
+		*refused = true;
 		return false;
+	}
 	*weak = dm.score < CRM_MATCH_SURE;
 	return true;
 }
@@ -1088,7 +1091,7 @@ int crm_import_row(struct crm_import *im, const struct crm_sheet *sheet,
 	struct row_build b = {0};
 	char id[CRM_ID_LEN + 1], why[128];
 	const char *made = NULL;
-	bool weak, matched;
+	bool weak, refused, matched;
 	int rc;
 
 	clear_row(im, res);
@@ -1105,7 +1108,7 @@ int crm_import_row(struct crm_import *im, const struct crm_sheet *sheet,
 	im->name = crm_xstrdup(crm_record_name(b.r));
 	res->name = im->name;
 	res->company_created = made;
-	matched = find_match(im, &b, id, why, sizeof(why), &weak);
+	matched = find_match(im, &b, id, why, sizeof(why), &weak, &refused);
 	if (matched) {
 		rc = merge_row(im, &b, id, weak, res, err);
 		if (rc == CRM_ENOTFOUND)
@@ -1113,7 +1116,7 @@ int crm_import_row(struct crm_import *im, const struct crm_sheet *sheet,
 		else if (rc)
 			goto out;
 	}
-	if (!matched && im->o.type != CRM_DEAL && !has_key(b.r) &&
+	if (!matched && im->o.type != CRM_DEAL && (refused || !has_key(b.r)) &&
 	    unchanged_namesake(im, b.r, id)) {
 		matched = true;
 		res->outcome = CRM_IMPORT_SKIPPED;
