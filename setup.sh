@@ -36,10 +36,13 @@ libexpat1-dev libxlsxwriter-dev libicu-dev"
 # one; chromium to open the pages of --format html in a real browser
 # (tests/e2e/87-html.t); python3-openpyxl and python3-vobject as a
 # workbook and a vCard reader independent of crm's writers
-# (tests/e2e/57-export.t).
+# (tests/e2e/57-export.t); python3-phonenumbers, the Python port of
+# libphonenumber with its metadata, as an oracle for the table of phone
+# numbers (tests/e2e/55-phones-e164.t).
 TEST_PKGS="libcriterion-dev perl python3 python3-yaml man-db groff-base
 bash-completion zsh fish strace e2fsprogs python3-icalendar msmtp
-python3-aiosmtpd sqlite3 chromium python3-openpyxl python3-vobject"
+python3-aiosmtpd sqlite3 chromium python3-openpyxl python3-vobject
+python3-phonenumbers"
 
 # The benchmark's peers, measured in the same run as crm; hyperfine for
 # the medians of tests/bench/report.sh.
