@@ -380,26 +380,6 @@ static void fields_free(struct fields *fs)
 	fs->n = 0;
 }
 
-/* The text of node n in a cell: a scalar as it is, a list of scalars
- * joined with ", ", anything else as one line.  Caller owns it. */
-static char *node_cell(const struct crm_node *n)
-{
-	struct crm_buf b = {0};
-	size_t i;
-
-	if (n->kind == CRM_NODE_SCALAR)
-		return crm_xstrdup(n->str);
-	if (n->kind == CRM_NODE_MAP)
-		return crm_node_text(n);
-	for (i = 0; i < n->len; i++) {
-		char *item = node_cell(n->items[i]);
-
-		crm_buf_addf(&b, "%s%s", i ? ", " : "", item);
-		free(item);
-	}
-	return crm_buf_detach(&b);
-}
-
 /* The cell of phones_typed: r's phones as typed, else as stored, ", "
  * joined as phones' cell is.  Caller owns it. */
 static char *typed_phones_cell(const struct crm_record *r)
@@ -428,7 +408,7 @@ static char *field_cell(const struct crm_record *r, const struct crm_row *row,
 	if (strcmp(key, "phones_typed") == 0)
 		return typed_phones_cell(r);
 	if (n)
-		return node_cell(n);
+		return crm_node_cell(n);
 	if (len > 5 && strcmp(key + len - 5, "_name") == 0 && len - 5 < sizeof(ref)) {
 		snprintf(ref, sizeof(ref), "%.*s", (int)(len - 5), key);
 		if (crm_field_is_ref(ref))

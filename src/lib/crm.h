@@ -134,6 +134,9 @@ bool crm_node_same(const struct crm_node *a, const struct crm_node *b);
 /* A node as one line of text: a list as "a, b", a mapping as "{...}".
  * Caller owns the result. */
 char *crm_node_text(const struct crm_node *n);
+/* A node as a table's cell: a scalar as it is, a list of scalars joined
+ * with ", ", anything else as crm_node_text.  Caller owns it. */
+char *crm_node_cell(const struct crm_node *n);
 /* Map lookup: the value for key, or NULL. */
 struct crm_node *crm_map_get(const struct crm_node *map, const char *key);
 /* The scalar text for key, or NULL when absent or not a scalar. */

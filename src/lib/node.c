@@ -244,3 +244,21 @@ char *crm_node_text(const struct crm_node *n)
 	}
 	return crm_buf_detach(&b);
 }
+
+char *crm_node_cell(const struct crm_node *n)
+{
+	struct crm_buf b = {0};
+	size_t i;
+
+	if (n->kind == CRM_NODE_SCALAR)
+		return crm_xstrdup(n->str);
+	if (n->kind == CRM_NODE_MAP)
+		return crm_node_text(n);
+	for (i = 0; i < n->len; i++) {
+		char *item = crm_node_cell(n->items[i]);
+
+		crm_buf_addf(&b, "%s%s", i ? ", " : "", item);
+		free(item);
+	}
+	return crm_buf_detach(&b);
+}

@@ -135,26 +135,6 @@ static void keys_add(struct keys *ks, const char *key)
 	ks->n++;
 }
 
-/* The cell of node n: a scalar as it is, a list of scalars joined with
- * ", ", anything else as one line.  Caller owns it. */
-static char *node_cell(const struct crm_node *n)
-{
-	struct crm_buf b = {0};
-	size_t i;
-
-	if (n->kind == CRM_NODE_SCALAR)
-		return crm_xstrdup(n->str);
-	if (n->kind == CRM_NODE_MAP)
-		return crm_node_text(n);
-	for (i = 0; i < n->len; i++) {
-		char *item = node_cell(n->items[i]);
-
-		crm_buf_addf(&b, "%s%s", i ? ", " : "", item);
-		free(item);
-	}
-	return b.s ? crm_buf_detach(&b) : crm_xstrdup("");
-}
-
 /* The cell of phones, a record's list of numbers: each as it was typed
  * (forms: its phones_typed, may be NULL), which is what people read and
  * what crm import stores again as it was.  Caller owns it. */
@@ -165,7 +145,7 @@ static char *phones_cell(const struct crm_node *phones,
 	size_t i;
 
 	if (phones->kind != CRM_NODE_SEQ)
-		return node_cell(phones);
+		return crm_node_cell(phones);
 	for (i = 0; i < phones->len; i++)
 		if (phones->items[i]->kind == CRM_NODE_SCALAR)
 			crm_buf_addf(&b, "%s%s", b.len ? ", " : "",
@@ -212,7 +192,7 @@ static int spool_record(const struct crm_record *r, const struct crm_row *row,
 		cell = strcmp(r->map->keys[i], "phones") == 0
 		       ? phones_cell(r->map->items[i],
 				     crm_map_get(r->map, "phones_typed"))
-		       : node_cell(r->map->items[i]);
+		       : crm_node_cell(r->map->items[i]);
 		fwrite(r->map->keys[i], 1, strlen(r->map->keys[i]) + 1, f);
 		fwrite(cell, 1, strlen(cell) + 1, f);
 		free(cell);
