@@ -677,7 +677,7 @@ int export_close(struct cli *cli, struct export_out *o, bool ok);
 int export_query(struct cli *cli, const struct parsed *p, size_t first,
 		 struct crm_query **q);
 int cmd_export_ics(struct cli *cli, struct parsed *p);
-/* crm export csv, json, xlsx, vcard (cmd-export-data.c) */
+/* crm export csv, json, xlsx, vcard (cmd-export.c) */
 int cmd_export_csv(struct cli *cli, struct parsed *p);
 int cmd_export_json(struct cli *cli, struct parsed *p);
 int cmd_export_xlsx(struct cli *cli, struct parsed *p);
