@@ -68,40 +68,6 @@ struct run {
 
 /* ---- reading ---- */
 
-/* Reads fd to its end into *buf (caller frees); -1 with errno set on
- * failure, EFBIG past IMPORT_MAX. */
-static int read_all(int fd, char **buf, size_t *len)
-{
-	size_t cap = 1 << 16, n = 0;
-	char *b = crm_xmalloc(cap);
-	ssize_t k;
-
-	for (;;) {
-		if (n == cap) {
-			if (cap >= IMPORT_MAX) {
-				free(b);
-				errno = EFBIG;
-				return -1;
-			}
-			cap *= 2;
-			b = crm_xrealloc(b, cap);
-		}
-		k = read(fd, b + n, cap - n);
-		if (k < 0 && errno == EINTR)
-			continue;
-		if (k < 0) {
-			free(b);
-			return -1;
-		}
-		if (k == 0)
-			break;
-		n += (size_t)k;
-	}
-	*buf = b;
-	*len = n;
-	return 0;
-}
-
 /* Reads the file of r (or standard input) into a sheet. */
 static int read_sheet(struct run *r, struct parsed *p)
 {
@@ -114,15 +80,14 @@ static int read_sheet(struct run *r, struct parsed *p)
 	o.sheet = opt_get(p, import_opts, "sheet");
 	fd = strcmp(r->file, "-") == 0 ? STDIN_FILENO
 	     : open(r->file, O_RDONLY | O_CLOEXEC);
-	if (fd < 0 || read_all(fd, &buf, &len) < 0) {
-		rc = cli_error(r->cli, CRM_ERR, _("cannot read '%s': %s"),
-			       r->file, strerror(errno));
-		if (fd > STDIN_FILENO)
-			close(fd);
-		return rc;
+	if (fd < 0 || crm_read_fd(fd, IMPORT_MAX, &buf, &len) != 0)
+		return cli_error(r->cli, CRM_ERR, _("cannot read '%s': %s"),
+				 r->file, strerror(errno));
+	if (len > IMPORT_MAX) {
+		free(buf);
+		return cli_error(r->cli, CRM_ERR, _("cannot read '%s': %s"),
+				 r->file, strerror(EFBIG));
 	}
-	if (fd != STDIN_FILENO)
-		close(fd);
 	rc = crm_sheet_read(r->name, buf, len, &o, &r->sheet, &r->cli->err);
 	free(buf);
 	return rc ? cli_fail(r->cli) : CRM_OK;

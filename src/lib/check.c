@@ -118,14 +118,10 @@ static struct crm_finding *add(struct check *c, enum crm_check_kind kind,
 	return f;
 }
 
-/* The FNV-1a hash of id. */
+/* The hash of id. */
 static uint32_t id_hash(const char *id)
 {
-	uint32_t h = 2166136261u;
-
-	for (; *id; id++)
-		h = (h ^ (unsigned char)*id) * 16777619u;
-	return h;
+	return crm_hash(id, strlen(id));
 }
 
 /* The next known of id from place *pos of the hash table on (of any

@@ -88,21 +88,11 @@ size_t crm_txn_count(const struct crm_txn *t)
 	return t->n;
 }
 
-/* FNV-1a of path. */
-static size_t path_hash(const char *path)
-{
-	size_t h = 2166136261u;
-
-	for (; *path; path++)
-		h = (h ^ (unsigned char)*path) * 16777619u;
-	return h;
-}
-
 /* The slot of path in t's hash: where it is, or the empty one where it
  * goes. */
 static size_t *slot_for(struct crm_txn *t, const char *path)
 {
-	size_t i = path_hash(path) & (t->nslots - 1);
+	size_t i = crm_hash(path, strlen(path)) & (t->nslots - 1);
 
 	while (t->slots[i] && strcmp(t->ch[t->slots[i] - 1].path, path) != 0)
 		i = (i + 1) & (t->nslots - 1);
@@ -729,8 +719,9 @@ struct dir_cache {
 };
 
 /* The descriptor of the directory holding path (created if missing and
- * create is set, following no link below the store's top), through c; *base is path's
- * last component.  -1 with errno set on failure.  Not to be closed. */
+ * create is set, following no link below the store's top), through c;
+ * *base is path's last component.  -1 with errno set on failure.  Not
+ * to be closed. */
 static int parent_fd(const struct crm_store *s, struct dir_cache *c,
 		     const char *path, bool create, const char **base)
 {

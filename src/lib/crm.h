@@ -74,6 +74,9 @@ void crm_buf_vaddf_msg(struct crm_buf *b, const char *fmt, va_list ap);
 char *crm_buf_detach(struct crm_buf *b);
 void crm_buf_free(struct crm_buf *b);
 
+/* The FNV-1a hash of s[0..len), for the hash tables of the library. */
+uint32_t crm_hash(const char *s, size_t len);
+
 /* Allocation that aborts on exhaustion, as git's xmalloc does. */
 void *crm_xmalloc(size_t n);
 void *crm_xcalloc(size_t n, size_t size);
@@ -460,6 +463,10 @@ void crm_pipeline_free(struct crm_pipeline *p);
 /* The stage id of p, or NULL. */
 const struct crm_stage *crm_pipeline_stage(const struct crm_pipeline *p,
 					   const char *id);
+/* The id of the stage of p (may be NULL) that text names: its id, or
+ * its name in any language, case and accents folded; NULL when none. */
+const char *crm_pipeline_stage_named(const struct crm_pipeline *p,
+				     const char *text);
 /* Reads lost_reasons, lost_reasons_strict, require_next_task and
  * statuses of root into cfg. */
 int crm_config_parse_process(const struct crm_node *root,

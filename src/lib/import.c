@@ -64,20 +64,10 @@ struct crm_import {
 
 /* ---- a map of strings ---- */
 
-/* FNV-1a of s. */
-static size_t key_hash(const char *s)
-{
-	size_t h = 2166136261u;
-
-	for (; *s; s++)
-		h = (h ^ (unsigned char)*s) * 16777619u;
-	return h;
-}
-
 /* The slot of key in km (where it is, or the empty one for it). */
 static size_t key_slot(const struct keymap *km, const char *key)
 {
-	size_t i = key_hash(key) & (km->cap - 1);
+	size_t i = crm_hash(key, strlen(key)) & (km->cap - 1);
 
 	while (km->keys[i] && strcmp(km->keys[i], key) != 0)
 		i = (i + 1) & (km->cap - 1);
@@ -262,49 +252,16 @@ static const char *user_of(const struct crm_config *cfg, const char *text)
 	return found;
 }
 
-/* True when the label l is called text (its id, or a name in any
- * language, case folded). */
-static bool label_is(const struct crm_label *l, const char *text)
-{
-	char *want = crm_fold(text), *have;
-	bool same = strcmp(l->id, text) == 0;
-	size_t i;
-
-	for (i = 0; !same && l->names && i < l->names->len; i++) {
-		if (l->names->items[i]->kind != CRM_NODE_SCALAR)
-			continue;
-		have = crm_fold(l->names->items[i]->str);
-		same = strcmp(have, want) == 0;
-		free(have);
-	}
-	if (!same && l->name) {
-		have = crm_fold(l->name);
-		same = strcmp(have, want) == 0;
-		free(have);
-	}
-	if (!same) {
-		have = crm_fold(l->id);
-		same = strcmp(have, want) == 0;
-		free(have);
-	}
-	free(want);
-	return same;
-}
-
 /* The id of the stage of r's pipeline text names (its id, or its name
  * in any language), or text itself (which the field check refuses,
  * with its hint). */
 static const char *stage_of(const struct crm_config *cfg,
 			    const struct crm_record *r, const char *text)
 {
-	const struct crm_pipeline *pl =
-		crm_config_pipeline(cfg, crm_map_str(r->map, "pipeline"));
-	size_t i;
+	const char *id = crm_pipeline_stage_named(
+		crm_config_pipeline(cfg, crm_map_str(r->map, "pipeline")), text);
 
-	for (i = 0; pl && i < pl->nstages; i++)
-		if (label_is(&pl->defs[i].label, text))
-			return pl->stages[i];
-	return text;
+	return id ? id : text;
 }
 
 /* ---- a row into a record ---- */

@@ -127,11 +127,7 @@ static bool memo_key(char *key, char call, const char *region,
 /* The slot of key. */
 static size_t memo_slot(const char *key)
 {
-	size_t h = 2166136261u;
-
-	for (; *key; key++)
-		h = (h ^ (unsigned char)*key) * 16777619u;
-	return h % MEMO_SLOTS;
+	return crm_hash(key, strlen(key)) % MEMO_SLOTS;
 }
 
 /* The answer kept for key into *out; false when there is none. */

@@ -424,3 +424,43 @@ struct crm_node *crm_lost_reasons_default(void)
 					     crm_pgettext(default_reasons[i][1])));
 	return seq;
 }
+
+/* True when the label l is called text (its id, or a name in any
+ * language, case folded). */
+static bool label_is(const struct crm_label *l, const char *text)
+{
+	char *want = crm_fold(text), *have;
+	bool same = strcmp(l->id, text) == 0;
+	size_t i;
+
+	for (i = 0; !same && l->names && i < l->names->len; i++) {
+		if (l->names->items[i]->kind != CRM_NODE_SCALAR)
+			continue;
+		have = crm_fold(l->names->items[i]->str);
+		same = strcmp(have, want) == 0;
+		free(have);
+	}
+	if (!same && l->name) {
+		have = crm_fold(l->name);
+		same = strcmp(have, want) == 0;
+		free(have);
+	}
+	if (!same) {
+		have = crm_fold(l->id);
+		same = strcmp(have, want) == 0;
+		free(have);
+	}
+	free(want);
+	return same;
+}
+
+const char *crm_pipeline_stage_named(const struct crm_pipeline *p,
+				     const char *text)
+{
+	size_t i;
+
+	for (i = 0; p && i < p->nstages; i++)
+		if (label_is(&p->defs[i].label, text))
+			return p->stages[i];
+	return NULL;
+}

@@ -13,17 +13,6 @@
 
 /* ---- names ---- */
 
-/* FNV-1a of s[0..len). */
-static uint32_t hash(const char *s, size_t len)
-{
-	uint32_t h = 2166136261u;
-	size_t i;
-
-	for (i = 0; i < len; i++)
-		h = (h ^ (unsigned char)s[i]) * 16777619u;
-	return h;
-}
-
 /* Doubles the slots of t and places every name again. */
 static void rnames_grow(struct rnames *t)
 {
@@ -72,7 +61,7 @@ uint32_t rnames_id(struct rnames *t, const char *s, size_t len)
 	rnames_room(t);
 	if ((t->n + 1) * 2 > t->nslots)
 		rnames_grow(t);
-	h = hash(s, len);
+	h = crm_hash(s, len);
 	for (j = h & (t->nslots - 1); (k = t->slots[j]) != 0;
 	     j = (j + 1) & (t->nslots - 1))
 		if (t->hash[k - 1] == h && rnames_is(t, k - 1, s, len))

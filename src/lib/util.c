@@ -337,8 +337,10 @@ int crm_read_fd(int fd, size_t max, char **buf, size_t *len)
 
 	*buf = NULL;
 	*len = 0;
-	while ((n = read(fd, chunk, sizeof(chunk))) > 0 && b.len <= max)
-		crm_buf_add(&b, chunk, (size_t)n);
+	while (((n = read(fd, chunk, sizeof(chunk))) > 0 ||
+		(n < 0 && errno == EINTR)) && b.len <= max)
+		if (n > 0)
+			crm_buf_add(&b, chunk, (size_t)n);
 	saved = errno;
 	close(fd);
 	if (n < 0) {
@@ -377,4 +379,14 @@ int crm_read_file(const char *path, char **buf, size_t *len)
 	if (fd < 0)
 		return -1;
 	return crm_read_fd(fd, CRM_YAML_MAX_SIZE, buf, len);
+}
+
+uint32_t crm_hash(const char *s, size_t len)
+{
+	uint32_t h = 2166136261u;
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		h = (h ^ (unsigned char)s[i]) * 16777619u;
+	return h;
 }
