@@ -1014,7 +1014,6 @@ static int rejected(struct crm_import *im, struct row_build *b,
 		    struct crm_import_row *res, struct crm_err *err)
 {
 	res->outcome = CRM_IMPORT_REJECTED;
-	res->column = b->bad_col;
 	im->why = crm_xstrdup(err->msg);
 	res->why = im->why;
 	im->n.rejected++;

@@ -105,8 +105,6 @@ struct crm_import_row {
 	const char *name;         /* its name */
 	const char *why;          /* matched: the reason ("phone +7...");
 				     rejected: the message */
-	size_t column;            /* rejected: the 1-based column at fault,
-				     0 when the row as a whole is */
 	const struct crm_merge_conflict *conflicts; /* values kept */
 	size_t nconflicts;
 	const char *company_created; /* a company made for this row, or NULL */

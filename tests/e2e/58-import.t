@@ -331,4 +331,32 @@ is "$killed_ok" 5 "a killed import leaves no part of itself, once the next write
 st=$(git status --porcelain | grep -v '^?? big.csv$')
 is "$st" "" "after the kills git status is clean"
 
+# a full disk: the import fails whole, with one line, and nothing of it
+# stays once the next writer has repaired the store
+MNT="$TEST_ROOT/mnt"
+mkdir -p "$MNT"
+trap 'cd /; umount "$MNT" 2>/dev/null; chmod -R u+w "$TEST_ROOT" 2>/dev/null; rm -rf "$TEST_ROOT"' EXIT
+if [ "$(id -u)" -eq 0 ] && mount -t tmpfs -o size=6m tmpfs "$MNT" 2>/dev/null; then
+	"$CRM" init --user ann --name "Ann Smith" --email ann@example.com \
+		"$MNT/s" >/dev/null
+	cd "$MNT/s" || exit 1
+	before=$(commits)
+	dd if=/dev/zero of="$MNT/fill" bs=64k 2>/dev/null
+	rm -f "$MNT/fill"
+	dd if=/dev/zero of="$MNT/fill" bs=1k count=$(( $(df -k --output=avail "$MNT" | tail -1) - 300 )) 2>/dev/null
+	run import "$TEST_ROOT/kill/big.csv"
+	is "$rc" 1 "an import onto a full disk fails"
+	like "$err" "^crm: error: .*(No space left|space)" "the message says the disk is full"
+	is "$(commits)" "$before" "a full disk makes no commit"
+	rm -f "$MNT/fill"
+	"$CRM" add company "After the disk" >/dev/null 2>&1
+	is "$("$CRM" --format ids list contact | wc -l)" 0 "no contact of the failed import is in the store"
+	st=$(git status --porcelain)
+	is "$st" "" "after a full disk the store is clean"
+	cd "$TEST_ROOT" || exit 1
+	umount "$MNT"
+else
+	ok 0 "# SKIP no tmpfs to fill here (needs root)"
+fi
+
 done_testing
