@@ -552,7 +552,7 @@ static bool store_company_named(struct crm_import *im, const char *name,
 				char id[CRM_ID_LEN + 1])
 {
 	struct crm_match *cands = NULL;
-	char *want = crm_fold(name), *have, best_at[64] = "";
+	char best_at[64] = "";
 	const char *at;
 	size_t n = 0, i;
 	bool found = false;
@@ -566,21 +566,17 @@ static bool store_company_named(struct crm_import *im, const char *name,
 		if (crm_store_read(im->s, CRM_COMPANY, cands[i].id, &co,
 				   NULL) != CRM_OK)
 			continue;
-		have = crm_fold(crm_record_name(co));
 		at = crm_map_str(co->map, "created");
 		at = at ? at : "";
-		if (strcmp(have, want) == 0 &&
-		    (!found || strcmp(at, best_at) < 0 ||
-		     (strcmp(at, best_at) == 0 && strcmp(co->id, id) < 0))) {
+		if (!found || strcmp(at, best_at) < 0 ||
+		    (strcmp(at, best_at) == 0 && strcmp(co->id, id) < 0)) {
 			snprintf(id, CRM_ID_LEN + 1, "%s", co->id);
 			snprintf(best_at, sizeof(best_at), "%s", at);
 			found = true;
 		}
-		free(have);
 		crm_record_free(co);
 	}
 	crm_matches_free(cands, n);
-	free(want);
 	return found;
 }
 
@@ -913,7 +909,7 @@ static bool unchanged_namesake(struct crm_import *im,
 			       char id[CRM_ID_LEN + 1])
 {
 	struct crm_match *cands = NULL;
-	char *fold = crm_fold(crm_record_name(r)), *have;
+	char *fold = crm_fold(crm_record_name(r));
 	size_t at, n = 0, i;
 	bool found = false;
 
@@ -926,19 +922,9 @@ static bool unchanged_namesake(struct crm_import *im,
 	if (crm_store_named(im->s, CRM_TYPE_BIT(im->o.type), crm_record_name(r),
 			    NAMESAKES_MAX, &cands, &n, NULL) != CRM_OK)
 		n = 0;
-	for (i = 0; i < n && !found; i++) {
-		struct crm_record *c = NULL;
-
-		if (crm_store_read(im->s, im->o.type, cands[i].id, &c,
-				   NULL) != CRM_OK)
-			continue;
-		have = crm_fold(crm_record_name(c));
-		found = strcmp(have, fold) == 0 && adds_nothing(im, r, c->id);
-		if (found)
-			snprintf(id, CRM_ID_LEN + 1, "%s", c->id);
-		free(have);
-		crm_record_free(c);
-	}
+	for (i = 0; i < n && !found; i++)
+		if ((found = adds_nothing(im, r, cands[i].id)))
+			snprintf(id, CRM_ID_LEN + 1, "%s", cands[i].id);
 	crm_matches_free(cands, n);
 	free(fold);
 	return found;
